@@ -1,0 +1,104 @@
+"""A case: the folder of CSV files, read, checked and frozen."""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import checks
+from .errors import CaseError, Collector, Problem
+from .readcsv import CsvOptions, read_table
+from .schema import FILES
+
+TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions")
+
+
+@dataclass(frozen=True)
+class Case:
+    """Typed, checked inputs. Every table keeps a ``row`` column (spreadsheet row)."""
+
+    name: str
+    folder: Path
+    currency: str
+    plants: pd.DataFrame
+    demand: pd.DataFrame
+    capacity: pd.DataFrame
+    lanes: pd.DataFrame
+    costs: pd.DataFrame
+    fx: pd.DataFrame
+    tariffs: pd.DataFrame
+    expansions: pd.DataFrame
+    products: tuple[str, ...]
+    periods: tuple[str, ...]
+    digest: str
+    warnings: tuple[Problem, ...] = field(default=())
+
+    @property
+    def has_builds(self) -> bool:
+        return len(self.expansions) > 0
+
+    def period_order(self) -> dict[str, int]:
+        return {p: i for i, p in enumerate(self.periods)}
+
+
+def period_sort_key(p: str):
+    """Natural order: numbers as numbers, then text."""
+    try:
+        return (0, float(p), p)
+    except ValueError:
+        return (1, 0.0, p)
+
+
+def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None = None) -> Case:
+    """Read and check every file of a case; raise CaseError listing every problem."""
+    folder = Path(folder)
+    opts = opts or CsvOptions()
+    out = Collector()
+    if not folder.is_dir():
+        out.error(str(folder), 0, "", "", "is not a case folder (no such directory)")
+        out.raise_if_any()
+    tables: dict[str, pd.DataFrame] = {}
+    digest = hashlib.sha256()
+    for spec in FILES:
+        path = folder / spec.name
+        key = spec.name[:-4]
+        if not path.is_file():
+            if spec.required:
+                out.error(spec.name, 0, "", "", f"is missing from {folder} (it is required)")
+            tables[key] = _empty(spec)
+            continue
+        digest.update(spec.name.encode() + b"\0" + path.read_bytes() + b"\0")
+        table = read_table(path, spec, opts, out)
+        tables[key] = table if table is not None else _empty(spec)
+        if table is not None and spec.required and len(table) == 0:
+            out.error(spec.name, 0, "", "", "has a header but no rows")
+    out.raise_if_any()
+
+    currency = currency.strip().upper()
+    periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
+    products = tuple(sorted(tables["demand"]["product"].unique()))
+    tables = checks.check_all(tables, products, periods, currency, out)
+    out.raise_if_any()
+    return Case(
+        name=folder.resolve().name,
+        folder=folder,
+        currency=currency,
+        products=products,
+        periods=periods,
+        digest="sha256:" + digest.hexdigest(),
+        warnings=tuple(out.warnings),
+        **{k: tables[k] for k in TABLES},
+    )
+
+
+def _empty(spec) -> pd.DataFrame:
+    cols = {"row": pd.Series(dtype="int64")}
+    for c in spec.columns:
+        numeric = c.kind in ("units", "money", "rate", "positive")
+        cols[c.name] = pd.Series(dtype=float if numeric else object)
+    return pd.DataFrame(cols)
+
+
+__all__ = ["Case", "CaseError", "load_case", "period_sort_key"]

@@ -1,0 +1,206 @@
+"""Input rules that span rows and files, one ``check_*`` function each (PyPSA style).
+
+Each function reports into the Collector; none raises. ``check_all`` runs them in
+order and returns the tables with rows that only earn a warning (a period no demand
+has, a tariff for an origin no plant is in) removed.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from .errors import Collector
+
+SPECIFIC_KEYS = {
+    "costs": ("plant",),
+    "lanes": ("plant", "market"),
+    "fx": ("currency",),
+}
+
+
+def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out: Collector):
+    check_unique(t["plants"], "plants.csv", ["plant"], out)
+    check_unique(t["demand"], "demand.csv", ["market", "product", "period"], out)
+    check_unique(t["expansions"], "expansions.csv", ["option"], out)
+    t = drop_unknown_periods(t, set(periods), out)
+    plants = set(t["plants"]["plant"])
+    markets = set(t["demand"]["market"])
+    check_references(t, plants, markets, set(products), set(periods), out)
+    t = drop_unused_tariffs(t, set(t["plants"]["country"]), markets, set(products), out)
+    check_min_max(t["capacity"], out)
+    for key, cols in SPECIFIC_KEYS.items():
+        extra = ("product", "period") if key == "costs" else ("product",) if key == "lanes" else ("period",)
+        check_unique(t[key], f"{key}.csv", list(cols + extra), out, equal_specificity=True)
+    check_tariff_tiers(t["tariffs"], out)
+    check_fx_coverage(t, periods, currency, out)
+    check_expansions(t, out)
+    check_servable(t, out)
+    warn_unlimited(t, periods, out)
+    return t
+
+
+def check_unique(df, file, cols, out: Collector, equal_specificity=False):
+    dup = df[df.duplicated(cols, keep=False)]
+    for _, group in dup.groupby(cols, sort=False):
+        rows = group["row"].tolist()
+        key = ", ".join(f"{c}={group[c].iat[0] or '(blank)'}" for c in cols)
+        why = "two rows of equal specificity for the same key" if equal_specificity else "duplicate key"
+        for r in rows[1:]:
+            out.error(file, r, "", key, f"{why} (also row {rows[0]}); keep one")
+
+
+def drop_unknown_periods(t, periods: set, out: Collector):
+    for key in ("capacity", "costs", "fx", "tariffs"):
+        df = t[key]
+        unknown = (df["period"] != "") & ~df["period"].isin(periods)
+        for _, r in df[unknown].iterrows():
+            out.warn(f"{key}.csv", r["row"], "period", r["period"],
+                     "is not a period of demand.csv; row ignored")
+        t[key] = df[~unknown].reset_index(drop=True)
+    return t
+
+
+def check_references(t, plants, markets, products, periods, out: Collector):
+    def need(key, col, known, what):
+        df = t[key]
+        bad = (df[col] != "") & ~df[col].isin(known)
+        for _, r in df[bad].iterrows():
+            options = ", ".join(sorted(known)[:12])
+            out.error(f"{key}.csv", r["row"], col, r[col], f"is not a known {what} (known: {options})")
+
+    for key in ("capacity", "lanes", "costs", "expansions"):
+        need(key, "plant", plants, "plant of plants.csv")
+        need(key, "product", products, "product of demand.csv")
+    need("lanes", "market", markets, "market of demand.csv")
+    exp = t["expansions"]
+    bad = ~exp["first_period"].isin(periods)
+    for _, r in exp[bad & (exp["first_period"] != "")].iterrows():
+        out.error("expansions.csv", r["row"], "first_period", r["first_period"],
+                  "is not a period of demand.csv")
+
+
+def drop_unused_tariffs(t, countries, markets, products, out: Collector):
+    df = t["tariffs"]
+    keep = pd.Series(True, index=df.index)
+    for col, known, what in (("origin", countries, "country of any plant"),
+                             ("market", markets, "market of demand.csv"),
+                             ("product", products, "product of demand.csv")):
+        bad = (df[col] != "") & ~df[col].isin(known) & keep
+        for _, r in df[bad].iterrows():
+            out.warn("tariffs.csv", r["row"], col, r[col], f"is not a {what}; row unused")
+        keep &= ~bad
+    t["tariffs"] = df[keep].reset_index(drop=True)
+    return t
+
+
+def check_min_max(cap, out: Collector):
+    bad = cap["min_units"].notna() & cap["max_units"].notna() & (cap["min_units"] > cap["max_units"])
+    for _, r in cap[bad].iterrows():
+        out.error("capacity.csv", r["row"], "min_units", f"{r['min_units']:g}",
+                  f"is above max_units {r['max_units']:g}")
+
+
+def check_tariff_tiers(tar, out: Collector):
+    key = ["origin", "market", "product", "period"]
+    for _, g in tar.groupby(key, sort=False):
+        if len(g) == 1:
+            r = g.iloc[0]
+            if pd.notna(r["up_to_units"]):
+                out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}",
+                          "a single tariff row must leave up_to_units blank (add a row for the volume above it)")
+            continue
+        open_rows = g[g["up_to_units"].isna()]
+        if len(open_rows) != 1:
+            for _, r in (open_rows.iloc[1:] if len(open_rows) else g.iloc[-1:]).iterrows():
+                out.error("tariffs.csv", r["row"], "up_to_units", "" if pd.isna(r["up_to_units"]) else r["up_to_units"],
+                          "tariff tiers of one key need exactly one last tier with blank up_to_units")
+            continue
+        tiers = g.sort_values("up_to_units", na_position="last")
+        ups = tiers["up_to_units"].iloc[:-1]
+        for (_, a), (_, b) in zip(tiers.iloc[:-1].iterrows(), tiers.iloc[1:].iterrows()):
+            if pd.notna(b["up_to_units"]) and b["up_to_units"] == a["up_to_units"]:
+                out.error("tariffs.csv", b["row"], "up_to_units", f"{b['up_to_units']:g}",
+                          f"repeats the tier limit of row {a['row']}")
+            if b["rate"] < a["rate"]:
+                out.error("tariffs.csv", b["row"], "rate", f"{b['rate']:g}",
+                          f"is below the rate {a['rate']:g} of the lower tier in row {a['row']}: "
+                          "tier rates must not fall as volume rises")
+        if (ups <= 0).any():
+            r = tiers[tiers["up_to_units"] <= 0].iloc[0]
+            out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}", "must be greater than 0")
+        if tiers["basis"].nunique() > 1:
+            r = tiers.iloc[1]
+            out.error("tariffs.csv", r["row"], "basis", r["basis"], "tiers of one tariff must share one basis")
+
+
+def fx_available(fx, currency: str, period: str, reporting: str) -> bool:
+    if currency == reporting and not (fx["currency"] == currency).any():
+        return True
+    rows = fx[fx["currency"] == currency]
+    return bool(((rows["period"] == period) | (rows["period"] == "")).any())
+
+
+def check_fx_coverage(t, periods, reporting: str, out: Collector):
+    fx = t["fx"]
+    needs = []  # (file, row, column, currency, periods needed)
+    plants_with_costs = set(t["costs"]["plant"])
+    for _, r in t["plants"].iterrows():
+        if r["plant"] in plants_with_costs:
+            needs.append(("plants.csv", r["row"], "currency", r["currency"], periods))
+    for _, r in t["lanes"].iterrows():
+        if r["currency"] not in ("", reporting):
+            needs.append(("lanes.csv", r["row"], "currency", r["currency"], periods))
+    for _, r in t["expansions"].iterrows():
+        if r["currency"] not in ("", reporting) and r["first_period"] in periods:
+            needs.append(("expansions.csv", r["row"], "currency", r["currency"], (r["first_period"],)))
+    for file, row, col, cur, ps in needs:
+        missing = [p for p in ps if not fx_available(fx, cur, p, reporting)]
+        if missing:
+            out.error(file, row, col, cur,
+                      f"has no exchange rate in fx.csv for period {', '.join(missing)} "
+                      f"(rate = {cur} per 1 {reporting})")
+    if (fx["currency"] == reporting).any():
+        base_rows = fx[fx["currency"] == reporting]
+        for p in periods:
+            if not fx_available(fx, reporting, p, reporting):
+                out.error("fx.csv", base_rows["row"].iat[0], "currency", reporting,
+                          f"the reporting currency has rates for some periods but not for {p}")
+
+
+def check_expansions(t, out: Collector):
+    cap = t["capacity"]
+    for _, r in t["expansions"].iterrows():
+        match = cap[(cap["plant"] == r["plant"]) & (cap["product"] == r["product"]) & cap["max_units"].notna()]
+        if len(match) == 0 and r["plant"] in set(t["plants"]["plant"]):
+            scope = f"product {r['product']}" if r["product"] else "total (blank product)"
+            out.error("expansions.csv", r["row"], "plant", r["plant"],
+                      f"has no capacity.csv row with max_units for {scope} for this option to add to")
+
+
+def check_servable(t, out: Collector):
+    lanes, dem = t["lanes"], t["demand"]
+    served = set(zip(lanes["market"], lanes["product"]))
+    for _, r in dem[dem["units"] > 0].iterrows():
+        if (r["market"], r["product"]) in served or (r["market"], "") in served:
+            continue
+        msg = f"market {r['market']} has demand for {r['product']} but no lanes.csv row serves it"
+        if pd.isna(r["unmet_penalty"]):
+            out.error("demand.csv", r["row"], "market", r["market"], msg)
+        else:
+            out.warn("demand.csv", r["row"], "market", r["market"], msg + "; it will go unmet")
+    with_lanes = set(lanes["plant"])
+    for _, r in t["plants"].iterrows():
+        if r["plant"] not in with_lanes:
+            out.warn("plants.csv", r["row"], "plant", r["plant"], "has no lane in lanes.csv; it cannot supply anything")
+
+
+def warn_unlimited(t, periods, out: Collector):
+    cap = t["capacity"]
+    limited = cap[cap["max_units"].notna()]
+    for _, r in t["plants"].iterrows():
+        rows = limited[limited["plant"] == r["plant"]]
+        if (rows["period"] == "").any():
+            continue
+        free = [p for p in periods if p not in set(rows["period"])]
+        if free:
+            out.warn("capacity.csv", 0, "", r["plant"],
+                     f"plant {r['plant']} has no max_units limit in period {', '.join(free)}: unlimited there")

@@ -1,0 +1,143 @@
+"""The command line: a thin click shell around the library.
+
+Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
+3 infeasible, unbounded, or no plan (time limit, solver failure).
+"""
+from __future__ import annotations
+
+import sys
+import traceback
+from pathlib import Path
+
+import click
+
+from . import __version__
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_NO_PLAN = 0, 1, 2, 3
+
+
+class Fail(click.ClickException):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None):
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def csv_options(f):
+    f = click.option("--encoding", default="utf-8-sig", show_default=True,
+                     help="Encoding of the case's CSV files (e.g. cp1252 for old Excel files).")(f)
+    f = click.option("--delimiter", default=None,
+                     help="CSV delimiter; default: detected from each header row (, ; or tab).")(f)
+    f = click.option("--decimal", type=click.Choice([".", ","]), default=None,
+                     help="Decimal mark; default: ',' for ';'-delimited files, else '.'.")(f)
+    return f
+
+
+def _opts(encoding, delimiter, decimal):
+    from .readcsv import CsvOptions
+
+    return CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="plantsplit")
+@click.option("--debug", is_flag=True, help="Show a traceback when something goes wrong.")
+@click.pass_context
+def cli(ctx, debug):
+    """plantsplit: split production of a product across plants (an LP/MILP on CSV inputs)."""
+    ctx.obj = {"debug": debug}
+
+
+@cli.command()
+@click.argument("case", required=False, type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: outputs/<case folder name>/).")
+@click.option("--solver", default="highs", show_default=True,
+              help="highs (in-process), cbc, or any PuLP solver available here.")
+@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Stop the solver after this many seconds; a plan found by then is written with its status.")
+@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@click.option("--relax", is_flag=True, help="Solve the LP relaxation of the build decisions.")
+@click.option("--write-lp", type=click.Path(path_type=Path), default=None,
+              help="Also write the model in LP format to this file.")
+@csv_options
+@click.pass_context
+def solve(ctx, case, out_dir, solver, time_limit, currency, relax, write_lp, encoding, delimiter, decimal):
+    """Solve CASE (a folder of CSV files; default: the Rogue 2012 case) and write the plan."""
+    from .pipeline import default_case_dir, run_solve
+    from .terminal import render
+
+    case = case or default_case_dir()
+    run = _guard(ctx, lambda: run_solve(case, out_dir, solver, time_limit, currency, relax, write_lp,
+                                        _opts(encoding, delimiter, decimal)))
+    for w in run.case.warnings:
+        click.echo(f"Warning: {w}", err=True)
+    if not run.solution.status.has_plan:
+        from .explain import infeasible_status_message
+
+        msg = f"case {run.case.name} is {run.solution.status.value}: {infeasible_status_message(run.solution.status)}."
+        if run.reasons:
+            msg += "\n" + "\n".join(f"  - {r}" for r in run.reasons)
+        msg += "\nNo output was written."
+        raise Fail(msg, EXIT_NO_PLAN)
+    click.echo(render(run))
+
+
+@cli.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@csv_options
+@click.pass_context
+def validate(ctx, case, currency, encoding, delimiter, decimal):
+    """Check CASE and list every problem and warning; exit 2 if there are errors."""
+    from .case import load_case
+    from .errors import CaseError
+
+    try:
+        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal))
+    except CaseError as exc:
+        for w in exc.warnings:
+            click.echo(f"Warning: {w}", err=True)
+        raise Fail(exc.render(), EXIT_INPUT) from None
+    except Exception as exc:  # noqa: BLE001
+        _unexpected(ctx, exc)
+    for w in c.warnings:
+        click.echo(f"Warning: {w}")
+    click.echo(f"{c.name}: OK ({len(c.plants)} plants, {c.demand['market'].nunique()} markets, "
+               f"{len(c.products)} products, {len(c.periods)} periods, {len(c.warnings)} warnings)")
+
+
+def _guard(ctx, work):
+    from .errors import CaseError, UsageError
+    from .solve import SolverUnavailable
+
+    try:
+        return work()
+    except CaseError as exc:
+        for w in exc.warnings:
+            click.echo(f"Warning: {w}", err=True)
+        raise Fail(exc.render() + "\nNo output was written.", EXIT_INPUT) from None
+    except (UsageError, SolverUnavailable) as exc:
+        raise Fail(str(exc), EXIT_INPUT) from None
+    except click.ClickException:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        _unexpected(ctx, exc)
+
+
+def _unexpected(ctx, exc):
+    if ctx.obj and ctx.obj.get("debug"):
+        traceback.print_exc()
+    else:
+        click.echo("(run with --debug for a traceback)", err=True)
+    raise Fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)
+
+
+def main():
+    cli(prog_name="plantsplit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

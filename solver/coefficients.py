@@ -1,0 +1,203 @@
+"""From a Case to vectorised coefficient tables: one row per flow arc (and tariff tier).
+
+An arc is (plant, market, product, period) where a lane row applies and the market
+has a demand row for that product and period. Money is converted to the reporting
+currency here, once:
+
+    amount_reporting = amount_in_C * rate(reporting, t) / rate(C, t)
+
+where ``rate(C, t)`` is fx.csv's rate (units of C per 1 unit of the quote base,
+normally the reporting currency, whose implicit rate is 1).
+
+Duty per unit of an arc in tier j = rate_j * customs value, customs value =
+production cost (fob) or production + freight (cif).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .case import Case
+
+LEVELS_PRODUCT_PERIOD = (("product", "period"), ("product",), ("period",), ())
+
+
+def resolve(targets: pd.DataFrame, rows: pd.DataFrame, keys: list[str], levels) -> np.ndarray:
+    """Position in ``rows`` of the most specific row that applies to each target, or -1.
+
+    ``levels`` lists, most specific first, which optional columns a row has set;
+    the optional columns not in a level must be blank in the row.
+    """
+    optional = sorted({c for lv in levels for c in lv})
+    found = np.full(len(targets), -1, dtype=np.int64)
+    if len(rows) == 0 or len(targets) == 0:
+        return found
+    rows = rows.assign(_pos=np.arange(len(rows)))
+    left = targets[keys + optional].assign(_t=np.arange(len(targets)))
+    for level in levels:
+        mask = np.ones(len(rows), dtype=bool)
+        for c in optional:
+            mask &= (rows[c] != "").to_numpy() if c in level else (rows[c] == "").to_numpy()
+        sub = rows.loc[mask, keys + list(level) + ["_pos"]]
+        if sub.empty:
+            continue
+        m = left.merge(sub, on=keys + list(level), how="inner")
+        todo = found[m["_t"].to_numpy()] < 0
+        found[m["_t"].to_numpy()[todo]] = m["_pos"].to_numpy()[todo]
+    return found
+
+
+def fx_rate(case: Case, currency: pd.Series, period: pd.Series) -> np.ndarray:
+    """Rate (units of currency per quote-base unit) for each (currency, period)."""
+    fx = case.fx
+    targets = pd.DataFrame({"currency": currency.to_numpy(), "period": period.to_numpy()})
+    pos = resolve(targets, fx, ["currency"], (("period",), ()))
+    rate = np.where(pos >= 0, fx["rate"].to_numpy()[np.maximum(pos, 0)] if len(fx) else 1.0, np.nan)
+    # The reporting currency needs no row: it is the quote base.
+    rate = np.where((pos < 0) & (targets["currency"] == case.currency).to_numpy(), 1.0, rate)
+    if np.isnan(rate).any():  # checks.check_fx_coverage reports these as input errors first
+        bad = targets[np.isnan(rate)].iloc[0]
+        raise ValueError(f"no exchange rate for {bad['currency']} in period {bad['period']}")
+    return rate
+
+
+def to_reporting(case: Case, amount, currency: pd.Series, period: pd.Series) -> np.ndarray:
+    cur = currency.where(currency != "", case.currency)
+    reporting = pd.Series([case.currency] * len(cur))
+    return np.asarray(amount, dtype=float) * fx_rate(case, reporting, period) / fx_rate(case, cur, period)
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    arcs: pd.DataFrame  # one row per flow variable
+    capacity: pd.DataFrame  # capacity keys (plant, product, period) with limits
+    lane_limits: pd.DataFrame  # lane row x period with max_units
+    tiers: pd.DataFrame  # (origin, market, product, period, tier) with width
+    expansions: pd.DataFrame  # option with fixed cost in reporting currency
+
+
+def build(case: Case) -> Coefficients:
+    arcs = _arcs(case)
+    return Coefficients(
+        arcs=arcs,
+        capacity=_capacity_keys(case),
+        lane_limits=_lane_limits(case, arcs),
+        tiers=_tier_widths(case),
+        expansions=_expansions(case),
+    )
+
+
+def _arcs(case: Case) -> pd.DataFrame:
+    lanes = case.lanes
+    dem = case.demand[["market", "product", "period"]]
+    pairs = lanes[["plant", "market"]].drop_duplicates()
+    arcs = pairs.merge(dem, on="market", how="inner")
+    pos = resolve(arcs, lanes, ["plant", "market"], (("product",), ()))
+    arcs = arcs[pos >= 0].reset_index(drop=True)
+    pos = pos[pos >= 0]
+    lane = lanes.iloc[pos].reset_index(drop=True)
+    arcs["lane_row"] = pos
+    plants = case.plants.set_index("plant")
+    arcs["country"] = plants.loc[arcs["plant"], "country"].to_numpy()
+    arcs["plant_currency"] = plants.loc[arcs["plant"], "currency"].to_numpy()
+
+    cpos = resolve(arcs, case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
+    local_cost = np.where(cpos >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cpos, 0)] if len(case.costs) else 0.0, 0.0)
+    # Convert only where there is a cost: a plant with no cost rows needs no exchange rate.
+    has = local_cost != 0
+    production = np.zeros(len(arcs))
+    production[has] = to_reporting(case, local_cost[has], arcs["plant_currency"][has], arcs["period"][has])
+    arcs["unit_production_cost"] = production
+    arcs["unit_freight"] = to_reporting(case, lane["freight_cost"].to_numpy(), lane["currency"], arcs["period"])
+
+    arcs = _apply_tariffs(case, arcs)
+    arcs["unit_cost"] = arcs["unit_production_cost"] + arcs["unit_freight"] + arcs["unit_duty"]
+    order = case.period_order()
+    arcs["_p"] = arcs["period"].map(order)
+    arcs = arcs.sort_values(["_p", "product", "plant", "market", "tier"], kind="stable").drop(columns="_p")
+    return arcs.reset_index(drop=True)
+
+
+def _tariff_groups(case: Case) -> tuple[pd.DataFrame, np.ndarray]:
+    key = ["origin", "market", "product", "period"]
+    tar = case.tariffs
+    groups = tar[key].drop_duplicates().reset_index(drop=True)
+    gid = groups.reset_index().merge(tar[key], on=key, how="right")["index"].to_numpy()
+    return groups, gid
+
+
+def _apply_tariffs(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+    tar = case.tariffs
+    groups, gid = _tariff_groups(case)
+    targets = arcs.rename(columns={"country": "origin"})
+    gpos = resolve(targets, groups, ["origin", "market"], LEVELS_PRODUCT_PERIOD)
+    arcs = arcs.assign(tariff_group=gpos)
+    tiers = tar.assign(tariff_group=gid)
+    tiers = tiers.sort_values(["tariff_group", "up_to_units"], na_position="last", kind="stable")
+    tiers["tier"] = tiers.groupby("tariff_group").cumcount()
+    tiers["n_tiers"] = tiers.groupby("tariff_group")["tier"].transform("size")
+    tiers = tiers[["tariff_group", "tier", "n_tiers", "rate", "basis", "agreement"]]
+    arcs = arcs.merge(tiers, on="tariff_group", how="left")
+    none = arcs["tariff_group"] < 0
+    arcs["tier"] = arcs["tier"].fillna(0).astype(np.int64)
+    arcs["n_tiers"] = arcs["n_tiers"].fillna(1).astype(np.int64)
+    arcs["duty_rate"] = arcs["rate"].where(~none, 0.0).fillna(0.0)
+    arcs["agreement"] = arcs["agreement"].where(~none, "").fillna("")
+    cif = (arcs["basis"] == "cif").to_numpy()
+    customs = arcs["unit_production_cost"].to_numpy() + np.where(cif, arcs["unit_freight"].to_numpy(), 0.0)
+    arcs["unit_duty"] = arcs["duty_rate"].to_numpy() * customs
+    return arcs.drop(columns=["rate", "basis"])
+
+
+def _tier_widths(case: Case) -> pd.DataFrame:
+    """Width of each tariff-rate-quota tier (only groups with several tiers)."""
+    tar = case.tariffs
+    groups, gid = _tariff_groups(case)
+    t = tar.assign(tariff_group=gid).sort_values(["tariff_group", "up_to_units"], na_position="last", kind="stable")
+    t["tier"] = t.groupby("tariff_group").cumcount()
+    prev = t.groupby("tariff_group")["up_to_units"].shift(1).fillna(0.0)
+    t["width"] = t["up_to_units"] - prev
+    multi = t.groupby("tariff_group")["tier"].transform("size") > 1
+    t = t[multi & t["up_to_units"].notna()]
+    return t[["tariff_group", "tier", "origin", "market", "product", "period", "width", "up_to_units", "row"]].reset_index(drop=True)
+
+
+def _capacity_keys(case: Case) -> pd.DataFrame:
+    """One row per (plant, product scope, period): the tightest limits of all rows that hold there."""
+    cap = case.capacity
+    per = pd.DataFrame({"period_all": list(case.periods)})
+    blank = cap[cap["period"] == ""].merge(per, how="cross")
+    blank["period"] = blank["period_all"]
+    rows = pd.concat([cap[cap["period"] != ""], blank.drop(columns="period_all")], ignore_index=True)
+    keys = ["plant", "product", "period"]
+    agg = rows.groupby(keys, sort=False).agg(
+        max_units=("max_units", "min"), min_units=("min_units", "max"),
+        rows=("row", lambda r: ",".join(str(x) for x in sorted(set(r)))),
+    ).reset_index()
+    order = case.period_order()
+    agg["_p"] = agg["period"].map(order)
+    agg = agg.sort_values(["plant", "_p", "product"], kind="stable").drop(columns="_p")
+    return agg.reset_index(drop=True)
+
+
+def _lane_limits(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+    limited = case.lanes["max_units"].notna().to_numpy()
+    used = arcs[limited[arcs["lane_row"].to_numpy()]][["lane_row", "period"]].drop_duplicates()
+    lanes = case.lanes.reset_index(drop=True)
+    out = used.assign(
+        plant=lanes["plant"].to_numpy()[used["lane_row"]],
+        market=lanes["market"].to_numpy()[used["lane_row"]],
+        product=lanes["product"].to_numpy()[used["lane_row"]],
+        max_units=lanes["max_units"].to_numpy()[used["lane_row"]],
+        row=lanes["row"].to_numpy()[used["lane_row"]],
+    )
+    return out.reset_index(drop=True)
+
+
+def _expansions(case: Case) -> pd.DataFrame:
+    exp = case.expansions.reset_index(drop=True)
+    if exp.empty:
+        return exp.assign(fixed_cost_reporting=pd.Series(dtype=float))
+    return exp.assign(fixed_cost_reporting=to_reporting(case, exp["fixed_cost"].to_numpy(), exp["currency"], exp["first_period"]))

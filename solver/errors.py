@@ -1,0 +1,73 @@
+"""Problems found in a case, reported all at once (calliope style)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the input, located as a spreadsheet user would find it.
+
+    ``row`` is the row number the spreadsheet shows (the header is row 1);
+    0 means the whole file.
+    """
+
+    file: str
+    row: int
+    column: str
+    value: str
+    message: str
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.row:
+            where += f", row {self.row}"
+        if self.column:
+            where += f", column {self.column}"
+        shown = f' "{self.value}"' if self.value != "" else ""
+        return f"{where}:{shown} {self.message}".replace(": ", ": ", 1)
+
+
+class CaseError(Exception):
+    """Raised once, with every problem found in a case."""
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
+        self.problems = sorted(set(problems), key=_order)
+        self.warnings = warnings or []
+        super().__init__(self.render())
+
+    def render(self) -> str:
+        n = len(self.problems)
+        head = f"{n} problem{'s' if n != 1 else ''} in the case:"
+        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+
+
+class UsageError(Exception):
+    """A bad command-line value (exit code 2)."""
+
+
+def _order(p: Problem):
+    return (p.file, p.row, p.column, p.message)
+
+
+@dataclass
+class Collector:
+    """Accumulates problems and warnings while a case is read and checked."""
+
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+
+    def error(self, file: str, row: int, column: str, value, message: str) -> None:
+        self.problems.append(Problem(file, int(row), column, _show(value), message))
+
+    def warn(self, file: str, row: int, column: str, value, message: str) -> None:
+        self.warnings.append(Problem(file, int(row), column, _show(value), message))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise CaseError(self.problems, self.warnings)
+
+
+def _show(value) -> str:
+    s = "" if value is None else str(value)
+    return s if len(s) <= 60 else s[:57] + "..."

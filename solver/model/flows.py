@@ -1,0 +1,24 @@
+"""Flow variables: units shipped from a plant to a market, per product, period and tariff tier.
+
+    x[p,m,k,t,j] >= 0
+    cost  c[p,m,k,t,j] = production[p,k,t] + freight[p,m,k,t] + rate_j * customs_value[p,m,k,t]
+
+(reporting currency per unit; ``coefficients.py`` computes c).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .lp import INF, Cols, names
+
+
+def define_flow_variables(arcs) -> Cols:
+    tier = arcs["tier"].astype(str).radd("tier").where(arcs["n_tiers"] > 1, "")
+    n = len(arcs)
+    return Cols(
+        family="flow",
+        names=names("flow", arcs["plant"], arcs["market"], arcs["product"], arcs["period"], tier),
+        cost=arcs["unit_cost"].to_numpy(dtype=float),
+        lower=np.zeros(n),
+        upper=np.full(n, INF),
+    )

@@ -1,0 +1,26 @@
+"""Lane limits, one row per lanes.csv row with max_units and period it applies in:
+
+    lane[p,m,(k),t]:  sum_{k: this lane row applies to (p,m,k,t)} sum_j x[p,m,k,t,j] <= max_units
+
+A row with a product applies to that product; a blank-product row to every product
+that has no product-specific row for the same plant and market.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from .lp import INF, Rows, names
+
+
+def define_lane_constraints(limits, arcs, flow_idx) -> Rows:
+    rid = limits[["lane_row", "period"]].reset_index()
+    m = arcs[["lane_row", "period"]].reset_index(names="arc").merge(rid, on=["lane_row", "period"])
+    return Rows(
+        family="lane",
+        names=names("lane", limits["plant"], limits["market"], limits["product"], limits["period"]),
+        lower=np.full(len(limits), -INF),
+        upper=limits["max_units"].to_numpy(dtype=float),
+        row=m["index"].to_numpy(np.int64), col=flow_idx[m["arc"].to_numpy(np.int64)],
+        coef=np.ones(len(m)),
+        meta=limits,
+    )

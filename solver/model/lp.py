@@ -1,0 +1,188 @@
+"""A linear program as sparse arrays, assembled from blocks of columns and rows.
+
+Each constraint-family module returns a ``Cols`` and/or ``Rows`` block whose
+coefficients reference columns by global index. ``LinearProgram`` concatenates
+them; ``to_pulp`` turns it into a PuLP ``LpProblem`` (for CBC, any PuLP solver and
+``--write-lp``) and ``solve.highs`` loads the same arrays into HiGHS in one call.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+INF = float("inf")
+
+
+@dataclass
+class Cols:
+    family: str
+    names: np.ndarray
+    cost: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    integer: np.ndarray | None = None
+
+
+@dataclass
+class Rows:
+    family: str
+    names: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    row: np.ndarray  # local row index of each coefficient
+    col: np.ndarray  # global column index of each coefficient
+    coef: np.ndarray
+    meta: pd.DataFrame | None = None  # the data each row traces to
+
+
+@dataclass
+class LinearProgram:
+    col_names: np.ndarray
+    cost: np.ndarray
+    col_lower: np.ndarray
+    col_upper: np.ndarray
+    integer: np.ndarray
+    row_names: np.ndarray
+    row_lower: np.ndarray
+    row_upper: np.ndarray
+    start: np.ndarray  # CSR row starts
+    index: np.ndarray
+    value: np.ndarray
+    col_family: dict[str, slice] = field(default_factory=dict)
+    row_family: dict[str, slice] = field(default_factory=dict)
+    row_meta: dict[str, pd.DataFrame] = field(default_factory=dict)
+
+    @property
+    def num_col(self) -> int:
+        return len(self.cost)
+
+    @property
+    def num_row(self) -> int:
+        return len(self.row_lower)
+
+    @property
+    def is_mip(self) -> bool:
+        return bool(self.integer.any())
+
+    def family_rows(self, family: str) -> slice:
+        return self.row_family.get(family, slice(0, 0))
+
+    def family_cols(self, family: str) -> slice:
+        return self.col_family.get(family, slice(0, 0))
+
+
+class Builder:
+    """Collects column and row blocks in order; columns first get global indices."""
+
+    def __init__(self) -> None:
+        self.cols: list[Cols] = []
+        self.rows: list[Rows] = []
+        self.ncol = 0
+
+    def add_cols(self, block: Cols) -> np.ndarray:
+        idx = np.arange(self.ncol, self.ncol + len(block.cost), dtype=np.int64)
+        self.cols.append(block)
+        self.ncol += len(block.cost)
+        return idx
+
+    def add_rows(self, block: Rows) -> None:
+        if len(block.names):
+            self.rows.append(block)
+
+    def finish(self) -> LinearProgram:
+        col_family, row_family, meta = {}, {}, {}
+        at = 0
+        for b in self.cols:
+            col_family[b.family] = slice(at, at + len(b.cost))
+            at += len(b.cost)
+        at, rows, cols, vals = 0, [], [], []
+        for b in self.rows:
+            row_family[b.family] = slice(at, at + len(b.names))
+            rows.append(b.row + at)
+            cols.append(b.col)
+            vals.append(b.coef)
+            if b.meta is not None:
+                meta[b.family] = b.meta.reset_index(drop=True)
+            at += len(b.names)
+        nrow = at
+        r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
+        c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
+        v = np.concatenate(vals) if vals else np.zeros(0)
+        order = np.lexsort((c, r))
+        r, c, v = r[order], c[order], v[order]
+        start = np.zeros(nrow + 1, dtype=np.int64)
+        np.add.at(start, r + 1, 1)
+        start = np.cumsum(start)
+
+        def cat(attr, dtype=float):
+            parts = [np.asarray(getattr(b, attr), dtype=dtype) for b in self.cols]
+            return np.concatenate(parts) if parts else np.zeros(0, dtype)
+
+        integer = np.concatenate([
+            np.asarray(b.integer if b.integer is not None else np.zeros(len(b.cost), bool), bool)
+            for b in self.cols]) if self.cols else np.zeros(0, bool)
+        return LinearProgram(
+            col_names=cat("names", object), cost=cat("cost"), col_lower=cat("lower"),
+            col_upper=cat("upper"), integer=integer,
+            row_names=np.concatenate([b.names for b in self.rows]).astype(object) if self.rows else np.zeros(0, object),
+            row_lower=np.concatenate([b.lower for b in self.rows]) if self.rows else np.zeros(0),
+            row_upper=np.concatenate([b.upper for b in self.rows]) if self.rows else np.zeros(0),
+            start=start, index=c, value=v,
+            col_family=col_family, row_family=row_family, row_meta=meta,
+        )
+
+
+def names(prefix: str, *parts: pd.Series) -> np.ndarray:
+    """Vectorised ``prefix[a,b,c]`` names; blank parts are left out."""
+    joined = None
+    for p in parts:
+        s = pd.Series(p).astype(str).reset_index(drop=True)
+        if joined is None:
+            joined = s
+        else:
+            joined = joined.where(s == "", joined + "," + s)
+    return (prefix + "[" + joined + "]").to_numpy(dtype=object)
+
+
+def to_pulp(lp: LinearProgram, relax: bool = False):
+    """The same model as a PuLP LpProblem; returns (problem, variables, constraints) in LP order."""
+    import pulp
+
+    prob = pulp.LpProblem("plantsplit", pulp.LpMinimize)
+    variables = []
+    for j in range(lp.num_col):
+        lo = lp.col_lower[j]
+        up = lp.col_upper[j]
+        cat = pulp.LpBinary if (lp.integer[j] and not relax and lo == 0 and up == 1) else (
+            pulp.LpInteger if lp.integer[j] and not relax else pulp.LpContinuous)
+        variables.append(prob.add_variable(
+            f"x{j}_{_safe(lp.col_names[j])}", lowBound=None if lo == -INF else lo,
+            upBound=None if up == INF else up, cat=cat))
+    prob += pulp.LpAffineExpression(
+        [(variables[j], lp.cost[j]) for j in np.flatnonzero(lp.cost)], name="total_cost")
+    constraints = []
+    for i in range(lp.num_row):
+        s, e = lp.start[i], lp.start[i + 1]
+        expr = pulp.LpAffineExpression([(variables[j], v) for j, v in zip(lp.index[s:e], lp.value[s:e])])
+        lo, up = lp.row_lower[i], lp.row_upper[i]
+        name = f"r{i}_{_safe(lp.row_names[i])}"
+        if lo == up:
+            con = pulp.LpConstraint(expr, pulp.LpConstraintEQ, name, lo)
+        elif lo == -INF:
+            con = pulp.LpConstraint(expr, pulp.LpConstraintLE, name, up)
+        elif up == INF:
+            con = pulp.LpConstraint(expr, pulp.LpConstraintGE, name, lo)
+        else:
+            raise ValueError(f"ranged row {lp.row_names[i]} is not supported")
+        prob += con
+        constraints.append(con)
+    return prob, variables, constraints
+
+
+def _safe(name: str) -> str:
+    out = str(name)
+    for ch in "[],-+ ->/:;=<>*^":
+        out = out.replace(ch, "_")
+    return out.strip("_")

@@ -1,0 +1,81 @@
+"""Write results for spreadsheets: fixed columns and rounding, formula-safe, all or nothing.
+
+Rounding (fixed, so the same inputs give byte-identical files):
+units 3 decimals; per-unit money and shadow prices 4; totals 2; rates and
+utilization 6. Integers are written without a decimal point, -0 as 0.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+DECIMALS = {
+    "units": 3, "max_units": 3, "min_units": 3, "demand": 3, "supplied": 3, "unmet": 3,
+    "added_units": 3, "built": 6,
+    "unit_production_cost": 4, "unit_freight": 4, "unit_duty": 4, "unit_landed_cost": 4,
+    "shadow_price": 4, "min_shadow_price": 4, "marginal_cost": 4,
+    "landed_cost": 2, "amount": 2, "fixed_cost": 2,
+    "duty_rate": 6, "utilization": 6,
+}
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_text(value: str) -> str:
+    """Neutralise a text cell a spreadsheet would run as a formula (OWASP CSV injection)."""
+    return "'" + value if value.startswith(FORMULA_START) else value
+
+
+def format_number(value, decimals: int) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    v = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if v == int(v) and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+
+
+def to_cells(df: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for col in df.columns:
+        s = df[col]
+        if col in DECIMALS:
+            out[col] = [format_number(v, DECIMALS[col]) for v in s]
+        else:
+            out[col] = [safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in s]
+    return pd.DataFrame(out, columns=list(df.columns))
+
+
+def csv_bytes(df: pd.DataFrame) -> bytes:
+    return to_cells(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+
+
+def write_all(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary name first, then rename each into place.
+
+    If anything fails before the renames, no output is touched.
+    """
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staged: list[tuple[str, Path]] = []
+    try:
+        for name, data in files.items():
+            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            staged.append((name, Path(tmp)))
+    except BaseException:
+        for _, tmp in staged:
+            tmp.unlink(missing_ok=True)
+        raise
+    for name, tmp in staged:
+        os.replace(tmp, out_dir / name)
+
+
+def json_bytes(data: dict) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=False) + "\n").encode("utf-8")

@@ -1,0 +1,92 @@
+"""The whole pipeline as a library call: case folder -> Case -> coefficients -> LP -> Solution -> files."""
+from __future__ import annotations
+
+import importlib.resources
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import __version__, coefficients
+from .case import Case, load_case
+from .errors import UsageError
+from .explain import explain_infeasible
+from .model import create_model, to_pulp
+from .model.lp import LinearProgram
+from .output import csv_bytes, json_bytes, write_all
+from .readcsv import CsvOptions
+from .results import Results, tabulate
+from .solve import Solution, Status, solve
+
+DEFAULT_CASE = "rogue-2012"
+OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "summary.json")
+
+
+def default_case_dir() -> Path:
+    """inputs/rogue-2012 of the working folder if present, else the copy shipped in the package."""
+    local = Path("inputs") / DEFAULT_CASE
+    if (local / "demand.csv").is_file():
+        return local
+    return Path(str(importlib.resources.files("solver.cases") / DEFAULT_CASE))
+
+
+@dataclass
+class Run:
+    case: Case
+    lp: LinearProgram
+    solution: Solution
+    results: Results | None
+    out_dir: Path | None
+    reasons: list[str]
+    written: tuple[str, ...] = ()
+
+
+def check_out_dir(case_dir: Path, out_dir: Path) -> None:
+    case_r, out_r = case_dir.resolve(), out_dir.resolve()
+    if out_r == case_r:
+        raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
+
+
+def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
+              time_limit: float | None = None, currency: str = "USD", relax: bool = False,
+              write_lp: str | Path | None = None, csv: CsvOptions | None = None) -> Run:
+    case_dir = Path(case_dir)
+    case = load_case(case_dir, currency=currency, opts=csv)
+    out = Path(out_dir) if out_dir else Path("outputs") / case.name
+    check_out_dir(case_dir, out)
+    co = coefficients.build(case)
+    lp = create_model(case, co, relax=relax)
+    if write_lp:
+        prob, _, _ = to_pulp(lp, relax=relax)
+        prob.writeLP(str(write_lp))
+    sol = solve(lp, solver=solver, time_limit=time_limit)
+    if not sol.status.has_plan:
+        reasons = explain_infeasible(lp) if sol.status == Status.INFEASIBLE else []
+        return Run(case, lp, sol, None, None, reasons)
+    res = tabulate(case, co, lp, sol)
+    files = {
+        "plan.csv": csv_bytes(res.plan),
+        "utilization.csv": csv_bytes(res.utilization),
+        "supply.csv": csv_bytes(res.supply),
+        "cost_breakdown.csv": csv_bytes(res.cost_breakdown),
+    }
+    if res.builds is not None:
+        files["builds.csv"] = csv_bytes(res.builds)
+    files["summary.json"] = json_bytes(summary(case, sol, res, relax, time_limit))
+    write_all(out, files)
+    return Run(case, lp, sol, res, out, [], tuple(files))
+
+
+def summary(case: Case, sol: Solution, res: Results, relax: bool, time_limit) -> dict:
+    return {
+        "status": sol.status.value,
+        "objective": round(res.objective, 2),
+        "currency": case.currency,
+        "solver": sol.solver,
+        "solve_seconds": round(sol.seconds, 4),
+        "plantsplit_version": __version__,
+        "case": case.name,
+        "inputs_digest": case.digest,
+        "relaxed": relax,
+        "time_limit_seconds": time_limit,
+        "duals": sol.duals,
+        "warnings": [str(w) for w in case.warnings],
+    }

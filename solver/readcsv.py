@@ -1,0 +1,152 @@
+"""Read one CSV file of a case as a spreadsheet wrote it, into typed pandas columns.
+
+Every cell is read as text, trimmed, then parsed per the schema (``schema.py``),
+vectorised with pandas. Problems are collected, never raised one at a time.
+A ``row`` column keeps the row number the spreadsheet shows (header = row 1).
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import Collector
+from .schema import FileSpec
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    encoding: str = "utf-8-sig"
+    delimiter: str | None = None  # None = detect from the header line
+    decimal: str | None = None  # None = "," with ";" delimiter, else "."
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+def read_table(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> pd.DataFrame | None:
+    """Return the file's rows (typed) or None when the file cannot be used at all."""
+    name = spec.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        out.error(name, 0, "", "", f"cannot be read ({exc.strerror})")
+        return None
+    try:
+        text = raw.decode(opts.encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        out.error(name, line, "", "", (
+            f"is not valid {opts.encoding} text (byte 0x{raw[exc.start]:02x}); "
+            "save it as 'CSV UTF-8' from your spreadsheet, or pass --encoding cp1252"))
+        return None
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        out.error(name, 0, "", "", "is empty: it needs a header row (" +
+                  ", ".join(c.name for c in spec.columns if c.required) + ")")
+        return None
+    delimiter = opts.delimiter or _detect_delimiter(text)
+    decimal = opts.decimal or ("," if delimiter == ";" else ".")
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    header = [h.strip().lower() for h in records[0]]
+    while header and header[-1] == "":
+        header.pop()  # blank trailing columns that spreadsheets leave
+    known = {c.name for c in spec.columns}
+    seen: set[str] = set()
+    for i, h in enumerate(header):
+        if h in seen:
+            out.error(name, 1, h, h, "column appears twice in the header")
+        seen.add(h)
+        if h == "":
+            out.error(name, 1, f"#{i + 1}", "", "header cell is blank")
+        elif h not in known:
+            out.warn(name, 1, h, h, "column is not used by plantsplit and is ignored")
+    missing = [c.name for c in spec.columns if c.required and c.name not in seen]
+    for m in missing:
+        out.error(name, 1, m, "", "required column is missing (the header has: "
+                  + ", ".join(header) + ")")
+    if missing:
+        return None
+
+    width = len(header)
+    rows, numbers = [], []
+    for i, rec in enumerate(records[1:], start=2):
+        cells = [c.strip() for c in rec]
+        if not any(cells):
+            continue  # blank rows (often trailing) are not data
+        extra = cells[width:]
+        if any(extra):
+            out.error(name, i, "", ",".join(extra), f"row has more cells than the header's {width} columns")
+        cells = (cells + [""] * width)[:width]
+        rows.append(cells)
+        numbers.append(i)
+    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    df = df.loc[:, [c for c in header if c in known and c != ""]]
+    df = df.loc[:, ~df.columns.duplicated()]
+    table = pd.DataFrame({"row": np.asarray(numbers, dtype=np.int64)})
+    for col in spec.columns:
+        values = df[col.name] if col.name in df.columns else pd.Series([""] * len(df), dtype=object)
+        values = values.reset_index(drop=True).astype(str)
+        table[col.name] = _parse(values, col, name, table["row"], decimal, out)
+    return table
+
+
+def _detect_delimiter(text: str) -> str:
+    first = text.splitlines()[0]
+    candidates = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(candidates, key=lambda d: candidates[d])
+    return best if candidates[best] > 0 else ","
+
+
+def _parse(values: pd.Series, col, file: str, rows: pd.Series, decimal: str, out: Collector) -> pd.Series:
+    blank = values == ""
+    if col.required:
+        for i in np.flatnonzero(blank.to_numpy()):
+            out.error(file, rows.iat[i], col.name, "", "is blank but required")
+    kind = col.kind
+    if kind in ("name", "text", "period"):
+        return values
+    if kind == "currency":
+        return values.str.upper()
+    if kind == "basis":
+        lowered = values.str.lower().where(~blank, "fob")
+        for i in np.flatnonzero(~lowered.isin(["fob", "cif"]).to_numpy()):
+            out.error(file, rows.iat[i], col.name, values.iat[i], "must be fob or cif")
+        return lowered
+    return _parse_numbers(values, blank, col, file, rows, decimal, out)
+
+
+def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
+    text = values
+    percent = pd.Series(False, index=values.index)
+    if col.kind == "rate":
+        percent = text.str.endswith("%")
+        text = text.str.rstrip("%").str.strip()
+    thousands = "." if decimal == "," else ","
+    # A thousands separator is accepted only in groups of three digits (1,126.8; 300,000).
+    grouped = text.str.fullmatch(r"[+-]?\d{1,3}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal) + r"\d*)?")
+    text = text.where(~grouped, text.str.replace(thousands, "", regex=False))
+    if decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    ok = text.str.fullmatch(_NUMBER.pattern) | blank
+    for i in np.flatnonzero(~ok.to_numpy()):
+        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    number = pd.to_numeric(text.where(ok & ~blank, None), errors="coerce").astype(float)
+    number = number.where(~percent, number / 100.0)
+    bad = (number < 0) if col.kind != "positive" else (number <= 0)
+    for i in np.flatnonzero(bad.fillna(False).to_numpy()):
+        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    return number
+
+
+def _expected(col) -> str:
+    if col.kind == "positive":
+        return "must be a number greater than 0"
+    if col.kind == "rate":
+        return "must be a rate >= 0, like 0.025 or 2.5%"
+    return "must be a number >= 0"

@@ -1,0 +1,173 @@
+"""From a Solution back to tables in the words of the inputs (no file I/O here)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .case import Case
+from .coefficients import Coefficients
+from .model.lp import LinearProgram
+from .solve import Solution
+
+TOL = 1e-6
+
+
+@dataclass(frozen=True)
+class Results:
+    plan: pd.DataFrame
+    utilization: pd.DataFrame
+    supply: pd.DataFrame
+    cost_breakdown: pd.DataFrame
+    builds: pd.DataFrame | None
+    objective: float
+
+
+def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame:
+    order = case.period_order()
+    return (df.assign(_p=df["period"].map(order))
+              .sort_values([k if k != "period" else "_p" for k in keys], kind="stable")
+              .drop(columns="_p").reset_index(drop=True))
+
+
+def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution) -> Results:
+    x = sol.x
+    arcs = co.arcs.assign(units=x[lp.family_cols("flow")])
+    return Results(
+        plan=_plan(case, arcs),
+        utilization=_utilization(case, co, lp, sol, arcs),
+        supply=_supply(case, lp, sol),
+        cost_breakdown=_cost_breakdown(case, co, lp, sol, arcs),
+        builds=_builds(co, lp, sol) if case.has_builds else None,
+        objective=float(lp.cost @ x),
+    )
+
+
+def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+    a = arcs.assign(
+        production=arcs["units"] * arcs["unit_production_cost"],
+        freight=arcs["units"] * arcs["unit_freight"],
+        duty=arcs["units"] * arcs["unit_duty"],
+        rate_units=arcs["units"] * arcs["duty_rate"],
+    )
+    keys = ["period", "product", "plant", "market"]
+    g = a.groupby(keys, sort=False).agg(
+        units=("units", "sum"), production=("production", "sum"), freight=("freight", "sum"),
+        duty=("duty", "sum"), rate_units=("rate_units", "sum"),
+        agreement=("agreement", lambda s: "; ".join(sorted({v for v in s if v}))),
+        any_rate=("duty_rate", "first"), p_unit=("unit_production_cost", "first"),
+        f_unit=("unit_freight", "first"),
+    ).reset_index()
+    g = g[g["units"] > TOL]
+    units = g["units"]
+    landed = g["production"] + g["freight"] + g["duty"]
+    plan = pd.DataFrame({
+        "period": g["period"], "product": g["product"], "plant": g["plant"], "market": g["market"],
+        "units": units,
+        "unit_production_cost": g["p_unit"],
+        "unit_freight": g["f_unit"],
+        "unit_duty": g["duty"] / units,
+        "unit_landed_cost": landed / units,
+        "landed_cost": landed,
+        "duty_rate": g["rate_units"] / units,
+        "agreement": g["agreement"],
+    })
+    return _sort_periods(plan, case, keys)
+
+
+def _scope_units(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+    by_product = arcs.groupby(["plant", "product", "period"], sort=False)["units"].sum().reset_index()
+    total = arcs.groupby(["plant", "period"], sort=False)["units"].sum().reset_index().assign(product="")
+    return pd.concat([by_product, total], ignore_index=True)
+
+
+def _utilization(case, co, lp, sol, arcs) -> pd.DataFrame:
+    keys = co.capacity[["plant", "product", "period", "max_units", "min_units"]]
+    every = pd.DataFrame([(p, "", t) for p in case.plants["plant"] for t in case.periods],
+                         columns=["plant", "product", "period"])
+    keys = every.merge(keys, on=["plant", "product", "period"], how="left")
+    keys = pd.concat([keys, co.capacity[co.capacity["product"] != ""][keys.columns]], ignore_index=True)
+    keys = keys.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
+    keys["units"] = keys["units"].fillna(0.0)
+    cap_meta = lp.row_meta.get("capacity")
+    keys["shadow_price"] = np.nan
+    keys["added_units"] = 0.0
+    if cap_meta is not None:
+        rs = lp.family_rows("capacity")
+        rows = cap_meta.assign(
+            shadow_price=-sol.row_dual[rs],
+            effective=sol.row_activity[rs] * 0 + lp.row_upper[rs],
+            used=sol.row_activity[rs],
+        )
+        # Capacity added by built options: activity = flows - added, so added = flows - activity.
+        rows = rows.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
+        rows["added_units"] = (rows["units"].fillna(0.0) - rows["used"]).clip(lower=0.0)
+        keys = keys.drop(columns=["shadow_price", "added_units"]).merge(
+            rows[["plant", "product", "period", "shadow_price", "added_units"]],
+            on=["plant", "product", "period"], how="left")
+        keys["added_units"] = keys["added_units"].fillna(0.0)
+    min_meta = lp.row_meta.get("min_production")
+    keys["min_shadow_price"] = np.nan
+    if min_meta is not None:
+        rs = lp.family_rows("min_production")
+        m = min_meta.assign(min_shadow_price=sol.row_dual[rs])
+        keys = keys.drop(columns="min_shadow_price").merge(
+            m[["plant", "product", "period", "min_shadow_price"]], on=["plant", "product", "period"], how="left")
+    max_units = keys["max_units"] + keys["added_units"]
+    out = pd.DataFrame({
+        "plant": keys["plant"], "period": keys["period"], "product": keys["product"],
+        "units": keys["units"], "max_units": max_units, "min_units": keys["min_units"],
+        "utilization": np.where(max_units > 0, keys["units"] / max_units, np.nan),
+        "shadow_price": keys["shadow_price"],
+        "min_shadow_price": keys["min_shadow_price"],
+    })
+    out["_blank_last"] = out["product"] != ""
+    out = _sort_periods(out, case, ["plant", "period", "_blank_last", "product"])
+    return out.drop(columns="_blank_last")
+
+
+def _supply(case, lp, sol) -> pd.DataFrame:
+    meta = lp.row_meta["demand"]
+    rs = lp.family_rows("demand")
+    unmet = np.zeros(len(meta))
+    soft = case.demand[case.demand["unmet_penalty"].notna()][["market", "product", "period"]].reset_index(drop=True)
+    if len(soft):
+        u = soft.assign(unmet=sol.x[lp.family_cols("unmet")])
+        unmet = meta.merge(u, on=["market", "product", "period"], how="left")["unmet"].fillna(0.0).to_numpy()
+    demand = meta["units"].to_numpy(dtype=float)
+    out = pd.DataFrame({
+        "market": meta["market"], "product": meta["product"], "period": meta["period"],
+        "demand": demand, "supplied": demand - unmet, "unmet": unmet,
+        "marginal_cost": sol.row_dual[rs],
+    })
+    return _sort_periods(out, case, ["market", "product", "period"])
+
+
+def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
+    parts = []
+    for comp, col in (("production", "unit_production_cost"), ("freight", "unit_freight"), ("duty", "unit_duty")):
+        s = (arcs["units"] * arcs[col]).groupby(arcs["period"]).sum()
+        parts.append(pd.DataFrame({"period": s.index, "component": comp, "amount": s.to_numpy()}))
+    soft = case.demand[case.demand["unmet_penalty"].notna()].reset_index(drop=True)
+    if len(soft):
+        s = (sol.x[lp.family_cols("unmet")] * soft["unmet_penalty"]).groupby(soft["period"]).sum()
+        parts.append(pd.DataFrame({"period": s.index, "component": "unmet", "amount": s.to_numpy()}))
+    if case.has_builds:
+        b = sol.x[lp.family_cols("build")]
+        s = pd.Series(b * co.expansions["fixed_cost_reporting"].to_numpy()).groupby(co.expansions["first_period"].to_numpy()).sum()
+        parts.append(pd.DataFrame({"period": s.index, "component": "expansion", "amount": s.to_numpy()}))
+    got = pd.concat(parts, ignore_index=True).groupby(["period", "component"], sort=False)["amount"].sum()
+    comps = ["production", "freight", "duty", "unmet", "expansion"]
+    grid = pd.DataFrame([(t, c) for t in case.periods for c in comps], columns=["period", "component"])
+    grid["amount"] = [float(got.get((t, c), 0.0)) for t, c in zip(grid["period"], grid["component"])]
+    return grid
+
+
+def _builds(co, lp, sol) -> pd.DataFrame:
+    e = co.expansions
+    return pd.DataFrame({
+        "option": e["option"], "plant": e["plant"], "product": e["product"],
+        "built": sol.x[lp.family_cols("build")], "added_units": e["added_units"],
+        "fixed_cost": e["fixed_cost_reporting"],
+    })

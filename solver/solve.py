@@ -1,0 +1,287 @@
+"""Solve a LinearProgram with HiGHS (in-process, from CSR arrays) or any PuLP solver.
+
+Results come back as a ``Solution`` with signs normalised in one place:
+``row_dual[i]`` = d(total cost) / d(right-hand side of row i), for every backend.
+Infeasible, unbounded or a time limit are statuses, not exceptions.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import time
+from dataclasses import dataclass
+from enum import Enum
+
+import numpy as np
+
+from .model.lp import INF, LinearProgram, to_pulp
+
+
+class Status(str, Enum):
+    OPTIMAL = "optimal"
+    FEASIBLE = "feasible"  # a plan found before the time limit, not proven optimal
+    INFEASIBLE = "infeasible"
+    UNBOUNDED = "unbounded"
+    NO_SOLUTION = "no_solution"  # time limit reached with no plan
+    ERROR = "error"
+
+    @property
+    def has_plan(self) -> bool:
+        return self in (Status.OPTIMAL, Status.FEASIBLE)
+
+
+@dataclass
+class Solution:
+    status: Status
+    objective: float
+    x: np.ndarray
+    row_activity: np.ndarray
+    row_dual: np.ndarray
+    col_dual: np.ndarray
+    solver: str
+    seconds: float
+    duals: str  # "lp", "lp with build decisions fixed", or "none"
+    message: str = ""
+
+
+class SolverUnavailable(Exception):
+    pass
+
+
+def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None) -> Solution:
+    key = solver.strip().lower()
+    t0 = time.perf_counter()
+    if key == "highs":
+        sol = _solve_highs(lp, time_limit)
+    else:
+        sol = _solve_pulp(lp, key, time_limit)
+    sol.seconds = time.perf_counter() - t0
+    return sol
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    """Silence file descriptor 1 (solver banners written from C, before options apply)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        try:
+            sys.stdout.flush()
+        except Exception:  # noqa: BLE001 - never let flushing hide the real error
+            pass
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def new_highs():
+    import highspy
+
+    with quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    return h
+
+
+def load_highs(lp: LinearProgram, relax: bool = False):
+    """A live HiGHS model holding ``lp`` (one passModel call)."""
+    import highspy
+
+    h = new_highs()
+    m = highspy.HighsLp()
+    m.num_col_ = lp.num_col
+    m.num_row_ = lp.num_row
+    m.col_cost_ = lp.cost
+    m.col_lower_ = lp.col_lower
+    m.col_upper_ = np.where(np.isinf(lp.col_upper), highspy.kHighsInf, lp.col_upper)
+    m.row_lower_ = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
+    m.row_upper_ = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
+    m.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    m.a_matrix_.start_ = lp.start.astype(np.int32)
+    m.a_matrix_.index_ = lp.index.astype(np.int32)
+    m.a_matrix_.value_ = lp.value.astype(float)
+    if lp.is_mip and not relax:
+        m.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                          for i in lp.integer]
+    status = h.passModel(m)
+    if status == highspy.HighsStatus.kError:
+        raise RuntimeError("HiGHS rejected the model")
+    return h
+
+
+def _solve_highs(lp: LinearProgram, time_limit) -> Solution:
+    import highspy
+
+    try:
+        h = load_highs(lp)
+    except ImportError as exc:  # pragma: no cover - highspy is a dependency
+        raise SolverUnavailable(f"HiGHS is not installed ({exc}); pip install highspy") from exc
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    h.run()
+    ms = h.getModelStatus()
+    S = highspy.HighsModelStatus
+    has_x = h.getInfo().primal_solution_status == 2
+    if ms == S.kOptimal:
+        status = Status.OPTIMAL
+    elif ms == S.kInfeasible:
+        status = Status.INFEASIBLE
+    elif ms in (S.kUnbounded, S.kUnboundedOrInfeasible):
+        status = Status.UNBOUNDED if ms == S.kUnbounded else _infeasible_or_unbounded(lp)
+    elif ms in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt):
+        status = Status.FEASIBLE if has_x else Status.NO_SOLUTION
+    else:
+        return _empty(lp, Status.ERROR, "highs", h.modelStatusToString(ms))
+    if not status.has_plan:
+        return _empty(lp, status, "highs", h.modelStatusToString(ms))
+    sol = h.getSolution()
+    x = np.asarray(sol.col_value, dtype=float)
+    objective = float(h.getInfo().objective_function_value)
+    duals = "lp"
+    if lp.is_mip:
+        # Duals of a MILP: re-solve the LP with the build decisions fixed at their values.
+        ints = np.flatnonzero(lp.integer)
+        fixed = np.round(x[ints])
+        h.changeColsIntegrality(len(ints), ints.astype(np.int32),
+                                np.array([highspy.HighsVarType.kContinuous] * len(ints)))
+        h.changeColsBounds(len(ints), ints.astype(np.int32), fixed, fixed)
+        h.run()
+        sol = h.getSolution()
+        if h.getModelStatus() == S.kOptimal:
+            x = np.asarray(sol.col_value, dtype=float)
+            duals = "lp with build decisions fixed"
+        else:
+            duals = "none"
+    row_dual = np.asarray(sol.row_dual, dtype=float) if duals != "none" else np.full(lp.num_row, np.nan)
+    col_dual = np.asarray(sol.col_dual, dtype=float) if duals != "none" else np.full(lp.num_col, np.nan)
+    return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, "highs", 0.0, duals)
+
+
+def _infeasible_or_unbounded(lp: LinearProgram) -> Status:
+    """HiGHS sometimes cannot tell; a zero-cost re-solve decides feasibility."""
+    import highspy
+
+    h = load_highs(lp, relax=True)
+    h.changeColsCost(lp.num_col, np.arange(lp.num_col, dtype=np.int32), np.zeros(lp.num_col))
+    h.run()
+    return Status.INFEASIBLE if h.getModelStatus() == highspy.HighsModelStatus.kInfeasible else Status.UNBOUNDED
+
+
+def activity(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
+    rows = np.repeat(np.arange(lp.num_row), np.diff(lp.start))
+    out = np.zeros(lp.num_row)
+    np.add.at(out, rows, lp.value * x[lp.index])
+    return out
+
+
+def _empty(lp, status, solver, message) -> Solution:
+    nan_r, nan_c = np.full(lp.num_row, np.nan), np.full(lp.num_col, np.nan)
+    return Solution(status, float("nan"), nan_c, nan_r, nan_r.copy(), nan_c.copy(), solver, 0.0, "none", message)
+
+
+# ---------------------------------------------------------------- PuLP solvers
+
+def available_solvers() -> list[str]:
+    import pulp
+
+    names = ["highs"]
+    if cbc_path():
+        names.append("cbc")
+    with quiet_stdout():
+        names += [s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"]
+    return names
+
+
+def cbc_path() -> str | None:
+    """CBC binary: cbcbox's (PuLP 4's way), else one on PATH, else PuLP 3's bundled copy."""
+    try:
+        import cbcbox
+
+        path = cbcbox.cbc_bin_path()
+        if os.path.isfile(path):
+            return path
+    except ImportError:
+        pass
+    found = shutil.which("cbc")
+    if found:
+        return found
+    import pulp
+
+    bundled = getattr(getattr(pulp, "PULP_CBC_CMD", None), "pulp_cbc_path", None)
+    return bundled if bundled and os.path.isfile(bundled) else None
+
+
+def pulp_solver(key: str, time_limit, mip: bool = True):
+    import pulp
+
+    if key == "cbc":
+        path = cbc_path()
+        if not path:
+            raise SolverUnavailable("CBC is not installed: pip install cbcbox")
+        return pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, mip=mip), "cbc"
+    with quiet_stdout():
+        avail = {s.lower(): s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"}
+    if key not in avail:
+        raise SolverUnavailable(
+            f"solver '{key}' is not available; available: {', '.join(available_solvers())}")
+    kwargs = {"msg": False}
+    if time_limit:
+        kwargs["timeLimit"] = time_limit
+    return pulp.getSolver(avail[key], **kwargs), avail[key]
+
+
+def _solve_pulp(lp: LinearProgram, key: str, time_limit) -> Solution:
+    import pulp
+
+    solver, name = pulp_solver(key, time_limit)
+    prob, variables, constraints = to_pulp(lp)
+    with quiet_stdout():
+        prob.solve(solver)
+    sol_status = prob.sol_status
+    if sol_status == pulp.LpSolutionOptimal:
+        status = Status.OPTIMAL
+    elif sol_status == pulp.LpSolutionIntegerFeasible:
+        status = Status.FEASIBLE
+    elif sol_status == pulp.LpSolutionInfeasible or prob.status == pulp.LpStatusInfeasible:
+        status = Status.INFEASIBLE
+    elif sol_status == pulp.LpSolutionUnbounded or prob.status == pulp.LpStatusUnbounded:
+        status = Status.UNBOUNDED
+    elif time_limit:
+        status = Status.NO_SOLUTION
+    else:
+        status = Status.ERROR
+    if not status.has_plan:
+        return _empty(lp, status, name, pulp.LpStatus.get(prob.status, "unknown"))
+    x = np.array([v.varValue if v.varValue is not None else 0.0 for v in variables], dtype=float)
+    objective = float(lp.cost @ x)
+    duals = "lp"
+    if lp.is_mip:
+        ints = np.flatnonzero(lp.integer)
+        fixed = lp.__class__(**{**lp.__dict__})
+        fixed.col_lower = lp.col_lower.copy()
+        fixed.col_upper = lp.col_upper.copy()
+        fixed.integer = np.zeros_like(lp.integer)
+        fixed.col_lower[ints] = fixed.col_upper[ints] = np.round(x[ints])
+        solver, _ = pulp_solver(key, time_limit, mip=False)
+        prob, variables, constraints = to_pulp(fixed)
+        with quiet_stdout():
+            prob.solve(solver)
+        if prob.sol_status == pulp.LpSolutionOptimal:
+            x = np.array([v.varValue or 0.0 for v in variables], dtype=float)
+            duals = "lp with build decisions fixed"
+        else:
+            duals = "none"
+    row_dual = np.array([c.pi if c.pi is not None else np.nan for c in constraints], dtype=float)
+    col_dual = np.array([v.dj if v.dj is not None else np.nan for v in variables], dtype=float)
+    if duals == "none":
+        row_dual[:] = np.nan
+    return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, name, 0.0, duals)
+
+
+__all__ = ["Solution", "Status", "solve", "SolverUnavailable", "available_solvers", "INF"]
