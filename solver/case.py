@@ -34,6 +34,7 @@ class Case:
     periods: tuple[str, ...]
     digest: str
     warnings: tuple[Problem, ...] = field(default=())
+    notes: tuple[Problem, ...] = field(default=())  # e.g. unlimited capacity: shown by `validate`
 
     @property
     def has_builds(self) -> bool:
@@ -60,6 +61,7 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
         out.error(str(folder), 0, "", "", "is not a case folder (no such directory)")
         out.raise_if_any()
     tables: dict[str, pd.DataFrame] = {}
+    unusable = False  # a file or required column is missing: cross-file checks would mislead
     digest = hashlib.sha256()
     for spec in FILES:
         path = folder / spec.name
@@ -67,14 +69,18 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
         if not path.is_file():
             if spec.required:
                 out.error(spec.name, 0, "", "", f"is missing from {folder} (it is required)")
+                unusable = True
             tables[key] = _empty(spec)
             continue
         digest.update(spec.name.encode() + b"\0" + path.read_bytes() + b"\0")
         table = read_table(path, spec, opts, out)
         tables[key] = table if table is not None else _empty(spec)
+        unusable |= table is None
         if table is not None and spec.required and len(table) == 0:
             out.error(spec.name, 0, "", "", "has a header but no rows")
-    out.raise_if_any()
+            unusable = True
+    if unusable:
+        out.raise_if_any()
 
     currency = currency.strip().upper()
     periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
@@ -89,6 +95,7 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
         periods=periods,
         digest="sha256:" + digest.hexdigest(),
         warnings=tuple(out.warnings),
+        notes=tuple(out.notes),
         **{k: tables[k] for k in TABLES},
     )
 

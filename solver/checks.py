@@ -202,5 +202,5 @@ def warn_unlimited(t, periods, out: Collector):
             continue
         free = [p for p in periods if p not in set(rows["period"])]
         if free:
-            out.warn("capacity.csv", 0, "", r["plant"],
-                     f"plant {r['plant']} has no max_units limit in period {', '.join(free)}: unlimited there")
+            out.note("capacity.csv", 0, "plant", r["plant"],
+                     f"has no max_units limit in period {', '.join(free)}: unlimited there")

@@ -105,6 +105,8 @@ def validate(ctx, case, currency, encoding, delimiter, decimal):
         _unexpected(ctx, exc)
     for w in c.warnings:
         click.echo(f"Warning: {w}")
+    for n in c.notes:
+        click.echo(f"Note: {n}")
     click.echo(f"{c.name}: OK ({len(c.plants)} plants, {c.demand['market'].nunique()} markets, "
                f"{len(c.products)} products, {len(c.periods)} periods, {len(c.warnings)} warnings)")
 

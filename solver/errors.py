@@ -24,8 +24,8 @@ class Problem:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"
-        shown = f' "{self.value}"' if self.value != "" else ""
-        return f"{where}:{shown} {self.message}".replace(": ", ": ", 1)
+        shown = f'"{self.value}" ' if self.value != "" else ""
+        return f"{where}: {shown}{self.message}"
 
 
 class CaseError(Exception):
@@ -56,12 +56,16 @@ class Collector:
 
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
+    notes: list[Problem] = field(default_factory=list)  # shown by `validate` only
 
     def error(self, file: str, row: int, column: str, value, message: str) -> None:
         self.problems.append(Problem(file, int(row), column, _show(value), message))
 
     def warn(self, file: str, row: int, column: str, value, message: str) -> None:
         self.warnings.append(Problem(file, int(row), column, _show(value), message))
+
+    def note(self, file: str, row: int, column: str, value, message: str) -> None:
+        self.notes.append(Problem(file, int(row), column, _show(value), message))
 
     def raise_if_any(self) -> None:
         if self.problems:

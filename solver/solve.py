@@ -199,7 +199,17 @@ def available_solvers() -> list[str]:
 
 
 def cbc_path() -> str | None:
-    """CBC binary: cbcbox's (PuLP 4's way), else one on PATH, else PuLP 3's bundled copy."""
+    """CBC binary: PuLP 3's bundled copy, else cbcbox's (PuLP 4's way), else one on PATH.
+
+    The bundled copy comes first because the cbcbox build we tested (CBC devel,
+    git 146ce89) writes duals that break complementary slackness; ``_duals_consistent``
+    guards against that whichever binary runs.
+    """
+    import pulp
+
+    bundled = getattr(getattr(pulp, "PULP_CBC_CMD", None), "pulp_cbc_path", None)
+    if bundled and os.path.isfile(bundled) and os.access(bundled, os.X_OK):
+        return bundled
     try:
         import cbcbox
 
@@ -208,13 +218,20 @@ def cbc_path() -> str | None:
             return path
     except ImportError:
         pass
-    found = shutil.which("cbc")
-    if found:
-        return found
-    import pulp
+    return shutil.which("cbc")
 
-    bundled = getattr(getattr(pulp, "PULP_CBC_CMD", None), "pulp_cbc_path", None)
-    return bundled if bundled and os.path.isfile(bundled) else None
+
+def _duals_consistent(lp: LinearProgram, x: np.ndarray, row_dual: np.ndarray) -> bool:
+    """Complementary slackness: a column strictly between its bounds has zero reduced cost."""
+    if np.isnan(row_dual).any():
+        return False
+    rows = np.repeat(np.arange(lp.num_row), np.diff(lp.start))
+    at = np.zeros(lp.num_col)
+    np.add.at(at, lp.index, lp.value * row_dual[rows])
+    reduced = lp.cost - at
+    scale = 1e-6 * max(1.0, float(np.abs(lp.cost).max(initial=0.0)))
+    free = (x > lp.col_lower + 1e-6) & (x < lp.col_upper - 1e-6)
+    return bool((np.abs(reduced[free]) <= scale).all())
 
 
 def pulp_solver(key: str, time_limit, mip: bool = True):
@@ -279,9 +296,12 @@ def _solve_pulp(lp: LinearProgram, key: str, time_limit) -> Solution:
             duals = "none"
     row_dual = np.array([c.pi if c.pi is not None else np.nan for c in constraints], dtype=float)
     col_dual = np.array([v.dj if v.dj is not None else np.nan for v in variables], dtype=float)
+    message = ""
+    if duals != "none" and not _duals_consistent(lp, x, row_dual):
+        duals, message = "none", f"{name} returned inconsistent duals; shadow prices left blank"
     if duals == "none":
         row_dual[:] = np.nan
-    return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, name, 0.0, duals)
+    return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, name, 0.0, duals, message)
 
 
 __all__ = ["Solution", "Status", "solve", "SolverUnavailable", "available_solvers", "INF"]

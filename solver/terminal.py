@@ -37,7 +37,9 @@ def render(run: Run) -> str:
             scope = f"{u['plant']}/{u['product']}" if u["product"] else f"{u['plant']} (total)"
             lines.append(f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
                          f"shadow price {u['shadow_price']:,.2f}")
-    if sol.duals != "lp":
+    if sol.duals == "none":
+        lines.append(f"(no shadow prices: {sol.message or 'the solver returned no duals'})")
+    elif sol.duals != "lp":
         lines.append(f"(shadow prices from the {sol.duals})")
     lines.append("")
     lines.append(f"Wrote {', '.join(run.written)} to {run.out_dir}")

@@ -1,0 +1,189 @@
+"""The command line, driven as a user drives it (CliRunner and real subprocesses)."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from solver.cli import cli
+
+from conftest import ROGUE, ROOT, write_case
+
+OK_CASE = dict(
+    plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+    demand="market,product,period,units\nm,p,1,100",
+    capacity="plant,max_units\nA,60",
+    lanes="plant,market,freight_cost\nA,m,1\nB,m,0",
+    costs="plant,unit_cost\nA,10\nB,12",
+)
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def test_version():
+    r = invoke("--version")
+    assert r.exit_code == 0 and r.output.startswith("plantsplit, version ")
+
+
+def test_every_command_is_documented():
+    for name, command in cli.commands.items():
+        assert command.help, f"command {name} has no help text"
+        readme = (ROOT / "README.md").read_text()
+        assert f"plantsplit {name}" in readme, f"README does not document `plantsplit {name}`"
+        for param in command.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--"):
+                    assert opt in readme, f"README does not document {name} {opt}"
+
+
+def test_solve_writes_every_output(tmp_path):
+    case = write_case(tmp_path / "c", **OK_CASE)
+    r = invoke("solve", case, "--out", tmp_path / "out")
+    assert r.exit_code == 0, r.output
+    assert "Total cost: 1,140 USD" in r.output
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv", "utilization.csv"]
+
+
+def test_output_columns_are_fixed(tmp_path):
+    case = write_case(tmp_path / "c", **OK_CASE)
+    invoke("solve", case, "--out", tmp_path / "out")
+    head = {p.name: p.read_text().splitlines()[0] for p in (tmp_path / "out").glob("*.csv")}
+    assert head == {
+        "plan.csv": "period,product,plant,market,units,unit_production_cost,unit_freight,unit_duty,"
+                    "unit_landed_cost,landed_cost,duty_rate,agreement",
+        "utilization.csv": "plant,period,product,units,max_units,min_units,utilization,shadow_price,min_shadow_price",
+        "supply.csv": "market,product,period,demand,supplied,unmet,marginal_cost",
+        "cost_breakdown.csv": "period,component,amount",
+    }
+
+
+def test_bad_input_exit_2_names_file_row_column_and_writes_nothing(tmp_path):
+    case = write_case(tmp_path / "c", **dict(OK_CASE, capacity="plant,max_units\nA,-5\nZ,10"))
+    r = invoke("solve", case, "--out", tmp_path / "out")
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        "Error: 2 problems in the case:",
+        '  - capacity.csv, row 2, column max_units: "-5" must be a number >= 0',
+        '  - capacity.csv, row 3, column plant: "Z" is not a known plant of plants.csv (known: A, B)',
+        "No output was written.",
+    ]
+    assert "Traceback" not in r.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_missing_file_and_column(tmp_path):
+    case = write_case(tmp_path / "c", **dict(OK_CASE, lanes="plant,market\nA,m"))
+    (case / "capacity.csv").unlink()
+    r = invoke("solve", case)
+    assert r.exit_code == 2
+    assert f"capacity.csv: is missing from {case} (it is required)" in r.output
+    assert "lanes.csv, row 1, column freight_cost: required column is missing (the header has: plant, market)" in r.output
+
+
+def test_infeasible_exit_3_with_reason(tmp_path):
+    # Demand 100 but A can make 60 and is the only plant: 40 short.
+    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD",
+                      demand="market,product,period,units\nm,p,1,100",
+                      capacity="plant,max_units\nA,60", lanes="plant,market,freight_cost\nA,m,1")
+    r = invoke("solve", case, "--out", tmp_path / "out")
+    assert r.exit_code == 3
+    assert "case c is infeasible: no plan satisfies the case." in r.output
+    assert "demand of m/p in 1 is 100 but at most 60 can reach it (demand.csv row 2)" in r.output
+    assert "capacity[A,1] = 60" in r.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_unknown_solver_exit_2(tmp_path):
+    case = write_case(tmp_path / "c", **OK_CASE)
+    r = invoke("solve", case, "--solver", "nosuch")
+    assert r.exit_code == 2
+    assert "solver 'nosuch' is not available; available: highs, cbc" in r.output
+
+
+def test_out_dir_may_not_be_the_case_folder(tmp_path):
+    case = write_case(tmp_path / "c", **OK_CASE)
+    r = invoke("solve", case, "--out", case)
+    assert r.exit_code == 2
+    assert "is the case folder itself" in r.output
+
+
+def test_write_lp(tmp_path):
+    case = write_case(tmp_path / "c", **OK_CASE)
+    r = invoke("solve", case, "--out", tmp_path / "o", "--write-lp", tmp_path / "m.lp")
+    assert r.exit_code == 0
+    text = (tmp_path / "m.lp").read_text()
+    assert "Minimize" in text and "capacity_A_1" in text and "demand_m_p_1" in text
+
+
+def test_validate(tmp_path):
+    case = write_case(tmp_path / "c", **dict(OK_CASE, capacity="plant,max_units,note\nA,60,x"))
+    r = invoke("validate", case)
+    assert r.exit_code == 0
+    assert 'Warning: capacity.csv, row 1, column note: "note" column is not used by plantsplit and is ignored' in r.output
+    assert 'Note: capacity.csv, column plant: "B" has no max_units limit in period 1: unlimited there' in r.output
+    assert "c: OK (2 plants, 1 markets, 1 products, 1 periods, 1 warnings)" in r.output
+    bad = write_case(tmp_path / "d", **dict(OK_CASE, demand="market,product,period,units\nm,p,1,abc"))
+    r = invoke("validate", bad)
+    assert r.exit_code == 2
+    assert 'demand.csv, row 2, column units: "abc" must be a number >= 0' in r.output
+
+
+def test_same_inputs_give_byte_identical_csvs(tmp_path):
+    for out in ("a", "b"):
+        assert invoke("solve", ROGUE, "--out", tmp_path / out).exit_code == 0
+    for name in ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv"):
+        assert (tmp_path / "a" / name).read_bytes() == (tmp_path / "b" / name).read_bytes()
+
+
+def test_text_cells_are_formula_safe(tmp_path):
+    case = write_case(tmp_path / "c", **dict(
+        OK_CASE, plants="plant,country,currency\n=HYPERLINK(1),X,USD\nB,Y,USD",
+        capacity="plant,max_units\n=HYPERLINK(1),60",
+        lanes="plant,market,freight_cost\n=HYPERLINK(1),m,1\nB,m,0",
+        costs="plant,unit_cost\n=HYPERLINK(1),10\nB,12"))
+    assert invoke("solve", case, "--out", tmp_path / "o").exit_code == 0
+    plan = (tmp_path / "o" / "plan.csv").read_text()
+    assert "'=HYPERLINK(1)" in plan and "\n=HYPERLINK" not in plan
+
+
+def run_cli(*args, cwd):
+    env = dict(os.environ, PYTHONWARNINGS="error::DeprecationWarning")
+    return subprocess.run([sys.executable, "-m", "solver", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, env=env, timeout=300)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc", "HiGHS"])
+def test_no_banner_and_no_deprecation_on_a_real_run(tmp_path, solver):
+    p = run_cli("solve", "--solver", solver, "--out", tmp_path / "o", cwd=ROOT)
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.startswith("plantsplit: case rogue-2012, optimal")
+    assert "Running HiGHS" not in p.stdout and "Running HiGHS" not in p.stderr
+    assert "Deprecat" not in p.stderr
+
+
+def test_default_case_from_an_installed_wheel(tmp_path):
+    """A plain, non-editable install finds the shipped Rogue case from any folder."""
+    wheel_dir = tmp_path / "wheel"
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
+                    "-q", "-w", wheel_dir, ROOT], check=True, capture_output=True, timeout=300)
+    target = tmp_path / "site"
+    wheel = next(wheel_dir.glob("plantsplit-*.whl"))
+    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", target, wheel],
+                   check=True, capture_output=True, timeout=300)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(target))
+    p = subprocess.run([sys.executable, "-m", "solver", "solve"], cwd=elsewhere, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "case rogue-2012, optimal" in p.stdout
+    assert str(target) in subprocess.run(
+        [sys.executable, "-c", "import solver; print(solver.__file__)"], cwd=elsewhere, env=env,
+        capture_output=True, text=True).stdout
+    assert (elsewhere / "outputs" / "rogue-2012" / "plan.csv").is_file()
