@@ -187,3 +187,25 @@ def test_default_case_from_an_installed_wheel(tmp_path):
         [sys.executable, "-c", "import solver; print(solver.__file__)"], cwd=elsewhere, env=env,
         capture_output=True, text=True).stdout
     assert (elsewhere / "outputs" / "rogue-2012" / "plan.csv").is_file()
+
+
+def test_reads_what_spreadsheets_write(tmp_path):
+    """BOM, Windows line ends, column order, header case, padding, blank rows, extra column."""
+    case = write_case(tmp_path / "c", **OK_CASE)
+    (case / "costs.csv").write_bytes(
+        "\ufeffUnit_Cost , Plant ,comment\r\n 10 , A ,x\r\n12,B,\r\n,,\r\n\r\n".encode("utf-8"))
+    r = invoke("solve", case, "--out", tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    assert "Total cost: 1,140 USD" in r.output
+    assert 'Warning: costs.csv, row 1, column comment: "comment" column is not used by plantsplit and is ignored' in r.stderr
+
+
+def test_time_limit_is_accepted_and_reported(tmp_path):
+    case = write_case(tmp_path / "c", **OK_CASE)
+    r = invoke("solve", case, "--out", tmp_path / "o", "--time-limit", "30")
+    assert r.exit_code == 0
+    import json
+
+    s = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert s["time_limit_seconds"] == 30 and s["status"] == "optimal"
+    assert invoke("solve", case, "--time-limit", "0").exit_code == 2
