@@ -106,13 +106,19 @@ def check_tariff_tiers(tar, out: Collector):
             r = g.iloc[0]
             if pd.notna(r["up_to_units"]):
                 out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}",
-                          "a single tariff row must leave up_to_units blank (add a row for the volume above it)")
+                          "is set on the only tier of this tariff: leave it blank, or add a row for the volume above it")
             continue
         open_rows = g[g["up_to_units"].isna()]
-        if len(open_rows) != 1:
-            for _, r in (open_rows.iloc[1:] if len(open_rows) else g.iloc[-1:]).iterrows():
-                out.error("tariffs.csv", r["row"], "up_to_units", "" if pd.isna(r["up_to_units"]) else r["up_to_units"],
-                          "tariff tiers of one key need exactly one last tier with blank up_to_units")
+        rows = ", ".join(str(r) for r in g["row"])
+        if len(open_rows) > 1:
+            for r in open_rows["row"].iloc[1:]:
+                out.error("tariffs.csv", r, "up_to_units", "",
+                          f"is blank on more than one tier of this tariff (rows {rows}): only the last tier may leave it blank")
+            continue
+        if len(open_rows) == 0:
+            r = g.sort_values("up_to_units").iloc[-1]
+            out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}",
+                      f"every tier of this tariff (rows {rows}) has a limit: leave it blank on the last tier")
             continue
         tiers = g.sort_values("up_to_units", na_position="last")
         ups = tiers["up_to_units"].iloc[:-1]
@@ -127,7 +133,7 @@ def check_tariff_tiers(tar, out: Collector):
         if (ups <= 0).any():
             r = tiers[tiers["up_to_units"] <= 0].iloc[0]
             out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}", "must be greater than 0")
-        if tiers["basis"].nunique() > 1:
+        if tiers["basis"].isin(["fob", "cif"]).all() and tiers["basis"].nunique() > 1:
             r = tiers.iloc[1]
             out.error("tariffs.csv", r["row"], "basis", r["basis"], "tiers of one tariff must share one basis")
 
@@ -152,12 +158,19 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector):
     for _, r in t["expansions"].iterrows():
         if r["currency"] not in ("", reporting) and r["first_period"] in periods:
             needs.append(("expansions.csv", r["row"], "currency", r["currency"], (r["first_period"],)))
-    for file, row, col, cur, ps in needs:
-        missing = [p for p in ps if not fx_available(fx, cur, p, reporting)]
-        if missing:
-            out.error(file, row, col, cur,
-                      f"has no exchange rate in fx.csv for period {', '.join(missing)} "
-                      f"(rate = {cur} per 1 {reporting})")
+    by_currency: dict[str, list] = {}
+    for need in needs:
+        if need[3]:  # a blank currency is reported as a blank required cell
+            by_currency.setdefault(need[3], []).append(need)
+    for cur, uses in by_currency.items():
+        missing = [p for p in periods if any(p in u[4] for u in uses) and not fx_available(fx, cur, p, reporting)]
+        if not missing:
+            continue
+        file, row, col = uses[0][:3]
+        also = [f"{u[0]} row {u[1]}" for u in uses[1:]]
+        out.error(file, row, col, cur,
+                  f"has no exchange rate in fx.csv for period {', '.join(missing)}: add a row "
+                  f"(currency {cur}, rate = {cur} per 1 {reporting})" + (f"; also used in {', '.join(also)}" if also else ""))
     if (fx["currency"] == reporting).any():
         base_rows = fx[fx["currency"] == reporting]
         for p in periods:
@@ -168,12 +181,14 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector):
 
 def check_expansions(t, out: Collector):
     cap = t["capacity"]
+    if any(p.file == "capacity.csv" and p.column == "max_units" for p in out.problems):
+        return  # an unreadable max_units would make every option look unattached
     for _, r in t["expansions"].iterrows():
         match = cap[(cap["plant"] == r["plant"]) & (cap["product"] == r["product"]) & cap["max_units"].notna()]
         if len(match) == 0 and r["plant"] in set(t["plants"]["plant"]):
-            scope = f"product {r['product']}" if r["product"] else "total (blank product)"
+            scope = f"product {r['product']}" if r["product"] else "its total (blank product)"
             out.error("expansions.csv", r["row"], "plant", r["plant"],
-                      f"has no capacity.csv row with max_units for {scope} for this option to add to")
+                      f"has no capacity.csv row with max_units for {scope}, so option {r['option']} has nothing to add to")
 
 
 def check_servable(t, out: Collector):
@@ -182,9 +197,9 @@ def check_servable(t, out: Collector):
     for _, r in dem[dem["units"] > 0].iterrows():
         if (r["market"], r["product"]) in served or (r["market"], "") in served:
             continue
-        msg = f"market {r['market']} has demand for {r['product']} but no lanes.csv row serves it"
+        msg = f"has demand for product {r['product']} but no lanes.csv row serves this market"
         if pd.isna(r["unmet_penalty"]):
-            out.error("demand.csv", r["row"], "market", r["market"], msg)
+            out.error("demand.csv", r["row"], "market", r["market"], msg + " (add a lane, or an unmet_penalty)")
         else:
             out.warn("demand.csv", r["row"], "market", r["market"], msg + "; it will go unmet")
     with_lanes = set(lanes["plant"])

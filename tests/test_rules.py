@@ -117,8 +117,8 @@ def test_missing_rate_is_an_input_error(tmp_path):
     with pytest.raises(CaseError) as exc:
         load_case(case)
     assert [str(p) for p in exc.value.problems] == [
-        'plants.csv, row 2, column currency: "KRW" has no exchange rate in fx.csv for period 2014 '
-        "(rate = KRW per 1 USD)"
+        'plants.csv, row 2, column currency: "KRW" has no exchange rate in fx.csv for period 2014: '
+        "add a row (currency KRW, rate = KRW per 1 USD)"
     ]
 
 
