@@ -1,14 +1,13 @@
 """Why is a case infeasible? An elastic re-solve, in the words of the inputs.
 
 Every demand row may be under- or over-supplied (slack cost 1 per unit) and every
-capacity, minimum and lane limit may be exceeded (cost 2 per unit, so the model
-prefers to report missing supply over broken limits). The slacks the re-solve needs
-are the smallest set of changes that would make the case feasible; the limits that
-bind in it (non-zero dual) are what stands in the way.
+capacity, minimum, lane and quota limit may be exceeded (cost 2 per unit, so the
+re-solve prefers to report missing supply over broken limits). The slacks it needs are
+the smallest set of changes that make the case feasible; for each short demand, the
+limits that bind in the elastic model (non-zero dual) on the flows that could reach it
+are what stands in the way.
 """
 from __future__ import annotations
-
-from dataclasses import replace
 
 import numpy as np
 
@@ -23,81 +22,111 @@ def _fmt(v: float) -> str:
     return f"{v:,.0f}" if abs(v - round(v)) < 1e-6 else f"{v:,.3f}"
 
 
+def _slack_columns(lp: LinearProgram):
+    """(row, sign, weight) per elastic column: + adds to the row's activity, - takes away."""
+    out = []
+    for family, weight in WEIGHTS.items():
+        rs = lp.family_rows(family)
+        for i in range(rs.start, rs.stop):
+            if family == "demand":
+                out += [(i, +1.0, weight), (i, -1.0, weight)]
+            elif lp.row_upper[i] < np.inf:
+                out.append((i, -1.0, weight))
+            else:
+                out.append((i, +1.0, weight))
+    return out
+
+
 def explain_infeasible(lp: LinearProgram) -> list[str]:
     """Plain-language reasons, one per line; empty if the elastic model finds none."""
     import highspy
 
     h = load_highs(lp, relax=True)
     h.changeColsCost(lp.num_col, np.arange(lp.num_col, dtype=np.int32), np.zeros(lp.num_col))
-    slacks = []  # (row, sign, family)
-    for family, weight in WEIGHTS.items():
-        rs = lp.family_rows(family)
-        for i in range(rs.start, rs.stop):
-            if family == "demand":
-                slacks += [(i, +1.0, family, weight), (i, -1.0, family, weight)]
-            elif lp.row_upper[i] < np.inf:
-                slacks.append((i, -1.0, family, weight))
-            else:
-                slacks.append((i, +1.0, family, weight))
+    slacks = _slack_columns(lp)
     n = len(slacks)
     if n == 0:
         return []
-    cost = np.array([s[3] for s in slacks])
-    starts = np.arange(n, dtype=np.int32)
-    index = np.array([s[0] for s in slacks], dtype=np.int32)
-    value = np.array([s[1] for s in slacks])
-    h.addCols(n, cost, np.zeros(n), np.full(n, highspy.kHighsInf), n, starts, index, value)
+    h.addCols(n, np.array([s[2] for s in slacks]), np.zeros(n), np.full(n, highspy.kHighsInf), n,
+              np.arange(n, dtype=np.int32), np.array([s[0] for s in slacks], dtype=np.int32),
+              np.array([s[1] for s in slacks]))
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return []
     sol = h.getSolution()
-    s = np.asarray(sol.col_value)[lp.num_col:]
+    amount = np.asarray(sol.col_value)[lp.num_col:]
     duals = np.asarray(sol.row_dual)
+    binding = {i for fam in ("capacity", "lane", "min_production", "tariff_quota")
+               for i in range(lp.family_rows(fam).start, lp.family_rows(fam).stop) if abs(duals[i]) > TOL}
     lines = []
-    for (i, sign, family, _), amount in zip(slacks, s):
-        if amount <= TOL:
-            continue
-        lines.append(_describe(lp, i, sign, family, amount))
-    binding = []
-    for family in ("capacity", "lane", "min_production", "tariff_quota"):
-        rs = lp.family_rows(family)
-        for i in range(rs.start, rs.stop):
-            if abs(duals[i]) > TOL:
-                limit = lp.row_upper[i] if lp.row_upper[i] < np.inf else lp.row_lower[i]
-                binding.append(f"{lp.row_names[i]} = {_fmt(limit)}")
-    if binding:
-        lines.append("limits that stand in the way: " + "; ".join(binding))
+    for (i, sign, _), s in zip(slacks, amount):
+        if s > TOL:
+            lines.append(_describe(lp, i, sign, s, binding))
     return lines
 
 
-def _describe(lp, i, sign, family, amount) -> str:
-    name = lp.row_names[i]
-    meta = lp.row_meta.get(family)
-    local = i - lp.family_rows(family).start
-    r = meta.iloc[local] if meta is not None else None
+def _family(lp: LinearProgram, i: int) -> tuple[str, object]:
+    for family, rs in lp.row_family.items():
+        if rs.start <= i < rs.stop:
+            meta = lp.row_meta.get(family)
+            return family, (meta.iloc[i - rs.start] if meta is not None else None)
+    raise KeyError(i)
+
+
+def _limit_phrase(lp: LinearProgram, i: int) -> tuple[str, float]:
+    family, r = _family(lp, i)
+    limit = lp.row_upper[i] if lp.row_upper[i] < np.inf else lp.row_lower[i]
+    if family == "capacity":
+        scope = r["product"] or "total"
+        return f"{r['plant']} {scope} capacity {_fmt(limit)} in {r['period']} (capacity.csv row {r['rows']})", limit
+    if family == "lane":
+        scope = f" {r['product']}" if r["product"] else ""
+        return f"{r['plant']}→{r['market']}{scope} lane limit {_fmt(limit)} in {r['period']} (lanes.csv row {r['row']})", limit
+    if family == "min_production":
+        scope = r["product"] or "total"
+        return f"{r['plant']} {scope} min_units {_fmt(limit)} in {r['period']} (capacity.csv row {r['rows']})", limit
+    return f"{lp.row_names[i]} {_fmt(limit)}", limit
+
+
+def _rows_touching(lp: LinearProgram, cols: set[int], candidates: set[int]) -> list[int]:
+    found = []
+    for i in sorted(candidates):
+        if cols & set(lp.index[lp.start[i]:lp.start[i + 1]].tolist()):
+            found.append(i)
+    return found
+
+
+def _describe(lp: LinearProgram, i: int, sign: float, amount: float, binding: set[int]) -> str:
+    family, r = _family(lp, i)
     if family == "demand":
         units = float(r["units"])
         where = f"{r['market']}/{r['product']} in {r['period']}"
+        cols = set(lp.index[lp.start[i]:lp.start[i + 1]].tolist())
         if sign > 0:
-            return (f"demand of {where} is {_fmt(units)} but at most {_fmt(units - amount)} can reach it "
-                    f"(demand.csv row {r['row']})")
-        return (f"demand of {where} is {_fmt(units)} but minimum production forces "
-                f"{_fmt(units + amount)} there (demand.csv row {r['row']})")
+            head = f"demand of {where} is {_fmt(units)} but at most {_fmt(units - amount)} can reach it"
+            limits = [_limit_phrase(lp, k) for k in _rows_touching(lp, cols, binding)
+                      if lp.row_upper[k] < np.inf]
+        else:
+            head = f"demand of {where} is {_fmt(units)} but minimum production forces {_fmt(units + amount)} into it"
+            limits = [_limit_phrase(lp, k) for k in _rows_touching(lp, cols, binding)
+                      if lp.row_upper[k] == np.inf]
+        head += f" (demand.csv row {r['row']})"
+        if not limits:
+            return head
+        total = sum(v for _, v in limits)
+        if sign > 0 and abs(total - (units - amount)) < 1e-6 * max(1.0, units):
+            return head + ": " + " + ".join(p for p, _ in limits)
+        return head + "; limited by " + "; ".join(p for p, _ in limits)
+    phrase, limit = _limit_phrase(lp, i)
     if family == "min_production":
-        return (f"{name}: min_units {_fmt(lp.row_lower[i])} cannot be reached; "
-                f"{_fmt(amount)} units short (capacity.csv row {r['rows']})")
-    limit = lp.row_upper[i]
-    return f"{name}: limit {_fmt(limit)} would have to rise by {_fmt(amount)}"
+        return f"{phrase} cannot be reached: at most {_fmt(limit - amount)} units can be made and sold"
+    return f"{phrase} would have to rise by {_fmt(amount)}"
 
 
 def infeasible_status_message(status: Status) -> str:
     return {
         Status.INFEASIBLE: "no plan satisfies the case",
-        Status.UNBOUNDED: "the cost can fall without limit (a negative cost with no capacity limit?)",
+        Status.UNBOUNDED: "the cost can fall without limit (check for a negative cost with no capacity limit)",
         Status.NO_SOLUTION: "the time limit was reached before any plan was found; raise --time-limit",
         Status.ERROR: "the solver failed",
     }.get(status, status.value)
-
-
-def copy_lp(lp: LinearProgram) -> LinearProgram:
-    return replace(lp)

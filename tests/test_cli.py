@@ -94,8 +94,8 @@ def test_infeasible_exit_3_with_reason(tmp_path):
     r = invoke("solve", case, "--out", tmp_path / "out")
     assert r.exit_code == 3
     assert "case c is infeasible: no plan satisfies the case." in r.output
-    assert "demand of m/p in 1 is 100 but at most 60 can reach it (demand.csv row 2)" in r.output
-    assert "capacity[A,1] = 60" in r.output
+    assert ("demand of m/p in 1 is 100 but at most 60 can reach it (demand.csv row 2): "
+            "A total capacity 60 in 1 (capacity.csv row 2)") in r.output
     assert not (tmp_path / "out").exists()
 
 

@@ -1,0 +1,63 @@
+"""Infeasible cases are explained in the words of the inputs (elastic re-solve), exit 3."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from solver.cli import cli
+
+from conftest import write_case
+
+
+def solve(case, tmp_path):
+    return CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "out")])
+
+
+def test_demand_beyond_capacity_plus_lane_limit(tmp_path):
+    # usa needs 180,000 in 2014; smyrna can make 100,000 and busan can ship 40,000 on its
+    # lane: 140,000 reach usa. 2015 (100,000) is feasible and is not mentioned.
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nsmyrna,US,USD\nbusan,KR,USD",
+        demand="market,product,period,units\nusa,rogue,2014,180000\nusa,rogue,2015,100000",
+        capacity="plant,product,max_units\nsmyrna,rogue,100000",
+        lanes="plant,market,freight_cost,max_units\nsmyrna,usa,400,\nbusan,usa,1000,40000",
+    )
+    r = solve(case, tmp_path)
+    assert r.exit_code == 3
+    assert r.stderr.splitlines() == [
+        "Error: case c is infeasible: no plan satisfies the case.",
+        "  - demand of usa/rogue in 2014 is 180,000 but at most 140,000 can reach it (demand.csv row 2): "
+        "smyrna rogue capacity 100,000 in 2014 (capacity.csv row 2) + "
+        "busan→usa lane limit 40,000 in 2014 (lanes.csv row 3)",
+        "No output was written.",
+    ]
+    assert not (tmp_path / "out").exists()
+
+
+def test_minimum_production_beyond_demand(tmp_path):
+    # A must make 150 but the only market wants exactly 100: 50 too many.
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,100",
+        capacity="plant,max_units,min_units\nA,500,150",
+        lanes="plant,market,freight_cost\nA,m,1",
+    )
+    r = solve(case, tmp_path)
+    assert r.exit_code == 3
+    assert ("  - demand of m/p in 1 is 100 but minimum production forces 150 into it (demand.csv row 2); "
+            "limited by A total min_units 150 in 1 (capacity.csv row 2)") in r.stderr.splitlines()
+
+
+def test_previous_outputs_survive_a_failed_run(tmp_path):
+    good = write_case(tmp_path / "good", plants="plant,country,currency\nA,X,USD",
+                      demand="market,product,period,units\nm,p,1,10",
+                      capacity="plant,max_units\nA,50", lanes="plant,market,freight_cost\nA,m,1")
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["solve", str(good), "--out", str(out)]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    (good / "demand.csv").write_text("market,product,period,units\nm,p,1,100\n")  # now infeasible
+    assert CliRunner().invoke(cli, ["solve", str(good), "--out", str(out)]).exit_code == 3
+    (good / "capacity.csv").write_text("plant,max_units\nA,-1\n")  # now bad input
+    assert CliRunner().invoke(cli, ["solve", str(good), "--out", str(out)]).exit_code == 2
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
