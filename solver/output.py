@@ -54,12 +54,18 @@ def csv_bytes(df: pd.DataFrame) -> bytes:
     return to_cells(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
 
 
-def write_all(out_dir: Path, files: dict[str, bytes]) -> None:
+def write_all(out_dir: Path, files: dict[str, bytes], owned: tuple[str, ...] = ()) -> None:
     """Write every file to a temporary name first, then rename each into place.
 
-    If anything fails before the renames, no output is touched.
+    If anything fails before the renames, no output is touched. Files named in ``owned``
+    that this run does not write (e.g. builds.csv of an earlier case with expansion
+    options) are removed afterwards, so the folder never mixes two runs. Temporary files
+    left by a run that was killed are removed too.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
+    for stale in out_dir.glob(".*.tmp"):
+        if any(stale.name.startswith(f".{name}.") for name in (*files, *owned)):
+            stale.unlink(missing_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
@@ -75,6 +81,9 @@ def write_all(out_dir: Path, files: dict[str, bytes]) -> None:
         raise
     for name, tmp in staged:
         os.replace(tmp, out_dir / name)
+    for name in owned:
+        if name not in files:
+            (out_dir / name).unlink(missing_ok=True)
 
 
 def json_bytes(data: dict) -> bytes:

@@ -71,7 +71,7 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     if res.builds is not None:
         files["builds.csv"] = csv_bytes(res.builds)
     files["summary.json"] = json_bytes(summary(case, sol, res, relax, time_limit))
-    write_all(out, files)
+    write_all(out, files, owned=OUTPUT_NAMES)
     return Run(case, lp, sol, res, out, [], tuple(files))
 
 

@@ -137,6 +137,10 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
     for i in np.flatnonzero(~ok.to_numpy()):
         out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
     number = pd.to_numeric(text.where(ok & ~blank, None), errors="coerce").astype(float)
+    huge = np.isinf(number.to_numpy())  # 1e999 is a well-formed number, but not a usable one
+    for i in np.flatnonzero(huge):
+        out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
+    number = number.where(~huge, np.nan)
     number = number.where(~percent, number / 100.0)
     bad = (number < 0) if col.kind != "positive" else (number <= 0)
     for i in np.flatnonzero(bad.fillna(False).to_numpy()):

@@ -61,3 +61,18 @@ def test_previous_outputs_survive_a_failed_run(tmp_path):
     (good / "capacity.csv").write_text("plant,max_units\nA,-1\n")  # now bad input
     assert CliRunner().invoke(cli, ["solve", str(good), "--out", str(out)]).exit_code == 2
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_outputs_of_an_earlier_case_do_not_linger(tmp_path):
+    """Re-using --out for a case without expansion options removes the old builds.csv."""
+    from conftest import ROGUE
+
+    out = tmp_path / "out"
+    assert CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(out)]).exit_code == 0
+    assert (out / "builds.csv").exists()
+    small = write_case(tmp_path / "small", plants="plant,country,currency\nA,X,USD",
+                       demand="market,product,period,units\nm,p,1,10",
+                       capacity="plant,max_units\nA,50", lanes="plant,market,freight_cost\nA,m,1")
+    assert CliRunner().invoke(cli, ["solve", str(small), "--out", str(out)]).exit_code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv", "utilization.csv"]
