@@ -107,6 +107,11 @@ def validate(ctx, case, currency, encoding, delimiter, decimal):
         click.echo(f"Warning: {w}")
     for n in c.notes:
         click.echo(f"Note: {n}")
+    from . import coefficients
+
+    for file, row in coefficients.unused_rows(c, coefficients.build(c).arcs):
+        click.echo(f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
+                   "or no demand it could serve); it has no effect")
     click.echo(f"{c.name}: OK ({len(c.plants)} plants, {c.demand['market'].nunique()} markets, "
                f"{len(c.products)} products, {len(c.periods)} periods, {len(c.warnings)} warnings)")
 

@@ -104,6 +104,7 @@ def _arcs(case: Case) -> pd.DataFrame:
     arcs["plant_currency"] = plants.loc[arcs["plant"], "currency"].to_numpy()
 
     cpos = resolve(arcs, case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
+    arcs["cost_row"] = cpos
     local_cost = np.where(cpos >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cpos, 0)] if len(case.costs) else 0.0, 0.0)
     # Convert only where there is a cost: a plant with no cost rows needs no exchange rate.
     has = local_cost != 0
@@ -194,6 +195,21 @@ def _lane_limits(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
         row=lanes["row"].to_numpy()[used["lane_row"]],
     )
     return out.reset_index(drop=True)
+
+
+def unused_rows(case: Case, arcs: pd.DataFrame) -> list[tuple[str, int]]:
+    """(file, spreadsheet row) of costs, lanes and tariffs rows that apply to no flow:
+    a more specific row always wins, or no demand reaches them."""
+    unused = []
+    for file, table, used in (
+        ("costs.csv", case.costs, set(arcs["cost_row"])),
+        ("lanes.csv", case.lanes, set(arcs["lane_row"])),
+    ):
+        unused += [(file, int(r)) for pos, r in enumerate(table["row"]) if pos not in used]
+    _, gid = _tariff_groups(case)
+    used_groups = set(arcs["tariff_group"])
+    unused += [("tariffs.csv", int(r)) for g, r in zip(gid, case.tariffs["row"]) if g not in used_groups]
+    return unused
 
 
 def _expansions(case: Case) -> pd.DataFrame:

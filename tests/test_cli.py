@@ -209,3 +209,13 @@ def test_time_limit_is_accepted_and_reported(tmp_path):
     s = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert s["time_limit_seconds"] == 30 and s["status"] == "optimal"
     assert invoke("solve", case, "--time-limit", "0").exit_code == 2
+
+
+def test_validate_notes_rows_that_never_apply(tmp_path):
+    # p is the only product, so B's blank-product cost row (row 4) is always beaten by B,p.
+    case = write_case(tmp_path / "c", **dict(OK_CASE, costs="plant,product,unit_cost\nA,,10\nB,p,12\nB,,11"))
+    r = invoke("validate", case)
+    assert r.exit_code == 0
+    assert ("Note: costs.csv, row 4: applies to no flow (a more specific row always wins, "
+            "or no demand it could serve); it has no effect") in r.output.splitlines()
+    assert "Note: costs.csv, row 2" not in r.output and "Note: costs.csv, row 3" not in r.output
