@@ -75,9 +75,9 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, relax, write_lp, enc
     for w in run.case.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not run.solution.status.has_plan:
-        from .explain import infeasible_status_message
+        from .explain import headline
 
-        msg = f"case {run.case.name} is {run.solution.status.value}: {infeasible_status_message(run.solution.status)}."
+        msg = headline(run.case.name, run.solution.status, time_limit, run.solution.message)
         if run.reasons:
             msg += "\n" + "\n".join(f"  - {r}" for r in run.reasons)
         msg += "\nNo output was written."

@@ -123,10 +123,14 @@ def _describe(lp: LinearProgram, i: int, sign: float, amount: float, binding: se
     return f"{phrase} would have to rise by {_fmt(amount)}"
 
 
-def infeasible_status_message(status: Status) -> str:
-    return {
-        Status.INFEASIBLE: "no plan satisfies the case",
-        Status.UNBOUNDED: "the cost can fall without limit (check for a negative cost with no capacity limit)",
-        Status.NO_SOLUTION: "the time limit was reached before any plan was found; raise --time-limit",
-        Status.ERROR: "the solver failed",
-    }.get(status, status.value)
+def headline(case_name: str, status: Status, time_limit: float | None = None, detail: str = "") -> str:
+    """The first line of the message for a run that found no plan."""
+    if status == Status.INFEASIBLE:
+        return f"case {case_name} is infeasible: no plan satisfies the case."
+    if status == Status.UNBOUNDED:
+        return (f"case {case_name} is unbounded: the cost can fall without limit "
+                "(check for a negative cost with no capacity limit).")
+    if status == Status.NO_SOLUTION:
+        return (f"case {case_name}: no plan was found within the time limit of {time_limit:g} s; "
+                "raise --time-limit.")
+    return f"case {case_name}: the solver failed ({detail or status.value})."

@@ -76,3 +76,22 @@ def test_outputs_of_an_earlier_case_do_not_linger(tmp_path):
     assert CliRunner().invoke(cli, ["solve", str(small), "--out", str(out)]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [
         "cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv", "utilization.csv"]
+
+
+def test_time_limit_without_a_plan_exit_3(tmp_path):
+    """100,000 flow variables cannot be solved in a millisecond: no plan, exit 3, nothing written."""
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from run import make_case
+
+    make_case(tmp_path / "big", 20, 100, 5, 10)
+    r = CliRunner().invoke(cli, ["solve", str(tmp_path / "big"), "--out", str(tmp_path / "out"), "--time-limit", "0.001"])
+    assert r.exit_code == 3
+    assert r.stderr.splitlines() == [
+        "Error: case big: no plan was found within the time limit of 0.001 s; raise --time-limit.",
+        "No output was written.",
+    ]
+    assert not (tmp_path / "out").exists()
