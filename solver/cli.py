@@ -120,13 +120,18 @@ def _guard(ctx, work):
     from .errors import CaseError, UsageError
     from .solve import SolverUnavailable
 
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
     try:
         return work()
     except CaseError as exc:
+        if debug:
+            traceback.print_exc()
         for w in exc.warnings:
             click.echo(f"Warning: {w}", err=True)
         raise Fail(exc.render() + "\nNo output was written.", EXIT_INPUT) from None
     except (UsageError, SolverUnavailable) as exc:
+        if debug:
+            traceback.print_exc()
         raise Fail(str(exc), EXIT_INPUT) from None
     except click.ClickException:
         raise

@@ -219,3 +219,13 @@ def test_validate_notes_rows_that_never_apply(tmp_path):
     assert ("Note: costs.csv, row 4: applies to no flow (a more specific row always wins, "
             "or no demand it could serve); it has no effect") in r.output.splitlines()
     assert "Note: costs.csv, row 2" not in r.output and "Note: costs.csv, row 3" not in r.output
+
+
+def test_debug_shows_a_traceback_normal_runs_do_not(tmp_path):
+    case = write_case(tmp_path / "c", **dict(OK_CASE, capacity="plant,max_units\nA,-5"))
+    quiet = invoke("solve", case, "--out", tmp_path / "o")
+    loud = invoke("--debug", "solve", case, "--out", tmp_path / "o")
+    assert quiet.exit_code == loud.exit_code == 2
+    assert "Traceback" not in quiet.stderr
+    assert "Traceback (most recent call last)" in loud.stderr
+    assert 'capacity.csv, row 2, column max_units: "-5" must be a number >= 0' in loud.stderr
