@@ -62,16 +62,18 @@ def cli(ctx, debug):
 @click.option("--relax", is_flag=True, help="Solve the LP relaxation of the build decisions.")
 @click.option("--write-lp", type=click.Path(path_type=Path), default=None,
               help="Also write the model in LP format to this file.")
+@click.option("--sensitivity", is_flag=True,
+              help="Also write sensitivity_flows.csv and sensitivity_constraints.csv (ranging, as Excel's Sensitivity Report).")
 @csv_options
 @click.pass_context
-def solve(ctx, case, out_dir, solver, time_limit, currency, relax, write_lp, encoding, delimiter, decimal):
+def solve(ctx, case, out_dir, solver, time_limit, currency, relax, write_lp, sensitivity, encoding, delimiter, decimal):
     """Solve CASE (a folder of CSV files; default: the Rogue 2012 case) and write the plan."""
     from .pipeline import default_case_dir, run_solve
     from .terminal import render
 
     case = case or default_case_dir()
     run = _guard(ctx, lambda: run_solve(case, out_dir, solver, time_limit, currency, relax, write_lp,
-                                        _opts(encoding, delimiter, decimal)))
+                                        _opts(encoding, delimiter, decimal), sensitivity=sensitivity))
     for w in run.case.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not run.solution.status.has_plan:

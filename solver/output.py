@@ -21,6 +21,9 @@ DECIMALS = {
     "shadow_price": 4, "min_shadow_price": 4, "marginal_cost": 4,
     "landed_cost": 2, "amount": 2, "fixed_cost": 2,
     "duty_rate": 6, "utilization": 6,
+    # sensitivity report: full precision that still round-trips through a spreadsheet
+    "final_value": 6, "reduced_cost": 6, "objective_coefficient": 6, "rhs": 6,
+    "allowable_increase": 6, "allowable_decrease": 6,
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -34,6 +37,8 @@ def format_number(value, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     v = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if abs(v) >= 1e30:
+        return "1E+30" if v > 0 else "-1E+30"  # Excel's infinity
     if v == int(v) and abs(v) < 1e15:
         return str(int(v))
     return f"{v:.{decimals}f}".rstrip("0").rstrip(".")

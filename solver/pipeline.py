@@ -17,7 +17,8 @@ from .results import Results, tabulate
 from .solve import Solution, Status, solve
 
 DEFAULT_CASE = "rogue-2012"
-OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "summary.json")
+OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv",
+                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json")
 
 
 def default_case_dir() -> Path:
@@ -47,7 +48,8 @@ def check_out_dir(case_dir: Path, out_dir: Path) -> None:
 
 def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
               time_limit: float | None = None, currency: str = "USD", relax: bool = False,
-              write_lp: str | Path | None = None, csv: CsvOptions | None = None) -> Run:
+              write_lp: str | Path | None = None, csv: CsvOptions | None = None,
+              sensitivity: bool = False) -> Run:
     case_dir = Path(case_dir)
     case = load_case(case_dir, currency=currency, opts=csv)
     out = Path(out_dir) if out_dir else Path("outputs") / case.name
@@ -70,7 +72,16 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     }
     if res.builds is not None:
         files["builds.csv"] = csv_bytes(res.builds)
-    files["summary.json"] = json_bytes(summary(case, sol, res, relax, time_limit))
+    if sensitivity:
+        from .sensitivity import ranging
+
+        flows, constraints = ranging(lp, sol)
+        files["sensitivity_flows.csv"] = csv_bytes(flows)
+        files["sensitivity_constraints.csv"] = csv_bytes(constraints)
+    info = summary(case, sol, res, relax, time_limit)
+    if sensitivity:
+        info["sensitivity"] = "lp with build decisions fixed" if lp.is_mip else "lp"
+    files["summary.json"] = json_bytes(info)
     write_all(out, files, owned=OUTPUT_NAMES)
     return Run(case, lp, sol, res, out, [], tuple(files))
 

@@ -44,6 +44,7 @@ class Solution:
     seconds: float
     duals: str  # "lp", "lp with build decisions fixed", or "none"
     message: str = ""
+    highs: object = None  # the live HiGHS model (HiGHS backend), for ranging
 
 
 class SolverUnavailable(Exception):
@@ -160,7 +161,8 @@ def _solve_highs(lp: LinearProgram, time_limit) -> Solution:
             duals = "none"
     row_dual = np.asarray(sol.row_dual, dtype=float) if duals != "none" else np.full(lp.num_row, np.nan)
     col_dual = np.asarray(sol.col_dual, dtype=float) if duals != "none" else np.full(lp.num_col, np.nan)
-    return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, "highs", 0.0, duals)
+    return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, "highs", 0.0, duals,
+                    highs=h if duals != "none" else None)
 
 
 def _infeasible_or_unbounded(lp: LinearProgram) -> Status:

@@ -1,0 +1,61 @@
+"""Ranging report (Excel's Sensitivity Report) checked against ranges worked out by hand."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from solver.cli import cli
+
+from conftest import ROGUE, read, write_case
+
+CASE = dict(
+    plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+    demand="market,product,period,units\nm,p,1,100",
+    capacity="plant,max_units\nA,60\nB,1000",
+    lanes="plant,market,freight_cost\nA,m,1\nB,m,0",
+    costs="plant,unit_cost\nA,10\nB,12",
+)
+
+
+@pytest.mark.parametrize("solver", ["highs", "cbc"])
+def test_ranges_by_hand(tmp_path, solver):
+    # Landed A 11 (cap 60), B 12 (cap 1000); demand 100 -> A 60, B 40, cost 1140.
+    # flow A: basic; its cost may rise by 1 (then B is as cheap) and fall without limit.
+    # flow B: basic; its cost may fall by 1 (then A...) - A is already full, so B's cost
+    #   may rise without limit (B must supply 40 anyway) and fall by 1 (to 11, tie with A).
+    # demand rhs: shadow 12; may rise by 960 (B's spare capacity) and fall by 40 (A alone).
+    # capacity A: shadow -1; may rise by 40 (A takes all demand) and fall by 60 (to 0).
+    # capacity B: not binding: rise without limit (1E+30), fall by its slack 960.
+    case = write_case(tmp_path / "c", **CASE)
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o"), "--sensitivity", "--solver", solver])
+    assert r.exit_code == 0, r.output
+    flows = read(tmp_path / "o", "sensitivity_flows.csv").set_index("variable")
+    assert flows.loc["flow[A,m,p,1]", ["final_value", "objective_coefficient", "allowable_increase",
+                                         "allowable_decrease"]].tolist() == [60, 11, 1, 1e30]
+    assert flows.loc["flow[B,m,p,1]", ["final_value", "objective_coefficient", "allowable_increase",
+                                         "allowable_decrease"]].tolist() == [40, 12, 1e30, 1]
+    cons = read(tmp_path / "o", "sensitivity_constraints.csv").set_index("constraint")
+    cols = ["final_value", "shadow_price", "rhs", "allowable_increase", "allowable_decrease"]
+    assert cons.loc["demand[m,p,1]", cols].tolist() == [100, 12, 100, 960, 40]
+    assert cons.loc["capacity[A,1]", cols].tolist() == [60, -1, 60, 40, 60]
+    assert cons.loc["capacity[B,1]", cols].tolist() == [40, 0, 1000, 1e30, 960]
+    assert "1E+30" in (tmp_path / "o" / "sensitivity_constraints.csv").read_text()
+
+
+def test_reported_range_limit_reproduces_its_objective(tmp_path):
+    # Raising A's capacity by its allowable increase (40) must save 40 * 1 = 40: cost 1100.
+    case = write_case(tmp_path / "c", **dict(CASE, capacity="plant,max_units\nA,100\nB,1000"))
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
+    assert "Total cost: 1,100 USD" in r.output
+
+
+def test_milp_ranging_is_labelled(tmp_path):
+    r = CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(tmp_path / "o"), "--sensitivity"])
+    assert r.exit_code == 0
+    summary = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert summary["sensitivity"] == "lp with build decisions fixed"
+    cons = read(tmp_path / "o", "sensitivity_constraints.csv").set_index("constraint")
+    # Smyrna's 2016 Rogue capacity: shadow price -3,233.11 (README's hand derivation).
+    assert cons.loc["capacity[smyrna,rogue,2016]", "shadow_price"] == pytest.approx(-(21133.1149 - 17900), abs=1e-3)
