@@ -118,6 +118,47 @@ def validate(ctx, case, currency, encoding, delimiter, decimal):
                f"{len(c.products)} products, {len(c.periods)} periods, {len(c.warnings)} warnings)")
 
 
+@cli.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for results.csv (and plans.csv).")
+@click.option("--vary", multiple=True, metavar="NAME=START:STOP:STEP|NAME=V1,V2,...",
+              help="A parameter and its values; repeat for the cartesian product.")
+@click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), default=None,
+              help="CSV with a 'scenario' column and one column per parameter name.")
+@click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
+@click.option("--plans", is_flag=True, help="Also write every scenario's flows to plans.csv.")
+@click.option("--resume", is_flag=True, help="Continue a sweep in --out: skip the scenarios already in results.csv.")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--dask", metavar="ADDRESS", default=None,
+              help="Run on a Dask cluster: scheduler address (tcp://host:8786), or 'local' for a LocalCluster.")
+@click.option("--chunk", type=click.IntRange(min=1), default=None, help="Scenarios per task (default: automatic).")
+@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@csv_options
+@click.pass_context
+def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, dask, chunk, currency,
+          encoding, delimiter, decimal):
+    """Solve CASE for many scenarios (a grid of --vary values or a --scenarios file)."""
+    from .case import load_case
+    from .sweep.params import from_file, grid
+    from .sweep.runner import run_sweep
+
+    def work():
+        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal))
+        if bool(vary) == bool(scenarios_file):
+            from .errors import UsageError
+
+            raise UsageError("give either --vary (one or more) or --scenarios FILE")
+        sc = grid(list(vary), c) if vary else from_file(scenarios_file, c)
+        return run_sweep(c, sc, out_dir, jobs=jobs, plans=plans, resume=resume, quiet=quiet, dask=dask, chunk=chunk)
+
+    rep = _guard(ctx, work)
+    rate = rep.ran / rep.seconds if rep.seconds > 0 else float("inf")
+    click.echo(f"{rep.total} scenarios ({rep.ran} run, {rep.skipped} already done, {rep.infeasible} infeasible) "
+               f"in {rep.seconds:.2f} s ({rate:,.0f}/s); wrote {rep.out_dir / 'results.csv'}"
+               + (f" and {rep.out_dir / 'plans.csv'}" if plans else ""))
+
+
 def _guard(ctx, work):
     from .errors import CaseError, UsageError
     from .solve import SolverUnavailable

@@ -112,6 +112,10 @@ def _arcs(case: Case) -> pd.DataFrame:
     production[has] = to_reporting(case, local_cost[has], arcs["plant_currency"][has], arcs["period"][has])
     arcs["unit_production_cost"] = production
     arcs["unit_freight"] = to_reporting(case, lane["freight_cost"].to_numpy(), lane["currency"], arcs["period"])
+    # Inputs in their own currencies, kept so a sweep can recompute costs without re-reading.
+    arcs["local_cost"] = local_cost
+    arcs["freight_local"] = lane["freight_cost"].to_numpy(dtype=float)
+    arcs["lane_currency"] = lane["currency"].where(lane["currency"] != "", case.currency).to_numpy()
 
     arcs = _apply_tariffs(case, arcs)
     arcs["unit_cost"] = arcs["unit_production_cost"] + arcs["unit_freight"] + arcs["unit_duty"]
@@ -149,6 +153,7 @@ def _apply_tariffs(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
     cif = (arcs["basis"] == "cif").to_numpy()
     customs = arcs["unit_production_cost"].to_numpy() + np.where(cif, arcs["unit_freight"].to_numpy(), 0.0)
     arcs["unit_duty"] = arcs["duty_rate"].to_numpy() * customs
+    arcs["cif"] = cif
     return arcs.drop(columns=["rate", "basis"])
 
 

@@ -1,0 +1,1 @@
+"""Batch sweeps: one model, many scenarios, warm-started re-solves."""

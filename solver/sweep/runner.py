@@ -1,0 +1,243 @@
+"""Run scenarios in chunks, locally (processes) or on Dask, appending results as they finish.
+
+results.csv is appended and flushed chunk by chunk (complete lines in one write); a
+sweep killed at any moment and re-run with ``--resume`` drops a partial last line,
+skips every scenario already written and runs the rest. When all are done the file is
+rewritten (temporary file + rename) in scenario order, so it is byte-identical to an
+uninterrupted run's.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import sys
+import time
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..case import Case
+from ..errors import UsageError
+from ..output import format_number, safe_text
+from .params import Scenarios
+from .scenario import ScenarioModel, build_scenario_model
+
+RESULTS = "results.csv"
+PLANS = "plans.csv"
+META = "sweep.json"
+
+
+@dataclass
+class SweepReport:
+    total: int
+    ran: int
+    skipped: int
+    seconds: float
+    out_dir: Path
+    infeasible: int
+
+
+# ------------------------------------------------------------------ workers
+
+_MODELS: dict[str, ScenarioModel] = {}
+
+
+def _model(key: str, payload: bytes | None) -> ScenarioModel:
+    if key not in _MODELS:
+        _MODELS.clear()
+        _MODELS[key] = pickle.loads(payload)
+        _MODELS[key].start()
+    return _MODELS[key]
+
+
+def _init_worker(key: str, payload: bytes) -> None:
+    _model(key, payload)
+
+
+def run_chunk(key: str, payload: bytes | None, chunk: list, want_flows: bool) -> list:
+    """Solve a chunk of (index, values); the model is built once per worker process."""
+    sm = _model(key, payload)
+    out = []
+    for index, values in chunk:
+        r = sm.solve(values, want_flows)
+        flows = None
+        if r.flows is not None:
+            nz = np.flatnonzero(r.flows > 1e-6)
+            flows = (nz, r.flows[nz])
+        out.append((index, r.status, r.objective, r.units, r.built, flows))
+    return out
+
+
+# ------------------------------------------------------------------ the sweep
+
+def _header(sm: ScenarioModel, scenarios: Scenarios) -> list[str]:
+    return (["scenario", *[p.name for p in scenarios.params], "status", "objective"]
+            + sm.result_columns + [f"built:{o}" for o in sm.options])
+
+
+def _line(cells: list[str]) -> str:
+    def q(c: str) -> str:
+        c = safe_text(c)
+        return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\n\r') else c
+    return ",".join(q(c) for c in cells) + "\n"
+
+
+def _result_line(scenarios: Scenarios, index: int, status, objective, units, built) -> str:
+    cells = [scenarios.names[index], *scenarios.texts[index], status, format_number(objective, 2)]
+    cells += [format_number(u, 3) for u in units] + [format_number(b, 6) for b in built]
+    return _line(cells)
+
+
+def _plan_lines(sm, scenarios, index, flows) -> str:
+    if flows is None:
+        return ""
+    nz, vals = flows
+    keys = sm.arcs_key.iloc[nz]
+    agg = {}
+    for (t, k, p, m), v in zip(keys.itertuples(index=False, name=None), vals):
+        agg[(t, k, p, m)] = agg.get((t, k, p, m), 0.0) + v
+    return "".join(_line([scenarios.names[index], t, k, p, m, format_number(v, 3)]) for (t, k, p, m), v in agg.items())
+
+
+def _read_done(path: Path, header: str) -> set[str]:
+    """Scenario ids already in results.csv; a partial last line (a kill mid-write) is cut off."""
+    if not path.exists():
+        return set()
+    data = path.read_bytes()
+    if not data.startswith(header.encode()):
+        raise UsageError(f"{path} was written by a different sweep (other parameters or case); "
+                         "choose another --out or delete it")
+    end = data.rfind(b"\n") + 1
+    if end < len(data):
+        with open(path, "r+b") as fh:
+            fh.truncate(end)
+        data = data[:end]
+    import csv
+    import io
+
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))[1:]
+    return {r[0] for r in rows if r}
+
+
+def _finalise(path: Path, header: str, order: dict[str, int]) -> None:
+    """Rewrite a results or plans file in scenario order (stable within a scenario)."""
+    import csv
+    import io
+
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)[1:]
+    ids = [next(csv.reader(io.StringIO(line)))[0] for line in lines]
+    ids = [i[1:] if i.startswith("'") and i[1:] in order else i for i in ids]
+    ranked = sorted(range(len(lines)), key=lambda k: (order[ids[k]], k))
+    tmp = path.with_name(f".{path.name}.final.tmp")
+    tmp.write_text(header + "".join(lines[k] for k in ranked), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
+              resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None) -> SweepReport:
+    t0 = time.perf_counter()
+    if out_dir.resolve() == case.folder.resolve():
+        raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
+    sm = build_scenario_model(case, scenarios)
+    header = _line(_header(sm, scenarios))
+    plan_header = _line(["scenario", "period", "product", "plant", "market", "units"])
+    results, plans_path, meta_path = out_dir / RESULTS, out_dir / PLANS, out_dir / META
+    meta = {"case": case.name, "inputs_digest": case.digest, "parameters": [p.name for p in scenarios.params],
+            "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(), "plans": plans}
+    if results.exists() and not resume:
+        raise UsageError(f"{results} already exists: add --resume to continue that sweep, or choose another --out")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if resume and meta_path.exists():
+        old = json.loads(meta_path.read_text())
+        if old != meta:
+            raise UsageError(f"{out_dir} holds a sweep of other inputs or parameters ({META} differs); "
+                             "choose another --out")
+    meta_path.write_text(json.dumps(meta, indent=2) + "\n")
+    # A scenario is done once its results line is written; its plan rows are written first.
+    done = _read_done(results, header) if resume else set()
+    if plans and resume:
+        _read_done(plans_path, plan_header)  # checks the header, cuts a partial last line
+    order = {name: i for i, name in enumerate(scenarios.names)}
+    todo = [(i, scenarios.values[i]) for i in range(len(scenarios.names)) if scenarios.names[i] not in done]
+    if not results.exists():
+        results.write_text(header, encoding="utf-8")
+    if plans and not plans_path.exists():
+        plans_path.write_text(plan_header, encoding="utf-8")
+    if plans and resume:
+        _drop_scenarios(plans_path, plan_header, {scenarios.names[i] for i, _ in todo})
+
+    jobs = jobs or os.cpu_count() or 1
+    size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))
+    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+    payload = pickle.dumps(sm)
+    key = hashlib.sha256(payload).hexdigest()
+    bar = _progress(len(scenarios.names), len(scenarios.names) - len(todo), quiet)
+    infeasible = 0
+    with open(results, "a", encoding="utf-8") as res_fh, \
+            (open(plans_path, "a", encoding="utf-8") if plans else open(os.devnull, "w")) as plan_fh:
+        for batch in _execute(chunks, key, payload, jobs, dask, plans):
+            plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[5]) for r in batch)
+            if plans:
+                plan_fh.write(plan_text)
+                plan_fh.flush()
+            res_fh.write("".join(_result_line(scenarios, *r[:5]) for r in batch))
+            res_fh.flush()
+            infeasible += sum(1 for r in batch if r[1] != "optimal")
+            bar.update(len(batch))
+    bar.close()
+    _finalise(results, header, order)
+    if plans:
+        _finalise(plans_path, plan_header, order)
+    return SweepReport(len(scenarios.names), len(todo), len(scenarios.names) - len(todo),
+                       time.perf_counter() - t0, out_dir, infeasible)
+
+
+def _drop_scenarios(path: Path, header: str, names: set[str]) -> None:
+    """Remove plan rows of scenarios that will run again (their results line never made it)."""
+    import csv
+    import io
+
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+    keep = [ln for ln in lines if ln.endswith("\n") and next(csv.reader(io.StringIO(ln)))[0] not in names]
+    tmp = path.with_name(f".{path.name}.resume.tmp")
+    tmp.write_text(header + "".join(keep), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _execute(chunks, key, payload, jobs, dask, plans):
+    if dask:
+        from .dask_runner import execute_dask
+
+        yield from execute_dask(chunks, key, payload, jobs, dask, plans)
+        return
+    if jobs == 1 or len(chunks) <= 1:
+        for c in chunks:
+            yield run_chunk(key, payload, c, plans)
+        return
+    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(key, payload)) as pool:
+        pending = set()
+        it = iter(chunks)
+        for c in it:
+            pending.add(pool.submit(run_chunk, key, None, c, plans))
+            if len(pending) >= jobs * 3:
+                break
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for f in finished:
+                yield f.result()
+            for c in it:
+                pending.add(pool.submit(run_chunk, key, None, c, plans))
+                if len(pending) >= jobs * 3:
+                    break
+
+
+def _progress(total: int, initial: int, quiet: bool):
+    from tqdm import tqdm
+
+    return tqdm(total=total, initial=initial, unit="scenario", file=sys.stderr, disable=quiet,
+                smoothing=0.1, mininterval=0.2, dynamic_ncols=True)

@@ -1,0 +1,227 @@
+"""One model, many scenarios: coefficients recomputed with numpy, re-solved warm in HiGHS.
+
+``ScenarioModel`` holds plain numpy arrays (picklable: it is what worker processes and
+Dask workers receive). ``start()`` builds the live HiGHS models in the worker. With k
+build options and k <= MAX_ENUMERATED, it keeps one live LP per combination of build
+decisions (each warm-started scenario after scenario) and takes the cheapest: exact, and
+far faster than re-solving the MILP (measured ~13,000 warm LP re-solves/s vs ~375 MILP
+solves/s on the Rogue case). Beyond that it re-solves the MILP.
+
+Costs per flow arc, as in coefficients.py, with r = fx rate of the arc's period:
+
+    production = local_cost * cost_scale * r(reporting) / r(plant currency)
+    freight    = freight_local * freight_scale * r(reporting) / r(lane currency)
+    duty       = rate * (production + [cif] * freight)
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ..case import Case
+from ..coefficients import Coefficients, fx_rate
+from ..model.lp import LinearProgram
+from .params import Param, Scenarios
+
+MAX_ENUMERATED = 6
+TOL = 1e-9
+
+
+@dataclass
+class Result:
+    status: str
+    objective: float
+    units: np.ndarray  # per result column (plant totals, then plant x period)
+    built: np.ndarray
+    flows: np.ndarray | None  # flow values, when plans are wanted
+
+
+class ScenarioModel:
+    def __init__(self, case: Case, co: Coefficients, lp: LinearProgram, params: tuple[Param, ...]):
+        arcs = co.arcs
+        self.lp = lp
+        self.params = params
+        self.flow = lp.family_cols("flow")
+        self.build = lp.family_cols("build")
+        self.unmet = lp.family_cols("unmet")
+        n = len(arcs)
+        per = arcs["period"]
+        self.local_cost = arcs["local_cost"].to_numpy(float)
+        self.freight_local = arcs["freight_local"].to_numpy(float)
+        self.duty_rate = arcs["duty_rate"].to_numpy(float)
+        self.cif = arcs["cif"].to_numpy(bool)
+        self.r_rep = fx_rate(case, pd.Series([case.currency] * n), per)
+        self.r_plant = fx_rate(case, arcs["plant_currency"], per)
+        self.r_lane = fx_rate(case, arcs["lane_currency"], per)
+        exp = co.expansions
+        self.fixed_local = exp["fixed_cost"].to_numpy(float) if len(exp) else np.zeros(0)
+        exp_cur = exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
+        self.fixed_r_rep = fx_rate(case, pd.Series([case.currency] * len(exp)), exp["first_period"]) if len(exp) else np.zeros(0)
+        self.fixed_r_cur = fx_rate(case, exp_cur, exp["first_period"]) if len(exp) else np.zeros(0)
+        self.options = exp["option"].tolist() if len(exp) else []
+
+        # masks each parameter touches, computed once
+        self.masks = [self._mask(case, co, arcs, p) for p in params]
+        dem = lp.row_meta["demand"]
+        self.demand_units = dem["units"].to_numpy(float)
+        soft = case.demand[case.demand["unmet_penalty"].notna()][["market", "product", "period"]]
+        self.unmet_row = soft.merge(dem.reset_index()[["index", "market", "product", "period"]],
+                                    on=["market", "product", "period"], how="left")["index"].to_numpy(np.int64)
+        cap = lp.row_meta.get("capacity")
+        self.cap_upper = cap["max_units"].to_numpy(float) if cap is not None else np.zeros(0)
+        # result columns: units per plant (all periods), then per plant and period
+        plants = list(case.plants["plant"])
+        self.result_columns = [f"units:{p}" for p in plants]
+        plant_idx = pd.Series(range(len(plants)), index=plants)[arcs["plant"]].to_numpy()
+        groups = [plant_idx]
+        if len(case.periods) > 1:
+            period_idx = arcs["period"].map(case.period_order()).to_numpy()
+            self.result_columns += [f"units:{p}@{t}" for p in plants for t in case.periods]
+            groups.append(len(plants) + plant_idx * len(case.periods) + period_idx)
+        self.groups = groups
+        self.n_results = len(self.result_columns)
+        self.live = None
+
+    # -------------------------------------------------------------- parameters
+    def _mask(self, case, co, arcs, p: Param):
+        n = len(arcs)
+        period = (arcs["period"] == p.period).to_numpy() if p.period else np.ones(n, bool)
+        product = (arcs["product"] == p.product).to_numpy() if p.product else np.ones(n, bool)
+        if p.kind == "fx":
+            exp = co.expansions
+            exp_cur = exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
+            exp_period = (exp["first_period"] == p.period).to_numpy() if p.period and len(exp) else np.ones(len(exp), bool)
+            return dict(plant=(arcs["plant_currency"] == p.a).to_numpy() & period,
+                        lane=(arcs["lane_currency"] == p.a).to_numpy() & period,
+                        rep=period if p.a == case.currency else np.zeros(n, bool),
+                        exp=(exp_cur == p.a).to_numpy() & exp_period if len(exp) else np.zeros(0, bool),
+                        exp_rep=exp_period if p.a == case.currency else np.zeros(len(exp), bool))
+        if p.kind == "tariff":
+            return (arcs["country"] == p.a).to_numpy() & (arcs["market"] == p.b).to_numpy() & product & period
+        if p.kind in ("freight", "freight_scale"):
+            m = (arcs["plant"] == p.a).to_numpy()
+            return m & (arcs["market"] == p.b).to_numpy() if p.b else m
+        if p.kind == "cost_scale":
+            return (arcs["plant"] == p.a).to_numpy() & product
+        meta = self.lp.row_meta["demand"] if p.kind.startswith("demand") else self.lp.row_meta["capacity"]
+        if p.kind.startswith("demand"):
+            m = (meta["market"] == p.a).to_numpy()
+            if p.product:
+                m = m & (meta["product"] == p.product).to_numpy()
+        else:
+            m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy()
+        if p.period:
+            m = m & (meta["period"] == p.period).to_numpy()
+        return m
+
+    def coefficients(self, values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(column costs, demand units, capacity upper bounds) for one scenario."""
+        r_rep, r_plant, r_lane = self.r_rep, self.r_plant, self.r_lane
+        fixed_rep, fixed_cur = self.fixed_r_rep, self.fixed_r_cur
+        cost_scale = freight_scale = None
+        freight_local, duty_rate = self.freight_local, self.duty_rate
+        units, cap = self.demand_units, self.cap_upper
+        for p, m, v in zip(self.params, self.masks, values):
+            k = p.kind
+            if k == "fx":
+                r_plant = np.where(m["plant"], v, r_plant)
+                r_lane = np.where(m["lane"], v, r_lane)
+                r_rep = np.where(m["rep"], v, r_rep)
+                fixed_cur = np.where(m["exp"], v, fixed_cur)
+                fixed_rep = np.where(m["exp_rep"], v, fixed_rep)
+            elif k == "tariff":
+                duty_rate = np.where(m, v, duty_rate)
+            elif k == "freight":
+                freight_local = np.where(m, v, freight_local)
+            elif k == "freight_scale":
+                freight_scale = np.where(m, v, 1.0 if freight_scale is None else freight_scale)
+            elif k == "cost_scale":
+                cost_scale = np.where(m, v, 1.0 if cost_scale is None else cost_scale)
+            elif k == "demand":
+                units = np.where(m, v, units)
+            elif k == "demand_scale":
+                units = np.where(m, units * v, units)
+            elif k == "capacity":
+                cap = np.where(m, v, cap)
+        production = self.local_cost * r_rep / r_plant
+        if cost_scale is not None:
+            production = production * cost_scale
+        freight = freight_local * r_rep / r_lane
+        if freight_scale is not None:
+            freight = freight * freight_scale
+        duty = duty_rate * (production + np.where(self.cif, freight, 0.0))
+        cost = self.lp.cost.copy()
+        cost[self.flow] = production + freight + duty
+        if len(self.fixed_local):
+            cost[self.build] = self.fixed_local * fixed_rep / fixed_cur
+        return cost, units, cap
+
+    # -------------------------------------------------------------- solving
+    def start(self):
+        """Create the live HiGHS models (in the process that will solve)."""
+        import highspy
+
+        from ..solve import load_highs
+
+        lp = self.lp
+        ints = np.flatnonzero(lp.integer).astype(np.int32)
+        self.all_cols = np.arange(lp.num_col, dtype=np.int32)
+        self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
+        self.cap_rows = np.arange(lp.family_rows("capacity").start, lp.family_rows("capacity").stop, dtype=np.int32)
+        self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
+        self.combos = []
+        if 0 < len(ints) <= MAX_ENUMERATED:
+            for bits in itertools.product((0.0, 1.0), repeat=len(ints)):
+                h = load_highs(lp, relax=True)
+                b = np.array(bits)
+                h.changeColsBounds(len(ints), ints, b, b)
+                self.combos.append((h, b))
+        else:
+            self.combos.append((load_highs(lp), None))
+        self.ok = highspy.HighsModelStatus.kOptimal
+        self.time_limit_status = highspy.HighsModelStatus.kTimeLimit
+        self.live = True
+
+    def solve(self, values, want_flows: bool = False) -> Result:
+        if self.live is None:
+            self.start()
+        cost, units, cap = self.coefficients(values)
+        best = None
+        for h, _ in self.combos:
+            h.changeColsCost(len(cost), self.all_cols, cost)
+            if len(self.dem_rows):
+                h.changeRowsBounds(len(self.dem_rows), self.dem_rows, units, units)
+            if len(self.unmet_cols):
+                u = units[self.unmet_row]
+                h.changeColsBounds(len(self.unmet_cols), self.unmet_cols, np.zeros(len(u)), u)
+            if len(self.cap_rows):
+                h.changeRowsBounds(len(self.cap_rows), self.cap_rows, np.full(len(cap), -np.inf), cap)
+            h.run()
+            if h.getModelStatus() != self.ok:
+                continue
+            obj = h.getInfo().objective_function_value
+            if best is None or obj < best[0] - TOL:
+                best = (obj, np.asarray(h.getSolution().col_value))
+        if best is None:
+            return Result("infeasible", float("nan"), np.full(self.n_results, np.nan), np.full(len(self.options), np.nan), None)
+        obj, x = best
+        flows = x[self.flow]
+        units_out = np.zeros(self.n_results)
+        for g in self.groups:
+            np.add.at(units_out, g, flows)
+        built = np.round(x[self.build], 6)
+        return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None)
+
+
+def build_scenario_model(case: Case, scenarios: Scenarios) -> ScenarioModel:
+    from .. import coefficients
+    from ..model import create_model
+
+    co = coefficients.build(case)
+    lp = create_model(case, co)
+    sm = ScenarioModel(case, co, lp, scenarios.params)
+    sm.arcs_key = co.arcs[["period", "product", "plant", "market"]].reset_index(drop=True)
+    return sm

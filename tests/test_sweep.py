@@ -1,0 +1,191 @@
+"""plantsplit sweep: same answers as solving an edited case, in order, resumable."""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from click.testing import CliRunner
+
+from solver.cli import cli
+from solver.pipeline import run_solve
+
+from conftest import ROGUE, ROOT
+
+
+def sweep(*args):
+    return CliRunner().invoke(cli, ["sweep", *map(str, args), "--quiet"])
+
+
+def rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text())))
+
+
+def edited_rogue(tmp_path, name, edit):
+    case = tmp_path / name
+    shutil.copytree(ROGUE, case)
+    for file, (old, new) in edit.items():
+        text = (case / file).read_text()
+        assert old in text, (file, old)
+        (case / file).write_text(text.replace(old, new))
+    return run_solve(case, tmp_path / f"{name}-out").solution.objective
+
+
+# (parameter, value, the same change made to the CSV files by hand)
+EQUIVALENT = [
+    ("fx:KRW@2014", "1000", {"fx.csv": ("KRW,2014,1053", "KRW,2014,1000")}),
+    ("fx:KRW", "1200", {"fx.csv": ("KRW,2012,1126.8\nKRW,2013,1095\nKRW,2014,1053\nKRW,,1053", "KRW,,1200")}),
+    ("fx:JPY", "120", {"fx.csv": ("JPY,,80", "JPY,,120")}),
+    ("tariff:KR:usa", "10%", {"tariffs.csv": ("KR,usa,,,2.5%,fob,,KORUS\nKR,usa,,2016,0%,fob,,KORUS",
+                                              "KR,usa,,,10%,fob,,KORUS")}),
+    ("tariff:US:korea@2016", "8%", {"tariffs.csv": ("US,korea,,2016,0%", "US,korea,,2016,8%")}),
+    ("freight:busan:usa", "2500", {"lanes.csv": ("busan,usa,rogue,1000", "busan,usa,rogue,2500")}),
+    ("freight_scale:kyushu", "2", {"lanes.csv": ("kyushu,usa,rogue,1100,USD\nkyushu,canada,rogue,1200,USD\n"
+                                                 "kyushu,korea,rogue,500,USD\nkyushu,asia,rogue,500,USD",
+                                                 "kyushu,usa,rogue,2200,USD\nkyushu,canada,rogue,2400,USD\n"
+                                                 "kyushu,korea,rogue,1000,USD\nkyushu,asia,rogue,1000,USD")}),
+    ("demand:usa/rogue@2016", "200000", {"demand.csv": ("usa,rogue,2016,286000", "usa,rogue,2016,200000")}),
+    # the parameter sets the limit that holds for that key (it replaces, it does not add a row)
+    ("capacity:smyrna/rogue@2015", "300000", {"capacity.csv": (
+        "smyrna,,rogue,240000,", "smyrna,2013,rogue,240000,\nsmyrna,2014,rogue,240000,\n"
+                                 "smyrna,2015,rogue,300000,\nsmyrna,2016,rogue,240000,")}),
+    ("cost_scale:busan/rogue", "0.9", {"costs.csv": ("busan,rogue,,18500000", "busan,rogue,,16650000")}),
+]
+
+
+def test_each_parameter_matches_solving_the_edited_case(tmp_path):
+    out = tmp_path / "sw"
+    scen = tmp_path / "scenarios.csv"
+    # one scenario per parameter, others at their base value: a scenarios file with blanks
+    # is not allowed, so run one sweep per parameter instead
+    for k, (name, value, edit) in enumerate(EQUIVALENT):
+        scen.write_text(f"scenario,{name}\nx,{value}\n")
+        r = sweep(ROGUE, "--out", out / str(k), "--scenarios", scen, "--jobs", "1")
+        assert r.exit_code == 0, (name, r.output)
+        got = float(rows(out / str(k) / "results.csv")[0]["objective"])
+        expected = edited_rogue(tmp_path, f"e{k}", edit)
+        assert got == pytest.approx(expected, abs=0.01), name
+
+
+def test_capacity_scale_changes_a_raised_base_case(tmp_path):
+    # demand_scale: 2x demand everywhere cannot be met by the network -> infeasible status
+    r = sweep(ROGUE, "--out", tmp_path / "o", "--vary", "demand_scale:usa=1,2", "--jobs", "1")
+    assert r.exit_code == 0
+    res = rows(tmp_path / "o" / "results.csv")
+    assert [x["status"] for x in res] == ["optimal", "infeasible"]
+    assert res[1]["objective"] == ""
+    assert float(res[0]["objective"]) == pytest.approx(run_solve(ROGUE, tmp_path / "b").solution.objective, abs=0.01)
+
+
+def test_grid_order_columns_and_jobs_agree(tmp_path):
+    args = ["--vary", "fx:KRW=1000:1200:100", "--vary", "tariff:KR:usa=0,2.5%"]
+    assert sweep(ROGUE, "--out", tmp_path / "a", *args, "--jobs", "1").exit_code == 0
+    assert sweep(ROGUE, "--out", tmp_path / "b", *args, "--jobs", "2", "--chunk", "1").exit_code == 0
+    a = (tmp_path / "a" / "results.csv").read_bytes()
+    assert a == (tmp_path / "b" / "results.csv").read_bytes()
+    res = rows(tmp_path / "a" / "results.csv")
+    assert [(r["scenario"], r["fx:KRW"], r["tariff:KR:usa"]) for r in res] == [
+        ("s1", "1000", "0"), ("s2", "1000", "0.025"), ("s3", "1100", "0"), ("s4", "1100", "0.025"),
+        ("s5", "1200", "0"), ("s6", "1200", "0.025")]
+    header = a.decode().splitlines()[0].split(",")
+    assert header[:7] == ["scenario", "fx:KRW", "tariff:KR:usa", "status", "objective", "units:smyrna", "units:busan"]
+    assert "units:busan@2016" in header and header[-1] == "built:busan-rogue-line"
+
+
+def test_plans_csv_has_every_scenarios_flows(tmp_path):
+    assert sweep(ROGUE, "--out", tmp_path / "o", "--vary", "fx:KRW=1000,1300", "--plans", "--jobs", "1").exit_code == 0
+    plans = rows(tmp_path / "o" / "plans.csv")
+    total = sum(float(p["units"]) for p in plans if p["scenario"] == "s1" and p["period"] == "2016")
+    # 2016 demand: 286,000 + 28,600 + 12,000 + 4,000 rogue + 180,000 sm-lineup
+    assert total == pytest.approx(510600)
+    assert {p["scenario"] for p in plans} == {"s1", "s2"}
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--vary", "fx:XYZ=1,2"], "parameter 'fx:XYZ': currency 'XYZ' is not in the case"),
+    (["--vary", "speed:busan=1"], "unknown parameter name 'speed:busan'"),
+    (["--vary", "fx:KRW=1000:900:10"], "--vary 'fx:KRW=1000:900:10': STOP is below START"),
+    (["--vary", "fx:KRW=0,1000"], "--vary 'fx:KRW=0,1000': value 0 an exchange rate must be greater than 0"),
+    (["--vary", "fx:KRW=abc"], "fx:KRW: 'abc' is not a number"),
+    (["--vary", "fx:KRW"], "--vary 'fx:KRW': expected NAME=START:STOP:STEP or NAME=V1,V2,..."),
+    (["--vary", "freight:smyrna:korea=5", "--vary", "freight:busan:nowhere=1"],
+     "parameter 'freight:busan:nowhere': market 'nowhere' is not in the case"),
+    (["--vary", "capacity:kyushu/sm-lineup=5"], "plant kyushu has no capacity.csv row with max_units for product sm-lineup"),
+    ([], "give either --vary (one or more) or --scenarios FILE"),
+])
+def test_bad_parameters_exit_2_before_anything_runs(tmp_path, args, message):
+    r = sweep(ROGUE, "--out", tmp_path / "o", *args)
+    assert r.exit_code == 2
+    assert message in r.stderr
+    assert not (tmp_path / "o").exists()
+
+
+def test_scenarios_file_errors_name_row_and_column(tmp_path):
+    f = tmp_path / "s.csv"
+    f.write_text("scenario,fx:KRW,demand_scale:usa\nlow,1000,1\nlow,x,-1\n")
+    r = sweep(ROGUE, "--out", tmp_path / "o", "--scenarios", f)
+    assert r.exit_code == 2
+    assert r.stderr.splitlines() == [
+        "Error: problems in the scenarios file:",
+        '  - s.csv, row 3, column scenario: "low" repeats the scenario of row 2',
+        '  - s.csv, row 3, column fx:KRW: "x" is not a number',
+        '  - s.csv, row 3, column demand_scale:usa: "-1" must be >= 0',
+    ]
+
+
+def test_existing_results_need_resume(tmp_path):
+    assert sweep(ROGUE, "--out", tmp_path / "o", "--vary", "fx:KRW=1000,1100", "--jobs", "1").exit_code == 0
+    r = sweep(ROGUE, "--out", tmp_path / "o", "--vary", "fx:KRW=1000,1100")
+    assert r.exit_code == 2 and "add --resume" in r.stderr
+    r = sweep(ROGUE, "--out", tmp_path / "o", "--vary", "fx:JPY=80,90", "--resume")
+    assert r.exit_code == 2 and "holds a sweep of other inputs or parameters" in r.stderr
+    r = sweep(ROGUE, "--out", tmp_path / "o", "--vary", "fx:KRW=1000,1100", "--resume")
+    assert r.exit_code == 0 and "2 scenarios (0 run, 2 already done" in r.output
+
+
+def test_resume_after_a_partial_write(tmp_path):
+    args = ["--vary", "fx:KRW=1000:1100:10", "--plans", "--jobs", "1"]
+    assert sweep(ROGUE, "--out", tmp_path / "ref", *args).exit_code == 0
+    ref = {n: (tmp_path / "ref" / n).read_bytes() for n in ("results.csv", "plans.csv")}
+    # a run cut short: 4 scenarios written, the 5th line half-written, plan rows of s05 and s06
+    # written but their results line never was
+    out = tmp_path / "cut"
+    out.mkdir()
+    shutil.copy(tmp_path / "ref" / "sweep.json", out / "sweep.json")
+    lines = ref["results.csv"].decode().splitlines(keepends=True)
+    (out / "results.csv").write_text("".join(lines[:5]) + lines[5][:17])
+    plan_lines = ref["plans.csv"].decode().splitlines(keepends=True)
+    keep = [plan_lines[0]] + [ln for ln in plan_lines[1:] if ln.split(",")[0] in ("s01", "s02", "s03", "s04", "s05", "s06")]
+    (out / "plans.csv").write_text("".join(keep))
+    r = sweep(ROGUE, "--out", out, *args, "--resume")
+    assert r.exit_code == 0
+    assert "11 scenarios (7 run, 4 already done" in r.output
+    assert {n: (out / n).read_bytes() for n in ref} == ref
+
+
+def test_resume_after_sigkill(tmp_path):
+    """Kill a real sweep process with SIGKILL mid-run; --resume ends with the same file."""
+    args = ["--vary", "fx:KRW=900:1400:0.25", "--vary", "tariff:KR:usa=0,2.5%", "--jobs", "2", "--quiet"]
+    ref = tmp_path / "ref"
+    assert sweep(ROGUE, "--out", ref, *args).exit_code == 0
+    out = tmp_path / "killed"
+    cmd = [sys.executable, "-m", "solver", "sweep", str(ROGUE), "--out", str(out), *args]
+    p = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if (out / "results.csv").exists() and (out / "results.csv").stat().st_size > 20000:
+            break
+        time.sleep(0.01)
+    os.killpg(p.pid, signal.SIGKILL)
+    p.wait()
+    partial = (out / "results.csv").read_bytes()
+    assert partial != (ref / "results.csv").read_bytes(), "the sweep finished before it could be killed"
+    r = sweep(ROGUE, "--out", out, *args, "--resume")
+    assert r.exit_code == 0, r.output
+    assert (out / "results.csv").read_bytes() == (ref / "results.csv").read_bytes()
