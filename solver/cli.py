@@ -159,6 +159,22 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
                + (f" and {rep.out_dir / 'plans.csv'}" if plans else ""))
 
 
+@cli.command()
+@click.argument("results", type=click.Path(path_type=Path))
+@click.option("--x", "x", default=None, help="Parameter on the x axis (default: the first in the file).")
+@click.option("--where", multiple=True, metavar="NAME=VALUE",
+              help="Keep only scenarios with this value of another parameter (repeatable).")
+@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
+              help="PNG file to write (default: next to RESULTS, same name, .png).")
+@click.pass_context
+def plot(ctx, results, x, where, out_file):
+    """Chart a sweep's results.csv (or breakeven's breakpoints.csv) as a PNG."""
+    from .plot import plot_results
+
+    png = _guard(ctx, lambda: plot_results(results, x, list(where), out_file))
+    click.echo(f"wrote {png}")
+
+
 def _guard(ctx, work):
     from .errors import CaseError, UsageError
     from .solve import SolverUnavailable

@@ -147,7 +147,7 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     header = _line(_header(sm, scenarios))
     plan_header = _line(["scenario", "period", "product", "plant", "market", "units"])
     results, plans_path, meta_path = out_dir / RESULTS, out_dir / PLANS, out_dir / META
-    meta = {"case": case.name, "inputs_digest": case.digest, "parameters": [p.name for p in scenarios.params],
+    meta = {"case": case.name, "currency": case.currency, "inputs_digest": case.digest, "parameters": [p.name for p in scenarios.params],
             "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(), "plans": plans}
     if results.exists() and not resume:
         raise UsageError(f"{results} already exists: add --resume to continue that sweep, or choose another --out")

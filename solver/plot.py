@@ -1,0 +1,130 @@
+"""PNG charts of sweep results and breakpoints (matplotlib, no screen needed)."""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import UsageError
+
+UNIT_LABELS = {
+    "fx": "{a} per 1 {cur}", "tariff": "duty rate", "freight": "freight per unit (lane currency)",
+    "freight_scale": "freight multiplier", "demand": "units", "demand_scale": "demand multiplier",
+    "capacity": "max units", "cost_scale": "production cost multiplier",
+}
+
+
+def axis_label(name: str, currency: str) -> str:
+    kind, _, rest = name.partition(":")
+    a = rest.split(":")[0].split("/")[0].split("@")[0]
+    unit = UNIT_LABELS.get(kind, "").format(a=a, cur=currency)
+    return f"{name} ({unit})" if unit else name
+
+
+def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) -> Path:
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    df = pd.read_csv(path, dtype={"scenario": str})
+    meta_path = path.with_name("sweep.json")
+    currency = json.loads(meta_path.read_text()).get("currency", "USD") if meta_path.exists() else "USD"
+    fixed_cols = {"scenario", "status", "objective"}
+    params = [c for c in df.columns if c not in fixed_cols and not c.startswith(("units:", "built:"))]
+    if "breakpoint" in path.name or "value_from" in df.columns:
+        return plot_breakpoints(path, df, out, currency)
+    if not params:
+        raise UsageError(f"{path} has no parameter columns: is it a plantsplit sweep results.csv?")
+    x = x or params[0]
+    if x not in params:
+        raise UsageError(f"--x {x!r} is not a parameter of {path.name} (its parameters: {', '.join(params)})")
+    for w in where:
+        name, _, value = w.partition("=")
+        if name not in params:
+            raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {path.name}")
+        df = df[(df[name] - float(value)).abs() < 1e-12]
+    for other in params:
+        if other != x and df[other].nunique() > 1:
+            raise UsageError(f"the results vary {other} too; pick one value with --where {other}=VALUE "
+                             f"(values: {', '.join(f'{v:g}' for v in sorted(df[other].unique())[:8])})")
+    if df.empty:
+        raise UsageError("no scenario left to plot after --where")
+    df = df.sort_values(x)
+    plants = [c for c in df.columns if c.startswith("units:") and "@" not in c]
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, height_ratios=[3, 2])
+    ok = df["status"] == "optimal"
+    xs = df.loc[ok, x]
+    top.stackplot(xs, *[df.loc[ok, c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
+    top.set_ylabel("units produced over the horizon")
+    top.legend(loc="upper left", fontsize=9, title="plant")
+    top.set_title(f"{path.parent.name}: production split against {x}")
+    top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    bottom.plot(xs, df.loc[ok, "objective"] / 1e6, color="black")
+    bottom.set_ylabel(f"total cost (million {currency})")
+    bottom.set_xlabel(axis_label(x, currency))
+    for b in [c for c in df.columns if c.startswith("built:")]:
+        flips = df.loc[ok, b].diff().fillna(0) != 0
+        for xv, now in zip(xs[flips], df.loc[ok, b][flips]):
+            for ax in (top, bottom):
+                ax.axvline(xv, color="red", linestyle="--", linewidth=1)
+            top.annotate(f"{b.split(':', 1)[1]} {'built' if now > 0.5 else 'not built'} from here",
+                         (xv, top.get_ylim()[1] * 0.95), color="red", fontsize=8, ha="left")
+    if (~ok).any():
+        for xv in df.loc[~ok, x]:
+            bottom.axvline(xv, color="grey", alpha=0.3)
+        bottom.annotate("grey: infeasible scenarios", (0.01, 0.9), xycoords="axes fraction", fontsize=8)
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return _save(fig, out or path.with_suffix(".png"))
+
+
+def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: str) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    name = df["parameter"].iat[0]
+    plants = [c for c in df.columns if c.startswith("units:") and "@" not in c]
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, height_ratios=[3, 2])
+    xs, ys = [], {c: [] for c in plants}
+    for _, r in df.iterrows():
+        xs += [r["value_from"], r["value_to"]]
+        for c in plants:
+            ys[c] += [r[c], r[c]]
+    top.stackplot(xs, *[ys[c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
+    top.set_ylabel("units produced over the horizon")
+    top.legend(loc="upper left", fontsize=9, title="plant")
+    top.set_title(f"{path.parent.name}: exact breakpoints in {name}")
+    top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    for _, r in df.iterrows():
+        bottom.plot([r["value_from"], r["value_to"]], [r["objective_from"] / 1e6, r["objective_to"] / 1e6], color="black")
+    for v in df["value_from"].iloc[1:]:
+        for ax in (top, bottom):
+            ax.axvline(v, color="red", linestyle="--", linewidth=1)
+    bottom.set_ylabel(f"total cost (million {currency})")
+    bottom.set_xlabel(axis_label(name, currency) + "; red: breakpoints")
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+    fig.tight_layout()
+    return _save(fig, out or path.with_suffix(".png"))
+
+
+def _save(fig, out: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    fig.savefig(tmp, dpi=110, format="png")
+    plt.close(fig)
+    os.replace(tmp, out)
+    return out
