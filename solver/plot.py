@@ -25,6 +25,10 @@ def axis_label(name: str, currency: str) -> str:
 
 
 def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) -> Path:
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError:
+        raise UsageError("plantsplit plot needs matplotlib: pip install 'plantsplit[plot]'") from None
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     df = pd.read_csv(path, dtype={"scenario": str})
