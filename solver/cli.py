@@ -160,6 +160,49 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 
 
 @cli.command()
+@click.argument("case", type=click.Path(path_type=Path))
+@click.option("--param", "name", required=True, help="Parameter name, as for sweep (e.g. fx:KRW).")
+@click.option("--from", "lo", type=float, required=True, help="Lower end of the range.")
+@click.option("--to", "hi", type=float, required=True, help="Upper end of the range.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for breakpoints.csv (default: outputs/<case>/).")
+@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@csv_options
+@click.pass_context
+def breakeven(ctx, case, name, lo, hi, out_dir, currency, encoding, delimiter, decimal):
+    """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
+    from .breakeven import breakeven as run
+    from .case import load_case
+    from .output import csv_bytes, write_all
+    from .pipeline import check_out_dir
+
+    def work():
+        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal))
+        out = Path(out_dir) if out_dir else Path("outputs") / c.name
+        check_out_dir(case, out)
+        table, solves = run(c, name, lo, hi)
+        write_all(out, {"breakpoints.csv": csv_bytes(table)})
+        return c, table, solves, out
+
+    c, table, solves, out = _guard(ctx, work)
+    points = table["value_from"].iloc[1:].tolist()
+    table = table.fillna({c: 0.0 for c in table.columns if c.startswith(("units:", "built:"))})
+    click.echo(f"{name} in [{lo:g}, {hi:g}]: {len(points)} breakpoint{'s' if len(points) != 1 else ''} "
+               f"({solves} LP solves)")
+    plants = [col for col in table.columns if col.startswith("units:") and "@" not in col]
+    builds = [col for col in table.columns if col.startswith("built:")]
+    for _, r in table.iterrows():
+        if r["status"] != "optimal":
+            click.echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: infeasible")
+            continue
+        split = ", ".join(f"{col[6:]} {r[col]:,.0f}" for col in plants)
+        built = "".join(f"; {b[6:]} {'built' if r[b] > 0.5 else 'not built'}" for b in builds)
+        click.echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: cost {r['objective_from']:,.0f} .. "
+                   f"{r['objective_to']:,.0f} {c.currency}; {split}{built}")
+    click.echo(f"wrote {out / 'breakpoints.csv'}")
+
+
+@cli.command()
 @click.argument("results", type=click.Path(path_type=Path))
 @click.option("--x", "x", default=None, help="Parameter on the x axis (default: the first in the file).")
 @click.option("--where", multiple=True, metavar="NAME=VALUE",

@@ -24,6 +24,8 @@ DECIMALS = {
     # sensitivity report: full precision that still round-trips through a spreadsheet
     "final_value": 6, "reduced_cost": 6, "objective_coefficient": 6, "rhs": 6,
     "allowable_increase": 6, "allowable_decrease": 6,
+    # breakeven: breakpoints at full precision (they are exact)
+    "value_from": 12, "value_to": 12, "objective_from": 2, "objective_to": 2,
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -48,8 +50,9 @@ def to_cells(df: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in df.columns:
         s = df[col]
-        if col in DECIMALS:
-            out[col] = [format_number(v, DECIMALS[col]) for v in s]
+        decimals = DECIMALS.get(col, 3 if col.startswith("units:") else 6 if col.startswith("built:") else None)
+        if decimals is not None:
+            out[col] = [format_number(v, decimals) for v in s]
         else:
             out[col] = [safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in s]
     return pd.DataFrame(out, columns=list(df.columns))

@@ -1,0 +1,149 @@
+"""Exact breakeven: breakpoints by hand on tiny cases, and against fine grid sweeps on Rogue."""
+from __future__ import annotations
+
+import csv
+import io
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from solver.breakeven import breakeven
+from solver.case import load_case
+from solver.cli import cli
+
+from conftest import ROGUE, write_case
+
+TWO = dict(
+    plants="plant,country,currency\nA,US,USD\nB,KR,KRW",
+    demand="market,product,period,units\nm,p,1,10",
+    capacity="plant,max_units\nA,10",
+    lanes="plant,market,freight_cost\nA,m,0\nB,m,0",
+    costs="plant,unit_cost\nA,100\nB,110000",
+    fx="currency,rate\nKRW,1000",
+)
+
+
+def test_exchange_rate_breakpoint_by_hand(tmp_path):
+    # B costs 110,000 KRW = 110,000 / r USD; A costs 100. B is cheaper once r > 1,100.
+    # Objective: 10 * 100 = 1,000 up to 1,100, then 10 * 110,000 / r: 916.67 at 1,200.
+    table, _ = breakeven(load_case(write_case(tmp_path / "c", **TWO)), "fx:KRW", 1000, 1200)
+    assert table["value_from"].tolist() == pytest.approx([1000, 1100], rel=1e-12)
+    assert table["value_to"].tolist() == pytest.approx([1100, 1200], rel=1e-12)
+    assert table["objective_from"].tolist() == pytest.approx([1000, 1000])
+    assert table["objective_to"].tolist() == pytest.approx([1000, 1100000 / 1200])
+    assert table[["units:A", "units:B"]].values.tolist() == [[10, 0], [0, 10]]
+
+
+def test_demand_breakpoint_and_infeasible_end_by_hand(tmp_path):
+    # A: 11/unit up to 60, B: 12/unit up to 1,000. z(d) = 11 d to 60, 660 + 12 (d - 60) to 1,060,
+    # infeasible beyond (edge found by bisection to 1e-9 of the range).
+    case = write_case(tmp_path / "c", **dict(TWO, plants="plant,country,currency\nA,US,USD\nB,KR,USD",
+                                             capacity="plant,max_units\nA,60\nB,1000",
+                                             costs="plant,unit_cost\nA,11\nB,12"))
+    table, _ = breakeven(load_case(case), "demand:m/p", 0, 2000)
+    assert table["status"].tolist() == ["optimal", "optimal", "infeasible"]
+    assert table["value_from"].tolist() == pytest.approx([0, 60, 1060], abs=2000 * 1e-9)
+    assert table["objective_to"].tolist()[:2] == pytest.approx([660, 660 + 12 * 1000], rel=1e-6)
+
+
+def test_build_flip_by_hand(tmp_path):
+    # Period 2 needs 75 at A (cost 10, capacity 50) or B (cost 20): building the option saves
+    # 25 * 10 = 250 USD and costs 275,000 KRW = 275,000 / r USD: worth it once r > 1,100.
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+        demand="market,product,period,units\nm,p,1,100\nm,p,2,75",
+        capacity="plant,max_units\nA,50\nB,1000",
+        lanes="plant,market,freight_cost\nA,m,0\nB,m,0",
+        costs="plant,unit_cost\nA,10\nB,20",
+        fx="currency,rate\nKRW,1000",
+        expansions="option,plant,added_units,fixed_cost,first_period,currency\nbig,A,50,275000,2,KRW",
+    )
+    table, _ = breakeven(load_case(case), "fx:KRW", 1000, 1300)
+    assert table["value_from"].tolist() == pytest.approx([1000, 1100], rel=1e-12)
+    assert table["built:big"].tolist() == [0, 1]
+    # at the flip both plans cost 1,500 + 1,000 = 2,500
+    assert table["objective_to"].iloc[0] == pytest.approx(2500)
+    assert table["objective_from"].iloc[1] == pytest.approx(2500)
+
+
+def grid(tmp_path, name, spec):
+    out = tmp_path / "grid"
+    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--vary", f"{name}={spec}", "--quiet"])
+    assert r.exit_code == 0, r.output
+    return list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
+
+
+@pytest.mark.parametrize("name, lo, hi, step, inverse", [
+    ("fx:KRW", 900, 1400, 0.5, True),
+    ("tariff:KR:usa", 0, 0.3, 0.0005, False),
+    ("demand_scale:usa", 0.5, 1.3, 0.001, False),
+    ("cost_scale:kyushu", 0.6, 1.2, 0.001, False),
+])
+def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, inverse):
+    table, _ = breakeven(load_case(ROGUE), name, lo, hi)
+    rows = grid(tmp_path, name, f"{lo}:{hi}:{step}")
+    plants = [c for c in table.columns if c.startswith("units:")]
+    breaks = table["value_from"].iloc[1:].to_numpy()
+    values = np.array([float(r[name]) for r in rows])
+    f = (lambda v: 1.0 / v) if inverse else (lambda v: v)
+    ok = [r["status"] == "optimal" for r in rows]
+    z = np.array([float(r["objective"]) if r["status"] == "optimal" else np.nan for r in rows])
+    # 1a. for cost parameters the plan is constant between breakpoints: where neighbours differ,
+    #     a breakpoint lies between them
+    if name.split(":")[0] not in ("demand", "demand_scale", "capacity"):
+        for r0, r1, v0, v1 in zip(rows, rows[1:], values, values[1:]):
+            if any(abs(float(r0[c]) - float(r1[c])) > 1e-6 for c in plants if c in r0):
+                assert ((breaks > v0 - 1e-9) & (breaks < v1 + 1e-9)).any(), (v0, v1)
+    # 1b. for every parameter: where the slope of the objective changes across three
+    #     neighbouring grid points, a breakpoint lies between the outer two
+    for i in range(1, len(rows) - 1):
+        if not (ok[i - 1] and ok[i] and ok[i + 1]):
+            continue
+        s0 = (z[i] - z[i - 1]) / (f(values[i]) - f(values[i - 1]))
+        s1 = (z[i + 1] - z[i]) / (f(values[i + 1]) - f(values[i]))
+        if abs(s0 - s1) > 1e-6 * max(1.0, abs(s0), abs(s1)):
+            assert ((breaks > values[i - 1] - 1e-9) & (breaks < values[i + 1] + 1e-9)).any(), values[i]
+    # 2. each grid objective lies on its interval's line (linear in 1/rate for fx)
+    for r, v in zip(rows, values):
+        if r["status"] != "optimal":
+            continue
+        k = int(np.searchsorted(table["value_to"].to_numpy(), v - 1e-12))
+        iv = table.iloc[min(k, len(table) - 1)]
+        w = (f(v) - f(iv["value_from"])) / (f(iv["value_to"]) - f(iv["value_from"]))
+        expected = iv["objective_from"] + w * (iv["objective_to"] - iv["objective_from"])
+        assert float(r["objective"]) == pytest.approx(expected, rel=1e-9), v
+    # 3. each breakpoint is real: the slope of the objective (in 1/rate for fx) differs either side
+    for b in breaks:
+        left = [(f(v), float(r["objective"])) for r, v in zip(rows, values) if v < b - 1e-9 and r["status"] == "optimal"]
+        right = [(f(v), float(r["objective"])) for r, v in zip(rows, values) if v > b + 1e-9 and r["status"] == "optimal"]
+        if len(left) < 2 or len(right) < 2:
+            continue
+        (x0, z0), (x1, z1) = sorted(left)[-2:] if not inverse else sorted(left)[:2]
+        (x2, z2), (x3, z3) = sorted(right)[:2] if not inverse else sorted(right)[-2:]
+        s_left, s_right = (z1 - z0) / (x1 - x0), (z3 - z2) / (x3 - x2)
+        assert abs(s_left - s_right) > 1e-6 * max(1.0, abs(s_left)), (b, s_left, s_right)
+
+
+def test_cli_breakeven_writes_breakpoints(tmp_path):
+    r = CliRunner().invoke(cli, ["breakeven", str(ROGUE), "--param", "fx:KRW", "--from", "900", "--to", "1400",
+                                 "--out", str(tmp_path)])
+    assert r.exit_code == 0, r.output
+    assert "busan-rogue-line not built" in r.output and "busan-rogue-line built" in r.output
+    header = (tmp_path / "breakpoints.csv").read_text().splitlines()[0]
+    assert header.startswith("interval,parameter,value_from,value_to,status,objective_from,objective_to,units:smyrna")
+    r = CliRunner().invoke(cli, ["plot", str(tmp_path / "breakpoints.csv")])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "breakpoints.png").read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--param", "fx:KRW", "--from", "1200", "--to", "1000"], "--to must be greater than --from"),
+    (["--param", "fx:KRW", "--from", "0", "--to", "1000"], "fx:KRW = 0: an exchange rate must be greater than 0"),
+    (["--param", "fx:EUR", "--from", "1", "--to", "2"], "currency 'EUR' is not in the case"),
+])
+def test_breakeven_bad_arguments(tmp_path, args, message):
+    r = CliRunner().invoke(cli, ["breakeven", str(ROGUE), *args, "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert message in r.stderr
