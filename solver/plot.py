@@ -79,7 +79,8 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) 
             for ax in (top, bottom):
                 ax.axvline(xv, color="red", linestyle="--", linewidth=1)
             top.annotate(f"{b.split(':', 1)[1]} {'built' if now > 0.5 else 'not built'} from here",
-                         (xv, top.get_ylim()[1] * 0.95), color="red", fontsize=8, ha="left")
+                         (xv, top.get_ylim()[1] * 0.95), xytext=(4, 0), textcoords="offset points",
+                         color="red", fontsize=8, ha="left")
     if (~ok).any():
         for xv in df.loc[~ok, x]:
             bottom.axvline(xv, color="grey", alpha=0.3)
@@ -109,11 +110,26 @@ def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: s
     top.legend(loc="upper left", fontsize=9, title="plant")
     top.set_title(f"{path.parent.name}: exact breakpoints in {name}")
     top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    for _, r in df.iterrows():
-        bottom.plot([r["value_from"], r["value_to"]], [r["objective_from"] / 1e6, r["objective_to"] / 1e6], color="black")
-    for v in df["value_from"].iloc[1:]:
+    import numpy as np
+
+    # Within an interval the objective is linear in the search variable: 1/rate for an
+    # exchange rate of another currency than the reporting one, else the value itself.
+    inverse = name.startswith("fx:") and name[3:].split("@")[0] != currency
+    f = (lambda v: 1.0 / v) if inverse else (lambda v: v)
+    for _, r in df[df["status"] == "optimal"].iterrows():
+        v = np.linspace(r["value_from"], r["value_to"], 50)
+        w = (f(v) - f(r["value_from"])) / (f(r["value_to"]) - f(r["value_from"]))
+        bottom.plot(v, (r["objective_from"] + w * (r["objective_to"] - r["objective_from"])) / 1e6, color="black")
+    builds = [c for c in df.columns if c.startswith("built:")]
+    for i in range(1, len(df)):
+        v = df["value_from"].iat[i]
         for ax in (top, bottom):
             ax.axvline(v, color="red", linestyle="--", linewidth=1)
+        for b in builds:
+            if df[b].iat[i] != df[b].iat[i - 1]:
+                top.annotate(f"{b[6:]} {'built' if df[b].iat[i] > 0.5 else 'not built'} from {v:.6g}",
+                             (v, top.get_ylim()[1] * 0.97), xytext=(4, 0), textcoords="offset points",
+                             color="red", fontsize=8, ha="left", va="top")
     bottom.set_ylabel(f"total cost (million {currency})")
     bottom.set_xlabel(axis_label(name, currency) + "; red: breakpoints")
     for ax in (top, bottom):
