@@ -61,17 +61,9 @@ class Search:
         return 1.0 / t if self.inverse else t
 
     def _apply(self, h, t: float):
-        sm = self.sm
-        cost, units, cap = sm.coefficients((self.to_value(t),))
-        h.changeColsCost(len(cost), sm.all_cols, cost)
-        if len(sm.dem_rows):
-            h.changeRowsBounds(len(sm.dem_rows), sm.dem_rows, units, units)
-        if len(sm.unmet_cols):
-            u = units[sm.unmet_row]
-            h.changeColsBounds(len(sm.unmet_cols), sm.unmet_cols, np.zeros(len(u)), u)
-        if len(sm.cap_rows):
-            h.changeRowsBounds(len(sm.cap_rows), sm.cap_rows, np.full(len(cap), -np.inf), cap)
-        return cost, units, cap
+        coefs = self.sm.coefficients((self.to_value(t),))
+        self.sm.apply(h, *coefs)
+        return coefs
 
     def evaluate(self, k: int, t: float):
         """(z, slope dz/dt, x) of combination k at t, or None if infeasible."""

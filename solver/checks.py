@@ -10,10 +10,11 @@ import pandas as pd
 
 from .errors import Collector
 
+# file -> the columns that identify a row, including the optional ones that set its specificity
 SPECIFIC_KEYS = {
-    "costs": ("plant",),
-    "lanes": ("plant", "market"),
-    "fx": ("currency",),
+    "costs": ("plant", "product", "period"),
+    "lanes": ("plant", "market", "product"),
+    "fx": ("currency", "period"),
 }
 
 
@@ -28,8 +29,7 @@ def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out:
     t = drop_unused_tariffs(t, set(t["plants"]["country"]), markets, set(products), out)
     check_min_max(t["capacity"], out)
     for key, cols in SPECIFIC_KEYS.items():
-        extra = ("product", "period") if key == "costs" else ("product",) if key == "lanes" else ("period",)
-        check_unique(t[key], f"{key}.csv", list(cols + extra), out, equal_specificity=True)
+        check_unique(t[key], f"{key}.csv", list(cols), out, equal_specificity=True)
     check_tariff_tiers(t["tariffs"], out)
     check_fx_coverage(t, periods, currency, out)
     check_expansions(t, out)

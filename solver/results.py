@@ -95,11 +95,7 @@ def _utilization(case, co, lp, sol, arcs) -> pd.DataFrame:
     keys["added_units"] = 0.0
     if cap_meta is not None:
         rs = lp.family_rows("capacity")
-        rows = cap_meta.assign(
-            shadow_price=-sol.row_dual[rs],
-            effective=sol.row_activity[rs] * 0 + lp.row_upper[rs],
-            used=sol.row_activity[rs],
-        )
+        rows = cap_meta.assign(shadow_price=-sol.row_dual[rs], used=sol.row_activity[rs])
         # Capacity added by built options: activity = flows - added, so added = flows - activity.
         rows = rows.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
         rows["added_units"] = (rows["units"].fillna(0.0) - rows["used"]).clip(lower=0.0)

@@ -7,6 +7,7 @@ Infeasible, unbounded or a time limit are statuses, not exceptions.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import shutil
 import sys
@@ -282,11 +283,9 @@ def _solve_pulp(lp: LinearProgram, key: str, time_limit) -> Solution:
     duals = "lp"
     if lp.is_mip:
         ints = np.flatnonzero(lp.integer)
-        fixed = lp.__class__(**{**lp.__dict__})
-        fixed.col_lower = lp.col_lower.copy()
-        fixed.col_upper = lp.col_upper.copy()
-        fixed.integer = np.zeros_like(lp.integer)
-        fixed.col_lower[ints] = fixed.col_upper[ints] = np.round(x[ints])
+        lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+        lower[ints] = upper[ints] = np.round(x[ints])
+        fixed = dataclasses.replace(lp, col_lower=lower, col_upper=upper, integer=np.zeros_like(lp.integer))
         solver, _ = pulp_solver(key, time_limit, mip=False)
         prob, variables, constraints = to_pulp(fixed)
         with quiet_stdout():

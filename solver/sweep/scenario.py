@@ -185,20 +185,24 @@ class ScenarioModel:
         self.time_limit_status = highspy.HighsModelStatus.kTimeLimit
         self.live = True
 
+    def apply(self, h, cost, units, cap) -> None:
+        """Load one scenario's costs and right-hand sides into a live HiGHS model."""
+        h.changeColsCost(len(cost), self.all_cols, cost)
+        if len(self.dem_rows):
+            h.changeRowsBounds(len(self.dem_rows), self.dem_rows, units, units)
+        if len(self.unmet_cols):
+            u = units[self.unmet_row]
+            h.changeColsBounds(len(self.unmet_cols), self.unmet_cols, np.zeros(len(u)), u)
+        if len(self.cap_rows):
+            h.changeRowsBounds(len(self.cap_rows), self.cap_rows, np.full(len(cap), -np.inf), cap)
+
     def solve(self, values, want_flows: bool = False) -> Result:
         if self.live is None:
             self.start()
-        cost, units, cap = self.coefficients(values)
+        coefs = self.coefficients(values)
         best = None
         for h, _ in self.combos:
-            h.changeColsCost(len(cost), self.all_cols, cost)
-            if len(self.dem_rows):
-                h.changeRowsBounds(len(self.dem_rows), self.dem_rows, units, units)
-            if len(self.unmet_cols):
-                u = units[self.unmet_row]
-                h.changeColsBounds(len(self.unmet_cols), self.unmet_cols, np.zeros(len(u)), u)
-            if len(self.cap_rows):
-                h.changeRowsBounds(len(self.cap_rows), self.cap_rows, np.full(len(cap), -np.inf), cap)
+            self.apply(h, *coefs)
             h.run()
             if h.getModelStatus() != self.ok:
                 continue
