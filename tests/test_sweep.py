@@ -189,3 +189,17 @@ def test_resume_after_sigkill(tmp_path):
     r = sweep(ROGUE, "--out", out, *args, "--resume")
     assert r.exit_code == 0, r.output
     assert (out / "results.csv").read_bytes() == (ref / "results.csv").read_bytes()
+
+
+def test_hostile_scenario_names_stay_text(tmp_path):
+    """Scenario names never become paths, and formula-like names are neutralised."""
+    f = tmp_path / "s.csv"
+    f.write_text('scenario,fx:KRW\n../../escape,1000\n"=HYPERLINK(""x"")",1100\n-1,1200\n')
+    out = tmp_path / "o"
+    r = sweep(ROGUE, "--out", out, "--scenarios", f, "--plans", "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.iterdir()) == ["plans.csv", "results.csv", "sweep.json"]
+    assert not (tmp_path.parent / "escape").exists()
+    res = rows(out / "results.csv")
+    assert [x["scenario"] for x in res] == ["../../escape", '\'=HYPERLINK("x")', "'-1"]
+    assert {p["scenario"] for p in rows(out / "plans.csv")} == {"../../escape", '\'=HYPERLINK("x")', "'-1"}
