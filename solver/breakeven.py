@@ -29,7 +29,7 @@ import pandas as pd
 from .case import Case
 from .errors import UsageError
 from .sweep.params import Param, Scenarios, parse_name
-from .sweep.scenario import build_scenario_model
+from .sweep.scenario import MAX_ENUMERATED, build_scenario_model
 
 REL = 1e-9
 RHS_KINDS = ("demand", "demand_scale", "capacity")
@@ -49,6 +49,10 @@ class Search:
         self.param = param
         self.sm = build_scenario_model(case, Scenarios((param,), ("x",), ((lo,),), (("",),)))
         self.sm.start()
+        if self.sm.combos[0][1] is None and self.sm.lp.is_mip and param.kind in RHS_KINDS:
+            raise UsageError(f"breakeven on {param.name} needs at most {MAX_ENUMERATED} expansion options "
+                             f"(the case has {len(self.sm.options)}): beyond that the cost is not piecewise "
+                             "linear in a demand or capacity, so no exact search exists; use a sweep")
         self.inverse = param.kind == "fx" and param.a != case.currency
         self.rhs = param.kind in RHS_KINDS
         self.t_lo, self.t_hi = sorted((self.to_t(lo), self.to_t(hi)))
@@ -220,7 +224,7 @@ def breakeven(case: Case, name: str, lo: float, hi: float) -> tuple[pd.DataFrame
         units = np.zeros(s.sm.n_results)
         for g in s.sm.groups:
             np.add.at(units, g, flows)
-        built = s.sm.combos[p.combo][1]
+        built = np.round(x[s.sm.build], 6) if s.sm.options else None
         v0, v1 = s.to_value(p.t0), s.to_value(p.t1)
         z0, z1 = p.a + p.b * p.t0, p.a + p.b * p.t1
         if v0 > v1:

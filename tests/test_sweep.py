@@ -203,3 +203,49 @@ def test_hostile_scenario_names_stay_text(tmp_path):
     res = rows(out / "results.csv")
     assert [x["scenario"] for x in res] == ["../../escape", '\'=HYPERLINK("x")', "'-1"]
     assert {p["scenario"] for p in rows(out / "plans.csv")} == {"../../escape", '\'=HYPERLINK("x")', "'-1"}
+
+
+def test_many_build_options_fall_back_to_milp_resolves(tmp_path):
+    """7 options (> 6) are re-solved as a MILP per scenario; answers match plain solves."""
+    from conftest import write_case
+
+    plants = "plant,country,currency\n" + "".join(f"P{i},X,USD\n" for i in range(7))
+    files = dict(
+        plants=plants,
+        demand="market,product,period,units\nm,p,1,100\nm,p,2,300",
+        capacity="plant,max_units\n" + "".join(f"P{i},{10 + i}\n" for i in range(7)),
+        lanes="plant,market,freight_cost\n" + "".join(f"P{i},m,{i}\n" for i in range(7)),
+        costs="plant,unit_cost\n" + "".join(f"P{i},{100 - 5 * i}\n" for i in range(7)),
+        demand_penalty="",
+        expansions="option,plant,added_units,fixed_cost,first_period\n" + "".join(
+            f"o{i},P{i},40,{300 + 150 * i},2\n" for i in range(7)),
+    )
+    files["demand"] = "market,product,period,units,unmet_penalty\nm,p,1,100,200\nm,p,2,300,200"
+    del files["demand_penalty"]
+    case = write_case(tmp_path / "c", **files)
+    f = tmp_path / "s.csv"
+    f.write_text("scenario,demand:m/p@2\na,100\nb,250\n")
+    r = sweep(case, "--out", tmp_path / "o", "--scenarios", f, "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    got = [float(x["objective"]) for x in rows(tmp_path / "o" / "results.csv")]
+    for k, units in enumerate((100, 250)):
+        edited = write_case(tmp_path / f"e{k}", **dict(files, demand=files["demand"].replace("m,p,2,300", f"m,p,2,{units}")))
+        assert got[k] == pytest.approx(run_solve(edited, tmp_path / f"eo{k}").solution.objective, rel=1e-9)
+    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "demand:m/p@2", "--from", "0", "--to", "300",
+                                 "--out", str(tmp_path / "b")])
+    assert r.exit_code == 2 and "needs at most 6 expansion options (the case has 7)" in r.stderr
+    # a cost parameter stays exact (a MILP's cost is concave piecewise linear in it)
+    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "cost_scale:P6", "--from", "0.5", "--to", "2",
+                                 "--out", str(tmp_path / "b")])
+    assert r.exit_code == 0, r.output
+    table = rows(tmp_path / "b" / "breakpoints.csv")
+    assert "built:o6" in table[0]
+    scen = tmp_path / "g.csv"
+    scen.write_text("scenario,cost_scale:P6\n" + "".join(f"g{i},{0.5 + i * 0.05:.2f}\n" for i in range(31)))
+    assert sweep(case, "--out", tmp_path / "g", "--scenarios", scen, "--jobs", "1").exit_code == 0
+    for g in rows(tmp_path / "g" / "results.csv"):
+        v = float(g["cost_scale:P6"])
+        iv = next(t for t in table if float(t["value_from"]) - 1e-12 <= v <= float(t["value_to"]) + 1e-12)
+        w = (v - float(iv["value_from"])) / (float(iv["value_to"]) - float(iv["value_from"]))
+        line = float(iv["objective_from"]) + w * (float(iv["objective_to"]) - float(iv["objective_from"]))
+        assert float(g["objective"]) == pytest.approx(line, rel=1e-9), v
