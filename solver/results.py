@@ -45,6 +45,7 @@ def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution) -> 
 
 
 def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+    arcs = arcs[arcs["units"] > TOL]  # most arcs carry nothing: aggregate only the flows
     a = arcs.assign(
         production=arcs["units"] * arcs["unit_production_cost"],
         freight=arcs["units"] * arcs["unit_freight"],
