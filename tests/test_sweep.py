@@ -203,6 +203,17 @@ def test_hostile_scenario_names_stay_text(tmp_path):
     res = rows(out / "results.csv")
     assert [x["scenario"] for x in res] == ["../../escape", '\'=HYPERLINK("x")', "'-1"]
     assert {p["scenario"] for p in rows(out / "plans.csv")} == {"../../escape", '\'=HYPERLINK("x")', "'-1"}
+    # resume after a cut matches them to the scenarios file: nothing runs twice
+    ref = {n: (out / n).read_bytes() for n in ("results.csv", "plans.csv")}
+    lines = ref["results.csv"].decode().splitlines(keepends=True)
+    (out / "results.csv").write_text("".join(lines[:3]))
+    r = sweep(ROGUE, "--out", out, "--scenarios", f, "--plans", "--jobs", "1", "--resume")
+    assert r.exit_code == 0 and "3 scenarios (1 run, 2 already done" in r.output
+    assert {n: (out / n).read_bytes() for n in ref} == ref
+    f.write_text("scenario,fx:KRW\n=x,1000\n'=x,1100\n")
+    r = sweep(ROGUE, "--out", tmp_path / "o2", "--scenarios", f)
+    assert r.exit_code == 2
+    assert 's.csv, row 3, column scenario: "\'=x" repeats the scenario of row 2' in r.stderr
 
 
 def test_many_build_options_fall_back_to_milp_resolves(tmp_path):

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from ..case import Case
 from ..errors import Collector, UsageError
+from ..output import safe_text
 
 KINDS = ("fx", "tariff", "freight", "freight_scale", "demand", "demand_scale", "capacity", "cost_scale")
 # kind:A[:B][/PRODUCT][@PERIOD]; ':' between origin and destination is safe in every shell.
@@ -196,9 +197,9 @@ def from_file(path: Path, case: Case) -> Scenarios:
         sid = r[si]
         if not sid:
             out.error(file, i, "scenario", "", "is blank but required")
-        elif sid in seen:
-            out.error(file, i, "scenario", sid, f"repeats the scenario of row {seen[sid]}")
-        seen.setdefault(sid, i)
+        elif safe_text(sid) in seen:  # compared as written to results.csv ("=x" and "'=x" look alike)
+            out.error(file, i, "scenario", sid, f"repeats the scenario of row {seen[safe_text(sid)]}")
+        seen.setdefault(safe_text(sid), i)
         vals = []
         for p in params:
             cell = r[header.index(p.name)]

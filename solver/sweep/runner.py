@@ -8,7 +8,9 @@ uninterrupted run's.
 """
 from __future__ import annotations
 
+import csv
 import hashlib
+import io
 import json
 import os
 import pickle
@@ -103,8 +105,17 @@ def _plan_lines(sm, scenarios, index, flows) -> str:
     return "".join(_line([scenarios.names[index], t, k, p, m, format_number(v, 3)]) for (t, k, p, m), v in agg.items())
 
 
+def _written_id(name: str) -> str:
+    """A scenario id as results.csv and plans.csv hold it (formula-safe)."""
+    return safe_text(name)
+
+
+def _first_cells(lines: list[str]) -> list[str]:
+    return [next(csv.reader(io.StringIO(line)))[0] for line in lines]
+
+
 def _read_done(path: Path, header: str) -> set[str]:
-    """Scenario ids already in results.csv; a partial last line (a kill mid-write) is cut off."""
+    """Scenario ids (as written) already in the file; a partial last line (a kill mid-write) is cut off."""
     if not path.exists():
         return set()
     data = path.read_bytes()
@@ -116,26 +127,27 @@ def _read_done(path: Path, header: str) -> set[str]:
         with open(path, "r+b") as fh:
             fh.truncate(end)
         data = data[:end]
-    import csv
-    import io
+    return set(_first_cells(data.decode("utf-8").splitlines(keepends=True)[1:]))
 
-    rows = list(csv.reader(io.StringIO(data.decode("utf-8"))))[1:]
-    return {r[0] for r in rows if r}
+
+def _rewrite(path: Path, header: str, lines: list[str]) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(header + "".join(lines), encoding="utf-8")
+    os.replace(tmp, path)
 
 
 def _finalise(path: Path, header: str, order: dict[str, int]) -> None:
     """Rewrite a results or plans file in scenario order (stable within a scenario)."""
-    import csv
-    import io
-
-    text = path.read_text(encoding="utf-8")
-    lines = text.splitlines(keepends=True)[1:]
-    ids = [next(csv.reader(io.StringIO(line)))[0] for line in lines]
-    ids = [i[1:] if i.startswith("'") and i[1:] in order else i for i in ids]
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+    ids = _first_cells(lines)
     ranked = sorted(range(len(lines)), key=lambda k: (order[ids[k]], k))
-    tmp = path.with_name(f".{path.name}.final.tmp")
-    tmp.write_text(header + "".join(lines[k] for k in ranked), encoding="utf-8")
-    os.replace(tmp, path)
+    _rewrite(path, header, [lines[k] for k in ranked])
+
+
+def _drop_scenarios(path: Path, header: str, ids: set[str]) -> None:
+    """Remove plan rows of scenarios that will run again (their results line never made it)."""
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
+    _rewrite(path, header, [ln for ln, i in zip(lines, _first_cells(lines)) if ln.endswith("\n") and i not in ids])
 
 
 def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
@@ -162,14 +174,15 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     done = _read_done(results, header) if resume else set()
     if plans and resume:
         _read_done(plans_path, plan_header)  # checks the header, cuts a partial last line
-    order = {name: i for i, name in enumerate(scenarios.names)}
-    todo = [(i, scenarios.values[i]) for i in range(len(scenarios.names)) if scenarios.names[i] not in done]
+    written = [_written_id(n) for n in scenarios.names]
+    order = {w: i for i, w in enumerate(written)}
+    todo = [(i, scenarios.values[i]) for i in range(len(written)) if written[i] not in done]
     if not results.exists():
         results.write_text(header, encoding="utf-8")
     if plans and not plans_path.exists():
         plans_path.write_text(plan_header, encoding="utf-8")
     if plans and resume:
-        _drop_scenarios(plans_path, plan_header, {scenarios.names[i] for i, _ in todo})
+        _drop_scenarios(plans_path, plan_header, {written[i] for i, _ in todo})
 
     jobs = jobs or os.cpu_count() or 1
     size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))
@@ -195,18 +208,6 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
         _finalise(plans_path, plan_header, order)
     return SweepReport(len(scenarios.names), len(todo), len(scenarios.names) - len(todo),
                        time.perf_counter() - t0, out_dir, infeasible)
-
-
-def _drop_scenarios(path: Path, header: str, names: set[str]) -> None:
-    """Remove plan rows of scenarios that will run again (their results line never made it)."""
-    import csv
-    import io
-
-    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
-    keep = [ln for ln in lines if ln.endswith("\n") and next(csv.reader(io.StringIO(ln)))[0] not in names]
-    tmp = path.with_name(f".{path.name}.resume.tmp")
-    tmp.write_text(header + "".join(keep), encoding="utf-8")
-    os.replace(tmp, path)
 
 
 def _execute(chunks, key, payload, jobs, dask, plans):
