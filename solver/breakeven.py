@@ -81,7 +81,7 @@ class Search:
         x = np.asarray(sol.col_value)
         z = h.getInfo().objective_function_value
         # derivatives: everything is affine in t, so a unit step gives them exactly
-        c1, u1, k1 = self.sm.coefficients((self.to_value(t + 1.0),)) if not self.inverse else self._affine_step(t)
+        c1, u1, k1 = self.sm.coefficients((self.to_value(t + 1.0),))
         if not self.rhs:
             slope = float((c1 - cost) @ x)
         else:
@@ -97,16 +97,11 @@ class Search:
                 slope += float((dj[cols] * du * at_upper).sum())
         return z, slope, x
 
-    def _affine_step(self, t: float):
-        # in t = 1/r, costs are affine: c(t + 1) from r = 1/(t + 1)
-        return self.sm.coefficients((1.0 / (t + 1.0),))
-
     # -------------------------------------------------------------- one combination
     def pieces(self, k: int) -> list[Piece]:
-        lo, hi = self.feasible_range(k)
+        lo, hi, a, b = self.feasible_range(k)
         if lo is None:
             return []
-        a, b = self.evaluate(k, lo), self.evaluate(k, hi)
         out: list[Piece] = []
         self._split(k, lo, a, hi, b, out)
         out.sort(key=lambda p: p.t0)
@@ -133,16 +128,18 @@ class Search:
         self._split(k, tc, ec, t1, e1, out, depth + 1)
 
     def feasible_range(self, k: int):
+        """(lo, hi, evaluation at lo, evaluation at hi) of combination k's feasible stretch."""
         lo, hi = self.t_lo, self.t_hi
-        ok_lo, ok_hi = self.evaluate(k, lo) is not None, self.evaluate(k, hi) is not None
+        e_lo, e_hi = self.evaluate(k, lo), self.evaluate(k, hi)
+        ok_lo, ok_hi = e_lo is not None, e_hi is not None
         if ok_lo and ok_hi:
-            return lo, hi
+            return lo, hi, e_lo, e_hi
         if not self.rhs:
-            return (None, None)  # costs do not change feasibility
+            return None, None, None, None  # costs do not change feasibility
         grid = np.linspace(lo, hi, 65)
         feasible = [t for t in grid if self.evaluate(k, t) is not None]
         if not feasible:
-            return (None, None)
+            return None, None, None, None
         f_lo, f_hi = feasible[0], feasible[-1]
         tol = 1e-9 * (hi - lo)
         if not ok_lo:
@@ -151,7 +148,7 @@ class Search:
         if not ok_hi:
             bad = grid[min(len(grid) - 1, list(grid).index(f_hi) + 1)]
             f_hi = self._edge(k, f_hi, bad, tol, feasible_left=True)
-        return f_lo, f_hi
+        return f_lo, f_hi, self.evaluate(k, f_lo), self.evaluate(k, f_hi)
 
     def _edge(self, k, a, b, tol, feasible_left=False):
         """Bisect between an infeasible and a feasible point; returns the feasible end."""

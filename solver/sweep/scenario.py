@@ -42,6 +42,7 @@ class Result:
 class ScenarioModel:
     def __init__(self, case: Case, co: Coefficients, lp: LinearProgram, params: tuple[Param, ...]):
         arcs = co.arcs
+        self.arcs_key = arcs[["period", "product", "plant", "market"]].reset_index(drop=True)  # for plans.csv
         self.lp = lp
         self.params = params
         self.flow = lp.family_cols("flow")
@@ -226,6 +227,4 @@ def build_scenario_model(case: Case, scenarios: Scenarios) -> ScenarioModel:
 
     co = coefficients.build(case)
     lp = create_model(case, co)
-    sm = ScenarioModel(case, co, lp, scenarios.params)
-    sm.arcs_key = co.arcs[["period", "product", "plant", "market"]].reset_index(drop=True)
-    return sm
+    return ScenarioModel(case, co, lp, scenarios.params)
