@@ -38,8 +38,9 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) 
     params = [c for c in df.columns if c not in fixed_cols and not c.startswith(("units:", "built:"))]
     if "breakpoint" in path.name or "value_from" in df.columns:
         return plot_breakpoints(path, df, out, currency)
-    if not params:
-        raise UsageError(f"{path} has no parameter columns: is it a plantsplit sweep results.csv?")
+    if not params or not fixed_cols <= set(df.columns):
+        raise UsageError(f"{path} is not a plantsplit sweep results.csv (it needs scenario, status, objective "
+                         "and parameter columns) nor a breakeven breakpoints.csv")
     x = x or params[0]
     if x not in params:
         raise UsageError(f"--x {x!r} is not a parameter of {path.name} (its parameters: {', '.join(params)})")

@@ -31,3 +31,7 @@ def test_plot_errors(tmp_path):
     f.write_text("scenario,fx:KRW,status,objective,units:a\ns1,1000,optimal,5,1\n")
     r = CliRunner().invoke(cli, ["plot", str(f), "--x", "fx:JPY"])
     assert r.exit_code == 2 and "--x 'fx:JPY' is not a parameter of results.csv" in r.stderr
+    g = tmp_path / "other.csv"
+    g.write_text("garbage\n")
+    r = CliRunner().invoke(cli, ["plot", str(g)])
+    assert r.exit_code == 2 and "is not a plantsplit sweep results.csv" in r.stderr
