@@ -25,6 +25,7 @@ import numpy as np
 from ..case import Case
 from ..errors import UsageError
 from ..output import format_number, safe_text
+from ..pipeline import check_out_dir
 from .params import Scenarios
 from .scenario import ScenarioModel, build_scenario_model
 
@@ -153,8 +154,7 @@ def _drop_scenarios(path: Path, header: str, ids: set[str]) -> None:
 def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
               resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None) -> SweepReport:
     t0 = time.perf_counter()
-    if out_dir.resolve() == case.folder.resolve():
-        raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
+    check_out_dir(case.folder, out_dir)
     sm = build_scenario_model(case, scenarios)
     header = _line(_header(sm, scenarios))
     plan_header = _line(["scenario", "period", "product", "plant", "market", "units"])
