@@ -76,7 +76,7 @@ def main() -> None:
         sample_s = sweep(["--scenarios", str(tmp / "sample.csv")], tmp / "sample")
         import pandas as pd
 
-        got = pd.read_csv(tmp / "sample" / "results.csv")["objective"].to_numpy()
+        got = pd.read_csv(tmp / "sample" / "results.csv")["objective_USD"].to_numpy()
         worst = float(np.max(np.abs(got - np.array(naive_obj)) / np.abs(naive_obj)))
         full_s = sweep(["--vary", f"fx:KRW=900:1400:{step:.10g}"], tmp / "full")
         n_full = len(pd.read_csv(tmp / "full" / "results.csv"))

@@ -173,7 +173,7 @@ def breakeven(ctx, case, name, lo, hi, out_dir, currency, encoding, delimiter, d
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
     from .breakeven import breakeven as run
     from .case import load_case
-    from .output import csv_bytes, write_all
+    from .output import csv_bytes, with_currency, write_all
     from .pipeline import check_out_dir
 
     def work():
@@ -181,7 +181,7 @@ def breakeven(ctx, case, name, lo, hi, out_dir, currency, encoding, delimiter, d
         out = Path(out_dir) if out_dir else Path("outputs") / c.name
         check_out_dir(case, out)
         table, solves = run(c, name, lo, hi)
-        write_all(out, {"breakpoints.csv": csv_bytes(table)})
+        write_all(out, {"breakpoints.csv": csv_bytes(with_currency(table, c.currency))})
         return c, table, solves, out
 
     c, table, solves, out = _guard(ctx, work)

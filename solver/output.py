@@ -29,6 +29,31 @@ DECIMALS = {
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
+# Money columns name their currency in every output: ``landed_cost`` is written
+# ``landed_cost_USD`` (the reporting currency). Tables in memory keep the plain names;
+# ``with_currency`` renames them at the edge, where a file is written.
+MONEY = frozenset({
+    "unit_production_cost", "unit_freight", "unit_duty", "unit_landed_cost", "landed_cost",
+    "shadow_price", "min_shadow_price", "marginal_cost", "amount", "fixed_cost",
+    "reduced_cost", "objective_coefficient", "objective", "objective_from", "objective_to",
+})
+
+
+def with_currency(df: pd.DataFrame, currency: str, also: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Rename every money column (and the columns in ``also``) to ``<name>_<currency>``."""
+    money = MONEY | set(also)
+    return df.rename(columns={c: f"{c}_{currency}" for c in df.columns if c in money})
+
+
+def decimals_of(col: str) -> int | None:
+    """Fixed rounding of a column; a money column's currency suffix does not change it."""
+    if col in DECIMALS:
+        return DECIMALS[col]
+    base = col.rpartition("_")[0]
+    if base in DECIMALS:
+        return DECIMALS[base]
+    return 3 if col.startswith("units:") else 6 if col.startswith("built:") else None
+
 
 def safe_text(value: str) -> str:
     """Neutralise a text cell a spreadsheet would run as a formula (OWASP CSV injection)."""
@@ -50,7 +75,7 @@ def to_cells(df: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for col in df.columns:
         s = df[col]
-        decimals = DECIMALS.get(col, 3 if col.startswith("units:") else 6 if col.startswith("built:") else None)
+        decimals = decimals_of(col)
         if decimals is not None:
             out[col] = [format_number(v, decimals) for v in s]
         else:

@@ -11,7 +11,7 @@ from .errors import UsageError
 from .explain import explain_infeasible
 from .model import create_model, to_pulp
 from .model.lp import LinearProgram
-from .output import csv_bytes, json_bytes, write_all
+from .output import csv_bytes, json_bytes, with_currency, write_all
 from .readcsv import CsvOptions
 from .results import Results, tabulate
 from .solve import Solution, Status, solve
@@ -64,20 +64,23 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
         reasons = explain_infeasible(lp) if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons)
     res = tabulate(case, co, lp, sol)
+    cur = case.currency
     files = {
-        "plan.csv": csv_bytes(res.plan),
-        "utilization.csv": csv_bytes(res.utilization),
-        "supply.csv": csv_bytes(res.supply),
-        "cost_breakdown.csv": csv_bytes(res.cost_breakdown),
+        "plan.csv": csv_bytes(with_currency(res.plan, cur)),
+        "utilization.csv": csv_bytes(with_currency(res.utilization, cur)),
+        "supply.csv": csv_bytes(with_currency(res.supply, cur)),
+        "cost_breakdown.csv": csv_bytes(with_currency(res.cost_breakdown, cur)),
     }
     if res.builds is not None:
-        files["builds.csv"] = csv_bytes(res.builds)
+        files["builds.csv"] = csv_bytes(with_currency(res.builds, cur))
     if sensitivity:
         from .sensitivity import ranging
 
         flows, constraints = ranging(lp, sol)
-        files["sensitivity_flows.csv"] = csv_bytes(flows)
-        files["sensitivity_constraints.csv"] = csv_bytes(constraints)
+        # a flow's allowable increase/decrease is a change of its cost coefficient: money
+        files["sensitivity_flows.csv"] = csv_bytes(
+            with_currency(flows, cur, also=("allowable_increase", "allowable_decrease")))
+        files["sensitivity_constraints.csv"] = csv_bytes(with_currency(constraints, cur))
     info = summary(case, sol, res, relax, time_limit)
     if sensitivity:
         info["sensitivity"] = "lp with build decisions fixed" if lp.is_mip else "lp"

@@ -34,6 +34,7 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) 
     df = pd.read_csv(path, dtype={"scenario": str})
     meta_path = path.with_name("sweep.json")
     currency = json.loads(meta_path.read_text()).get("currency", "USD") if meta_path.exists() else "USD"
+    df, currency = _plain_money_names(df, currency)
     fixed_cols = {"scenario", "status", "objective"}
     params = [c for c in df.columns if c not in fixed_cols and not c.startswith(("units:", "built:"))]
     if "breakpoint" in path.name or "value_from" in df.columns:
@@ -90,6 +91,17 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) 
         ax.grid(alpha=0.3)
     fig.tight_layout()
     return _save(fig, out or path.with_suffix(".png"))
+
+
+def _plain_money_names(df: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, str]:
+    """objective_USD -> objective (and the currency it names), as the tables are in memory."""
+    names = {}
+    for col in df.columns:
+        for base in ("objective", "objective_from", "objective_to"):
+            suffix = col[len(base) + 1:]
+            if col.startswith(base + "_") and suffix.isalpha() and suffix.isupper():
+                names[col], currency = base, suffix
+    return df.rename(columns=names), currency
 
 
 def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: str) -> Path:

@@ -89,7 +89,7 @@ def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, 
     values = np.array([float(r[name]) for r in rows])
     f = (lambda v: 1.0 / v) if inverse else (lambda v: v)
     ok = [r["status"] == "optimal" for r in rows]
-    z = np.array([float(r["objective"]) if r["status"] == "optimal" else np.nan for r in rows])
+    z = np.array([float(r["objective_USD"]) if r["status"] == "optimal" else np.nan for r in rows])
     # 1a. for cost parameters the plan is constant between breakpoints: where neighbours differ,
     #     a breakpoint lies between them
     if name.split(":")[0] not in ("demand", "demand_scale", "capacity"):
@@ -113,11 +113,11 @@ def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, 
         iv = table.iloc[min(k, len(table) - 1)]
         w = (f(v) - f(iv["value_from"])) / (f(iv["value_to"]) - f(iv["value_from"]))
         expected = iv["objective_from"] + w * (iv["objective_to"] - iv["objective_from"])
-        assert float(r["objective"]) == pytest.approx(expected, rel=1e-9), v
+        assert float(r["objective_USD"]) == pytest.approx(expected, rel=1e-9), v
     # 3. each breakpoint is real: the slope of the objective (in 1/rate for fx) differs either side
     for b in breaks:
-        left = [(f(v), float(r["objective"])) for r, v in zip(rows, values) if v < b - 1e-9 and r["status"] == "optimal"]
-        right = [(f(v), float(r["objective"])) for r, v in zip(rows, values) if v > b + 1e-9 and r["status"] == "optimal"]
+        left = [(f(v), float(r["objective_USD"])) for r, v in zip(rows, values) if v < b - 1e-9 and r["status"] == "optimal"]
+        right = [(f(v), float(r["objective_USD"])) for r, v in zip(rows, values) if v > b + 1e-9 and r["status"] == "optimal"]
         if len(left) < 2 or len(right) < 2:
             continue
         (x0, z0), (x1, z1) = sorted(left)[-2:] if not inverse else sorted(left)[:2]
@@ -132,7 +132,7 @@ def test_cli_breakeven_writes_breakpoints(tmp_path):
     assert r.exit_code == 0, r.output
     assert "busan-rogue-line not built" in r.output and "busan-rogue-line built" in r.output
     header = (tmp_path / "breakpoints.csv").read_text().splitlines()[0]
-    assert header.startswith("interval,parameter,value_from,value_to,status,objective_from,objective_to,units:smyrna")
+    assert header.startswith("interval,parameter,value_from,value_to,status,objective_from_USD,objective_to_USD,units:smyrna")
     r = CliRunner().invoke(cli, ["plot", str(tmp_path / "breakpoints.csv")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "breakpoints.png").read_bytes().startswith(b"\x89PNG")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 
@@ -55,12 +56,30 @@ def test_output_columns_are_fixed(tmp_path):
     invoke("solve", case, "--out", tmp_path / "out")
     head = {p.name: p.read_text().splitlines()[0] for p in (tmp_path / "out").glob("*.csv")}
     assert head == {
-        "plan.csv": "period,product,plant,market,units,unit_production_cost,unit_freight,unit_duty,"
-                    "unit_landed_cost,landed_cost,duty_rate,agreement",
-        "utilization.csv": "plant,period,product,units,max_units,min_units,utilization,shadow_price,min_shadow_price",
-        "supply.csv": "market,product,period,demand,supplied,unmet,marginal_cost",
-        "cost_breakdown.csv": "period,component,amount",
+        "plan.csv": "period,product,plant,market,units,unit_production_cost_USD,unit_freight_USD,unit_duty_USD,"
+                    "unit_landed_cost_USD,landed_cost_USD,duty_rate,agreement",
+        "utilization.csv": "plant,period,product,units,max_units,min_units,utilization,shadow_price_USD,min_shadow_price_USD",
+        "supply.csv": "market,product,period,demand,supplied,unmet,marginal_cost_USD",
+        "cost_breakdown.csv": "period,component,amount_USD",
     }
+
+
+def test_money_columns_name_the_reporting_currency(tmp_path):
+    # --currency KRW: the Busan line's 160,000,000 USD convert at 2014's 1,053 KRW/USD
+    # (its first_period) to 168,480,000,000 KRW, and every money header says KRW.
+    case = tmp_path / "rogue"
+    shutil.copytree(ROGUE, case)
+    with open(case / "fx.csv", "a", encoding="utf-8") as fh:
+        fh.write("USD,,1\n")  # the rates stay "per USD"; USD itself now needs a row
+    r = invoke("solve", case, "--out", tmp_path / "out", "--currency", "KRW")
+    assert r.exit_code == 0, r.output
+    builds = (tmp_path / "out" / "builds.csv").read_text().splitlines()
+    assert builds[0] == "option,plant,product,built,added_units,fixed_cost_KRW"
+    assert builds[1] == "busan-rogue-line,busan,rogue,1,80000,168480000000"
+    head = {p.name: p.read_text().splitlines()[0] for p in (tmp_path / "out").glob("*.csv")}
+    assert "landed_cost_KRW" in head["plan.csv"].split(",")
+    assert head["cost_breakdown.csv"] == "period,component,amount_KRW"
+    assert not any("USD" in h for h in head.values())
 
 
 def test_bad_input_exit_2_names_file_row_column_and_writes_nothing(tmp_path):

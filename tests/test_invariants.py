@@ -65,13 +65,13 @@ def check_outputs(case_dir, out):
     assert (util["units"] <= util["max_units"].fillna(float("inf")) + TOL).all()
 
     # costs add up: plan + unmet + expansion = breakdown = objective
-    landed = plan["landed_cost"].sum()
-    other = cb[cb["component"].isin(["unmet", "expansion"])]["amount"].sum()
-    assert cb["amount"].sum() == pytest.approx(summary["objective"], abs=0.05 * max(1, len(cb)))
+    landed = plan["landed_cost_USD"].sum()
+    other = cb[cb["component"].isin(["unmet", "expansion"])]["amount_USD"].sum()
+    assert cb["amount_USD"].sum() == pytest.approx(summary["objective"], abs=0.05 * max(1, len(cb)))
     assert landed + other == pytest.approx(summary["objective"], rel=1e-9, abs=0.01 * len(plan) + 0.05)
     if len(plan):
-        parts = plan["unit_production_cost"] + plan["unit_freight"] + plan["unit_duty"]
-        assert (parts - plan["unit_landed_cost"]).abs().max() < 1e-3
+        parts = plan["unit_production_cost_USD"] + plan["unit_freight_USD"] + plan["unit_duty_USD"]
+        assert (parts - plan["unit_landed_cost_USD"]).abs().max() < 1e-3
 
 
 def test_rogue_outputs_hold_every_constraint(tmp_path):

@@ -28,7 +28,7 @@ def test_plot_errors(tmp_path):
     r = CliRunner().invoke(cli, ["plot", str(tmp_path / "nope.csv")])
     assert r.exit_code == 2 and "no such file" in r.stderr
     f = tmp_path / "results.csv"
-    f.write_text("scenario,fx:KRW,status,objective,units:a\ns1,1000,optimal,5,1\n")
+    f.write_text("scenario,fx:KRW,status,objective_USD,units:a\ns1,1000,optimal,5,1\n")
     r = CliRunner().invoke(cli, ["plot", str(f), "--x", "fx:JPY"])
     assert r.exit_code == 2 and "--x 'fx:JPY' is not a parameter of results.csv" in r.stderr
     g = tmp_path / "other.csv"

@@ -23,7 +23,7 @@ def test_2012_every_rogue_comes_from_kyushu(rogue):
     plan = read(rogue.out_dir, "plan.csv")
     y = plan[(plan["period"] == "2012") & (plan["product"] == "rogue")]
     assert set(y["plant"]) == {"kyushu"}
-    landed = dict(zip(y["market"], y["unit_landed_cost"]))
+    landed = dict(zip(y["market"], y["unit_landed_cost_USD"]))
     assert landed == pytest.approx({"usa": 21600, "canada": 22420, "asia": 22550, "korea": 22140})
     assert y["units"].sum() == 150000 + 15000 + 12000 + 4000
 
@@ -44,10 +44,10 @@ def test_korus_duty_on_busan_cars_ends_in_2016(rogue):
     # Busan's Rogue at 18,500,000 KRW / 1,053 = 17,568.85 USD in 2015 and 2016.
     plan = read(rogue.out_dir, "plan.csv")
     busan_usa = plan[(plan["plant"] == "busan") & (plan["market"] == "usa")].set_index("period")
-    assert busan_usa.loc["2016", "unit_duty"] == 0
+    assert busan_usa.loc["2016", "unit_duty_USD"] == 0
     if "2015" in busan_usa.index:
-        assert busan_usa.loc["2015", "unit_duty"] == pytest.approx(0.025 * 18_500_000 / 1053, abs=1e-3)
-    assert busan_usa.loc["2016", "unit_production_cost"] == pytest.approx(18_500_000 / 1053, abs=1e-3)
+        assert busan_usa.loc["2015", "unit_duty_USD"] == pytest.approx(0.025 * 18_500_000 / 1053, abs=1e-3)
+    assert busan_usa.loc["2016", "unit_production_cost_USD"] == pytest.approx(18_500_000 / 1053, abs=1e-3)
 
 
 def test_sm_lineup_is_busan_only(rogue):
@@ -55,4 +55,4 @@ def test_sm_lineup_is_busan_only(rogue):
     plan = read(rogue.out_dir, "plan.csv")
     sm = plan[plan["product"] == "sm-lineup"]
     assert set(sm["plant"]) == {"busan"} and (sm["units"] == 180000).all()
-    assert sm[sm["period"] == "2012"]["unit_production_cost"].iloc[0] == pytest.approx(17_000_000 / 1126.8, abs=1e-3)
+    assert sm[sm["period"] == "2012"]["unit_production_cost_USD"].iloc[0] == pytest.approx(17_000_000 / 1126.8, abs=1e-3)

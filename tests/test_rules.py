@@ -34,10 +34,10 @@ def test_cheapest_plant_first_until_capacity(solve_case):
     assert dict(zip(plan["plant"], plan["units"])) == {"A": 60, "B": 40}
     util = read(run.out_dir, "utilization.csv")
     a = util[(util["plant"] == "A") & (util["product"] == "")].iloc[0]
-    assert a["shadow_price"] == pytest.approx(1.0)
+    assert a["shadow_price_USD"] == pytest.approx(1.0)
     assert a["utilization"] == pytest.approx(1.0)
     supply = read(run.out_dir, "supply.csv")
-    assert supply["marginal_cost"].iloc[0] == pytest.approx(12.0)
+    assert supply["marginal_cost_USD"].iloc[0] == pytest.approx(12.0)
 
 
 def test_most_specific_cost_row_wins(solve_case):
@@ -53,7 +53,7 @@ def test_most_specific_cost_row_wins(solve_case):
     )
     assert run.solution.objective == pytest.approx(100)
     plan = read(run.out_dir, "plan.csv")
-    got = {(r.product, r.period): r.unit_production_cost for r in plan.itertuples()}
+    got = {(r.product, r.period): r.unit_production_cost_USD for r in plan.itertuples()}
     assert got == {("p", "1"): 20, ("p", "2"): 40, ("q", "1"): 10, ("q", "2"): 30}
 
 
@@ -160,9 +160,9 @@ def test_tariff_rate_quota_is_shared_by_all_plants_of_the_origin(solve_case):
     rows = {r.plant: r for r in plan.itertuples()}
     assert rows["A"].units == 100 and rows["B"].units == 50
     # A: 50 units at 0 and 50 at 10 -> average duty 5, average rate 5%.
-    assert rows["A"].unit_duty == pytest.approx(5.0)
+    assert rows["A"].unit_duty_USD == pytest.approx(5.0)
     assert rows["A"].duty_rate == pytest.approx(0.05)
-    assert rows["B"].unit_duty == pytest.approx(0.0)
+    assert rows["B"].unit_duty_USD == pytest.approx(0.0)
 
 
 def test_tier_rates_must_not_fall(tmp_path):
@@ -198,7 +198,7 @@ def test_unmet_penalty(solve_case, penalty, unmet, objective):
     assert supply["unmet"].iloc[0] == pytest.approx(unmet)
     assert supply["supplied"].iloc[0] == pytest.approx(100 - unmet)
     cb = read(run.out_dir, "cost_breakdown.csv")
-    assert cb.loc[cb["component"] == "unmet", "amount"].sum() == pytest.approx(unmet * penalty)
+    assert cb.loc[cb["component"] == "unmet", "amount_USD"].sum() == pytest.approx(unmet * penalty)
 
 
 def test_min_units(solve_case):
@@ -215,7 +215,7 @@ def test_min_units(solve_case):
     util = read(run.out_dir, "utilization.csv")
     b = util[(util["plant"] == "B") & (util["product"] == "")].iloc[0]
     assert b["units"] == 30
-    assert b["min_shadow_price"] == pytest.approx(10.0)
+    assert b["min_shadow_price_USD"] == pytest.approx(10.0)
 
 
 def test_lane_limit_covers_the_products_its_row_applies_to(solve_case):
@@ -301,7 +301,7 @@ def test_expansion_cost_converted_at_first_period_rate(solve_case):
     )
     assert run.solution.objective == pytest.approx(2450)
     cb = read(run.out_dir, "cost_breakdown.csv")
-    exp = cb[cb["component"] == "expansion"].set_index("period")["amount"]
+    exp = cb[cb["component"] == "expansion"].set_index("period")["amount_USD"]
     assert exp["2"] == pytest.approx(200) and exp["1"] == 0
 
 

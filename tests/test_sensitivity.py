@@ -32,12 +32,11 @@ def test_ranges_by_hand(tmp_path, solver):
     r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o"), "--sensitivity", "--solver", solver])
     assert r.exit_code == 0, r.output
     flows = read(tmp_path / "o", "sensitivity_flows.csv").set_index("variable")
-    assert flows.loc["flow[A,m,p,1]", ["final_value", "objective_coefficient", "allowable_increase",
-                                         "allowable_decrease"]].tolist() == [60, 11, 1, 1e30]
-    assert flows.loc["flow[B,m,p,1]", ["final_value", "objective_coefficient", "allowable_increase",
-                                         "allowable_decrease"]].tolist() == [40, 12, 1e30, 1]
+    fcols = ["final_value", "objective_coefficient_USD", "allowable_increase_USD", "allowable_decrease_USD"]
+    assert flows.loc["flow[A,m,p,1]", fcols].tolist() == [60, 11, 1, 1e30]
+    assert flows.loc["flow[B,m,p,1]", fcols].tolist() == [40, 12, 1e30, 1]
     cons = read(tmp_path / "o", "sensitivity_constraints.csv").set_index("constraint")
-    cols = ["final_value", "shadow_price", "rhs", "allowable_increase", "allowable_decrease"]
+    cols = ["final_value", "shadow_price_USD", "rhs", "allowable_increase", "allowable_decrease"]
     assert cons.loc["demand[m,p,1]", cols].tolist() == [100, 12, 100, 960, 40]
     assert cons.loc["capacity[A,1]", cols].tolist() == [60, -1, 60, 40, 60]
     assert cons.loc["capacity[B,1]", cols].tolist() == [40, 0, 1000, 1e30, 960]
@@ -58,4 +57,4 @@ def test_milp_ranging_is_labelled(tmp_path):
     assert summary["sensitivity"] == "lp with build decisions fixed"
     cons = read(tmp_path / "o", "sensitivity_constraints.csv").set_index("constraint")
     # Smyrna's 2016 Rogue capacity: shadow price -3,233.11 (README's hand derivation).
-    assert cons.loc["capacity[smyrna,rogue,2016]", "shadow_price"] == pytest.approx(-(21133.1149 - 17900), abs=1e-3)
+    assert cons.loc["capacity[smyrna,rogue,2016]", "shadow_price_USD"] == pytest.approx(-(21133.1149 - 17900), abs=1e-3)

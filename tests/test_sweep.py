@@ -68,7 +68,7 @@ def test_each_parameter_matches_solving_the_edited_case(tmp_path):
         scen.write_text(f"scenario,{name}\nx,{value}\n")
         r = sweep(ROGUE, "--out", out / str(k), "--scenarios", scen, "--jobs", "1")
         assert r.exit_code == 0, (name, r.output)
-        got = float(rows(out / str(k) / "results.csv")[0]["objective"])
+        got = float(rows(out / str(k) / "results.csv")[0]["objective_USD"])
         expected = edited_rogue(tmp_path, f"e{k}", edit)
         assert got == pytest.approx(expected, abs=0.01), name
 
@@ -79,8 +79,8 @@ def test_capacity_scale_changes_a_raised_base_case(tmp_path):
     assert r.exit_code == 0
     res = rows(tmp_path / "o" / "results.csv")
     assert [x["status"] for x in res] == ["optimal", "infeasible"]
-    assert res[1]["objective"] == ""
-    assert float(res[0]["objective"]) == pytest.approx(run_solve(ROGUE, tmp_path / "b").solution.objective, abs=0.01)
+    assert res[1]["objective_USD"] == ""
+    assert float(res[0]["objective_USD"]) == pytest.approx(run_solve(ROGUE, tmp_path / "b").solution.objective, abs=0.01)
 
 
 def test_grid_order_columns_and_jobs_agree(tmp_path):
@@ -94,7 +94,7 @@ def test_grid_order_columns_and_jobs_agree(tmp_path):
         ("s1", "1000", "0"), ("s2", "1000", "0.025"), ("s3", "1100", "0"), ("s4", "1100", "0.025"),
         ("s5", "1200", "0"), ("s6", "1200", "0.025")]
     header = a.decode().splitlines()[0].split(",")
-    assert header[:7] == ["scenario", "fx:KRW", "tariff:KR:usa", "status", "objective", "units:smyrna", "units:busan"]
+    assert header[:7] == ["scenario", "fx:KRW", "tariff:KR:usa", "status", "objective_USD", "units:smyrna", "units:busan"]
     assert "units:busan@2016" in header and header[-1] == "built:busan-rogue-line"
 
 
@@ -238,7 +238,7 @@ def test_many_build_options_fall_back_to_milp_resolves(tmp_path):
     f.write_text("scenario,demand:m/p@2\na,100\nb,250\n")
     r = sweep(case, "--out", tmp_path / "o", "--scenarios", f, "--jobs", "1")
     assert r.exit_code == 0, r.output
-    got = [float(x["objective"]) for x in rows(tmp_path / "o" / "results.csv")]
+    got = [float(x["objective_USD"]) for x in rows(tmp_path / "o" / "results.csv")]
     for k, units in enumerate((100, 250)):
         edited = write_case(tmp_path / f"e{k}", **dict(files, demand=files["demand"].replace("m,p,2,300", f"m,p,2,{units}")))
         assert got[k] == pytest.approx(run_solve(edited, tmp_path / f"eo{k}").solution.objective, rel=1e-9)
@@ -258,5 +258,5 @@ def test_many_build_options_fall_back_to_milp_resolves(tmp_path):
         v = float(g["cost_scale:P6"])
         iv = next(t for t in table if float(t["value_from"]) - 1e-12 <= v <= float(t["value_to"]) + 1e-12)
         w = (v - float(iv["value_from"])) / (float(iv["value_to"]) - float(iv["value_from"]))
-        line = float(iv["objective_from"]) + w * (float(iv["objective_to"]) - float(iv["objective_from"]))
-        assert float(g["objective"]) == pytest.approx(line, rel=1e-9), v
+        line = float(iv["objective_from_USD"]) + w * (float(iv["objective_to_USD"]) - float(iv["objective_from_USD"]))
+        assert float(g["objective_USD"]) == pytest.approx(line, rel=1e-9), v

@@ -77,8 +77,8 @@ def run_chunk(key: str, payload: bytes | None, chunk: list, want_flows: bool) ->
 
 # ------------------------------------------------------------------ the sweep
 
-def _header(sm: ScenarioModel, scenarios: Scenarios) -> list[str]:
-    return (["scenario", *[p.name for p in scenarios.params], "status", "objective"]
+def _header(sm: ScenarioModel, scenarios: Scenarios, currency: str) -> list[str]:
+    return (["scenario", *[p.name for p in scenarios.params], "status", f"objective_{currency}"]
             + sm.result_columns + [f"built:{o}" for o in sm.options])
 
 
@@ -156,7 +156,7 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     t0 = time.perf_counter()
     check_out_dir(case.folder, out_dir)
     sm = build_scenario_model(case, scenarios)
-    header = _line(_header(sm, scenarios))
+    header = _line(_header(sm, scenarios, case.currency))
     plan_header = _line(["scenario", "period", "product", "plant", "market", "units"])
     results, plans_path, meta_path = out_dir / RESULTS, out_dir / PLANS, out_dir / META
     meta = {"case": case.name, "currency": case.currency, "inputs_digest": case.digest, "parameters": [p.name for p in scenarios.params],
