@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import checks
+from . import checks, plausibility
 from .errors import CaseError, Collector, Problem
-from .readcsv import CsvOptions, read_table
+from .readcsv import CsvOptions, read_tables
 from .schema import FILES
 
 TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions")
@@ -63,18 +63,22 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
     tables: dict[str, pd.DataFrame] = {}
     unusable = False  # a file or required column is missing: cross-file checks would mislead
     digest = hashlib.sha256()
+    present = []
     for spec in FILES:
         path = folder / spec.name
+        if path.is_file():
+            digest.update(spec.name.encode() + b"\0" + path.read_bytes() + b"\0")
+            present.append((spec, path))
+        elif spec.required:
+            out.error(spec.name, 0, "", "", f"is missing from {folder} (it is required)")
+            unusable = True
+    read = read_tables(present, opts, out)
+    for spec in FILES:
         key = spec.name[:-4]
-        if not path.is_file():
-            if spec.required:
-                out.error(spec.name, 0, "", "", f"is missing from {folder} (it is required)")
-                unusable = True
-            tables[key] = _empty(spec)
-            continue
-        digest.update(spec.name.encode() + b"\0" + path.read_bytes() + b"\0")
-        table = read_table(path, spec, opts, out)
+        table = read.get(spec.name)
         tables[key] = table if table is not None else _empty(spec)
+        if spec.name not in read:
+            continue
         unusable |= table is None
         if table is not None and spec.required and len(table) == 0 and spec.name != "capacity.csv":
             out.error(spec.name, 0, "", "", "has a header but no rows")
@@ -86,6 +90,7 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
     periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
     products = tuple(sorted(tables["demand"]["product"].unique()))
     tables = checks.check_all(tables, products, periods, currency, out)
+    plausibility.warn_jumps(tables, periods, out)
     out.raise_if_any()
     return Case(
         name=folder.resolve().name,

@@ -15,6 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import decimalmark
 from .errors import Collector
 from .schema import FileSpec
 
@@ -23,14 +24,44 @@ from .schema import FileSpec
 class CsvOptions:
     encoding: str = "utf-8-sig"
     delimiter: str | None = None  # None = detect from the header line
-    decimal: str | None = None  # None = "," with ";" delimiter, else "."
+    decimal: str | None = None  # None = decided per file from its numbers (decimalmark.py)
 
 
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
+NUMERIC_KINDS = ("units", "money", "rate", "positive")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's cells as trimmed text (known columns only), before any number is parsed."""
+
+    spec: FileSpec
+    rows: np.ndarray  # spreadsheet row of each record
+    cells: pd.DataFrame
+
+
+def read_tables(paths: list[tuple[FileSpec, Path]], opts: CsvOptions, out: Collector) -> dict[str, pd.DataFrame | None]:
+    """Read several files of one case: each file's rows (typed), or None when it cannot be used.
+
+    Numbers are parsed once every file is read, because the decimal mark of a file that
+    shows none is the one the case's other files agree on (see ``decimalmark``).
+    """
+    raw = {spec.name: read_raw(path, spec, opts, out) for spec, path in paths}
+    numeric = {name: r.cells[[c.name for c in r.spec.columns if c.kind in NUMERIC_KINDS]].assign(row=r.rows)
+               for name, r in raw.items() if r is not None}
+    marks = decimalmark.decide(numeric, opts.decimal, out)
+    return {name: (parse_raw(r, marks[name], out) if r is not None and marks[name] else None)
+            for name, r in raw.items()}
+
+
 def read_table(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> pd.DataFrame | None:
     """Return the file's rows (typed) or None when the file cannot be used at all."""
+    return read_tables([(spec, path)], opts, out)[spec.name]
+
+
+def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> RawTable | None:
     name = spec.name
     try:
         raw = path.read_bytes()
@@ -51,7 +82,6 @@ def read_table(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> 
                   ", ".join(c.name for c in spec.columns if c.required) + ")")
         return None
     delimiter = opts.delimiter or _detect_delimiter(text)
-    decimal = opts.decimal or ("," if delimiter == ";" else ".")
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     header = [h.strip().lower() for h in records[0]]
     while header and header[-1] == "":
@@ -88,11 +118,18 @@ def read_table(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> 
     df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     df = df.loc[:, [c for c in header if c in known and c != ""]]
     df = df.loc[:, ~df.columns.duplicated()]
-    table = pd.DataFrame({"row": np.asarray(numbers, dtype=np.int64)})
-    for col in spec.columns:
-        values = df[col.name] if col.name in df.columns else pd.Series([""] * len(df), dtype=object)
-        values = values.reset_index(drop=True).astype(str)
-        table[col.name] = _parse(values, col, name, table["row"], decimal, out)
+    cells = pd.DataFrame({
+        col.name: (df[col.name].reset_index(drop=True).astype(str) if col.name in df.columns
+                   else pd.Series([""] * len(df), dtype=object))
+        for col in spec.columns
+    })
+    return RawTable(spec, np.asarray(numbers, dtype=np.int64), cells)
+
+
+def parse_raw(raw: RawTable, decimal: str, out: Collector) -> pd.DataFrame:
+    table = pd.DataFrame({"row": raw.rows})
+    for col in raw.spec.columns:
+        table[col.name] = _parse(raw.cells[col.name], col, raw.spec.name, table["row"], decimal, out)
     return table
 
 
@@ -128,12 +165,14 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
         percent = text.str.endswith("%")
         text = text.str.rstrip("%").str.strip()
     thousands = "." if decimal == "," else ","
-    # A thousands separator is accepted only in groups of three digits (1,126.8; 300,000).
-    grouped = text.str.fullmatch(r"[+-]?\d{1,3}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal) + r"\d*)?")
+    # A thousands separator is accepted only in groups of three digits (1,126.8; 300,000),
+    # after a first group that does not start with 0 (0.920 is never 920).
+    grouped = text.str.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal) + r"\d*)?")
     text = text.where(~grouped, text.str.replace(thousands, "", regex=False))
+    stray = text.str.contains(thousands, regex=False)  # a thousands mark outside a group of three
     if decimal == ",":
         text = text.str.replace(",", ".", regex=False)
-    ok = text.str.fullmatch(_NUMBER.pattern) | blank
+    ok = (text.str.fullmatch(_NUMBER.pattern) & ~stray) | blank
     for i in np.flatnonzero(~ok.to_numpy()):
         out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
     number = pd.to_numeric(text.where(ok & ~blank, None), errors="coerce").astype(float)

@@ -15,10 +15,11 @@ CORPUS = ROOT / "tests" / "broken"
 CASES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir() and not p.name.startswith("_"))
 
 
-def assemble(name: str, where: Path) -> Path:
+def assemble(name: str, where: Path, corpus: Path = CORPUS) -> Path:
+    """The base case with the files of ``corpus/name`` laid over it."""
     case = where / name
     shutil.copytree(CORPUS / "_base", case)
-    defect = CORPUS / name
+    defect = corpus / name
     if (defect / "_delete").exists():
         for f in (defect / "_delete").read_text().split():
             (case / f).unlink()
