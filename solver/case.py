@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from .errors import CaseError, Collector, Problem
 from .readcsv import CsvOptions, read_tables
 from .schema import FILES
 
-TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions")
+TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares")
 
 
 @dataclass(frozen=True)
@@ -30,11 +31,13 @@ class Case:
     fx: pd.DataFrame
     tariffs: pd.DataFrame
     expansions: pd.DataFrame
+    shares: pd.DataFrame
     products: tuple[str, ...]
     periods: tuple[str, ...]
     digest: str
     warnings: tuple[Problem, ...] = field(default=())
     notes: tuple[Problem, ...] = field(default=())  # e.g. unlimited capacity: shown by `validate`
+    discount_rate: float = 0.0  # per period; settings.csv or --discount-rate
 
     @property
     def has_builds(self) -> bool:
@@ -42,6 +45,20 @@ class Case:
 
     def period_order(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.periods)}
+
+    def discount_factors(self) -> dict[str, float]:
+        """d(t) per period: present value at the first period of one unit of money in t."""
+        return discount_factors(self.periods, self.discount_rate)
+
+
+def discount_factors(periods, rate: float) -> dict[str, float]:
+    """d(t) = (1 + R)^-(t - t0) when every period label is an integer, else (1 + R)^-position."""
+    if all(re.fullmatch(r"[+-]?\d+", p) for p in periods):
+        t0 = int(periods[0]) if periods else 0
+        steps = [int(p) - t0 for p in periods]
+    else:
+        steps = list(range(len(periods)))
+    return {p: (1.0 + rate) ** -k for p, k in zip(periods, steps)}
 
 
 def period_sort_key(p: str):
@@ -52,8 +69,13 @@ def period_sort_key(p: str):
         return (1, 0.0, p)
 
 
-def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None = None) -> Case:
-    """Read and check every file of a case; raise CaseError listing every problem."""
+def load_case(folder: str | Path, currency: str | None = None, opts: CsvOptions | None = None,
+              discount_rate: float | None = None) -> Case:
+    """Read and check every file of a case; raise CaseError listing every problem.
+
+    ``currency`` and ``discount_rate`` (command-line overrides) win over settings.csv;
+    without either, the reporting currency is USD and the discount rate 0.
+    """
     folder = Path(folder)
     opts = opts or CsvOptions()
     out = Collector()
@@ -86,7 +108,9 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
     if unusable:
         out.raise_if_any()
 
-    currency = currency.strip().upper()
+    settings = checks.check_settings(tables["settings"], out)
+    currency = (currency or settings.get("currency") or "USD").strip().upper()
+    rate = discount_rate if discount_rate is not None else settings.get("discount_rate", 0.0)
     periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
     products = tuple(sorted(tables["demand"]["product"].unique()))
     tables = checks.check_all(tables, products, periods, currency, out)
@@ -101,6 +125,7 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
         digest="sha256:" + digest.hexdigest(),
         warnings=tuple(out.warnings),
         notes=tuple(out.notes),
+        discount_rate=float(rate),
         **{k: tables[k] for k in TABLES},
     )
 
@@ -108,7 +133,7 @@ def load_case(folder: str | Path, currency: str = "USD", opts: CsvOptions | None
 def _empty(spec) -> pd.DataFrame:
     cols = {"row": pd.Series(dtype="int64")}
     for c in spec.columns:
-        numeric = c.kind in ("units", "money", "rate", "positive")
+        numeric = c.kind in ("units", "money", "rate", "positive", "share", "count")
         cols[c.name] = pd.Series(dtype=float if numeric else object)
     return pd.DataFrame(cols)
 

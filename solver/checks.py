@@ -6,14 +6,21 @@ has, a tariff for an origin no plant is in) removed.
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 
 from .errors import Collector
 
+SETTINGS = {
+    "discount_rate": "a rate >= 0 per period, like 0.08 or 8%",
+    "currency": "an ISO currency code, like USD",
+}
+
 # file -> the columns that identify a row, including the optional ones that set its specificity
 SPECIFIC_KEYS = {
     "costs": ("plant", "product", "period"),
-    "lanes": ("plant", "market", "product"),
+    "lanes": ("plant", "market", "product", "period"),
     "fx": ("currency", "period"),
 }
 
@@ -33,6 +40,7 @@ def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out:
     check_tariff_tiers(t["tariffs"], out)
     check_fx_coverage(t, periods, currency, out)
     check_expansions(t, out)
+    check_shares(t, set(t["plants"]["country"]), out)
     check_servable(t, out)
     warn_unlimited(t, periods, out)
     return t
@@ -49,7 +57,7 @@ def check_unique(df, file, cols, out: Collector, equal_specificity=False):
 
 
 def drop_unknown_periods(t, periods: set, out: Collector):
-    for key in ("capacity", "costs", "fx", "tariffs"):
+    for key in ("capacity", "lanes", "costs", "fx", "tariffs", "shares"):
         df = t[key]
         unknown = (df["period"] != "") & ~df["period"].isin(periods)
         for _, r in df[unknown].iterrows():
@@ -71,6 +79,9 @@ def check_references(t, plants, markets, products, periods, out: Collector):
         need(key, "plant", plants, "plant of plants.csv")
         need(key, "product", products, "product of demand.csv")
     need("lanes", "market", markets, "market of demand.csv")
+    need("shares", "market", markets, "market of demand.csv")
+    need("shares", "product", products, "product of demand.csv")
+    need("shares", "plant", plants, "plant of plants.csv")
     exp = t["expansions"]
     bad = ~exp["first_period"].isin(periods)
     for _, r in exp[bad & (exp["first_period"] != "")].iterrows():
@@ -154,7 +165,7 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector):
             needs.append(("plants.csv", r["row"], "currency", r["currency"], periods))
     for _, r in t["lanes"].iterrows():
         if r["currency"] not in ("", reporting):
-            needs.append(("lanes.csv", r["row"], "currency", r["currency"], periods))
+            needs.append(("lanes.csv", r["row"], "currency", r["currency"], (r["period"],) if r["period"] else periods))
     for _, r in t["expansions"].iterrows():
         if r["currency"] not in ("", reporting) and r["first_period"] in periods:
             needs.append(("expansions.csv", r["row"], "currency", r["currency"], (r["first_period"],)))
@@ -219,3 +230,54 @@ def warn_unlimited(t, periods, out: Collector):
         if free:
             out.note("capacity.csv", 0, "plant", r["plant"],
                      f"has no max_units limit in period {', '.join(free)}: unlimited there")
+
+
+def check_settings(df, out: Collector) -> dict:
+    """settings.csv as a dict of parsed values; unknown settings and bad values are errors."""
+    found: dict = {}
+    seen: dict[str, int] = {}
+    for _, r in df.iterrows():
+        key, value = r["setting"].strip().lower(), r["value"].strip()
+        if not key or not value:
+            continue  # a blank required cell is reported by the reader
+        if key not in SETTINGS:
+            out.error("settings.csv", r["row"], "setting", r["setting"],
+                      f"is not a known setting (known: {', '.join(SETTINGS)})")
+            continue
+        if key in seen:
+            out.error("settings.csv", r["row"], "setting", r["setting"], f"is set twice (also row {seen[key]}); keep one")
+            continue
+        seen[key] = r["row"]
+        if key == "discount_rate":
+            number = value[:-1].strip() if value.endswith("%") else value
+            try:
+                rate = float(number) / (100.0 if value.endswith("%") else 1.0)
+            except ValueError:
+                rate = float("nan")
+            if not (rate >= 0 and rate < 10):  # also rejects nan and inf
+                out.error("settings.csv", r["row"], "value", value, f"must be {SETTINGS[key]}")
+                continue
+            found[key] = rate
+        elif key == "currency":
+            if not re.fullmatch(r"[A-Za-z]{3}", value):
+                out.error("settings.csv", r["row"], "value", value, f"must be {SETTINGS[key]}")
+                continue
+            found[key] = value.upper()
+    return found
+
+
+def check_shares(t, countries: set, out: Collector):
+    sh = t["shares"]
+    for _, r in sh.iterrows():
+        if bool(r["plant"]) == bool(r["country"]):
+            out.error("shares.csv", r["row"], "plant" if r["plant"] else "country", r["plant"] or r["country"],
+                      "give exactly one source: a plant or a country, not both" if r["plant"]
+                      else "is blank: give exactly one source, a plant or a country")
+        if r["country"] and r["country"] not in countries:
+            out.error("shares.csv", r["row"], "country", r["country"],
+                      f"is not the country of any plant (known: {', '.join(sorted(countries)[:12])})")
+        if pd.isna(r["min_share"]) and pd.isna(r["max_share"]):
+            out.error("shares.csv", r["row"], "min_share", "", "and max_share are both blank: give at least one")
+        elif pd.notna(r["min_share"]) and pd.notna(r["max_share"]) and r["min_share"] > r["max_share"]:
+            out.error("shares.csv", r["row"], "min_share", f"{r['min_share']:g}",
+                      f"is above max_share {r['max_share']:g}")

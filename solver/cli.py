@@ -35,6 +35,16 @@ def csv_options(f):
     return f
 
 
+def money_options(f):
+    """--currency and --discount-rate: every command that reads a case takes both."""
+    f = click.option("--discount-rate", "discount_rate", type=click.FloatRange(min=0), default=None,
+                     metavar="R", help="Discount rate per period (0.08 = 8%); overrides settings.csv "
+                     "(default there: 0). Costs are summed as present values at the first period.")(f)
+    f = click.option("--currency", default=None,
+                     help="Reporting currency; overrides settings.csv (default there: USD).")(f)
+    return f
+
+
 def _opts(encoding, delimiter, decimal):
     from .readcsv import CsvOptions
 
@@ -58,7 +68,7 @@ def cli(ctx, debug):
               help="highs (in-process), cbc, or any PuLP solver available here.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
               help="Stop the solver after this many seconds; a plan found by then is written with its status.")
-@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@money_options
 @click.option("--relax", is_flag=True, help="Solve the LP relaxation of the build decisions.")
 @click.option("--write-lp", type=click.Path(path_type=Path), default=None,
               help="Also write the model in LP format to this file.")
@@ -66,14 +76,16 @@ def cli(ctx, debug):
               help="Also write sensitivity_flows.csv and sensitivity_constraints.csv (ranging, as Excel's Sensitivity Report).")
 @csv_options
 @click.pass_context
-def solve(ctx, case, out_dir, solver, time_limit, currency, relax, write_lp, sensitivity, encoding, delimiter, decimal):
+def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity,
+          encoding, delimiter, decimal):
     """Solve CASE (a folder of CSV files; default: the Rogue 2012 case) and write the plan."""
     from .pipeline import default_case_dir, run_solve
     from .terminal import render
 
     case = case or default_case_dir()
     run = _guard(ctx, lambda: run_solve(case, out_dir, solver, time_limit, currency, relax, write_lp,
-                                        _opts(encoding, delimiter, decimal), sensitivity=sensitivity))
+                                        _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
+                                        discount_rate=discount_rate))
     for w in run.case.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not run.solution.status.has_plan:
@@ -89,16 +101,16 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, relax, write_lp, sen
 
 @cli.command()
 @click.argument("case", type=click.Path(path_type=Path))
-@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@money_options
 @csv_options
 @click.pass_context
-def validate(ctx, case, currency, encoding, delimiter, decimal):
+def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
     """Check CASE and list every problem and warning; exit 2 if there are errors."""
     from .case import load_case
     from .errors import CaseError
 
     try:
-        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal))
+        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
     except CaseError as exc:
         for w in exc.warnings:
             click.echo(f"Warning: {w}", err=True)
@@ -133,18 +145,18 @@ def validate(ctx, case, currency, encoding, delimiter, decimal):
 @click.option("--dask", metavar="ADDRESS", default=None,
               help="Run on a Dask cluster: scheduler address (tcp://host:8786), or 'local' for a LocalCluster.")
 @click.option("--chunk", type=click.IntRange(min=1), default=None, help="Scenarios per task (default: automatic).")
-@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@money_options
 @csv_options
 @click.pass_context
 def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, dask, chunk, currency,
-          encoding, delimiter, decimal):
+          discount_rate, encoding, delimiter, decimal):
     """Solve CASE for many scenarios (a grid of --vary values or a --scenarios file)."""
     from .case import load_case
     from .sweep.params import from_file, grid
     from .sweep.runner import run_sweep
 
     def work():
-        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal))
+        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
         if bool(vary) == bool(scenarios_file):
             from .errors import UsageError
 
@@ -166,10 +178,10 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 @click.option("--to", "hi", type=float, required=True, help="Upper end of the range.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for breakpoints.csv (default: outputs/<case>/).")
-@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@money_options
 @csv_options
 @click.pass_context
-def breakeven(ctx, case, name, lo, hi, out_dir, currency, encoding, delimiter, decimal):
+def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, encoding, delimiter, decimal):
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
     from .breakeven import breakeven as run
     from .case import load_case
@@ -177,7 +189,7 @@ def breakeven(ctx, case, name, lo, hi, out_dir, currency, encoding, delimiter, d
     from .pipeline import check_out_dir
 
     def work():
-        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal))
+        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
         out = Path(out_dir) if out_dir else Path("outputs") / c.name
         check_out_dir(case, out)
         table, solves = run(c, name, lo, hi)

@@ -11,6 +11,14 @@ normally the reporting currency, whose implicit rate is 1).
 
 Duty per unit of an arc in tier j = rate_j * customs value, customs value =
 production cost (fob) or production + freight (cif).
+
+Money over time: every cost that falls in period t enters the objective times the
+discount factor d(t) (``Case.discount_factors``); ``arcs.discount`` carries it. An
+expansion's fixed cost F (reporting currency, at ``first_period``'s rate) is charged once
+in ``first_period`` or, with ``lifetime_periods`` n, as n equal charges
+A = F R / (1 - (1 + R)^-n) (F / n when R = 0) from ``first_period`` on, cut at the
+case's last period; ``charges`` lists them and ``expansions.pv_factor`` is
+sum(A d(t)) / F, so the build column costs F * pv_factor.
 """
 from __future__ import annotations
 
@@ -75,17 +83,22 @@ class Coefficients:
     capacity: pd.DataFrame  # capacity keys (plant, product, period) with limits
     lane_limits: pd.DataFrame  # lane row x period with max_units
     tiers: pd.DataFrame  # (origin, market, product, period, tier) with width
-    expansions: pd.DataFrame  # option with fixed cost in reporting currency
+    expansions: pd.DataFrame  # option with fixed cost in reporting currency and pv_factor
+    charges: pd.DataFrame  # (option position, period, amount, discount): each expansion charge
+    shares: pd.DataFrame  # one row per shares.csv row and period it covers
 
 
 def build(case: Case) -> Coefficients:
     arcs = _arcs(case)
+    expansions, charges = _expansions(case)
     return Coefficients(
         arcs=arcs,
         capacity=_capacity_keys(case),
         lane_limits=_lane_limits(case, arcs),
         tiers=_tier_widths(case),
-        expansions=_expansions(case),
+        expansions=expansions,
+        charges=charges,
+        shares=_share_keys(case),
     )
 
 
@@ -94,7 +107,7 @@ def _arcs(case: Case) -> pd.DataFrame:
     dem = case.demand[["market", "product", "period"]]
     pairs = lanes[["plant", "market"]].drop_duplicates()
     arcs = pairs.merge(dem, on="market", how="inner")
-    pos = resolve(arcs, lanes, ["plant", "market"], (("product",), ()))
+    pos = resolve(arcs, lanes, ["plant", "market"], LEVELS_PRODUCT_PERIOD)
     arcs = arcs[pos >= 0].reset_index(drop=True)
     pos = pos[pos >= 0]
     lane = lanes.iloc[pos].reset_index(drop=True)
@@ -119,6 +132,7 @@ def _arcs(case: Case) -> pd.DataFrame:
 
     arcs = _apply_tariffs(case, arcs)
     arcs["unit_cost"] = arcs["unit_production_cost"] + arcs["unit_freight"] + arcs["unit_duty"]
+    arcs["discount"] = arcs["period"].map(case.discount_factors()).to_numpy(float)
     order = case.period_order()
     arcs["_p"] = arcs["period"].map(order)
     arcs = arcs.sort_values(["_p", "product", "plant", "market", "tier"], kind="stable").drop(columns="_p")
@@ -217,8 +231,54 @@ def unused_rows(case: Case, arcs: pd.DataFrame) -> list[tuple[str, int]]:
     return unused
 
 
-def _expansions(case: Case) -> pd.DataFrame:
+def annuity(fixed: np.ndarray, rate: float, lifetime: np.ndarray) -> np.ndarray:
+    """Equal charge per period that repays ``fixed`` over ``lifetime`` periods at ``rate``."""
+    n = np.asarray(lifetime, dtype=float)
+    if rate == 0:
+        return np.asarray(fixed, dtype=float) / n
+    return np.asarray(fixed, dtype=float) * rate / (1.0 - (1.0 + rate) ** -n)
+
+
+def _expansions(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     exp = case.expansions.reset_index(drop=True)
+    empty = pd.DataFrame({"option": pd.Series(dtype=np.int64), "period": pd.Series(dtype=object),
+                          "amount": pd.Series(dtype=float), "discount": pd.Series(dtype=float)})
     if exp.empty:
-        return exp.assign(fixed_cost_reporting=pd.Series(dtype=float))
-    return exp.assign(fixed_cost_reporting=to_reporting(case, exp["fixed_cost"].to_numpy(), exp["currency"], exp["first_period"]))
+        return exp.assign(fixed_cost_reporting=pd.Series(dtype=float), charge_per_period=pd.Series(dtype=float),
+                          charges=pd.Series(dtype=np.int64), pv_factor=pd.Series(dtype=float)), empty
+    fixed = to_reporting(case, exp["fixed_cost"].to_numpy(), exp["currency"], exp["first_period"])
+    spread = exp["lifetime_periods"].notna().to_numpy()
+    n = exp["lifetime_periods"].fillna(1).to_numpy(dtype=float)
+    charge = np.where(spread, annuity(fixed, case.discount_rate, n), fixed)
+    d = case.discount_factors()
+    order = case.period_order()
+    rows = []
+    for i, (first, k) in enumerate(zip(exp["first_period"], n.astype(int))):
+        for t in case.periods[order[first]:order[first] + k]:
+            rows.append((i, t, charge[i], d[t]))
+    charges = pd.DataFrame(rows, columns=["option", "period", "amount", "discount"]) if rows else empty
+    count = np.bincount(charges["option"].to_numpy(np.int64), minlength=len(exp))
+    pv = np.bincount(charges["option"].to_numpy(np.int64),
+                     weights=(charges["amount"] * charges["discount"]).to_numpy(float), minlength=len(exp))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(fixed != 0, pv / np.where(fixed != 0, fixed, 1.0), 0.0)
+    return exp.assign(fixed_cost_reporting=fixed, charge_per_period=charge, charges=count,
+                      pv_factor=factor), charges
+
+
+def _share_keys(case: Case) -> pd.DataFrame:
+    """shares.csv rows, one per period they cover where the market has demand in their scope."""
+    sh = case.shares.reset_index(drop=True).reset_index(names="share_row")
+    per = pd.DataFrame({"period_all": list(case.periods)})
+    blank = sh[sh["period"] == ""].merge(per, how="cross")
+    blank["period"] = blank["period_all"]
+    keys = pd.concat([sh[sh["period"] != ""], blank.drop(columns="period_all")], ignore_index=True)
+    dem = case.demand[["market", "product", "period"]]
+    any_product = dem[["market", "period"]].drop_duplicates().assign(product="")
+    scopes = pd.concat([dem, any_product], ignore_index=True)
+    keys = keys.merge(scopes, on=["market", "product", "period"], how="inner")
+    keys["source"] = keys["plant"].where(keys["plant"] != "", keys["country"])
+    order = case.period_order()
+    keys["_p"] = keys["period"].map(order)
+    keys = keys.sort_values(["share_row", "_p"], kind="stable").drop(columns="_p")
+    return keys.reset_index(drop=True)

@@ -14,7 +14,9 @@ import numpy as np
 from .model.lp import LinearProgram
 from .solve import Status, load_highs
 
-WEIGHTS = {"demand": 1.0, "capacity": 2.0, "min_production": 2.0, "lane": 2.0, "tariff_quota": 2.0}
+WEIGHTS = {"demand": 1.0, "capacity": 2.0, "min_production": 2.0, "lane": 2.0, "tariff_quota": 2.0,
+           "share_min": 2.0, "share_max": 2.0}
+SHARES = ("share_min", "share_max")
 TOL = 1e-6
 
 
@@ -56,7 +58,7 @@ def explain_infeasible(lp: LinearProgram) -> list[str]:
     sol = h.getSolution()
     amount = np.asarray(sol.col_value)[lp.num_col:]
     duals = np.asarray(sol.row_dual)
-    binding = {i for fam in ("capacity", "lane", "min_production", "tariff_quota")
+    binding = {i for fam in ("capacity", "lane", "min_production", "tariff_quota") + SHARES
                for i in range(lp.family_rows(fam).start, lp.family_rows(fam).stop) if abs(duals[i]) > TOL}
     lines = []
     for (i, sign, _), s in zip(slacks, amount):
@@ -85,7 +87,18 @@ def _limit_phrase(lp: LinearProgram, i: int) -> tuple[str, float]:
     if family == "min_production":
         scope = r["product"] or "total"
         return f"{r['plant']} {scope} min_units {_fmt(limit)} in {r['period']} (capacity.csv row {r['rows']})", limit
+    if family in SHARES:
+        return _share_phrase(r, family), 0.0
     return f"{lp.row_names[i]} {_fmt(limit)}", limit
+
+
+def _share_phrase(r, family: str) -> str:
+    share = r["min_share"] if family == "share_min" else r["max_share"]
+    bound = "at least" if family == "share_min" else "at most"
+    source = r["plant"] or f"plants in {r['country']}"
+    scope = f"{r['market']}/{r['product']}" if r["product"] else f"{r['market']} (all products)"
+    return (f"the rule that {bound} {share:.0%} of {scope} in {r['period']} comes from {source} "
+            f"(shares.csv row {r['row']})")
 
 
 def _rows_touching(lp: LinearProgram, cols: set[int], candidates: set[int]) -> list[int]:
@@ -105,7 +118,7 @@ def _describe(lp: LinearProgram, i: int, sign: float, amount: float, binding: se
         if sign > 0:
             head = f"demand of {where} is {_fmt(units)} but at most {_fmt(units - amount)} can reach it"
             limits = [_limit_phrase(lp, k) for k in _rows_touching(lp, cols, binding)
-                      if lp.row_upper[k] < np.inf]
+                      if lp.row_upper[k] < np.inf or _family(lp, k)[0] in SHARES]
         else:
             head = f"demand of {where} is {_fmt(units)} but minimum production forces {_fmt(units + amount)} into it"
             limits = [_limit_phrase(lp, k) for k in _rows_touching(lp, cols, binding)
@@ -114,10 +127,12 @@ def _describe(lp: LinearProgram, i: int, sign: float, amount: float, binding: se
         if not limits:
             return head
         total = sum(v for _, v in limits)
-        if sign > 0 and abs(total - (units - amount)) < 1e-6 * max(1.0, units):
+        if sign > 0 and not any(fam in SHARES for fam in (_family(lp, k)[0] for k in _rows_touching(lp, cols, binding))) and abs(total - (units - amount)) < 1e-6 * max(1.0, units):
             return head + ": " + " + ".join(p for p, _ in limits)
         return head + "; limited by " + "; ".join(p for p, _ in limits)
     phrase, limit = _limit_phrase(lp, i)
+    if family in SHARES:
+        return f"{phrase} cannot hold: it would need {_fmt(amount)} more units from that source"
     if family == "min_production":
         return f"{phrase} cannot be reached: at most {_fmt(limit - amount)} units can be made and sold"
     return f"{phrase} would have to rise by {_fmt(amount)}"

@@ -19,7 +19,10 @@ DECIMALS = {
     "added_units": 3, "built": 6,
     "unit_production_cost": 4, "unit_freight": 4, "unit_duty": 4, "unit_landed_cost": 4,
     "shadow_price": 4, "min_shadow_price": 4, "marginal_cost": 4,
-    "landed_cost": 2, "amount": 2, "fixed_cost": 2,
+    "landed_cost": 2, "amount": 2, "fixed_cost": 2, "present_value": 2,
+    "charge_per_period": 2, "charged_in_horizon": 2, "lifetime_periods": 0, "charges_in_horizon": 0,
+    "units_from_source": 3, "units_supplied": 3, "share": 6, "min_share": 6, "max_share": 6,
+    "max_shadow_price": 4,
     "duty_rate": 6, "utilization": 6,
     # sensitivity report: full precision that still round-trips through a spreadsheet
     "final_value": 6, "reduced_cost": 6, "objective_coefficient": 6, "rhs": 6,
@@ -36,6 +39,7 @@ MONEY = frozenset({
     "unit_production_cost", "unit_freight", "unit_duty", "unit_landed_cost", "landed_cost",
     "shadow_price", "min_shadow_price", "marginal_cost", "amount", "fixed_cost",
     "reduced_cost", "objective_coefficient", "objective", "objective_from", "objective_to",
+    "present_value", "charge_per_period", "charged_in_horizon", "max_shadow_price",
 })
 
 

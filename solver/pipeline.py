@@ -17,7 +17,7 @@ from .results import Results, tabulate
 from .solve import Solution, Status, solve
 
 DEFAULT_CASE = "rogue-2012"
-OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv",
+OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
                 "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json")
 
 
@@ -47,11 +47,11 @@ def check_out_dir(case_dir: Path, out_dir: Path) -> None:
 
 
 def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
-              time_limit: float | None = None, currency: str = "USD", relax: bool = False,
+              time_limit: float | None = None, currency: str | None = None, relax: bool = False,
               write_lp: str | Path | None = None, csv: CsvOptions | None = None,
-              sensitivity: bool = False) -> Run:
+              sensitivity: bool = False, discount_rate: float | None = None) -> Run:
     case_dir = Path(case_dir)
-    case = load_case(case_dir, currency=currency, opts=csv)
+    case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
     out = Path(out_dir) if out_dir else Path("outputs") / case.name
     check_out_dir(case_dir, out)
     co = coefficients.build(case)
@@ -73,6 +73,8 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     }
     if res.builds is not None:
         files["builds.csv"] = csv_bytes(with_currency(res.builds, cur))
+    if res.sourcing is not None:
+        files["sourcing.csv"] = csv_bytes(with_currency(res.sourcing, cur))
     if sensitivity:
         from .sensitivity import ranging
 
@@ -93,6 +95,8 @@ def summary(case: Case, sol: Solution, res: Results, relax: bool, time_limit) ->
     return {
         "status": sol.status.value,
         "objective": round(res.objective, 2),
+        "undiscounted_cost": round(res.undiscounted_cost, 2),
+        "discount_rate": case.discount_rate,
         "currency": case.currency,
         "solver": sol.solver,
         "solve_seconds": round(sol.seconds, 4),

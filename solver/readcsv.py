@@ -161,7 +161,7 @@ def _parse(values: pd.Series, col, file: str, rows: pd.Series, decimal: str, out
 def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
     text = values
     percent = pd.Series(False, index=values.index)
-    if col.kind == "rate":
+    if col.kind in ("rate", "share"):
         percent = text.str.endswith("%")
         text = text.str.rstrip("%").str.strip()
     thousands = "." if decimal == "," else ","
@@ -182,6 +182,10 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
     number = number.where(~huge, np.nan)
     number = number.where(~percent, number / 100.0)
     bad = (number < 0) if col.kind != "positive" else (number <= 0)
+    if col.kind == "share":
+        bad |= number > 1
+    elif col.kind == "count":
+        bad |= number.notna() & ((number < 1) | (number != np.floor(number)))
     for i in np.flatnonzero(bad.fillna(False).to_numpy()):
         out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
     return number
@@ -192,4 +196,8 @@ def _expected(col) -> str:
         return "must be a number greater than 0"
     if col.kind == "rate":
         return "must be a rate >= 0, like 0.025 or 2.5%"
+    if col.kind == "share":
+        return "must be a share between 0 and 1, like 0.3 or 30%"
+    if col.kind == "count":
+        return "must be a whole number >= 1"
     return "must be a number >= 0"

@@ -21,7 +21,9 @@ class Results:
     supply: pd.DataFrame
     cost_breakdown: pd.DataFrame
     builds: pd.DataFrame | None
-    objective: float
+    objective: float  # present value at the first period (= the sum at face value when R = 0)
+    sourcing: pd.DataFrame | None = None
+    undiscounted_cost: float = float("nan")
 
 
 def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame:
@@ -34,14 +36,24 @@ def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame
 def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution) -> Results:
     x = sol.x
     arcs = co.arcs.assign(units=x[lp.family_cols("flow")])
+    own = own_period_duals(lp, sol)
+    costs = _cost_breakdown(case, co, lp, sol, arcs)
     return Results(
         plan=_plan(case, arcs),
-        utilization=_utilization(case, co, lp, sol, arcs),
-        supply=_supply(case, lp, sol),
-        cost_breakdown=_cost_breakdown(case, co, lp, sol, arcs),
+        utilization=_utilization(case, co, lp, sol, own, arcs),
+        supply=_supply(case, lp, sol, own),
+        cost_breakdown=costs,
         builds=_builds(co, lp, sol) if case.has_builds else None,
         objective=float(lp.cost @ x),
+        sourcing=_sourcing(co, lp, sol, own, arcs) if len(co.shares) else None,
+        undiscounted_cost=float(costs["amount"].sum()),
     )
+
+
+def own_period_duals(lp: LinearProgram, sol: Solution) -> np.ndarray:
+    """Row duals in the money of each row's own period (the present-value dual / d(t))."""
+    d = lp.row_discount if lp.row_discount is not None else np.ones(lp.num_row)
+    return sol.row_dual / d
 
 
 def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
@@ -83,7 +95,7 @@ def _scope_units(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([by_product, total], ignore_index=True)
 
 
-def _utilization(case, co, lp, sol, arcs) -> pd.DataFrame:
+def _utilization(case, co, lp, sol, dual, arcs) -> pd.DataFrame:
     keys = co.capacity[["plant", "product", "period", "max_units", "min_units"]]
     every = pd.DataFrame([(p, "", t) for p in case.plants["plant"] for t in case.periods],
                          columns=["plant", "product", "period"])
@@ -96,7 +108,7 @@ def _utilization(case, co, lp, sol, arcs) -> pd.DataFrame:
     keys["added_units"] = 0.0
     if cap_meta is not None:
         rs = lp.family_rows("capacity")
-        rows = cap_meta.assign(shadow_price=-sol.row_dual[rs], used=sol.row_activity[rs])
+        rows = cap_meta.assign(shadow_price=-dual[rs], used=sol.row_activity[rs])
         # Capacity added by built options: activity = flows - added, so added = flows - activity.
         rows = rows.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
         rows["added_units"] = (rows["units"].fillna(0.0) - rows["used"]).clip(lower=0.0)
@@ -108,7 +120,7 @@ def _utilization(case, co, lp, sol, arcs) -> pd.DataFrame:
     keys["min_shadow_price"] = np.nan
     if min_meta is not None:
         rs = lp.family_rows("min_production")
-        m = min_meta.assign(min_shadow_price=sol.row_dual[rs])
+        m = min_meta.assign(min_shadow_price=dual[rs])
         keys = keys.drop(columns="min_shadow_price").merge(
             m[["plant", "product", "period", "min_shadow_price"]], on=["plant", "product", "period"], how="left")
     max_units = keys["max_units"] + keys["added_units"]
@@ -124,7 +136,7 @@ def _utilization(case, co, lp, sol, arcs) -> pd.DataFrame:
     return out.drop(columns="_blank_last")
 
 
-def _supply(case, lp, sol) -> pd.DataFrame:
+def _supply(case, lp, sol, dual) -> pd.DataFrame:
     meta = lp.row_meta["demand"]
     rs = lp.family_rows("demand")
     unmet = np.zeros(len(meta))
@@ -136,12 +148,13 @@ def _supply(case, lp, sol) -> pd.DataFrame:
     out = pd.DataFrame({
         "market": meta["market"], "product": meta["product"], "period": meta["period"],
         "demand": demand, "supplied": demand - unmet, "unmet": unmet,
-        "marginal_cost": sol.row_dual[rs],
+        "marginal_cost": dual[rs],
     })
     return _sort_periods(out, case, ["market", "product", "period"])
 
 
 def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
+    """Cost per period and component: nominal ``amount`` and its ``present_value`` at the first period."""
     parts = []
     for comp, col in (("production", "unit_production_cost"), ("freight", "unit_freight"), ("duty", "unit_duty")):
         s = (arcs["units"] * arcs[col]).groupby(arcs["period"]).sum()
@@ -150,21 +163,61 @@ def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
     if len(soft):
         s = (sol.x[lp.family_cols("unmet")] * soft["unmet_penalty"]).groupby(soft["period"]).sum()
         parts.append(pd.DataFrame({"period": s.index, "component": "unmet", "amount": s.to_numpy()}))
-    if case.has_builds:
+    if case.has_builds and len(co.charges):
         b = sol.x[lp.family_cols("build")]
-        s = pd.Series(b * co.expansions["fixed_cost_reporting"].to_numpy()).groupby(co.expansions["first_period"].to_numpy()).sum()
+        ch = co.charges
+        s = (ch["amount"] * b[ch["option"].to_numpy(np.int64)]).groupby(ch["period"]).sum()
         parts.append(pd.DataFrame({"period": s.index, "component": "expansion", "amount": s.to_numpy()}))
     got = pd.concat(parts, ignore_index=True).groupby(["period", "component"], sort=False)["amount"].sum()
     comps = ["production", "freight", "duty", "unmet", "expansion"]
     grid = pd.DataFrame([(t, c) for t in case.periods for c in comps], columns=["period", "component"])
     grid["amount"] = [float(got.get((t, c), 0.0)) for t, c in zip(grid["period"], grid["component"])]
+    grid["present_value"] = grid["amount"] * grid["period"].map(case.discount_factors()).to_numpy(float)
     return grid
 
 
 def _builds(co, lp, sol) -> pd.DataFrame:
     e = co.expansions
+    built = sol.x[lp.family_cols("build")]
+    charges = e["charges"].to_numpy(float)
     return pd.DataFrame({
         "option": e["option"], "plant": e["plant"], "product": e["product"],
-        "built": sol.x[lp.family_cols("build")], "added_units": e["added_units"],
+        "built": built, "added_units": e["added_units"],
         "fixed_cost": e["fixed_cost_reporting"],
+        "lifetime_periods": e["lifetime_periods"],
+        "charge_per_period": e["charge_per_period"],
+        "charges_in_horizon": charges,
+        "charged_in_horizon": built * e["charge_per_period"].to_numpy(float) * charges,
+        "present_value": built * (e["fixed_cost_reporting"] * e["pv_factor"]).to_numpy(float),
     })
+
+
+def _sourcing(co, lp, sol, dual, arcs) -> pd.DataFrame:
+    """Per shares.csv row and period: units from the source, all units supplied, the share reached."""
+    from .model.shares import _members
+
+    keys = co.shares.reset_index(drop=True)
+    m = _members(keys, arcs)
+    idx = m["index"].to_numpy(np.int64)
+    units = arcs["units"].to_numpy(float)[m["arc"].to_numpy(np.int64)]
+    total = np.bincount(idx, weights=units, minlength=len(keys))
+    source = np.bincount(idx, weights=units * m["from_source"].to_numpy(float), minlength=len(keys))
+    out = pd.DataFrame({
+        "row": keys["row"], "market": keys["market"], "product": keys["product"], "period": keys["period"],
+        "plant": keys["plant"], "country": keys["country"],
+        "units_from_source": source, "units_supplied": total,
+        "share": np.where(total > TOL, source / np.where(total > TOL, total, 1.0), np.nan),
+        "min_share": keys["min_share"], "max_share": keys["max_share"],
+        "min_shadow_price": np.nan, "max_shadow_price": np.nan,
+    })
+    # Signs as in utilization.csv: min = cost of one more unit required from the source,
+    # max = saving from one more unit allowed from it (both >= 0).
+    for family, col, sign in (("share_min", "min_shadow_price", 1.0), ("share_max", "max_shadow_price", -1.0)):
+        meta = lp.row_meta.get(family)
+        if meta is None:
+            continue
+        rs = lp.family_rows(family)
+        got = meta[["share_row", "period"]].assign(v=sign * dual[rs])
+        merged = keys[["share_row", "period"]].merge(got, on=["share_row", "period"], how="left")
+        out[col] = merged["v"].to_numpy(float)
+    return out

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class Column:
     name: str
-    kind: str  # name | text | period | currency | units | money | rate | basis
+    kind: str  # name | text | period | currency | units | money | rate | share | count | basis
     required: bool
     default: str
     unit: str
@@ -57,10 +57,14 @@ FILES: tuple[FileSpec, ...] = (
         _c("max_units", "units", False, "blank = no upper limit", "units/period", "Upper limit on production."),
         _c("min_units", "units", False, "blank = 0", "units/period", "Lower limit on the same production."),
     )),
-    FileSpec("lanes.csv", True, "Which plant may serve which market, at what freight cost.", (
+    FileSpec("lanes.csv", True, "Which plant may serve which market, at what freight cost, per product and period.", (
         _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
         _c("market", "name", True, "", "", "Market name from `demand.csv`."),
         _c("product", "name", False, BLANK_PRODUCT, "", "Product the lane row applies to."),
+        _c("period", "period", False, BLANK_PERIOD, "",
+           "Period the lane row applies to. The most specific row wins (product and period, then product, "
+           "then period, then neither), so freight and limits can change by year; a lane with rows only "
+           "for some periods is open only in those."),
         _c("freight_cost", "money", True, "", "lane currency/unit", "Freight per unit shipped."),
         _c("currency", "currency", False, "blank = reporting currency", "ISO code", "Currency of `freight_cost`."),
         _c("max_units", "units", False, "blank = no limit", "units/period",
@@ -94,10 +98,38 @@ FILES: tuple[FileSpec, ...] = (
         _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
         _c("product", "name", False, "blank = the plant's total capacity rows", "", "Capacity rows this option adds to."),
         _c("added_units", "units", True, "", "units/period", "Units added to those capacity rows' `max_units`."),
-        _c("fixed_cost", "money", True, "", "option currency", "Charged once, in `first_period`, if built."),
+        _c("fixed_cost", "money", True, "", "option currency",
+           "Investment if built: charged once in `first_period`, or spread over `lifetime_periods`."),
         _c("first_period", "period", True, "", "", "First period with the added capacity."),
         _c("currency", "currency", False, "blank = reporting currency", "ISO code",
            "Currency of `fixed_cost` (converted at `first_period`'s rate)."),
+        _c("lifetime_periods", "count", False, "blank = charged once, in `first_period`", "periods",
+           "Life of the investment: `fixed_cost` F becomes an equal charge per period "
+           "A = F R / (1 - (1 + R)^-n) (A = F / n when the discount rate R is 0), charged in "
+           "`first_period` and each following period of the case, at most n charges; charges after "
+           "the case's last period are not part of the case."),
+    )),
+    FileSpec("shares.csv", False,
+             "Sourcing rules: the share of a market's supply that must (or may at most) come from one "
+             "plant or from all plants of one country. Every row holds, in every period it covers.", (
+        _c("market", "name", True, "", "", "Market name from `demand.csv`."),
+        _c("product", "name", False, "blank = all products of the market together", "",
+           "Product the rule applies to."),
+        _c("period", "period", False, "blank = each period on its own", "", "Period the rule applies to."),
+        _c("plant", "name", False, "", "", "The source: one plant of `plants.csv` (give `plant` or `country`, not both)."),
+        _c("country", "name", False, "", "",
+           "The source: every plant whose `plants.csv` `country` this is (give `plant` or `country`, not both)."),
+        _c("min_share", "share", False, "blank = no lower bound", "fraction or %",
+           "Units from the source >= min_share x all units supplied to the market (`0.3` or `30%`)."),
+        _c("max_share", "share", False, "blank = no upper bound", "fraction or %",
+           "Units from the source <= max_share x all units supplied to the market."),
+    )),
+    FileSpec("settings.csv", False, "Case settings, one per row (`setting,value`).", (
+        _c("setting", "name", True, "", "",
+           "`discount_rate`: per period, `0.08` or `8%`, default 0 (the objective is the present value "
+           "of all costs at the first period; `--discount-rate` overrides it). `currency`: the reporting "
+           "currency, an ISO code, default USD (`--currency` overrides it)."),
+        _c("value", "text", True, "", "", "The setting's value."),
     )),
 )
 

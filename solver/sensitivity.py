@@ -9,6 +9,11 @@ Excel does. For a MILP this is the ranging of the LP with the build decisions fi
 HiGHS's row "bound" ranging describes a binding row's right-hand side; for a row that is
 not binding (basic), the range is the slack: a <= row can rise without limit and fall by
 its slack, a >= row the other way round.
+
+Money is in the money of each variable's or constraint's own period, like utilization.csv
+and supply.csv: the LP's present-value coefficients, reduced costs, ranges and duals are
+divided by the period's discount factor d(t) (identical when the discount rate is 0;
+build variables are already present values).
 """
 from __future__ import annotations
 
@@ -46,13 +51,15 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     cost = lp.cost
     up = np.asarray(r.col_cost_up.value_)[:n]
     dn = np.asarray(r.col_cost_dn.value_)[:n]
+    dc = lp.col_discount if lp.col_discount is not None else np.ones(n)
+    dr = lp.row_discount if lp.row_discount is not None else np.ones(m)
     flows = pd.DataFrame({
         "variable": lp.col_names,
         "final_value": x,
-        "reduced_cost": np.asarray(sol_h.col_dual)[:n],
-        "objective_coefficient": cost,
-        "allowable_increase": _clip(up - cost),
-        "allowable_decrease": _clip(cost - dn),
+        "reduced_cost": np.asarray(sol_h.col_dual)[:n] / dc,
+        "objective_coefficient": cost / dc,
+        "allowable_increase": _clip((up - cost) / dc),
+        "allowable_decrease": _clip((cost - dn) / dc),
     })
     basis = h.getBasis()
     basic = np.array([s == highspy.HighsBasisStatus.kBasic for s in basis.row_status])[:m]
@@ -67,7 +74,7 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     constraints = pd.DataFrame({
         "constraint": lp.row_names,
         "final_value": act,
-        "shadow_price": np.asarray(sol_h.row_dual)[:m],
+        "shadow_price": np.asarray(sol_h.row_dual)[:m] / dr,
         "rhs": rhs,
         "allowable_increase": _clip(inc),
         "allowable_decrease": _clip(dec),

@@ -34,10 +34,10 @@ def solve_case(tmp_path):
     """Solve a tiny case given as CSV texts; returns the Run."""
     count = [0]
 
-    def _solve(solver="highs", currency="USD", relax=False, time_limit=None, **files):
+    def _solve(solver="highs", currency=None, relax=False, time_limit=None, discount_rate=None, **files):
         count[0] += 1
         case = write_case(tmp_path / f"case{count[0]}", **files)
         return run_solve(case, tmp_path / f"out{count[0]}", solver=solver, currency=currency,
-                         relax=relax, time_limit=time_limit)
+                         relax=relax, time_limit=time_limit, discount_rate=discount_rate)
 
     return _solve

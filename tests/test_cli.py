@@ -60,7 +60,7 @@ def test_output_columns_are_fixed(tmp_path):
                     "unit_landed_cost_USD,landed_cost_USD,duty_rate,agreement",
         "utilization.csv": "plant,period,product,units,max_units,min_units,utilization,shadow_price_USD,min_shadow_price_USD",
         "supply.csv": "market,product,period,demand,supplied,unmet,marginal_cost_USD",
-        "cost_breakdown.csv": "period,component,amount_USD",
+        "cost_breakdown.csv": "period,component,amount_USD,present_value_USD",
     }
 
 

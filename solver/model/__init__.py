@@ -8,15 +8,16 @@ from .demand import define_demand_constraints, define_unmet_variables
 from .expansions import define_build_variables
 from .flows import define_flow_variables
 from .lanes import define_lane_constraints
+from .shares import define_share_constraints
 from .lp import Builder, LinearProgram, to_pulp
 from .tariffs import define_tariff_quota_constraints
 
 
 def create_model(case: Case, co: Coefficients, relax: bool = False) -> LinearProgram:
-    """Minimise production + freight + duty + unmet penalties + expansion costs."""
+    """Minimise the present value of production + freight + duty + unmet penalties + expansion charges."""
     b = Builder()
     flow = b.add_cols(define_flow_variables(co.arcs))
-    unmet_cols, soft = define_unmet_variables(case.demand)
+    unmet_cols, soft = define_unmet_variables(case.demand, case.discount_factors())
     unmet = b.add_cols(unmet_cols)
     build = b.add_cols(define_build_variables(co.expansions, relax))
     b.add_rows(define_demand_constraints(case.demand, co.arcs, flow, soft, unmet))
@@ -24,7 +25,28 @@ def create_model(case: Case, co: Coefficients, relax: bool = False) -> LinearPro
     b.add_rows(define_min_production_constraints(co.capacity, co.arcs, flow))
     b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow))
     b.add_rows(define_tariff_quota_constraints(co.tiers, co.arcs, flow))
-    return b.finish()
+    for rows in define_share_constraints(co.shares, co.arcs, flow):
+        b.add_rows(rows)
+    lp = b.finish()
+    _set_discounts(lp, case, co)
+    return lp
+
+
+def _set_discounts(lp: LinearProgram, case: Case, co: Coefficients) -> None:
+    """d(t) per column and row, from the period each traces to (builds: 1, they are present values)."""
+    import numpy as np
+
+    d = case.discount_factors()
+    col = np.ones(lp.num_col)
+    col[lp.family_cols("flow")] = co.arcs["discount"].to_numpy(float)
+    soft = case.demand[case.demand["unmet_penalty"].notna()]
+    col[lp.family_cols("unmet")] = soft["period"].map(d).to_numpy(float)
+    row = np.ones(lp.num_row)
+    for family, rs in lp.row_family.items():
+        meta = lp.row_meta.get(family)
+        if meta is not None and "period" in meta:
+            row[rs] = meta["period"].map(d).to_numpy(float)
+    lp.col_discount, lp.row_discount = col, row
 
 
 __all__ = ["create_model", "LinearProgram", "to_pulp"]

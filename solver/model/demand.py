@@ -2,7 +2,7 @@
 
     demand[m,k,t]:  sum_{p,j} x[p,m,k,t,j] + u[m,k,t] = units[m,k,t]
 
-``u`` (unmet units, 0 <= u <= units, cost ``unmet_penalty``) exists only where demand.csv
+``u`` (unmet units, 0 <= u <= units, cost d(t) * ``unmet_penalty``) exists only where demand.csv
 gives an ``unmet_penalty``; elsewhere demand must be met exactly. The dual of the row
 is the marginal cost of one more unit of demand.
 """
@@ -14,12 +14,13 @@ import pandas as pd
 from .lp import Cols, Rows, names
 
 
-def define_unmet_variables(demand: pd.DataFrame) -> tuple[Cols, pd.DataFrame]:
+def define_unmet_variables(demand: pd.DataFrame, discount: dict[str, float]) -> tuple[Cols, pd.DataFrame]:
     soft = demand[demand["unmet_penalty"].notna()].reset_index(drop=True)
+    d = soft["period"].map(discount).to_numpy(dtype=float)
     cols = Cols(
         family="unmet",
         names=names("unmet", soft["market"], soft["product"], soft["period"]),
-        cost=soft["unmet_penalty"].to_numpy(dtype=float),
+        cost=soft["unmet_penalty"].to_numpy(dtype=float) * d,
         lower=np.zeros(len(soft)),
         upper=soft["units"].to_numpy(dtype=float),
     )

@@ -1,9 +1,10 @@
 """Flow variables: units shipped from a plant to a market, per product, period and tariff tier.
 
     x[p,m,k,t,j] >= 0
-    cost  c[p,m,k,t,j] = production[p,k,t] + freight[p,m,k,t] + rate_j * customs_value[p,m,k,t]
+    cost  d(t) * c[p,m,k,t,j],  c = production[p,k,t] + freight[p,m,k,t] + rate_j * customs_value[p,m,k,t]
 
-(reporting currency per unit; ``coefficients.py`` computes c).
+(reporting currency per unit, c in money of period t, d(t) its discount factor to the
+first period; ``coefficients.py`` computes both).
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def define_flow_variables(arcs) -> Cols:
     return Cols(
         family="flow",
         names=names("flow", arcs["plant"], arcs["market"], arcs["product"], arcs["period"], tier),
-        cost=arcs["unit_cost"].to_numpy(dtype=float),
+        cost=arcs["unit_cost"].to_numpy(dtype=float) * arcs["discount"].to_numpy(dtype=float),
         lower=np.zeros(n),
         upper=np.full(n, INF),
     )

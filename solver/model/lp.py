@@ -53,6 +53,10 @@ class LinearProgram:
     col_family: dict[str, slice] = field(default_factory=dict)
     row_family: dict[str, slice] = field(default_factory=dict)
     row_meta: dict[str, pd.DataFrame] = field(default_factory=dict)
+    # Discount factor d(t) of each column's and row's period (1 = present value already, e.g. builds).
+    # A cost or dual divided by it is in the money of its own period.
+    col_discount: np.ndarray | None = None
+    row_discount: np.ndarray | None = None
 
     @property
     def num_col(self) -> int:

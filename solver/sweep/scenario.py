@@ -12,6 +12,8 @@ Costs per flow arc, as in coefficients.py, with r = fx rate of the arc's period:
     production = local_cost * cost_scale * r(reporting) / r(plant currency)
     freight    = freight_local * freight_scale * r(reporting) / r(lane currency)
     duty       = rate * (production + [cif] * freight)
+    column cost = d(t) * (production + freight + duty); a build costs F * pv_factor
+    (its charges' present value, see coefficients.py)
 """
 from __future__ import annotations
 
@@ -54,6 +56,7 @@ class ScenarioModel:
         self.freight_local = arcs["freight_local"].to_numpy(float)
         self.duty_rate = arcs["duty_rate"].to_numpy(float)
         self.cif = arcs["cif"].to_numpy(bool)
+        self.discount = arcs["discount"].to_numpy(float)
         self.r_rep = fx_rate(case, pd.Series([case.currency] * n), per)
         self.r_plant = fx_rate(case, arcs["plant_currency"], per)
         self.r_lane = fx_rate(case, arcs["lane_currency"], per)
@@ -63,6 +66,7 @@ class ScenarioModel:
         self.fixed_r_rep = fx_rate(case, pd.Series([case.currency] * len(exp)), exp["first_period"]) if len(exp) else np.zeros(0)
         self.fixed_r_cur = fx_rate(case, exp_cur, exp["first_period"]) if len(exp) else np.zeros(0)
         self.options = exp["option"].tolist() if len(exp) else []
+        self.pv_factor = exp["pv_factor"].to_numpy(float) if len(exp) else np.zeros(0)
 
         # masks each parameter touches, computed once
         self.masks = [self._mask(case, co, arcs, p) for p in params]
@@ -155,9 +159,9 @@ class ScenarioModel:
             freight = freight * freight_scale
         duty = duty_rate * (production + np.where(self.cif, freight, 0.0))
         cost = self.lp.cost.copy()
-        cost[self.flow] = production + freight + duty
+        cost[self.flow] = (production + freight + duty) * self.discount
         if len(self.fixed_local):
-            cost[self.build] = self.fixed_local * fixed_rep / fixed_cur
+            cost[self.build] = self.fixed_local * fixed_rep / fixed_cur * self.pv_factor
         return cost, units, cap
 
     # -------------------------------------------------------------- solving
