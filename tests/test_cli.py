@@ -74,11 +74,12 @@ def test_money_columns_name_the_reporting_currency(tmp_path):
     r = invoke("solve", case, "--out", tmp_path / "out", "--currency", "KRW")
     assert r.exit_code == 0, r.output
     builds = (tmp_path / "out" / "builds.csv").read_text().splitlines()
-    assert builds[0] == "option,plant,product,built,added_units,fixed_cost_KRW"
-    assert builds[1] == "busan-rogue-line,busan,rogue,1,80000,168480000000"
+    assert builds[0] == ("option,plant,product,built,added_units,fixed_cost_KRW,lifetime_periods,"
+                         "charge_per_period_KRW,charges_in_horizon,charged_in_horizon_KRW,present_value_KRW")
+    assert builds[1].split(",")[:6] == ["busan-rogue-line", "busan", "rogue", "1", "80000", "168480000000"]
     head = {p.name: p.read_text().splitlines()[0] for p in (tmp_path / "out").glob("*.csv")}
     assert "landed_cost_KRW" in head["plan.csv"].split(",")
-    assert head["cost_breakdown.csv"] == "period,component,amount_KRW"
+    assert head["cost_breakdown.csv"] == "period,component,amount_KRW,present_value_KRW"
     assert not any("USD" in h for h in head.values())
 
 
