@@ -10,7 +10,7 @@ import pandas as pd
 
 from . import checks, plausibility
 from .errors import CaseError, Collector, Problem
-from .readcsv import CsvOptions, read_tables
+from .readcsv import NUMERIC_KINDS, CsvOptions, read_tables
 from .schema import FILES
 
 TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares")
@@ -133,7 +133,7 @@ def load_case(folder: str | Path, currency: str | None = None, opts: CsvOptions 
 def _empty(spec) -> pd.DataFrame:
     cols = {"row": pd.Series(dtype="int64")}
     for c in spec.columns:
-        numeric = c.kind in ("units", "money", "rate", "positive", "share", "count")
+        numeric = c.kind in NUMERIC_KINDS
         cols[c.name] = pd.Series(dtype=float if numeric else object)
     return pd.DataFrame(cols)
 

@@ -30,7 +30,7 @@ class CsvOptions:
 _NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
 
 
-NUMERIC_KINDS = ("units", "money", "rate", "positive")
+NUMERIC_KINDS = ("units", "money", "rate", "positive", "share", "count")
 
 
 @dataclass(frozen=True)
