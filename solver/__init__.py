@@ -1,7 +1,29 @@
-"""plantsplit: decide how to split production of a product across plants."""
+"""plantsplit: decide how to split production of a product across plants.
+
+The Python API (see ``solver.api`` and the README, "Python API"): ``load_case``,
+``solve_case``, ``sweep_case``, ``breakeven_case``; errors ``PlantsplitError``,
+``CaseError``, ``UsageError``, ``NoPlanError``. They are imported on first use, so
+``import solver`` stays cheap for the command line.
+"""
 from importlib.metadata import PackageNotFoundError, version
 
 try:
     __version__ = version("plantsplit")
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
+
+_API = {"load_case", "solve_case", "sweep_case", "breakeven_case", "Run", "Breakeven", "Case"}
+_ERRORS = {"PlantsplitError", "CaseError", "UsageError", "NoPlanError", "Problem"}
+__all__ = sorted(_API | _ERRORS | {"__version__"})
+
+
+def __getattr__(name: str):
+    if name in _API:
+        from . import api
+
+        return getattr(api, name)
+    if name in _ERRORS:
+        from . import errors
+
+        return getattr(errors, name)
+    raise AttributeError(f"module 'solver' has no attribute {name!r}")

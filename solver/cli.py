@@ -183,18 +183,17 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 @click.pass_context
 def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, encoding, delimiter, decimal):
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
-    from .breakeven import breakeven as run
+    from .api import breakeven_case
     from .case import load_case
-    from .output import csv_bytes, with_currency, write_all
     from .pipeline import check_out_dir
 
     def work():
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
         out = Path(out_dir) if out_dir else Path("outputs") / c.name
         check_out_dir(case, out)
-        table, solves = run(c, name, lo, hi)
-        write_all(out, {"breakpoints.csv": csv_bytes(with_currency(table, c.currency))})
-        return c, table, solves, out
+        be = breakeven_case(c, name, lo, hi)
+        be.write(out)
+        return c, be.table, be.solves, out
 
     c, table, solves, out = _guard(ctx, work)
     points = table["value_from"].iloc[1:].tolist()

@@ -28,8 +28,13 @@ class Problem:
         return f"{where}: {shown}{self.message}"
 
 
-class CaseError(Exception):
-    """Raised once, with every problem found in a case."""
+class PlantsplitError(Exception):
+    """Base of every error plantsplit raises on purpose (bad input, bad usage, no plan)."""
+
+
+class CaseError(PlantsplitError):
+    """Raised once, with every problem found in a case: ``problems`` is a list of
+    ``Problem`` (file, spreadsheet row, column, value, message), ``warnings`` likewise."""
 
     def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         self.problems = sorted(set(problems), key=_order)
@@ -42,8 +47,20 @@ class CaseError(Exception):
         return "\n".join([head] + [f"  - {p}" for p in self.problems])
 
 
-class UsageError(Exception):
-    """A bad command-line value (exit code 2)."""
+class UsageError(PlantsplitError):
+    """A bad argument or option value (a parameter name, a range, an output folder): exit code 2."""
+
+
+class NoPlanError(PlantsplitError):
+    """The case has no plan: infeasible (``reasons`` says why, in the words of the inputs),
+    unbounded, or the time limit passed before a plan was found (exit code 3)."""
+
+    def __init__(self, case_name: str, status, reasons: list[str], headline: str):
+        self.case_name = case_name
+        self.status = status
+        self.reasons = list(reasons)
+        self.headline = headline
+        super().__init__("\n".join([headline] + [f"  - {r}" for r in self.reasons]))
 
 
 def _order(p: Problem):

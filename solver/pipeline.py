@@ -5,10 +5,12 @@ import importlib.resources
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
+
 from . import __version__, coefficients
 from .case import Case, load_case
-from .errors import UsageError
-from .explain import explain_infeasible
+from .errors import NoPlanError, UsageError
+from .explain import explain_infeasible, headline
 from .model import create_model, to_pulp
 from .model.lp import LinearProgram
 from .output import csv_bytes, json_bytes, with_currency, write_all
@@ -31,6 +33,9 @@ def default_case_dir() -> Path:
 
 @dataclass
 class Run:
+    """One solved case, in memory. Tables are pandas DataFrames with the columns of the
+    output files; nothing is written until ``write``."""
+
     case: Case
     lp: LinearProgram
     solution: Solution
@@ -38,6 +43,73 @@ class Run:
     out_dir: Path | None
     reasons: list[str]
     written: tuple[str, ...] = ()
+    relaxed: bool = False
+    time_limit: float | None = None
+    sensitivity: tuple[pd.DataFrame, pd.DataFrame] | None = None  # (flows, constraints)
+
+    @property
+    def status(self) -> str:
+        return self.solution.status.value
+
+    @property
+    def objective(self) -> float:
+        return self.results.objective
+
+    @property
+    def plan(self) -> pd.DataFrame:
+        return self.results.plan
+
+    @property
+    def utilization(self) -> pd.DataFrame:
+        return self.results.utilization
+
+    @property
+    def supply(self) -> pd.DataFrame:
+        return self.results.supply
+
+    @property
+    def costs(self) -> pd.DataFrame:
+        return self.results.cost_breakdown
+
+    @property
+    def builds(self) -> pd.DataFrame | None:
+        return self.results.builds
+
+    def files(self) -> dict[str, bytes]:
+        """Every output file of this run, by name, as the bytes that would be written."""
+        res, cur = self.results, self.case.currency
+        files = {
+            "plan.csv": csv_bytes(with_currency(res.plan, cur)),
+            "utilization.csv": csv_bytes(with_currency(res.utilization, cur)),
+            "supply.csv": csv_bytes(with_currency(res.supply, cur)),
+            "cost_breakdown.csv": csv_bytes(with_currency(res.cost_breakdown, cur)),
+        }
+        if res.builds is not None:
+            files["builds.csv"] = csv_bytes(with_currency(res.builds, cur))
+        if res.sourcing is not None:
+            files["sourcing.csv"] = csv_bytes(with_currency(res.sourcing, cur))
+        if self.sensitivity is not None:
+            flows, constraints = self.sensitivity
+            # a flow's allowable increase/decrease is a change of its cost coefficient: money
+            files["sensitivity_flows.csv"] = csv_bytes(
+                with_currency(flows, cur, also=("allowable_increase", "allowable_decrease")))
+            files["sensitivity_constraints.csv"] = csv_bytes(with_currency(constraints, cur))
+        info = summary(self.case, self.solution, res, self.relaxed, self.time_limit)
+        if self.sensitivity is not None:
+            info["sensitivity"] = "lp with build decisions fixed" if self.lp.is_mip else "lp"
+        files["summary.json"] = json_bytes(info)
+        return files
+
+    def write(self, out_dir: str | Path, xlsx: bool = False) -> Path:
+        """Write the output files to ``out_dir`` (all or nothing); returns the folder."""
+        if xlsx:
+            raise UsageError("xlsx output is not available in this version")
+        out = Path(out_dir)
+        check_out_dir(self.case.folder, out)
+        files = self.files()
+        write_all(out, files, owned=OUTPUT_NAMES)
+        self.out_dir, self.written = out, tuple(files)
+        return out
 
 
 def check_out_dir(case_dir: Path, out_dir: Path) -> None:
@@ -46,14 +118,10 @@ def check_out_dir(case_dir: Path, out_dir: Path) -> None:
         raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
 
 
-def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
-              time_limit: float | None = None, currency: str | None = None, relax: bool = False,
-              write_lp: str | Path | None = None, csv: CsvOptions | None = None,
-              sensitivity: bool = False, discount_rate: float | None = None) -> Run:
-    case_dir = Path(case_dir)
-    case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
-    out = Path(out_dir) if out_dir else Path("outputs") / case.name
-    check_out_dir(case_dir, out)
+def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = None, relax: bool = False,
+                 sensitivity: bool = False, write_lp: str | Path | None = None) -> Run:
+    """Solve a loaded case in memory. A run without a plan has ``results`` None and, when
+    infeasible, the reasons in ``reasons``."""
     co = coefficients.build(case)
     lp = create_model(case, co, relax=relax)
     if write_lp:
@@ -62,33 +130,35 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     sol = solve(lp, solver=solver, time_limit=time_limit)
     if not sol.status.has_plan:
         reasons = explain_infeasible(lp) if sol.status == Status.INFEASIBLE else []
-        return Run(case, lp, sol, None, None, reasons)
+        return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)
     res = tabulate(case, co, lp, sol)
-    cur = case.currency
-    files = {
-        "plan.csv": csv_bytes(with_currency(res.plan, cur)),
-        "utilization.csv": csv_bytes(with_currency(res.utilization, cur)),
-        "supply.csv": csv_bytes(with_currency(res.supply, cur)),
-        "cost_breakdown.csv": csv_bytes(with_currency(res.cost_breakdown, cur)),
-    }
-    if res.builds is not None:
-        files["builds.csv"] = csv_bytes(with_currency(res.builds, cur))
-    if res.sourcing is not None:
-        files["sourcing.csv"] = csv_bytes(with_currency(res.sourcing, cur))
+    sens = None
     if sensitivity:
         from .sensitivity import ranging
 
-        flows, constraints = ranging(lp, sol)
-        # a flow's allowable increase/decrease is a change of its cost coefficient: money
-        files["sensitivity_flows.csv"] = csv_bytes(
-            with_currency(flows, cur, also=("allowable_increase", "allowable_decrease")))
-        files["sensitivity_constraints.csv"] = csv_bytes(with_currency(constraints, cur))
-    info = summary(case, sol, res, relax, time_limit)
-    if sensitivity:
-        info["sensitivity"] = "lp with build decisions fixed" if lp.is_mip else "lp"
-    files["summary.json"] = json_bytes(info)
-    write_all(out, files, owned=OUTPUT_NAMES)
-    return Run(case, lp, sol, res, out, [], tuple(files))
+        sens = ranging(lp, sol)
+    return Run(case, lp, sol, res, None, [], relaxed=relax, time_limit=time_limit, sensitivity=sens)
+
+
+def no_plan_error(run: Run) -> NoPlanError:
+    sol = run.solution
+    return NoPlanError(run.case.name, sol.status, run.reasons,
+                       headline(run.case.name, sol.status, run.time_limit, sol.message))
+
+
+def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
+              time_limit: float | None = None, currency: str | None = None, relax: bool = False,
+              write_lp: str | Path | None = None, csv: CsvOptions | None = None,
+              sensitivity: bool = False, discount_rate: float | None = None) -> Run:
+    """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing."""
+    case_dir = Path(case_dir)
+    case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
+    out = Path(out_dir) if out_dir else Path("outputs") / case.name
+    check_out_dir(case_dir, out)
+    run = solve_loaded(case, solver, time_limit, relax, sensitivity, write_lp)
+    if run.results is not None:
+        run.write(out)
+    return run
 
 
 def summary(case: Case, sol: Solution, res: Results, relax: bool, time_limit) -> dict:

@@ -36,7 +36,9 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) 
     currency = json.loads(meta_path.read_text()).get("currency", "USD") if meta_path.exists() else "USD"
     df, currency = _plain_money_names(df, currency)
     fixed_cols = {"scenario", "status", "objective"}
-    params = [c for c in df.columns if c not in fixed_cols and not c.startswith(("units:", "built:"))]
+    cols = list(df.columns)
+    # parameters sit between the scenario and status columns of results.csv
+    params = cols[cols.index("scenario") + 1:cols.index("status")] if fixed_cols <= set(cols) else []
     if "breakpoint" in path.name or "value_from" in df.columns:
         return plot_breakpoints(path, df, out, currency)
     if not params or not fixed_cols <= set(df.columns):

@@ -17,6 +17,7 @@ from enum import Enum
 
 import numpy as np
 
+from .errors import UsageError
 from .model.lp import INF, LinearProgram, to_pulp
 
 
@@ -48,8 +49,8 @@ class Solution:
     highs: object = None  # the live HiGHS model (HiGHS backend), for ranging
 
 
-class SolverUnavailable(Exception):
-    pass
+class SolverUnavailable(UsageError):
+    """The solver named is not available here (exit code 2)."""
 
 
 def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None) -> Solution:

@@ -95,7 +95,9 @@ def test_grid_order_columns_and_jobs_agree(tmp_path):
         ("s5", "1200", "0"), ("s6", "1200", "0.025")]
     header = a.decode().splitlines()[0].split(",")
     assert header[:7] == ["scenario", "fx:KRW", "tariff:KR:usa", "status", "objective_USD", "units:smyrna", "units:busan"]
-    assert "units:busan@2016" in header and header[-1] == "built:busan-rogue-line"
+    assert "units:busan@2016" in header and "built:busan-rogue-line" in header
+    assert header[-9:] == ["unmet:asia", "unmet:canada", "unmet:korea", "unmet:usa", "production_cost_USD",
+                           "freight_cost_USD", "duty_cost_USD", "unmet_cost_USD", "expansion_cost_USD"]
 
 
 def test_plans_csv_has_every_scenarios_flows(tmp_path):

@@ -174,15 +174,19 @@ def grid(specs: list[str], case: Case) -> Scenarios:
 
 
 def from_file(path: Path, case: Case) -> Scenarios:
-    out = Collector()
-    file = path.name
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--scenarios {path}: cannot be read ({exc})") from None
+    return from_text(text, path.name, case)
+
+
+def from_text(text: str, file: str, case: Case) -> Scenarios:
+    """Scenarios from the text of a scenarios CSV; ``file`` names it in messages."""
+    out = Collector()
     rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
     if not rows:
-        raise UsageError(f"--scenarios {path}: the file is empty")
+        raise UsageError(f"--scenarios {file}: the file is empty")
     header = [h.strip() for h in rows[0]]
     if "scenario" not in header:
         raise UsageError(f"{file}, row 1: needs a 'scenario' column (the header has: {', '.join(header)})")

@@ -27,7 +27,7 @@ from ..errors import UsageError
 from ..output import format_number, safe_text
 from ..pipeline import check_out_dir
 from .params import Scenarios
-from .scenario import ScenarioModel, build_scenario_model
+from .scenario import COMPONENTS, ScenarioModel, build_scenario_model
 
 RESULTS = "results.csv"
 PLANS = "plans.csv"
@@ -63,7 +63,11 @@ def _init_worker(key: str, payload: bytes) -> None:
 
 def run_chunk(key: str, payload: bytes | None, chunk: list, want_flows: bool) -> list:
     """Solve a chunk of (index, values); the model is built once per worker process."""
-    sm = _model(key, payload)
+    return solve_chunk(_model(key, payload), chunk, want_flows)
+
+
+def solve_chunk(sm: ScenarioModel, chunk: list, want_flows: bool) -> list:
+    """One row per scenario: (index, status, objective, units, built, unmet, costs, flows)."""
     out = []
     for index, values in chunk:
         r = sm.solve(values, want_flows)
@@ -71,15 +75,19 @@ def run_chunk(key: str, payload: bytes | None, chunk: list, want_flows: bool) ->
         if r.flows is not None:
             nz = np.flatnonzero(r.flows > 1e-6)
             flows = (nz, r.flows[nz])
-        out.append((index, r.status, r.objective, r.units, r.built, flows))
+        out.append((index, r.status, r.objective, r.units, r.built, r.unmet, r.costs, flows))
     return out
 
 
 # ------------------------------------------------------------------ the sweep
 
+def cost_columns(currency: str) -> list[str]:
+    return [f"{c}_cost_{currency}" for c in COMPONENTS]
+
+
 def _header(sm: ScenarioModel, scenarios: Scenarios, currency: str) -> list[str]:
     return (["scenario", *[p.name for p in scenarios.params], "status", f"objective_{currency}"]
-            + sm.result_columns + [f"built:{o}" for o in sm.options])
+            + sm.result_columns + [f"built:{o}" for o in sm.options] + sm.unmet_columns + cost_columns(currency))
 
 
 def _line(cells: list[str]) -> str:
@@ -89,9 +97,10 @@ def _line(cells: list[str]) -> str:
     return ",".join(q(c) for c in cells) + "\n"
 
 
-def _result_line(scenarios: Scenarios, index: int, status, objective, units, built) -> str:
+def _result_line(scenarios: Scenarios, index: int, status, objective, units, built, unmet, costs) -> str:
     cells = [scenarios.names[index], *scenarios.texts[index], status, format_number(objective, 2)]
     cells += [format_number(u, 3) for u in units] + [format_number(b, 6) for b in built]
+    cells += [format_number(u, 3) for u in unmet] + [format_number(c, 2) for c in costs]
     return _line(cells)
 
 
@@ -151,6 +160,13 @@ def _drop_scenarios(path: Path, header: str, ids: set[str]) -> None:
     _rewrite(path, header, [ln for ln, i in zip(lines, _first_cells(lines)) if ln.endswith("\n") and i not in ids])
 
 
+def sweep_meta(case: Case, scenarios: Scenarios, plans: bool) -> dict:
+    """What sweep.json records (``--resume`` refuses a folder whose record differs)."""
+    return {"case": case.name, "currency": case.currency, "inputs_digest": case.digest,
+            "parameters": [p.name for p in scenarios.params],
+            "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(), "plans": plans}
+
+
 def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
               resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None) -> SweepReport:
     t0 = time.perf_counter()
@@ -159,8 +175,7 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     header = _line(_header(sm, scenarios, case.currency))
     plan_header = _line(["scenario", "period", "product", "plant", "market", "units"])
     results, plans_path, meta_path = out_dir / RESULTS, out_dir / PLANS, out_dir / META
-    meta = {"case": case.name, "currency": case.currency, "inputs_digest": case.digest, "parameters": [p.name for p in scenarios.params],
-            "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(), "plans": plans}
+    meta = sweep_meta(case, scenarios, plans)
     if results.exists() and not resume:
         raise UsageError(f"{results} already exists: add --resume to continue that sweep, or choose another --out")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -194,11 +209,11 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     with open(results, "a", encoding="utf-8") as res_fh, \
             (open(plans_path, "a", encoding="utf-8") if plans else open(os.devnull, "w")) as plan_fh:
         for batch in _execute(chunks, key, payload, jobs, dask, plans):
-            plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[5]) for r in batch)
+            plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[7]) for r in batch)
             if plans:
                 plan_fh.write(plan_text)
                 plan_fh.flush()
-            res_fh.write("".join(_result_line(scenarios, *r[:5]) for r in batch))
+            res_fh.write("".join(_result_line(scenarios, *r[:7]) for r in batch))
             res_fh.flush()
             infeasible += sum(1 for r in batch if r[1] != "optimal")
             bar.update(len(batch))

@@ -30,6 +30,7 @@ from .params import Param, Scenarios
 
 MAX_ENUMERATED = 6
 TOL = 1e-9
+COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")  # as in cost_breakdown.csv
 
 
 @dataclass
@@ -39,6 +40,8 @@ class Result:
     units: np.ndarray  # per result column (plant totals, then plant x period)
     built: np.ndarray
     flows: np.ndarray | None  # flow values, when plans are wanted
+    unmet: np.ndarray  # unmet units per market (unmet_columns)
+    costs: np.ndarray  # cost components, reporting currency (COMPONENTS)
 
 
 class ScenarioModel:
@@ -88,6 +91,12 @@ class ScenarioModel:
             groups.append(len(plants) + plant_idx * len(case.periods) + period_idx)
         self.groups = groups
         self.n_results = len(self.result_columns)
+        # unmet units per market: every market, so a market left unserved shows in the results
+        markets = sorted(dem["market"].unique())
+        self.unmet_columns = [f"unmet:{m}" for m in markets]
+        self.unmet_market = pd.Series(range(len(markets)), index=markets)[
+            dem["market"].to_numpy()[self.unmet_row]].to_numpy(np.int64) if len(self.unmet_row) else np.zeros(0, np.int64)
+        self.currency = case.currency
         self.live = None
 
     # -------------------------------------------------------------- parameters
@@ -124,6 +133,10 @@ class ScenarioModel:
 
     def coefficients(self, values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(column costs, demand units, capacity upper bounds) for one scenario."""
+        return self._coefficients(values)[:3]
+
+    def _coefficients(self, values):
+        """As ``coefficients``, plus the per-arc production, freight and duty costs."""
         r_rep, r_plant, r_lane = self.r_rep, self.r_plant, self.r_lane
         fixed_rep, fixed_cur = self.fixed_r_rep, self.fixed_r_cur
         cost_scale = freight_scale = None
@@ -162,7 +175,7 @@ class ScenarioModel:
         cost[self.flow] = (production + freight + duty) * self.discount
         if len(self.fixed_local):
             cost[self.build] = self.fixed_local * fixed_rep / fixed_cur * self.pv_factor
-        return cost, units, cap
+        return cost, units, cap, (production * self.discount, freight * self.discount, duty * self.discount)
 
     # -------------------------------------------------------------- solving
     def start(self):
@@ -204,7 +217,7 @@ class ScenarioModel:
     def solve(self, values, want_flows: bool = False) -> Result:
         if self.live is None:
             self.start()
-        coefs = self.coefficients(values)
+        *coefs, parts = self._coefficients(values)
         best = None
         for h, _ in self.combos:
             self.apply(h, *coefs)
@@ -215,14 +228,22 @@ class ScenarioModel:
             if best is None or obj < best[0] - TOL:
                 best = (obj, np.asarray(h.getSolution().col_value))
         if best is None:
-            return Result("infeasible", float("nan"), np.full(self.n_results, np.nan), np.full(len(self.options), np.nan), None)
+            nan = np.full
+            return Result("infeasible", float("nan"), nan(self.n_results, np.nan), nan(len(self.options), np.nan),
+                          None, nan(len(self.unmet_columns), np.nan), nan(len(COMPONENTS), np.nan))
         obj, x = best
         flows = x[self.flow]
         units_out = np.zeros(self.n_results)
         for g in self.groups:
             np.add.at(units_out, g, flows)
         built = np.round(x[self.build], 6)
-        return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None)
+        unmet_x = x[self.unmet]
+        unmet = np.zeros(len(self.unmet_columns))
+        np.add.at(unmet, self.unmet_market, unmet_x)
+        cost = coefs[0]
+        costs = np.array([parts[0] @ flows, parts[1] @ flows, parts[2] @ flows,
+                          cost[self.unmet] @ unmet_x, cost[self.build] @ x[self.build]])
+        return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None, unmet, costs)
 
 
 def build_scenario_model(case: Case, scenarios: Scenarios) -> ScenarioModel:

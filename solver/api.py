@@ -1,0 +1,114 @@
+"""plantsplit as a Python library: results in memory, nothing written unless asked.
+
+    import solver
+    case = solver.load_case("inputs/rogue-2012")
+    run = solver.solve_case(case)                  # -> Run
+    run.plan, run.utilization, run.supply, run.costs, run.builds   # pandas DataFrames
+    run.write("outputs/rogue")                      # the files `plantsplit solve` writes
+    sw = solver.sweep_case(case, vary={"fx:KRW": "900:1400:50"})   # -> SweepRun
+    sw.results                                      # one row per scenario
+    be = solver.breakeven_case(case, "fx:KRW", 900, 1400)          # -> Breakeven
+    be.table                                        # one row per interval
+
+Errors are exceptions (all subclasses of ``PlantsplitError``):
+``CaseError`` (``.problems``: every problem, each with file, spreadsheet row, column,
+value and message), ``UsageError`` (a bad parameter name, range or folder),
+``NoPlanError`` (infeasible, unbounded or out of time; ``.reasons`` says why).
+The command line is a thin shell around these same calls.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Mapping
+
+import pandas as pd
+
+from .case import Case
+from .case import load_case as _load
+from .errors import UsageError
+from .output import csv_bytes, with_currency, write_all
+from .pipeline import Run, check_out_dir, no_plan_error, solve_loaded
+from .readcsv import CsvOptions
+
+
+def load_case(path: str | Path, currency: str | None = None, *, discount_rate: float | None = None,
+              encoding: str = "utf-8-sig", delimiter: str | None = None, decimal: str | None = None) -> Case:
+    """Read and check a case; raises ``CaseError`` listing every problem found.
+
+    ``currency`` and ``discount_rate`` override the case's settings.csv (default: USD, 0)."""
+    return _load(Path(path), currency=currency, discount_rate=discount_rate,
+                 opts=CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal))
+
+
+def _case(case: Case | str | Path) -> Case:
+    return case if isinstance(case, Case) else load_case(case)
+
+
+def solve_case(case: Case | str | Path, solver: str = "highs", *, time_limit: float | None = None,
+               relax: bool = False, sensitivity: bool = False) -> Run:
+    """Solve a case (a ``Case`` or a path) in memory; raises ``NoPlanError`` without a plan.
+
+    The ``Run`` has ``status``, ``objective``, the tables ``plan``, ``utilization``,
+    ``supply``, ``costs`` (cost_breakdown), ``builds`` (None without expansion options),
+    ``sensitivity`` ((flows, constraints) with ``sensitivity=True``), and ``write(out_dir)``.
+    """
+    run = solve_loaded(_case(case), solver, time_limit, relax, sensitivity)
+    if run.results is None:
+        raise no_plan_error(run)
+    return run
+
+
+def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[str] | None = None,
+               scenarios: str | Path | pd.DataFrame | None = None, *, jobs: int = 1, plans: bool = False):
+    """Solve many scenarios of a case; returns a ``SweepRun`` (``results``, ``plans``, ``write``).
+
+    ``vary``: a grid, as ``{"fx:KRW": "900:1400:50", "tariff:KR:usa": [0, 0.025]}`` (values
+    as a START:STOP:STEP text or a list) or as ``["fx:KRW=900:1400:50", ...]``; the last
+    parameter changes fastest. ``scenarios``: a scenarios CSV file or a DataFrame with a
+    ``scenario`` column and one column per parameter name. Give one of the two.
+    """
+    from .sweep.memory import sweep_in_memory
+    from .sweep.params import from_file, from_text, grid
+
+    c = _case(case)
+    if (vary is None) == (scenarios is None):
+        raise UsageError("give either vary or scenarios")
+    if vary is not None:
+        specs = list(vary) if not isinstance(vary, Mapping) else [
+            f"{k}={v if isinstance(v, str) else ','.join(repr(float(x)) for x in v)}" for k, v in vary.items()]
+        sc = grid(specs, c)
+    elif isinstance(scenarios, pd.DataFrame):
+        sc = from_text(scenarios.to_csv(index=False), "scenarios", c)
+    else:
+        sc = from_file(Path(scenarios), c)
+    return sweep_in_memory(c, sc, jobs=jobs, plans=plans)
+
+
+@dataclass
+class Breakeven:
+    """Exact breakpoints of one parameter: ``table`` has one row per interval (the
+    columns of breakpoints.csv); ``solves`` counts the LP solves it took."""
+
+    case: Case
+    parameter: str
+    table: pd.DataFrame
+    solves: int
+
+    def write(self, out_dir: str | Path) -> Path:
+        out = Path(out_dir)
+        check_out_dir(self.case.folder, out)
+        write_all(out, {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency))})
+        return out
+
+
+def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) -> Breakeven:
+    """Every value of ``param`` (a sweep parameter name) in [lo, hi] where the optimal plan changes."""
+    from .breakeven import breakeven
+
+    c = _case(case)
+    table, solves = breakeven(c, param, lo, hi)
+    return Breakeven(c, param, table, solves)
+
+
+__all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "Run", "Breakeven", "Case"]

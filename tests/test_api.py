@@ -1,0 +1,125 @@
+"""The Python API: results in memory, nothing written unless asked, typed errors, the example runs."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+import solver
+from solver.cli import cli
+
+from conftest import ROGUE, ROOT, write_case
+
+# One plant A (cost 100, capacity 100) and two markets of 60 each with a penalty for unmet
+# units: x 150, y 120. Freight 10. At cost_scale 1 a unit costs 110 < both penalties, so A
+# runs full and the cheaper-to-drop market y is short by 20:
+#   production 100 * 100 = 10,000, freight 100 * 10 = 1,000, unmet 20 * 120 = 2,400 -> 13,400.
+# At cost_scale 1.2 a unit costs 130 > y's 120: y is dropped (60 unmet), x still served:
+#   production 60 * 120 = 7,200, freight 600, unmet 60 * 120 = 7,200 -> 15,000.
+TWO_MARKETS = dict(
+    plants="plant,country,currency\nA,X,USD",
+    demand="market,product,period,units,unmet_penalty\nx,p,1,60,150\ny,p,1,60,120",
+    capacity="plant,max_units\nA,100",
+    lanes="plant,market,freight_cost\nA,x,10\nA,y,10",
+    costs="plant,unit_cost\nA,100",
+)
+
+
+def test_solve_in_memory_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    run = solver.solve_case(ROGUE)
+    assert list(tmp_path.iterdir()) == []
+    # hand figures (tests/test_rogue.py): Kyushu builds all 181,000 Rogues of 2012 at
+    # 21,600 USD landed in the US; the Busan line is built.
+    y2012 = run.plan[(run.plan["period"] == "2012") & (run.plan["product"] == "rogue")]
+    assert set(y2012["plant"]) == {"kyushu"} and y2012["units"].sum() == pytest.approx(181000)
+    assert y2012.set_index("market").loc["usa", "unit_landed_cost"] == pytest.approx(21600)
+    assert run.builds["built"].tolist() == [1]
+    assert run.costs["amount"].sum() == pytest.approx(run.objective, rel=1e-12)
+    assert {"plant", "period", "units", "max_units", "shadow_price"} <= set(run.utilization.columns)
+    assert {"market", "demand", "supplied", "unmet"} <= set(run.supply.columns)
+
+
+def test_run_write_gives_the_files_of_the_command_line(tmp_path):
+    run = solver.solve_case(solver.load_case(ROGUE))
+    run.write(tmp_path / "api")
+    r = CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(tmp_path / "cli")])
+    assert r.exit_code == 0
+    for name in ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv"):
+        assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+
+
+def test_typed_errors_carry_located_problems(tmp_path):
+    bad = write_case(tmp_path / "bad", plants="plant,country,currency\nA,X,USD",
+                     demand="market,product,period,units\nm,p,1,-5", lanes="plant,market,freight_cost\nA,m,0",
+                     capacity="plant,max_units\nA,60")
+    with pytest.raises(solver.CaseError) as exc:
+        solver.load_case(bad)
+    [p] = exc.value.problems
+    assert (p.file, p.row, p.column, p.value) == ("demand.csv", 2, "units", "-5")
+    assert isinstance(exc.value, solver.PlantsplitError)
+    # demand 100 against capacity 60, no penalty: infeasible, with the reason
+    short = write_case(tmp_path / "short", plants="plant,country,currency\nA,X,USD",
+                       demand="market,product,period,units\nm,p,1,100", capacity="plant,max_units\nA,60",
+                       lanes="plant,market,freight_cost\nA,m,0")
+    with pytest.raises(solver.NoPlanError) as exc:
+        solver.solve_case(short)
+    assert exc.value.status.value == "infeasible" and exc.value.reasons
+    assert "is 100 but at most 60 can reach it" in exc.value.reasons[0]
+    with pytest.raises(solver.UsageError, match="unknown parameter name"):
+        solver.sweep_case(ROGUE, vary={"fx_rate:KRW": [1000]})
+
+
+def test_sweep_in_memory_shows_a_dropped_market(tmp_path, monkeypatch):
+    case = solver.load_case(write_case(tmp_path / "two", **TWO_MARKETS))
+    monkeypatch.chdir(tmp_path)
+    sw = solver.sweep_case(case, vary={"cost_scale:A": [1, 1.2]})
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["two"]
+    r = sw.results.set_index("scenario")
+    assert r["objective"].tolist() == pytest.approx([13400, 15000])
+    assert r["unmet:x"].tolist() == pytest.approx([0, 0])
+    assert r["unmet:y"].tolist() == pytest.approx([20, 60])
+    assert r["production_cost_USD"].tolist() == pytest.approx([10000, 7200])
+    assert r["freight_cost_USD"].tolist() == pytest.approx([1000, 600])
+    assert r["unmet_cost_USD"].tolist() == pytest.approx([2400, 7200])
+    assert r["duty_cost_USD"].tolist() == pytest.approx([0, 0])
+    # the same numbers through the command line, and write() gives the same file
+    r = CliRunner().invoke(cli, ["sweep", str(tmp_path / "two"), "--out", str(tmp_path / "cli"),
+                                 "--vary", "cost_scale:A=1,1.2", "--jobs", "1", "--quiet"])
+    assert r.exit_code == 0, r.output
+    sw.write(tmp_path / "api")
+    assert (tmp_path / "api" / "results.csv").read_bytes() == (tmp_path / "cli" / "results.csv").read_bytes()
+    assert (tmp_path / "api" / "sweep.json").read_bytes() == (tmp_path / "cli" / "sweep.json").read_bytes()
+
+
+def test_sweep_from_a_dataframe_and_breakeven(tmp_path):
+    import pandas as pd
+
+    case = solver.load_case(write_case(tmp_path / "two", **TWO_MARKETS))
+    sw = solver.sweep_case(case, scenarios=pd.DataFrame({"scenario": ["cheap", "dear"], "cost_scale:A": [1, 1.2]}),
+                           plans=True)
+    assert sw.results["scenario"].tolist() == ["cheap", "dear"]
+    plans = sw.plans.groupby(["scenario", "market"])["units"].sum()
+    assert plans.to_dict() == pytest.approx({("cheap", "x"): 60, ("cheap", "y"): 40, ("dear", "x"): 60})
+    # y is served while 100 * s + 10 <= 120, i.e. up to s = 1.1; x while 100 * s + 10 <= 150 (s = 1.4)
+    be = solver.breakeven_case(case, "cost_scale:A", 1, 1.5)
+    assert be.table["value_from"].tolist()[1:] == pytest.approx([1.1, 1.4])
+    be.write(tmp_path / "be")
+    assert (tmp_path / "be" / "breakpoints.csv").is_file()
+
+
+def test_the_example_script_runs(tmp_path):
+    out = tmp_path / "out"
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, str(ROOT / "examples" / "rogue_api.py"), str(out)], capture_output=True,
+                       text=True, cwd=tmp_path, env=env, timeout=300)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0].startswith("rogue-2012: optimal, total cost ")
+    # 2012: every Rogue from Kyushu (181,000) + 180,000 SM from Busan
+    assert any(ln.split() == ["kyushu", "181000", "0", "0", "0", "10600"] for ln in lines), r.stdout
+    assert "problem: file " in r.stdout and (out / "plan.csv").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
