@@ -27,7 +27,7 @@ print(run.builds[["option", "built"]].to_string(index=False))
 
 # %% What if the won moves? A sweep, in memory
 sw = solver.sweep_case(case, vary={"fx:KRW": "900:1400:100"})
-print(sw.results[["fx:KRW", "objective", "units:busan", "built:busan-rogue-line"]].to_string(index=False))
+print(sw.results[["fx:KRW", "objective_USD", "units:busan", "built:busan-rogue-line"]].to_string(index=False))
 
 # %% Where exactly does the plan change?
 be = solver.breakeven_case(case, "fx:KRW", 900, 1400)

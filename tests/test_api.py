@@ -79,7 +79,7 @@ def test_sweep_in_memory_shows_a_dropped_market(tmp_path, monkeypatch):
     sw = solver.sweep_case(case, vary={"cost_scale:A": [1, 1.2]})
     assert sorted(p.name for p in tmp_path.iterdir()) == ["two"]
     r = sw.results.set_index("scenario")
-    assert r["objective"].tolist() == pytest.approx([13400, 15000])
+    assert r["objective_USD"].tolist() == pytest.approx([13400, 15000])
     assert r["unmet:x"].tolist() == pytest.approx([0, 0])
     assert r["unmet:y"].tolist() == pytest.approx([20, 60])
     assert r["production_cost_USD"].tolist() == pytest.approx([10000, 7200])
