@@ -74,10 +74,15 @@ def cli(ctx, debug):
               help="Also write the model in LP format to this file.")
 @click.option("--sensitivity", is_flag=True,
               help="Also write sensitivity_flows.csv and sensitivity_constraints.csv (ranging, as Excel's Sensitivity Report).")
+@click.option("--write-model", type=click.Path(path_type=Path), default=None,
+              help="Also write the model exactly as HiGHS is given it, by HiGHS (.mps or .lp, by extension).")
+@click.option("--threads", type=click.IntRange(min=1), default=None,
+              help="Threads for the independent blocks of the LP (default: all cores).")
+@click.option("--no-decompose", is_flag=True, help="Give HiGHS the whole LP as one model (no blocks).")
 @csv_options
 @click.pass_context
 def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity,
-          encoding, delimiter, decimal):
+          write_model, threads, no_decompose, encoding, delimiter, decimal):
     """Solve CASE (a folder of CSV files; default: the Rogue 2012 case) and write the plan."""
     from .pipeline import default_case_dir, run_solve
     from .terminal import render
@@ -85,7 +90,8 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
     case = case or default_case_dir()
     run = _guard(ctx, lambda: run_solve(case, out_dir, solver, time_limit, currency, relax, write_lp,
                                         _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
-                                        discount_rate=discount_rate))
+                                        discount_rate=discount_rate, threads=threads,
+                                        decompose=not no_decompose, write_model=write_model))
     for w in run.case.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not run.solution.status.has_plan:

@@ -16,7 +16,8 @@ from .model.lp import LinearProgram
 from .output import csv_bytes, json_bytes, with_currency, write_all
 from .readcsv import CsvOptions
 from .results import Results, tabulate
-from .solve import Solution, Status, solve
+from .solve import Solution, Status, check_model_path, solve
+from .solve import write_model as save_model
 
 DEFAULT_CASE = "rogue-2012"
 OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
@@ -119,15 +120,23 @@ def check_out_dir(case_dir: Path, out_dir: Path) -> None:
 
 
 def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = None, relax: bool = False,
-                 sensitivity: bool = False, write_lp: str | Path | None = None) -> Run:
+                 sensitivity: bool = False, write_lp: str | Path | None = None, *, threads: int | None = None,
+                 decompose: bool = True, min_block: int | None = None,
+                 write_model: str | Path | None = None) -> Run:
     """Solve a loaded case in memory. A run without a plan has ``results`` None and, when
-    infeasible, the reasons in ``reasons``."""
+    infeasible, the reasons in ``reasons``. ``threads``, ``decompose``, ``min_block``: see
+    ``solve.solve``; ``write_model``: also write the model HiGHS is given (.mps or .lp)."""
+    if write_model:
+        check_model_path(write_model)
     co = coefficients.build(case)
     lp = create_model(case, co, relax=relax)
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
         prob.writeLP(str(write_lp))
-    sol = solve(lp, solver=solver, time_limit=time_limit)
+    if write_model:
+        save_model(lp, write_model)
+    sol = solve(lp, solver=solver, time_limit=time_limit, threads=threads, decompose=decompose,
+                min_block=min_block)
     if not sol.status.has_plan:
         reasons = explain_infeasible(lp) if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)
@@ -149,13 +158,16 @@ def no_plan_error(run: Run) -> NoPlanError:
 def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
               time_limit: float | None = None, currency: str | None = None, relax: bool = False,
               write_lp: str | Path | None = None, csv: CsvOptions | None = None,
-              sensitivity: bool = False, discount_rate: float | None = None) -> Run:
-    """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing."""
+              sensitivity: bool = False, discount_rate: float | None = None, **solve_options) -> Run:
+    """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
+    ``solve_options``: threads, decompose, min_block, write_model (see ``solve_loaded``)."""
     case_dir = Path(case_dir)
+    if solve_options.get("write_model"):
+        check_model_path(solve_options["write_model"])
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
     out = Path(out_dir) if out_dir else Path("outputs") / case.name
     check_out_dir(case_dir, out)
-    run = solve_loaded(case, solver, time_limit, relax, sensitivity, write_lp)
+    run = solve_loaded(case, solver, time_limit, relax, sensitivity, write_lp, **solve_options)
     if run.results is not None:
         run.write(out)
     return run

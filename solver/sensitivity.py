@@ -31,50 +31,75 @@ def _clip(v: np.ndarray) -> np.ndarray:
     return np.minimum(np.maximum(v, 0.0), EXCEL_INF)
 
 
-def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _ranged(h, n: int, m: int) -> dict:
+    """Ranging, solution and row basis of one live HiGHS model, as arrays."""
     import highspy
 
-    h = sol.highs
-    if h is None:  # another solver: rank the same LP (builds fixed) with HiGHS
-        h = load_highs(lp, relax=True)
-        if lp.is_mip:
-            ints = np.flatnonzero(lp.integer).astype(np.int32)
-            fixed = np.round(sol.x[ints])
-            h.changeColsBounds(len(ints), ints, fixed, fixed)
-        h.run()
     status, r = h.getRanging()
     if status != highspy.HighsStatus.kOk:
         raise RuntimeError("HiGHS could not range this model")
+    sol = h.getSolution()
+    basis = h.getBasis()
+    return {
+        "x": np.asarray(sol.col_value)[:n], "reduced_cost": np.asarray(sol.col_dual)[:n],
+        "cost_up": np.asarray(r.col_cost_up.value_)[:n], "cost_dn": np.asarray(r.col_cost_dn.value_)[:n],
+        "act": np.asarray(sol.row_value)[:m], "dual": np.asarray(sol.row_dual)[:m],
+        "bound_up": np.asarray(r.row_bound_up.value_)[:m], "bound_dn": np.asarray(r.row_bound_dn.value_)[:m],
+        "basic": np.array([s == highspy.HighsBasisStatus.kBasic for s in basis.row_status], bool)[:m],
+    }
+
+
+def _stitched(lp: LinearProgram, sol: Solution) -> dict:
+    """The same arrays for a decomposed solve: each block's, in global positions (its row
+    bounds shifted back by the fixed columns' contribution); a fixed column keeps its
+    basis for any cost."""
     n, m = lp.num_col, lp.num_row
-    sol_h = h.getSolution()
-    x = np.asarray(sol_h.col_value)[:n]
+    out = {"x": sol.x, "reduced_cost": sol.col_dual, "act": sol.row_activity, "dual": sol.row_dual,
+           "cost_up": np.full(n, np.inf), "cost_dn": np.full(n, -np.inf),
+           "bound_up": np.zeros(m), "bound_dn": np.zeros(m), "basic": np.zeros(m, bool)}
+    for b in sol.blocks:
+        r = _ranged(b.highs, len(b.cols), len(b.rows))
+        out["cost_up"][b.cols], out["cost_dn"][b.cols] = r["cost_up"], r["cost_dn"]
+        out["bound_up"][b.rows], out["bound_dn"][b.rows] = r["bound_up"] + b.shift, r["bound_dn"] + b.shift
+        out["basic"][b.rows] = r["basic"]
+    return out
+
+
+def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFrame]:
+    if sol.blocks:
+        r = _stitched(lp, sol)
+    else:
+        h = sol.highs
+        if h is None:  # another solver: rank the same LP (builds fixed) with HiGHS
+            h = load_highs(lp, relax=True)
+            if lp.is_mip:
+                ints = np.flatnonzero(lp.integer).astype(np.int32)
+                fixed = np.round(sol.x[ints])
+                h.changeColsBounds(len(ints), ints, fixed, fixed)
+            h.run()
+        r = _ranged(h, lp.num_col, lp.num_row)
     cost = lp.cost
-    up = np.asarray(r.col_cost_up.value_)[:n]
-    dn = np.asarray(r.col_cost_dn.value_)[:n]
+    n, m = lp.num_col, lp.num_row
     dc = lp.col_discount if lp.col_discount is not None else np.ones(n)
     dr = lp.row_discount if lp.row_discount is not None else np.ones(m)
     flows = pd.DataFrame({
         "variable": lp.col_names,
-        "final_value": x,
-        "reduced_cost": np.asarray(sol_h.col_dual)[:n] / dc,
+        "final_value": r["x"],
+        "reduced_cost": r["reduced_cost"] / dc,
         "objective_coefficient": cost / dc,
-        "allowable_increase": _clip((up - cost) / dc),
-        "allowable_decrease": _clip((cost - dn) / dc),
+        "allowable_increase": _clip((r["cost_up"] - cost) / dc),
+        "allowable_decrease": _clip((cost - r["cost_dn"]) / dc),
     })
-    basis = h.getBasis()
-    basic = np.array([s == highspy.HighsBasisStatus.kBasic for s in basis.row_status])[:m]
-    act = np.asarray(sol_h.row_value)[:m]
+    basic, act = r["basic"], r["act"]
     lo, hi = lp.row_lower, lp.row_upper
     is_le = np.isinf(lo)
     rhs = np.where(is_le, hi, lo)
-    b_up = np.asarray(r.row_bound_up.value_)[:m]
-    b_dn = np.asarray(r.row_bound_dn.value_)[:m]
-    inc = np.where(basic, np.where(is_le, np.inf, act - rhs), b_up - rhs)
-    dec = np.where(basic, np.where(is_le, rhs - act, np.inf), rhs - b_dn)
+    inc = np.where(basic, np.where(is_le, np.inf, act - rhs), r["bound_up"] - rhs)
+    dec = np.where(basic, np.where(is_le, rhs - act, np.inf), rhs - r["bound_dn"])
     constraints = pd.DataFrame({
         "constraint": lp.row_names,
         "final_value": act,
-        "shadow_price": np.asarray(sol_h.row_dual)[:m] / dr,
+        "shadow_price": r["dual"] / dr,
         "rhs": rhs,
         "allowable_increase": _clip(inc),
         "allowable_decrease": _clip(dec),

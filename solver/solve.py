@@ -47,17 +47,32 @@ class Solution:
     duals: str  # "lp", "lp with build decisions fixed", or "none"
     message: str = ""
     highs: object = None  # the live HiGHS model (HiGHS backend), for ranging
+    blocks: list | None = None  # decomposed solve: decompose.Block per block, each with its live model
 
 
 class SolverUnavailable(UsageError):
     """The solver named is not available here (exit code 2)."""
 
 
-def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None) -> Solution:
+def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None,
+          threads: int | None = None, decompose: bool = True, min_block: int | None = None) -> Solution:
+    """Solve ``lp``. With HiGHS and ``decompose``, an LP that splits into independent blocks
+    (see decompose.py) is solved block by block on ``threads`` threads (default: all cores);
+    a MILP is solved as one model, then the LP of its duals (builds fixed) decomposes."""
     key = solver.strip().lower()
     t0 = time.perf_counter()
     if key == "highs":
-        sol = _solve_highs(lp, time_limit)
+        blocks = None
+        if decompose:
+            from .decompose import MIN_BLOCK, solve_blocks
+
+            def blocks(part, limit):
+                return solve_blocks(part, limit, threads, MIN_BLOCK if min_block is None else min_block)
+        sol = None
+        if blocks is not None and not lp.is_mip:
+            sol = blocks(lp, time_limit)
+        if sol is None:
+            sol = _solve_highs(lp, time_limit, blocks)
     else:
         sol = _solve_pulp(lp, key, time_limit)
     sol.seconds = time.perf_counter() - t0
@@ -92,8 +107,8 @@ def new_highs():
     return h
 
 
-def load_highs(lp: LinearProgram, relax: bool = False):
-    """A live HiGHS model holding ``lp`` (one passModel call)."""
+def load_highs(lp: LinearProgram, relax: bool = False, named: bool = False):
+    """A live HiGHS model holding ``lp`` (one passModel call); ``named``: with its names."""
     import highspy
 
     h = new_highs()
@@ -112,13 +127,49 @@ def load_highs(lp: LinearProgram, relax: bool = False):
     if lp.is_mip and not relax:
         m.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
                           for i in lp.integer]
+    if named:
+        m.col_names_ = highs_names(lp.col_names)
+        m.row_names_ = highs_names(lp.row_names)
     status = h.passModel(m)
     if status == highspy.HighsStatus.kError:
         raise RuntimeError("HiGHS rejected the model")
     return h
 
 
-def _solve_highs(lp: LinearProgram, time_limit) -> Solution:
+MODEL_FORMATS = (".mps", ".lp")
+
+
+def check_model_path(path) -> None:
+    from .errors import UsageError
+
+    if os.path.splitext(str(path))[1].lower() not in MODEL_FORMATS:
+        raise UsageError(f"--write-model {path}: the file name must end in .mps or .lp (the format follows it)")
+
+
+def highs_names(names: np.ndarray) -> list[str]:
+    """Names HiGHS's writers accept (no [ ] : - or blanks): capacity[a b,2014] -> capacity(a_b,2014);
+    prefixed with their position if that makes two of them equal."""
+    import pandas as pd
+
+    s = pd.Series(names, dtype=object).astype(str)
+    s = s.str.replace("[", "(", regex=False).str.replace("]", ")", regex=False)
+    s = s.str.replace(r"[^A-Za-z0-9_.,()]", "_", regex=True)
+    if s.duplicated().any() or (s == "").any():
+        s = "n" + pd.Series(np.arange(len(s))).astype(str) + "_" + s
+    return s.tolist()
+
+
+def write_model(lp: LinearProgram, path) -> None:
+    """The monolithic model exactly as HiGHS is given it, written by HiGHS (.mps or .lp)."""
+    import highspy
+
+    check_model_path(path)
+    h = load_highs(lp, named=True)
+    if h.writeModel(str(path)) == highspy.HighsStatus.kError:
+        raise RuntimeError(f"HiGHS could not write {path}")
+
+
+def _solve_highs(lp: LinearProgram, time_limit, blocks=None) -> Solution:
     import highspy
 
     try:
@@ -151,6 +202,14 @@ def _solve_highs(lp: LinearProgram, time_limit) -> Solution:
         # Duals of a MILP: re-solve the LP with the build decisions fixed at their values.
         ints = np.flatnonzero(lp.integer)
         fixed = np.round(x[ints])
+        if blocks is not None:
+            lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+            lower[ints] = upper[ints] = fixed
+            part = blocks(dataclasses.replace(lp, col_lower=lower, col_upper=upper,
+                                              integer=np.zeros_like(lp.integer)), time_limit)
+            if part is not None and part.status == Status.OPTIMAL:
+                part.status, part.objective, part.duals = status, objective, "lp with build decisions fixed"
+                return part
         h.changeColsIntegrality(len(ints), ints.astype(np.int32),
                                 np.array([highspy.HighsVarType.kContinuous] * len(ints)))
         h.changeColsBounds(len(ints), ints.astype(np.int32), fixed, fixed)

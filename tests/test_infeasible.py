@@ -12,16 +12,18 @@ def solve(case, tmp_path):
     return CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "out")])
 
 
+SHORT_IN_2014 = dict(
+    plants="plant,country,currency\nsmyrna,US,USD\nbusan,KR,USD",
+    demand="market,product,period,units\nusa,rogue,2014,180000\nusa,rogue,2015,100000",
+    capacity="plant,product,max_units\nsmyrna,rogue,100000",
+    lanes="plant,market,freight_cost,max_units\nsmyrna,usa,400,\nbusan,usa,1000,40000",
+)
+
+
 def test_demand_beyond_capacity_plus_lane_limit(tmp_path):
     # usa needs 180,000 in 2014; smyrna can make 100,000 and busan can ship 40,000 on its
     # lane: 140,000 reach usa. 2015 (100,000) is feasible and is not mentioned.
-    case = write_case(
-        tmp_path / "c",
-        plants="plant,country,currency\nsmyrna,US,USD\nbusan,KR,USD",
-        demand="market,product,period,units\nusa,rogue,2014,180000\nusa,rogue,2015,100000",
-        capacity="plant,product,max_units\nsmyrna,rogue,100000",
-        lanes="plant,market,freight_cost,max_units\nsmyrna,usa,400,\nbusan,usa,1000,40000",
-    )
+    case = write_case(tmp_path / "c", **SHORT_IN_2014)
     r = solve(case, tmp_path)
     assert r.exit_code == 3
     assert r.stderr.splitlines() == [

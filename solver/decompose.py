@@ -1,0 +1,155 @@
+"""Independent blocks of an LP, solved in a thread pool and stitched back together.
+
+Columns fixed at one value (``lower == upper``: the build decisions once a MILP's builds
+are fixed) move to the right-hand side: row i's bounds become
+``[L_i - s_i, U_i - s_i]`` with ``s_i = sum_{j fixed} a_ij x_j``. What remains of the
+matrix is a bipartite graph of rows and columns (an edge per non-zero); its connected
+components are LPs with no row or column in common:
+
+    min sum_k c_k x_k   s.t.  L_k - s_k <= A_k x_k <= U_k - s_k,  l_k <= x_k <= u_k   (each k)
+
+The objective and every constraint are sums over blocks, so optimal x, row duals y and
+column duals of the blocks are together optimal for the whole LP (the KKT conditions hold
+block by block). A fixed column's reduced cost is ``c_j - sum_i a_ij y_i``; its cost can
+change without limit without changing the optimal basis. Components smaller than
+``min_block`` (rows + columns + non-zeros) are bundled: a bundle is still block diagonal,
+and one HiGHS model per tiny component would cost more than it saves. highspy releases the
+GIL while HiGHS runs, so blocks solve in parallel threads.
+"""
+from __future__ import annotations
+
+import os
+import time
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from .model.lp import LinearProgram
+
+MIN_BLOCK = 20_000  # rows + columns + non-zeros of the smallest block solved on its own
+
+
+@dataclass
+class Block:
+    cols: np.ndarray  # global column indices, ascending
+    rows: np.ndarray  # global row indices, ascending
+    shift: np.ndarray  # s_i of the block's rows (fixed columns' contribution)
+    highs: object = None  # the block's live HiGHS model, for ranging
+
+
+def default_threads() -> int:
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def _matrix(lp: LinearProgram):
+    from scipy.sparse import csr_matrix
+
+    return csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))
+
+
+def task_labels(lp: LinearProgram, min_block: int = MIN_BLOCK) -> tuple[int, np.ndarray, np.ndarray]:
+    """(number of tasks, task of each column (-1: fixed), task of each row)."""
+    from scipy.sparse import coo_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    n, m = lp.num_col, lp.num_row
+    fixed = lp.col_lower == lp.col_upper
+    rows = np.repeat(np.arange(m), np.diff(lp.start))
+    keep = ~fixed[lp.index]
+    graph = coo_matrix((np.ones(int(keep.sum()), np.int8), (rows[keep] + n, lp.index[keep])), shape=(n + m, n + m))
+    ncomp, label = connected_components(graph, directed=False)
+    col_comp, row_comp = label[:n], label[n:]
+    size = (np.bincount(col_comp[~fixed], minlength=ncomp) + np.bincount(row_comp, minlength=ncomp)
+            + np.bincount(row_comp[rows[keep]], minlength=ncomp))
+    has_col = np.bincount(col_comp[~fixed], minlength=ncomp) > 0
+    has_row = np.bincount(row_comp, minlength=ncomp) > 0
+    task = np.empty(ncomp, np.int64)
+    ntask, bundle, bundle_size = 0, -1, 0
+    for comp in np.argsort(-size, kind="stable"):
+        if size[comp] >= min_block and has_col[comp] and has_row[comp]:
+            task[comp] = ntask
+            ntask += 1
+            continue
+        if bundle < 0 or bundle_size >= min_block:
+            bundle, bundle_size = ntask, 0
+            ntask += 1
+        task[comp] = bundle
+        bundle_size += size[comp]
+    # HiGHS cannot range a model without rows, nor solve one without columns: such a
+    # task joins the first (largest) one, which stays block diagonal.
+    t_cols = np.bincount(task[col_comp[~fixed]], minlength=ntask)
+    t_rows = np.bincount(task[row_comp], minlength=ntask)
+    degenerate = (t_cols == 0) | (t_rows == 0)
+    if degenerate.any() and not degenerate.all():
+        first = int(np.flatnonzero(~degenerate)[0])
+        remap = np.where(degenerate, first, np.arange(ntask))
+        _, remap = np.unique(remap, return_inverse=True)
+        task, ntask = remap[task], int(remap.max()) + 1
+    elif degenerate.all():
+        task[:], ntask = 0, 1
+    col_task = np.where(fixed, -1, task[col_comp])
+    return ntask, col_task, task[row_comp]
+
+
+def split(lp: LinearProgram, x_fixed: np.ndarray, col_task, row_task, ntask: int) -> list[tuple[Block, LinearProgram]]:
+    """One sub-LP per task, fixed columns moved to the right-hand side."""
+    A = _matrix(lp)
+    shift = A @ np.where(col_task < 0, x_fixed, 0.0)
+    corder = np.argsort(np.where(col_task < 0, ntask, col_task), kind="stable")
+    rorder = np.argsort(row_task, kind="stable")
+    P = A[rorder][:, corder].tocsr()
+    cb = np.searchsorted(np.where(col_task < 0, ntask, col_task)[corder], np.arange(ntask + 1))
+    rb = np.searchsorted(row_task[rorder], np.arange(ntask + 1))
+    out = []
+    for t in range(ntask):
+        cols, rows = corder[cb[t]:cb[t + 1]], rorder[rb[t]:rb[t + 1]]
+        sub = P[rb[t]:rb[t + 1], cb[t]:cb[t + 1]]
+        sub.sort_indices()
+        s = shift[rows]
+        part = LinearProgram(
+            col_names=np.zeros(0, object), cost=lp.cost[cols], col_lower=lp.col_lower[cols],
+            col_upper=lp.col_upper[cols], integer=np.zeros(len(cols), bool),
+            row_names=np.zeros(0, object), row_lower=lp.row_lower[rows] - s, row_upper=lp.row_upper[rows] - s,
+            start=sub.indptr.astype(np.int64), index=sub.indices.astype(np.int64), value=sub.data)
+        out.append((Block(cols, rows, s), part))
+    return out
+
+
+def solve_blocks(lp: LinearProgram, time_limit: float | None = None, threads: int | None = None,
+                 min_block: int = MIN_BLOCK):
+    """The LP (integrality ignored) solved block by block; None if it does not split."""
+    from .solve import Solution, Status, _empty, _solve_highs, activity
+
+    t0 = time.perf_counter()
+    ntask, col_task, row_task = task_labels(lp, min_block)
+    if ntask < 2:
+        return None
+    x = np.where(col_task < 0, lp.col_lower, 0.0)
+    parts = split(lp, x, col_task, row_task, ntask)
+
+    def run(part):
+        left = None if not time_limit else max(1e-3, time_limit - (time.perf_counter() - t0))
+        return _solve_highs(part, left)
+
+    with ThreadPoolExecutor(max_workers=max(1, threads or default_threads())) as pool:
+        sols = list(pool.map(run, [p for _, p in parts]))
+    order = [Status.INFEASIBLE, Status.UNBOUNDED, Status.ERROR, Status.NO_SOLUTION, Status.FEASIBLE]
+    worst = min((s.status for s in sols), key=lambda s: order.index(s) if s in order else len(order))
+    if not worst.has_plan:
+        bad = next(s for s in sols if s.status == worst)
+        return _empty(lp, worst, "highs", bad.message)
+    row_dual, col_dual = np.zeros(lp.num_row), np.zeros(lp.num_col)
+    blocks = []
+    for (block, _), s in zip(parts, sols):
+        x[block.cols] = s.x
+        row_dual[block.rows] = s.row_dual
+        col_dual[block.cols] = s.col_dual
+        block.highs = s.highs
+        blocks.append(block)
+    fixed = np.flatnonzero(col_task < 0)
+    if len(fixed):
+        col_dual[fixed] = lp.cost[fixed] - _matrix(lp)[:, fixed].T @ row_dual
+    sol = Solution(worst, float(lp.cost @ x), x, activity(lp, x), row_dual, col_dual, "highs", 0.0, "lp",
+                   blocks=blocks)
+    return sol
