@@ -166,4 +166,4 @@ def test_cli_threads_and_no_decompose_write_the_same_plan(tmp_path):
     for name in ("two", "one"):
         for f, df in outs["mono"].items():
             pd.testing.assert_frame_equal(outs[name][f], df, rtol=1e-9, atol=1e-6)
-    assert outs["mono"]["supply.csv"]["marginal_cost"].notna().all()
+    assert outs["mono"]["supply.csv"]["marginal_cost_USD"].notna().all()
