@@ -235,6 +235,27 @@ def plot(ctx, results, x, where, out_file):
     click.echo(f"wrote {png}")
 
 
+@cli.command()
+@click.argument("a", type=click.Path(path_type=Path))
+@click.argument("b", type=click.Path(path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
+              help="Folder for comparison.csv.")
+@click.pass_context
+def compare(ctx, a, b, out_dir):
+    """Put two output folders (of solve) side by side: units, costs, builds, binding capacities."""
+    from .compare import compare_folders, render
+    from .output import csv_bytes, write_all
+
+    def work():
+        table, ta, tb = compare_folders(a, b)
+        write_all(out_dir, {"comparison.csv": csv_bytes(table)})
+        return table, ta, tb
+
+    table, ta, tb = _guard(ctx, work)
+    click.echo(render(table, str(a), str(b), ta, tb))
+    click.echo(f"\nwrote {out_dir / 'comparison.csv'}")
+
+
 def _guard(ctx, work):
     from .errors import CaseError, UsageError
     from .solve import SolverUnavailable

@@ -29,6 +29,8 @@ DECIMALS = {
     "allowable_increase": 6, "allowable_decrease": 6,
     # breakeven: breakpoints at full precision (they are exact)
     "value_from": 12, "value_to": 12, "objective_from": 2, "objective_to": 2,
+    # compare: units, money and shadow prices in one column, so the finest of their roundings
+    "value_a": 4, "value_b": 4, "change": 4,
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

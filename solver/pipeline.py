@@ -175,6 +175,7 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
 
 def summary(case: Case, sol: Solution, res: Results, relax: bool, time_limit) -> dict:
     return {
+        "kind": "solve",  # what wrote the folder (plantsplit compare reads it)
         "status": sol.status.value,
         "objective": round(res.objective, 2),
         "undiscounted_cost": round(res.undiscounted_cost, 2),
