@@ -19,9 +19,15 @@ def render(run: Run) -> str:
         lines.append("Units by plant and period:")
         lines.append(_table(table))
         lines.append("")
-    lines.append(f"Total cost: {res.objective:,.0f} {cur}")
     cb = res.cost_breakdown.groupby("component", sort=False)["amount"].sum()
-    lines.append("  " + ", ".join(f"{c} {v:,.0f}" for c, v in cb.items() if abs(v) > 0.5))
+    parts = ", ".join(f"{c} {v:,.0f}" for c, v in cb.items() if abs(v) > 0.5)
+    if case.discount_rate:
+        lines.append(f"Total cost: {res.objective:,.0f} {cur}, present value at {case.periods[0]} "
+                     f"(discount rate {case.discount_rate:.4g} per period)")
+        lines.append(f"  at face value {res.undiscounted_cost:,.0f}: {parts}")
+    else:
+        lines.append(f"Total cost: {res.objective:,.0f} {cur}")
+        lines.append("  " + parts)
     unmet = res.supply["unmet"].sum()
     if unmet > TOL:
         lines.append(f"  unmet demand: {unmet:,.0f} units (see supply.csv)")
