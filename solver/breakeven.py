@@ -174,7 +174,11 @@ def envelope(pieces: list[Piece]) -> list[Piece]:
         t = t0
         while t < t1:
             val = lambda p, at: p.a + p.b * at  # noqa: E731
-            best = min(live, key=lambda p: (round(val(p, t), 6), p.b, p.combo))
+            # Ties within rounding (relative, as z may be 1e10): the piece that falls fastest
+            # (smallest slope) is the one below just after t.
+            low = min(val(p, t) for p in live)
+            tied = [p for p in live if val(p, t) <= low + REL * max(1.0, abs(low))]
+            best = min(tied, key=lambda p: (p.b, p.combo))
             nxt, cand = t1, None
             for p in live:
                 if p.b < best.b - 1e-12:

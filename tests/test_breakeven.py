@@ -147,3 +147,19 @@ def test_breakeven_bad_arguments(tmp_path, args, message):
     r = CliRunner().invoke(cli, ["breakeven", str(ROGUE), *args, "--out", str(tmp_path / "o")])
     assert r.exit_code == 2
     assert message in r.stderr
+
+
+def test_envelope_switches_at_a_crossing_of_large_objectives():
+    # Two lines z = a + b t of about 3e10 (the size of the Rogue objective) cross at
+    # t* = (a1 - a0) / (b0 - b1). Below t* line 0 is lower, above it line 1. At t* the two
+    # values differ only by floating-point noise; the envelope must still switch there
+    # (it once kept line 0 to the end of the interval when the noise exceeded 1e-6).
+    from solver.breakeven import Piece, envelope
+
+    a0, b0 = 26080374366.91239, 6318544538.246014
+    a1, b1 = 28003547245.7333, 4159553406.116576
+    t_star = (a1 - a0) / (b0 - b1)
+    env = envelope([Piece(0.88, 0.91, a0, b0, 0), Piece(0.88, 0.91, a1, b1, 1)])
+    assert [p.combo for p in env] == [0, 1]
+    assert env[0].t1 == pytest.approx(t_star, rel=1e-12)
+    assert env[1].t0 == pytest.approx(t_star, rel=1e-12)
