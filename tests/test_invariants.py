@@ -64,11 +64,13 @@ def check_outputs(case_dir, out):
             assert units <= limit + TOL, f"{r.plant} {r.product} {t}: {units} > {limit}"
     assert (util["units"] <= util["max_units"].fillna(float("inf")) + TOL).all()
 
-    # costs add up: plan + unmet + expansion = breakdown = objective
+    # costs add up: plan + unmet + expansion = breakdown at face value = undiscounted_cost,
+    # and the breakdown's present values = objective
     landed = plan["landed_cost_USD"].sum()
     other = cb[cb["component"].isin(["unmet", "expansion"])]["amount_USD"].sum()
-    assert cb["amount_USD"].sum() == pytest.approx(summary["objective"], abs=0.05 * max(1, len(cb)))
-    assert landed + other == pytest.approx(summary["objective"], rel=1e-9, abs=0.01 * len(plan) + 0.05)
+    assert cb["amount_USD"].sum() == pytest.approx(summary["undiscounted_cost"], abs=0.05 * max(1, len(cb)))
+    assert cb["present_value_USD"].sum() == pytest.approx(summary["objective"], abs=0.05 * max(1, len(cb)))
+    assert landed + other == pytest.approx(summary["undiscounted_cost"], rel=1e-9, abs=0.01 * len(plan) + 0.05)
     if len(plan):
         parts = plan["unit_production_cost_USD"] + plan["unit_freight_USD"] + plan["unit_duty_USD"]
         assert (parts - plan["unit_landed_cost_USD"]).abs().max() < 1e-3
