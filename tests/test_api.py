@@ -38,7 +38,7 @@ def test_solve_in_memory_writes_nothing(tmp_path, monkeypatch):
     assert set(y2012["plant"]) == {"kyushu"} and y2012["units"].sum() == pytest.approx(181000)
     assert y2012.set_index("market").loc["usa", "unit_landed_cost"] == pytest.approx(21600)
     assert run.builds["built"].tolist() == [1]
-    assert run.costs["amount"].sum() == pytest.approx(run.objective, rel=1e-12)
+    assert run.costs["present_value"].sum() == pytest.approx(run.objective, rel=1e-12)
     assert {"plant", "period", "units", "max_units", "shadow_price"} <= set(run.utilization.columns)
     assert {"market", "demand", "supplied", "unmet"} <= set(run.supply.columns)
 
