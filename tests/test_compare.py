@@ -73,7 +73,8 @@ def test_rogue_with_a_won_at_900_drops_the_busan_line(tmp_path):
     # KRW at 900 from 2014: a Busan Rogue costs 18,500,000 / 900 = 20,555.56 USD. Against
     # Kyushu (20,000) it only wins in Korea (20,705.56 vs 22,140 landed) and the 2016 US
     # (21,555.56 vs 21,600): at most ~3 * 4,000 * 1,434 + 80,000 * 44, far below the
-    # line's 160M, so it is not built (it is at 1,053: tests/test_rogue.py). Then Busan
+    # line's charges within the horizon (160M over 7 years at 8%: 3 charges of
+    # 160M * 0.08 / (1 - 1.08^-7) = 30.73M), so it is not built (it is at 1,053: tests/test_rogue.py). Then Busan
     # makes only the SM, 180,000 a year; in 2016 Kyushu makes 330,600 - 240,000 = 90,600
     # Rogues (10,600 before). Busan's Rogue capacity (0 without the line) binds in 2015
     # with shadow price 22,140 - 20,705.56 = 1,434.44 (a Busan unit would replace a
@@ -91,7 +92,7 @@ def test_rogue_with_a_won_at_900_drops_the_busan_line(tmp_path):
     assert value(t, "units", "kyushu", "2016", "value_a") == 10600
     assert value(t, "units", "kyushu", "2016", "value_b") == 90600
     assert value(t, "units", "kyushu", "2016") == 80000
-    assert value(t, "cost", "expansion", "2014") == -160_000_000
+    assert value(t, "cost", "expansion", "2014") == pytest.approx(-160e6 * 0.08 / (1 - 1.08 ** -7), abs=0.01)
     assert value(t, "binding", "busan/rogue", "2015", "value_a") == 0
     assert value(t, "binding", "busan/rogue", "2015", "value_b") == pytest.approx(22140 - 18_500_000 / 900 - 150, abs=1e-3)
     assert "busan-rogue-line: built in A, not built in B" in r.output
