@@ -1,0 +1,107 @@
+"""What a worker does with a two-stage problem: scenario after scenario on live HiGHS LPs.
+
+Three tasks, each over a chunk of scenario indices, each warm-starting one live model
+from the previous scenario's basis (as sweeps do):
+
+- ``fixed_chunk``: costs f_s(x) with the first stage held at x; with ``cuts`` also the
+  reduced costs of the fixed columns (a Benders optimality cut), or, where s is
+  infeasible at x, the phase-1 value and its reduced costs (a feasibility cut).
+- ``free_chunk``: min_x f_s(x) (wait-and-see; a MILP when the first stage is integer).
+- ``enum_chunk``: f_s(x) for every x of a list of first-stage combinations (one live
+  LP per combination).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..model.changes import LiveLP
+from ..sweep.runner import _model
+from .problem import TwoStageProblem
+
+
+class Worker:
+    def __init__(self, problem: TwoStageProblem, combos: np.ndarray | None = None):
+        self.problem = problem
+        self.combos = combos
+        self.fixed = self.free = self.elastic = None
+        self.per_combo = None
+
+    def start(self) -> None:
+        self.problem.start()
+
+    # live models are made on first use, in the worker
+    def _fixed(self) -> LiveLP:
+        if self.fixed is None:
+            self.fixed = LiveLP(self.problem.lp, self.problem.first)
+        return self.fixed
+
+    def _elastic(self) -> LiveLP:
+        if self.elastic is None:
+            self.elastic = LiveLP(self.problem.lp, self.problem.first, elastic=True)
+        return self.elastic
+
+    def _free(self) -> LiveLP:
+        if self.free is None:
+            self.free = LiveLP(self.problem.lp, integer=self.problem.integer_first)
+        return self.free
+
+    def fixed_costs(self, x: np.ndarray, chunk: list[int], cuts: bool) -> list:
+        live, first = self._fixed(), self.problem.first
+        live.fix(x)
+        out = []
+        for s in chunk:
+            live.apply(self.problem.change(s))
+            ok, obj = live.run()
+            if ok:
+                out.append((s, True, obj, live.reduced_costs(first) if cuts else None))
+                continue
+            if not cuts:
+                out.append((s, False, float("inf"), None))
+                continue
+            el = self._elastic()
+            el.fix(x)
+            el.apply(self.problem.change(s))
+            ok_el, w = el.run()
+            if not ok_el:
+                raise RuntimeError(f"phase-1 model of scenario {self.problem.names[s]} did not solve")
+            out.append((s, False, w, el.reduced_costs(first)))
+        return out
+
+    def free_costs(self, chunk: list[int]) -> list:
+        live, first = self._free(), self.problem.first
+        out = []
+        for s in chunk:
+            live.apply(self.problem.change(s))
+            ok, obj = live.run()
+            out.append((s, ok, obj if ok else float("inf"), live.x()[first] if ok else None))
+        return out
+
+    def enum_costs(self, chunk: list[int]) -> list:
+        if self.per_combo is None:
+            self.per_combo = []
+            for x in self.combos:
+                live = LiveLP(self.problem.lp, self.problem.first)
+                live.fix(x)
+                self.per_combo.append(live)
+        out = []
+        for s in chunk:
+            ch = self.problem.change(s)
+            row = np.empty(len(self.per_combo))
+            for j, live in enumerate(self.per_combo):
+                live.apply(ch)
+                ok, obj = live.run()
+                row[j] = obj if ok else np.inf
+            out.append((s, row))
+        return out
+
+
+def fixed_chunk(key, payload, chunk, x, cuts):
+    return _model(key, payload).fixed_costs(x, chunk, cuts)
+
+
+def free_chunk(key, payload, chunk):
+    return _model(key, payload).free_costs(chunk)
+
+
+def enum_chunk(key, payload, chunk):
+    return _model(key, payload).enum_costs(chunk)
