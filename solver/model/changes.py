@@ -105,7 +105,7 @@ class LiveLP:
         lp, h, last = self.lp, self.h, self._last
         if ch.cost is not None and not self.elastic:
             h.changeColsCost(lp.num_col, self.all_cols, np.asarray(ch.cost, float))
-        elif last.cost is not None and not self.elastic:
+        elif last.cost is not None and not self.elastic:  # back to the base costs
             h.changeColsCost(lp.num_col, self.all_cols, lp.cost)
         self._restore(last.col_index, ch.col_index, lambda i: h.changeColsBounds(
             len(i), i, lp.col_lower[i], lp.col_upper[i]))
@@ -115,12 +115,7 @@ class LiveLP:
             for r, c in zip(last.coef_row, last.coef_col):
                 pos = coef_positions(lp, np.array([r]), np.array([c]))[0]
                 h.changeCoeff(int(r), int(c), float(lp.value[pos]))
-        if len(ch.col_index):
-            h.changeColsBounds(len(ch.col_index), np.asarray(ch.col_index, np.int32), ch.col_lower, ch.col_upper)
-        if len(ch.row_index):
-            h.changeRowsBounds(len(ch.row_index), np.asarray(ch.row_index, np.int32), ch.row_lower, ch.row_upper)
-        for r, c, v in zip(ch.coef_row, ch.coef_col, ch.coef_value):
-            h.changeCoeff(int(r), int(c), float(v))
+        load(h, ch, lp.num_col, cost=False)
         if self.fixed_at is not None:
             self.fix(self.fixed_at)
         self._last = ch
@@ -151,6 +146,18 @@ class LiveLP:
     def reduced_costs(self, cols: np.ndarray) -> np.ndarray:
         """d(objective)/d(value) of columns held fixed: their reduced costs."""
         return np.asarray(self.h.getSolution().col_dual)[cols]
+
+
+def load(h, ch: Change, num_col: int, cost: bool = True) -> None:
+    """Set what ``ch`` names in a live HiGHS model (nothing else is touched)."""
+    if cost and ch.cost is not None:
+        h.changeColsCost(num_col, np.arange(num_col, dtype=np.int32), np.asarray(ch.cost, float))
+    if len(ch.col_index):
+        h.changeColsBounds(len(ch.col_index), np.asarray(ch.col_index, np.int32), ch.col_lower, ch.col_upper)
+    if len(ch.row_index):
+        h.changeRowsBounds(len(ch.row_index), np.asarray(ch.row_index, np.int32), ch.row_lower, ch.row_upper)
+    for r, c, v in zip(ch.coef_row, ch.coef_col, ch.coef_value):
+        h.changeCoeff(int(r), int(c), float(v))
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

@@ -25,6 +25,7 @@ import pandas as pd
 
 from ..case import Case
 from ..coefficients import Coefficients, fx_rate
+from ..model.changes import Change, load
 from ..model.lp import LinearProgram
 from .params import Param, Scenarios
 
@@ -97,6 +98,9 @@ class ScenarioModel:
         self.unmet_market = pd.Series(range(len(markets)), index=markets)[
             dem["market"].to_numpy()[self.unmet_row]].to_numpy(np.int64) if len(self.unmet_row) else np.zeros(0, np.int64)
         self.currency = case.currency
+        self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
+        self.cap_rows = np.arange(lp.family_rows("capacity").start, lp.family_rows("capacity").stop, dtype=np.int32)
+        self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
         self.live = None
 
     # -------------------------------------------------------------- parameters
@@ -186,10 +190,6 @@ class ScenarioModel:
 
         lp = self.lp
         ints = np.flatnonzero(lp.integer).astype(np.int32)
-        self.all_cols = np.arange(lp.num_col, dtype=np.int32)
-        self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
-        self.cap_rows = np.arange(lp.family_rows("capacity").start, lp.family_rows("capacity").stop, dtype=np.int32)
-        self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
         self.combos = []
         if 0 < len(ints) <= MAX_ENUMERATED:
             for bits in itertools.product((0.0, 1.0), repeat=len(ints)):
@@ -203,16 +203,20 @@ class ScenarioModel:
         self.time_limit_status = highspy.HighsModelStatus.kTimeLimit
         self.live = True
 
+    def as_change(self, cost, units, cap) -> Change:
+        """One scenario's costs and right-hand sides as a change of the LP."""
+        rows = np.concatenate([self.dem_rows, self.cap_rows])
+        return Change(cost=cost, col_index=self.unmet_cols, col_lower=np.zeros(len(self.unmet_cols)),
+                      col_upper=units[self.unmet_row], row_index=rows,
+                      row_lower=np.concatenate([units, np.full(len(cap), -np.inf)]),
+                      row_upper=np.concatenate([units, cap]))
+
+    def change(self, values) -> Change:
+        return self.as_change(*self.coefficients(values))
+
     def apply(self, h, cost, units, cap) -> None:
         """Load one scenario's costs and right-hand sides into a live HiGHS model."""
-        h.changeColsCost(len(cost), self.all_cols, cost)
-        if len(self.dem_rows):
-            h.changeRowsBounds(len(self.dem_rows), self.dem_rows, units, units)
-        if len(self.unmet_cols):
-            u = units[self.unmet_row]
-            h.changeColsBounds(len(self.unmet_cols), self.unmet_cols, np.zeros(len(u)), u)
-        if len(self.cap_rows):
-            h.changeRowsBounds(len(self.cap_rows), self.cap_rows, np.full(len(cap), -np.inf), cap)
+        load(h, self.as_change(cost, units, cap), self.lp.num_col)
 
     def solve(self, values, want_flows: bool = False) -> Result:
         if self.live is None:
