@@ -287,6 +287,16 @@ def _unexpected(ctx, exc):
     raise Fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)
 
 
+def _register() -> None:
+    from .cli_stochastic import scenarios, stochastic
+
+    cli.add_command(stochastic)
+    cli.add_command(scenarios)
+
+
+_register()
+
+
 def main():
     cli(prog_name="plantsplit")
 

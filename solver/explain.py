@@ -80,7 +80,10 @@ def _limit_phrase(lp: LinearProgram, i: int) -> tuple[str, float]:
     limit = lp.row_upper[i] if lp.row_upper[i] < np.inf else lp.row_lower[i]
     if family == "capacity":
         scope = r["product"] or "total"
-        return f"{r['plant']} {scope} capacity {_fmt(limit)} in {r['period']} (capacity.csv row {r['rows']})", limit
+        added = _built_capacity(lp, i)
+        extra = "".join(f" + {_fmt(u)} of {name}" for name, u in added)
+        return (f"{r['plant']} {scope} capacity {_fmt(limit)}{extra} in {r['period']} (capacity.csv row {r['rows']})",
+                limit + sum(u for _, u in added))
     if family == "lane":
         scope = f" {r['product']}" if r["product"] else ""
         return f"{r['plant']}→{r['market']}{scope} lane limit {_fmt(limit)} in {r['period']} (lanes.csv row {r['row']})", limit
@@ -101,6 +104,14 @@ def _share_phrase(r, family: str) -> str:
             f"(shares.csv row {r['row']})")
 
 
+def _built_capacity(lp: LinearProgram, i: int) -> list[tuple[str, float]]:
+    """Expansion options held built (lower bound 1) that add to capacity row i: (name, units)."""
+    b = lp.family_cols("build")
+    s, e = lp.start[i], lp.start[i + 1]
+    return [(str(lp.col_names[j]), -float(v)) for j, v in zip(lp.index[s:e], lp.value[s:e])
+            if b.start <= j < b.stop and lp.col_lower[j] >= 1 - TOL]
+
+
 def _rows_touching(lp: LinearProgram, cols: set[int], candidates: set[int]) -> list[int]:
     found = []
     for i in sorted(candidates):
@@ -112,7 +123,7 @@ def _rows_touching(lp: LinearProgram, cols: set[int], candidates: set[int]) -> l
 def _describe(lp: LinearProgram, i: int, sign: float, amount: float, binding: set[int]) -> str:
     family, r = _family(lp, i)
     if family == "demand":
-        units = float(r["units"])
+        units = float(lp.row_lower[i])  # the row's right-hand side (a scenario may change it)
         where = f"{r['market']}/{r['product']} in {r['period']}"
         cols = set(lp.index[lp.start[i]:lp.start[i + 1]].tolist())
         if sign > 0:

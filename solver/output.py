@@ -16,7 +16,7 @@ import pandas as pd
 
 DECIMALS = {
     "units": 3, "max_units": 3, "min_units": 3, "demand": 3, "supplied": 3, "unmet": 3,
-    "added_units": 3, "built": 6,
+    "added_units": 3, "built": 6, "built_mean_value": 6,
     "unit_production_cost": 4, "unit_freight": 4, "unit_duty": 4, "unit_landed_cost": 4,
     "shadow_price": 4, "min_shadow_price": 4, "marginal_cost": 4,
     "landed_cost": 2, "amount": 2, "fixed_cost": 2, "present_value": 2,
@@ -31,6 +31,10 @@ DECIMALS = {
     "value_from": 12, "value_to": 12, "objective_from": 2, "objective_to": 2,
     # compare: units, money and shadow prices in one column, so the finest of their roundings
     "value_a": 4, "value_b": 4, "change": 4,
+    # stochastic decision (money columns carry the currency: expected_cost_USD)
+    "probability": 12, "best_share": 6, "expected_cost": 2, "cvar": 2, "objective": 2, "regret": 2,
+    "cost_recommended": 2, "cost_mean_value_decision": 2, "cost_perfect_information": 2,
+    "mean_cost": 2, "ci95_low": 2, "ci95_high": 2,
 }
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -83,6 +83,9 @@ class LiveLP:
 
         self.lp = lp
         self.h = load_highs(lp, relax=not integer)
+        if integer:  # exact, as the LPs are: the default gap (1e-4) would blur costs of 1e10 by 1e6
+            self.h.setOptionValue("mip_rel_gap", 1e-9)
+            self.h.setOptionValue("mip_abs_gap", 0.0)
         self.elastic = elastic
         self.all_cols = np.arange(lp.num_col, dtype=np.int32)
         self.fixed = np.asarray(fixed, np.int32)

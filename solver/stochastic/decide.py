@@ -18,8 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..model.changes import materialize
-from ..solve import Status, solve
+from ..model.changes import LiveLP
 from ..sweep.pool import Pool, chunked
 from .problem import TwoStageProblem, expected, risk_objective, var_cvar
 from .worker import Worker, enum_chunk, fixed_chunk, free_chunk
@@ -74,9 +73,16 @@ def combinations(problem: TwoStageProblem) -> np.ndarray:
     return np.array(list(itertools.product(*ranges)), float).reshape(-1, len(first))
 
 
+def small_binary(problem: TwoStageProblem) -> bool:
+    """Build-or-not first stage with few enough options to enumerate."""
+    lo, up = problem.lp.col_lower[problem.first], problem.lp.col_upper[problem.first]
+    return problem.integer_first and bool((up - lo <= 1).all()) and len(problem.first) <= MAX_ENUMERATED
+
+
 def pick_method(problem: TwoStageProblem, method: str) -> tuple[str, str]:
     k = len(problem.first)
-    binary = problem.integer_first and bool((problem.lp.col_upper[problem.first] - problem.lp.col_lower[problem.first] <= 1).all())
+    lo, up = problem.lp.col_lower[problem.first], problem.lp.col_upper[problem.first]
+    binary = problem.integer_first and bool((up - lo <= 1).all())
     if method == "enumerate" and not binary:
         raise ValueError("--method enumerate needs first-stage decisions that are build-or-not (0/1)")
     if method == "enumerate" and k > MAX_ENUMERATED:
@@ -96,20 +102,16 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
     t0 = time.perf_counter()
     method, why = pick_method(problem, method)
     p = problem.probability
-    combos = combinations(problem) if method == "enumerate" else None
+    combos = combinations(problem) if small_binary(problem) else None
     with Pool(Worker(problem, combos), jobs, dask) as pool:
         chunks = chunked(list(range(problem.n)), pool.jobs)
         bar = progress or (lambda n: None)
-        ws_costs, _ = _free(problem, pool, chunks, bar)
+        matrix = _enumerate(pool, chunks, problem.n, len(combos), bar) if method == "enumerate" else None
+        ws_costs = matrix.min(axis=1) if matrix is not None else _free(pool, chunks, problem.n, bar)
+        _check_servable(problem, ws_costs)
         ev, x_ev = _mean_value(problem)
         costs_ev = _evaluate(pool, chunks, x_ev, problem.n, bar) if x_ev is not None else np.full(problem.n, np.inf)
-        matrix = None
         if method == "enumerate":
-            matrix = np.empty((problem.n, len(combos)))
-            for batch in pool.map(enum_chunk, chunks):
-                for s, row in batch:
-                    matrix[s] = row
-                bar(len(batch))
             scores = np.array([risk_objective(matrix[:, j], p, weight, alpha) for j in range(len(combos))])
             if not np.isfinite(scores).any():
                 raise _no_common_decision(problem, np.flatnonzero(np.isinf(matrix).any(axis=1)))
@@ -139,34 +141,46 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
                     time.perf_counter() - t0, combos, matrix)
 
 
-def _free(problem, pool, chunks, bar):
-    """Wait-and-see cost of each scenario; a scenario with none is served by no decision."""
-    ws = np.empty(problem.n)
-    xs = [None] * problem.n
-    for batch in pool.map(free_chunk, chunks):
-        for s, ok, obj, x in batch:
-            ws[s], xs[s] = obj, x
+def _enumerate(pool, chunks, n, k, bar) -> np.ndarray:
+    matrix = np.empty((n, k))
+    for batch in pool.map(enum_chunk, chunks):
+        for s, row in batch:
+            matrix[s] = row
         bar(len(batch))
+    return matrix
+
+
+def _free(pool, chunks, n, bar) -> np.ndarray:
+    ws = np.empty(n)
+    for batch in pool.map(free_chunk, chunks):
+        for s, obj in batch:
+            ws[s] = obj
+        bar(len(batch))
+    return ws
+
+
+def _check_servable(problem, ws) -> None:
+    """A scenario with no finite wait-and-see cost is served by no decision."""
     bad = np.flatnonzero(~np.isfinite(ws))
     if len(bad):
         lines = []
         for s in bad[:5]:
             why = problem.why_infeasible(int(s))
-            lines.append(f"scenario {problem.names[s]}: no decision can serve it"
+            lines.append(f"scenario {problem.names[s]}: no decision can serve it (even with every option built)"
                          + (": " + "; ".join(why) if why else ""))
         more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
         raise NoDecision(f"{len(bad)} scenario{'s' if len(bad) != 1 else ''} cannot be served whatever is built{more}",
                          lines)
-    return ws, xs
 
 
 def _mean_value(problem):
-    lp = materialize(problem.lp, problem.mean_change())
-    sol = solve(lp)
-    if sol.status != Status.OPTIMAL:
+    live = LiveLP(problem.lp, integer=problem.integer_first)
+    live.apply(problem.mean_change())
+    ok, obj = live.run()
+    if not ok:
         return float("nan"), None
-    x = sol.x[problem.first]
-    return sol.objective, (np.round(x) if problem.integer_first else x)
+    x = live.x()[problem.first]
+    return obj, (np.round(x) if problem.integer_first else x)
 
 
 def _evaluate(pool, chunks, x, n, bar):

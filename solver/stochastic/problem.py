@@ -61,7 +61,7 @@ class TwoStageProblem:
 
     @property
     def integer_first(self) -> bool:
-        return bool(self.lp.integer[self.first].all()) and len(self.first) > 0
+        return bool(self.lp.integer[self.first].all())
 
     def start(self) -> None:  # worker hook (the process pool calls it once)
         pass

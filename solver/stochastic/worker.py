@@ -6,7 +6,8 @@ from the previous scenario's basis (as sweeps do):
 - ``fixed_chunk``: costs f_s(x) with the first stage held at x; with ``cuts`` also the
   reduced costs of the fixed columns (a Benders optimality cut), or, where s is
   infeasible at x, the phase-1 value and its reduced costs (a feasibility cut).
-- ``free_chunk``: min_x f_s(x) (wait-and-see; a MILP when the first stage is integer).
+- ``free_chunk``: min_x f_s(x) (wait-and-see: the cheapest of the enumerated combinations,
+  or one MILP per scenario).
 - ``enum_chunk``: f_s(x) for every x of a list of first-stage combinations (one live
   LP per combination).
 """
@@ -68,12 +69,15 @@ class Worker:
         return out
 
     def free_costs(self, chunk: list[int]) -> list:
-        live, first = self._free(), self.problem.first
+        """(s, min_x f_s(x)): the cheapest combination when they are enumerable, else a MILP."""
+        if self.combos is not None:
+            return [(s, float(row.min())) for s, row in self.enum_costs(chunk)]
+        live = self._free()
         out = []
         for s in chunk:
             live.apply(self.problem.change(s))
             ok, obj = live.run()
-            out.append((s, ok, obj if ok else float("inf"), live.x()[first] if ok else None))
+            out.append((s, obj if ok else float("inf")))
         return out
 
     def enum_costs(self, chunk: list[int]) -> list:

@@ -156,6 +156,8 @@ class Scenarios:
     names: tuple[str, ...]  # scenario ids, in order
     values: tuple[tuple[float, ...], ...]  # one tuple per scenario, one value per param
     texts: tuple[tuple[str, ...], ...]  # values as given, for results.csv
+    rows: tuple[int, ...] = ()  # the spreadsheet row of each scenario (files only)
+    extra: tuple[tuple[str, ...], ...] = ()  # cells of the ``extra`` columns, as given
 
 
 def grid(specs: list[str], case: Case) -> Scenarios:
@@ -173,30 +175,32 @@ def grid(specs: list[str], case: Case) -> Scenarios:
     )
 
 
-def from_file(path: Path, case: Case) -> Scenarios:
+def from_file(path: Path, case: Case, extra: tuple[str, ...] = ()) -> Scenarios:
+    """A scenarios file; ``extra`` columns (e.g. probability) are kept as text, not parameters."""
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"--scenarios {path}: cannot be read ({exc})") from None
-    return from_text(text, path.name, case)
+    return from_text(text, path.name, case, extra)
 
 
-def from_text(text: str, file: str, case: Case) -> Scenarios:
+def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> Scenarios:
     """Scenarios from the text of a scenarios CSV; ``file`` names it in messages."""
     out = Collector()
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    # (spreadsheet row, cells); blank rows are skipped but keep their place in the numbering
+    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in r)]
     if not rows:
         raise UsageError(f"--scenarios {file}: the file is empty")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     if "scenario" not in header:
-        raise UsageError(f"{file}, row 1: needs a 'scenario' column (the header has: {', '.join(header)})")
+        raise UsageError(f"{file}, row {rows[0][0]}: needs a 'scenario' column (the header has: {', '.join(header)})")
     params = []
     for h in header:
-        if h != "scenario":
+        if h != "scenario" and h not in extra:
             params.append(parse_name(h, case))
     si = header.index("scenario")
-    names, values, texts, seen = [], [], [], {}
-    for i, r in enumerate(rows[1:], start=2):
+    names, values, texts, seen, row_numbers, extras = [], [], [], {}, [], []
+    for i, r in rows[1:]:
         r = [c.strip() for c in r] + [""] * (len(header) - len(r))
         sid = r[si]
         if not sid:
@@ -219,8 +223,10 @@ def from_text(text: str, file: str, case: Case) -> Scenarios:
         names.append(sid)
         values.append(tuple(vals))
         texts.append(tuple(r[header.index(p.name)] for p in params))
+        row_numbers.append(i)
+        extras.append(tuple(r[header.index(x)] if x in header else "" for x in extra))
     if out.problems:
         raise UsageError("problems in the scenarios file:\n" + "\n".join(f"  - {p}" for p in out.problems))
     if not names:
         raise UsageError(f"{file}: has a header but no scenarios")
-    return Scenarios(tuple(params), tuple(names), tuple(values), tuple(texts))
+    return Scenarios(tuple(params), tuple(names), tuple(values), tuple(texts), tuple(row_numbers), tuple(extras))

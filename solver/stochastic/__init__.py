@@ -1,0 +1,1 @@
+"""Decisions under uncertainty: two-stage stochastic programs on the LinearProgram."""
