@@ -12,10 +12,13 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..output import with_currency
 from .case_problem import CaseProblem
 from .decide import Decision
 from .problem import var_cvar
 
+MONEY = ("cost_recommended", "cost_mean_value_decision", "cost_perfect_information", "regret", "expected_cost",
+         "cvar", "mean_cost", "ci95_low", "ci95_high")
 SUMMARY_KEYS = ("objective", "expected_cost", "cvar", "cvar_alpha", "risk_weight", "mean_value_cost",
                 "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi", "method",
                 "scenarios", "seconds")
@@ -55,11 +58,11 @@ def scenario_costs(d: Decision, problem: CaseProblem, currency: str) -> pd.DataF
     data = {"scenario": list(sc.names), "probability": problem.probability}
     for k, p in enumerate(sc.params):
         data[p.name] = [t[k] for t in sc.texts]
-    data[f"cost_recommended_{currency}"] = _blank_inf(d.costs)
-    data[f"cost_mean_value_decision_{currency}"] = _blank_inf(d.costs_ev)
-    data[f"cost_perfect_information_{currency}"] = d.ws_costs
-    data[f"regret_{currency}"] = _blank_inf(d.costs - d.ws_costs)
-    return pd.DataFrame(data, columns=list(data))
+    data["cost_recommended"] = _blank_inf(d.costs)
+    data["cost_mean_value_decision"] = _blank_inf(d.costs_ev)
+    data["cost_perfect_information"] = d.ws_costs
+    data["regret"] = _blank_inf(d.costs - d.ws_costs)
+    return with_currency(pd.DataFrame(data, columns=list(data)), currency, also=MONEY)
 
 
 def decisions_table(d: Decision, problem: CaseProblem, weight: float, alpha: float, currency: str) -> pd.DataFrame:
@@ -79,10 +82,9 @@ def decisions_table(d: Decision, problem: CaseProblem, weight: float, alpha: flo
         label = "; ".join(f"{o}={'built' if v > 0.5 else 'not built'}" for o, v in zip(problem.sm.options, combo)) or "(no options)"
         rows.append({"decision": label, **{f"built:{o}": v for o, v in zip(problem.sm.options, combo)},
                      "eligible": "no" if len(bad) else "yes",
-                     f"expected_cost_{currency}": e, f"cvar_{currency}": cvar,
-                     f"objective_{currency}": e + weight * cvar if not len(bad) else np.nan,
+                     "expected_cost": e, "cvar": cvar, "objective": e + weight * cvar if not len(bad) else np.nan,
                      "best_share": float(p[is_best[:, j]].sum()), "why_not_eligible": why})
-    return pd.DataFrame(rows, columns=list(rows[0]))
+    return with_currency(pd.DataFrame(rows, columns=list(rows[0])), currency, also=MONEY)
 
 
 def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, currency: str) -> list[str]:

@@ -17,11 +17,11 @@ import pandas as pd
 
 from ..case import load_case
 from ..errors import UsageError
-from ..output import csv_bytes, json_bytes, write_all
+from ..output import csv_bytes, json_bytes, with_currency, write_all
 from ..pipeline import check_out_dir
 from .case_problem import CaseProblem, load_scenarios
 from .decide import Decision, decide, evaluate
-from .report import decision_table, decisions_table, scenario_costs, summary, words
+from .report import MONEY, decision_table, decisions_table, scenario_costs, summary, words
 
 OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv")
 Z95 = 1.959963984540054
@@ -101,6 +101,6 @@ def evaluation(other: CaseProblem, d: Decision, jobs, dask, cur: str) -> pd.Data
         costs = evaluate(other, x, jobs, dask) if x is not None else np.full(other.n, np.inf)
         bad = int((~np.isfinite(costs)).sum())
         mean, lo, hi = mean_ci(costs, other.probability) if not bad else (np.nan, np.nan, np.nan)
-        rows.append({"decision": label, "scenarios": other.n, f"mean_cost_{cur}": mean,
-                     f"ci95_low_{cur}": lo, f"ci95_high_{cur}": hi, "infeasible_scenarios": bad})
-    return pd.DataFrame(rows, columns=list(rows[0]))
+        rows.append({"decision": label, "scenarios": other.n, "mean_cost": mean,
+                     "ci95_low": lo, "ci95_high": hi, "infeasible_scenarios": bad})
+    return with_currency(pd.DataFrame(rows, columns=list(rows[0])), cur, also=MONEY)
