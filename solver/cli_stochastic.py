@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options
+from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, money_options
 
 
 @click.command()
@@ -28,11 +28,11 @@ from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options
 @click.option("--dask", metavar="ADDRESS", default=None,
               help="Run scenario solves on a Dask cluster (address, or 'local').")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@money_options
 @csv_options
 @click.pass_context
 def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, evaluate_file, jobs, dask, quiet,
-               currency, encoding, delimiter, decimal):
+               currency, discount_rate, encoding, delimiter, decimal):
     """Choose the build decisions that are best across the scenarios (two-stage, E + lambda*CVaR)."""
     from .stochastic.decide import NoDecision
     from .stochastic.run import run_stochastic
@@ -40,7 +40,7 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
     def work():
         try:
             return run_stochastic(case, scenarios_file, out_dir, method, weight, alpha, gap, jobs, dask, quiet,
-                                  evaluate_file, currency, _opts(encoding, delimiter, decimal))
+                                  evaluate_file, currency, _opts(encoding, delimiter, decimal), discount_rate)
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)
             raise Fail(msg + "\nNo output was written.", EXIT_NO_PLAN) from None
@@ -58,16 +58,16 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
 @click.option("--corr", multiple=True, metavar="A,B=RHO", help="Correlation of two shocks, e.g. KRW,usa/rogue=-0.3.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of scenarios.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same file).")
-@click.option("--currency", default="USD", show_default=True, help="Reporting currency.")
+@money_options
 @csv_options
 @click.pass_context
-def scenarios(ctx, case, out_file, fx, demand, corr, n, seed, currency, encoding, delimiter, decimal):
+def scenarios(ctx, case, out_file, fx, demand, corr, n, seed, currency, discount_rate, encoding, delimiter, decimal):
     """Write log-normal random-walk scenarios of exchange rates and demand for CASE."""
     from .case import load_case
     from .stochastic.generate import generate
 
     def work():
-        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal))
+        c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
         return generate(c, list(fx), list(demand), list(corr), n, seed, out_file)
 
     cols = _guard(ctx, work)

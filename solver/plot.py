@@ -34,6 +34,10 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) 
     df = pd.read_csv(path, dtype={"scenario": str})
     meta_path = path.with_name("sweep.json")
     currency = json.loads(meta_path.read_text()).get("currency", "USD") if meta_path.exists() else "USD"
+    from .plot_stochastic import is_scenario_costs, plot_scenario_costs
+
+    if is_scenario_costs(df):
+        return plot_scenario_costs(path, df, out)
     df, currency = _plain_money_names(df, currency)
     fixed_cols = {"scenario", "status", "objective"}
     cols = list(df.columns)

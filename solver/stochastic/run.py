@@ -44,9 +44,10 @@ def _bar(quiet: bool):
 
 
 def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
-                   jobs=None, dask=None, quiet=False, evaluate_file=None, currency="USD", csv=None) -> StochasticRun:
+                   jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
+                   discount_rate=None) -> StochasticRun:
     case_dir, out_dir = Path(case_dir), Path(out_dir)
-    case = load_case(case_dir, currency=currency, opts=csv)
+    case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
     check_out_dir(case_dir, out_dir)
     sc, p = load_scenarios(Path(scenarios_file), case)
     problem = CaseProblem(case, sc, p)

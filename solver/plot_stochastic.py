@@ -1,0 +1,67 @@
+"""The cost distribution of a stochastic decision: scenario_costs.csv as a CDF (PNG).
+
+One step curve per decision (recommended, mean-value; perfect information in grey):
+P(cost <= c) with the scenarios' probabilities, with E[cost] (solid) and CVaR (dashed)
+marked; alpha comes from summary.json beside the file (default 0.95).
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .errors import UsageError
+from .stochastic.problem import expected, var_cvar
+
+CURVES = (("cost_recommended", "recommended decision", "tab:blue"),
+          ("cost_mean_value_decision", "mean-value decision", "tab:orange"),
+          ("cost_perfect_information", "perfect information", "grey"))
+
+
+def is_scenario_costs(df: pd.DataFrame) -> bool:
+    return any(c.startswith("cost_recommended_") for c in df.columns) and "probability" in df.columns
+
+
+def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from .plot import _save
+
+    currency = next(c for c in df.columns if c.startswith("cost_recommended_")).rpartition("_")[2]
+    summary = path.with_name("summary.json")
+    alpha = json.loads(summary.read_text()).get("cvar_alpha", 0.95) if summary.exists() else 0.95
+    p = df["probability"].to_numpy(float)
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    for base, label, color in CURVES:
+        col = f"{base}_{currency}"
+        if col not in df.columns:
+            continue
+        c = df[col].to_numpy(float)
+        if np.isnan(c).any():
+            label += f" (infeasible in {int(np.isnan(c).sum())} scenarios, left out)"
+        keep = ~np.isnan(c)
+        order = np.argsort(c[keep], kind="stable")
+        xs, ws = c[keep][order] / 1e6, np.cumsum(p[keep][order])
+        ax.step(xs, ws, where="post", color=color, label=label, linewidth=1.6 if color != "grey" else 1)
+        if keep.all() and color != "grey":
+            e, cvar = expected(c, p), var_cvar(c, p, alpha)[1]
+            ax.axvline(e / 1e6, color=color, linewidth=1)
+            ax.axvline(cvar / 1e6, color=color, linestyle="--", linewidth=1)
+            ax.annotate(f"E {e / 1e6:,.0f}", (e / 1e6, 0.03), color=color, fontsize=8, rotation=90, ha="right")
+            ax.annotate(f"CVaR{alpha:g} {cvar / 1e6:,.0f}", (cvar / 1e6, 0.03), color=color, fontsize=8,
+                        rotation=90, ha="right")
+    ax.set_xlabel(f"cost of the scenario (million {currency}); solid: expected cost, dashed: CVaR {alpha:g}")
+    ax.set_ylabel("probability that the cost is at most this")
+    ax.set_title(f"{path.parent.name}: cost distribution over {len(df)} scenarios")
+    ax.set_ylim(0, 1.02)
+    ax.grid(alpha=0.3)
+    ax.legend(loc="upper left", fontsize=9)
+    fig.tight_layout()
+    if not np.isfinite(p).all():
+        raise UsageError(f"{path}: the probability column is not numeric")
+    return _save(fig, out or path.with_suffix(".png"))
