@@ -62,11 +62,14 @@ def discount_factors(periods, rate: float) -> dict[str, float]:
 
 
 def period_sort_key(p: str):
-    """Natural order: numbers as numbers, then text."""
+    """Natural order: numbers as numbers, then text with its digit runs read as numbers
+    (``m9`` < ``m10``, ``2025q2`` < ``2025q10``)."""
     try:
-        return (0, float(p), p)
+        return (0, float(p), (), p)
     except ValueError:
-        return (1, 0.0, p)
+        # re.split with a group alternates text and digits, so the parts compare pairwise
+        parts = tuple(int(s) if i % 2 else s for i, s in enumerate(re.split(r"(\d+)", p)))
+        return (1, 0.0, parts, p)
 
 
 def load_case(folder: str | Path, currency: str | None = None, opts: CsvOptions | None = None,
