@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pandas as pd
 import pytest
@@ -14,6 +15,18 @@ from test_rules import EXPANSION_CASE, PLANTS_AB
 TOL = 1e-3
 
 
+def natural_order(labels):
+    """Periods in natural order (numbers as numbers: "m9" < "m10", "2" < "10")."""
+    return sorted(labels, key=lambda t: [int(s) if s.isdigit() else s for s in re.split(r"(\d+)", t)])
+
+
+def discount_factors(periods, rate):
+    """d(t) = (1 + R)^-(t - t0) when every label is an integer, else (1 + R)^-position."""
+    if all(re.fullmatch(r"\d+", t) for t in periods):
+        return {t: (1 + rate) ** -(int(t) - int(periods[0])) for t in periods}
+    return {t: (1 + rate) ** -i for i, t in enumerate(periods)}
+
+
 def check_outputs(case_dir, out):
     plan = read(out, "plan.csv")
     supply = read(out, "supply.csv")
@@ -21,18 +34,23 @@ def check_outputs(case_dir, out):
     cb = read(out, "cost_breakdown.csv")
     summary = json.loads((out / "summary.json").read_text())
     lanes = pd.read_csv(case_dir / "lanes.csv", dtype=str, keep_default_na=False)
-    if "product" not in lanes:
-        lanes["product"] = ""
+    for col in ("product", "period"):
+        if col not in lanes:
+            lanes[col] = ""
     cap = pd.read_csv(case_dir / "capacity.csv", dtype=str, keep_default_na=False)
     for col in ("period", "product", "max_units"):
         if col not in cap:
             cap[col] = ""
 
-    # every flow uses a lane that exists
+    cur = summary["currency"]
+    periods = natural_order(supply["period"].unique().tolist())
+    position = {t: i for i, t in enumerate(periods)}
+
+    # every flow uses a lane open in its period
     for r in plan.itertuples():
         ok = ((lanes["plant"] == r.plant) & (lanes["market"] == r.market)
-              & lanes["product"].isin([r.product, ""])).any()
-        assert ok, f"no lane for {r.plant}->{r.market} {r.product}"
+              & lanes["product"].isin([r.product, ""]) & lanes["period"].isin([r.period, ""])).any()
+        assert ok, f"no lane for {r.plant}->{r.market} {r.product} in {r.period}"
 
     # demand met: flows add up to supplied = demand - unmet
     flows = plan.groupby(["market", "product", "period"])["units"].sum()
@@ -45,10 +63,9 @@ def check_outputs(case_dir, out):
     if (out / "builds.csv").exists():
         builds = read(out, "builds.csv")
         exp = pd.read_csv(case_dir / "expansions.csv", dtype=str, keep_default_na=False)
-        periods = sorted(plan["period"].unique().tolist() + supply["period"].unique().tolist(), key=float)
         for b, e in zip(builds.itertuples(), exp.itertuples()):
             for t in periods:
-                if float(t) >= float(e.first_period):
+                if position[t] >= position[e.first_period]:
                     key = (b.plant, b.product, t)
                     added[key] = added.get(key, 0.0) + b.built * b.added_units
     for r in cap.itertuples():
@@ -64,16 +81,57 @@ def check_outputs(case_dir, out):
             assert units <= limit + TOL, f"{r.plant} {r.product} {t}: {units} > {limit}"
     assert (util["units"] <= util["max_units"].fillna(float("inf")) + TOL).all()
 
-    # costs add up: plan + unmet + expansion = breakdown at face value = undiscounted_cost,
-    # and the breakdown's present values = objective
-    landed = plan["landed_cost_USD"].sum()
-    other = cb[cb["component"].isin(["unmet", "expansion"])]["amount_USD"].sum()
-    assert cb["amount_USD"].sum() == pytest.approx(summary["undiscounted_cost"], abs=0.05 * max(1, len(cb)))
-    assert cb["present_value_USD"].sum() == pytest.approx(summary["objective"], abs=0.05 * max(1, len(cb)))
-    assert landed + other == pytest.approx(summary["undiscounted_cost"], rel=1e-9, abs=0.01 * len(plan) + 0.05)
+    # costs add up: nominal amounts to undiscounted_cost, present values (amount x d(t),
+    # d from summary.json's discount_rate) to the objective; plan + unmet + expansion = breakdown
+    amount, pv = cb[f"amount_{cur}"], cb[f"present_value_{cur}"]
+    d = cb["period"].map(discount_factors(periods, summary["discount_rate"]))
+    assert (pv - amount * d).abs().max() < 0.01
+    assert amount.sum() == pytest.approx(summary["undiscounted_cost"], abs=0.05 * max(1, len(cb)))
+    assert pv.sum() == pytest.approx(summary["objective"], abs=0.05 * max(1, len(cb)))
+    landed = plan[f"landed_cost_{cur}"]
+    other = cb["component"].isin(["unmet", "expansion"])
+    slack = 0.01 * len(plan) + 0.05
+    assert landed.sum() + amount[other].sum() == pytest.approx(summary["undiscounted_cost"], rel=1e-9, abs=slack)
+    landed_pv = (landed * plan["period"].map(discount_factors(periods, summary["discount_rate"]))).sum()
+    assert landed_pv + pv[other].sum() == pytest.approx(summary["objective"], rel=1e-9, abs=slack)
     if len(plan):
-        parts = plan["unit_production_cost_USD"] + plan["unit_freight_USD"] + plan["unit_duty_USD"]
-        assert (parts - plan["unit_landed_cost_USD"]).abs().max() < 1e-3
+        parts = plan[f"unit_production_cost_{cur}"] + plan[f"unit_freight_{cur}"] + plan[f"unit_duty_{cur}"]
+        assert (parts - plan[f"unit_landed_cost_{cur}"]).abs().max() < 1e-3
+
+    if (case_dir / "shares.csv").exists():
+        check_shares(case_dir, out, plan, periods)
+
+
+def check_shares(case_dir, out, plan, periods):
+    """Every shares.csv row, in every period it covers, recomputed from plan.csv: units from
+    the source (a plant, or every plant of a country) within [min_share, max_share] x all units
+    supplied to the market (its product, or all its products); sourcing.csv says the same."""
+    rules = pd.read_csv(case_dir / "shares.csv", dtype=str, keep_default_na=False)
+    plants = pd.read_csv(case_dir / "plants.csv", dtype=str, keep_default_na=False)
+    sourcing = read(out, "sourcing.csv")
+    for col in ("product", "period", "plant", "country", "min_share", "max_share"):
+        if col not in rules:
+            rules[col] = ""
+    n_plan = max(1, len(plan))
+    for r in rules.itertuples():
+        i = r.Index
+        source = {r.plant} if r.plant else set(plants.loc[plants["country"] == r.country, "plant"])
+        share = {k: (float(v[:-1]) / 100 if v.endswith("%") else float(v)) if v else None
+                 for k, v in (("min", r.min_share), ("max", r.max_share))}
+        for t in [r.period] if r.period else periods:
+            flows = plan[(plan["market"] == r.market) & (plan["period"] == t)]
+            if r.product:
+                flows = flows[flows["product"] == r.product]
+            total = flows["units"].sum()
+            from_source = flows.loc[flows["plant"].isin(source), "units"].sum()
+            if share["min"] is not None:
+                assert from_source >= share["min"] * total - TOL * n_plan, f"shares.csv row {i + 2}, {t}: min"
+            if share["max"] is not None:
+                assert from_source <= share["max"] * total + TOL * n_plan, f"shares.csv row {i + 2}, {t}: max"
+            got = sourcing[(sourcing["row"] == i + 2) & (sourcing["period"] == t)]
+            assert len(got) == 1, f"sourcing.csv has {len(got)} lines for shares.csv row {i + 2}, period {t}"
+            assert got["units_from_source"].iloc[0] == pytest.approx(from_source, abs=TOL * n_plan)
+            assert got["units_supplied"].iloc[0] == pytest.approx(total, abs=TOL * n_plan)
 
 
 def test_rogue_outputs_hold_every_constraint(tmp_path):

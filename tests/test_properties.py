@@ -14,25 +14,64 @@ import json
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_matrix
 
 from solver.cli import cli
 
-from conftest import write_case
-from test_invariants import check_outputs
+from conftest import read, write_case
+from test_invariants import check_outputs, discount_factors, natural_order
 
 PLANTS = ["A", "B", "C"]
 MARKETS = ["m", "n"]
 PRODUCTS = ["p", "q"]
-PERIODS = ["1", "2", "3"]
-SETTINGS = settings(max_examples=80, deadline=None, derandomize=True,
+# Integer labels (with a gap: d(t) counts label steps), and labels that are not all
+# integers (d(t) counts positions in natural order; "m9" < "m10" < "m11" as numbers).
+PERIOD_LABELS = [["1", "2", "3"], ["2012", "2014", "2015"], ["q1", "q2", "q3"], ["2025a", "2025b", "2026a"],
+                 ["m9", "m10", "m11"]]
+SETTINGS = settings(phases=[Phase.explicit, Phase.generate], max_examples=80, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 
 # ----------------------------------------------------------------- generating cases
+
+@st.composite
+def discounting(draw):
+    """(rate, settings.csv rows, CLI arguments): the rate in the file, on the command line, both, or neither."""
+    rate = draw(st.sampled_from([0.0, 0.05, 0.08, 0.10]))
+    how = draw(st.sampled_from(["none", "file", "file%", "cli", "both"]))
+    settings_rows = [dict(setting="currency", value="USD")] if draw(st.booleans()) else []
+    if how == "none":
+        return 0.0, settings_rows, []
+    if how in ("file", "file%"):
+        value = f"{rate * 100:g}%" if how == "file%" else str(rate)
+        return rate, settings_rows + [dict(setting="discount_rate", value=value)], []
+    cli_args = ["--discount-rate", str(rate)]
+    if how == "both":  # the command line overrides the file
+        settings_rows.append(dict(setting="discount_rate", value="20%"))
+    return rate, settings_rows, cli_args
+
+
+@st.composite
+def shares(draw, plants, markets, ks, ts):
+    rows = []
+    countries = sorted({p["country"] for p in plants})
+    for _ in range(draw(st.sampled_from([0, 0, 1, 2, 3]))):
+        by_plant = draw(st.booleans())
+        mn = draw(st.sampled_from([None, "0", "0.2", "30%", "0.5", "0.9", "1"]))
+        mx = draw(st.sampled_from([None, "0.1", "40%", "0.6", "1"]))
+        if mn is None and mx is None:
+            mx = "0.5"
+        if mn is not None and mx is not None and fraction(mn) > fraction(mx):
+            mn, mx = mx, mn
+        rows.append(dict(market=draw(st.sampled_from(markets)), product=draw(st.sampled_from(ks)),
+                         period=draw(st.sampled_from(ts)),
+                         plant=draw(st.sampled_from([p["plant"] for p in plants])) if by_plant else "",
+                         country="" if by_plant else draw(st.sampled_from(countries)), min_share=mn, max_share=mx))
+    return rows
+
 
 @st.composite
 def cases(draw):
@@ -41,32 +80,37 @@ def cases(draw):
               for p in PLANTS[:n_plants]]
     markets = MARKETS[:draw(st.integers(1, 2))]
     products = PRODUCTS[:draw(st.integers(1, 2))]
-    periods = PERIODS[:draw(st.integers(1, 3))]
+    periods = draw(st.sampled_from(PERIOD_LABELS))[:draw(st.sampled_from([1, 2, 3, 3]))]
     demand = []
     for m, k, t in itertools.product(markets, products, periods):
-        penalty = draw(st.sampled_from([None, 50, 120, 400]))
+        penalty = draw(st.sampled_from([None, 50, 120, 120, 400, 400]))
         demand.append(dict(market=m, product=k, period=t, units=draw(st.integers(0, 100)), unmet_penalty=penalty))
+    demand = draw(st.permutations(demand))  # file order must not matter: periods sort naturally
     ks, ts = ["", *products], ["", *periods]
     capacity = []
     for pl in plants:
         for _ in range(draw(st.integers(0, 3))):
             mx = draw(st.one_of(st.none(), st.integers(0, 300)))
-            mn = draw(st.one_of(st.none(), st.integers(0, 30)))
+            mn = draw(st.sampled_from([None, None, None, 0, 5, 20]))
             if mx is not None and mn is not None and mn > mx:
                 mn = mx
             capacity.append(dict(plant=pl["plant"], period=draw(st.sampled_from(ts)), product=draw(st.sampled_from(ks)),
                                  max_units=mx, min_units=mn))
-    lanes, seen = [], set()
-    for pl in plants:
-        for m in markets:
-            for k in ks:
-                if draw(st.booleans()) and (pl["plant"], m, k) not in seen:
-                    seen.add((pl["plant"], m, k))
-                    lanes.append(dict(plant=pl["plant"], market=m, product=k, freight_cost=draw(st.integers(0, 40)),
-                                      currency=draw(st.sampled_from(["", "USD", "EUR"])),
-                                      max_units=draw(st.one_of(st.none(), st.none(), st.integers(0, 200)))))
+    lanes = []
+    for pl, m, k in itertools.product(plants, markets, ks):
+        if not draw(st.booleans()):
+            continue
+        # one row for every period; rows only for some periods (closed in the others);
+        # or an every-period row with some periods overridden
+        style = draw(st.sampled_from(["every", "every", "some", "override"]))
+        some = draw(st.lists(st.sampled_from(periods), min_size=1, max_size=len(periods), unique=True))
+        for t in [""] if style == "every" else ([""] if style == "override" else []) + some:
+            lanes.append(dict(plant=pl["plant"], market=m, product=k, period=t, freight_cost=draw(st.integers(0, 40)),
+                              currency=draw(st.sampled_from(["", "USD", "EUR"])),
+                              max_units=draw(st.one_of(st.none(), st.none(), st.integers(0, 200)))))
     if not lanes:
-        lanes.append(dict(plant=plants[0]["plant"], market=markets[0], product="", freight_cost=1, currency="", max_units=None))
+        lanes.append(dict(plant=plants[0]["plant"], market=markets[0], product="", period="", freight_cost=1, currency="",
+                          max_units=None))
     costs, seen = [], set()
     for pl in plants:
         for k, t in itertools.product(ks, ts):
@@ -95,13 +139,19 @@ def cases(draw):
                                     basis=basis, up_to_units=None, agreement=agreement))
     expansions = []
     limited = [c for c in capacity if c["max_units"] is not None]
-    if limited and draw(st.booleans()):
+    for i in range(draw(st.sampled_from([0, 1, 2, 2])) if limited else 0):
         c = draw(st.sampled_from(limited))
-        expansions.append(dict(option="opt", plant=c["plant"], product=c["product"], added_units=draw(st.integers(10, 100)),
-                               fixed_cost=draw(st.integers(0, 3000)), first_period=draw(st.sampled_from(periods)),
-                               currency=draw(st.sampled_from(["", "EUR"]))))
+        if draw(st.integers(0, 3)):  # mostly a tight row, so that building pays more often
+            c["max_units"] = draw(st.integers(0, 40))
+            c["min_units"] = c["min_units"] and min(c["min_units"], c["max_units"])
+        expansions.append(dict(option=f"opt{i}", plant=c["plant"], product=c["product"], added_units=draw(st.integers(10, 100)),
+                               fixed_cost=draw(st.sampled_from([20, 100, 400, 1500])), first_period=draw(st.sampled_from(periods)),
+                               currency=draw(st.sampled_from(["", "EUR"])),
+                               lifetime_periods=draw(st.sampled_from([None, 1, 2, 2, 5]))))
+    rate, settings_rows, cli_args = draw(discounting())
     return dict(plants=plants, demand=demand, capacity=capacity, lanes=lanes, costs=costs, fx=fx, tariffs=tariffs,
-                expansions=expansions)
+                expansions=expansions, shares=draw(shares(plants, markets, ks, ts)), settings=settings_rows,
+                discount_rate=rate, cli=cli_args)
 
 
 def to_csv(rows, columns):
@@ -118,11 +168,13 @@ COLUMNS = dict(
     plants=["plant", "country", "currency"],
     demand=["market", "product", "period", "units", "unmet_penalty"],
     capacity=["plant", "period", "product", "max_units", "min_units"],
-    lanes=["plant", "market", "product", "freight_cost", "currency", "max_units"],
+    lanes=["plant", "market", "product", "period", "freight_cost", "currency", "max_units"],
     costs=["plant", "product", "period", "unit_cost"],
     fx=["currency", "period", "rate"],
     tariffs=["origin", "market", "product", "period", "rate", "basis", "up_to_units", "agreement"],
-    expansions=["option", "plant", "product", "added_units", "fixed_cost", "first_period", "currency"],
+    expansions=["option", "plant", "product", "added_units", "fixed_cost", "first_period", "currency", "lifetime_periods"],
+    shares=["market", "product", "period", "plant", "country", "min_share", "max_share"],
+    settings=["setting", "value"],
 )
 
 
@@ -133,6 +185,11 @@ def write(folder, case):
 
 
 # ----------------------------------------------------------------- the reference model
+
+def fraction(text):
+    """A share or rate as written: "0.3" or "30%"."""
+    return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+
 
 def most_specific(rows, match, product, period):
     """Rows matching `match`, most specific first: (product, period) > product > period > neither."""
@@ -150,9 +207,25 @@ def rate(case, currency, period):
     return most_specific(case["fx"], {"currency": currency}, "", period)[0]["rate"]
 
 
+def expansion_cost(case, e, periods, d):
+    """Present value of an option's charges: F once in first_period, or, with a lifetime n,
+    A = F R / (1 - (1 + R)^-n) (F / n when R = 0) in first_period and the following periods
+    of the case, at most n of them, each discounted with its own period."""
+    F = e["fixed_cost"] / rate(case, e["currency"], e["first_period"])
+    first = periods.index(e["first_period"])
+    n, R = e["lifetime_periods"], case["discount_rate"]
+    if n is None:
+        return F * d[e["first_period"]]
+    A = F / n if R == 0 else F * R / (1 - (1 + R) ** -n)
+    return A * sum(d[t] for t in periods[first:first + n])
+
+
 def reference_objective(case):
-    """Solve the case's (MI)LP with scipy; None if infeasible."""
-    periods = sorted({d["period"] for d in case["demand"]}, key=float)
+    """Solve the case's (MI)LP with scipy; None if infeasible. The objective: every cost of
+    period t times d(t), the present value at the first period."""
+    periods = natural_order({d["period"] for d in case["demand"]})
+    d = discount_factors(periods, case["discount_rate"])
+    position = {t: i for i, t in enumerate(periods)}
     country = {p["plant"]: p["country"] for p in case["plants"]}
     plant_cur = {p["plant"]: p["currency"] for p in case["plants"]}
     cols, cost = [], []  # cols: dict(kind, ...)
@@ -162,12 +235,11 @@ def reference_objective(case):
         cost.append(c)
         return len(cols) - 1
 
-    for d in case["demand"]:
-        m, k, t = d["market"], d["product"], d["period"]
+    for dm in case["demand"]:
+        m, k, t = dm["market"], dm["product"], dm["period"]
         for pl in case["plants"]:
             p = pl["plant"]
-            lane = [r for r in case["lanes"] if r["plant"] == p and r["market"] == m and r["product"] == k] or \
-                   [r for r in case["lanes"] if r["plant"] == p and r["market"] == m and r["product"] == ""]
+            lane = most_specific(case["lanes"], {"plant": p, "market": m}, k, t)
             if not lane:
                 continue
             lane = lane[0]
@@ -177,15 +249,15 @@ def reference_objective(case):
             tiers = sorted(most_specific(case["tariffs"], {"origin": country[p], "market": m}, k, t),
                            key=lambda r: (r["up_to_units"] is None, r["up_to_units"] or 0))
             if not tiers:
-                add("x", prod + freight, plant=p, market=m, product=k, period=t, lane=id(lane), tier=None)
+                add("x", (prod + freight) * d[t], plant=p, market=m, product=k, period=t, lane=id(lane), tier=None)
             for j, tr in enumerate(tiers):
                 value = prod + (freight if tr["basis"] == "cif" else 0.0)
-                add("x", prod + freight + tr["rate"] * value, plant=p, market=m, product=k, period=t, lane=id(lane),
-                    tier=(country[p], m, k, t, j, tr["up_to_units"], tiers[j - 1]["up_to_units"] if j else 0))
-        if d["unmet_penalty"] is not None:
-            add("u", d["unmet_penalty"], market=m, product=k, period=t, units=d["units"])
+                add("x", (prod + freight + tr["rate"] * value) * d[t], plant=p, market=m, product=k, period=t,
+                    lane=id(lane), tier=(country[p], m, k, t, j, tr["up_to_units"], tiers[j - 1]["up_to_units"] if j else 0))
+        if dm["unmet_penalty"] is not None:
+            add("u", dm["unmet_penalty"] * d[t], market=m, product=k, period=t, units=dm["units"])
     for e in case["expansions"]:
-        add("b", e["fixed_cost"] / rate(case, e["currency"], e["first_period"]), **e)
+        add("b", expansion_cost(case, e, periods, d), **e)
 
     A_rows, lo, hi = [], [], []
 
@@ -195,11 +267,11 @@ def reference_objective(case):
         hi.append(high)
 
     xs = [(i, c) for i, c in enumerate(cols) if c["kind"] == "x"]
-    for d in case["demand"]:
-        key = (d["market"], d["product"], d["period"])
+    for dm in case["demand"]:
+        key = (dm["market"], dm["product"], dm["period"])
         coefs = {i: 1.0 for i, c in xs if (c["market"], c["product"], c["period"]) == key}
         coefs.update({i: 1.0 for i, c in enumerate(cols) if c["kind"] == "u" and (c["market"], c["product"], c["period"]) == key})
-        row(coefs, d["units"], d["units"])
+        row(coefs, dm["units"], dm["units"])
     for r in case["capacity"]:
         for t in ([r["period"]] if r["period"] else periods):
             coefs = {i: 1.0 for i, c in xs if c["plant"] == r["plant"] and c["period"] == t
@@ -208,7 +280,7 @@ def reference_objective(case):
                 c2 = dict(coefs)
                 for i, c in enumerate(cols):
                     if c["kind"] == "b" and c["plant"] == r["plant"] and c["product"] == r["product"] \
-                            and float(t) >= float(c["first_period"]):
+                            and position[t] >= position[c["first_period"]]:
                         c2[i] = -c["added_units"]
                 row(c2, -np.inf, r["max_units"])
             if r["min_units"]:
@@ -224,6 +296,16 @@ def reference_objective(case):
             quotas.setdefault(c["tier"], []).append(i)
     for tier, idx in quotas.items():
         row({i: 1.0 for i in idx}, -np.inf, tier[5] - tier[6])
+    # shares: units from the source >= min_share x (<= max_share x) all units supplied to the
+    # market, per period covered (blank = each period), product blank = all its products together
+    for s in case["shares"]:
+        source = {s["plant"]} if s["plant"] else {p for p, c in country.items() if c == s["country"]}
+        for t in ([s["period"]] if s["period"] else periods):
+            scope = [(i, c) for i, c in xs if c["market"] == s["market"] and c["period"] == t
+                     and s["product"] in ("", c["product"])]
+            for share, low, high in ((s["min_share"], 0.0, np.inf), (s["max_share"], -np.inf, 0.0)):
+                if share is not None:
+                    row({i: (c["plant"] in source) - fraction(share) for i, c in scope}, low, high)
 
     n = len(cols)
     A = lil_matrix((max(1, len(A_rows)), n))
@@ -244,10 +326,12 @@ def reference_objective(case):
 def test_random_valid_cases_match_the_reference(tmp_path_factory, case):
     folder = write(tmp_path_factory.mktemp("case"), case)
     out = tmp_path_factory.mktemp("out") / "plan"
-    r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(out)])
+    r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(out), *case["cli"]])
     assert "Traceback" not in r.output
     event(f"exit {r.exit_code}")
     event(f"expansions: {len(case['expansions'])}, tiered: {any(t['up_to_units'] for t in case['tariffs'])}")
+    event(f"discount rate {case['discount_rate']}, periods from {natural_order({d['period'] for d in case['demand']})[0]}")
+    event(f"shares: {len(case['shares'])}, lanes by period: {any(l['period'] for l in case['lanes'])}")
     if r.exit_code == 2:
         # Our generator can make a case the rules reject (e.g. a market no lane serves without
         # an unmet_penalty): the reference must agree it is unusable, i.e. such a demand exists.
@@ -258,11 +342,17 @@ def test_random_valid_cases_match_the_reference(tmp_path_factory, case):
     expected = reference_objective(case)
     if expected is None:
         assert r.exit_code == 3, r.output
+        event("infeasible because of shares.csv" if reference_objective(dict(case, shares=[])) is not None
+              else "infeasible without shares.csv too")
         return
     assert r.exit_code == 0, r.output
     summary = json.loads((out / "summary.json").read_text())
     assert summary["objective"] == pytest.approx(expected, rel=1e-6, abs=0.01)
     check_outputs(folder, out)
+    if case["expansions"]:
+        built = read(out, "builds.csv")["built"].to_numpy() > 0.5
+        spread = np.array([e["lifetime_periods"] is not None for e in case["expansions"]])
+        event(f"built: {int(built.sum())}, of them spread over a lifetime: {int((built & spread).sum())}")
 
 
 DEFECTS = [
