@@ -219,3 +219,17 @@ def test_plot_of_scenario_costs(tmp_path, case):
     assert r.exit_code == 0, r.output
     png = out / "scenario_costs.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+
+
+@pytest.mark.parametrize("where", [("--jobs", "2"), ("--dask", "local", "--jobs", "2")])
+def test_process_pool_and_dask_give_the_same_files(tmp_path, where):
+    # 40 scenarios (several chunks): the rate walks from 500 to 2,000
+    c = write_case(tmp_path / "c", **CASE)
+    sc = scenarios(tmp_path, "scenario,fx:KRW\n" + "".join(f"s{i},{500 + i * 1500 / 39:.6f}\n" for i in range(40)))
+    for method in ("enumerate", "benders"):
+        one = run("stochastic", c, "--scenarios", sc, "--out", tmp_path / f"one-{method}", "--jobs", "1",
+                  "--method", method)
+        many = run("stochastic", c, "--scenarios", sc, "--out", tmp_path / f"many-{method}", *where, "--method", method)
+        assert one.exit_code == 0 and many.exit_code == 0, one.output + many.output
+        for f in ("decision.csv", "scenario_costs.csv"):
+            assert (tmp_path / f"one-{method}" / f).read_bytes() == (tmp_path / f"many-{method}" / f).read_bytes()

@@ -110,7 +110,12 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
         ws_costs = matrix.min(axis=1) if matrix is not None else _free(pool, chunks, problem.n, bar)
         _check_servable(problem, ws_costs)
         ev, x_ev = _mean_value(problem)
-        costs_ev = _evaluate(pool, chunks, x_ev, problem.n, bar) if x_ev is not None else np.full(problem.n, np.inf)
+        if x_ev is None:
+            costs_ev = np.full(problem.n, np.inf)
+        elif matrix is not None:  # the mean-value decision is one of the enumerated combinations
+            costs_ev = matrix[:, int(np.flatnonzero((combos == x_ev).all(axis=1))[0])]
+        else:
+            costs_ev = _evaluate(pool, chunks, x_ev, problem.n, bar)
         if method == "enumerate":
             scores = np.array([risk_objective(matrix[:, j], p, weight, alpha) for j in range(len(combos))])
             if not np.isfinite(scores).any():
