@@ -232,6 +232,12 @@ def warn_unlimited(t, periods, out: Collector):
                      f"has no max_units limit in period {', '.join(free)}: unlimited there")
 
 
+def discount_rate_too_high(rate: float) -> str:
+    """A rate above 100% per period is almost always a percentage typed without its %."""
+    return (f"is a discount rate of {rate:.0%} per period: write {rate:g}% as {rate / 100:g} or {rate:g}% "
+            "(rates above 100% per period are not accepted)")
+
+
 def check_settings(df, out: Collector) -> dict:
     """settings.csv as a dict of parsed values; unknown settings and bad values are errors."""
     found: dict = {}
@@ -256,6 +262,9 @@ def check_settings(df, out: Collector) -> dict:
                 rate = float("nan")
             if not (rate >= 0 and rate < 10):  # also rejects nan and inf
                 out.error("settings.csv", r["row"], "value", value, f"must be {SETTINGS[key]}")
+                continue
+            if rate > 1:
+                out.error("settings.csv", r["row"], "value", value, discount_rate_too_high(rate))
                 continue
             found[key] = rate
         elif key == "currency":

@@ -35,9 +35,34 @@ def csv_options(f):
     return f
 
 
+class DiscountRate(click.ParamType):
+    """0.08 or 8%; >= 0 and at most 100% per period (8 is refused: it means 800%)."""
+
+    name = "R"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        text = str(value).strip()
+        try:
+            rate = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a rate: write it like 0.08 or 8%", param, ctx)
+        if not (rate >= 0 and rate < float("inf")):
+            self.fail(f"{value!r} must be a rate >= 0, like 0.08 or 8%", param, ctx)
+        if rate > 1:
+            from .checks import discount_rate_too_high
+
+            self.fail(f"{value!r} {discount_rate_too_high(rate)}", param, ctx)
+        return rate
+
+
+RATE = DiscountRate()
+
+
 def money_options(f):
     """--currency and --discount-rate: every command that reads a case takes both."""
-    f = click.option("--discount-rate", "discount_rate", type=click.FloatRange(min=0), default=None,
+    f = click.option("--discount-rate", "discount_rate", type=RATE, default=None,
                      metavar="R", help="Discount rate per period (0.08 = 8%); overrides settings.csv "
                      "(default there: 0). Costs are summed as present values at the first period.")(f)
     f = click.option("--currency", default=None,

@@ -76,8 +76,14 @@ def _solve_tables(folder: Path, info: dict) -> Tables:
     util, up = need("utilization.csv")
     cb, cp = need("cost_breakdown.csv")
     units = plan[["plant", "product", "period"]].assign(units=plan[column(plan, "units", pp)].astype(float))
+    # Present values (they add up to summary.json's objective); folders written before
+    # discounting existed have only the face-value amount, which then equals it.
+    try:
+        money = column(cb, "present_value", cp)
+    except UsageError:
+        money = column(cb, "amount", cp)
     costs = pd.DataFrame({"period": cb["period"], "component": cb["component"],
-                          "amount": cb[column(cb, "amount", cp)].astype(float)})
+                          "amount": cb[money].astype(float)})
     if (folder / "builds.csv").is_file():
         b, bp = need("builds.csv")
         builds = pd.DataFrame({"option": b["option"], "built": b[column(b, "built", bp)].astype(float)})

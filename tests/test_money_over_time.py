@@ -196,6 +196,9 @@ def test_lane_rows_by_period_most_specific_wins(solve_case):
      'settings.csv, row 2, column value: "eight" must be a rate >= 0 per period, like 0.08 or 8%'),
     (dict(settings="setting,value\ndiscount_rate,-1%"),
      'settings.csv, row 2, column value: "-1%" must be a rate >= 0 per period, like 0.08 or 8%'),
+    (dict(settings="setting,value\ndiscount_rate,8"),
+     'settings.csv, row 2, column value: "8" is a discount rate of 800% per period: write 8% as 0.08 or 8% '
+     '(rates above 100% per period are not accepted)'),
     (dict(settings="setting,value\ncurrency,dollars"),
      'settings.csv, row 2, column value: "dollars" must be an ISO currency code, like USD'),
     (dict(settings="setting,value\ndiscount_rate,1%\ndiscount_rate,2%"),
@@ -227,3 +230,15 @@ def test_ranging_report_is_in_the_money_of_each_period(tmp_path):
     cons = read(tmp_path / "out", "sensitivity_constraints.csv").set_index("constraint")
     assert cons.loc["capacity[A,2014]", "shadow_price_USD"] == pytest.approx(-2)
     assert cons.loc["demand[m,p,2014]", "shadow_price_USD"] == pytest.approx(12)
+
+
+def test_cli_discount_rate_takes_percent_and_refuses_a_missing_percent_sign(tmp_path):
+    # 8% = 0.08: one period (2012) and 2014: 1,080 + 1,080 / 1.08^2 = 2,005.9259...
+    case = write_case(tmp_path / "c", demand="market,product,period,units\nm,p,2012,100\nm,p,2014,100", **ONE_PLANT)
+    r = invoke("solve", case, "--out", tmp_path / "out", "--discount-rate", "8%")
+    assert r.exit_code == 0, r.output
+    assert summary(tmp_path / "out")["objective"] == pytest.approx(1080 + 1080 / 1.08 ** 2, abs=0.01)
+    r = invoke("solve", case, "--out", tmp_path / "out2", "--discount-rate", "8")
+    assert r.exit_code == 2
+    assert "'8' is a discount rate of 800% per period: write 8% as 0.08 or 8%" in r.stderr
+    assert not (tmp_path / "out2").exists()
