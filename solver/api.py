@@ -27,7 +27,7 @@ import pandas as pd
 from .case import Case
 from .case import load_case as _load
 from .errors import UsageError
-from .output import csv_bytes, with_currency, write_all
+from .output import CSV_STYLES, csv_bytes, with_currency, write_all
 from .pipeline import Run, check_out_dir, no_plan_error, solve_loaded
 from .readcsv import CsvOptions
 
@@ -95,10 +95,11 @@ class Breakeven:
     table: pd.DataFrame
     solves: int
 
-    def write(self, out_dir: str | Path) -> Path:
+    def write(self, out_dir: str | Path, csv_style: str = "plain") -> Path:
         out = Path(out_dir)
         check_out_dir(self.case.folder, out)
-        write_all(out, {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency))})
+        write_all(out, {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency),
+                                                     CSV_STYLES[csv_style])})
         return out
 
 

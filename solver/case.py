@@ -1,4 +1,4 @@
-"""A case: the folder of CSV files, read, checked and frozen."""
+"""A case: a folder of CSV files (or one workbook with a sheet per file), read, checked and frozen."""
 from __future__ import annotations
 
 import hashlib
@@ -11,6 +11,7 @@ import pandas as pd
 from . import checks, plausibility
 from .errors import CaseError, Collector, Problem
 from .readcsv import NUMERIC_KINDS, CsvOptions, read_tables
+from .readxlsx import CaseWorkbook, is_workbook
 from .schema import FILES
 
 TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares")
@@ -72,32 +73,59 @@ def period_sort_key(p: str):
         return (1, 0.0, parts, p)
 
 
-def load_case(folder: str | Path, currency: str | None = None, opts: CsvOptions | None = None,
+def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions | None = None,
               discount_rate: float | None = None) -> Case:
-    """Read and check every file of a case; raise CaseError listing every problem.
+    """Read and check every file of a case (a folder of CSV files or one .xlsx workbook);
+    raise CaseError listing every problem.
 
     ``currency`` and ``discount_rate`` (command-line overrides) win over settings.csv;
     without either, the reporting currency is USD and the discount rate 0.
     """
-    folder = Path(folder)
-    opts = opts or CsvOptions()
+    source = Path(source)
     out = Collector()
-    if not folder.is_dir():
-        out.error(str(folder), 0, "", "", "is not a case folder (no such directory)")
-        out.raise_if_any()
-    tables: dict[str, pd.DataFrame] = {}
+    tables, _ = read_case_tables(source, opts or CsvOptions(), out)
+    digest = content_digest(tables)
+    settings = checks.check_settings(tables["settings"], out)
+    currency = (currency or settings.get("currency") or "USD").strip().upper()
+    rate = discount_rate if discount_rate is not None else settings.get("discount_rate", 0.0)
+    periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
+    products = tuple(sorted(tables["demand"]["product"].unique()))
+    tables = checks.check_all(tables, products, periods, currency, out)
+    plausibility.warn_jumps(tables, periods, out)
+    out.raise_if_any()
+    return Case(
+        name=case_name(source),
+        folder=source,
+        currency=currency,
+        products=products,
+        periods=periods,
+        digest=digest,
+        warnings=tuple(out.warnings),
+        notes=tuple(out.notes),
+        discount_rate=float(rate),
+        **{k: tables[k] for k in TABLES},
+    )
+
+
+def case_name(source: Path) -> str:
+    """rogue-2012 for inputs/rogue-2012/ and for rogue-2012.xlsx."""
+    source = source.resolve()
+    return source.stem if is_workbook(source) else source.name
+
+
+def read_case_tables(source: Path, opts: CsvOptions, out: Collector) -> tuple[dict[str, pd.DataFrame], set[str]]:
+    """Every file of a case as typed tables (before the cross-file checks), and the names
+    of the files present. Raises CaseError when a file cannot be used at all."""
+    src = _source(source, opts, out)
+    out.raise_if_any()
     unusable = False  # a file or required column is missing: cross-file checks would mislead
-    digest = hashlib.sha256()
-    present = []
+    present = [spec for spec in FILES if src.has(spec)]
     for spec in FILES:
-        path = folder / spec.name
-        if path.is_file():
-            digest.update(spec.name.encode() + b"\0" + path.read_bytes() + b"\0")
-            present.append((spec, path))
-        elif spec.required:
-            out.error(spec.name, 0, "", "", f"is missing from {folder} (it is required)")
+        if spec.required and spec not in present:
+            out.error(spec.name, 0, "", "", src.missing(spec))
             unusable = True
-    read = read_tables(present, opts, out)
+    read = src.read(present, out)
+    tables: dict[str, pd.DataFrame] = {}
     for spec in FILES:
         key = spec.name[:-4]
         table = read.get(spec.name)
@@ -110,27 +138,64 @@ def load_case(folder: str | Path, currency: str | None = None, opts: CsvOptions 
             unusable = True
     if unusable:
         out.raise_if_any()
+    return tables, set(read)
 
-    settings = checks.check_settings(tables["settings"], out)
-    currency = (currency or settings.get("currency") or "USD").strip().upper()
-    rate = discount_rate if discount_rate is not None else settings.get("discount_rate", 0.0)
-    periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
-    products = tuple(sorted(tables["demand"]["product"].unique()))
-    tables = checks.check_all(tables, products, periods, currency, out)
-    plausibility.warn_jumps(tables, periods, out)
-    out.raise_if_any()
-    return Case(
-        name=folder.resolve().name,
-        folder=folder,
-        currency=currency,
-        products=products,
-        periods=periods,
-        digest="sha256:" + digest.hexdigest(),
-        warnings=tuple(out.warnings),
-        notes=tuple(out.notes),
-        discount_rate=float(rate),
-        **{k: tables[k] for k in TABLES},
-    )
+
+def content_digest(tables: dict[str, pd.DataFrame]) -> str:
+    """sha256 of the case's content as read (typed values, schema column order), so a
+    folder of CSV files, its workbook and its CSVs in another dialect share one digest."""
+    h = hashlib.sha256()
+    for spec in FILES:
+        cols = [c.name for c in spec.columns]
+        h.update(spec.name.encode() + b"\0")
+        h.update(tables[spec.name[:-4]][cols].to_csv(index=False, lineterminator="\n").encode() + b"\0")
+    return "sha256:" + h.hexdigest()
+
+
+class _Folder:
+    def __init__(self, folder: Path, opts: CsvOptions):
+        self.folder, self.opts = folder, opts
+
+    def has(self, spec) -> bool:
+        return (self.folder / spec.name).is_file()
+
+    def missing(self, spec) -> str:
+        return f"is missing from {self.folder} (it is required)"
+
+    def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
+        return read_tables([(spec, self.folder / spec.name) for spec in specs], self.opts, out)
+
+
+class _Workbook:
+    def __init__(self, book: CaseWorkbook):
+        self.book = book
+
+    def has(self, spec) -> bool:
+        return self.book.has(spec)
+
+    def missing(self, spec) -> str:
+        return ("is missing: the workbook has no sheet of that name (it is required; its sheets: "
+                + ", ".join(self.book.sheets.values()) + ")")
+
+    def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
+        return {spec.name: self.book.read(spec, out) for spec in specs}
+
+
+def _source(source: Path, opts: CsvOptions, out: Collector):
+    if is_workbook(source):
+        book = CaseWorkbook(source, out)
+        if book.ok:
+            for spec in FILES:
+                sheet = book.place(spec).rsplit(", ", 1)[1]
+                out.places[spec.name] = (book.place(spec), sheet)
+            for name in book.unused_sheets(FILES):
+                out.warn(book.label, 0, "", "", f"sheet {name} is not used by plantsplit and is ignored")
+        return _Workbook(book)
+    if source.is_file() and source.suffix.lower() == ".xls":
+        out.error(str(source), 0, "", "", "is an old-format Excel file (.xls): save it as .xlsx")
+    elif not source.is_dir():
+        out.error(str(source), 0, "", "", "is not a case folder (no such directory) nor an .xlsx workbook")
+    return _Folder(source, opts)
 
 
 def _empty(spec) -> pd.DataFrame:

@@ -70,6 +70,13 @@ def money_options(f):
     return f
 
 
+def csv_style_option(f):
+    return click.option("--csv-style", type=click.Choice(["plain", "excel", "excel-eu"]), default="plain",
+                        show_default=True,
+                        help="CSV files written: plain (, and .), excel (the same with a UTF-8 BOM), "
+                             "excel-eu (; and decimal comma, BOM) for Excel in a German/French/... locale.")(f)
+
+
 def _opts(encoding, delimiter, decimal):
     from .readcsv import CsvOptions
 
@@ -104,11 +111,13 @@ def cli(ctx, debug):
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Threads for the independent blocks of the LP (default: all cores).")
 @click.option("--no-decompose", is_flag=True, help="Give HiGHS the whole LP as one model (no blocks).")
+@click.option("--xlsx", is_flag=True, help="Also write plan.xlsx: a Summary sheet with a chart, and a sheet per table.")
+@csv_style_option
 @csv_options
 @click.pass_context
 def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity,
-          write_model, threads, no_decompose, encoding, delimiter, decimal):
-    """Solve CASE (a folder of CSV files; default: the Rogue 2012 case) and write the plan."""
+          write_model, threads, no_decompose, xlsx, csv_style, encoding, delimiter, decimal):
+    """Solve CASE (a folder of CSV files or an .xlsx workbook; default: the Rogue 2012 case) and write the plan."""
     from .pipeline import default_case_dir, run_solve
     from .terminal import render
 
@@ -116,7 +125,8 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
     run = _guard(ctx, lambda: run_solve(case, out_dir, solver, time_limit, currency, relax, write_lp,
                                         _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
                                         discount_rate=discount_rate, threads=threads,
-                                        decompose=not no_decompose, write_model=write_model))
+                                        decompose=not no_decompose, write_model=write_model,
+                                        csv_style=csv_style, xlsx=xlsx))
     for w in run.case.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not run.solution.status.has_plan:
@@ -177,13 +187,16 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
               help="Run on a Dask cluster: scheduler address (tcp://host:8786), or 'local' for a LocalCluster.")
 @click.option("--chunk", type=click.IntRange(min=1), default=None, help="Scenarios per task (default: automatic).")
 @money_options
+@click.option("--xlsx", is_flag=True, help="Also write results.xlsx (a Summary sheet, results and plans as sheets).")
+@csv_style_option
 @csv_options
 @click.pass_context
 def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, dask, chunk, currency,
-          discount_rate, encoding, delimiter, decimal):
+          discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
     """Solve CASE for many scenarios (a grid of --vary values or a --scenarios file)."""
     from .case import load_case
     from .sweep.params import from_file, grid
+    from .output import CSV_STYLES
     from .sweep.runner import run_sweep
 
     def work():
@@ -193,13 +206,15 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 
             raise UsageError("give either --vary (one or more) or --scenarios FILE")
         sc = grid(list(vary), c) if vary else from_file(scenarios_file, c)
-        return run_sweep(c, sc, out_dir, jobs=jobs, plans=plans, resume=resume, quiet=quiet, dask=dask, chunk=chunk)
+        return run_sweep(c, sc, out_dir, jobs=jobs, plans=plans, resume=resume, quiet=quiet, dask=dask, chunk=chunk,
+                         style=CSV_STYLES[csv_style], xlsx=xlsx)
 
     rep = _guard(ctx, work)
     rate = rep.ran / rep.seconds if rep.seconds > 0 else float("inf")
     click.echo(f"{rep.total} scenarios ({rep.ran} run, {rep.skipped} already done, {rep.infeasible} infeasible) "
                f"in {rep.seconds:.2f} s ({rate:,.0f}/s); wrote {rep.out_dir / 'results.csv'}"
-               + (f" and {rep.out_dir / 'plans.csv'}" if plans else ""))
+               + (f" and {rep.out_dir / 'plans.csv'}" if plans else "")
+               + (f" and {rep.out_dir / 'results.xlsx'}" if xlsx else ""))
 
 
 @cli.command()
@@ -210,9 +225,10 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for breakpoints.csv (default: outputs/<case>/).")
 @money_options
+@csv_style_option
 @csv_options
 @click.pass_context
-def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, encoding, delimiter, decimal):
+def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, csv_style, encoding, delimiter, decimal):
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
     from .api import breakeven_case
     from .case import load_case
@@ -223,7 +239,7 @@ def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, encodin
         out = Path(out_dir) if out_dir else Path("outputs") / c.name
         check_out_dir(case, out)
         be = breakeven_case(c, name, lo, hi)
-        be.write(out)
+        be.write(out, csv_style=csv_style)
         return c, be.table, be.solves, out
 
     c, table, solves, out = _guard(ctx, work)
@@ -242,6 +258,21 @@ def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, encodin
         click.echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: cost {r['objective_from']:,.0f} .. "
                    f"{r['objective_to']:,.0f} {c.currency}; {split}{built}")
     click.echo(f"wrote {out / 'breakpoints.csv'}")
+
+
+@cli.command()
+@click.argument("source", type=click.Path(path_type=Path))
+@click.argument("dest", type=click.Path(path_type=Path))
+@csv_style_option
+@csv_options
+@click.pass_context
+def convert(ctx, source, dest, csv_style, encoding, delimiter, decimal):
+    """Convert a case folder of CSV files to one .xlsx workbook (DEST ends in .xlsx), or back."""
+    from .convert import convert as run
+    from .output import CSV_STYLES
+
+    digest, parts = _guard(ctx, lambda: run(source, dest, _opts(encoding, delimiter, decimal), CSV_STYLES[csv_style]))
+    click.echo(f"wrote {dest} ({', '.join(parts)}); content digest {digest}")
 
 
 @cli.command()

@@ -74,15 +74,25 @@ class Collector:
     problems: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[Problem] = field(default_factory=list)  # shown by `validate` only
+    # Where a file's rows really are, for a case that is not a folder of CSV files:
+    # {"plants.csv": ("case.xlsx, sheet plants", "sheet plants")} = (place, name in messages).
+    places: dict[str, tuple[str, str]] = field(default_factory=dict)
+
+    def _problem(self, file: str, row: int, column: str, value, message: str) -> Problem:
+        if self.places:
+            for csv_name, (_, mention) in self.places.items():
+                message = message.replace(csv_name, mention)
+            file = self.places.get(file, (file,))[0]
+        return Problem(file, int(row), column, _show(value), message)
 
     def error(self, file: str, row: int, column: str, value, message: str) -> None:
-        self.problems.append(Problem(file, int(row), column, _show(value), message))
+        self.problems.append(self._problem(file, row, column, value, message))
 
     def warn(self, file: str, row: int, column: str, value, message: str) -> None:
-        self.warnings.append(Problem(file, int(row), column, _show(value), message))
+        self.warnings.append(self._problem(file, row, column, value, message))
 
     def note(self, file: str, row: int, column: str, value, message: str) -> None:
-        self.notes.append(Problem(file, int(row), column, _show(value), message))
+        self.notes.append(self._problem(file, row, column, value, message))
 
     def raise_if_any(self) -> None:
         if self.problems:

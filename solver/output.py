@@ -10,6 +10,7 @@ import json
 import math
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -81,20 +82,55 @@ def format_number(value, decimals: int) -> str:
     return f"{v:.{decimals}f}".rstrip("0").rstrip(".")
 
 
-def to_cells(df: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class CsvStyle:
+    """How a CSV is written for a spreadsheet's locale (``--csv-style``).
+
+    plain: ``,`` and ``.``, UTF-8 without BOM (for programs); excel: the same with a
+    UTF-8 BOM, so Excel reads accents right; excel-eu: ``;``, decimal comma and BOM, as
+    Excel in a German, French, ... locale opens with a double click. The case reader
+    accepts all three back (BOM, ``;`` and the decimal comma are detected).
+    """
+
+    name: str
+    delimiter: str
+    decimal: str
+    bom: bool
+
+    def number(self, value, decimals: int) -> str:
+        text = format_number(value, decimals)
+        return text.replace(".", ",") if self.decimal == "," else text
+
+    def line(self, cells: list[str]) -> str:
+        """One CSV line of already formatted cells (text cells are made formula-safe here)."""
+        def q(c: str) -> str:
+            c = safe_text(c)
+            return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in self.delimiter + '"\n\r') else c
+        return self.delimiter.join(q(c) for c in cells) + "\n"
+
+    def encode(self, text: str) -> bytes:
+        return (("\ufeff" if self.bom else "") + text).encode("utf-8")
+
+
+CSV_STYLES = {s.name: s for s in (CsvStyle("plain", ",", ".", False), CsvStyle("excel", ",", ".", True),
+                                  CsvStyle("excel-eu", ";", ",", True))}
+PLAIN = CSV_STYLES["plain"]
+
+
+def to_cells(df: pd.DataFrame, style: CsvStyle = PLAIN) -> pd.DataFrame:
     out = {}
     for col in df.columns:
         s = df[col]
         decimals = decimals_of(col)
         if decimals is not None:
-            out[col] = [format_number(v, decimals) for v in s]
+            out[col] = [style.number(v, decimals) for v in s]
         else:
             out[col] = [safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in s]
     return pd.DataFrame(out, columns=list(df.columns))
 
 
-def csv_bytes(df: pd.DataFrame) -> bytes:
-    return to_cells(df).to_csv(index=False, lineterminator="\n").encode("utf-8")
+def csv_bytes(df: pd.DataFrame, style: CsvStyle = PLAIN) -> bytes:
+    return style.encode(to_cells(df, style).to_csv(index=False, sep=style.delimiter, lineterminator="\n"))
 
 
 def write_all(out_dir: Path, files: dict[str, bytes], owned: tuple[str, ...] = ()) -> None:

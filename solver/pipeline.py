@@ -13,7 +13,7 @@ from .errors import NoPlanError, UsageError
 from .explain import explain_infeasible, headline
 from .model import create_model, to_pulp
 from .model.lp import LinearProgram
-from .output import csv_bytes, json_bytes, with_currency, write_all
+from .output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
 from .readcsv import CsvOptions
 from .results import Results, tabulate
 from .solve import Solution, Status, check_model_path, solve
@@ -21,7 +21,7 @@ from .solve import write_model as save_model
 
 DEFAULT_CASE = "rogue-2012"
 OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
-                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json")
+                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json", "plan.xlsx")
 
 
 def default_case_dir() -> Path:
@@ -76,38 +76,40 @@ class Run:
     def builds(self) -> pd.DataFrame | None:
         return self.results.builds
 
-    def files(self) -> dict[str, bytes]:
-        """Every output file of this run, by name, as the bytes that would be written."""
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The output tables by the CSV name they are written to, money columns named with the currency."""
         res, cur = self.results, self.case.currency
-        files = {
-            "plan.csv": csv_bytes(with_currency(res.plan, cur)),
-            "utilization.csv": csv_bytes(with_currency(res.utilization, cur)),
-            "supply.csv": csv_bytes(with_currency(res.supply, cur)),
-            "cost_breakdown.csv": csv_bytes(with_currency(res.cost_breakdown, cur)),
-        }
-        if res.builds is not None:
-            files["builds.csv"] = csv_bytes(with_currency(res.builds, cur))
-        if res.sourcing is not None:
-            files["sourcing.csv"] = csv_bytes(with_currency(res.sourcing, cur))
+        tables = {"plan.csv": res.plan, "utilization.csv": res.utilization, "supply.csv": res.supply,
+                  "cost_breakdown.csv": res.cost_breakdown, "builds.csv": res.builds, "sourcing.csv": res.sourcing}
+        tables = {name: with_currency(t, cur) for name, t in tables.items() if t is not None}
         if self.sensitivity is not None:
             flows, constraints = self.sensitivity
             # a flow's allowable increase/decrease is a change of its cost coefficient: money
-            files["sensitivity_flows.csv"] = csv_bytes(
-                with_currency(flows, cur, also=("allowable_increase", "allowable_decrease")))
-            files["sensitivity_constraints.csv"] = csv_bytes(with_currency(constraints, cur))
-        info = summary(self.case, self.solution, res, self.relaxed, self.time_limit)
+            tables["sensitivity_flows.csv"] = with_currency(flows, cur, also=("allowable_increase", "allowable_decrease"))
+            tables["sensitivity_constraints.csv"] = with_currency(constraints, cur)
+        return tables
+
+    def files(self, xlsx: bool = False, csv_style: str = "plain") -> dict[str, bytes]:
+        """Every output file of this run, by name, as the bytes that would be written."""
+        tables = self.tables()
+        files = {name: csv_bytes(t, CSV_STYLES[csv_style]) for name, t in tables.items()}
+        info = summary(self.case, self.solution, self.results, self.relaxed, self.time_limit)
         if self.sensitivity is not None:
             info["sensitivity"] = "lp with build decisions fixed" if self.lp.is_mip else "lp"
         files["summary.json"] = json_bytes(info)
+        if xlsx:
+            from .writexlsx import workbook_bytes
+
+            facts = {k: v for k, v in info.items() if k != "solve_seconds"}  # a timing would differ per run
+            files["plan.xlsx"] = workbook_bytes(tables, facts, f"plantsplit plan: {self.case.name}")
         return files
 
-    def write(self, out_dir: str | Path, xlsx: bool = False) -> Path:
-        """Write the output files to ``out_dir`` (all or nothing); returns the folder."""
-        if xlsx:
-            raise UsageError("xlsx output is not available in this version")
+    def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain") -> Path:
+        """Write the output files to ``out_dir`` (all or nothing); returns the folder.
+        ``xlsx`` adds plan.xlsx; ``csv_style`` is plain, excel or excel-eu."""
         out = Path(out_dir)
         check_out_dir(self.case.folder, out)
-        files = self.files()
+        files = self.files(xlsx, csv_style)
         write_all(out, files, owned=OUTPUT_NAMES)
         self.out_dir, self.written = out, tuple(files)
         return out
@@ -158,7 +160,8 @@ def no_plan_error(run: Run) -> NoPlanError:
 def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
               time_limit: float | None = None, currency: str | None = None, relax: bool = False,
               write_lp: str | Path | None = None, csv: CsvOptions | None = None,
-              sensitivity: bool = False, discount_rate: float | None = None, **solve_options) -> Run:
+              sensitivity: bool = False, discount_rate: float | None = None, csv_style: str = "plain",
+              xlsx: bool = False, **solve_options) -> Run:
     """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
     ``solve_options``: threads, decompose, min_block, write_model (see ``solve_loaded``)."""
     case_dir = Path(case_dir)
@@ -169,7 +172,7 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     check_out_dir(case_dir, out)
     run = solve_loaded(case, solver, time_limit, relax, sensitivity, write_lp, **solve_options)
     if run.results is not None:
-        run.write(out)
+        run.write(out, xlsx=xlsx, csv_style=csv_style)
     return run
 
 

@@ -83,6 +83,16 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
         return None
     delimiter = opts.delimiter or _detect_delimiter(text)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    return raw_from_records(records, spec, out)
+
+
+def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -> RawTable | None:
+    """Text cells of a file's known columns; ``records[i]`` is the row the spreadsheet shows as i + 1.
+
+    Shared by the CSV reader and the workbook reader (``readxlsx.py``), so both apply the
+    same header rules and, through ``parse_raw``, the same schema.
+    """
+    name = spec.name
     header = [h.strip().lower() for h in records[0]]
     while header and header[-1] == "":
         header.pop()  # blank trailing columns that spreadsheets leave

@@ -14,6 +14,7 @@ import io
 import json
 import os
 import pickle
+import re
 import sys
 import time
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -24,7 +25,7 @@ import numpy as np
 
 from ..case import Case
 from ..errors import UsageError
-from ..output import format_number, safe_text
+from ..output import PLAIN, CsvStyle, safe_text
 from ..pipeline import check_out_dir
 from .params import Scenarios
 from .scenario import COMPONENTS, ScenarioModel, build_scenario_model
@@ -90,21 +91,23 @@ def _header(sm: ScenarioModel, scenarios: Scenarios, currency: str) -> list[str]
             + sm.result_columns + [f"built:{o}" for o in sm.options] + sm.unmet_columns + cost_columns(currency))
 
 
-def _line(cells: list[str]) -> str:
-    def q(c: str) -> str:
-        c = safe_text(c)
-        return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in ',"\n\r') else c
-    return ",".join(q(c) for c in cells) + "\n"
+def _line(cells: list[str], style: CsvStyle = PLAIN) -> str:
+    return style.line(cells)
 
 
-def _result_line(scenarios: Scenarios, index: int, status, objective, units, built, unmet, costs) -> str:
-    cells = [scenarios.names[index], *scenarios.texts[index], status, format_number(objective, 2)]
-    cells += [format_number(u, 3) for u in units] + [format_number(b, 6) for b in built]
-    cells += [format_number(u, 3) for u in unmet] + [format_number(c, 2) for c in costs]
-    return _line(cells)
+_NUMERIC_TEXT = re.compile(r"^[+-]?[0-9.]+([eE][+-]?[0-9]+)?%?$")
 
 
-def _plan_lines(sm, scenarios, index, flows) -> str:
+def _result_line(scenarios: Scenarios, index: int, status, objective, units, built, unmet, costs,
+                 style: CsvStyle = PLAIN) -> str:
+    texts = [t.replace(".", style.decimal) if _NUMERIC_TEXT.match(t) else t for t in scenarios.texts[index]]
+    cells = [scenarios.names[index], *texts, status, style.number(objective, 2)]
+    cells += [style.number(u, 3) for u in units] + [style.number(b, 6) for b in built]
+    cells += [style.number(u, 3) for u in unmet] + [style.number(c, 2) for c in costs]
+    return style.line(cells)
+
+
+def _plan_lines(sm, scenarios, index, flows, style: CsvStyle = PLAIN) -> str:
     if flows is None:
         return ""
     nz, vals = flows
@@ -112,7 +115,7 @@ def _plan_lines(sm, scenarios, index, flows) -> str:
     agg = {}
     for (t, k, p, m), v in zip(keys.itertuples(index=False, name=None), vals):
         agg[(t, k, p, m)] = agg.get((t, k, p, m), 0.0) + v
-    return "".join(_line([scenarios.names[index], t, k, p, m, format_number(v, 3)]) for (t, k, p, m), v in agg.items())
+    return "".join(style.line([scenarios.names[index], t, k, p, m, style.number(v, 3)]) for (t, k, p, m), v in agg.items())
 
 
 def _written_id(name: str) -> str:
@@ -120,11 +123,11 @@ def _written_id(name: str) -> str:
     return safe_text(name)
 
 
-def _first_cells(lines: list[str]) -> list[str]:
-    return [next(csv.reader(io.StringIO(line)))[0] for line in lines]
+def _first_cells(lines: list[str], delimiter: str = ",") -> list[str]:
+    return [next(csv.reader(io.StringIO(line), delimiter=delimiter))[0] for line in lines]
 
 
-def _read_done(path: Path, header: str) -> set[str]:
+def _read_done(path: Path, header: str, delimiter: str) -> set[str]:
     """Scenario ids (as written) already in the file; a partial last line (a kill mid-write) is cut off."""
     if not path.exists():
         return set()
@@ -137,7 +140,7 @@ def _read_done(path: Path, header: str) -> set[str]:
         with open(path, "r+b") as fh:
             fh.truncate(end)
         data = data[:end]
-    return set(_first_cells(data.decode("utf-8").splitlines(keepends=True)[1:]))
+    return set(_first_cells(data.decode("utf-8").splitlines(keepends=True)[1:], delimiter))
 
 
 def _rewrite(path: Path, header: str, lines: list[str]) -> None:
@@ -146,36 +149,45 @@ def _rewrite(path: Path, header: str, lines: list[str]) -> None:
     os.replace(tmp, path)
 
 
-def _finalise(path: Path, header: str, order: dict[str, int]) -> None:
+def _finalise(path: Path, header: str, order: dict[str, int], delimiter: str) -> None:
     """Rewrite a results or plans file in scenario order (stable within a scenario)."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
-    ids = _first_cells(lines)
+    ids = _first_cells(lines, delimiter)
     ranked = sorted(range(len(lines)), key=lambda k: (order[ids[k]], k))
     _rewrite(path, header, [lines[k] for k in ranked])
 
 
-def _drop_scenarios(path: Path, header: str, ids: set[str]) -> None:
+def _drop_scenarios(path: Path, header: str, ids: set[str], delimiter: str) -> None:
     """Remove plan rows of scenarios that will run again (their results line never made it)."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
-    _rewrite(path, header, [ln for ln, i in zip(lines, _first_cells(lines)) if ln.endswith("\n") and i not in ids])
+    _rewrite(path, header, [ln for ln, i in zip(lines, _first_cells(lines, delimiter)) if ln.endswith("\n") and i not in ids])
 
 
-def sweep_meta(case: Case, scenarios: Scenarios, plans: bool) -> dict:
+def sweep_meta(case: Case, scenarios: Scenarios, plans: bool, style: CsvStyle = PLAIN) -> dict:
     """What sweep.json records (``--resume`` refuses a folder whose record differs)."""
     return {"case": case.name, "currency": case.currency, "inputs_digest": case.digest,
             "parameters": [p.name for p in scenarios.params],
-            "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(), "plans": plans}
+            "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(), "plans": plans,
+            "csv_style": style.name}
 
 
 def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
-              resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None) -> SweepReport:
+              resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None,
+              style: CsvStyle = PLAIN, xlsx: bool = False) -> SweepReport:
     t0 = time.perf_counter()
     check_out_dir(case.folder, out_dir)
+    if xlsx:
+        from ..writexlsx import MAX_ROWS
+
+        if len(scenarios.names) + 1 > MAX_ROWS:
+            raise UsageError(f"{len(scenarios.names):,} scenarios are more rows than an Excel sheet holds "
+                             f"({MAX_ROWS:,} with the header): use {RESULTS} instead (run without --xlsx)")
     sm = build_scenario_model(case, scenarios)
-    header = _line(_header(sm, scenarios, case.currency))
-    plan_header = _line(["scenario", "period", "product", "plant", "market", "units"])
+    bom, d = "\ufeff" if style.bom else "", style.delimiter
+    header = bom + style.line(_header(sm, scenarios, case.currency))
+    plan_header = bom + style.line(["scenario", "period", "product", "plant", "market", "units"])
     results, plans_path, meta_path = out_dir / RESULTS, out_dir / PLANS, out_dir / META
-    meta = sweep_meta(case, scenarios, plans)
+    meta = sweep_meta(case, scenarios, plans, style)
     if results.exists() and not resume:
         raise UsageError(f"{results} already exists: add --resume to continue that sweep, or choose another --out")
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -186,9 +198,9 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
                              "choose another --out")
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     # A scenario is done once its results line is written; its plan rows are written first.
-    done = _read_done(results, header) if resume else set()
+    done = _read_done(results, header, d) if resume else set()
     if plans and resume:
-        _read_done(plans_path, plan_header)  # checks the header, cuts a partial last line
+        _read_done(plans_path, plan_header, d)  # checks the header, cuts a partial last line
     written = [_written_id(n) for n in scenarios.names]
     order = {w: i for i, w in enumerate(written)}
     todo = [(i, scenarios.values[i]) for i in range(len(written)) if written[i] not in done]
@@ -197,7 +209,7 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     if plans and not plans_path.exists():
         plans_path.write_text(plan_header, encoding="utf-8")
     if plans and resume:
-        _drop_scenarios(plans_path, plan_header, {written[i] for i, _ in todo})
+        _drop_scenarios(plans_path, plan_header, {written[i] for i, _ in todo}, d)
 
     jobs = jobs or os.cpu_count() or 1
     size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))
@@ -209,20 +221,52 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     with open(results, "a", encoding="utf-8") as res_fh, \
             (open(plans_path, "a", encoding="utf-8") if plans else open(os.devnull, "w")) as plan_fh:
         for batch in _execute(chunks, key, payload, jobs, dask, plans):
-            plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[7]) for r in batch)
+            plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[7], style) for r in batch)
             if plans:
                 plan_fh.write(plan_text)
                 plan_fh.flush()
-            res_fh.write("".join(_result_line(scenarios, *r[:7]) for r in batch))
+            res_fh.write("".join(_result_line(scenarios, *r[:7], style=style) for r in batch))
             res_fh.flush()
             infeasible += sum(1 for r in batch if r[1] != "optimal")
             bar.update(len(batch))
     bar.close()
-    _finalise(results, header, order)
+    _finalise(results, header, order, d)
     if plans:
-        _finalise(plans_path, plan_header, order)
+        _finalise(plans_path, plan_header, order, d)
+    if xlsx:
+        _write_workbook(case, scenarios, out_dir, plans, style)
     return SweepReport(len(scenarios.names), len(todo), len(scenarios.names) - len(todo),
                        time.perf_counter() - t0, out_dir, infeasible)
+
+
+def _write_workbook(case: Case, scenarios: Scenarios, out_dir: Path, plans: bool, style: CsvStyle) -> None:
+    """results.xlsx: the finished results.csv (and plans.csv) as sheets, after a Summary."""
+    from ..output import write_all
+    from ..writexlsx import workbook_bytes
+
+    tables = {RESULTS: read_back(out_dir / RESULTS, style)}
+    if plans:
+        tables[PLANS] = read_back(out_dir / PLANS, style)
+    res = tables[RESULTS]
+    facts = {"case": case.name, "currency": case.currency, "inputs_digest": case.digest,
+             "parameters": [p.name for p in scenarios.params], "scenarios": len(res),
+             "infeasible": int((res["status"] != "optimal").sum())}
+    write_all(out_dir, {"results.xlsx": workbook_bytes(tables, facts, f"plantsplit sweep: {case.name}")})
+
+
+def read_back(path: Path, style: CsvStyle):
+    """A CSV this module wrote, as a table: numbers as numbers, text as the user gave it."""
+    import pandas as pd
+
+    df = pd.read_csv(path, sep=style.delimiter, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    for col in df.columns:
+        s = df[col]
+        number = pd.to_numeric(s.str.replace(style.decimal, ".", regex=False), errors="coerce")
+        if col not in ("scenario", "period") and (number.notna() | (s == "")).all() and (s != "").any():
+            df[col] = number
+        else:  # undo the formula guard: in a workbook text is text
+            df[col] = [v[1:] if v[:1] == "'" and v[1:2] in ("=", "+", "-", "@", "\t", "\r") else v for v in s]
+    return df
 
 
 def _execute(chunks, key, payload, jobs, dask, plans):

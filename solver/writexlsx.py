@@ -1,0 +1,211 @@
+"""Write output tables as one Excel workbook (XlsxWriter): a Summary sheet, then a sheet per table.
+
+Takes the same tables as ``output.csv_bytes`` (money columns already named with their
+currency, e.g. ``landed_cost_USD``), keyed by the CSV name they are also written to:
+``{"plan.csv": plan, "utilization.csv": ...}`` gives sheets ``plan``, ``utilization``, ...
+
+- Summary first: the run's facts (``summary`` dict: status, total cost, solver,
+  settings), cost by component, what was built, binding capacities, and a native stacked
+  column chart of units by plant and period (from the ``plan`` table) with its data.
+- Every table sheet: bold frozen header, autofilter, widths that fit, number formats
+  (thousands separators for units, two decimals for money, % for rates); numbers are
+  rounded as in the CSVs.
+- Text is always written as text (``strings_to_formulas`` off): a plant named ``=1+1``
+  stays that text. Same tables in, same bytes out (fixed document properties and
+  creation date; XlsxWriter stores fixed zip timestamps).
+- A table over Excel's 1,048,576 rows is refused before anything is written.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import tempfile
+
+import numpy as np
+import pandas as pd
+
+from .errors import UsageError
+from .output import MONEY, decimals_of
+
+MAX_ROWS = 1_048_576
+FIXED_DATE = dt.datetime(2000, 1, 1)
+RATES = {"duty_rate", "utilization"}
+TOL = 1e-6
+
+
+def _base(col: str) -> str:
+    base = col.rpartition("_")[0]
+    return base if base in MONEY or base in ("allowable_increase", "allowable_decrease") else col
+
+
+def find(df: pd.DataFrame, base: str) -> str | None:
+    """The column named ``base`` or ``base_<CUR>``."""
+    return next((c for c in df.columns if c == base or (c.startswith(base + "_") and _base(c) == base)), None)
+
+
+def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -> bytes:
+    """The workbook as bytes; raises UsageError naming the CSV to use if a table is too long."""
+    import xlsxwriter
+
+    for name, df in tables.items():
+        if len(df) + 1 > MAX_ROWS:
+            raise UsageError(f"{name[:-4]} has {len(df):,} rows, more than an Excel sheet holds "
+                             f"({MAX_ROWS:,} with the header): use {name} instead (run without --xlsx)")
+    with tempfile.TemporaryDirectory(prefix="plantsplit-xlsx-") as tmp:
+        path = os.path.join(tmp, "book.xlsx")
+        wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                        "strings_to_numbers": False, "constant_memory": True,
+                                        "tmpdir": tmp})
+        wb.set_properties({"title": title, "author": "plantsplit", "company": "", "created": FIXED_DATE,
+                           "comments": "written by plantsplit"})
+        fmt = _formats(wb)
+        _summary_sheet(wb, fmt, tables, summary, title)
+        for name, df in tables.items():
+            _table_sheet(wb, fmt, name[:-4], df)
+        wb.close()
+        with open(path, "rb") as fh:
+            return fh.read()
+
+
+def _formats(wb) -> dict:
+    return {
+        "head": wb.add_format({"bold": True, "bottom": 1}),
+        "title": wb.add_format({"bold": True, "font_size": 14}),
+        "section": wb.add_format({"bold": True, "font_size": 12}),
+        "units": wb.add_format({"num_format": "#,##0"}),
+        "money": wb.add_format({"num_format": "#,##0.00"}),
+        "rate": wb.add_format({"num_format": "0.00%"}),
+        "plain": None,
+    }
+
+
+def _kind(col: str) -> str:
+    base = _base(col)
+    if base in MONEY or base != col:
+        return "money"
+    if col in RATES:
+        return "rate"
+    if decimals_of(col) == 3:
+        return "units"
+    return "plain"
+
+
+def _write(ws, row: int, col: int, value, kind: str, fmt: dict, decimals: int | None) -> None:
+    """One cell: a number rounded as in the CSVs (Excel's 1E+30 for infinity), or text as text."""
+    if value is None or value == "" or (isinstance(value, float) and math.isnan(value)):
+        return  # a blank cell, as in the CSV
+    if isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, (bool, np.bool_)):
+        v = float(value) if decimals is None else round(float(value), decimals) + 0.0
+        ws.write_number(row, col, min(max(v, -1e30), 1e30), fmt[kind])
+    else:
+        ws.write_string(row, col, str(value))
+
+
+def _table_sheet(wb, fmt, name: str, df: pd.DataFrame) -> None:
+    ws = wb.add_worksheet(name)
+    cols = list(df.columns)
+    widths = [len(c) for c in cols]
+    kinds = [_kind(c) for c in cols]
+    decimals = [decimals_of(c) for c in cols]
+    # constant_memory: widths must be set before rows are written, so measure first
+    for j, c in enumerate(cols):
+        s = df[c]
+        if decimals[j] is None:
+            w = s.map(lambda v: 0 if v is None or (isinstance(v, float) and math.isnan(v)) else len(str(v)))
+        else:
+            w = s.map(lambda v: 0 if pd.isna(v) else len(f"{float(v):,.2f}"))
+        widths[j] = max(widths[j], int(w.max()) if len(s) else 0)
+    for j, w in enumerate(widths):
+        ws.set_column(j, j, min(w + 2, 60))
+    ws.freeze_panes(1, 0)
+    ws.autofilter(0, 0, max(len(df), 1), max(len(cols) - 1, 0))
+    for j, c in enumerate(cols):
+        ws.write_string(0, j, c, fmt["head"])
+    for i, rec in enumerate(df.itertuples(index=False, name=None), start=1):
+        for j, v in enumerate(rec):
+            _write(ws, i, j, v, kinds[j], fmt, decimals[j])
+
+
+def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, title: str) -> None:
+    ws = wb.add_worksheet("Summary")
+    cur = summary.get("currency", "")
+    ws.set_column(0, 0, 34)
+    ws.set_column(1, 6, 18)
+    ws.write_string(0, 0, title, fmt["title"])
+    r = 2
+    ws.write_string(r, 0, "Run", fmt["section"])
+    r += 1
+    for key, value in summary.items():
+        money = key in MONEY or key == "undiscounted_cost"
+        label = f"{key} ({cur})" if money and cur else key
+        ws.write_string(r, 0, label)
+        if isinstance(value, bool) or value is None:
+            ws.write_string(r, 1, "" if value is None else str(value).lower())
+        elif isinstance(value, (int, float)):
+            ws.write_number(r, 1, value, fmt["money"] if money else None)
+        elif isinstance(value, (list, tuple)):
+            ws.write_string(r, 1, "; ".join(str(v) for v in value))
+        else:
+            ws.write_string(r, 1, str(value))
+        r += 1
+    cb = tables.get("cost_breakdown.csv")
+    if cb is not None and (amount := find(cb, "amount")):
+        cols = [amount] + [c for c in [find(cb, "present_value")] if c]  # face value, and discounted if any
+        r = _block(ws, fmt, r + 1, "Total cost by component", ["component", *cols],
+                   cb.groupby("component", sort=False)[cols].sum().reset_index())
+    builds = tables.get("builds.csv")
+    if builds is not None:
+        r = _block(ws, fmt, r + 1, "Build options", list(builds.columns), builds)
+    util = tables.get("utilization.csv")
+    if util is not None and (sp := find(util, "shadow_price")):
+        binding = util[util[sp].abs() > TOL]
+        cols = ["plant", "period", "product", "units", "max_units", sp]
+        r = _block(ws, fmt, r + 1, "Binding capacities (shadow price = saving per extra unit)", cols, binding[cols])
+    plan = tables.get("plan.csv")
+    if plan is not None and {"plant", "period", "units"} <= set(plan.columns) and len(plan):
+        right = max([6] + [len(builds.columns) if builds is not None else 0]) + 1  # right of every block
+        _chart(wb, ws, fmt, r + 1, plan, right)
+
+
+def _block(ws, fmt, r: int, heading: str, cols: list[str], df: pd.DataFrame) -> int:
+    ws.write_string(r, 0, heading, fmt["section"])
+    r += 1
+    for j, c in enumerate(cols):
+        ws.write_string(r, j, c, fmt["head"])
+    for rec in df[cols].itertuples(index=False, name=None):
+        r += 1
+        for j, (c, v) in enumerate(zip(cols, rec)):
+            _write(ws, r, j, v, _kind(c), fmt, decimals_of(c))
+    if df.empty:
+        r += 1
+        ws.write_string(r, 0, "(none)")
+    return r + 1
+
+
+def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int) -> None:
+    """Units by plant (columns of the data block) and period (its rows), and a stacked column chart."""
+    periods = list(dict.fromkeys(plan["period"]))  # the plan is sorted by period already
+    plants = sorted(plan["plant"].unique())
+    pivot = plan.pivot_table(index="period", columns="plant", values="units", aggfunc="sum", fill_value=0.0)
+    pivot = pivot.reindex(index=periods, columns=plants, fill_value=0.0)
+    ws.write_string(r, 0, "Units by plant and period", fmt["section"])
+    top = r + 1
+    ws.write_string(top, 0, "period", fmt["head"])
+    for j, p in enumerate(plants, start=1):
+        ws.write_string(top, j, p, fmt["head"])
+    for i, t in enumerate(periods, start=1):
+        ws.write_string(top + i, 0, str(t))
+        for j, p in enumerate(plants, start=1):
+            ws.write_number(top + i, j, round(float(pivot.at[t, p]), 3), fmt["units"])
+    chart = wb.add_chart({"type": "column", "subtype": "stacked"})
+    for j, p in enumerate(plants, start=1):
+        chart.add_series({"name": ["Summary", top, j],
+                          "categories": ["Summary", top + 1, 0, top + len(periods), 0],
+                          "values": ["Summary", top + 1, j, top + len(periods), j]})
+    chart.set_title({"name": "Units by plant and period"})
+    chart.set_x_axis({"name": "period"})
+    chart.set_y_axis({"name": "units", "num_format": "#,##0"})
+    chart.set_legend({"position": "right"})
+    chart.set_size({"width": 640, "height": 360})
+    ws.insert_chart(2, col, chart)

@@ -1,0 +1,199 @@
+"""A case as one workbook: reading, located errors, and `plantsplit convert` round trips."""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+
+import openpyxl
+import pytest
+import xlsxwriter
+from click.testing import CliRunner
+
+from solver.case import load_case
+from solver.cli import cli
+from solver.schema import FILES
+
+from conftest import ROGUE, read, write_case
+
+TINY = dict(  # A lands at 10 + 1 = 11, B at 12 + 0; A holds 60 of the 100: 60*11 + 40*12 = 1140
+    plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+    demand="market,product,period,units\nm,p,2012,100",
+    capacity="plant,max_units\nA,60",
+    lanes="plant,market,freight_cost\nA,m,1\nB,m,0",
+    costs="plant,unit_cost\nA,10\nB,12",
+)
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+def rows_of(path):
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        return list(csv.reader(fh))
+
+
+def book(path, sheets: dict, hidden=(), merge=None, formula_cells=None):
+    """A workbook as a user would type it: numbers as numbers, text as text."""
+    wb = xlsxwriter.Workbook(str(path))
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                if isinstance(v, dt.date):
+                    ws.write_datetime(i, j, v, wb.add_format({"num_format": "yyyy-mm-dd"}))
+                elif v is not None:
+                    ws.write(i, j, v)
+        if name in hidden:
+            ws.hide()
+        if merge and name == merge[0]:
+            ws.merge_range(*merge[1:], "A")
+        for (sheet, i, j), (f, value) in (formula_cells or {}).items():
+            if sheet == name:
+                ws.write_formula(i, j, f, None, value)
+    wb.close()
+    return path
+
+
+def tiny_sheets():
+    return {
+        "plants": [["plant", "country", "currency"], ["A", "X", "USD"], ["B", "Y", "USD"]],
+        "demand": [["market", "product", "period", "units"], ["m", "p", 2012, 100]],
+        "capacity": [["plant", "max_units"], ["A", 60]],
+        "lanes": [["plant", "market", "freight_cost"], ["A", "m", 1], ["B", "m", 0]],
+        "costs": [["plant", "unit_cost"], ["A", 10], ["B", 12]],
+    }
+
+
+def test_rogue_round_trip_keeps_content_digest_and_plan(tmp_path):
+    r = invoke("convert", ROGUE, tmp_path / "rogue.xlsx")
+    assert r.exit_code == 0, r.output
+    r = invoke("convert", tmp_path / "rogue.xlsx", tmp_path / "back")
+    assert r.exit_code == 0, r.output
+    digests = {load_case(p).digest for p in (ROGUE, tmp_path / "rogue.xlsx", tmp_path / "back")}
+    assert len(digests) == 1
+    plans = []
+    for k, source in enumerate((ROGUE, tmp_path / "rogue.xlsx", tmp_path / "back")):
+        assert invoke("solve", source, "--out", tmp_path / f"o{k}").exit_code == 0
+        plans.append({f: (tmp_path / f"o{k}" / f).read_bytes() for f in ("plan.csv", "utilization.csv", "builds.csv")})
+    assert plans[0] == plans[1] == plans[2]
+    # Every sheet, opened as a reader would: named like its file, schema header, the file's
+    # rows, numbers as number cells.
+    wb = openpyxl.load_workbook(tmp_path / "rogue.xlsx")
+    assert wb.sheetnames == [f.name[:-4] for f in FILES if (ROGUE / f.name).exists()]
+    for name in wb.sheetnames:
+        ws = wb[name]
+        spec = next(f for f in FILES if f.name == f"{name}.csv")
+        got = list(ws.iter_rows(values_only=True))
+        assert list(got[0]) == [c.name for c in spec.columns]
+        assert len(got) == len(rows_of(ROGUE / spec.name))  # header + the same data rows
+    fx = list(wb["fx"].iter_rows(values_only=True))
+    assert fx[1] == ("KRW", "2012", 1126.8)  # period text stays text, the rate a number
+    korus = [r for r in wb["tariffs"].iter_rows(min_row=2) if r[0].value == "KR" and r[3].value is None][0]
+    assert korus[4].value == 0.025 and korus[4].number_format.endswith("%")
+
+
+def test_convert_is_byte_identical_and_refuses_to_overwrite(tmp_path):
+    for k in (1, 2):
+        assert invoke("convert", ROGUE, tmp_path / f"c{k}.xlsx").exit_code == 0
+    assert (tmp_path / "c1.xlsx").read_bytes() == (tmp_path / "c2.xlsx").read_bytes()
+    r = invoke("convert", ROGUE, tmp_path / "c1.xlsx")
+    assert r.exit_code == 2 and "already exists" in r.stderr
+    r = invoke("convert", ROGUE, tmp_path / "folder")
+    assert r.exit_code == 2 and "both folders" in r.stderr
+
+
+def test_workbook_typed_by_hand_solves_like_the_folder(tmp_path):
+    # max_units as a formula with its saved value (60), period typed as the number 2012
+    sheets = tiny_sheets()
+    sheets["capacity"] = [["plant", "max_units"], ["A", None]]
+    path = book(tmp_path / "tiny.xlsx", sheets, formula_cells={("capacity", 1, 1): ("=30*2", 60)})
+    r = invoke("solve", path, "--out", tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    assert "Total cost: 1,140 USD" in r.output
+    assert read(tmp_path / "o", "plan.csv")["period"].tolist() == ["2012", "2012"]
+    folder = write_case(tmp_path / "tiny", **TINY)
+    assert load_case(path).digest == load_case(folder).digest
+    assert load_case(path).name == "tiny"
+
+
+def formula_without_value(path):
+    wb = openpyxl.load_workbook(path)  # openpyxl saves formulas without values, as programs do
+    wb["capacity"]["B2"] = "=30*2"
+    wb.save(path)
+    return path
+
+
+def broken(tmp_path, **kw):
+    return book(tmp_path / "case.xlsx", kw.pop("sheets", tiny_sheets()), **kw)
+
+
+@pytest.mark.parametrize("make, lines", [
+    (lambda t: formula_without_value(broken(t)),
+     ["  - case.xlsx, sheet capacity, row 2, column max_units: is a formula with no saved value (the workbook was "
+      "written by a program and never recalculated): open it in Excel and save it, or type the value"]),
+    (lambda t: broken(t, sheets=dict(tiny_sheets(), demand=[["market", "product", "period", "units"],
+                                                             ["m", "p", dt.date(2012, 1, 1), 100]])),
+     ['  - case.xlsx, sheet demand, row 2, column period: "2012-01-01 00:00:00" is a date or time; plantsplit '
+      "expects text or a number here: format the cell as Text (for a period like 2012-01) or General and type "
+      "the value again"]),
+    (lambda t: broken(t, merge=("lanes", 1, 0, 2, 0)),
+     ["  - case.xlsx, sheet lanes, row 2, column plant: cells A2:A3 are merged: unmerge them and type the value "
+      "in every cell"]),
+    (lambda t: broken(t, hidden=("costs",)),
+     ["  - case.xlsx, sheet costs: is a hidden sheet: unhide it (right-click a sheet tab > Unhide) or delete it; "
+      "plantsplit does not read data you cannot see"]),
+    (lambda t: broken(t, sheets={k: v for k, v in tiny_sheets().items() if k != "lanes"}),
+     ["  - case.xlsx, sheet lanes: is missing: the workbook has no sheet of that name (it is required; its "
+      "sheets: plants, demand, capacity, costs)"]),
+    (lambda t: broken(t, sheets=dict(tiny_sheets(), capacity=[["plant", "max_units"], ["A", "lots"], ["Z", 5]])),
+     ['  - case.xlsx, sheet capacity, row 2, column max_units: "lots" must be a number >= 0',
+      '  - case.xlsx, sheet capacity, row 3, column plant: "Z" is not a known plant of sheet plants (known: A, B)']),
+])
+def test_broken_workbook_names_book_sheet_row_column(tmp_path, make, lines):
+    path = make(tmp_path)
+    for command in ("solve", "validate"):
+        r = invoke(command, path, *(("--out", tmp_path / "o") if command == "solve" else ()))
+        assert r.exit_code == 2, r.output
+        got = r.stderr.splitlines()
+        assert got[0].startswith("Error: ") and got[1:1 + len(lines)] == lines
+    assert not (tmp_path / "o").exists()
+
+
+def test_not_a_workbook(tmp_path):
+    (tmp_path / "case.xlsx").write_bytes(b"plant,country\n")
+    r = invoke("solve", tmp_path / "case.xlsx", "--out", tmp_path / "o")
+    assert r.exit_code == 2
+    assert "case.xlsx: cannot be read as an Excel workbook (.xlsx)" in r.stderr and "Traceback" not in r.output
+
+
+def test_formula_like_names_stay_text_through_convert(tmp_path):
+    case = write_case(tmp_path / "c", **dict(TINY, plants="plant,country,currency\n=1+1,X,USD\nB,Y,USD",
+                                             lanes="plant,market,freight_cost\n=1+1,m,1\nB,m,0",
+                                             capacity="plant,max_units\n=1+1,60",
+                                             costs="plant,unit_cost\n=1+1,10\nB,12"))
+    assert invoke("convert", case, tmp_path / "c.xlsx").exit_code == 0
+    cell = openpyxl.load_workbook(tmp_path / "c.xlsx")["plants"]["A2"]
+    assert cell.value == "=1+1" and cell.data_type == "s"
+    assert invoke("convert", tmp_path / "c.xlsx", tmp_path / "back").exit_code == 0
+    assert rows_of(tmp_path / "back" / "plants.csv")[1] == ["=1+1", "X", "USD"]
+    assert load_case(tmp_path / "back").digest == load_case(case).digest
+
+
+def test_unused_sheet_is_a_warning(tmp_path):
+    path = broken(tmp_path, sheets=dict(tiny_sheets(), notes=[["anything"]]))
+    r = invoke("validate", path)
+    assert r.exit_code == 0, r.output
+    assert "Warning: case.xlsx: sheet notes is not used by plantsplit and is ignored" in r.output
+
+
+def test_sweep_and_breakeven_take_a_workbook(tmp_path):
+    assert invoke("convert", ROGUE, tmp_path / "rogue.xlsx").exit_code == 0
+    r = invoke("breakeven", tmp_path / "rogue.xlsx", "--param", "fx:KRW", "--from", "900", "--to", "1400",
+               "--out", tmp_path / "b")
+    assert r.exit_code == 0, r.output
+    r2 = invoke("breakeven", ROGUE, "--param", "fx:KRW", "--from", "900", "--to", "1400", "--out", tmp_path / "b2")
+    assert (tmp_path / "b" / "breakpoints.csv").read_bytes() == (tmp_path / "b2" / "breakpoints.csv").read_bytes()
+    assert r.output.splitlines()[:-1] == r2.output.splitlines()[:-1]
+    r = invoke("sweep", tmp_path / "rogue.xlsx", "--out", tmp_path / "s", "--vary", "fx:KRW=1000,1100", "--quiet")
+    assert r.exit_code == 0, r.output

@@ -1,0 +1,208 @@
+"""Results as a workbook (--xlsx), and CSVs for every locale (--csv-style)."""
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from solver.case import load_case
+from solver.cli import cli
+from solver.errors import UsageError
+from solver.writexlsx import workbook_bytes
+
+from conftest import ROGUE, read, write_case
+
+TABLES = ["plan", "utilization", "supply", "cost_breakdown", "builds"]
+
+
+def invoke(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def rogue_xlsx(tmp_path_factory):
+    out = tmp_path_factory.mktemp("rogue") / "o"
+    r = invoke("solve", ROGUE, "--out", out, "--xlsx")
+    assert r.exit_code == 0, r.output
+    return out
+
+
+def demand_by_period() -> dict[str, float]:
+    """From the input alone: the Rogue case has no unmet_penalty, so every unit demanded is made."""
+    got: dict[str, float] = {}
+    with open(ROGUE / "demand.csv", newline="") as fh:
+        for row in csv.DictReader(fh):
+            got[row["period"]] = got.get(row["period"], 0.0) + float(row["units"])
+    return got
+
+
+def test_every_table_sheet_matches_its_csv(rogue_xlsx):
+    wb = openpyxl.load_workbook(rogue_xlsx / "plan.xlsx")
+    assert wb.sheetnames == ["Summary", *TABLES]
+    for name in TABLES:
+        ws = wb[name]
+        got = list(ws.iter_rows(values_only=True))
+        csv_rows = list(csv.reader(io.StringIO((rogue_xlsx / f"{name}.csv").read_text())))
+        assert list(got[0]) == csv_rows[0], name
+        assert len(got) == len(csv_rows), name
+        for cells, texts in zip(got[1:], csv_rows[1:]):
+            for cell, text in zip(cells, texts):
+                if text == "":
+                    assert cell is None
+                elif isinstance(cell, str):
+                    assert cell == text
+                else:  # numbers are number cells, with the CSV's rounding
+                    assert cell == pytest.approx(float(text), abs=1e-9)
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(got[0]))}{len(got)}"
+        for j, header in enumerate(got[0], start=1):
+            assert ws.column_dimensions[openpyxl.utils.get_column_letter(j)].width >= len(header)
+    plan = wb["plan"]
+    head = [c.value for c in plan[1]]
+    fmt = {h: plan.cell(row=2, column=j + 1).number_format for j, h in enumerate(head)}
+    assert fmt["units"] == "#,##0" and fmt["landed_cost_USD"] == "#,##0.00" and fmt["duty_rate"] == "0.00%"
+
+
+def test_summary_sheet(rogue_xlsx):
+    wb = openpyxl.load_workbook(rogue_xlsx / "plan.xlsx")
+    rows = [r for r in wb["Summary"].iter_rows(values_only=True)]
+    first = {r[0]: r[1] for r in rows if r[0] is not None}
+    assert first["status"] == "optimal" and first["currency"] == "USD" and first["case"] == "rogue-2012"
+    cb = read(rogue_xlsx, "cost_breakdown.csv")
+    # the objective is the present value; the face value is the undiscounted cost
+    assert first["objective (USD)"] == pytest.approx(cb["present_value_USD"].sum(), abs=0.05)
+    assert first["undiscounted_cost (USD)"] == pytest.approx(cb["amount_USD"].sum(), abs=0.05)
+    assert "solve_seconds" not in first  # a timing would make two runs' workbooks differ
+    # cost by component: the per-period rows of cost_breakdown.csv summed
+    start = next(i for i, r in enumerate(rows) if r[0] == "Total cost by component")
+    assert rows[start + 1][:3] == ("component", "amount_USD", "present_value_USD")
+    for k, col in ((1, "amount_USD"), (2, "present_value_USD")):
+        comps = {r[0]: r[k] for r in rows[start + 2:start + 7]}
+        assert comps == pytest.approx(cb.groupby("component")[col].sum().to_dict(), abs=0.05)  # 5 roundings
+    # the build option, as in expansions.csv: 80,000 units for 160,000,000 USD
+    start = next(i for i, r in enumerate(rows) if r[0] == "Build options")
+    assert rows[start + 2][:6] == ("busan-rogue-line", "busan", "rogue", 1, 80000, 160000000)
+    # binding capacities: the rows of utilization.csv with a shadow price
+    util = read(rogue_xlsx, "utilization.csv")
+    start = next(i for i, r in enumerate(rows) if r[0] and r[0].startswith("Binding capacities"))
+    n = int((util["shadow_price_USD"].abs() > 1e-6).sum())
+    block = rows[start + 2:start + 2 + n]
+    assert all(r[0] in ("busan", "kyushu", "smyrna") for r in block) and rows[start + 2 + n][0] is None
+    # chart data: units by period add up to the demand of that period (inputs only)
+    start = next(i for i, r in enumerate(rows) if r[0] == "Units by plant and period")
+    plants = [p for p in rows[start + 1][1:] if p]
+    assert plants == ["busan", "kyushu", "smyrna"]
+    data = {r[0]: sum(r[1:4]) for r in rows[start + 2:start + 7]}
+    assert data == pytest.approx(demand_by_period())
+    charts = wb["Summary"]._charts
+    assert len(charts) == 1 and charts[0].tagname == "barChart"
+    assert charts[0].grouping == "stacked" and charts[0].type == "col" and len(charts[0].series) == 3
+
+
+def test_same_inputs_same_workbook_bytes(rogue_xlsx, tmp_path):
+    assert invoke("solve", ROGUE, "--out", tmp_path / "again", "--xlsx").exit_code == 0
+    assert (tmp_path / "again" / "plan.xlsx").read_bytes() == (rogue_xlsx / "plan.xlsx").read_bytes()
+
+
+def test_formula_like_names_stay_text(tmp_path):
+    case = write_case(tmp_path / "c", plants="plant,country,currency\n=1+1,X,USD\n@SUM(A1),Y,USD",
+                      demand="market,product,period,units\n+cmd,p,1,100",
+                      lanes="plant,market,freight_cost\n=1+1,+cmd,1\n@SUM(A1),+cmd,2",
+                      capacity="plant,max_units\n=1+1,60")
+    r = invoke("solve", case, "--out", tmp_path / "o", "--xlsx")
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(tmp_path / "o" / "plan.xlsx")  # formulas would load as data_type "f"
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            assert all(c.data_type != "f" for c in row), ws.title
+    plan = list(wb["plan"].iter_rows(values_only=True))
+    assert {(r[2], r[3], r[4]) for r in plan[1:]} == {("=1+1", "+cmd", 60), ("@SUM(A1)", "+cmd", 40)}
+    assert "'=1+1" in (tmp_path / "o" / "plan.csv").read_text()  # the CSV keeps its guard
+
+
+def test_table_too_long_for_a_sheet_is_refused():
+    ok = pd.DataFrame({"units": [1.0] * 1_048_575})  # + header = exactly a sheet
+    too_long = pd.DataFrame({"units": [1.0] * 1_048_576})
+    with pytest.raises(UsageError) as e:
+        workbook_bytes({"supply.csv": ok.head(3), "plan.csv": too_long}, {}, "t")
+    assert str(e.value) == ("plan has 1,048,576 rows, more than an Excel sheet holds (1,048,576 with the header): "
+                            "use plan.csv instead (run without --xlsx)")
+    assert workbook_bytes({"plan.csv": ok.head(3)}, {}, "t")[:2] == b"PK"
+
+
+def test_sweep_xlsx_every_sheet(tmp_path):
+    r = invoke("sweep", ROGUE, "--out", tmp_path / "s", "--vary", "fx:KRW=900,1000,1100", "--plans", "--xlsx",
+               "--quiet", "--jobs", "1")
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(tmp_path / "s" / "results.xlsx")
+    assert wb.sheetnames == ["Summary", "results", "plans"]
+    facts = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert facts["scenarios"] == 3 and facts["infeasible"] == 0 and facts["parameters"] == "fx:KRW"
+    for name in ("results", "plans"):
+        df = pd.read_csv(tmp_path / "s" / f"{name}.csv", dtype={"scenario": str, "period": str})
+        got = list(wb[name].iter_rows(values_only=True))
+        assert list(got[0]) == list(df.columns) and len(got) == len(df) + 1
+        for cells, (_, row) in zip(got[1:], df.iterrows()):
+            for cell, v in zip(cells, row):
+                assert cell == (v if isinstance(v, str) else pytest.approx(v))
+    assert [r[1] for r in list(wb["results"].iter_rows(values_only=True))[1:]] == [900, 1000, 1100]
+
+
+# ------------------------------------------------------------------ CSV styles
+
+def test_csv_styles_write_the_same_numbers(tmp_path):
+    for style in ("plain", "excel", "excel-eu"):
+        r = invoke("solve", ROGUE, "--out", tmp_path / style, "--csv-style", style)
+        assert r.exit_code == 0, r.output
+    for name in ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv"):
+        plain = (tmp_path / "plain" / name).read_bytes()
+        excel = (tmp_path / "excel" / name).read_bytes()
+        eu = (tmp_path / "excel-eu" / name).read_bytes()
+        assert not plain.startswith(b"\xef\xbb\xbf")
+        assert excel == b"\xef\xbb\xbf" + plain  # the same file with a BOM
+        assert eu.startswith(b"\xef\xbb\xbf") and b";" in eu.splitlines()[0]
+        a = pd.read_csv(io.BytesIO(plain), dtype=str, keep_default_na=False)
+        b = pd.read_csv(io.BytesIO(eu), sep=";", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        assert list(a.columns) == list(b.columns)
+        for col in a.columns:
+            assert list(b[col].str.replace(",", ".", regex=False)) == list(a[col]), (name, col)
+    plan_eu = (tmp_path / "excel-eu" / "plan.csv").read_text(encoding="utf-8-sig")
+    assert ";0,025;" in plan_eu  # KORUS 2.5% duty rate with a decimal comma
+
+
+@pytest.mark.parametrize("style", ["excel", "excel-eu"])
+def test_case_in_every_style_reads_back(tmp_path, style):
+    # folder -> workbook -> folder in the style -> the same case (digest) and the same plan
+    assert invoke("convert", ROGUE, tmp_path / "r.xlsx").exit_code == 0
+    r = invoke("convert", tmp_path / "r.xlsx", tmp_path / "styled", "--csv-style", style)
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "styled" / "fx.csv").read_bytes()
+    assert text.startswith(b"\xef\xbb\xbf")
+    assert (b"KRW;2012;1126,8" if style == "excel-eu" else b"KRW,2012,1126.8") in text
+    assert load_case(tmp_path / "styled").digest == load_case(ROGUE).digest
+    for k, case in enumerate((ROGUE, tmp_path / "styled")):
+        assert invoke("solve", case, "--out", tmp_path / f"o{k}").exit_code == 0
+    assert (tmp_path / "o0" / "plan.csv").read_bytes() == (tmp_path / "o1" / "plan.csv").read_bytes()
+
+
+def test_sweep_and_breakeven_in_excel_eu(tmp_path):
+    args = ["sweep", ROGUE, "--out", tmp_path / "s", "--vary", "fx:KRW=1000,1100.5", "--csv-style", "excel-eu",
+            "--quiet", "--jobs", "1"]
+    assert invoke(*args).exit_code == 0
+    first = (tmp_path / "s" / "results.csv").read_bytes()
+    lines = first.decode("utf-8-sig").splitlines()
+    assert lines[0].startswith("scenario;fx:KRW;status;objective_USD;")
+    assert lines[2].startswith("s2;1100,5;optimal;")
+    r = invoke(*args, "--resume")  # the resume reads its own style back: nothing left to run
+    assert r.exit_code == 0 and "(0 run, 2 already done" in r.output
+    assert (tmp_path / "s" / "results.csv").read_bytes() == first
+    r = invoke("breakeven", ROGUE, "--param", "fx:KRW", "--from", "900", "--to", "1400", "--out", tmp_path / "b",
+               "--csv-style", "excel-eu")
+    assert r.exit_code == 0
+    head = (tmp_path / "b" / "breakpoints.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert head[0].startswith("interval;parameter;value_from;value_to;status;objective_from_USD;objective_to_USD")
+    assert head[1].split(";")[2] == "900"
