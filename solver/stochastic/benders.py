@@ -122,6 +122,8 @@ def solve_benders(problem: TwoStageProblem, pool, ws: np.ndarray, weight: float,
         costs = np.empty(problem.n)
         feasible = True
         for batch in pool.map(fixed_chunk, chunks, xk, True):
+            if progress:
+                progress(len(batch))
             for s, ok_s, value, g in batch:
                 if ok_s:
                     costs[s] = value
@@ -135,8 +137,6 @@ def solve_benders(problem: TwoStageProblem, pool, ws: np.ndarray, weight: float,
             ub = risk_objective(costs, p, weight, alpha)
             if ub < best_ub:
                 best_x, best_ub, best_costs = xk.copy(), ub, costs
-        if progress:
-            progress(it, lower, best_ub)
         if best_x is not None and best_ub - lower <= gap * max(1.0, abs(best_ub)):
             return BendersResult(True, best_x, best_ub, lower, it, best_costs, cut_scenarios)
         xk = None

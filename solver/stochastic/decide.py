@@ -135,7 +135,7 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
         else:
             from .benders import solve_benders
 
-            res = solve_benders(problem, pool, ws_costs, weight, alpha, gap, x0=x_ev)
+            res = solve_benders(problem, pool, ws_costs, weight, alpha, gap, x0=x_ev, progress=bar)
             if res.x is None or not np.isfinite(res.upper):
                 raise _no_common_decision(problem, np.array(sorted(res.cut_scenarios)))
             x, costs, lower, upper, iterations = res.x, res.costs, res.lower, res.upper, res.iterations

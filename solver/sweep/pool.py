@@ -17,22 +17,27 @@ from ..errors import UsageError
 
 
 class Pool:
-    def __init__(self, model, jobs: int | None = None, dask: str | None = None):
-        self.payload = pickle.dumps(model)
-        self.key = hashlib.sha256(self.payload).hexdigest()
+    def __init__(self, model, jobs: int | None = None, dask: str | None = None, payload: bytes | None = None,
+                 key: str | None = None):
+        self.payload = payload if payload is not None else pickle.dumps(model)
+        self.key = key or hashlib.sha256(self.payload).hexdigest()
         self.jobs = jobs or os.cpu_count() or 1
         self.dask = dask
         self.executor = self.client = self.cluster = self.shared = None
 
     def __enter__(self):
-        from .runner import _init_worker
-
         if self.dask:
             self._start_dask()
-        elif self.jobs > 1:
+        return self
+
+    def _processes(self) -> ProcessPoolExecutor:
+        """The process pool, started on first use (a single chunk runs here, no pool needed)."""
+        from .runner import _init_worker
+
+        if self.executor is None:
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker,
                                                 initargs=(self.key, self.payload))
-        return self
+        return self.executor
 
     def _start_dask(self):
         try:
@@ -67,15 +72,16 @@ class Pool:
             for fut in as_completed(futures):
                 yield fut.result()
             return
-        if self.executor is None or len(chunks) <= 1:
+        if self.jobs == 1 or len(chunks) <= 1:
             for c in chunks:
                 yield task(self.key, self.payload, c, *args)
             return
+        executor = self._processes()
         pending, it = set(), iter(chunks)
 
         def top_up():
             for c in it:
-                pending.add(self.executor.submit(task, self.key, None, c, *args))
+                pending.add(executor.submit(task, self.key, None, c, *args))
                 if len(pending) >= self.jobs * 3:
                     break
 

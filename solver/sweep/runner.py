@@ -17,7 +17,6 @@ import pickle
 import re
 import sys
 import time
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -270,30 +269,11 @@ def read_back(path: Path, style: CsvStyle):
 
 
 def _execute(chunks, key, payload, jobs, dask, plans):
-    if dask:
-        from .dask_runner import execute_dask
+    """Chunks on this process, a process pool or Dask (pool.py), results as they finish."""
+    from .pool import Pool
 
-        yield from execute_dask(chunks, key, payload, jobs, dask, plans)
-        return
-    if jobs == 1 or len(chunks) <= 1:
-        for c in chunks:
-            yield run_chunk(key, payload, c, plans)
-        return
-    with ProcessPoolExecutor(max_workers=jobs, initializer=_init_worker, initargs=(key, payload)) as pool:
-        pending = set()
-        it = iter(chunks)
-        for c in it:
-            pending.add(pool.submit(run_chunk, key, None, c, plans))
-            if len(pending) >= jobs * 3:
-                break
-        while pending:
-            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
-            for f in finished:
-                yield f.result()
-            for c in it:
-                pending.add(pool.submit(run_chunk, key, None, c, plans))
-                if len(pending) >= jobs * 3:
-                    break
+    with Pool(None, jobs or os.cpu_count() or 1, dask, payload=payload, key=key) as pool:
+        yield from pool.map(run_chunk, chunks, plans)
 
 
 def _progress(total: int, initial: int, quiet: bool):
