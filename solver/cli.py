@@ -296,15 +296,16 @@ def plot(ctx, results, x, where, out_file):
 @click.argument("b", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
               help="Folder for comparison.csv.")
+@csv_style_option
 @click.pass_context
-def compare(ctx, a, b, out_dir):
+def compare(ctx, a, b, out_dir, csv_style):
     """Put two output folders (of solve) side by side: units, costs, builds, binding capacities."""
     from .compare import compare_folders, render
-    from .output import csv_bytes, write_all
+    from .output import CSV_STYLES, csv_bytes, write_all
 
     def work():
         table, ta, tb = compare_folders(a, b)
-        write_all(out_dir, {"comparison.csv": csv_bytes(table)})
+        write_all(out_dir, {"comparison.csv": csv_bytes(table, CSV_STYLES[csv_style])})
         return table, ta, tb
 
     table, ta, tb = _guard(ctx, work)

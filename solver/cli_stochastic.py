@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, money_options
+from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, csv_style_option, money_options
 
 
 @click.command()
@@ -29,10 +29,12 @@ from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, money_options
               help="Run scenario solves on a Dask cluster (address, or 'local').")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @money_options
+@click.option("--xlsx", is_flag=True, help="Also write stochastic.xlsx: a Summary sheet, then a sheet per table.")
+@csv_style_option
 @csv_options
 @click.pass_context
 def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, evaluate_file, jobs, dask, quiet,
-               currency, discount_rate, encoding, delimiter, decimal):
+               currency, discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
     """Choose the build decisions that are best across the scenarios (two-stage, E + lambda*CVaR)."""
     from .stochastic.decide import NoDecision
     from .stochastic.run import run_stochastic
@@ -40,7 +42,8 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
     def work():
         try:
             return run_stochastic(case, scenarios_file, out_dir, method, weight, alpha, gap, jobs, dask, quiet,
-                                  evaluate_file, currency, _opts(encoding, delimiter, decimal), discount_rate)
+                                  evaluate_file, currency, _opts(encoding, delimiter, decimal), discount_rate,
+                                  csv_style=csv_style, xlsx=xlsx)
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)
             raise Fail(msg + "\nNo output was written.", EXIT_NO_PLAN) from None

@@ -206,3 +206,36 @@ def test_sweep_and_breakeven_in_excel_eu(tmp_path):
     head = (tmp_path / "b" / "breakpoints.csv").read_text(encoding="utf-8-sig").splitlines()
     assert head[0].startswith("interval;parameter;value_from;value_to;status;objective_from_USD;objective_to_USD")
     assert head[1].split(";")[2] == "900"
+
+
+def test_stochastic_xlsx_and_excel_eu(tmp_path):
+    # The hand case of test_stochastic.py: not building the line costs 20,000 USD in both scenarios.
+    from test_stochastic import CASE, TWO
+
+    case = write_case(tmp_path / "c", **CASE)
+    (tmp_path / "sc.csv").write_text(TWO)
+    outs = []
+    for k in (1, 2):
+        r = invoke("stochastic", case, "--scenarios", tmp_path / "sc.csv", "--out", tmp_path / f"o{k}", "--quiet",
+                   "--xlsx", "--csv-style", "excel-eu")
+        assert r.exit_code == 0, r.output
+        outs.append((tmp_path / f"o{k}" / "stochastic.xlsx").read_bytes())
+    assert outs[0] == outs[1]  # no timing in the workbook
+    wb = openpyxl.load_workbook(tmp_path / "o1" / "stochastic.xlsx")
+    assert wb.sheetnames[0] == "Summary" and "decision" in wb.sheetnames and "scenario_costs" in wb.sheetnames
+    facts = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
+    assert facts["objective (USD)"] == 20_000
+    for name in wb.sheetnames[1:]:
+        text = (tmp_path / "o1" / f"{name}.csv").read_text(encoding="utf-8-sig")
+        got = list(wb[name].iter_rows(values_only=True))
+        assert list(got[0]) == text.splitlines()[0].split(";") and len(got) == len(text.splitlines())
+    assert (tmp_path / "o1" / "decision.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+
+
+def test_compare_in_excel_eu(tmp_path):
+    for k in ("a", "b"):
+        assert invoke("solve", ROGUE, "--out", tmp_path / k).exit_code == 0
+    r = invoke("compare", tmp_path / "a", tmp_path / "b", "--out", tmp_path / "c", "--csv-style", "excel-eu")
+    assert r.exit_code == 0, r.output
+    data = (tmp_path / "c" / "comparison.csv").read_bytes()
+    assert data.startswith(b"\xef\xbb\xbf") and b";" in data.splitlines()[0] and b"," not in data.splitlines()[0]

@@ -17,13 +17,13 @@ import pandas as pd
 
 from ..case import load_case
 from ..errors import UsageError
-from ..output import csv_bytes, json_bytes, with_currency, write_all
+from ..output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
 from ..pipeline import check_out_dir
 from .case_problem import CaseProblem, load_scenarios
 from .decide import Decision, decide, evaluate
 from .report import MONEY, decision_table, decisions_table, scenario_costs, summary, words
 
-OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv")
+OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
 Z95 = 1.959963984540054
 
 
@@ -45,7 +45,7 @@ def _bar(quiet: bool):
 
 def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
                    jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
-                   discount_rate=None) -> StochasticRun:
+                   discount_rate=None, csv_style="plain", xlsx=False) -> StochasticRun:
     case_dir, out_dir = Path(case_dir), Path(out_dir)
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
     check_out_dir(case_dir, out_dir)
@@ -63,17 +63,14 @@ def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0,
     finally:
         bar.close()
     cur = case.currency
-    files = {
-        "summary.json": json_bytes(summary(d, problem, weight, alpha)),
-        "decision.csv": csv_bytes(decision_table(d, problem)),
-        "scenario_costs.csv": csv_bytes(scenario_costs(d, problem, cur)),
-    }
+    info = summary(d, problem, weight, alpha)
+    tables = {"decision.csv": decision_table(d, problem), "scenario_costs.csv": scenario_costs(d, problem, cur)}
     if d.matrix is not None:
-        files["decisions.csv"] = csv_bytes(decisions_table(d, problem, weight, alpha, cur))
+        tables["decisions.csv"] = decisions_table(d, problem, weight, alpha, cur)
     lines = words(d, problem, weight, alpha, cur)
     if other is not None:
         table = evaluation(other, d, jobs, dask, cur)
-        files["evaluation.csv"] = csv_bytes(table)
+        tables["evaluation.csv"] = table
         lines.append(f"On {Path(evaluate_file).name} ({other.n} scenarios), mean cost with 95% confidence interval:")
         for _, r in table.iterrows():
             mean = r[f"mean_cost_{cur}"]
@@ -82,6 +79,14 @@ def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0,
                              f"[{r[f'ci95_low_{cur}']:,.0f}, {r[f'ci95_high_{cur}']:,.0f}]")
             else:
                 lines.append(f"  {r['decision']}: infeasible in {r['infeasible_scenarios']} scenarios")
+    files = {"summary.json": json_bytes(info)}
+    files.update({name: csv_bytes(t, CSV_STYLES[csv_style]) for name, t in tables.items()})
+    if xlsx:
+        from ..writexlsx import workbook_bytes
+
+        facts = {"case": case.name, "currency": cur,
+                 **{k: v for k, v in info.items() if "seconds" not in k}}  # a timing would differ per run
+        files["stochastic.xlsx"] = workbook_bytes(tables, facts, f"plantsplit stochastic: {case.name}")
     write_all(out_dir, files, owned=OUTPUTS)
     lines.append(f"wrote {', '.join(str(out_dir / f) for f in files)}")
     return StochasticRun(problem, d, out_dir, lines, tuple(files))
