@@ -207,17 +207,22 @@ def rate(case, currency, period):
     return most_specific(case["fx"], {"currency": currency}, "", period)[0]["rate"]
 
 
-def expansion_cost(case, e, periods, d):
-    """Present value of an option's charges: F once in first_period, or, with a lifetime n,
+def expansion_charges(case, e, periods):
+    """(charge, periods charged) of an option: F once in first_period, or, with a lifetime n,
     A = F R / (1 - (1 + R)^-n) (F / n when R = 0) in first_period and the following periods
-    of the case, at most n of them, each discounted with its own period."""
+    of the case, at most n of them (charges after the last period are not part of the case)."""
     F = e["fixed_cost"] / rate(case, e["currency"], e["first_period"])
     first = periods.index(e["first_period"])
     n, R = e["lifetime_periods"], case["discount_rate"]
     if n is None:
-        return F * d[e["first_period"]]
-    A = F / n if R == 0 else F * R / (1 - (1 + R) ** -n)
-    return A * sum(d[t] for t in periods[first:first + n])
+        return F, [e["first_period"]]
+    return (F / n if R == 0 else F * R / (1 - (1 + R) ** -n)), periods[first:first + n]
+
+
+def expansion_cost(case, e, periods, d):
+    """Present value of an option's charges, each discounted with its own period."""
+    charge, charged = expansion_charges(case, e, periods)
+    return charge * sum(d[t] for t in charged)
 
 
 def reference_objective(case):
@@ -350,9 +355,24 @@ def test_random_valid_cases_match_the_reference(tmp_path_factory, case):
     assert summary["objective"] == pytest.approx(expected, rel=1e-6, abs=0.01)
     check_outputs(folder, out)
     if case["expansions"]:
+        check_builds(case, read(out, "builds.csv"))
         built = read(out, "builds.csv")["built"].to_numpy() > 0.5
         spread = np.array([e["lifetime_periods"] is not None for e in case["expansions"]])
         event(f"built: {int(built.sum())}, of them spread over a lifetime: {int((built & spread).sum())}")
+
+
+def check_builds(case, builds):
+    """builds.csv per option: its charge, how many charges fall in the horizon, and what a
+    built option costs within it, nominal and in present value."""
+    periods = natural_order({d["period"] for d in case["demand"]})
+    d = discount_factors(periods, case["discount_rate"])
+    for e, b in zip(case["expansions"], builds.itertuples()):
+        charge, charged = expansion_charges(case, e, periods)
+        assert b.option == e["option"]
+        assert b.charge_per_period_USD == pytest.approx(charge, abs=0.005)
+        assert b.charges_in_horizon == len(charged)
+        assert b.charged_in_horizon_USD == pytest.approx(b.built * charge * len(charged), abs=0.01)
+        assert b.present_value_USD == pytest.approx(b.built * charge * sum(d[t] for t in charged), abs=0.01)
 
 
 DEFECTS = [
