@@ -5,6 +5,9 @@ random broken cases always get exit 2 and a message, never a traceback.
 The reference below shares no code with plantsplit: it reads the generated dicts, not the
 CSVs, resolves "most specific row wins" with plain loops, keeps every capacity row as its
 own constraint (plantsplit merges rows with the same key), and solves with scipy.optimize.milp.
+Money over time as the README states it: every cost of period t times d(t) (integer labels:
+steps between labels; otherwise positions in natural order), an option's charges by the
+annuity rule, cut at the last period; one share row per shares.csv row and period covered.
 """
 from __future__ import annotations
 
