@@ -102,29 +102,48 @@ def _write(ws, row: int, col: int, value, kind: str, fmt: dict, decimals: int | 
         ws.write_string(row, col, str(value))
 
 
+def _column_cells(s: pd.Series, decimals: int | None) -> tuple[list, bool]:
+    """A column as the values to write (None = blank cell), and whether all are numbers."""
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        values = s.to_numpy(dtype=float).tolist()
+        if decimals is not None:
+            values = [min(max(round(v, decimals) + 0.0, -1e30), 1e30) if v == v else None for v in values]
+        else:
+            values = [v if v == v else None for v in values]
+        return values, True
+    return [None if v is None or v == "" or (isinstance(v, float) and math.isnan(v)) else v for v in s.tolist()], False
+
+
 def _table_sheet(wb, fmt, name: str, df: pd.DataFrame) -> None:
     ws = wb.add_worksheet(name)
     cols = list(df.columns)
-    widths = [len(c) for c in cols]
     kinds = [_kind(c) for c in cols]
     decimals = [decimals_of(c) for c in cols]
+    cells = [_column_cells(df[c], decimals[j]) for j, c in enumerate(cols)]
     # constant_memory: widths must be set before rows are written, so measure first
-    for j, c in enumerate(cols):
-        s = df[c]
-        if decimals[j] is None:
-            w = s.map(lambda v: 0 if v is None or (isinstance(v, float) and math.isnan(v)) else len(str(v)))
+    for j, (values, numeric) in enumerate(cells):
+        present = [v for v in values if v is not None]
+        if not present:
+            width = 0
+        elif numeric:
+            width = len(f"{max(abs(v) for v in present):,.2f}") + 1
         else:
-            w = s.map(lambda v: 0 if pd.isna(v) else len(f"{float(v):,.2f}"))
-        widths[j] = max(widths[j], int(w.max()) if len(s) else 0)
-    for j, w in enumerate(widths):
-        ws.set_column(j, j, min(w + 2, 60))
+            width = max(len(str(v)) for v in present)
+        ws.set_column(j, j, min(max(width, len(cols[j])) + 2, 60))
     ws.freeze_panes(1, 0)
     ws.autofilter(0, 0, max(len(df), 1), max(len(cols) - 1, 0))
     for j, c in enumerate(cols):
         ws.write_string(0, j, c, fmt["head"])
-    for i, rec in enumerate(df.itertuples(index=False, name=None), start=1):
-        for j, v in enumerate(rec):
-            _write(ws, i, j, v, kinds[j], fmt, decimals[j])
+    formats = [fmt[k] for k in kinds]
+    for i in range(len(df)):
+        for j, (values, numeric) in enumerate(cells):
+            v = values[i]
+            if v is None:
+                continue
+            if numeric:
+                ws.write_number(i + 1, j, v, formats[j])
+            else:
+                _write(ws, i + 1, j, v, kinds[j], fmt, decimals[j])
 
 
 def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, title: str) -> None:
