@@ -233,3 +233,20 @@ def test_process_pool_and_dask_give_the_same_files(tmp_path, where):
         assert one.exit_code == 0 and many.exit_code == 0, one.output + many.output
         for f in ("decision.csv", "scenario_costs.csv"):
             assert (tmp_path / f"one-{method}" / f).read_bytes() == (tmp_path / f"many-{method}" / f).read_bytes()
+
+
+def test_xlsx_and_european_csv_style(tmp_path, case):
+    import openpyxl
+
+    out = tmp_path / "o"
+    r = run("stochastic", case, "--scenarios", scenarios(tmp_path, TWO), "--out", out, "--xlsx", "--csv-style", "excel-eu")
+    assert r.exit_code == 0, r.output
+    text = (out / "decisions.csv").read_bytes().decode("utf-8-sig")
+    assert text.splitlines()[0].startswith("decision;built:line;eligible;expected_cost_USD")
+    assert "line=built;1;yes;22500;" in text
+    wb = openpyxl.load_workbook(out / "stochastic.xlsx")
+    facts = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=4, max_col=2, values_only=True) if row[0]}
+    assert facts["expected_cost"] == 20_000 and facts["vss"] == 2_500 and facts["evpi"] == 2_500
+    costs = list(wb["scenario_costs"].iter_rows(values_only=True))
+    assert costs[0][:4] == ("scenario", "probability", "fx:KRW", "cost_recommended_USD")
+    assert costs[2][0] == "strong" and costs[2][3] == 20_000
