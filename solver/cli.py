@@ -315,6 +315,7 @@ def compare(ctx, a, b, out_dir, csv_style):
 
 def _guard(ctx, work):
     from .errors import CaseError, UsageError
+    from .memory import TooLargeError
     from .solve import SolverUnavailable
 
     debug = bool(ctx.obj and ctx.obj.get("debug"))
@@ -330,6 +331,10 @@ def _guard(ctx, work):
         if debug:
             traceback.print_exc()
         raise Fail(str(exc), EXIT_INPUT) from None
+    except TooLargeError as exc:
+        if debug:
+            traceback.print_exc()
+        raise Fail(f"{exc}\nNo output was written.", EXIT_NO_PLAN) from None
     except click.ClickException:
         raise
     except Exception as exc:  # noqa: BLE001

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import __version__, coefficients
+from . import __version__, coefficients, memory
 from .case import Case, load_case
 from .errors import NoPlanError, UsageError
 from .explain import explain_infeasible, headline
@@ -132,6 +132,7 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
         check_model_path(write_model)
     co = coefficients.build(case)
     lp = create_model(case, co, relax=relax)
+    memory.check(case.name, lp, solver, decompose)
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
         prob.writeLP(str(write_lp))
