@@ -199,20 +199,22 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None) -> Solution:
     objective = float(h.getInfo().objective_function_value)
     duals = "lp"
     if lp.is_mip:
-        # Duals of a MILP: re-solve the LP with the build decisions fixed at their values.
+        # Duals of a MILP: re-solve the LP with the build decisions fixed at their values,
+        # without the time limit (it bounds the search for a plan; this LP is cheap).
         ints = np.flatnonzero(lp.integer)
         fixed = np.round(x[ints])
         if blocks is not None:
             lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
             lower[ints] = upper[ints] = fixed
             part = blocks(dataclasses.replace(lp, col_lower=lower, col_upper=upper,
-                                              integer=np.zeros_like(lp.integer)), time_limit)
+                                              integer=np.zeros_like(lp.integer)), None)
             if part is not None and part.status == Status.OPTIMAL:
                 part.status, part.objective, part.duals = status, objective, "lp with build decisions fixed"
                 return part
         h.changeColsIntegrality(len(ints), ints.astype(np.int32),
                                 np.array([highspy.HighsVarType.kContinuous] * len(ints)))
         h.changeColsBounds(len(ints), ints.astype(np.int32), fixed, fixed)
+        h.setOptionValue("time_limit", highspy.kHighsInf)
         h.run()
         sol = h.getSolution()
         if h.getModelStatus() == S.kOptimal:
