@@ -83,7 +83,7 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     dc = lp.col_discount if lp.col_discount is not None else np.ones(n)
     dr = lp.row_discount if lp.row_discount is not None else np.ones(m)
     flows = pd.DataFrame({
-        "variable": lp.col_names,
+        "variable": np.asarray(lp.col_names),
         "final_value": r["x"],
         "reduced_cost": r["reduced_cost"] / dc,
         "objective_coefficient": cost / dc,
@@ -97,7 +97,7 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     inc = np.where(basic, np.where(is_le, np.inf, act - rhs), r["bound_up"] - rhs)
     dec = np.where(basic, np.where(is_le, rhs - act, np.inf), rhs - r["bound_dn"])
     constraints = pd.DataFrame({
-        "constraint": lp.row_names,
+        "constraint": np.asarray(lp.row_names),
         "final_value": act,
         "shadow_price": r["dual"] / dr,
         "rhs": rhs,

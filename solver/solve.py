@@ -151,7 +151,7 @@ def highs_names(names: np.ndarray) -> list[str]:
     prefixed with their position if that makes two of them equal."""
     import pandas as pd
 
-    s = pd.Series(names, dtype=object).astype(str)
+    s = pd.Series(np.asarray(names), dtype=object).astype(str)
     s = s.str.replace("[", "(", regex=False).str.replace("]", ")", regex=False)
     s = s.str.replace(r"[^A-Za-z0-9_.,()]", "_", regex=True)
     if s.duplicated().any() or (s == "").any():

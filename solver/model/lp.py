@@ -18,7 +18,7 @@ INF = float("inf")
 @dataclass
 class Cols:
     family: str
-    names: np.ndarray
+    names: "Names | np.ndarray"
     cost: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
@@ -28,7 +28,7 @@ class Cols:
 @dataclass
 class Rows:
     family: str
-    names: np.ndarray
+    names: "Names | np.ndarray"
     lower: np.ndarray
     upper: np.ndarray
     row: np.ndarray  # local row index of each coefficient
@@ -39,12 +39,12 @@ class Rows:
 
 @dataclass
 class LinearProgram:
-    col_names: np.ndarray
+    col_names: "Names | np.ndarray"  # a lazy Names: read it only when names are needed
     cost: np.ndarray
     col_lower: np.ndarray
     col_upper: np.ndarray
     integer: np.ndarray
-    row_names: np.ndarray
+    row_names: "Names | np.ndarray"
     row_lower: np.ndarray
     row_upper: np.ndarray
     start: np.ndarray  # CSR row starts
@@ -128,9 +128,9 @@ class Builder:
             np.asarray(b.integer if b.integer is not None else np.zeros(len(b.cost), bool), bool)
             for b in self.cols]) if self.cols else np.zeros(0, bool)
         return LinearProgram(
-            col_names=cat("names", object), cost=cat("cost"), col_lower=cat("lower"),
+            col_names=_concat_names([b.names for b in self.cols]), cost=cat("cost"), col_lower=cat("lower"),
             col_upper=cat("upper"), integer=integer,
-            row_names=np.concatenate([b.names for b in self.rows]).astype(object) if self.rows else np.zeros(0, object),
+            row_names=_concat_names([b.names for b in self.rows]),
             row_lower=np.concatenate([b.lower for b in self.rows]) if self.rows else np.zeros(0),
             row_upper=np.concatenate([b.upper for b in self.rows]) if self.rows else np.zeros(0),
             start=start, index=c, value=v,
@@ -138,11 +138,61 @@ class Builder:
         )
 
 
-def names(prefix: str, *parts: pd.Series) -> np.ndarray:
+def _concat_names(blocks: list) -> "Names":
+    """One lazy sequence of the blocks' names, in order (nothing is built here)."""
+    out = []
+    for b in blocks:
+        out += b._blocks if isinstance(b, Names) and b._array is None else [np.asarray(b, dtype=object)]
+    return Names(out)
+
+
+class Names:
+    """The names of a block of columns or rows, built only when something reads them
+    (``--write-lp``, ``--write-model``, the ranging report, infeasibility messages): a
+    million name strings take about a second and 100 MB that a plain solve never uses.
+    Behaves as a read-only sequence of str; ``np.asarray`` gives the object array."""
+
+    def __init__(self, blocks: list) -> None:
+        self._blocks = blocks  # each: np.ndarray, or (prefix, parts) for _build_names
+        self._n = sum(_block_len(b) for b in blocks)
+        self._array: np.ndarray | None = None
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def array(self) -> np.ndarray:
+        if self._array is None:
+            parts = [_build_names(*b) if isinstance(b, tuple) else np.asarray(b, dtype=object) for b in self._blocks]
+            self._array = np.concatenate(parts).astype(object) if parts else np.zeros(0, object)
+            self._blocks = []
+        return self._array
+
+    def __getitem__(self, i):
+        return self.array[i]
+
+    def __iter__(self):
+        return iter(self.array)
+
+    def __array__(self, dtype=None, copy=None):
+        return self.array if dtype is None else self.array.astype(dtype)
+
+
+def _block_len(b) -> int:
+    return len(b[1][0]) if isinstance(b, tuple) else len(b)
+
+
+def names(prefix: str, *parts: pd.Series) -> Names:
+    """``prefix[a,b,c]`` names (blank parts left out), built when first read."""
+    parts = tuple(pd.Series(p).reset_index(drop=True) for p in parts)
+    return Names([(prefix, parts)])
+
+
+def _build_names(prefix: str, parts: tuple) -> np.ndarray:
     """Vectorised ``prefix[a,b,c]`` names; blank parts are left out."""
     joined = None
     for p in parts:
-        s = pd.Series(p).astype(str).reset_index(drop=True)
+        s = p.astype(str)
         if joined is None:
             joined = s
         else:
