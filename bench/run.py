@@ -1,15 +1,21 @@
-"""Benchmark: time each stage of `plantsplit solve` on synthetic cases of growing size.
+"""Benchmark: time and peak memory of each stage of `plantsplit solve` on synthetic cases of
+growing size, monolithic vs decomposed (2 threads and serial), against HiGHS alone on the
+same monolithic model (the `--write-model` MPS, read and solved in a fresh process) and
+linopy building and loading the same LP structure (an anchor, if linopy is installed).
 
-    python bench/run.py [--sizes 10000,100000,1000000] [--solver highs]
+    python bench/run.py [--sizes 10000,100000,1000000] [--modes monolithic,threads-2,serial]
 
-A case of P plants x M markets x K products x T periods has P*M*K*T flow variables.
-Prints a Markdown table (paste it into the README). Not part of the test suite.
+A case of P plants x M markets x K products x T periods has P*M*K*T flow variables. Every
+measurement runs in a fresh process (peak memory is per process). Prints Markdown tables
+(paste them into the README). Not part of the test suite.
 """
 from __future__ import annotations
 
 import argparse
+import json
 import platform
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -24,13 +30,16 @@ from solver.case import load_case  # noqa: E402
 from solver.model import create_model  # noqa: E402
 from solver.output import csv_bytes, write_all  # noqa: E402
 from solver.results import tabulate  # noqa: E402
-from solver.solve import solve  # noqa: E402
+from solver.solve import solve, write_model  # noqa: E402
 
 SHAPES = {  # variables: (plants, markets, products, periods)
     10_000: (10, 50, 2, 10),
     100_000: (20, 100, 5, 10),
     1_000_000: (50, 400, 5, 10),
+    3_000_000: (150, 400, 5, 10),
+    10_000_000: (100, 1000, 10, 10),
 }
+MODES = {"monolithic": dict(decompose=False), "threads-2": dict(threads=2), "serial": dict(threads=1)}
 
 
 def make_case(folder: Path, plants: int, markets: int, products: int, periods: int, seed: int = 1) -> None:
@@ -59,45 +68,145 @@ def make_case(folder: Path, plants: int, markets: int, products: int, periods: i
         f"C{c},{m},{(c * 7 + j) % 10}%\n" for c in range(5) for j, m in enumerate(M)))
 
 
-def bench(size: int, solver: str) -> dict:
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
+    """One `plantsplit solve` in this process, stage by stage (time, peak RSS after it)."""
+    t, mem = {}, {}
+
+    def stage(name, t0):
+        t[name], mem[name] = time.perf_counter() - t0, peak_mb()
+
+    t0 = time.perf_counter()
+    case = load_case(case_dir)
+    stage("read + check", t0)
+    t0 = time.perf_counter()
+    co = coefficients.build(case)
+    stage("coefficients", t0)
+    t0 = time.perf_counter()
+    lp = create_model(case, co)
+    stage("model", t0)
+    t0 = time.perf_counter()
+    sol = solve(lp, **MODES[mode])
+    stage("solve", t0)
+    t0 = time.perf_counter()
+    res = tabulate(case, co, lp, sol)
+    write_all(out, {"plan.csv": csv_bytes(res.plan), "utilization.csv": csv_bytes(res.utilization),
+                    "supply.csv": csv_bytes(res.supply)})
+    stage("results + write", t0)
+    return {"vars": lp.num_col, "rows": lp.num_row, "status": sol.status.value, "objective": sol.objective,
+            "blocks": len(sol.blocks) if sol.blocks else 1, "times": t, "peak_mb": mem}
+
+
+HIGHS_ALONE = """
+import json, resource, sys, time
+t0 = time.perf_counter()
+import highspy
+h = highspy.Highs()
+h.setOptionValue("output_flag", False)
+h.readModel(sys.argv[1])
+t1 = time.perf_counter()
+h.run()
+t2 = time.perf_counter()
+print(json.dumps({"read": t1 - t0, "solve": t2 - t1, "objective": h.getInfo().objective_function_value,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+"""
+
+LINOPY = """
+import json, sys, time
+import numpy as np, pandas as pd
+P, M, K, T = (int(a) for a in sys.argv[1:5])
+t0 = time.perf_counter()
+import linopy, xarray as xr
+rng = np.random.default_rng(1)
+c = xr.DataArray(rng.uniform(9000, 12000, (P, M, K, T)), dims=["p", "m", "k", "t"])
+d = xr.DataArray(rng.integers(100, 1000, (M, K, T)).astype(float), dims=["m", "k", "t"])
+cap = xr.DataArray(np.full((P, T), float(d.sum(["m", "k"]).max()) * 1.3 / P + 1), dims=["p", "t"])
+m = linopy.Model()
+x = m.add_variables(lower=0, coords=[pd.RangeIndex(n, name=s) for n, s in zip((P, M, K, T), "pmkt")], name="x")
+m.add_constraints(x.sum("p") == d, name="demand")
+m.add_constraints(x.sum(["m", "k"]) <= cap, name="capacity")
+m.add_objective((c * x).sum())
+t1 = time.perf_counter()
+h = m.to_highspy()
+t2 = time.perf_counter()
+print(json.dumps({"build": t1 - t0, "load": t2 - t1, "vars": int(h.getNumCol())}))
+"""
+
+
+def run_child(args: list[str]) -> dict:
+    r = subprocess.run([sys.executable, *args], capture_output=True, text=True)
+    if r.returncode != 0:
+        return {"error": (r.stderr.strip().splitlines() or ["failed"])[-1]}
+    return json.loads(r.stdout.strip().splitlines()[-1])
+
+
+def bench(size: int, modes: list[str]) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         case_dir = Path(tmp) / f"synthetic-{size}"
         make_case(case_dir, *SHAPES[size])
-        t = {}
-        t0 = time.perf_counter()
+        runs = {m: run_child([__file__, "--one", str(size), m, str(case_dir), str(Path(tmp) / m)]) for m in modes}
+        model = Path(tmp) / "model.mps"
         case = load_case(case_dir)
-        t["read + check"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        co = coefficients.build(case)
-        t["coefficients"] = time.perf_counter() - t0
-        t0 = time.perf_counter()
-        lp = create_model(case, co)
-        t["model"] = time.perf_counter() - t0
-        sol = solve(lp, solver=solver)
-        t["solve (load + solve + read back)"] = sol.seconds
-        t0 = time.perf_counter()
-        res = tabulate(case, co, lp, sol)
-        write_all(Path(tmp) / "out", {"plan.csv": csv_bytes(res.plan), "utilization.csv": csv_bytes(res.utilization),
-                                      "supply.csv": csv_bytes(res.supply)})
-        t["results + write"] = time.perf_counter() - t0
-        return {"size": size, "vars": lp.num_col, "rows": lp.num_row, "status": sol.status.value,
-                "times": t, "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+        write_model(create_model(case, coefficients.build(case)), model)
+        alone = run_child(["-c", HIGHS_ALONE, str(model)])
+    try:
+        import linopy  # noqa: F401
+
+        anchor = run_child(["-c", LINOPY, *map(str, SHAPES[size])])
+    except ImportError:
+        anchor = {"error": "linopy not installed"}
+    return {"size": size, "runs": runs, "alone": alone, "linopy": anchor}
+
+
+def report(rows: list[dict]) -> None:
+    stages = ["read + check", "coefficients", "model", "solve", "results + write"]
+    print("| flow variables | rows | mode | blocks | " + " | ".join(stages)
+          + " | total | peak RSS MB after each stage | status |")
+    print("|---" * (len(stages) + 7) + "|")
+    for r in rows:
+        for mode, x in r["runs"].items():
+            if "error" in x:
+                print(f"| {r['size']:,} | | {mode} | | " + " | ".join("" for _ in stages) + f" | | | {x['error']} |")
+                continue
+            cells = [f"{x['times'][s]:.2f} s" for s in stages]
+            peaks = " / ".join(f"{x['peak_mb'][s]:.0f}" for s in stages)
+            print(f"| {x['vars']:,} | {x['rows']:,} | {mode} | {x['blocks']} | " + " | ".join(cells)
+                  + f" | {sum(x['times'].values()):.2f} s | {peaks} | {x['status']} |")
+    print("\n| flow variables | HiGHS alone (read MPS + solve) | its peak MB | plantsplit end to end / HiGHS alone "
+          "(monolithic, 2 threads, serial) | peak MB ratio (same) | linopy build + load (anchor) | "
+          "largest objective difference |")
+    print("|---|---|---|---|---|---|---|")
+    for r in rows:
+        a = r["alone"]
+        if "error" in a:
+            print(f"| {r['size']:,} | {a['error']} | | | | | |")
+            continue
+        base = a["read"] + a["solve"]
+        ok = {m: x for m, x in r["runs"].items() if "error" not in x}
+        ratios = ", ".join(f"{sum(x['times'].values()) / base:.2f}x" for x in ok.values())
+        mem = ", ".join(f"{max(x['peak_mb'].values()) / a['peak_mb']:.2f}x" for x in ok.values())
+        diff = max((abs(x["objective"] - a["objective"]) / abs(a["objective"]) for x in ok.values()), default=0.0)
+        lin = r["linopy"]
+        anchor = lin["error"] if "error" in lin else f"{lin['build']:.2f} s + {lin['load']:.2f} s"
+        print(f"| {r['size']:,} | {base:.2f} s (solve {a['solve']:.2f} s) | {a['peak_mb']:.0f} | {ratios} | {mem} | "
+              f"{anchor} | {diff:.1e} |")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", default="10000,100000,1000000")
-    ap.add_argument("--solver", default="highs")
+    ap.add_argument("--modes", default=",".join(MODES))
+    ap.add_argument("--one", nargs=4, metavar=("SIZE", "MODE", "CASE", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
-    print(f"plantsplit {__version__}, Python {platform.python_version()}, {platform.machine()}, solver {args.solver}\n")
-    rows = [bench(int(s), args.solver) for s in args.sizes.split(",")]
-    stages = list(rows[0]["times"])
-    print("| flow variables | rows | " + " | ".join(stages) + " | total | peak RSS MB | status |")
-    print("|---" * (len(stages) + 5) + "|")
-    for r in rows:
-        cells = [f"{r['times'][s]:.2f} s" for s in stages]
-        print(f"| {r['vars']:,} | {r['rows']:,} | " + " | ".join(cells)
-              + f" | {sum(r['times'].values()):.2f} s | {r['peak_mb']:.0f} | {r['status']} |")
+    if args.one:
+        size, mode, case_dir, out = args.one
+        print(json.dumps(one(int(size), mode, Path(case_dir), Path(out))))
+        return
+    print(f"plantsplit {__version__}, Python {platform.python_version()}, {platform.machine()}\n")
+    report([bench(int(s), args.modes.split(",")) for s in args.sizes.split(",")])
 
 
 if __name__ == "__main__":

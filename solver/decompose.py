@@ -122,6 +122,8 @@ def solve_blocks(lp: LinearProgram, time_limit: float | None = None, threads: in
     from .solve import Solution, Status, _empty, _solve_highs, activity
 
     t0 = time.perf_counter()
+    if lp.num_col + lp.num_row + len(lp.value) < 2 * min_block:
+        return None  # at most one block of min_block: not worth scipy's import and a split
     ntask, col_task, row_task = task_labels(lp, min_block)
     if ntask < 2:
         return None
