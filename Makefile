@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench clean
+.PHONY: run test bench bench-milp clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,6 +21,9 @@ bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sweep_bench.py
 	$(BIN)/python bench/stochastic_bench.py
+
+bench-milp: $(STAMP)
+	$(BIN)/python bench/orlib.py --time-limit 300
 
 clean:
 	rm -rf $(VENV) outputs build *.egg-info
