@@ -27,7 +27,7 @@ import pandas as pd
 from .case import Case
 from .case import load_case as _load
 from .errors import UsageError
-from .output import CSV_STYLES, csv_bytes, with_currency, write_all
+from .output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
 from .pipeline import Run, check_out_dir, no_plan_error, solve_loaded
 from .readcsv import CsvOptions
 
@@ -98,8 +98,11 @@ class Breakeven:
     def write(self, out_dir: str | Path, csv_style: str = "plain") -> Path:
         out = Path(out_dir)
         check_out_dir(self.case.folder, out)
+        info = {"kind": "breakeven", "case": self.case.name, "currency": self.case.currency,
+                "parameter": self.parameter, "lp_solves": self.solves}
         write_all(out, {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency),
-                                                     CSV_STYLES[csv_style])})
+                                                     CSV_STYLES[csv_style]),
+                        "breakeven.json": json_bytes(info)})
         return out
 
 

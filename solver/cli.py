@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from . import __version__
+from .sweep.names import table as names_table
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_NO_PLAN = 0, 1, 2, 3
 
@@ -106,6 +107,8 @@ def cli(ctx, debug):
               help="Also write the model in LP format to this file.")
 @click.option("--sensitivity", is_flag=True,
               help="Also write sensitivity_flows.csv and sensitivity_constraints.csv (ranging, as Excel's Sensitivity Report).")
+@click.option("--plot", "plot", is_flag=True,
+              help="Also write plan.png: units by plant and period, cost components by period.")
 @click.option("--write-model", type=click.Path(path_type=Path), default=None,
               help="Also write the model exactly as HiGHS is given it, by HiGHS (.mps or .lp, by extension).")
 @click.option("--threads", type=click.IntRange(min=1), default=None,
@@ -115,7 +118,7 @@ def cli(ctx, debug):
 @csv_style_option
 @csv_options
 @click.pass_context
-def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity,
+def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity, plot,
           write_model, threads, no_decompose, xlsx, csv_style, encoding, delimiter, decimal):
     """Solve CASE (a folder of CSV files or an .xlsx workbook; default: the Rogue 2012 case) and write the plan."""
     from .pipeline import default_case_dir, run_solve
@@ -126,7 +129,7 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
                                         _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
                                         discount_rate=discount_rate, threads=threads,
                                         decompose=not no_decompose, write_model=write_model,
-                                        csv_style=csv_style, xlsx=xlsx))
+                                        csv_style=csv_style, xlsx=xlsx, plot=plot))
     for w in run.case.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not run.solution.status.has_plan:
@@ -171,7 +174,21 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
                f"{len(c.products)} products, {len(c.periods)} periods, {len(c.warnings)} warnings)")
 
 
-@cli.command()
+SWEEP_HELP = f"""Solve CASE for many scenarios (a grid of --vary values or a --scenarios file).
+
+Parameter names ([...] optional; ':' separates origin and destination):
+
+\b
+{names_table()}
+
+\b
+Examples:
+  plantsplit sweep inputs/rogue-2012 --out outputs/krw --vary fx:KRW=900:1400:5
+  plantsplit sweep inputs/rogue-2012 --out outputs/mc --scenarios what-if.csv
+"""
+
+
+@cli.command(help=SWEEP_HELP)
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
               help="Folder for results.csv (and plans.csv).")
@@ -282,12 +299,15 @@ def convert(ctx, source, dest, csv_style, encoding, delimiter, decimal):
               help="Keep only scenarios with this value of another parameter (repeatable).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="PNG file to write (default: next to RESULTS, same name, .png).")
+@click.option("--distributions", is_flag=True,
+              help="Plot the spread over all scenarios (cost histogram, fan chart of units by period); "
+                   "the default when several parameters vary and no --x is given.")
 @click.pass_context
-def plot(ctx, results, x, where, out_file):
+def plot(ctx, results, x, where, out_file, distributions):
     """Chart a sweep's results.csv (or breakeven's breakpoints.csv) as a PNG."""
     from .plot import plot_results
 
-    png = _guard(ctx, lambda: plot_results(results, x, list(where), out_file))
+    png = _guard(ctx, lambda: plot_results(results, x, list(where), out_file, distributions))
     click.echo(f"wrote {png}")
 
 

@@ -112,7 +112,7 @@ def folder_kind(folder: Path) -> tuple[str, dict]:
         return str(info.get("kind", "solve")), info
     if (folder / "sweep.json").is_file():
         return "sweep", {}
-    if (folder / "breakpoints.csv").is_file():
+    if (folder / "breakeven.json").is_file() or (folder / "breakpoints.csv").is_file():
         return "breakeven", {}
     raise UsageError(f"{folder} is not a plantsplit output folder (no summary.json)")
 

@@ -25,9 +25,10 @@ DECIMALS = {
     "units_from_source": 3, "units_supplied": 3, "share": 6, "min_share": 6, "max_share": 6,
     "max_shadow_price": 4,
     "duty_rate": 6, "utilization": 6,
-    # sensitivity report: full precision that still round-trips through a spreadsheet
-    "final_value": 6, "reduced_cost": 6, "objective_coefficient": 6, "rhs": 6,
-    "allowable_increase": 6, "allowable_decrease": 6,
+    # sensitivity report, as every output: units 3, money per unit 4 (allowable ranges are
+    # units for a constraint, money per unit with a currency suffix for a flow: AS_MONEY)
+    "final_value": 3, "reduced_cost": 4, "objective_coefficient": 4, "rhs": 3,
+    "allowable_increase": 3, "allowable_decrease": 3,
     # breakeven: breakpoints at full precision (they are exact)
     "value_from": 12, "value_to": 12, "objective_from": 2, "objective_to": 2,
     # compare: units, money and shadow prices in one column, so the finest of their roundings
@@ -37,6 +38,8 @@ DECIMALS = {
     "cost_recommended": 2, "cost_mean_value_decision": 2, "cost_perfect_information": 2,
     "mean_cost": 2, "ci95_low": 2, "ci95_high": 2,
 }
+# columns in units unless they carry a currency suffix, then money per unit
+AS_MONEY = {"allowable_increase": 4, "allowable_decrease": 4}
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 # Money columns name their currency in every output: ``landed_cost`` is written
@@ -61,6 +64,8 @@ def decimals_of(col: str) -> int | None:
     if col in DECIMALS:
         return DECIMALS[col]
     base = col.rpartition("_")[0]
+    if base in AS_MONEY:
+        return AS_MONEY[base]
     if base in DECIMALS:
         return DECIMALS[base]
     return 3 if col.startswith("units:") else 6 if col.startswith("built:") else None

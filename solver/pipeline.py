@@ -21,7 +21,7 @@ from .solve import write_model as save_model
 
 DEFAULT_CASE = "rogue-2012"
 OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
-                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json", "plan.xlsx")
+                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json", "plan.xlsx", "plan.png")
 
 
 def default_case_dir() -> Path:
@@ -104,12 +104,17 @@ class Run:
             files["plan.xlsx"] = workbook_bytes(tables, facts, f"plantsplit plan: {self.case.name}")
         return files
 
-    def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain") -> Path:
+    def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain", plot: bool = False) -> Path:
         """Write the output files to ``out_dir`` (all or nothing); returns the folder.
-        ``xlsx`` adds plan.xlsx; ``csv_style`` is plain, excel or excel-eu."""
+        ``xlsx`` adds plan.xlsx; ``csv_style`` is plain, excel or excel-eu; ``plot`` adds
+        plan.png (units by plant and period, cost components by period)."""
         out = Path(out_dir)
         check_out_dir(self.case.folder, out)
         files = self.files(xlsx, csv_style)
+        if plot:
+            from .plot import plan_png
+
+            files["plan.png"] = plan_png(self.case, self.results)
         write_all(out, files, owned=OUTPUT_NAMES)
         self.out_dir, self.written = out, tuple(files)
         return out
@@ -146,9 +151,9 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     res = tabulate(case, co, lp, sol)
     sens = None
     if sensitivity:
-        from .sensitivity import ranging
+        from .sensitivity import ranging, with_parts
 
-        sens = ranging(lp, sol)
+        sens = with_parts(*ranging(lp, sol), lp, co, case)
     return Run(case, lp, sol, res, None, [], relaxed=relax, time_limit=time_limit, sensitivity=sens)
 
 
@@ -162,7 +167,7 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
               time_limit: float | None = None, currency: str | None = None, relax: bool = False,
               write_lp: str | Path | None = None, csv: CsvOptions | None = None,
               sensitivity: bool = False, discount_rate: float | None = None, csv_style: str = "plain",
-              xlsx: bool = False, **solve_options) -> Run:
+              xlsx: bool = False, plot: bool = False, **solve_options) -> Run:
     """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
     ``solve_options``: threads, decompose, min_block, write_model (see ``solve_loaded``)."""
     case_dir = Path(case_dir)
@@ -173,7 +178,7 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     check_out_dir(case_dir, out)
     run = solve_loaded(case, solver, time_limit, relax, sensitivity, write_lp, **solve_options)
     if run.results is not None:
-        run.write(out, xlsx=xlsx, csv_style=csv_style)
+        run.write(out, xlsx=xlsx, csv_style=csv_style, plot=plot)
     return run
 
 

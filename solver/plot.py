@@ -1,11 +1,25 @@
-"""PNG charts of sweep results and breakpoints (matplotlib, no screen needed)."""
+"""PNG charts a manager can read (matplotlib, Agg: no screen needed).
+
+Every chart: a title in words (the case and what varies), axes with units and thousands
+separators, the legend outside the data. Build flips are drawn as solid red lines
+labelled with the option; other breakpoints as grey dotted lines.
+
+- a sweep's results.csv along one parameter: units per plant (stacked) and total cost;
+- a sweep varying several parameters at once (a Monte-Carlo scenarios file): the
+  distributions, a histogram of total cost and a fan chart of units per plant by period;
+- breakeven's breakpoints.csv: the same as a sweep, with the exact breakpoints;
+- ``solve --plot``: plan.png, units by plant and period (stacked, one panel per product
+  where there are several) and the cost components by period.
+"""
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import UsageError
@@ -15,6 +29,8 @@ UNIT_LABELS = {
     "freight_scale": "freight multiplier", "demand": "units", "demand_scale": "demand multiplier",
     "capacity": "max units", "cost_scale": "production cost multiplier",
 }
+FLIP = dict(color="red", linestyle="-", linewidth=1.6)
+BREAK = dict(color="grey", linestyle=":", linewidth=1.2)
 
 
 def axis_label(name: str, currency: str) -> str:
@@ -24,16 +40,77 @@ def axis_label(name: str, currency: str) -> str:
     return f"{name} ({unit})" if unit else name
 
 
-def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) -> Path:
+def case_title(name: str) -> str:
+    """rogue-2012 -> Rogue 2012."""
+    words = name.replace("_", " ").replace("-", " ").split()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else "plantsplit"
+
+
+def describe(name: str, currency: str) -> str:
+    """A parameter name in words: fx:KRW -> the KRW/USD rate."""
+    kind, _, rest = name.partition(":")
+    rest, _, period = rest.partition("@")
+    rest, _, product = rest.partition("/")
+    a, _, b = rest.partition(":")
+    what = {
+        "fx": f"the {a}/{currency} rate",
+        "tariff": f"the duty rate from {a} into {b}",
+        "freight": f"freight {a} to {b}",
+        "freight_scale": f"freight from {a}" + (f" to {b}" if b else "") + " (multiplier)",
+        "demand": f"demand in {a}",
+        "demand_scale": f"demand in {a} (multiplier)",
+        "capacity": f"{a}'s capacity",
+        "cost_scale": f"{a}'s production cost (multiplier)",
+    }.get(kind, name)
+    if product:
+        what += f", {product}"
+    return what + (f", {period}" if period else "")
+
+
+def _thousands(ax, axis: str = "y", decimals: int = 0) -> None:
+    import matplotlib.ticker as mt
+
+    fmt = mt.FuncFormatter(lambda v, _: f"{v:,.{decimals}f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _x_format(ax, name: str) -> None:
+    import matplotlib.ticker as mt
+
+    if name.startswith("tariff:"):
+        ax.xaxis.set_major_formatter(mt.PercentFormatter(1.0))
+    else:
+        ax.xaxis.set_major_formatter(mt.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"))
+
+
+def _pyplot():
     try:
-        import matplotlib  # noqa: F401
+        import matplotlib
     except ImportError:
-        raise UsageError("plantsplit plot needs matplotlib: pip install 'plantsplit[plot]'") from None
+        raise UsageError("plotting needs matplotlib: pip install 'plantsplit[plot]'") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _legend(ax, title: str | None = None, handles=None) -> None:
+    kw = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False, title=title)
+    if handles is not None:
+        kw["handles"] = handles
+    ax.legend(**kw)
+
+
+def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
+                 distributions: bool = False) -> Path:
+    _pyplot()
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
     df = pd.read_csv(path, dtype={"scenario": str})
     meta_path = path.with_name("sweep.json")
-    currency = json.loads(meta_path.read_text()).get("currency", "USD") if meta_path.exists() else "USD"
+    meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
+    currency = meta.get("currency", "USD")
+    case = case_title(meta.get("case", path.parent.name))
     from .plot_stochastic import is_scenario_costs, plot_scenario_costs
 
     if is_scenario_costs(df):
@@ -48,55 +125,134 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None) 
     if not params or not fixed_cols <= set(df.columns):
         raise UsageError(f"{path} is not a plantsplit sweep results.csv (it needs scenario, status, objective "
                          "and parameter columns) nor a breakeven breakpoints.csv")
-    x = x or params[0]
-    if x not in params:
+    if x is not None and x not in params:
         raise UsageError(f"--x {x!r} is not a parameter of {path.name} (its parameters: {', '.join(params)})")
     for w in where:
         name, _, value = w.partition("=")
         if name not in params:
             raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {path.name}")
         df = df[(df[name] - float(value)).abs() < 1e-12]
+    if df.empty:
+        raise UsageError("no scenario left to plot after --where")
+    varying = [p for p in params if df[p].nunique() > 1]
+    if distributions or (x is None and len(varying) > 1):
+        return plot_distributions(df, varying or params, case, currency, out or path.with_suffix(".png"))
+    x = x or params[0]
     for other in params:
         if other != x and df[other].nunique() > 1:
             raise UsageError(f"the results vary {other} too; pick one value with --where {other}=VALUE "
-                             f"(values: {', '.join(f'{v:g}' for v in sorted(df[other].unique())[:8])})")
-    if df.empty:
-        raise UsageError("no scenario left to plot after --where")
-    df = df.sort_values(x)
-    plants = [c for c in df.columns if c.startswith("units:") and "@" not in c]
+                             f"(values: {', '.join(f'{v:g}' for v in sorted(df[other].unique())[:8])}), "
+                             "or plot the distributions with --distributions")
+    return plot_sweep(df.sort_values(x), x, case, currency, out or path.with_suffix(".png"))
 
-    import matplotlib
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
+def _plants(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if c.startswith("units:") and "@" not in c]
 
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, height_ratios=[3, 2])
+
+def _two_panels(plt):
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2])
+    return fig, top, bottom
+
+
+def _flip_label(ax, xv, text) -> None:
+    ax.annotate(text, (xv, 1.0), xycoords=("data", "axes fraction"), xytext=(-3, -4), textcoords="offset points",
+                rotation=90, ha="right", va="top", color="red", fontsize=8,
+                bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1))
+
+
+def _line_legend(ax, flips: bool, breaks: bool) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="black", label="total cost")]
+    if flips:
+        handles.append(Line2D([], [], **FLIP, label="build decision flips"))
+    if breaks:
+        handles.append(Line2D([], [], **BREAK, label="other breakpoint"))
+    _legend(ax, handles=handles)
+
+
+def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path) -> Path:
+    plt = _pyplot()
+    plants = _plants(df)
+    fig, top, bottom = _two_panels(plt)
     ok = df["status"] == "optimal"
     xs = df.loc[ok, x]
     top.stackplot(xs, *[df.loc[ok, c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
     top.set_ylabel("units produced over the horizon")
-    top.legend(loc="upper left", fontsize=9, title="plant")
-    top.set_title(f"{path.parent.name}: production split against {x}")
-    top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
+    _legend(top, "plant")
+    top.set_title(f"{case}: production split against {describe(x, currency)}")
+    _thousands(top)
     bottom.plot(xs, df.loc[ok, "objective"] / 1e6, color="black")
     bottom.set_ylabel(f"total cost (million {currency})")
+    _thousands(bottom)
     bottom.set_xlabel(axis_label(x, currency))
+    _x_format(bottom, x)
+    flips = False
     for b in [c for c in df.columns if c.startswith("built:")]:
-        flips = df.loc[ok, b].diff().fillna(0) != 0
-        for xv, now in zip(xs[flips], df.loc[ok, b][flips]):
+        changed = df.loc[ok, b].diff().fillna(0) != 0
+        for xv, now in zip(xs[changed], df.loc[ok, b][changed]):
+            flips = True
             for ax in (top, bottom):
-                ax.axvline(xv, color="red", linestyle="--", linewidth=1)
-            top.annotate(f"{b.split(':', 1)[1]} {'built' if now > 0.5 else 'not built'} from here",
-                         (xv, top.get_ylim()[1] * 0.95), xytext=(4, 0), textcoords="offset points",
-                         color="red", fontsize=8, ha="left")
+                ax.axvline(xv, **FLIP)
+            _flip_label(top, xv, f"{b.split(':', 1)[1]} {'built' if now > 0.5 else 'not built'} from {xv:,.6g}")
     if (~ok).any():
         for xv in df.loc[~ok, x]:
             bottom.axvline(xv, color="grey", alpha=0.3)
         bottom.annotate("grey: infeasible scenarios", (0.01, 0.9), xycoords="axes fraction", fontsize=8)
+    _line_legend(bottom, flips, False)
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
-    fig.tight_layout()
-    return _save(fig, out or path.with_suffix(".png"))
+    return _save(fig, out)
+
+
+def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency: str, out: Path) -> Path:
+    """Monte-Carlo view: histogram of total cost, fan chart (5-95% band, median) of units by period."""
+    plt = _pyplot()
+    ok = df[df["status"] == "optimal"]
+    if ok.empty:
+        raise UsageError("no feasible scenario to plot")
+    plants = [c.split(":", 1)[1] for c in _plants(df)]
+    by_period = {p: [c for c in df.columns if c.startswith(f"units:{p}@")] for p in plants}
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), height_ratios=[2, 3])
+    cost = ok["objective"] / 1e6
+    top.hist(cost, bins=min(40, max(5, len(ok) // 10)), color="steelblue", alpha=0.85, label="scenarios")
+    for q, style in ((0.05, ":"), (0.5, "-"), (0.95, ":")):
+        v = float(np.quantile(cost, q))
+        top.axvline(v, color="black", linestyle=style, linewidth=1.2,
+                    label=f"{'median' if q == 0.5 else f'{q:.0%} quantile'}: {v:,.0f}")
+    top.set_xlabel(f"total cost (million {currency})")
+    top.set_ylabel("scenarios")
+    _thousands(top, "x")
+    notes = [f"{len(ok):,} of {len(df):,} scenarios feasible"]
+    for b in [c for c in df.columns if c.startswith("built:")]:
+        notes.append(f"{b.split(':', 1)[1]} built in {(ok[b] > 0.5).mean():.0%}")
+    top.annotate("\n".join(notes), (1.01, 0.0), xycoords="axes fraction", fontsize=9, va="bottom")
+    _legend(top)
+    words = [describe(p, currency) for p in params] if len(params) <= 3 else params[:4]
+    varying = "; ".join(words) + (f" and {len(params) - 4} more" if len(params) > 4 else "")
+    top.set_title(f"{case}: cost and production over {len(df):,} scenarios\nvarying {varying}")
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    if all(by_period.values()):
+        periods = [c.split("@", 1)[1] for c in by_period[plants[0]]]
+        xs = np.arange(len(periods))
+        for i, p in enumerate(plants):
+            v = ok[by_period[p]].to_numpy(float)
+            lo, med, hi = (np.quantile(v, q, axis=0) for q in (0.05, 0.5, 0.95))
+            col = colors[i % len(colors)]
+            bottom.fill_between(xs, lo, hi, color=col, alpha=0.25, label=f"{p}: 5-95% of scenarios")
+            bottom.plot(xs, med, color=col, marker="o", label=f"{p}: median")
+        bottom.set_xticks(xs, periods)
+        bottom.set_xlabel("period")
+        bottom.set_ylabel("units produced per period")
+    else:
+        bottom.boxplot([ok[f"units:{p}"] for p in plants], tick_labels=plants, whis=(5, 95))
+        bottom.set_ylabel("units produced over the horizon (box: quartiles, whiskers: 5-95%)")
+    _thousands(bottom)
+    _legend(bottom, "plant")
+    for ax in (top, bottom):
+        ax.grid(alpha=0.3)
+    return _save(fig, out)
 
 
 def _plain_money_names(df: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, str]:
@@ -111,14 +267,10 @@ def _plain_money_names(df: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, s
 
 
 def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: str) -> Path:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = _pyplot()
     name = df["parameter"].iat[0]
-    plants = [c for c in df.columns if c.startswith("units:") and "@" not in c]
-    fig, (top, bottom) = plt.subplots(2, 1, figsize=(9, 7), sharex=True, height_ratios=[3, 2])
+    plants = _plants(df)
+    fig, top, bottom = _two_panels(plt)
     xs, ys = [], {c: [] for c in plants}
     for _, r in df.iterrows():
         xs += [r["value_from"], r["value_to"]]
@@ -126,11 +278,11 @@ def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: s
             ys[c] += [r[c], r[c]]
     top.stackplot(xs, *[ys[c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
     top.set_ylabel("units produced over the horizon")
-    top.legend(loc="upper left", fontsize=9, title="plant")
-    top.set_title(f"{path.parent.name}: exact breakpoints in {name}")
-    top.yaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda v, _: f"{v:,.0f}"))
-    import numpy as np
-
+    _legend(top, "plant")
+    meta = path.with_name("breakeven.json")
+    case = json.loads(meta.read_text()).get("case", path.parent.name) if meta.is_file() else path.parent.name
+    top.set_title(f"{case_title(case)}: production split against {describe(name, currency)}, exact breakpoints")
+    _thousands(top)
     # Within an interval the objective is linear in the search variable: 1/rate for an
     # exchange rate of another currency than the reporting one, else the value itself.
     inverse = name.startswith("fx:") and name[3:].split("@")[0] != currency
@@ -140,30 +292,90 @@ def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: s
         w = (f(v) - f(r["value_from"])) / (f(r["value_to"]) - f(r["value_from"]))
         bottom.plot(v, (r["objective_from"] + w * (r["objective_to"] - r["objective_from"])) / 1e6, color="black")
     builds = [c for c in df.columns if c.startswith("built:")]
+    flips = breaks = False
     for i in range(1, len(df)):
         v = df["value_from"].iat[i]
+        flipped = [b for b in builds if df[b].iat[i] != df[b].iat[i - 1]]
         for ax in (top, bottom):
-            ax.axvline(v, color="red", linestyle="--", linewidth=1)
-        for b in builds:
-            if df[b].iat[i] != df[b].iat[i - 1]:
-                top.annotate(f"{b[6:]} {'built' if df[b].iat[i] > 0.5 else 'not built'} from {v:.6g}",
-                             (v, top.get_ylim()[1] * 0.97), xytext=(4, 0), textcoords="offset points",
-                             color="red", fontsize=8, ha="left", va="top")
+            ax.axvline(v, **(FLIP if flipped else BREAK))
+        flips, breaks = flips or bool(flipped), breaks or not flipped
+        for b in flipped:
+            _flip_label(top, v, f"{b[6:]} {'built' if df[b].iat[i] > 0.5 else 'not built'} from {v:,.6g}")
     bottom.set_ylabel(f"total cost (million {currency})")
-    bottom.set_xlabel(axis_label(name, currency) + "; red: breakpoints")
+    _thousands(bottom)
+    bottom.set_xlabel(axis_label(name, currency))
+    _x_format(bottom, name)
+    _line_legend(bottom, flips, breaks)
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
-    fig.tight_layout()
     return _save(fig, out or path.with_suffix(".png"))
 
 
-def _save(fig, out: Path) -> Path:
+def plan_png(case, results) -> bytes:
+    """plan.png of a solve: units by plant and period (stacked; a panel per product when
+    there are several) and the cost components by period."""
+    plt = _pyplot()
+    plan, cur = results.plan, case.currency
+    products = [p for p in case.products if (plan["product"] == p).any()] or list(case.products)
+    panels = products if len(products) > 1 else [None]
+    fig, axes = plt.subplots(len(panels) + 1, 1, figsize=(10, 3.2 * (len(panels) + 1)), sharex=True)
+    periods = list(case.periods)
+    xs = np.arange(len(periods))
+    plants = list(case.plants["plant"])
+    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    for ax, product in zip(axes, panels):
+        rows = plan if product is None else plan[plan["product"] == product]
+        table = rows.pivot_table(index="period", columns="plant", values="units", aggfunc="sum", fill_value=0.0)
+        table = table.reindex(index=periods, columns=plants, fill_value=0.0)
+        base = np.zeros(len(periods))
+        for i, p in enumerate(plants):
+            ax.bar(xs, table[p], bottom=base, color=colors[i % len(colors)], label=p, width=0.7)
+            base += table[p].to_numpy()
+        ax.set_ylabel("units" if product is None else f"{product} units")
+        _thousands(ax)
+        if ax is axes[0]:
+            _legend(ax, "plant")
+    built = ""
+    if results.builds is not None:
+        done = results.builds[results.builds["built"] > 0.5]
+        built = "; built: " + (", ".join(done["option"]) if len(done) else "nothing")
+    axes[0].set_title(f"{case_title(case.name)}: production by plant and period "
+                      f"(total cost {results.objective / 1e6:,.0f} million {cur}{built})")
+    cb = results.cost_breakdown
+    table = cb.pivot_table(index="period", columns="component", values="amount", aggfunc="sum", fill_value=0.0)
+    table = table.reindex(index=periods, fill_value=0.0)
+    comps = [c for c in ("production", "freight", "duty", "unmet", "expansion")
+             if c in table.columns and table[c].abs().sum() > 0.5]
+    comps += [c for c in table.columns if c not in comps and table[c].abs().sum() > 0.5
+              and c not in ("production", "freight", "duty", "unmet", "expansion")]
+    ax = axes[-1]
+    base = np.zeros(len(periods))
+    for i, c in enumerate(comps):
+        ax.bar(xs, table[c] / 1e6, bottom=base, color=colors[(i + 3) % len(colors)], label=c, width=0.7)
+        base += table[c].to_numpy() / 1e6
+    ax.set_ylabel(f"cost (million {cur})")
+    ax.set_xticks(xs, periods)
+    ax.set_xlabel("period")
+    _thousands(ax)
+    _legend(ax, "cost component")
+    for a in axes:
+        a.grid(alpha=0.3, axis="y")
+    buf = io.BytesIO()
+    _render(fig, buf)
+    return buf.getvalue()
+
+
+def _render(fig, target) -> None:
     import matplotlib.pyplot as plt
 
+    fig.savefig(target, dpi=110, format="png", bbox_inches="tight", metadata={"Software": None})
+    plt.close(fig)
+
+
+def _save(fig, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
     os.close(fd)
-    fig.savefig(tmp, dpi=110, format="png")
-    plt.close(fig)
+    _render(fig, tmp)
     os.replace(tmp, out)
     return out

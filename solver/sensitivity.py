@@ -105,3 +105,29 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
         "allowable_decrease": _clip(dec),
     })
     return flows, constraints
+
+
+PARTS = ("plant", "market", "product", "period")
+
+
+def _parts_frame(n: int, pieces: list[tuple[slice, pd.DataFrame]]) -> pd.DataFrame:
+    out = {p: np.full(n, "", dtype=object) for p in PARTS}
+    for where, meta in pieces:
+        for p in PARTS:
+            if p in meta.columns and where.stop > where.start:
+                out[p][where] = meta[p].fillna("").astype(str).to_numpy()
+    return pd.DataFrame(out)
+
+
+def with_parts(flows: pd.DataFrame, constraints: pd.DataFrame, lp: LinearProgram, co, case):
+    """The report with ``plant, market, product, period`` beside each name (blank where a
+    name has no such part), so a spreadsheet can filter it. Taken from the model's own
+    tables, not parsed back from the names (a name leaves blank parts out)."""
+    soft = case.demand[case.demand["unmet_penalty"].notna()].reset_index(drop=True)
+    exp = co.expansions.rename(columns={"first_period": "period"}) if len(co.expansions) else pd.DataFrame()
+    cols = [(lp.family_cols(f), m) for f, m in (("flow", co.arcs), ("unmet", soft), ("build", exp))
+            if f in lp.col_family]
+    rows = [(lp.family_rows(f), m) for f, m in lp.row_meta.items()]
+    cp, rp = _parts_frame(lp.num_col, cols), _parts_frame(lp.num_row, rows)
+    return (pd.concat([flows.iloc[:, :1], cp, flows.iloc[:, 1:]], axis=1),
+            pd.concat([constraints.iloc[:, :1], rp, constraints.iloc[:, 1:]], axis=1))

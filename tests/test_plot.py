@@ -35,3 +35,44 @@ def test_plot_errors(tmp_path):
     g.write_text("garbage\n")
     r = CliRunner().invoke(cli, ["plot", str(g)])
     assert r.exit_code == 2 and "is not a plantsplit sweep results.csv" in r.stderr
+
+
+def test_titles_in_words():
+    from solver.plot import case_title, describe
+
+    assert case_title("rogue-2012") == "Rogue 2012"
+    assert describe("fx:KRW", "USD") == "the KRW/USD rate"
+    assert describe("tariff:KR:usa@2016", "USD") == "the duty rate from KR into usa, 2016"
+    assert describe("demand_scale:usa/rogue", "USD") == "demand in usa (multiplier), rogue"
+    assert describe("capacity:smyrna/rogue@2015", "USD") == "smyrna's capacity, rogue, 2015"
+
+
+def test_solve_plot_writes_plan_png_the_same_each_time(tmp_path):
+    for out in ("a", "b"):
+        r = CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(tmp_path / out), "--plot"])
+        assert r.exit_code == 0, r.output
+        assert "plan.png" in r.output
+    data = (tmp_path / "a" / "plan.png").read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
+    assert data == (tmp_path / "b" / "plan.png").read_bytes()
+    # a later run without --plot removes the stale picture (it belongs to the run)
+    assert CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(tmp_path / "a")]).exit_code == 0
+    assert not (tmp_path / "a" / "plan.png").exists()
+
+
+def test_several_parameters_plot_as_distributions(tmp_path):
+    scen = tmp_path / "mc.csv"
+    rows = ["scenario,fx:KRW,fx:JPY"] + [f"m{i},{900 + 25 * (i % 20)},{70 + (i * 7) % 30}" for i in range(60)]
+    scen.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "sw"
+    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--quiet",
+                                 "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["plot", str(out / "results.csv")])
+    assert r.exit_code == 0, r.output
+    assert (out / "results.png").read_bytes().startswith(b"\x89PNG")
+    # --x with other parameters varying still asks for a choice, and names the way out
+    r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--x", "fx:KRW"])
+    assert r.exit_code == 2 and "or plot the distributions with --distributions" in r.stderr
+    r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--distributions", "--out", str(tmp_path / "d.png")])
+    assert r.exit_code == 0 and (tmp_path / "d.png").is_file()

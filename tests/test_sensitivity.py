@@ -58,3 +58,18 @@ def test_milp_ranging_is_labelled(tmp_path):
     cons = read(tmp_path / "o", "sensitivity_constraints.csv").set_index("constraint")
     # Smyrna's 2016 Rogue capacity: shadow price -3,233.11 (README's hand derivation).
     assert cons.loc["capacity[smyrna,rogue,2016]", "shadow_price_USD"] == pytest.approx(-(21133.1149 - 17900), abs=1e-3)
+
+
+def test_names_split_into_parts_and_rounded_as_promised(tmp_path):
+    # A's cost 10/3 per unit: the coefficient 1 + 10/3 = 4.3333... is written with 4 decimals
+    # (money per unit), and A's allowable increase (to B's 12) 12 - 4.3333 = 7.6667.
+    case = write_case(tmp_path / "c", **{**CASE, "costs": "plant,unit_cost\nA,3.3333333333\nB,12"})
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o"), "--sensitivity"])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "o" / "sensitivity_flows.csv").read_text().splitlines()
+    assert text[0].startswith("variable,plant,market,product,period,final_value,")
+    assert text[1] == '"flow[A,m,p,1]",A,m,p,1,60,0,4.3333,7.6667,1E+30'
+    cons = (tmp_path / "o" / "sensitivity_constraints.csv").read_text().splitlines()
+    assert cons[0] == "constraint,plant,market,product,period,final_value,shadow_price_USD,rhs,allowable_increase,allowable_decrease"
+    assert '"demand[m,p,1]",,m,p,1,100,12,100,960,40' in cons
+    assert '"capacity[A,1]",A,,,1,60,-7.6667,60,40,60' in cons

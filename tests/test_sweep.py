@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from solver.cli import cli
 from solver.pipeline import run_solve
 
-from conftest import ROGUE, ROOT
+from conftest import ROGUE, ROOT, write_case
 
 
 def sweep(*args):
@@ -262,3 +262,22 @@ def test_many_build_options_fall_back_to_milp_resolves(tmp_path):
         w = (v - float(iv["value_from"])) / (float(iv["value_to"]) - float(iv["value_from"]))
         line = float(iv["objective_from_USD"]) + w * (float(iv["objective_to_USD"]) - float(iv["objective_from_USD"]))
         assert float(g["objective_USD"]) == pytest.approx(line, rel=1e-9), v
+
+
+def test_help_lists_parameter_names_and_unknown_names_get_examples_from_the_case(tmp_path):
+    r = CliRunner().invoke(cli, ["sweep", "--help"])
+    assert r.exit_code == 0
+    for form in ("fx:CUR[@PERIOD]", "tariff:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "freight:PLANT:MARKET",
+                 "freight_scale:PLANT[:MARKET]", "demand:MARKET/PRODUCT[@PERIOD]",
+                 "demand_scale:MARKET[/PRODUCT][@PERIOD]", "capacity:PLANT[/PRODUCT][@PERIOD]",
+                 "cost_scale:PLANT[/PRODUCT]"):
+        assert form in r.output, form
+    case = write_case(tmp_path / "mill", plants="plant,country,currency\nlyon,FR,EUR\nturin,IT,EUR",
+                      demand="market,product,period,units\nparis,paper,q1,10\nparis,paper,q2,10",
+                      capacity="plant,product,max_units\nturin,paper,50", fx="currency,rate\nEUR,0.9",
+                      lanes="plant,market,freight_cost\nlyon,paris,1\nturin,paris,2")
+    r = sweep(case, "--out", tmp_path / "o", "--vary", "rate:EUR=1")
+    assert r.exit_code == 2
+    assert ("unknown parameter name 'rate:EUR'; in this case, names look like fx:EUR, tariff:FR:paris, "
+            "freight:lyon:paris, freight_scale:lyon, demand:paris/paper@q2, demand_scale:paris, "
+            "capacity:turin/paper, cost_scale:lyon (see plantsplit sweep --help)") in r.stderr

@@ -1,15 +1,6 @@
 """Sweep parameter names, values and scenario tables; every check runs before any solve.
 
-Names (``[...]`` optional):
-
-    fx:CUR[@PERIOD]                          exchange rate, CUR per 1 reporting-currency unit
-    tariff:ORIGIN:MARKET[/PRODUCT][@PERIOD]  duty rate (0.025 or 2.5%), replacing every tier's
-    freight:PLANT:MARKET                     freight per unit, in the lane's currency
-    freight_scale:PLANT[:MARKET]             multiplier on freight of a lane or of all lanes from a plant
-    demand:MARKET/PRODUCT[@PERIOD]           demand, units
-    demand_scale:MARKET[/PRODUCT][@PERIOD]   multiplier on demand
-    capacity:PLANT[/PRODUCT][@PERIOD]        max_units of that capacity (blank product = total)
-    cost_scale:PLANT[/PRODUCT]               multiplier on production cost
+Names: see ``names.FORMS`` (``[...]`` optional).
 """
 from __future__ import annotations
 
@@ -21,6 +12,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+
+import pandas as pd
 
 from ..case import Case
 from ..errors import Collector, UsageError
@@ -50,12 +43,29 @@ class Param:
         return None
 
 
+def examples(case: Case) -> list[str]:
+    """One name of each kind, made from the case's own currencies, plants, markets and periods."""
+    plants = list(case.plants["plant"])
+    lanes = case.lanes if len(case.lanes) else pd.DataFrame({"plant": plants[:1], "market": [""]})
+    plant, market = str(lanes["plant"].iat[0]), str(lanes["market"].iat[0])
+    origin = str(case.plants.loc[case.plants["plant"] == plant, "country"].iat[0])
+    others = sorted(set(case.plants["currency"]) - {case.currency})
+    cur = others[0] if others else case.currency
+    dm = case.demand.iloc[0]
+    out = [f"fx:{cur}", f"tariff:{origin}:{market}", f"freight:{plant}:{market}", f"freight_scale:{plant}",
+           f"demand:{dm['market']}/{dm['product']}@{case.periods[-1]}", f"demand_scale:{dm['market']}"]
+    cap = case.capacity[case.capacity["max_units"].notna()]
+    if len(cap):
+        r = cap.iloc[0]
+        out.append(f"capacity:{r['plant']}" + (f"/{r['product']}" if r["product"] else ""))
+    return out + [f"cost_scale:{plant}"]
+
+
 def parse_name(name: str, case: Case) -> Param:
     m = _NAME.match(name.strip())
     if not m or m["kind"] not in KINDS:
-        raise UsageError(f"unknown parameter name {name!r}; names look like fx:KRW, tariff:KR:usa, "
-                         f"freight:busan:usa, freight_scale:busan, demand:usa/rogue@2014, demand_scale:usa, "
-                         f"capacity:smyrna/rogue, cost_scale:busan (see README, Sweeps)")
+        raise UsageError(f"unknown parameter name {name!r}; in this case, names look like "
+                         f"{', '.join(examples(case))} (see plantsplit sweep --help)")
     p = Param(name.strip(), m["kind"], m["a"].strip(), (m["b"] or "").strip(),
               (m["product"] or "").strip(), (m["period"] or "").strip())
     plants = set(case.plants["plant"])

@@ -1,0 +1,18 @@
+"""The forms of sweep parameter names, in one place (``sweep --help``, docs). No heavy imports:
+the command line reads this when it starts."""
+
+FORMS = (
+    ("fx:CUR[@PERIOD]", "exchange rate, CUR per 1 reporting-currency unit"),
+    ("tariff:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "duty rate (0.025 or 2.5%), replacing every tier's"),
+    ("freight:PLANT:MARKET", "freight per unit, in the lane's currency"),
+    ("freight_scale:PLANT[:MARKET]", "multiplier on freight of a lane or of all lanes from a plant"),
+    ("demand:MARKET/PRODUCT[@PERIOD]", "demand, units"),
+    ("demand_scale:MARKET[/PRODUCT][@PERIOD]", "multiplier on demand"),
+    ("capacity:PLANT[/PRODUCT][@PERIOD]", "max_units of that capacity (blank product = total)"),
+    ("cost_scale:PLANT[/PRODUCT]", "multiplier on production cost"),
+)
+
+
+def table(indent: str = "  ") -> str:
+    width = max(len(f) for f, _ in FORMS) + 2
+    return "\n".join(f"{indent}{f.ljust(width)}{what}" for f, what in FORMS)
