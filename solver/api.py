@@ -9,6 +9,7 @@
     sw.results                                      # one row per scenario
     be = solver.breakeven_case(case, "fx:KRW", 900, 1400)          # -> Breakeven
     be.table                                        # one row per interval
+    cmp = solver.compare_runs(run, "outputs/other")  # -> Comparison (Runs or folders)
 
 Errors are exceptions (all subclasses of ``PlantsplitError``):
 ``CaseError`` (``.problems``: every problem, each with file, spreadsheet row, column,
@@ -115,4 +116,33 @@ def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) ->
     return Breakeven(c, param, table, solves)
 
 
-__all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "Run", "Breakeven", "Case"]
+@dataclass
+class Comparison:
+    """Two runs side by side: ``table`` has the rows of comparison.csv (section, item,
+    period, unit, value_a, value_b, change); ``text`` is the short summary the command prints."""
+
+    table: pd.DataFrame
+    text: str
+
+    def write(self, out_dir: str | Path) -> Path:
+        out = Path(out_dir)
+        write_all(out, {"comparison.csv": csv_bytes(self.table)})
+        return out
+
+
+def compare_runs(a, b) -> Comparison:
+    """Compare two runs: each an output folder (of ``solve``) or a ``Run`` in memory.
+    Folders of different kinds, or runs in different currencies, raise ``UsageError``."""
+    from .compare import compare, compare_folders, render, tables_of
+
+    if isinstance(a, (str, Path)) and isinstance(b, (str, Path)):
+        table, ta, tb = compare_folders(a, b)
+    else:
+        ta, tb = tables_of(a), tables_of(b)
+        table = compare(ta, tb)
+    name = lambda x: str(x) if isinstance(x, (str, Path)) else f"run of {x.case.name}"  # noqa: E731
+    return Comparison(table, render(table, name(a), name(b), ta, tb))
+
+
+__all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "compare_runs", "Run", "Breakeven",
+           "Comparison", "Case"]

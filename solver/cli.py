@@ -320,16 +320,14 @@ def plot(ctx, results, x, where, out_file, distributions):
 @click.pass_context
 def compare(ctx, a, b, out_dir, csv_style):
     """Put two output folders (of solve) side by side: units, costs, builds, binding capacities."""
-    from .compare import compare_folders, render
-    from .output import CSV_STYLES, csv_bytes, write_all
+    from .api import compare_runs
 
     def work():
-        table, ta, tb = compare_folders(a, b)
-        write_all(out_dir, {"comparison.csv": csv_bytes(table, CSV_STYLES[csv_style])})
-        return table, ta, tb
+        c = compare_runs(a, b)
+        c.write(out_dir, csv_style=csv_style)
+        return c
 
-    table, ta, tb = _guard(ctx, work)
-    click.echo(render(table, str(a), str(b), ta, tb))
+    click.echo(_guard(ctx, work).text)
     click.echo(f"\nwrote {out_dir / 'comparison.csv'}")
 
 

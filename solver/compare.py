@@ -72,9 +72,15 @@ def _solve_tables(folder: Path, info: dict) -> Tables:
             raise UsageError(f"{folder}: {name} is missing (is this a complete solve output folder?)")
         return read_csv(p), p
 
-    plan, pp = need("plan.csv")
-    util, up = need("utilization.csv")
-    cb, cp = need("cost_breakdown.csv")
+    plan, util, cb = need("plan.csv"), need("utilization.csv"), need("cost_breakdown.csv")
+    builds = need("builds.csv") if (folder / "builds.csv").is_file() else (None, None)
+    return solve_tables(plan, util, cb, builds, str(info.get("case", folder.name)), str(info.get("currency", "")),
+                        info.get("objective"))
+
+
+def solve_tables(plan, util, cb, builds, case: str, currency: str, objective: float | None) -> Tables:
+    """Tables of a solve from its (DataFrame, where) pairs: read from files or held in memory."""
+    (plan, pp), (util, up), (cb, cp), (b, bp) = plan, util, cb, builds
     units = plan[["plant", "product", "period"]].assign(units=plan[column(plan, "units", pp)].astype(float))
     # Present values (they add up to summary.json's objective); folders written before
     # discounting existed have only the face-value amount, which then equals it.
@@ -84,16 +90,23 @@ def _solve_tables(folder: Path, info: dict) -> Tables:
         money = column(cb, "amount", cp)
     costs = pd.DataFrame({"period": cb["period"], "component": cb["component"],
                           "amount": cb[money].astype(float)})
-    if (folder / "builds.csv").is_file():
-        b, bp = need("builds.csv")
-        builds = pd.DataFrame({"option": b["option"], "built": b[column(b, "built", bp)].astype(float)})
+    if b is not None:
+        built = pd.DataFrame({"option": b["option"], "built": b[column(b, "built", bp)].astype(float)})
     else:
-        builds = pd.DataFrame({"option": pd.Series(dtype=str), "built": pd.Series(dtype=float)})
+        built = pd.DataFrame({"option": pd.Series(dtype=str), "built": pd.Series(dtype=float)})
     price = util[column(util, "shadow_price", up)].astype(float).fillna(0.0)
     scope = [f"{p}/{k}" if k else f"{p} (total)" for p, k in zip(util["plant"], util["product"].fillna(""))]
     binding = pd.DataFrame({"scope": scope, "period": util["period"], "shadow_price": price})
-    return Tables("solve", str(info.get("case", folder.name)), str(info.get("currency", "")),
-                  float(info.get("objective", costs["amount"].sum())), units, costs, builds, binding)
+    total = float(objective) if objective is not None else float(costs["amount"].sum())
+    return Tables("solve", case, currency, total, units, costs, built, binding)
+
+
+def run_tables(run) -> Tables:
+    """Tables of a solve held in memory (a ``Run`` of the Python API)."""
+    where = f"run of {run.case.name}"
+    b = (run.builds, where) if run.builds is not None else (None, None)
+    return solve_tables((run.plan, where), (run.utilization, where), (run.costs, where), b, run.case.name,
+                        run.case.currency, run.objective)
 
 
 # kind (summary.json "kind") -> reader; add a kind here to make its folders comparable
@@ -180,6 +193,14 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
     out = pd.DataFrame(rows, columns=COLUMNS[:-1])
     out["change"] = out["value_b"] - out["value_a"]
     return out[COLUMNS]
+
+
+def tables_of(x) -> Tables:
+    """Tables of an output folder, or of a ``Run`` held in memory."""
+    if hasattr(x, "plan") and hasattr(x, "case"):
+        return run_tables(x)
+    kind, info = folder_kind(Path(x))
+    return load(Path(x), kind, info)
 
 
 def compare_folders(a: str | Path, b: str | Path) -> tuple[pd.DataFrame, Tables, Tables]:

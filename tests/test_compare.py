@@ -146,3 +146,18 @@ def test_refuses_folders_of_different_kinds(tmp_path):
     r = compare(a, ROGUE, tmp_path / "cmp")
     assert r.exit_code == 2 and "is not a plantsplit output folder (no summary.json)" in r.stderr
     assert not (tmp_path / "cmp").exists()
+
+
+def test_compare_runs_in_memory_matches_the_command_line(tmp_path):
+    import solver
+
+    ra = solver.solve_case(write_case(tmp_path / "d100", demand="market,product,period,units\nm,p,1,100", **TWO_PLANTS))
+    rb = solver.solve_case(write_case(tmp_path / "d50", demand="market,product,period,units\nm,p,1,50", **TWO_PLANTS))
+    c = solver.compare_runs(ra, rb)
+    t = c.table
+    assert value(t, "units", "B", "1") == -40 and value(t, "cost", "objective", "all") == 500 - 1400
+    assert "A (total) 1: binding in A only (10.00)" in c.text
+    c.write(tmp_path / "api")
+    r = compare(ra.write(tmp_path / "a"), rb.write(tmp_path / "b"), tmp_path / "cli")
+    assert r.exit_code == 0
+    assert (tmp_path / "api" / "comparison.csv").read_bytes() == (tmp_path / "cli" / "comparison.csv").read_bytes()
