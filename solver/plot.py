@@ -67,6 +67,16 @@ def describe(name: str, currency: str) -> str:
     return what + (f", {period}" if period else "")
 
 
+def money_scale(values) -> tuple[float, str]:
+    """A divisor and its word for money axes: millions for big figures, else as they are."""
+    top = float(np.nanmax(np.abs(np.asarray(values, dtype=float)))) if len(values) else 0.0
+    if top >= 1e7:
+        return 1e6, "million "
+    if top >= 1e4:
+        return 1e3, "thousand "
+    return 1.0, ""
+
+
 def _thousands(ax, axis: str = "y", decimals: int = 0) -> None:
     import matplotlib.ticker as mt
 
@@ -183,8 +193,9 @@ def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path) ->
     _legend(top, "plant")
     top.set_title(f"{case}: production split against {describe(x, currency)}")
     _thousands(top)
-    bottom.plot(xs, df.loc[ok, "objective"] / 1e6, color="black")
-    bottom.set_ylabel(f"total cost (million {currency})")
+    div, word = money_scale(df.loc[ok, "objective"])
+    bottom.plot(xs, df.loc[ok, "objective"] / div, color="black")
+    bottom.set_ylabel(f"total cost ({word}{currency})")
     _thousands(bottom)
     bottom.set_xlabel(axis_label(x, currency))
     _x_format(bottom, x)
@@ -215,13 +226,14 @@ def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency:
     plants = [c.split(":", 1)[1] for c in _plants(df)]
     by_period = {p: [c for c in df.columns if c.startswith(f"units:{p}@")] for p in plants}
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 8), height_ratios=[2, 3])
-    cost = ok["objective"] / 1e6
+    div, word = money_scale(ok["objective"])
+    cost = ok["objective"] / div
     top.hist(cost, bins=min(40, max(5, len(ok) // 10)), color="steelblue", alpha=0.85, label="scenarios")
     for q, style in ((0.05, ":"), (0.5, "-"), (0.95, ":")):
         v = float(np.quantile(cost, q))
         top.axvline(v, color="black", linestyle=style, linewidth=1.2,
                     label=f"{'median' if q == 0.5 else f'{q:.0%} quantile'}: {v:,.0f}")
-    top.set_xlabel(f"total cost (million {currency})")
+    top.set_xlabel(f"total cost ({word}{currency})")
     top.set_ylabel("scenarios")
     _thousands(top, "x")
     notes = [f"{len(ok):,} of {len(df):,} scenarios feasible"]
@@ -287,10 +299,11 @@ def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: s
     # exchange rate of another currency than the reporting one, else the value itself.
     inverse = name.startswith("fx:") and name[3:].split("@")[0] != currency
     f = (lambda v: 1.0 / v) if inverse else (lambda v: v)
+    div, word = money_scale(df[["objective_from", "objective_to"]].to_numpy().ravel())
     for _, r in df[df["status"] == "optimal"].iterrows():
         v = np.linspace(r["value_from"], r["value_to"], 50)
         w = (f(v) - f(r["value_from"])) / (f(r["value_to"]) - f(r["value_from"]))
-        bottom.plot(v, (r["objective_from"] + w * (r["objective_to"] - r["objective_from"])) / 1e6, color="black")
+        bottom.plot(v, (r["objective_from"] + w * (r["objective_to"] - r["objective_from"])) / div, color="black")
     builds = [c for c in df.columns if c.startswith("built:")]
     flips = breaks = False
     for i in range(1, len(df)):
@@ -301,7 +314,7 @@ def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: s
         flips, breaks = flips or bool(flipped), breaks or not flipped
         for b in flipped:
             _flip_label(top, v, f"{b[6:]} {'built' if df[b].iat[i] > 0.5 else 'not built'} from {v:,.6g}")
-    bottom.set_ylabel(f"total cost (million {currency})")
+    bottom.set_ylabel(f"total cost ({word}{currency})")
     _thousands(bottom)
     bottom.set_xlabel(axis_label(name, currency))
     _x_format(bottom, name)
@@ -340,7 +353,7 @@ def plan_png(case, results) -> bytes:
         done = results.builds[results.builds["built"] > 0.5]
         built = "; built: " + (", ".join(done["option"]) if len(done) else "nothing")
     axes[0].set_title(f"{case_title(case.name)}: production by plant and period "
-                      f"(total cost {results.objective / 1e6:,.0f} million {cur}{built})")
+                      f"(total cost {results.objective:,.0f} {cur}{built})")
     cb = results.cost_breakdown
     table = cb.pivot_table(index="period", columns="component", values="amount", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=periods, fill_value=0.0)
@@ -349,11 +362,12 @@ def plan_png(case, results) -> bytes:
     comps += [c for c in table.columns if c not in comps and table[c].abs().sum() > 0.5
               and c not in ("production", "freight", "duty", "unmet", "expansion")]
     ax = axes[-1]
+    div, word = money_scale(table[comps].sum(axis=1) if comps else [])
     base = np.zeros(len(periods))
     for i, c in enumerate(comps):
-        ax.bar(xs, table[c] / 1e6, bottom=base, color=colors[(i + 3) % len(colors)], label=c, width=0.7)
-        base += table[c].to_numpy() / 1e6
-    ax.set_ylabel(f"cost (million {cur})")
+        ax.bar(xs, table[c] / div, bottom=base, color=colors[(i + 3) % len(colors)], label=c, width=0.7)
+        base += table[c].to_numpy() / div
+    ax.set_ylabel(f"cost ({word}{cur})")
     ax.set_xticks(xs, periods)
     ax.set_xlabel("period")
     _thousands(ax)

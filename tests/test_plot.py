@@ -38,7 +38,10 @@ def test_plot_errors(tmp_path):
 
 
 def test_titles_in_words():
-    from solver.plot import case_title, describe
+    from solver.plot import case_title, describe, money_scale
+
+    assert money_scale([3850.0, 4200.0]) == (1.0, "")  # a tiny case's cost stays in currency units
+    assert money_scale([37_801_232_771.0]) == (1e6, "million ")
 
     assert case_title("rogue-2012") == "Rogue 2012"
     assert describe("fx:KRW", "USD") == "the KRW/USD rate"
