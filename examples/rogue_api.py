@@ -40,6 +40,9 @@ except solver.CaseError as exc:
     for p in exc.problems:
         print(f"problem: file {p.file}, row {p.row}, column {p.column or '-'}: {p.message}")
 
-# %% Files only when asked
+# %% Files only when asked: the CSVs, summary.json and plan.png (a picture of the plan)
 if len(sys.argv) > 1:
-    print("wrote", run.write(sys.argv[1]))
+    print("wrote", run.write(sys.argv[1], plot=True))
+    # the same run side by side with its own files: every change is 0 (up to the files' rounding)
+    same = solver.compare_runs(run, sys.argv[1])
+    print("largest change:", round(same.table["change"].abs().max(), 1))

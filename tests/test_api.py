@@ -121,5 +121,6 @@ def test_the_example_script_runs(tmp_path):
     assert lines[0].startswith("rogue-2012: optimal, total cost ")
     # 2012: every Rogue from Kyushu (181,000) + 180,000 SM from Busan
     assert any(ln.split() == ["kyushu", "181000", "0", "0", "0", "10600"] for ln in lines), r.stdout
-    assert "problem: file " in r.stdout and (out / "plan.csv").is_file()
+    assert "problem: file " in r.stdout and (out / "plan.csv").is_file() and (out / "plan.png").is_file()
+    assert lines[-1] == "largest change: 0.0"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
