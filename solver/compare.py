@@ -8,7 +8,8 @@ supported by adding its reader there. Folders of different kinds are refused.
 comparison.csv has one row per compared figure:
 
     section  units | cost | build | binding
-    item     plant (or plant/product) | component (or objective) | option | capacity scope
+    item     plant (or plant/product) | component, undiscounted_cost (their sum) or
+             objective (summary.json's, a present value when the case discounts) | option | capacity scope
     period   the period, or "all" for the whole horizon
     unit     units | <CUR> | built (1 = yes) | <CUR> per unit (shadow price)
     value_a, value_b, change (= value_b - value_a)
@@ -174,6 +175,8 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
         ub = b.units.assign(item=b.units["plant"] + "/" + b.units["product"])
         rows += _side_by_side("units", "units", ua, ub, "item", "units", periods)
     rows += _side_by_side("cost", cur, a.costs, b.costs, "component", "amount", periods)
+    rows.append({"section": "cost", "item": "undiscounted_cost", "period": "all", "unit": cur,
+                 "value_a": float(a.costs["amount"].sum()), "value_b": float(b.costs["amount"].sum())})
     rows.append({"section": "cost", "item": "objective", "period": "all", "unit": cur,
                  "value_a": a.objective, "value_b": b.objective})
     ba = a.builds.set_index("option")["built"]
@@ -216,8 +219,11 @@ def compare_folders(a: str | Path, b: str | Path) -> tuple[pd.DataFrame, Tables,
 def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables) -> str:
     """A short terminal summary: horizon totals per plant and component, builds, binding."""
     cur = ta.currency
-    lines = [f"A: {a_name} (case {ta.case}, cost {ta.objective:,.0f} {cur})",
-             f"B: {b_name} (case {tb.case}, cost {tb.objective:,.0f} {cur})", ""]
+    def cost(t: Tables) -> str:
+        pv = abs(t.objective - t.costs["amount"].sum()) > 0.5
+        return f"cost {t.objective:,.0f} {cur}" + (" in present value" if pv else "")
+
+    lines = [f"A: {a_name} (case {ta.case}, {cost(ta)})", f"B: {b_name} (case {tb.case}, {cost(tb)})", ""]
     w = max([len(str(i)) for i in table["item"]] + [12])
 
     def block(title, rows):
