@@ -352,8 +352,10 @@ def plan_png(case, results) -> bytes:
     if results.builds is not None:
         done = results.builds[results.builds["built"] > 0.5]
         built = "; built: " + (", ".join(done["option"]) if len(done) else "nothing")
+    discounted = abs(results.objective - getattr(results, "undiscounted_cost", results.objective)) > 0.5
+    pv = " in present value" if discounted else ""
     axes[0].set_title(f"{case_title(case.name)}: production by plant and period "
-                      f"(total cost {results.objective:,.0f} {cur}{built})")
+                      f"(total cost {results.objective:,.0f} {cur}{pv}{built})")
     cb = results.cost_breakdown
     table = cb.pivot_table(index="period", columns="component", values="amount", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=periods, fill_value=0.0)
@@ -367,7 +369,7 @@ def plan_png(case, results) -> bytes:
     for i, c in enumerate(comps):
         ax.bar(xs, table[c] / div, bottom=base, color=colors[(i + 3) % len(colors)], label=c, width=0.7)
         base += table[c].to_numpy() / div
-    ax.set_ylabel(f"cost ({word}{cur})")
+    ax.set_ylabel(f"cost ({word}{cur}{', face value' if discounted else ''})")
     ax.set_xticks(xs, periods)
     ax.set_xlabel("period")
     _thousands(ax)
