@@ -96,6 +96,12 @@ class Breakeven:
     table: pd.DataFrame
     solves: int
 
+    def plot(self, png: str | Path) -> Path:
+        """Write a PNG of the intervals, as ``plantsplit plot`` draws breakpoints.csv."""
+        from .plot import plot_breakpoints
+
+        return plot_breakpoints(self.table, self.case.name, self.case.currency, Path(png))
+
     def write(self, out_dir: str | Path, csv_style: str = "plain") -> Path:
         out = Path(out_dir)
         check_out_dir(self.case.folder, out)

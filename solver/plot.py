@@ -120,40 +120,50 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
     meta_path = path.with_name("sweep.json")
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     currency = meta.get("currency", "USD")
-    case = case_title(meta.get("case", path.parent.name))
+    case = meta.get("case", path.parent.name)
     from .plot_stochastic import is_scenario_costs, plot_scenario_costs
 
     if is_scenario_costs(df):
         return plot_scenario_costs(path, df, out)
     df, currency = _plain_money_names(df, currency)
+    if "breakpoint" in path.name or "value_from" in df.columns:
+        meta = path.with_name("breakeven.json")
+        name = json.loads(meta.read_text()).get("case", path.parent.name) if meta.is_file() else path.parent.name
+        return plot_breakpoints(df, name, currency, out or path.with_suffix(".png"))
+    return plot_table(df, x, where, case, currency, out or path.with_suffix(".png"), distributions, path.name)
+
+
+def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, currency: str, out: Path,
+               distributions: bool = False, source: str = "the results") -> Path:
+    """A sweep's results (results.csv's columns) along one parameter, or as distributions."""
+    df, currency = _plain_money_names(df, currency)
+    case = case_title(case)
     fixed_cols = {"scenario", "status", "objective"}
     cols = list(df.columns)
     # parameters sit between the scenario and status columns of results.csv
     params = cols[cols.index("scenario") + 1:cols.index("status")] if fixed_cols <= set(cols) else []
-    if "breakpoint" in path.name or "value_from" in df.columns:
-        return plot_breakpoints(path, df, out, currency)
-    if not params or not fixed_cols <= set(df.columns):
-        raise UsageError(f"{path} is not a plantsplit sweep results.csv (it needs scenario, status, objective "
+    if not params:
+        raise UsageError(f"{source} is not a plantsplit sweep results.csv (it needs scenario, status, objective "
                          "and parameter columns) nor a breakeven breakpoints.csv")
     if x is not None and x not in params:
-        raise UsageError(f"--x {x!r} is not a parameter of {path.name} (its parameters: {', '.join(params)})")
+        raise UsageError(f"--x {x!r} is not a parameter of {source} (its parameters: {', '.join(params)})")
     for w in where:
         name, _, value = w.partition("=")
         if name not in params:
-            raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {path.name}")
+            raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {source}")
         df = df[(df[name] - float(value)).abs() < 1e-12]
     if df.empty:
         raise UsageError("no scenario left to plot after --where")
     varying = [p for p in params if df[p].nunique() > 1]
     if distributions or (x is None and len(varying) > 1):
-        return plot_distributions(df, varying or params, case, currency, out or path.with_suffix(".png"))
+        return plot_distributions(df, varying or params, case, currency, out)
     x = x or params[0]
     for other in params:
         if other != x and df[other].nunique() > 1:
             raise UsageError(f"the results vary {other} too; pick one value with --where {other}=VALUE "
                              f"(values: {', '.join(f'{v:g}' for v in sorted(df[other].unique())[:8])}), "
                              "or plot the distributions with --distributions")
-    return plot_sweep(df.sort_values(x), x, case, currency, out or path.with_suffix(".png"))
+    return plot_sweep(df.sort_values(x), x, case, currency, out)
 
 
 def _plants(df: pd.DataFrame) -> list[str]:
@@ -278,8 +288,10 @@ def _plain_money_names(df: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, s
     return df.rename(columns=names), currency
 
 
-def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: str) -> Path:
+def plot_breakpoints(df: pd.DataFrame, case: str, currency: str, out: Path) -> Path:
+    """Breakeven's intervals (breakpoints.csv's columns): units, the exact cost curve, breakpoints."""
     plt = _pyplot()
+    df, currency = _plain_money_names(df, currency)
     name = df["parameter"].iat[0]
     plants = _plants(df)
     fig, top, bottom = _two_panels(plt)
@@ -291,8 +303,6 @@ def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: s
     top.stackplot(xs, *[ys[c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
     top.set_ylabel("units produced over the horizon")
     _legend(top, "plant")
-    meta = path.with_name("breakeven.json")
-    case = json.loads(meta.read_text()).get("case", path.parent.name) if meta.is_file() else path.parent.name
     top.set_title(f"{case_title(case)}: production split against {describe(name, currency)}, exact breakpoints")
     _thousands(top)
     # Within an interval the objective is linear in the search variable: 1/rate for an
@@ -321,7 +331,7 @@ def plot_breakpoints(path: Path, df: pd.DataFrame, out: Path | None, currency: s
     _line_legend(bottom, flips, breaks)
     for ax in (top, bottom):
         ax.grid(alpha=0.3)
-    return _save(fig, out or path.with_suffix(".png"))
+    return _save(fig, out)
 
 
 def plan_png(case, results) -> bytes:

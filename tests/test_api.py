@@ -109,6 +109,8 @@ def test_sweep_from_a_dataframe_and_breakeven(tmp_path):
     assert be.table["value_from"].tolist()[1:] == pytest.approx([1.1, 1.4])
     be.write(tmp_path / "be")
     assert (tmp_path / "be" / "breakpoints.csv").is_file()
+    for png in (be.plot(tmp_path / "be.png"), sw.plot(tmp_path / "sw.png")):
+        assert png.read_bytes().startswith(b"\x89PNG")
 
 
 def test_the_example_script_runs(tmp_path):

@@ -58,6 +58,13 @@ class SweepRun:
             return pd.DataFrame(columns=PLAN_COLUMNS)
         return pd.concat(data, ignore_index=True)[PLAN_COLUMNS]
 
+    def plot(self, png: str | Path, x: str | None = None, where: tuple[str, ...] = (),
+             distributions: bool = False) -> Path:
+        """Write a PNG of the results, as ``plantsplit plot`` draws results.csv."""
+        from ..plot import plot_table
+
+        return plot_table(self.results, x, list(where), self.case.name, self.case.currency, Path(png), distributions)
+
     def write(self, out_dir: str | Path) -> Path:
         """Write results.csv (and plans.csv) and sweep.json, as ``plantsplit sweep`` does."""
         out = Path(out_dir)
