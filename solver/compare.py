@@ -1,7 +1,7 @@
 """Two output folders side by side: what changed between two runs.
 
-A folder's kind comes from its summary.json (``kind``; a solve's folder written before
-the key existed has none and is a solve). Each kind that can be compared has a reader
+A folder's kind comes from its summary.json (``kind``; without one, from the files
+beside it: a stochastic folder's decision.csv, else a solve). Each kind that can be compared has a reader
 in ``READERS`` returning the same four tables; a new kind (e.g. ``stochastic``) is
 supported by adding its reader there. Folders of different kinds are refused.
 
@@ -114,6 +114,14 @@ def run_tables(run) -> Tables:
 READERS = {"solve": _solve_tables}
 
 
+def _kind_by_files(folder: Path) -> str:
+    """Kind of a folder whose summary.json names none (written before the key, or by a
+    command that does not write it): stochastic writes decision.csv, solve plan.csv."""
+    if (folder / "decision.csv").is_file() or (folder / "scenario_costs.csv").is_file():
+        return "stochastic"
+    return "solve"
+
+
 def folder_kind(folder: Path) -> tuple[str, dict]:
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
@@ -123,7 +131,7 @@ def folder_kind(folder: Path) -> tuple[str, dict]:
             info = json.loads(summary.read_text(encoding="utf-8"))
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise UsageError(f"{summary}: not valid JSON ({exc})") from None
-        return str(info.get("kind", "solve")), info
+        return str(info.get("kind") or _kind_by_files(folder)), info
     if (folder / "sweep.json").is_file():
         return "sweep", {}
     if (folder / "breakeven.json").is_file() or (folder / "breakpoints.csv").is_file():

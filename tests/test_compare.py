@@ -161,3 +161,23 @@ def test_compare_runs_in_memory_matches_the_command_line(tmp_path):
     r = compare(ra.write(tmp_path / "a"), rb.write(tmp_path / "b"), tmp_path / "cli")
     assert r.exit_code == 0
     assert (tmp_path / "api" / "comparison.csv").read_bytes() == (tmp_path / "cli" / "comparison.csv").read_bytes()
+
+
+def test_a_stochastic_folder_is_recognised_and_refused_beside_a_solve(tmp_path):
+    # a real stochastic run on a tiny case (two exchange-rate scenarios)
+    case = write_case(tmp_path / "case", plants="plant,country,currency\nA,US,USD\nB,KR,KRW",
+                      demand="market,product,period,units\nm,p,1,100", capacity="plant,max_units\nA,100\nB,0",
+                      lanes="plant,market,freight_cost\nA,m,0\nB,m,0", costs="plant,unit_cost\nA,200\nB,100000",
+                      fx="currency,rate\nKRW,1000",
+                      expansions="option,plant,added_units,fixed_cost,first_period\nline,B,100,10000,1")
+    sc = tmp_path / "sc.csv"
+    sc.write_text("scenario,fx:KRW\nweak,500\nstrong,2000\n")
+    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--out", str(tmp_path / "st"),
+                                 "--quiet"])
+    assert r.exit_code == 0, r.output
+    a = solve(case, tmp_path / "a")
+    r = compare(a, tmp_path / "st", tmp_path / "cmp")
+    assert r.exit_code == 2
+    assert f"(output of 'solve') with {tmp_path / 'st'} (output of 'stochastic')" in r.stderr
+    r = compare(tmp_path / "st", tmp_path / "st", tmp_path / "cmp")
+    assert r.exit_code == 2 and "holds the output of 'stochastic'; compare takes folders of 'solve'" in r.stderr
