@@ -8,8 +8,7 @@ supported by adding its reader there. Folders of different kinds are refused.
 comparison.csv has one row per compared figure:
 
     section  units | cost | build | binding
-    item     plant (or plant/product) | component, undiscounted_cost (their sum) or
-             objective (summary.json's, a present value when the case discounts) | option | capacity scope
+    item     plant (or plant/product) | component (present value) or objective | option | capacity scope
     period   the period, or "all" for the whole horizon
     unit     units | <CUR> | built (1 = yes) | <CUR> per unit (shadow price)
     value_a, value_b, change (= value_b - value_a)
@@ -45,6 +44,7 @@ class Tables:
     costs: pd.DataFrame  # period, component, amount
     builds: pd.DataFrame  # option, built
     binding: pd.DataFrame  # scope, period, shadow_price
+    discounted: bool = False  # costs are present values that differ from face values
 
 
 def read_csv(path: Path) -> pd.DataFrame:
@@ -91,6 +91,8 @@ def solve_tables(plan, util, cb, builds, case: str, currency: str, objective: fl
         money = column(cb, "amount", cp)
     costs = pd.DataFrame({"period": cb["period"], "component": cb["component"],
                           "amount": cb[money].astype(float)})
+    face = cb[column(cb, "amount", cp)].astype(float)
+    discounted = bool((face - costs["amount"]).abs().max() > 0.005) if len(cb) else False
     if b is not None:
         built = pd.DataFrame({"option": b["option"], "built": b[column(b, "built", bp)].astype(float)})
     else:
@@ -99,7 +101,7 @@ def solve_tables(plan, util, cb, builds, case: str, currency: str, objective: fl
     scope = [f"{p}/{k}" if k else f"{p} (total)" for p, k in zip(util["plant"], util["product"].fillna(""))]
     binding = pd.DataFrame({"scope": scope, "period": util["period"], "shadow_price": price})
     total = float(objective) if objective is not None else float(costs["amount"].sum())
-    return Tables("solve", case, currency, total, units, costs, built, binding)
+    return Tables("solve", case, currency, total, units, costs, built, binding, discounted)
 
 
 def run_tables(run) -> Tables:
@@ -183,8 +185,6 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
         ub = b.units.assign(item=b.units["plant"] + "/" + b.units["product"])
         rows += _side_by_side("units", "units", ua, ub, "item", "units", periods)
     rows += _side_by_side("cost", cur, a.costs, b.costs, "component", "amount", periods)
-    rows.append({"section": "cost", "item": "undiscounted_cost", "period": "all", "unit": cur,
-                 "value_a": float(a.costs["amount"].sum()), "value_b": float(b.costs["amount"].sum())})
     rows.append({"section": "cost", "item": "objective", "period": "all", "unit": cur,
                  "value_a": a.objective, "value_b": b.objective})
     ba = a.builds.set_index("option")["built"]
@@ -228,8 +228,7 @@ def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables
     """A short terminal summary: horizon totals per plant and component, builds, binding."""
     cur = ta.currency
     def cost(t: Tables) -> str:
-        pv = abs(t.objective - t.costs["amount"].sum()) > 0.5
-        return f"cost {t.objective:,.0f} {cur}" + (" in present value" if pv else "")
+        return f"cost {t.objective:,.0f} {cur}" + (" in present value" if t.discounted else "")
 
     lines = [f"A: {a_name} (case {ta.case}, {cost(ta)})", f"B: {b_name} (case {tb.case}, {cost(tb)})", ""]
     w = max([len(str(i)) for i in table["item"]] + [12])
@@ -246,7 +245,8 @@ def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables
     units = whole[(whole["section"] == "units") & ~whole["item"].str.contains("/", regex=False)]
     block("Units by plant over the horizon:", units)
     cost = whole[(whole["section"] == "cost") & ((whole["value_a"].abs() > 0.5) | (whole["value_b"].abs() > 0.5))]
-    block(f"Cost by component over the horizon ({cur}):", cost)
+    pv = ", present value" if ta.discounted or tb.discounted else ""
+    block(f"Cost by component over the horizon ({cur}{pv}):", cost)
     builds = table[table["section"] == "build"]
     if len(builds):
         lines.append("Builds that differ:")
