@@ -129,10 +129,18 @@ class Comparison:
 
     table: pd.DataFrame
     text: str
+    facts: dict
 
-    def write(self, out_dir: str | Path) -> Path:
+    def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain") -> Path:
+        """comparison.csv (and comparison.xlsx with ``xlsx``: a Summary sheet, then the table)."""
         out = Path(out_dir)
-        write_all(out, {"comparison.csv": csv_bytes(self.table)})
+        files = {"comparison.csv": csv_bytes(self.table, CSV_STYLES[csv_style])}
+        if xlsx:
+            from .writexlsx import workbook_bytes
+
+            files["comparison.xlsx"] = workbook_bytes({"comparison.csv": self.table}, self.facts,
+                                                      "plantsplit comparison")
+        write_all(out, files)
         return out
 
 
@@ -147,7 +155,9 @@ def compare_runs(a, b) -> Comparison:
         ta, tb = tables_of(a), tables_of(b)
         table = compare(ta, tb)
     name = lambda x: str(x) if isinstance(x, (str, Path)) else f"run of {x.case.name}"  # noqa: E731
-    return Comparison(table, render(table, name(a), name(b), ta, tb))
+    facts = {"a": name(a), "case_a": ta.case, "objective_a": round(ta.objective, 2),
+             "b": name(b), "case_b": tb.case, "objective_b": round(tb.objective, 2), "currency": ta.currency}
+    return Comparison(table, render(table, name(a), name(b), ta, tb), facts)
 
 
 __all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "compare_runs", "Run", "Breakeven",

@@ -316,15 +316,16 @@ def plot(ctx, results, x, where, out_file, distributions):
 @click.argument("b", type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
               help="Folder for comparison.csv.")
+@click.option("--xlsx", is_flag=True, help="Also write comparison.xlsx (a Summary sheet, then the table).")
 @csv_style_option
 @click.pass_context
-def compare(ctx, a, b, out_dir, csv_style):
+def compare(ctx, a, b, out_dir, xlsx, csv_style):
     """Put two output folders (of solve) side by side: units, costs, builds, binding capacities."""
     from .api import compare_runs
 
     def work():
         c = compare_runs(a, b)
-        c.write(out_dir, csv_style=csv_style)
+        c.write(out_dir, xlsx=xlsx, csv_style=csv_style)
         return c
 
     click.echo(_guard(ctx, work).text)

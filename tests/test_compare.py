@@ -181,3 +181,26 @@ def test_a_stochastic_folder_is_recognised_and_refused_beside_a_solve(tmp_path):
     assert f"(output of 'solve') with {tmp_path / 'st'} (output of 'stochastic')" in r.stderr
     r = compare(tmp_path / "st", tmp_path / "st", tmp_path / "cmp")
     assert r.exit_code == 2 and "holds the output of 'stochastic'; compare takes folders of 'solve'" in r.stderr
+
+
+def test_excel_eu_folders_and_the_workbook(tmp_path):
+    # a folder written for Excel in a ';' locale reads back to the same comparison; --xlsx
+    # adds comparison.xlsx whose table sheet holds the CSV's rows, numbers as numbers
+    import openpyxl
+
+    case = write_case(tmp_path / "d100", demand="market,product,period,units\nm,p,1,100", **TWO_PLANTS)
+    other = write_case(tmp_path / "d50", demand="market,product,period,units\nm,p,1,50", **TWO_PLANTS)
+    a, b = solve(case, tmp_path / "a"), solve(other, tmp_path / "b")
+    r = CliRunner().invoke(cli, ["solve", str(other), "--out", str(tmp_path / "b-eu"), "--csv-style", "excel-eu"])
+    assert r.exit_code == 0
+    assert compare(a, b, tmp_path / "plain").exit_code == 0
+    r = CliRunner().invoke(cli, ["compare", str(a), str(tmp_path / "b-eu"), "--out", str(tmp_path / "eu"), "--xlsx"])
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "eu" / "comparison.csv").read_bytes() == (tmp_path / "plain" / "comparison.csv").read_bytes()
+    wb = openpyxl.load_workbook(tmp_path / "eu" / "comparison.xlsx")
+    assert wb.sheetnames == ["Summary", "comparison"]
+    rows = [[c.value for c in row] for row in wb["comparison"].iter_rows()]
+    t = table(tmp_path / "eu")
+    assert rows[0] == list(t.columns) and len(rows) == len(t) + 1
+    bind = [r for r in rows if r[0] == "binding"]
+    assert bind == [["binding", "A (total)", "1", "USD per unit (shadow price)", 10, 0, -10]]
