@@ -126,3 +126,10 @@ def test_the_example_script_runs(tmp_path):
     assert "problem: file " in r.stdout and (out / "plan.csv").is_file() and (out / "plan.png").is_file()
     assert lines[-1] == "largest change: 0.0"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_sweep_in_memory_with_worker_processes_matches_one_process():
+    grid = {"fx:KRW": "900:1400:50"}
+    one = solver.sweep_case(ROGUE, vary=grid, jobs=1).results
+    two = solver.sweep_case(ROGUE, vary=grid, jobs=2).results
+    assert one.equals(two) and one["fx:KRW"].tolist() == [900.0 + 50 * k for k in range(11)]
