@@ -124,7 +124,8 @@ def check_tariff_tiers(tar, out: Collector):
         if len(open_rows) > 1:
             for r in open_rows["row"].iloc[1:]:
                 out.error("tariffs.csv", r, "up_to_units", "",
-                          f"is blank on more than one tier of this tariff (rows {rows}): only the last tier may leave it blank")
+                          f"is blank on more than one tier of this tariff (rows {rows}): only the last tier may "
+                          "leave it blank; give the other tiers their up_to_units")
             continue
         if len(open_rows) == 0:
             r = g.sort_values("up_to_units").iloc[-1]
@@ -180,14 +181,44 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector):
         file, row, col = uses[0][:3]
         also = [f"{u[0]} row {u[1]}" for u in uses[1:]]
         out.error(file, row, col, cur,
-                  f"has no exchange rate in fx.csv for period {', '.join(missing)}: add a row "
-                  f"(currency {cur}, rate = {cur} per 1 {reporting})" + (f"; also used in {', '.join(also)}" if also else ""))
+                  f"has no exchange rate in fx.csv for period {', '.join(missing)}: "
+                  + rate_hint(fx, cur, reporting, missing, periods) + (f"; also used in {', '.join(also)}" if also else ""))
     if (fx["currency"] == reporting).any():
         base_rows = fx[fx["currency"] == reporting]
         for p in periods:
             if not fx_available(fx, reporting, p, reporting):
                 out.error("fx.csv", base_rows["row"].iat[0], "currency", reporting,
                           f"the reporting currency has rates for some periods but not for {p}")
+
+
+def rate_hint(fx, cur: str, reporting: str, missing: list, periods) -> str:
+    """How to add the missing rates of ``cur`` so that the case converts correctly.
+
+    fx.csv's rates are per 1 unit of one quote base. When the reporting currency has no
+    row it is that base, and the rate is simply cur per 1 reporting unit. When it has
+    rows, the base is another currency, so the rate is cur per 1 reporting unit times the
+    reporting currency's own rate in that period (which gives 1 when cur is the base).
+    """
+    based = (fx["currency"] == reporting).any()
+    own = {p: _rate_row(fx, reporting, p) if based else None for p in missing}
+    why = f"; fx.csv quotes every rate against one base currency, and {reporting} is not it" if based else ""
+    factors = {(r["rate"], r["row"]) if r is not None else None for r in own.values()}
+    if len(factors) == 1 and (len(missing) == 1 or list(missing) == list(periods)):
+        f = factors.pop()
+        times = f" × {f[0]:g}, the rate of {reporting} in fx.csv row {f[1]}" if f else ""
+        period = f"period {missing[0]}, " if list(missing) != list(periods) else ""
+        return f"add a row (currency {cur}, {period}rate = {cur} per 1 {reporting}{times}){why}"
+    each = ", ".join(f"{r['rate']:g} in period {p} (fx.csv row {r['row']})" for p, r in own.items() if r is not None)
+    times = f" × the rate of {reporting} in P: {each}" if based else ""
+    return (f"add a row for each period P of {', '.join(missing)} (currency {cur}, period P, "
+            f"rate = {cur} per 1 {reporting} in P{times}){why}")
+
+
+def _rate_row(fx, currency: str, period: str):
+    rows = fx[fx["currency"] == currency]
+    exact, blank = rows[rows["period"] == period], rows[rows["period"] == ""]
+    chosen = exact if len(exact) else blank
+    return chosen.iloc[0] if len(chosen) else None
 
 
 def check_expansions(t, out: Collector):
