@@ -9,6 +9,8 @@ are what stands in the way.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 
 from .model.lp import LinearProgram
@@ -56,15 +58,98 @@ def explain_infeasible(lp: LinearProgram) -> list[str]:
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return []
     sol = h.getSolution()
-    amount = np.asarray(sol.col_value)[lp.num_col:]
-    duals = np.asarray(sol.row_dual)
-    binding = {i for fam in ("capacity", "lane", "min_production", "tariff_quota") + SHARES
-               for i in range(lp.family_rows(fam).start, lp.family_rows(fam).stop) if abs(duals[i]) > TOL}
-    lines = []
-    for (i, sign, _), s in zip(slacks, amount):
-        if s > TOL:
-            lines.append(_describe(lp, i, sign, s, binding))
+    values = np.asarray(sol.col_value)
+    e = Elastic(lp, values[:lp.num_col], values[lp.num_col:], np.asarray(sol.row_dual), slacks)
+    lines = shortages(e)
+    for (i, sign, _), s in zip(slacks, e.amount):
+        if s > TOL and not (sign > 0 and _family(lp, i)[0] == "demand"):
+            lines.append(_describe(e, i, sign, s))
     return lines
+
+
+@dataclass
+class Elastic:
+    """The elastic re-solve: flows ``x``, slack ``amount`` per slack column, row duals."""
+
+    lp: LinearProgram
+    x: np.ndarray
+    amount: np.ndarray
+    duals: np.ndarray
+    slacks: list
+
+    def cols(self, i: int) -> np.ndarray:
+        return self.lp.index[self.lp.start[i]:self.lp.start[i + 1]]
+
+    def binding(self, families=("capacity", "lane", "min_production", "tariff_quota") + SHARES) -> set[int]:
+        return {i for fam in families for i in range(self.lp.family_rows(fam).start, self.lp.family_rows(fam).stop)
+                if abs(self.duals[i]) > TOL}
+
+
+def shortages(e: Elastic) -> list[str]:
+    """One line per group of demand rows that cannot all be met together.
+
+    A demand row whose shortage would grow with its demand (dual 1 in the elastic model)
+    shares the bottleneck; rows that share a binding upper limit are one group, because
+    which of them goes short is the re-solve's arbitrary choice. The group's demand
+    minus its total shortage is what can reach it, and is the sum of its binding limits
+    (built options included) whenever each flow crosses one of them.
+    """
+    lp = e.lp
+    short = {i: s for (i, sign, _), s in zip(e.slacks, e.amount) if sign > 0 and s > TOL
+             and _family(lp, i)[0] == "demand"}
+    if not short:
+        return []
+    dem = lp.family_rows("demand")
+    upper = {k for k in e.binding() if lp.row_upper[k] < np.inf or _family(lp, k)[0] in SHARES}
+    tight = [i for i in range(dem.start, dem.stop) if i in short or e.duals[i] > 1 - 1e-7]
+    limits_of = {i: _rows_touching(lp, set(e.cols(i).tolist()), upper) for i in tight}
+    group = {i: i for i in tight}
+
+    def root(i):
+        while group[i] != i:
+            i = group[i]
+        return i
+
+    by_limit: dict[int, int] = {}
+    for i in tight:
+        for k in limits_of[i]:
+            if k in by_limit:
+                group[root(i)] = root(by_limit[k])
+            else:
+                by_limit[k] = i
+    members: dict[int, list[int]] = {}
+    for i in tight:
+        members.setdefault(root(i), []).append(i)
+    lines = []
+    for rows in sorted(members.values()):
+        if not any(i in short for i in rows):
+            continue
+        limits = sorted({k for i in rows for k in limits_of[i]})
+        lines.append(_short_group(e, rows, sum(short.get(i, 0.0) for i in rows), limits))
+    return lines
+
+
+def _short_group(e: Elastic, rows: list[int], missing: float, limits: list[int]) -> str:
+    meta = [_family(e.lp, i)[1] for i in rows]
+    units = sum(float(e.lp.row_lower[i]) for i in rows)  # right-hand sides (a scenario may change them)
+    periods = sorted({str(r["period"]) for r in meta})
+    if len(periods) == 1:
+        where = ", ".join(f"{r['market']}/{r['product']}" for r in meta) + f" in {periods[0]}"
+    else:
+        where = ", ".join(f"{r['market']}/{r['product']} in {r['period']}" for r in meta)
+    reach = units - missing
+    if len(rows) == 1:
+        head = f"demand of {where} is {_fmt(units)} but at most {_fmt(reach)} can reach it (demand.csv row {meta[0]['row']})"
+    else:
+        head = (f"demand of {where} is {_fmt(units)} together but at most {_fmt(reach)} can reach them "
+                f"(demand.csv rows {', '.join(str(r['row']) for r in meta)})")
+    phrases = [_limit_phrase(e, k) for k in limits]
+    if not phrases:
+        return head
+    shares = any(_family(e.lp, k)[0] in SHARES for k in limits)  # a share is no count of units
+    if not shares and abs(sum(v for _, v in phrases) - reach) < 1e-6 * max(1.0, units):
+        return head + ": " + " + ".join(p for p, _ in phrases)
+    return head + "; limited by " + "; ".join(p for p, _ in phrases)
 
 
 def _family(lp: LinearProgram, i: int) -> tuple[str, object]:
@@ -75,15 +160,28 @@ def _family(lp: LinearProgram, i: int) -> tuple[str, object]:
     raise KeyError(i)
 
 
-def _limit_phrase(lp: LinearProgram, i: int) -> tuple[str, float]:
+def _options(e: Elastic, i: int) -> tuple[str, float]:
+    """' + 61,000 from option us-line' for the build columns in row i, and the units they add."""
+    lp, build = e.lp, e.lp.family_cols("build")
+    lo, hi = lp.start[i], lp.start[i + 1]
+    text, added = "", 0.0
+    for col, coef in zip(lp.index[lo:hi], lp.value[lo:hi]):
+        if build.start <= col < build.stop and e.x[col] > TOL:
+            units = -float(coef) * float(e.x[col])
+            added += units
+            text += f" + {_fmt(units)} from option {str(lp.col_names[col])[len('build['):-1]}"
+    return text, added
+
+
+def _limit_phrase(e: Elastic, i: int) -> tuple[str, float]:
+    lp = e.lp
     family, r = _family(lp, i)
     limit = lp.row_upper[i] if lp.row_upper[i] < np.inf else lp.row_lower[i]
     if family == "capacity":
         scope = r["product"] or "total"
-        added = _built_capacity(lp, i)
-        extra = "".join(f" + {_fmt(u)} of {name}" for name, u in added)
+        extra, added = _options(e, i)
         return (f"{r['plant']} {scope} capacity {_fmt(limit)}{extra} in {r['period']} (capacity.csv row {r['rows']})",
-                limit + sum(u for _, u in added))
+                limit + added)
     if family == "lane":
         scope = f" {r['product']}" if r["product"] else ""
         return f"{r['plant']}→{r['market']}{scope} lane limit {_fmt(limit)} in {r['period']} (lanes.csv row {r['row']})", limit
@@ -104,14 +202,6 @@ def _share_phrase(r, family: str) -> str:
             f"(shares.csv row {r['row']})")
 
 
-def _built_capacity(lp: LinearProgram, i: int) -> list[tuple[str, float]]:
-    """Expansion options held built (lower bound 1) that add to capacity row i: (name, units)."""
-    b = lp.family_cols("build")
-    s, e = lp.start[i], lp.start[i + 1]
-    return [(str(lp.col_names[j]), -float(v)) for j, v in zip(lp.index[s:e], lp.value[s:e])
-            if b.start <= j < b.stop and lp.col_lower[j] >= 1 - TOL]
-
-
 def _rows_touching(lp: LinearProgram, cols: set[int], candidates: set[int]) -> list[int]:
     found = []
     for i in sorted(candidates):
@@ -120,28 +210,18 @@ def _rows_touching(lp: LinearProgram, cols: set[int], candidates: set[int]) -> l
     return found
 
 
-def _describe(lp: LinearProgram, i: int, sign: float, amount: float, binding: set[int]) -> str:
+def _describe(e: Elastic, i: int, sign: float, amount: float) -> str:
+    lp = e.lp
     family, r = _family(lp, i)
-    if family == "demand":
+    if family == "demand":  # over-supply: minimums force more in than the market takes
         units = float(lp.row_lower[i])  # the row's right-hand side (a scenario may change it)
-        where = f"{r['market']}/{r['product']} in {r['period']}"
-        cols = set(lp.index[lp.start[i]:lp.start[i + 1]].tolist())
-        if sign > 0:
-            head = f"demand of {where} is {_fmt(units)} but at most {_fmt(units - amount)} can reach it"
-            limits = [_limit_phrase(lp, k) for k in _rows_touching(lp, cols, binding)
-                      if lp.row_upper[k] < np.inf or _family(lp, k)[0] in SHARES]
-        else:
-            head = f"demand of {where} is {_fmt(units)} but minimum production forces {_fmt(units + amount)} into it"
-            limits = [_limit_phrase(lp, k) for k in _rows_touching(lp, cols, binding)
-                      if lp.row_upper[k] == np.inf]
-        head += f" (demand.csv row {r['row']})"
-        if not limits:
+        head = (f"demand of {r['market']}/{r['product']} in {r['period']} is {_fmt(units)} but minimum production "
+                f"forces {_fmt(units + amount)} into it (demand.csv row {r['row']})")
+        lower = [k for k in _rows_touching(lp, set(e.cols(i).tolist()), e.binding()) if lp.row_upper[k] == np.inf]
+        if not lower:
             return head
-        total = sum(v for _, v in limits)
-        if sign > 0 and not any(fam in SHARES for fam in (_family(lp, k)[0] for k in _rows_touching(lp, cols, binding))) and abs(total - (units - amount)) < 1e-6 * max(1.0, units):
-            return head + ": " + " + ".join(p for p, _ in limits)
-        return head + "; limited by " + "; ".join(p for p, _ in limits)
-    phrase, limit = _limit_phrase(lp, i)
+        return head + "; limited by " + "; ".join(_limit_phrase(e, k)[0] for k in lower)
+    phrase, limit = _limit_phrase(e, i)
     if family in SHARES:
         return f"{phrase} cannot hold: it would need {_fmt(amount)} more units from that source"
     if family == "min_production":

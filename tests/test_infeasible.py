@@ -97,3 +97,42 @@ def test_time_limit_without_a_plan_exit_3(tmp_path):
         "No output was written.",
     ]
     assert not (tmp_path / "out").exists()
+
+
+GROUP = dict(
+    plants="plant,country,currency\nUS,US,USD\nMX,MX,USD\nDE,DE,EUR",
+    capacity="plant,max_units\nUS,400\nMX,70\nDE,1000",
+    expansions="option,plant,added_units,fixed_cost,first_period\nus-line,US,61,1000,1",
+    fx="currency,rate\nEUR,0.9",
+)
+
+
+def test_shortage_counts_the_options_and_adds_up(tmp_path):
+    # usa can be reached only from US (400 + 61 from the option) and MX (70): 531 < 600.
+    # canada and eu have DE, which has room: they are not short and must not be named.
+    case = write_case(tmp_path / "c", **GROUP,
+                      demand="market,product,period,units\nusa,suv,1,600\ncanada,suv,1,60\neu,suv,1,100",
+                      lanes="plant,market,freight_cost\nUS,usa,1\nUS,canada,2\nMX,usa,2\nDE,canada,3\nDE,eu,1")
+    r = solve(case, tmp_path)
+    assert r.exit_code == 3
+    assert [line for line in r.stderr.splitlines() if line.startswith("  - ")] == [
+        "  - demand of usa/suv in 1 is 600 but at most 531 can reach it (demand.csv row 2): "
+        "MX total capacity 70 in 1 (capacity.csv row 3) + US total capacity 400 + 61 from option us-line in 1 "
+        "(capacity.csv row 2)",
+    ]
+
+
+def test_markets_short_together_are_named_together(tmp_path):
+    # usa (450), canada (80) and eu (70) share US (400 + 61) and MX (70): 600 > 531, and
+    # which of them goes short is arbitrary, so the message names the group, not one
+    # market with "at most 0 can reach it".
+    case = write_case(tmp_path / "c", **GROUP,
+                      demand="market,product,period,units\nusa,suv,1,450\ncanada,suv,1,80\neu,suv,1,70",
+                      lanes="plant,market,freight_cost\nUS,usa,1\nUS,canada,2\nUS,eu,3\nMX,usa,2\nMX,canada,3\nMX,eu,4")
+    r = solve(case, tmp_path)
+    assert r.exit_code == 3
+    assert [line for line in r.stderr.splitlines() if line.startswith("  - ")] == [
+        "  - demand of usa/suv, canada/suv, eu/suv in 1 is 600 together but at most 531 can reach them "
+        "(demand.csv rows 2, 3, 4): MX total capacity 70 in 1 (capacity.csv row 3) + US total capacity 400 "
+        "+ 61 from option us-line in 1 (capacity.csv row 2)",
+    ]

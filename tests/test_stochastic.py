@@ -156,7 +156,7 @@ def test_scenario_no_decision_can_serve_exits_3_naming_it(tmp_path, case):
     assert "1 scenario cannot be served whatever is built" in r.output
     assert ("scenario boom: no decision can serve it (even with every option built): demand of m/p in 1 is 300 "
             "but at most 200 can reach it (demand.csv row 2)") in r.output
-    assert "B total capacity 0 + 100 of build[line] in 1" in r.output
+    assert "B total capacity 0 + 100 from option line in 1" in r.output
     assert "No output was written." in r.output and not out.exists()
 
 
