@@ -118,7 +118,7 @@ def test_missing_rate_is_an_input_error(tmp_path):
         load_case(case)
     assert [str(p) for p in exc.value.problems] == [
         'plants.csv, row 2, column currency: "KRW" has no exchange rate in fx.csv for period 2014: '
-        "add a row (currency KRW, rate = KRW per 1 USD)"
+        "add a row (currency KRW, period 2014, rate = KRW per 1 USD)"
     ]
 
 
