@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 import os
-import tempfile
+import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -153,7 +153,7 @@ def write_all(out_dir: Path, files: dict[str, bytes], owned: tuple[str, ...] = (
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=out_dir)
+            fd, tmp = temp_file(out_dir, name)
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
                 fh.flush()
@@ -168,6 +168,21 @@ def write_all(out_dir: Path, files: dict[str, bytes], owned: tuple[str, ...] = (
     for name in owned:
         if name not in files:
             (out_dir / name).unlink(missing_ok=True)
+
+
+def temp_file(folder: Path, name: str) -> tuple[int, Path]:
+    """A new, uniquely named ``.<name>.<random>.tmp`` in ``folder``, open for writing.
+
+    Its mode is what the umask gives any file a user creates (0666 minus the umask), so
+    it keeps that mode when renamed into place; ``tempfile.mkstemp`` would make it
+    owner-only (0600).
+    """
+    while True:
+        tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def json_bytes(data: dict) -> bytes:

@@ -16,13 +16,13 @@ from __future__ import annotations
 import io
 import json
 import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from .errors import UsageError
+from .output import temp_file
 
 UNIT_LABELS = {
     "fx": "{a} per 1 {cur}", "tariff": "duty rate", "freight": "freight per unit (lane currency)",
@@ -400,7 +400,7 @@ def _render(fig, target) -> None:
 
 def _save(fig, out: Path) -> Path:
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    fd, tmp = temp_file(out.parent, out.name)
     os.close(fd)
     _render(fig, tmp)
     os.replace(tmp, out)
