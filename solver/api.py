@@ -104,7 +104,7 @@ class Breakeven:
 
     def write(self, out_dir: str | Path, csv_style: str = "plain") -> Path:
         out = Path(out_dir)
-        check_out_dir(self.case.folder, out)
+        check_out_dir(self.case.folder, out, "breakeven")
         info = {"kind": "breakeven", "case": self.case.name, "currency": self.case.currency,
                 "parameter": self.parameter, "lp_solves": self.solves}
         write_all(out, {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency),

@@ -96,7 +96,7 @@ def cli(ctx, debug):
 @cli.command()
 @click.argument("case", required=False, type=click.Path(path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: outputs/<case folder name>/).")
+              help="Output folder (default: outputs/<case folder name>/solve/).")
 @click.option("--solver", default="highs", show_default=True,
               help="highs (in-process), cbc, or any PuLP solver available here.")
 @click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
@@ -190,8 +190,8 @@ Examples:
 
 @cli.command(help=SWEEP_HELP)
 @click.argument("case", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder for results.csv (and plans.csv).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for results.csv (and plans.csv); default: outputs/<case folder name>/sweep/.")
 @click.option("--vary", multiple=True, metavar="NAME=START:STOP:STEP|NAME=V1,V2,...",
               help="A parameter and its values; repeat for the cartesian product.")
 @click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), default=None,
@@ -223,7 +223,9 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 
             raise UsageError("give either --vary (one or more) or --scenarios FILE")
         sc = grid(list(vary), c) if vary else from_file(scenarios_file, c)
-        return run_sweep(c, sc, out_dir, jobs=jobs, plans=plans, resume=resume, quiet=quiet, dask=dask, chunk=chunk,
+        from .pipeline import default_out_dir
+
+        return run_sweep(c, sc, out_dir or default_out_dir(c.name, "sweep"), jobs=jobs, plans=plans, resume=resume, quiet=quiet, dask=dask, chunk=chunk,
                          style=CSV_STYLES[csv_style], xlsx=xlsx)
 
     rep = _guard(ctx, work)
@@ -240,7 +242,7 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 @click.option("--from", "lo", type=float, required=True, help="Lower end of the range.")
 @click.option("--to", "hi", type=float, required=True, help="Upper end of the range.")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for breakpoints.csv (default: outputs/<case>/).")
+              help="Folder for breakpoints.csv (default: outputs/<case folder name>/breakeven/).")
 @money_options
 @csv_style_option
 @csv_options
@@ -249,12 +251,12 @@ def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, csv_sty
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
     from .api import breakeven_case
     from .case import load_case
-    from .pipeline import check_out_dir
+    from .pipeline import check_out_dir, default_out_dir
 
     def work():
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
-        out = Path(out_dir) if out_dir else Path("outputs") / c.name
-        check_out_dir(case, out)
+        out = Path(out_dir) if out_dir else default_out_dir(c.name, "breakeven")
+        check_out_dir(case, out, "breakeven")
         be = breakeven_case(c, name, lo, hi)
         be.write(out, csv_style=csv_style)
         return c, be.table, be.solves, out

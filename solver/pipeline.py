@@ -109,7 +109,7 @@ class Run:
         ``xlsx`` adds plan.xlsx; ``csv_style`` is plain, excel or excel-eu; ``plot`` adds
         plan.png (units by plant and period, cost components by period)."""
         out = Path(out_dir)
-        check_out_dir(self.case.folder, out)
+        check_out_dir(self.case.folder, out, "solve")
         files = self.files(xlsx, csv_style)
         if plot:
             from .plot import plan_png
@@ -120,10 +120,35 @@ class Run:
         return out
 
 
-def check_out_dir(case_dir: Path, out_dir: Path) -> None:
-    case_r, out_r = case_dir.resolve(), out_dir.resolve()
+# What each command writes into its output folder. A folder holds the outputs of one
+# command: without --out each command writes to its own default_out_dir, and a command
+# refuses an --out that holds another command's files. A new command adds its entry here
+# and calls check_out_dir(case_dir, out, "<command>").
+COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "solve": OUTPUT_NAMES,
+    "breakeven": ("breakpoints.csv", "breakeven.json"),
+    "sweep": ("results.csv", "plans.csv", "sweep.json"),
+}
+
+
+def default_out_dir(case_name: str, command: str) -> Path:
+    """``outputs/<case folder name>/<command>/``: where a command writes without --out."""
+    return Path("outputs") / case_name / command
+
+
+def check_out_dir(case_dir: Path, out_dir: Path, command: str | None = None) -> None:
+    """Refuse the case folder itself, and a folder that holds another command's outputs."""
+    case_r, out_r = Path(case_dir).resolve(), Path(out_dir).resolve()
     if out_r == case_r:
         raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
+    mine = set(COMMAND_OUTPUTS.get(command, ()))
+    for other, names in COMMAND_OUTPUTS.items():
+        found = [n for n in names if other != command and n not in mine and (Path(out_dir) / n).exists()]
+        if command is not None and found:
+            raise UsageError(
+                f"{out_dir} holds the outputs of plantsplit {other} ({', '.join(found)}); a folder holds the "
+                f"outputs of one command: choose another --out, or leave it out to write to "
+                f"{default_out_dir('<case>', command)}/")
 
 
 def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = None, relax: bool = False,
@@ -174,8 +199,8 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     if solve_options.get("write_model"):
         check_model_path(solve_options["write_model"])
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
-    out = Path(out_dir) if out_dir else Path("outputs") / case.name
-    check_out_dir(case_dir, out)
+    out = Path(out_dir) if out_dir else default_out_dir(case.name, "solve")
+    check_out_dir(case_dir, out, "solve")
     run = solve_loaded(case, solver, time_limit, relax, sensitivity, write_lp, **solve_options)
     if run.results is not None:
         run.write(out, xlsx=xlsx, csv_style=csv_style, plot=plot)

@@ -206,7 +206,7 @@ def test_default_case_from_an_installed_wheel(tmp_path):
     assert str(target) in subprocess.run(
         [sys.executable, "-c", "import solver; print(solver.__file__)"], cwd=elsewhere, env=env,
         capture_output=True, text=True).stdout
-    assert (elsewhere / "outputs" / "rogue-2012" / "plan.csv").is_file()
+    assert (elsewhere / "outputs" / "rogue-2012" / "solve" / "plan.csv").is_file()
 
 
 def test_reads_what_spreadsheets_write(tmp_path):

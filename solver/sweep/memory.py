@@ -68,7 +68,7 @@ class SweepRun:
     def write(self, out_dir: str | Path) -> Path:
         """Write results.csv (and plans.csv) and sweep.json, as ``plantsplit sweep`` does."""
         out = Path(out_dir)
-        check_out_dir(self.case.folder, out)
+        check_out_dir(self.case.folder, out, "sweep")
         files = {RESULTS: (_line(_header(self.model, self.scenarios, self.case.currency))
                            + "".join(_result_line(self.scenarios, *r[:7]) for r in self.rows)).encode("utf-8")}
         if self.with_plans:

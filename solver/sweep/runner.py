@@ -174,7 +174,7 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
               resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None,
               style: CsvStyle = PLAIN, xlsx: bool = False) -> SweepReport:
     t0 = time.perf_counter()
-    check_out_dir(case.folder, out_dir)
+    check_out_dir(case.folder, out_dir, "sweep")
     if xlsx:
         from ..writexlsx import MAX_ROWS
 

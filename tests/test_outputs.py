@@ -1,0 +1,90 @@
+"""Where and how outputs are written: one command's outputs per folder, modes from the umask."""
+from __future__ import annotations
+
+import itertools
+import os
+import stat
+
+import pytest
+from click.testing import CliRunner
+
+from solver.cli import cli
+from solver.pipeline import COMMAND_OUTPUTS
+
+from test_broken import CORPUS
+
+CASE = CORPUS / "_base"  # small, with an expansion option (a MILP), rates for EUR
+ARGS = {
+    "solve": ["solve", str(CASE)],
+    "breakeven": ["breakeven", str(CASE), "--param", "fx:EUR", "--from", "0.8", "--to", "1.0"],
+    "sweep": ["sweep", str(CASE), "--vary", "fx:EUR=0.8,0.9", "--jobs", "1", "--quiet"],
+}
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, list(args))
+    return r
+
+
+def files_in(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def owners(folder) -> set[str]:
+    """The commands whose files are in ``folder``."""
+    names = set(files_in(folder))
+    return {cmd for cmd, outs in COMMAND_OUTPUTS.items() if names & set(outs)}
+
+
+def test_every_writing_command_is_in_the_pair_test():
+    assert set(ARGS) == set(COMMAND_OUTPUTS)
+
+
+@pytest.mark.parametrize("first, second", list(itertools.permutations(ARGS, 2)))
+def test_two_commands_never_share_a_folder(tmp_path, monkeypatch, first, second):
+    monkeypatch.chdir(tmp_path)
+    # Without --out: each command has its own folder.
+    for cmd in (first, second):
+        r = run(*ARGS[cmd])
+        assert r.exit_code == 0, r.output
+    for cmd in (first, second):
+        folder = tmp_path / "outputs" / "_base" / cmd
+        assert owners(folder) == {cmd}, files_in(folder)
+    # The same --out for both: the second refuses, and the first's files stay as they were.
+    out = tmp_path / "shared"
+    assert run(*ARGS[first], "--out", str(out)).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    r = run(*ARGS[second], "--out", str(out))
+    assert r.exit_code == 2, r.output
+    assert f"{out} holds the outputs of plantsplit {first} (" in r.stderr
+    assert f"choose another --out, or leave it out to write to outputs/<case>/{second}/" in r.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_a_command_may_rewrite_its_own_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    for _ in range(2):
+        assert run(*ARGS["solve"]).exit_code == 0
+        assert run(*ARGS["breakeven"]).exit_code == 0
+    assert owners(tmp_path / "outputs" / "_base" / "solve") == {"solve"}
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
+def test_output_files_get_the_mode_the_umask_gives(tmp_path, monkeypatch, umask):
+    monkeypatch.chdir(tmp_path)
+    old = os.umask(umask)
+    try:
+        for cmd in ARGS:
+            r = run(*ARGS[cmd])
+            assert r.exit_code == 0, r.output
+        base = tmp_path / "outputs" / "_base"
+        r = run("plot", str(base / "sweep" / "results.csv"))
+        assert r.exit_code == 0, r.output
+        r = run("plot", str(base / "breakeven" / "breakpoints.csv"))
+        assert r.exit_code == 0, r.output
+    finally:
+        os.umask(old)
+    written = [p for p in base.rglob("*") if p.is_file()]
+    assert {"plan.csv", "breakpoints.csv", "breakpoints.png", "results.csv", "results.png"} <= {p.name for p in written}
+    modes = {p.relative_to(base).as_posix(): oct(stat.S_IMODE(p.stat().st_mode)) for p in written}
+    assert modes == {name: oct(0o666 & ~umask) for name in modes}
