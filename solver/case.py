@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,6 +61,11 @@ def discount_factors(periods, rate: float) -> dict[str, float]:
     else:
         steps = list(range(len(periods)))
     return {p: (1.0 + rate) ** -k for p, k in zip(periods, steps)}
+
+
+def natural_key(name: str) -> str:
+    """Natural order for names: w2 before w10 (digit runs compare as numbers)."""
+    return re.sub(r"\d+", lambda m: m.group().rjust(24, "0"), str(name))
 
 
 def period_sort_key(p: str):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .case import Case
+from .case import Case, natural_key
 from .coefficients import Coefficients
 from .model.lp import LinearProgram
 from .solve import Solution
@@ -27,10 +27,15 @@ class Results:
 
 
 def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame:
+    """Sort by ``keys``: periods in the case's order, names in natural order (w2 before w10)."""
     order = case.period_order()
-    return (df.assign(_p=df["period"].map(order))
-              .sort_values([k if k != "period" else "_p" for k in keys], kind="stable")
-              .drop(columns="_p").reset_index(drop=True))
+
+    def key(col: pd.Series) -> pd.Series:
+        if col.name == "period":
+            return col.map(order)
+        return col.map(natural_key) if pd.api.types.is_string_dtype(col) or col.dtype == object else col
+
+    return df.sort_values(keys, kind="stable", key=key).reset_index(drop=True)
 
 
 def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution) -> Results:

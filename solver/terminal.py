@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .case import natural_key
 from .pipeline import Run
 
 TOL = 1e-6
@@ -14,9 +15,13 @@ def render(run: Run) -> str:
     lines = [f"plantsplit: case {case.name}, {sol.status.value} ({sol.solver}, {sol.seconds:.2f} s)", ""]
     plan = res.plan
     if len(plan):
-        table = plan.pivot_table(index="plant", columns="period", values="units", aggfunc="sum", fill_value=0.0)
+        # Units of different products are not added up: each product is its own row.
+        several = len(case.products) > 1
+        rows = plan.assign(row=plan["plant"] + "/" + plan["product"]) if several else plan.assign(row=plan["plant"])
+        table = rows.pivot_table(index="row", columns="period", values="units", aggfunc="sum", fill_value=0.0)
         table = table.reindex(columns=[p for p in case.periods if p in table.columns])
-        lines.append("Units by plant and period:")
+        table = table.reindex(sorted(table.index, key=natural_key))
+        lines.append("Units by plant/product and period:" if several else "Units by plant and period:")
         lines.append(_table(table))
         lines.append("")
     cb = res.cost_breakdown.groupby("component", sort=False)["amount"].sum()
@@ -28,9 +33,7 @@ def render(run: Run) -> str:
     else:
         lines.append(f"Total cost: {res.objective:,.0f} {cur}")
         lines.append("  " + parts)
-    unmet = res.supply["unmet"].sum()
-    if unmet > TOL:
-        lines.append(f"  unmet demand: {unmet:,.0f} units (see supply.csv)")
+    lines += _unmet(res.supply)
     if res.builds is not None:
         for _, b in res.builds.iterrows():
             what = "built" if b["built"] > 1 - TOL else ("not built" if b["built"] < TOL else f"{b['built']:.3f} built (relaxed)")
@@ -41,8 +44,12 @@ def render(run: Run) -> str:
         lines.append(f"Binding capacities (shadow price = {cur} saved per extra unit):")
         for _, u in binding.iterrows():
             scope = f"{u['plant']}/{u['product']}" if u["product"] else f"{u['plant']} (total)"
-            lines.append(f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
-                         f"shadow price {u['shadow_price']:,.2f}")
+            if u["max_units"] < TOL:  # a limit of 0 is a plant without that line, not a full plant
+                lines.append(f"  {scope} {u['period']}: no line (max_units 0); one unit of capacity would save "
+                             f"{u['shadow_price']:,.2f}")
+            else:
+                lines.append(f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
+                             f"shadow price {u['shadow_price']:,.2f}")
     if sol.duals == "none":
         lines.append(f"(no shadow prices: {sol.message or 'the solver returned no duals'})")
     elif sol.duals != "lp":
@@ -50,6 +57,19 @@ def render(run: Run) -> str:
     lines.append("")
     lines.append(f"Wrote {', '.join(run.written)} to {run.out_dir}")
     return "\n".join(lines)
+
+
+def _unmet(supply: pd.DataFrame, most: int = 10) -> list[str]:
+    """Unmet demand, always said: 'none', or each market/product and period that goes short."""
+    short = supply[supply["unmet"] > TOL]
+    if short.empty:
+        return ["Unmet demand: none"]
+    lines = [f"Unmet demand: {short['unmet'].sum():,.0f} units (see supply.csv):"]
+    for _, r in short.head(most).iterrows():
+        lines.append(f"  {r['market']}/{r['product']} {r['period']}: {r['unmet']:,.0f} of {r['demand']:,.0f}")
+    if len(short) > most:
+        lines.append(f"  ... and {len(short) - most} more")
+    return lines
 
 
 def _table(t: pd.DataFrame) -> str:

@@ -1,0 +1,48 @@
+"""The terminal summary hides nothing: units per product, "no line" limits, unmet demand, natural order."""
+from __future__ import annotations
+
+from click.testing import CliRunner
+
+from solver.cli import cli
+
+from conftest import read, write_case
+
+CASE = dict(
+    plants="plant,country,currency\nw1,X,USD\nw2,X,USD\nw10,X,USD",
+    demand="market,product,period,units,unmet_penalty\nm,p,1,30,\nm,q,1,20,\nz,p,1,10,1",
+    capacity="plant,product,max_units\nw2,p,0\nw2,q,15",
+    lanes="plant,market,freight_cost\nw1,m,0\nw2,m,0\nw10,m,0",
+    costs="plant,product,unit_cost\nw1,,50\nw2,,10\nw10,,55\nw1,q,60",
+)
+
+
+def test_summary_shows_products_no_line_limits_unmet_demand_in_natural_order(tmp_path):
+    # p: w2 (10) has no p line, so w1 (50) makes all 30; q: w2 makes 15 (its limit), the
+    # other 5 come from w10 (55, cheaper than w1's 60). z has no lane: its 10 go unmet at 1.
+    # Shadow prices: a unit of w2/p line would replace a w1 unit: 50 - 10 = 40; a unit of
+    # w2/q capacity would replace a w10 unit: 55 - 10 = 45.
+    # Total: 30*50 + 15*10 + 5*55 + 10*1 = 1,935.
+    case = write_case(tmp_path / "c", **CASE)
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    table = lines[lines.index("Units by plant/product and period:") + 1:][:4]
+    assert [line.split() for line in table] == [["1"], ["w1/p", "30"], ["w2/q", "15"], ["w10/q", "5"]]
+    assert "Total cost: 1,935 USD" in lines
+    i = lines.index("Unmet demand: 10 units (see supply.csv):")
+    assert lines[i + 1] == "  z/p 1: 10 of 10"
+    assert "  w2/p 1: no line (max_units 0); one unit of capacity would save 40.00" in lines
+    assert "  w2/q 1: 15 of 15, shadow price 45.00" in lines
+    assert not any("0 of 0" in line for line in lines)
+    # The files list plants and markets in the same natural order.
+    assert read(tmp_path / "o", "plan.csv")["plant"].tolist() == ["w1", "w2", "w10"]
+
+
+def test_summary_says_when_all_demand_is_met(tmp_path):
+    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD",
+                      demand="market,product,period,units\nm,p,1,5", capacity="plant,max_units\nA,10",
+                      lanes="plant,market,freight_cost\nA,m,1")
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    assert "Unmet demand: none" in r.stdout.splitlines()
+    assert "Units by plant and period:" in r.stdout.splitlines()  # one product: no product column
