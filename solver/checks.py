@@ -72,8 +72,7 @@ def check_references(t, plants, markets, products, periods, out: Collector):
         df = t[key]
         bad = (df[col] != "") & ~df[col].isin(known)
         for _, r in df[bad].iterrows():
-            options = ", ".join(sorted(known)[:12])
-            out.error(f"{key}.csv", r["row"], col, r[col], f"is not a known {what} (known: {options})")
+            out.error(f"{key}.csv", r["row"], col, r[col], f"is not a known {what}" + suggest(r[col], known))
 
     for key in ("capacity", "lanes", "costs", "expansions"):
         need(key, "plant", plants, "plant of plants.csv")
@@ -86,7 +85,23 @@ def check_references(t, plants, markets, products, periods, out: Collector):
     bad = ~exp["first_period"].isin(periods)
     for _, r in exp[bad & (exp["first_period"] != "")].iterrows():
         out.error("expansions.csv", r["row"], "first_period", r["first_period"],
-                  "is not a period of demand.csv")
+                  "is not a period of demand.csv" + suggest(r["first_period"], periods))
+
+
+def suggest(value: str, known) -> str:
+    """' (did you mean "Saltillo"? names are case-sensitive)', or the known names, in natural order."""
+    from difflib import get_close_matches
+
+    from .case import natural_key
+
+    known = sorted(known, key=natural_key)
+    same = [k for k in known if k.casefold() == value.casefold()]
+    if same:
+        return f'; did you mean "{same[0]}"? (names must match exactly, including upper and lower case)'
+    close = get_close_matches(value, known, n=1, cutoff=0.8)
+    if close:
+        return f'; did you mean "{close[0]}"?'
+    return f" (known: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''})"
 
 
 def drop_unused_tariffs(t, countries, markets, products, out: Collector):
@@ -97,7 +112,8 @@ def drop_unused_tariffs(t, countries, markets, products, out: Collector):
                              ("product", products, "product of demand.csv")):
         bad = (df[col] != "") & ~df[col].isin(known) & keep
         for _, r in df[bad].iterrows():
-            out.warn("tariffs.csv", r["row"], col, r[col], f"is not a {what}; row unused")
+            hint = suggest(r[col], known)
+            out.warn("tariffs.csv", r["row"], col, r[col], f"is not a {what}; row unused" + (hint if "did you mean" in hint else ""))
         keep &= ~bad
     t["tariffs"] = df[keep].reset_index(drop=True)
     return t

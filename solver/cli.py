@@ -170,8 +170,11 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
     for file, row in coefficients.unused_rows(c, coefficients.build(c).arcs):
         click.echo(f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
                    "or no demand it could serve); it has no effect")
-    click.echo(f"{c.name}: OK ({len(c.plants)} plants, {c.demand['market'].nunique()} markets, "
-               f"{len(c.products)} products, {len(c.periods)} periods, {len(c.warnings)} warnings)")
+    from .errors import plural
+
+    counts = ((len(c.plants), "plant"), (c.demand["market"].nunique(), "market"), (len(c.products), "product"),
+              (len(c.periods), "period"), (len(c.warnings), "warning"))
+    click.echo(f"{c.name}: OK ({', '.join(plural(n, w) for n, w in counts)})")
 
 
 SWEEP_HELP = f"""Solve CASE for many scenarios (a grid of --vary values or a --scenarios file).
@@ -230,7 +233,9 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 
     rep = _guard(ctx, work)
     rate = rep.ran / rep.seconds if rep.seconds > 0 else float("inf")
-    click.echo(f"{rep.total} scenarios ({rep.ran} run, {rep.skipped} already done, {rep.infeasible} infeasible) "
+    from .errors import plural
+
+    click.echo(f"{plural(rep.total, 'scenario')} ({rep.ran} run, {rep.skipped} already done, {rep.infeasible} infeasible) "
                f"in {rep.seconds:.2f} s ({rate:,.0f}/s); wrote {rep.out_dir / 'results.csv'}"
                + (f" and {rep.out_dir / 'plans.csv'}" if plans else "")
                + (f" and {rep.out_dir / 'results.xlsx'}" if xlsx else ""))

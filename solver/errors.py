@@ -43,8 +43,13 @@ class CaseError(PlantsplitError):
 
     def render(self) -> str:
         n = len(self.problems)
-        head = f"{n} problem{'s' if n != 1 else ''} in the case:"
+        head = f"{plural(n, 'problem')} in the case:"
         return "\n".join([head] + [f"  - {p}" for p in self.problems])
+
+
+def plural(n: int, word: str) -> str:
+    """'1 product', '2 products', '0 products': every count shown to a user goes through here."""
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 class UsageError(PlantsplitError):

@@ -147,7 +147,7 @@ def test_validate(tmp_path):
     assert r.exit_code == 0
     assert 'Warning: capacity.csv, row 1, column note: "note" column is not used by plantsplit and is ignored' in r.output
     assert 'Note: capacity.csv, column plant: "B" has no max_units limit in period 1: unlimited there' in r.output
-    assert "c: OK (2 plants, 1 markets, 1 products, 1 periods, 1 warnings)" in r.output
+    assert "c: OK (2 plants, 1 market, 1 product, 1 period, 1 warning)" in r.output
     bad = write_case(tmp_path / "d", **dict(OK_CASE, demand="market,product,period,units\nm,p,1,abc"))
     r = invoke("validate", bad)
     assert r.exit_code == 2

@@ -117,6 +117,11 @@ def write_as_decimal(case: Path, msg: str) -> list[str]:
     return []
 
 
+def use_suggestion(case: Path, msg: str) -> list[str]:
+    set_cell(case, *_where(msg), re.search(r'did you mean "([^"]+)"', msg).group(1))
+    return []
+
+
 def pass_flag(case: Path, msg: str) -> list[str]:
     # the last "pass --x y" in the message, e.g. "pass --encoding cp1252", "--decimal ."
     flag, value = re.findall(r"(--\w+) (\S+?)[\s,)]", msg + " ")[-1]
@@ -134,6 +139,7 @@ APPLIERS = {
     "market_nobody_can_serve": [add_lane, add_unmet_penalty],
     "not_utf8_encoding": [pass_flag],
     "ambiguous_group_of_three": [write_as_decimal, pass_flag],
+    "unknown_plant_in_lanes": [use_suggestion], "unknown_product_in_lanes": [use_suggestion],
 }
 # Hand-worked checks of the numbers a hint leads to: (plant, period) -> unit production cost in USD.
 UNIT_COST = {

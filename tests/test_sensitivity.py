@@ -73,3 +73,29 @@ def test_names_split_into_parts_and_rounded_as_promised(tmp_path):
     assert cons[0] == "constraint,plant,market,product,period,final_value,shadow_price_USD,rhs,allowable_increase,allowable_decrease"
     assert '"demand[m,p,1]",,m,p,1,100,12,100,960,40' in cons
     assert '"capacity[A,1]",A,,,1,60,-7.6667,60,40,60' in cons
+
+
+def test_money_columns_have_at_most_four_decimals(tmp_path):
+    """README: per-unit money 4 decimals. Every column named with the currency, in every
+    file solve --sensitivity writes for the Rogue case, holds at most 4."""
+    import re
+
+    from click.testing import CliRunner
+
+    from conftest import ROGUE
+    from solver.cli import cli
+
+    r = CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(tmp_path), "--sensitivity"])
+    assert r.exit_code == 0, r.output
+    checked = set()
+    for f in tmp_path.glob("*.csv"):
+        lines = f.read_text(encoding="utf-8").splitlines()
+        header = lines[0].split(",")
+        for j, col in enumerate(header):
+            if not col.endswith("_USD"):
+                continue
+            cells = [line.split(",")[j] for line in lines[1:]]
+            most = max((len(c.partition(".")[2]) for c in cells if re.fullmatch(r"-?\d+(\.\d+)?", c)), default=0)
+            assert most <= 4, (f.name, col, most)
+            checked.add(col)
+    assert "reduced_cost_USD" in checked and "objective_coefficient_USD" in checked
