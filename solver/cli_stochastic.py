@@ -12,8 +12,9 @@ from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, csv_style_optio
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), required=True,
               help="CSV: a 'scenario' column, one column per parameter (as for sweep), optional 'probability'.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder for summary.json, decision.csv, scenario_costs.csv (and decisions.csv).")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Folder for summary.json, decision.csv, scenario_costs.csv (and decisions.csv); "
+                   "default: outputs/<case folder name>/stochastic/.")
 @click.option("--method", type=click.Choice(["auto", "enumerate", "extensive", "benders"]), default="auto",
               show_default=True, help="How to solve the two-stage problem (all exact).")
 @click.option("--risk-weight", "weight", type=click.FloatRange(min=0), default=0.0, show_default=True,

@@ -128,6 +128,9 @@ COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
     "solve": OUTPUT_NAMES,
     "breakeven": ("breakpoints.csv", "breakeven.json"),
     "sweep": ("results.csv", "plans.csv", "sweep.json"),
+    "stochastic": ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv",
+                   "stochastic.xlsx"),
+    "compare": ("comparison.csv", "comparison.xlsx"),
 }
 
 
@@ -141,10 +144,13 @@ def check_out_dir(case_dir: Path, out_dir: Path, command: str | None = None) -> 
     case_r, out_r = Path(case_dir).resolve(), Path(out_dir).resolve()
     if out_r == case_r:
         raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
-    mine = set(COMMAND_OUTPUTS.get(command, ()))
+    if command is None:
+        return
     for other, names in COMMAND_OUTPUTS.items():
-        found = [n for n in names if other != command and n not in mine and (Path(out_dir) / n).exists()]
-        if command is not None and found:
+        # a file names its command only if no other command writes a file of that name
+        shared = {n for c, o in COMMAND_OUTPUTS.items() if c != other for n in o}
+        found = [n for n in names if other != command and n not in shared and (Path(out_dir) / n).exists()]
+        if found:
             raise UsageError(
                 f"{out_dir} holds the outputs of plantsplit {other} ({', '.join(found)}); a folder holds the "
                 f"outputs of one command: choose another --out, or leave it out to write to "

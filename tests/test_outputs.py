@@ -18,7 +18,23 @@ ARGS = {
     "solve": ["solve", str(CASE)],
     "breakeven": ["breakeven", str(CASE), "--param", "fx:EUR", "--from", "0.8", "--to", "1.0"],
     "sweep": ["sweep", str(CASE), "--vary", "fx:EUR=0.8,0.9", "--jobs", "1", "--quiet"],
+    "stochastic": ["stochastic", str(CASE), "--scenarios", "SCENARIOS", "--jobs", "1", "--quiet"],
+    "compare": ["compare", "RUN_A", "RUN_B"],  # two solve folders; --out has no default
 }
+NO_DEFAULT = {"compare"}
+
+
+@pytest.fixture
+def args(tmp_path):
+    """ARGS with their input files made: a scenarios file, two solve folders to compare."""
+    sc = tmp_path / "inputs" / "sc.csv"
+    sc.parent.mkdir()
+    sc.write_text("scenario,demand:m/p\nlow,90\nhigh,110\n")
+    for name in ("RUN_A", "RUN_B"):
+        assert run("solve", str(CASE), "--out", str(tmp_path / "inputs" / name)).exit_code == 0
+    fill = {"SCENARIOS": str(sc), "RUN_A": str(tmp_path / "inputs" / "RUN_A"),
+            "RUN_B": str(tmp_path / "inputs" / "RUN_B")}
+    return {cmd: [fill.get(a, a) for a in argv] for cmd, argv in ARGS.items()}
 
 
 def run(*args):
@@ -33,7 +49,11 @@ def files_in(folder):
 def owners(folder) -> set[str]:
     """The commands whose files are in ``folder``."""
     names = set(files_in(folder))
-    return {cmd for cmd, outs in COMMAND_OUTPUTS.items() if names & set(outs)}
+
+    def own(cmd):  # the files only that command writes (summary.json is solve's and stochastic's)
+        return set(COMMAND_OUTPUTS[cmd]) - {n for c, o in COMMAND_OUTPUTS.items() if c != cmd for n in o}
+
+    return {cmd for cmd in COMMAND_OUTPUTS if names & own(cmd)}
 
 
 def test_every_writing_command_is_in_the_pair_test():
@@ -41,20 +61,24 @@ def test_every_writing_command_is_in_the_pair_test():
 
 
 @pytest.mark.parametrize("first, second", list(itertools.permutations(ARGS, 2)))
-def test_two_commands_never_share_a_folder(tmp_path, monkeypatch, first, second):
+def test_two_commands_never_share_a_folder(tmp_path, monkeypatch, args, first, second):
     monkeypatch.chdir(tmp_path)
     # Without --out: each command has its own folder.
     for cmd in (first, second):
-        r = run(*ARGS[cmd])
-        assert r.exit_code == 0, r.output
+        if cmd not in NO_DEFAULT:
+            r = run(*args[cmd])
+            assert r.exit_code == 0, r.output
+            folder = tmp_path / "outputs" / "_base" / cmd
+            assert owners(folder) == {cmd}, files_in(folder)
     for cmd in (first, second):
-        folder = tmp_path / "outputs" / "_base" / cmd
-        assert owners(folder) == {cmd}, files_in(folder)
+        if cmd not in NO_DEFAULT:
+            assert owners(tmp_path / "outputs" / "_base" / cmd) == {cmd}
     # The same --out for both: the second refuses, and the first's files stay as they were.
     out = tmp_path / "shared"
-    assert run(*ARGS[first], "--out", str(out)).exit_code == 0
+    r = run(*args[first], "--out", str(out))
+    assert r.exit_code == 0, r.output
     before = {p.name: p.read_bytes() for p in out.iterdir()}
-    r = run(*ARGS[second], "--out", str(out))
+    r = run(*args[second], "--out", str(out))
     assert r.exit_code == 2, r.output
     assert f"{out} holds the outputs of plantsplit {first} (" in r.stderr
     assert f"choose another --out, or leave it out to write to outputs/<case>/{second}/" in r.stderr
@@ -63,6 +87,8 @@ def test_two_commands_never_share_a_folder(tmp_path, monkeypatch, first, second)
 
 def test_a_command_may_rewrite_its_own_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
+    ARGS = {"solve": ["solve", str(CASE)],
+            "breakeven": ["breakeven", str(CASE), "--param", "fx:EUR", "--from", "0.8", "--to", "1.0"]}
     for _ in range(2):
         assert run(*ARGS["solve"]).exit_code == 0
         assert run(*ARGS["breakeven"]).exit_code == 0
@@ -70,12 +96,12 @@ def test_a_command_may_rewrite_its_own_folder(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("umask", [0o022, 0o002, 0o077])
-def test_output_files_get_the_mode_the_umask_gives(tmp_path, monkeypatch, umask):
+def test_output_files_get_the_mode_the_umask_gives(tmp_path, monkeypatch, args, umask):
     monkeypatch.chdir(tmp_path)
     old = os.umask(umask)
     try:
         for cmd in ARGS:
-            r = run(*ARGS[cmd])
+            r = run(*args[cmd], *(["--out", "outputs/_base/compare"] if cmd in NO_DEFAULT else []))
             assert r.exit_code == 0, r.output
         base = tmp_path / "outputs" / "_base"
         r = run("plot", str(base / "sweep" / "results.csv"))

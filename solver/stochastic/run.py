@@ -18,7 +18,7 @@ import pandas as pd
 from ..case import load_case
 from ..errors import UsageError
 from ..output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
-from ..pipeline import check_out_dir
+from ..pipeline import check_out_dir, default_out_dir
 from .case_problem import CaseProblem, load_scenarios
 from .decide import Decision, decide, evaluate
 from .report import MONEY, decision_table, decisions_table, scenario_costs, summary, words
@@ -46,9 +46,10 @@ def _bar(quiet: bool):
 def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
                    jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
                    discount_rate=None, csv_style="plain", xlsx=False) -> StochasticRun:
-    case_dir, out_dir = Path(case_dir), Path(out_dir)
+    case_dir = Path(case_dir)
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
-    check_out_dir(case_dir, out_dir)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(case.name, "stochastic")
+    check_out_dir(case_dir, out_dir, "stochastic")
     sc, p = load_scenarios(Path(scenarios_file), case)
     problem = CaseProblem(case, sc, p)
     other = None
