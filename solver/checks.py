@@ -113,7 +113,8 @@ def drop_unused_tariffs(t, countries, markets, products, out: Collector):
         bad = (df[col] != "") & ~df[col].isin(known) & keep
         for _, r in df[bad].iterrows():
             hint = suggest(r[col], known)
-            out.warn("tariffs.csv", r["row"], col, r[col], f"is not a {what}; row unused" + (hint if "did you mean" in hint else ""))
+            out.warn("tariffs.csv", r["row"], col, r[col],
+                     f"is not a {what}; row unused" + (hint if "did you mean" in hint else ""))
         keep &= ~bad
     t["tariffs"] = df[keep].reset_index(drop=True)
     return t

@@ -32,7 +32,8 @@ def csv_options(f):
     f = click.option("--delimiter", default=None,
                      help="CSV delimiter; default: detected from each header row (, ; or tab).")(f)
     f = click.option("--decimal", type=click.Choice([".", ","]), default=None,
-                     help="Decimal mark; default: ',' for ';'-delimited files, else '.'.")(f)
+                     help="Decimal mark of every file; default: decided per file from its numbers "
+                          "(an ambiguous value stops the case).")(f)
     return f
 
 
@@ -228,7 +229,8 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
         sc = grid(list(vary), c) if vary else from_file(scenarios_file, c)
         from .pipeline import default_out_dir
 
-        return run_sweep(c, sc, out_dir or default_out_dir(c.name, "sweep"), jobs=jobs, plans=plans, resume=resume, quiet=quiet, dask=dask, chunk=chunk,
+        return run_sweep(c, sc, out_dir or default_out_dir(c.name, "sweep"), jobs=jobs, plans=plans,
+                         resume=resume, quiet=quiet, dask=dask, chunk=chunk,
                          style=CSV_STYLES[csv_style], xlsx=xlsx)
 
     rep = _guard(ctx, work)
