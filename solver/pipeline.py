@@ -127,7 +127,7 @@ class Run:
 COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
     "solve": OUTPUT_NAMES,
     "breakeven": ("breakpoints.csv", "breakeven.json"),
-    "sweep": ("results.csv", "plans.csv", "sweep.json"),
+    "sweep": ("results.csv", "plans.csv", "sweep.json", "results.xlsx"),
     "stochastic": ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv",
                    "stochastic.xlsx"),
     "compare": ("comparison.csv", "comparison.xlsx"),
