@@ -10,7 +10,8 @@ A number is read one way or the case stops. The evidence a cell gives:
 - ``240000``: no separator, reads the same either way.
 
 A file whose cells show one mark uses it everywhere. A file with evidence for both is an
-error. A file with no evidence takes the mark the case's other files agree on; if there
+error. A file with no evidence takes the mark the case's other files of the same delimiter
+agree on (a `,` file's `2.5` says nothing about a `;` file's `1.000`); if there
 is none and it holds an ambiguous cell, that cell is an error that says how to write it
 and which ``--decimal`` to pass. An explicit ``--decimal`` decides for every file.
 """
@@ -41,9 +42,12 @@ def _cells(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     return long["text"], long["row"], long["column"]
 
 
-def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector) -> dict[str, str | None]:
+def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector,
+           groups: dict[str, str] | None = None) -> dict[str, str | None]:
     """Decimal mark per file (None: the file shows both, reported). ``files``: file name ->
-    its numeric cells as text and a ``row`` column."""
+    its numeric cells as text and a ``row`` column; ``groups``: file name -> its delimiter
+    (only files of the same delimiter lend a file without evidence their mark)."""
+    groups = groups or {}
     if given:
         return {name: given for name in files}
     found: dict[str, str | None] = {}
@@ -73,9 +77,9 @@ def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector) ->
             found[name] = None
             ambiguous = (dot_amb | comma_amb) & ~exp
             pending[name] = (text[ambiguous], rows[ambiguous], cols[ambiguous])
-    agreed = {m for m in found.values() if m}
-    fallback = agreed.pop() if len(agreed) == 1 else None
     for name, (text, rows, cols) in pending.items():
+        agreed = {m for n, m in found.items() if m and groups.get(n) == groups.get(name)}
+        fallback = agreed.pop() if len(agreed) == 1 else None
         if fallback is None:
             for t, r, c in zip(text, rows, cols):
                 out.error(name, r, c, t, _ambiguous(t))

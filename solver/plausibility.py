@@ -30,7 +30,8 @@ def warn_jumps(tables: dict[str, pd.DataFrame], periods, out: Collector) -> None
             label = what.format(name[0] if isinstance(name, tuple) else name)
             for row, value, ref_row, ref in _outliers(g, col):
                 out.warn(f"{key}.csv", row, col, f"{value:g}",
-                         f"is more than {JUMP:g}x the {label} in row {ref_row} ({ref:g}): "
+                         f"is more than {JUMP:g}x {'above' if value > ref else 'below'} the {label} "
+                         f"in row {ref_row} ({ref:g}): "
                          "check the decimal mark and the unit")
 
 

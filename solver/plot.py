@@ -116,7 +116,11 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
     _pyplot()
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    df = pd.read_csv(path, dtype={"scenario": str})
+    with open(path, encoding="utf-8-sig") as fh:  # any --csv-style plantsplit writes
+        head = fh.readline()
+    semi = head.count(";") > head.count(",")
+    df = pd.read_csv(path, dtype={"scenario": str}, sep=";" if semi else ",", decimal="," if semi else ".",
+                     encoding="utf-8-sig")
     meta_path = path.with_name("sweep.json")
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     currency = meta.get("currency", "USD")

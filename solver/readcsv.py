@@ -7,6 +7,7 @@ A ``row`` column keeps the row number the spreadsheet shows (header = row 1).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
 import re
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ class RawTable:
     spec: FileSpec
     rows: np.ndarray  # spreadsheet row of each record
     cells: pd.DataFrame
+    delimiter: str = ","  # a ';' file may use a decimal comma, a ',' file cannot
 
 
 def read_tables(paths: list[tuple[FileSpec, Path]], opts: CsvOptions, out: Collector) -> dict[str, pd.DataFrame | None]:
@@ -51,7 +53,8 @@ def read_tables(paths: list[tuple[FileSpec, Path]], opts: CsvOptions, out: Colle
     raw = {spec.name: read_raw(path, spec, opts, out) for spec, path in paths}
     numeric = {name: r.cells[[c.name for c in r.spec.columns if c.kind in NUMERIC_KINDS]].assign(row=r.rows)
                for name, r in raw.items() if r is not None}
-    marks = decimalmark.decide(numeric, opts.decimal, out)
+    marks = decimalmark.decide(numeric, opts.decimal, out,
+                               groups={name: r.delimiter for name, r in raw.items() if r is not None})
     return {name: (parse_raw(r, marks[name], out) if r is not None and marks[name] else None)
             for name, r in raw.items()}
 
@@ -83,7 +86,8 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
         return None
     delimiter = opts.delimiter or _detect_delimiter(text)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    return raw_from_records(records, spec, out)
+    raw = raw_from_records(records, spec, out)
+    return dataclasses.replace(raw, delimiter=delimiter) if raw is not None else None
 
 
 def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -> RawTable | None:

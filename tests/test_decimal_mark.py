@@ -88,10 +88,23 @@ def test_tenfold_jumps_are_warned_with_their_place(tmp_path):
     assert r.exit_code == 0, r.output
     warnings = [line for line in r.output.splitlines() if line.startswith("Warning")]
     assert warnings == [
-        'Warning: fx.csv, row 3, column rate: "920" is more than 10x the rate of EUR in row 4 (0.95): '
+        'Warning: fx.csv, row 3, column rate: "920" is more than 10x above the rate of EUR in row 4 (0.95): '
         "check the decimal mark and the unit",
-        'Warning: costs.csv, row 3, column unit_cost: "1000.5" is more than 10x the unit cost of plant A in row 2 (100): '
+        'Warning: costs.csv, row 3, column unit_cost: "1000.5" is more than 10x above the unit cost of plant A in row 2 (100): '
         "check the decimal mark and the unit",
-        'Warning: costs.csv, row 6, column unit_cost: "8.5" is more than 10x the unit cost of plant B in row 4 (90): '
+        'Warning: costs.csv, row 6, column unit_cost: "8.5" is more than 10x below the unit cost of plant B in row 4 (90): '
         "check the decimal mark and the unit",
     ]
+
+
+def test_a_comma_file_lends_no_decimal_mark_to_a_semicolon_file(tmp_path):
+    # lanes.csv (","-delimited) shows "." as decimal mark in 2.5; costs.csv (";") holds only
+    # 1.000, which a German Excel writes for one thousand. A ","-file cannot use a decimal
+    # comma, so its "." says nothing about the ";"-file: 1.000 stays ambiguous and stops.
+    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,US,USD",
+                      demand="market,product,period,units\nm,p,1,10", capacity="plant,max_units\nA,100",
+                      lanes="plant,market,freight_cost\nA,m,2.5", costs="plant;product;period;unit_cost\nA;;;1.000")
+    r = CliRunner().invoke(cli, ["validate", str(case)])
+    assert r.exit_code == 2
+    assert ('  - costs.csv, row 2, column unit_cost: "1.000" is ambiguous: 1000 if "." groups thousands, '
+            '1 if "." is the decimal mark') in r.stderr

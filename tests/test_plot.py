@@ -79,3 +79,14 @@ def test_several_parameters_plot_as_distributions(tmp_path):
     assert r.exit_code == 2 and "or plot the distributions with --distributions" in r.stderr
     r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--distributions", "--out", str(tmp_path / "d.png")])
     assert r.exit_code == 0 and (tmp_path / "d.png").is_file()
+
+
+def test_plot_reads_an_excel_eu_sweep(tmp_path):
+    out = tmp_path / "sw"
+    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--vary", "fx:KRW=900:1000:50",
+                                 "--csv-style", "excel-eu", "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert ";" in (out / "results.csv").read_text(encoding="utf-8-sig").splitlines()[0]
+    r = CliRunner().invoke(cli, ["plot", str(out / "results.csv")])
+    assert r.exit_code == 0, r.output
+    assert (out / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
