@@ -30,12 +30,14 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plot import _save
+    from .plot import _save, _thousands, money_scale
 
     currency = next(c for c in df.columns if c.startswith("cost_recommended_")).rpartition("_")[2]
     summary = path.with_name("summary.json")
     alpha = json.loads(summary.read_text()).get("cvar_alpha", 0.95) if summary.exists() else 0.95
     p = df["probability"].to_numpy(float)
+    money = [c for c in (f"{b}_{currency}" for b, _, _ in CURVES) if c in df.columns]
+    div, word = money_scale(df[money].to_numpy(float).ravel()[~np.isnan(df[money].to_numpy(float).ravel())])
     fig, ax = plt.subplots(figsize=(9, 5.5))
     for base, label, color in CURVES:
         col = f"{base}_{currency}"
@@ -43,21 +45,24 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
             continue
         c = df[col].to_numpy(float)
         if np.isnan(c).any():
-            label += f" (infeasible in {int(np.isnan(c).sum())} scenarios, left out)"
+            n = int(np.isnan(c).sum())
+            label += f" (infeasible in {n} scenario{'s' if n != 1 else ''}, left out)"
         keep = ~np.isnan(c)
         order = np.argsort(c[keep], kind="stable")
-        xs, ws = c[keep][order] / 1e6, np.cumsum(p[keep][order])
+        xs, ws = c[keep][order] / div, np.cumsum(p[keep][order])
         ax.step(xs, ws, where="post", color=color, label=label, linewidth=1.6 if color != "grey" else 1)
         if keep.all() and color != "grey":
             e, cvar = expected(c, p), var_cvar(c, p, alpha)[1]
-            ax.axvline(e / 1e6, color=color, linewidth=1)
-            ax.axvline(cvar / 1e6, color=color, linestyle="--", linewidth=1)
-            ax.annotate(f"E {e / 1e6:,.0f}", (e / 1e6, 0.03), color=color, fontsize=8, rotation=90, ha="right")
-            ax.annotate(f"CVaR{alpha:g} {cvar / 1e6:,.0f}", (cvar / 1e6, 0.03), color=color, fontsize=8,
+            ax.axvline(e / div, color=color, linewidth=1)
+            ax.axvline(cvar / div, color=color, linestyle="--", linewidth=1)
+            ax.annotate(f"E {e / div:,.0f}", (e / div, 0.03), color=color, fontsize=8, rotation=90, ha="right")
+            ax.annotate(f"CVaR{alpha:g} {cvar / div:,.0f}", (cvar / div, 0.03), color=color, fontsize=8,
                         rotation=90, ha="right")
-    ax.set_xlabel(f"cost of the scenario (million {currency}); solid: expected cost, dashed: CVaR {alpha:g}")
+    _thousands(ax, "x")
+    ax.set_xlabel(f"cost of the scenario ({word}{currency}); solid: expected cost, dashed: CVaR {alpha:g}")
     ax.set_ylabel("probability that the cost is at most this")
-    ax.set_title(f"{path.parent.name}: cost distribution over {len(df)} scenarios")
+    ax.set_title(f"{path.parent.name}: cost of each scenario, recommended decision against the mean-value one "
+                 f"({len(df):,} scenarios)", fontsize=10)
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=9)
