@@ -134,7 +134,7 @@ class Comparison:
     def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain") -> Path:
         """comparison.csv (and comparison.xlsx with ``xlsx``: a Summary sheet, then the table)."""
         out = Path(out_dir)
-        check_out_dir(out / "..", out, "compare")  # no case folder here: only the one-command rule
+        check_out_dir(None, out, "compare")
         files = {"comparison.csv": csv_bytes(self.table, CSV_STYLES[csv_style])}
         if xlsx:
             from .writexlsx import workbook_bytes

@@ -27,6 +27,7 @@ import pandas as pd
 
 from .case import period_sort_key
 from .errors import UsageError
+from .output import read_dialect
 
 TOL = 1e-6
 COLUMNS = ["section", "item", "period", "unit", "value_a", "value_b", "change"]
@@ -49,10 +50,7 @@ class Tables:
 
 def read_csv(path: Path) -> pd.DataFrame:
     """An output CSV in any style plantsplit writes (',' or ';' with decimal comma, BOM or not)."""
-    with open(path, encoding="utf-8-sig") as fh:
-        head = fh.readline()
-    semi = head.count(";") > head.count(",")
-    return pd.read_csv(path, sep=";" if semi else ",", decimal="," if semi else ".", encoding="utf-8-sig",
+    return pd.read_csv(path, **read_dialect(path),
                        dtype={"period": str, "plant": str, "product": str, "market": str, "option": str,
                               "component": str}, keep_default_na=False, na_values=[""])
 

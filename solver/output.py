@@ -187,3 +187,12 @@ def temp_file(folder: Path, name: str) -> tuple[int, Path]:
 
 def json_bytes(data: dict) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=False) + "\n").encode("utf-8")
+
+
+def read_dialect(path) -> dict:
+    """``pandas.read_csv`` keywords for an output CSV in any ``--csv-style`` we write
+    (``,``/``.`` or ``;``/decimal comma, BOM or not), told from its header row."""
+    with open(path, encoding="utf-8-sig") as fh:
+        head = fh.readline()
+    semi = head.count(";") > head.count(",")
+    return {"sep": ";" if semi else ",", "decimal": "," if semi else ".", "encoding": "utf-8-sig"}

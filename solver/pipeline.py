@@ -139,10 +139,10 @@ def default_out_dir(case_name: str, command: str) -> Path:
     return Path("outputs") / case_name / command
 
 
-def check_out_dir(case_dir: Path, out_dir: Path, command: str | None = None) -> None:
-    """Refuse the case folder itself, and a folder that holds another command's outputs."""
-    case_r, out_r = Path(case_dir).resolve(), Path(out_dir).resolve()
-    if out_r == case_r:
+def check_out_dir(case_dir: Path | None, out_dir: Path, command: str | None = None) -> None:
+    """Refuse the case folder itself (when there is one), and a folder that holds another
+    command's outputs."""
+    if case_dir is not None and Path(out_dir).resolve() == Path(case_dir).resolve():
         raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
     if command is None:
         return

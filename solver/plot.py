@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import UsageError
-from .output import temp_file
+from .output import read_dialect, temp_file
 
 UNIT_LABELS = {
     "fx": "{a} per 1 {cur}", "tariff": "duty rate", "freight": "freight per unit (lane currency)",
@@ -116,11 +116,7 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
     _pyplot()
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    with open(path, encoding="utf-8-sig") as fh:  # any --csv-style plantsplit writes
-        head = fh.readline()
-    semi = head.count(";") > head.count(",")
-    df = pd.read_csv(path, dtype={"scenario": str}, sep=";" if semi else ",", decimal="," if semi else ".",
-                     encoding="utf-8-sig")
+    df = pd.read_csv(path, dtype={"scenario": str}, **read_dialect(path))  # any --csv-style we write
     meta_path = path.with_name("sweep.json")
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
     currency = meta.get("currency", "USD")
