@@ -18,7 +18,7 @@ import pandas as pd
 
 from .case import content_digest, read_case_tables
 from .errors import Collector, UsageError
-from .output import PLAIN, CsvStyle, write_all
+from .output import PLAIN, CsvStyle, guard_text, write_all
 from .readcsv import NUMERIC_KINDS, CsvOptions
 from .readxlsx import is_workbook, number_text, sheet_name
 from .schema import FILES, FileSpec
@@ -53,7 +53,8 @@ def _columns(spec: FileSpec) -> list[str]:
 
 
 def case_csv_bytes(table: pd.DataFrame, spec: FileSpec, style: CsvStyle) -> bytes:
-    """One input file; text is written as it is (it is the case, not a report)."""
+    """One input file. Text that a spreadsheet would run as a formula (a plant named ``=1+1``)
+    is written ``'=1+1``, as every CSV plantsplit writes; the reader drops that quote again."""
     kinds = [c.kind in NUMERIC_KINDS for c in spec.columns]
     lines = [style.delimiter.join(_columns(spec)) + "\n"]
     for rec in table[_columns(spec)].itertuples(index=False, name=None):
@@ -63,7 +64,7 @@ def case_csv_bytes(table: pd.DataFrame, spec: FileSpec, style: CsvStyle) -> byte
                 text = "" if pd.isna(v) else number_text(float(v))
                 cells.append(text.replace(".", style.decimal))
             else:
-                cells.append(_quote(str(v), style.delimiter))
+                cells.append(_quote(guard_text(str(v)), style.delimiter))
         lines.append(style.delimiter.join(cells) + "\n")
     return style.encode("".join(lines))
 

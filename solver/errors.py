@@ -82,6 +82,10 @@ class Collector:
     # Where a file's rows really are, for a case that is not a folder of CSV files:
     # {"plants.csv": ("case.xlsx, sheet plants", "sheet plants")} = (place, name in messages).
     places: dict[str, tuple[str, str]] = field(default_factory=dict)
+    # Cells already reported as unreadable (a workbook's date, a formula with no saved
+    # value): their value is unknown, so any later problem at the same cell ("is blank but
+    # required") would report the same cell twice. (csv name, row, column)
+    unreadable: set[tuple[str, int, str]] = field(default_factory=set)
 
     def _problem(self, file: str, row: int, column: str, value, message: str) -> Problem:
         if self.places:
@@ -91,7 +95,13 @@ class Collector:
         return Problem(file, int(row), column, _show(value), message)
 
     def error(self, file: str, row: int, column: str, value, message: str) -> None:
-        self.problems.append(self._problem(file, row, column, value, message))
+        if (file, int(row), column) not in self.unreadable:
+            self.problems.append(self._problem(file, row, column, value, message))
+
+    def unreadable_cell(self, file: str, row: int, column: str, value, message: str) -> None:
+        """A cell whose value cannot be read: reported once, and nothing else at that cell."""
+        self.error(file, row, column, value, message)
+        self.unreadable.add((file, int(row), column))
 
     def warn(self, file: str, row: int, column: str, value, message: str) -> None:
         self.warnings.append(self._problem(file, row, column, value, message))

@@ -76,6 +76,18 @@ def safe_text(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_START) else value
 
 
+def guard_text(value: str) -> str:
+    """``safe_text`` that can be undone (``unguard_text``): text that already looks guarded
+    (``'=x``) gets one more quote, so reading back gives exactly the text written. For the
+    case files plantsplit writes (``convert``), which it reads back."""
+    return "'" + value if value.lstrip("'").startswith(FORMULA_START) else value
+
+
+def unguard_text(value: str) -> str:
+    """The text ``guard_text`` was given: one leading quote before a formula-like start is dropped."""
+    return value[1:] if value.startswith("'") and value.lstrip("'").startswith(FORMULA_START) else value
+
+
 def format_number(value, decimals: int) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""

@@ -147,23 +147,27 @@ def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, cur
                          "and parameter columns) nor a breakeven breakpoints.csv")
     if x is not None and x not in params:
         raise UsageError(f"--x {x!r} is not a parameter of {source} (its parameters: {', '.join(params)})")
+    picked = []
     for w in where:
         name, _, value = w.partition("=")
         if name not in params:
             raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {source}")
         df = df[(df[name] - float(value)).abs() < 1e-12]
+        picked.append(f"{name} = {value.strip()}")
+    # a slice of the results says so in its title, or the picture passes for all of them
+    only = f"only the scenarios with {' and '.join(picked)}" if picked else ""
     if df.empty:
         raise UsageError("no scenario left to plot after --where")
     varying = [p for p in params if df[p].nunique() > 1]
     if distributions or (x is None and len(varying) > 1):
-        return plot_distributions(df, varying or params, case, currency, out)
+        return plot_distributions(df, varying or params, case, currency, out, only)
     x = x or params[0]
     for other in params:
         if other != x and df[other].nunique() > 1:
             raise UsageError(f"the results vary {other} too; pick one value with --where {other}=VALUE "
                              f"(values: {', '.join(f'{v:g}' for v in sorted(df[other].unique())[:8])}), "
                              "or plot the distributions with --distributions")
-    return plot_sweep(df.sort_values(x), x, case, currency, out)
+    return plot_sweep(df.sort_values(x), x, case, currency, out, only)
 
 
 def _plants(df: pd.DataFrame) -> list[str]:
@@ -192,7 +196,7 @@ def _line_legend(ax, flips: bool, breaks: bool) -> None:
     _legend(ax, handles=handles)
 
 
-def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path) -> Path:
+def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path, only: str = "") -> Path:
     plt = _pyplot()
     plants = _plants(df)
     fig, top, bottom = _two_panels(plt)
@@ -201,7 +205,7 @@ def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path) ->
     top.stackplot(xs, *[df.loc[ok, c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
     top.set_ylabel("units produced over the horizon")
     _legend(top, "plant")
-    top.set_title(f"{case}: production split against {describe(x, currency)}")
+    top.set_title(f"{case}: production split against {describe(x, currency)}" + (f"\n{only}" if only else ""))
     _thousands(top)
     div, word = money_scale(df.loc[ok, "objective"])
     bottom.plot(xs, df.loc[ok, "objective"] / div, color="black")
@@ -227,7 +231,8 @@ def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path) ->
     return _save(fig, out)
 
 
-def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency: str, out: Path) -> Path:
+def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency: str, out: Path,
+                       only: str = "") -> Path:
     """Monte-Carlo view: histogram of total cost, fan chart (5-95% band, median) of units by period."""
     plt = _pyplot()
     ok = df[df["status"] == "optimal"]
@@ -253,7 +258,8 @@ def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency:
     _legend(top)
     words = [describe(p, currency) for p in params] if len(params) <= 3 else params[:4]
     varying = "; ".join(words) + (f" and {len(params) - 4} more" if len(params) > 4 else "")
-    top.set_title(f"{case}: cost and production over {len(df):,} scenarios\nvarying {varying}")
+    top.set_title(f"{case}: cost and production over {len(df):,} scenarios\nvarying {varying}"
+                  + (f"; {only}" if only else ""))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     if all(by_period.values()):
         periods = [c.split("@", 1)[1] for c in by_period[plants[0]]]
@@ -394,7 +400,10 @@ def plan_png(case, results) -> bytes:
 def _render(fig, target) -> None:
     import matplotlib.pyplot as plt
 
-    fig.savefig(target, dpi=110, format="png", bbox_inches="tight", metadata={"Software": None})
+    # the titles also as the PNG's Title text, for readers that cannot see the picture
+    titles = [t for t in [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes] if t]
+    fig.savefig(target, dpi=110, format="png", bbox_inches="tight",
+                metadata={"Software": None, "Title": "\n".join(titles) or None})
     plt.close(fig)
 
 

@@ -30,11 +30,13 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .plot import _save, _thousands, money_scale
+    from .plot import _save, _thousands, case_title, money_scale
 
     currency = next(c for c in df.columns if c.startswith("cost_recommended_")).rpartition("_")[2]
     summary = path.with_name("summary.json")
-    alpha = json.loads(summary.read_text()).get("cvar_alpha", 0.95) if summary.exists() else 0.95
+    info = json.loads(summary.read_text()) if summary.exists() else {}
+    alpha = info.get("cvar_alpha", 0.95)
+    case = case_title(info.get("case") or path.parent.name)  # folders written before summary.json named it
     p = df["probability"].to_numpy(float)
     money = [c for c in (f"{b}_{currency}" for b, _, _ in CURVES) if c in df.columns]
     div, word = money_scale(df[money].to_numpy(float).ravel()[~np.isnan(df[money].to_numpy(float).ravel())])
@@ -61,7 +63,7 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
     _thousands(ax, "x")
     ax.set_xlabel(f"cost of the scenario ({word}{currency}); solid: expected cost, dashed: CVaR {alpha:g}")
     ax.set_ylabel("probability that the cost is at most this")
-    ax.set_title(f"{path.parent.name}: cost of each scenario, recommended decision against the mean-value one "
+    ax.set_title(f"{case}: cost of each scenario, recommended decision against the mean-value one "
                  f"({len(df):,} scenarios)", fontsize=10)
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)

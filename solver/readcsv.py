@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import decimalmark
 from .errors import Collector
+from .output import unguard_text
 from .schema import FileSpec
 
 
@@ -87,7 +88,23 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
     delimiter = opts.delimiter or _detect_delimiter(text)
     records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
     raw = raw_from_records(records, spec, out)
-    return dataclasses.replace(raw, delimiter=delimiter) if raw is not None else None
+    if raw is None:
+        return None
+    return dataclasses.replace(raw, delimiter=delimiter, cells=_unguarded(raw))
+
+
+def _unguarded(raw: RawTable) -> pd.DataFrame:
+    """Text cells as typed: ``'=1+1`` (formula-like text, guarded as plantsplit writes it in
+    every CSV, ``output.guard_text``) reads as ``=1+1``. CSV only: in a workbook such
+    text is a text cell and needs no quote."""
+    cells = raw.cells.copy()
+    for col in raw.spec.columns:
+        if col.kind in ("name", "text", "period"):
+            values = cells[col.name]
+            quoted = values.str.startswith("'")
+            if quoted.any():
+                cells[col.name] = values.where(~quoted, values[quoted].map(unguard_text))
+    return cells
 
 
 def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -> RawTable | None:

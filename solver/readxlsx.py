@@ -111,18 +111,20 @@ class CaseWorkbook:
         if merged:
             return None
         formulas = self.formula_cells.get(ws.title, set())
+        kinds = {c.name: c.kind for c in spec.columns}
         records = []
         for row in rows:
-            records.append([self._text(c, formulas, name, column, out) for c in row])
+            records.append([self._text(c, formulas, name, column, kinds, out) for c in row])
         raw = raw_from_records(records, spec, out)
         return parse_raw(raw, ".", out) if raw is not None else None  # number cells: "." always
 
     @staticmethod
-    def _text(cell, formulas, name, column, out) -> str:
+    def _text(cell, formulas, name, column, kinds, out) -> str:
         v = cell.value
+        where = (name, cell.row, column(cell.column))
         if v is None:
             if (cell.row, cell.column) in formulas:
-                out.error(name, cell.row, column(cell.column), "", (
+                out.unreadable_cell(*where, "", (
                     "is a formula with no saved value (the workbook was written by a program and "
                     "never recalculated): open it in Excel and save it, or type the value"))
             return ""
@@ -131,11 +133,27 @@ class CaseWorkbook:
         if isinstance(v, (int, float)):
             return number_text(v)
         if isinstance(v, (dt.datetime, dt.date, dt.time, dt.timedelta)):
-            out.error(name, cell.row, column(cell.column), str(v), (
-                "is a date or time; plantsplit expects text or a number here: format the cell as "
-                "Text (for a period like 2012-01) or General and type the value again"))
+            out.unreadable_cell(*where, shown_date(v), (
+                f"is a {'time' if isinstance(v, (dt.time, dt.timedelta)) else 'date'}; plantsplit expects "
+                f"{EXPECTED.get(kinds.get(where[2]), 'text or a number')} here: format the cell as Text "
+                "(Home > Number > Text) and type the value again"))
             return ""
         if cell.data_type == "e":
-            out.error(name, cell.row, column(cell.column), v, "is an Excel error value: fix the formula")
+            out.unreadable_cell(*where, v, "is an Excel error value: fix the formula")
             return ""
         return str(v)
+
+
+# What a column holds, in words, for the message about a date typed where it does not belong.
+EXPECTED = {"period": "a period as text or a number (2012, or 2012-01 typed as text)",
+            **{k: "a number" for k in ("units", "money", "rate", "share", "count", "positive")},
+            **{k: "text" for k in ("name", "text", "currency", "basis")}}
+
+
+def shown_date(v) -> str:
+    """A date or time cell as the user sees it: the date alone when it has no time of day."""
+    if isinstance(v, dt.datetime):
+        return v.date().isoformat() if v.time() == dt.time(0) else v.isoformat(sep=" ", timespec="minutes")
+    if isinstance(v, (dt.date, dt.time)):
+        return v.isoformat()
+    return str(v)

@@ -159,8 +159,10 @@ def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, titl
         money = key in MONEY or key == "undiscounted_cost"
         label = f"{key} ({cur})" if money and cur else key
         ws.write_string(r, 0, label)
-        if isinstance(value, bool) or value is None:
-            ws.write_string(r, 1, "" if value is None else str(value).lower())
+        if value is None or value == "" or (isinstance(value, (list, tuple)) and not value):
+            pass  # nothing to say (no time limit, no warnings): a blank cell, not an empty text
+        elif isinstance(value, bool):
+            ws.write_string(r, 1, str(value).lower())
         elif isinstance(value, (int, float)):
             ws.write_number(r, 1, value, fmt["money"] if money else None)
         elif isinstance(value, (list, tuple)):

@@ -22,6 +22,11 @@ def test_plot_a_sweep(tmp_path):
     data = png.read_bytes()
     assert data.startswith(b"\x89PNG\r\n\x1a\n") and len(data) > 20_000
     assert r.output.strip() == f"wrote {png}"
+    from PIL import Image
+
+    # a slice says so in its title (drawn, and the PNG's Title text)
+    assert Image.open(png).text["Title"] == ("Rogue 2012: production split against the KRW/USD rate\n"
+                                            "only the scenarios with tariff:KR:usa = 0.025")
 
 
 def test_plot_errors(tmp_path):

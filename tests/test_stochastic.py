@@ -63,9 +63,10 @@ def test_stochastic_decision_differs_from_mean_value(tmp_path, case, method):
     r = run("stochastic", case, "--scenarios", scenarios(tmp_path, TWO), "--out", out, "--method", method)
     assert r.exit_code == 0, r.output
     s = json.loads((out / "summary.json").read_text())
-    assert list(s) == ["objective", "expected_cost", "cvar", "cvar_alpha", "risk_weight", "mean_value_cost",
-                       "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi", "method",
-                       "scenarios", "seconds"]
+    assert list(s) == ["kind", "case", "currency", "discount_rate", "objective", "expected_cost", "cvar",
+                       "cvar_alpha", "risk_weight", "mean_value_cost", "expected_cost_of_mean_value_decision",
+                       "wait_and_see_cost", "vss", "evpi", "method", "scenarios", "seconds"]
+    assert (s["kind"], s["case"], s["currency"], s["discount_rate"]) == ("stochastic", case.name, "USD", 0)
     assert (s["objective"], s["expected_cost"], s["mean_value_cost"]) == (20_000, 20_000, 18_000)
     assert (s["expected_cost_of_mean_value_decision"], s["wait_and_see_cost"]) == (22_500, 17_500)
     assert (s["vss"], s["evpi"], s["method"], s["scenarios"]) == (2_500, 2_500, method, 2)
@@ -219,6 +220,10 @@ def test_plot_of_scenario_costs(tmp_path, case):
     assert r.exit_code == 0, r.output
     png = out / "scenario_costs.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
+    from PIL import Image
+
+    # titled by the case (folder "case" -> "Case"), not by the output folder "o"
+    assert Image.open(png).text["Title"].startswith("Case: cost of each scenario")
 
 
 @pytest.mark.parametrize("where", [("--jobs", "2"), ("--dask", "local", "--jobs", "2")])

@@ -124,6 +124,13 @@ def formula_without_value(path):
     return path
 
 
+def formula_in_required_column(path):
+    wb = openpyxl.load_workbook(path)
+    wb["lanes"]["C2"] = "=1+0"
+    wb.save(path)
+    return path
+
+
 def broken(tmp_path, **kw):
     return book(tmp_path / "case.xlsx", kw.pop("sheets", tiny_sheets()), **kw)
 
@@ -132,11 +139,21 @@ def broken(tmp_path, **kw):
     (lambda t: formula_without_value(broken(t)),
      ["  - case.xlsx, sheet capacity, row 2, column max_units: is a formula with no saved value (the workbook was "
       "written by a program and never recalculated): open it in Excel and save it, or type the value"]),
+    # a date where a period (required) or a number (required) belongs: each cell reported
+    # once, shown as Excel shows it (the date alone, minutes when it has a time of day),
+    # not again as "is blank but required"
     (lambda t: broken(t, sheets=dict(tiny_sheets(), demand=[["market", "product", "period", "units"],
-                                                             ["m", "p", dt.date(2012, 1, 1), 100]])),
-     ['  - case.xlsx, sheet demand, row 2, column period: "2012-01-01 00:00:00" is a date or time; plantsplit '
-      "expects text or a number here: format the cell as Text (for a period like 2012-01) or General and type "
-      "the value again"]),
+                                                             ["m", "p", dt.date(2012, 1, 1),
+                                                              dt.datetime(2012, 3, 4, 13, 30)]])),
+     ['  - case.xlsx, sheet demand, row 2, column period: "2012-01-01" is a date; plantsplit expects a period as '
+      "text or a number (2012, or 2012-01 typed as text) here: format the cell as Text (Home > Number > Text) "
+      "and type the value again",
+      '  - case.xlsx, sheet demand, row 2, column units: "2012-03-04 13:30" is a date; plantsplit expects a number '
+      "here: format the cell as Text (Home > Number > Text) and type the value again"]),
+    # a formula with no saved value in a required column (a lane.s freight): once, not also blank
+    (lambda t: formula_in_required_column(broken(t)),
+     ["  - case.xlsx, sheet lanes, row 2, column freight_cost: is a formula with no saved value (the workbook was "
+      "written by a program and never recalculated): open it in Excel and save it, or type the value"]),
     (lambda t: broken(t, merge=("lanes", 1, 0, 2, 0)),
      ["  - case.xlsx, sheet lanes, row 2, column plant: cells A2:A3 are merged: unmerge them and type the value "
       "in every cell"]),
@@ -156,7 +173,7 @@ def test_broken_workbook_names_book_sheet_row_column(tmp_path, make, lines):
         r = invoke(command, path, *(("--out", tmp_path / "o") if command == "solve" else ()))
         assert r.exit_code == 2, r.output
         got = r.stderr.splitlines()
-        assert got[0].startswith("Error: ") and got[1:1 + len(lines)] == lines
+        assert got[0].startswith("Error: ") and got[1:] == lines + (["No output was written."] if command == "solve" else [])
     assert not (tmp_path / "o").exists()
 
 
@@ -176,8 +193,39 @@ def test_formula_like_names_stay_text_through_convert(tmp_path):
     cell = openpyxl.load_workbook(tmp_path / "c.xlsx")["plants"]["A2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
     assert invoke("convert", tmp_path / "c.xlsx", tmp_path / "back").exit_code == 0
-    assert rows_of(tmp_path / "back" / "plants.csv")[1] == ["=1+1", "X", "USD"]
+    assert rows_of(tmp_path / "back" / "plants.csv")[1] == ["'=1+1", "X", "USD"]  # guarded, as every CSV output
     assert load_case(tmp_path / "back").digest == load_case(case).digest
+
+
+@pytest.mark.parametrize("style, sep, bom", [("excel-eu", ";", True), ("excel", ",", True), ("plain", ",", False)])
+def test_formula_like_names_are_guarded_in_csv_and_read_back(tmp_path, style, sep, bom):
+    # names a spreadsheet would run as formulas (=, +, -, @) are written with a leading
+    # quote (OWASP), and read back as the name that was typed; a name that itself starts
+    # with a quote before '=' keeps it (written with two)
+    names = ["=1+1", "+x", "-x", "@x", "'=q"]
+    sheets = dict(tiny_sheets(),
+                  plants=[["plant", "country", "currency"], *[[n, "X", "USD"] for n in names], ["B", "Y", "USD"]],
+                  lanes=[["plant", "market", "freight_cost"], *[[n, "m", 1] for n in names], ["B", "m", 0]],
+                  costs=[["plant", "unit_cost"], *[[n, 10] for n in names], ["B", 12]],
+                  capacity=[["plant", "max_units"], ["=1+1", 60]])
+    book_path = tmp_path / "c.xlsx"
+    wb = xlsxwriter.Workbook(str(book_path))  # names typed as text cells, as Excel keeps '=1+1
+    for name, rows in sheets.items():
+        ws = wb.add_worksheet(name)
+        for i, row in enumerate(rows):
+            for j, v in enumerate(row):
+                (ws.write_string if isinstance(v, str) else ws.write_number)(i, j, v)
+    wb.close()
+    assert invoke("convert", book_path, tmp_path / style, "--csv-style", style).exit_code == 0
+    raw = (tmp_path / style / "plants.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf") == bom
+    assert raw.decode("utf-8-sig").splitlines()[1:] == [
+        f"'=1+1{sep}X{sep}USD", f"'+x{sep}X{sep}USD", f"'-x{sep}X{sep}USD", f"'@x{sep}X{sep}USD",
+        f"''=q{sep}X{sep}USD", f"B{sep}Y{sep}USD"]
+    back = load_case(tmp_path / style)
+    assert list(back.plants["plant"]) == names + ["B"]
+    assert set(back.lanes["plant"]) == set(names) | {"B"}
+    assert back.digest == load_case(book_path).digest
 
 
 def test_unused_sheet_is_a_warning(tmp_path):

@@ -78,6 +78,9 @@ def test_summary_sheet(rogue_xlsx):
     assert first["objective (USD)"] == pytest.approx(cb["present_value_USD"].sum(), abs=0.05)
     assert first["undiscounted_cost (USD)"] == pytest.approx(cb["amount_USD"].sum(), abs=0.05)
     assert "solve_seconds" not in first  # a timing would make two runs' workbooks differ
+    # no time limit was given and the case has no warnings: truly blank cells, not empty texts
+    assert first["time_limit_seconds"] is None and first["warnings"] is None
+    assert not [c.coordinate for r in wb["Summary"].iter_rows() for c in r if c.value == ""]
     # cost by component: the per-period rows of cost_breakdown.csv summed
     start = next(i for i, r in enumerate(rows) if r[0] == "Total cost by component")
     assert rows[start + 1][:3] == ("component", "amount_USD", "present_value_USD")

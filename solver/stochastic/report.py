@@ -19,7 +19,7 @@ from .problem import var_cvar
 
 MONEY = ("cost_recommended", "cost_mean_value_decision", "cost_perfect_information", "regret", "expected_cost",
          "cvar", "mean_cost", "ci95_low", "ci95_high")
-SUMMARY_KEYS = ("objective", "expected_cost", "cvar", "cvar_alpha", "risk_weight", "mean_value_cost",
+SUMMARY_KEYS = ("kind", "case", "currency", "discount_rate", "objective", "expected_cost", "cvar", "cvar_alpha", "risk_weight", "mean_value_cost",
                 "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi", "method",
                 "scenarios", "seconds")
 
@@ -30,6 +30,8 @@ def _money(v: float) -> float | None:
 
 def summary(d: Decision, problem: CaseProblem, weight: float, alpha: float) -> dict:
     return {
+        "kind": "stochastic",  # what wrote the folder (plantsplit compare reads it)
+        "case": problem.case.name, "currency": problem.case.currency, "discount_rate": problem.case.discount_rate,
         "objective": _money(d.objective), "expected_cost": _money(d.expected_cost), "cvar": _money(d.cvar),
         "cvar_alpha": alpha, "risk_weight": weight, "mean_value_cost": _money(d.ev),
         "expected_cost_of_mean_value_decision": _money(d.eev), "wait_and_see_cost": _money(d.ws),
