@@ -35,7 +35,7 @@ class Block:
     cols: np.ndarray  # global column indices, ascending
     rows: np.ndarray  # global row indices, ascending
     shift: np.ndarray  # s_i of the block's rows (fixed columns' contribution)
-    highs: object = None  # the block's live HiGHS model, for ranging
+    highs: object = None  # the block's live HiGHS model, kept for ranging only
 
 
 def default_threads() -> int:
@@ -117,8 +117,10 @@ def split(lp: LinearProgram, x_fixed: np.ndarray, col_task, row_task, ntask: int
 
 
 def solve_blocks(lp: LinearProgram, time_limit: float | None = None, threads: int | None = None,
-                 min_block: int = MIN_BLOCK):
-    """The LP (integrality ignored) solved block by block; None if it does not split."""
+                 min_block: int = MIN_BLOCK, ranging: bool = True):
+    """The LP (integrality ignored) solved block by block; None if it does not split.
+    ``ranging``: keep each block's live HiGHS model (``Block.highs``); without it a block's
+    model is freed in its thread as soon as its solution is read."""
     from .solve import Solution, Status, _empty, _solve_highs, activity
 
     t0 = time.perf_counter()
@@ -132,7 +134,7 @@ def solve_blocks(lp: LinearProgram, time_limit: float | None = None, threads: in
 
     def run(part):
         left = None if not time_limit else max(1e-3, time_limit - (time.perf_counter() - t0))
-        return _solve_highs(part, left)
+        return _solve_highs(part, left, keep=ranging)
 
     with ThreadPoolExecutor(max_workers=max(1, threads or default_threads())) as pool:
         sols = list(pool.map(run, [p for _, p in parts]))

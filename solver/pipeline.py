@@ -175,7 +175,7 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     if write_model:
         save_model(lp, write_model)
     sol = solve(lp, solver=solver, time_limit=time_limit, threads=threads, decompose=decompose,
-                min_block=min_block)
+                min_block=min_block, ranging=sensitivity)
     if not sol.status.has_plan:
         reasons = explain_infeasible(lp) if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)

@@ -66,11 +66,11 @@ def _stitched(lp: LinearProgram, sol: Solution) -> dict:
 
 
 def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFrame]:
-    if sol.blocks:
+    if sol.blocks and all(b.highs is not None for b in sol.blocks):
         r = _stitched(lp, sol)
     else:
         h = sol.highs
-        if h is None:  # another solver: rank the same LP (builds fixed) with HiGHS
+        if h is None:  # another solver, or a solve without ranging: rank the same LP (builds fixed) with HiGHS
             h = load_highs(lp, relax=True)
             if lp.is_mip:
                 ints = np.flatnonzero(lp.integer).astype(np.int32)

@@ -55,10 +55,13 @@ class SolverUnavailable(UsageError):
 
 
 def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None,
-          threads: int | None = None, decompose: bool = True, min_block: int | None = None) -> Solution:
+          threads: int | None = None, decompose: bool = True, min_block: int | None = None,
+          ranging: bool = True) -> Solution:
     """Solve ``lp``. With HiGHS and ``decompose``, an LP that splits into independent blocks
     (see decompose.py) is solved block by block on ``threads`` threads (default: all cores);
-    a MILP is solved as one model, then the LP of its duals (builds fixed) decomposes."""
+    a MILP is solved as one model, then the LP of its duals (builds fixed) decomposes.
+    ``ranging``: keep the live HiGHS models (``Solution.highs``, each block's ``highs``) for
+    sensitivity.ranging; without it each is freed as soon as its solution is read."""
     key = solver.strip().lower()
     t0 = time.perf_counter()
     if key == "highs":
@@ -67,12 +70,12 @@ def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = N
             from .decompose import MIN_BLOCK, solve_blocks
 
             def blocks(part, limit):
-                return solve_blocks(part, limit, threads, MIN_BLOCK if min_block is None else min_block)
+                return solve_blocks(part, limit, threads, MIN_BLOCK if min_block is None else min_block, ranging)
         sol = None
         if blocks is not None and not lp.is_mip:
             sol = blocks(lp, time_limit)
         if sol is None:
-            sol = _solve_highs(lp, time_limit, blocks)
+            sol = _solve_highs(lp, time_limit, blocks, ranging)
     else:
         sol = _solve_pulp(lp, key, time_limit)
     sol.seconds = time.perf_counter() - t0
@@ -169,7 +172,7 @@ def write_model(lp: LinearProgram, path) -> None:
         raise RuntimeError(f"HiGHS could not write {path}")
 
 
-def _solve_highs(lp: LinearProgram, time_limit, blocks=None) -> Solution:
+def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True) -> Solution:
     import highspy
 
     try:
@@ -225,7 +228,7 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None) -> Solution:
     row_dual = np.asarray(sol.row_dual, dtype=float) if duals != "none" else np.full(lp.num_row, np.nan)
     col_dual = np.asarray(sol.col_dual, dtype=float) if duals != "none" else np.full(lp.num_col, np.nan)
     return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, "highs", 0.0, duals,
-                    highs=h if duals != "none" else None)
+                    highs=h if duals != "none" and keep else None)
 
 
 def _infeasible_or_unbounded(lp: LinearProgram) -> Status:

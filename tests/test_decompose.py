@@ -14,7 +14,7 @@ from solver.case import load_case
 from solver.cli import cli
 from solver.decompose import task_labels
 from solver.model import create_model
-from solver.pipeline import run_solve
+from solver.pipeline import run_solve, solve_loaded
 from solver.sensitivity import ranging
 from solver.solve import Status, solve
 
@@ -167,3 +167,28 @@ def test_cli_threads_and_no_decompose_write_the_same_plan(tmp_path):
         for f, df in outs["mono"].items():
             pd.testing.assert_frame_equal(outs[name][f], df, rtol=1e-9, atol=1e-6)
     assert outs["mono"]["supply.csv"]["marginal_cost_USD"].notna().all()
+
+
+@pytest.mark.parametrize("files", [TWO_PERIODS, LINKED], ids=["lp", "milp"])
+def test_no_model_is_kept_without_ranging_and_ranging_still_works(tmp_path, files):
+    lp = model(tmp_path, **files)
+    kept, freed = solve(lp, min_block=0), solve(lp, min_block=0, ranging=False)
+    assert all(b.highs is not None for b in kept.blocks)
+    assert len(freed.blocks) == 2 and all(b.highs is None for b in freed.blocks)
+    assert_same(lp, kept, freed)
+    mono = solve(lp, decompose=False, ranging=False)
+    assert mono.highs is None and solve(lp, decompose=False).highs is not None
+    # ranging asked of a solve that kept no model: the same report, from a re-solve
+    for a, b in zip(ranging(lp, kept), ranging(lp, freed)):
+        pd.testing.assert_frame_equal(a, b, rtol=1e-9, atol=1e-9)
+
+
+def test_pipeline_keeps_block_models_only_for_sensitivity(tmp_path):
+    case = load_case(write_case(tmp_path / "case", **TWO_PERIODS))
+    plain = solve_loaded(case, min_block=0)
+    assert plain.solution.blocks and all(b.highs is None for b in plain.solution.blocks)
+    ranged = solve_loaded(case, sensitivity=True, min_block=0)
+    assert all(b.highs is not None for b in ranged.solution.blocks)
+    rows = ranged.sensitivity[1].set_index("constraint")
+    assert rows.loc["capacity[A,1]", "allowable_increase"] == pytest.approx(20)  # as by hand above
+    assert rows.loc["capacity[A,1]", "shadow_price"] == pytest.approx(-2)
