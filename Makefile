@@ -20,6 +20,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sweep_bench.py
+	$(BIN)/python bench/sweep_blocks_bench.py
 	$(BIN)/python bench/stochastic_bench.py
 
 bench-milp: $(STAMP)

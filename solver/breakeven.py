@@ -45,9 +45,9 @@ class Piece:
 
 
 class Search:
-    def __init__(self, case: Case, param: Param, lo: float, hi: float):
+    def __init__(self, case: Case, param: Param, lo: float, hi: float, min_block: int | None = None):
         self.param = param
-        self.sm = build_scenario_model(case, Scenarios((param,), ("x",), ((lo,),), (("",),)))
+        self.sm = build_scenario_model(case, Scenarios((param,), ("x",), ((lo,),), (("",),)), min_block=min_block)
         self.sm.start()
         if self.sm.combos[0][1] is None and self.sm.lp.is_mip and param.kind in RHS_KINDS:
             raise UsageError(f"breakeven on {param.name} needs at most {MAX_ENUMERATED} expansion options "
@@ -64,29 +64,22 @@ class Search:
     def to_value(self, t: float) -> float:
         return 1.0 / t if self.inverse else t
 
-    def _apply(self, h, t: float):
-        coefs = self.sm.coefficients((self.to_value(t),))
-        self.sm.apply(h, *coefs)
-        return coefs
-
     def evaluate(self, k: int, t: float):
         """(z, slope dz/dt, x) of combination k at t, or None if infeasible."""
-        h = self.sm.combos[k][0]
-        cost, units, cap = self._apply(h, t)
-        h.run()
+        live = self.sm.combos[k][0]
+        cost, units, cap = self.sm.coefficients((self.to_value(t),))
+        live.apply(self.sm.as_change(cost, units, cap))
+        ok, z = live.run()
         self.solves += 1
-        if h.getModelStatus() != self.sm.ok:
+        if not ok:
             return None
-        sol = h.getSolution()
-        x = np.asarray(sol.col_value)
-        z = h.getInfo().objective_function_value
+        x = live.x()
         # derivatives: everything is affine in t, so a unit step gives them exactly
         c1, u1, k1 = self.sm.coefficients((self.to_value(t + 1.0),))
         if not self.rhs:
             slope = float((c1 - cost) @ x)
         else:
-            y = np.asarray(sol.row_dual)
-            dj = np.asarray(sol.col_dual)
+            y, dj = live.duals()
             slope = float(y[self.sm.dem_rows] @ (u1 - units))
             if len(self.sm.cap_rows):
                 slope += float(y[self.sm.cap_rows] @ (k1 - cap))
@@ -198,7 +191,7 @@ def envelope(pieces: list[Piece]) -> list[Piece]:
     return merged
 
 
-def breakeven(case: Case, name: str, lo: float, hi: float) -> tuple[pd.DataFrame, int]:
+def breakeven(case: Case, name: str, lo: float, hi: float, min_block: int | None = None) -> tuple[pd.DataFrame, int]:
     param = parse_name(name, case)
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         raise UsageError(f"--from {lo:g} --to {hi:g}: --to must be greater than --from")
@@ -206,7 +199,7 @@ def breakeven(case: Case, name: str, lo: float, hi: float) -> tuple[pd.DataFrame
         why = param.check_value(v)
         if why:
             raise UsageError(f"{name} = {v:g}: {why}")
-    s = Search(case, param, lo, hi)
+    s = Search(case, param, lo, hi, min_block)
     pieces = [p for k in range(len(s.sm.combos)) for p in s.pieces(k)]
     env = envelope(pieces)
     rows = []

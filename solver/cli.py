@@ -207,13 +207,16 @@ Examples:
 @click.option("--dask", metavar="ADDRESS", default=None,
               help="Run on a Dask cluster: scheduler address (tcp://host:8786), or 'local' for a LocalCluster.")
 @click.option("--chunk", type=click.IntRange(min=1), default=None, help="Scenarios per task (default: automatic).")
+@click.option("--threads", type=click.IntRange(min=1), default=1,
+              help="Threads per worker for the blocks of an LP that splits (e.g. by period; default 1).")
+@click.option("--no-decompose", is_flag=True, help="One live model of the whole LP per worker (no blocks).")
 @money_options
 @click.option("--xlsx", is_flag=True, help="Also write results.xlsx (a Summary sheet, results and plans as sheets).")
 @csv_style_option
 @csv_options
 @click.pass_context
-def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, dask, chunk, currency,
-          discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
+def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, dask, chunk, threads, no_decompose,
+          currency, discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
     """Solve CASE for many scenarios (a grid of --vary values or a --scenarios file)."""
     from .case import load_case
     from .sweep.params import from_file, grid
@@ -231,7 +234,7 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 
         return run_sweep(c, sc, out_dir or default_out_dir(c.name, "sweep"), jobs=jobs, plans=plans,
                          resume=resume, quiet=quiet, dask=dask, chunk=chunk,
-                         style=CSV_STYLES[csv_style], xlsx=xlsx)
+                         style=CSV_STYLES[csv_style], xlsx=xlsx, threads=threads, decompose=not no_decompose)
 
     rep = _guard(ctx, work)
     rate = rep.ran / rep.seconds if rep.seconds > 0 else float("inf")

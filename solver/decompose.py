@@ -48,13 +48,16 @@ def _matrix(lp: LinearProgram):
     return csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))
 
 
-def task_labels(lp: LinearProgram, min_block: int = MIN_BLOCK) -> tuple[int, np.ndarray, np.ndarray]:
-    """(number of tasks, task of each column (-1: fixed), task of each row)."""
+def task_labels(lp: LinearProgram, min_block: int = MIN_BLOCK,
+                fixed: np.ndarray | None = None) -> tuple[int, np.ndarray, np.ndarray]:
+    """(number of tasks, task of each column (-1: fixed), task of each row). ``fixed``: a
+    mask of the columns that move to the right-hand side (default: lower == upper)."""
     from scipy.sparse import coo_matrix
     from scipy.sparse.csgraph import connected_components
 
     n, m = lp.num_col, lp.num_row
-    fixed = lp.col_lower == lp.col_upper
+    if fixed is None:
+        fixed = lp.col_lower == lp.col_upper
     rows = np.repeat(np.arange(m), np.diff(lp.start))
     keep = ~fixed[lp.index]
     graph = coo_matrix((np.ones(int(keep.sum()), np.int8), (rows[keep] + n, lp.index[keep])), shape=(n + m, n + m))

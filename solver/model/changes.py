@@ -76,14 +76,15 @@ class LiveLP:
     cost 1 per finite row side), whose optimum is how far a scenario is from feasible.
     """
 
-    def __init__(self, lp: LinearProgram, fixed: np.ndarray = _EMPTY_I, elastic: bool = False, integer: bool = False):
+    def __init__(self, lp: LinearProgram, fixed: np.ndarray = _EMPTY_I, elastic: bool = False, integer: bool = False,
+                 exact_mip: bool = True):
         import highspy
 
         from ..solve import load_highs
 
         self.lp = lp
         self.h = load_highs(lp, relax=not integer)
-        if integer:  # exact, as the LPs are: the default gap (1e-4) would blur costs of 1e10 by 1e6
+        if integer and exact_mip:  # exact, as the LPs are: the default gap (1e-4) would blur costs of 1e10 by 1e6
             self.h.setOptionValue("mip_rel_gap", 1e-9)
             self.h.setOptionValue("mip_abs_gap", 0.0)
         self.elastic = elastic
@@ -145,6 +146,11 @@ class LiveLP:
 
     def x(self) -> np.ndarray:
         return np.asarray(self.h.getSolution().col_value)[: self.lp.num_col]
+
+    def duals(self) -> tuple[np.ndarray, np.ndarray]:
+        """(row duals, column duals) of the last optimal solve, HiGHS's signs."""
+        sol = self.h.getSolution()
+        return np.asarray(sol.row_dual)[: self.lp.num_row], np.asarray(sol.col_dual)[: self.lp.num_col]
 
     def reduced_costs(self, cols: np.ndarray) -> np.ndarray:
         """d(objective)/d(value) of columns held fixed: their reduced costs."""

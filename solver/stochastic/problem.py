@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..decompose import MIN_BLOCK
 from ..model.changes import Change
 from ..model.lp import LinearProgram
 
@@ -32,12 +33,15 @@ PROBABILITY_TOL = 1e-6
 
 
 class TwoStageProblem:
-    """Base: subclasses say what scenario s changes; this class holds the rest."""
+    """Base: subclasses say what scenario s changes; this class holds the rest. ``threads``
+    and ``min_block``: how a second stage that splits into blocks is solved (worker.py)."""
 
     lp: LinearProgram
     first: np.ndarray
     names: tuple[str, ...]
     probability: np.ndarray
+    threads: int = 1
+    min_block: int = MIN_BLOCK
 
     def change(self, s: int) -> Change:
         raise NotImplementedError

@@ -10,11 +10,16 @@ from the previous scenario's basis (as sweeps do):
   or one MILP per scenario).
 - ``enum_chunk``: f_s(x) for every x of a list of first-stage combinations (one live
   LP per combination).
+
+Where the second stage (first stage fixed) splits into independent blocks, e.g. by
+period, a live LP is one live model per block (live_blocks.py; ``problem.threads``
+threads, default 1 inside worker processes); the phase-1 model stays whole.
 """
 from __future__ import annotations
 
 import numpy as np
 
+from ..live_blocks import block_labels, live_lp
 from ..model.changes import LiveLP
 from ..sweep.runner import _model
 from .problem import TwoStageProblem
@@ -26,14 +31,24 @@ class Worker:
         self.combos = combos
         self.fixed = self.free = self.elastic = None
         self.per_combo = None
+        self._labels = None
 
     def start(self) -> None:
         self.problem.start()
 
     # live models are made on first use, in the worker
-    def _fixed(self) -> LiveLP:
+    def _live(self, first: bool = True, integer: bool = False):
+        """A live model of the problem's LP (first stage fixed), in blocks where it splits."""
+        p = self.problem
+        if not first:
+            return live_lp(p.lp, integer=integer, threads=p.threads, min_block=p.min_block)
+        if self._labels is None:  # the same blocks for every model with the first stage fixed
+            self._labels = block_labels(p.lp, p.first, p.min_block) or False
+        return live_lp(p.lp, p.first, threads=p.threads, labels=self._labels)
+
+    def _fixed(self):
         if self.fixed is None:
-            self.fixed = LiveLP(self.problem.lp, self.problem.first)
+            self.fixed = self._live()
         return self.fixed
 
     def _elastic(self) -> LiveLP:
@@ -41,9 +56,9 @@ class Worker:
             self.elastic = LiveLP(self.problem.lp, self.problem.first, elastic=True)
         return self.elastic
 
-    def _free(self) -> LiveLP:
+    def _free(self):
         if self.free is None:
-            self.free = LiveLP(self.problem.lp, integer=self.problem.integer_first)
+            self.free = self._live(first=False, integer=self.problem.integer_first)
         return self.free
 
     def fixed_costs(self, x: np.ndarray, chunk: list[int], cuts: bool) -> list:
@@ -84,7 +99,7 @@ class Worker:
         if self.per_combo is None:
             self.per_combo = []
             for x in self.combos:
-                live = LiveLP(self.problem.lp, self.problem.first)
+                live = self._live()
                 live.fix(x)
                 self.per_combo.append(live)
         out = []

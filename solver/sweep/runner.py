@@ -172,7 +172,7 @@ def sweep_meta(case: Case, scenarios: Scenarios, plans: bool, style: CsvStyle = 
 
 def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
               resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None,
-              style: CsvStyle = PLAIN, xlsx: bool = False) -> SweepReport:
+              style: CsvStyle = PLAIN, xlsx: bool = False, threads: int = 1, decompose: bool = True) -> SweepReport:
     t0 = time.perf_counter()
     check_out_dir(case.folder, out_dir, "sweep")
     if xlsx:
@@ -181,7 +181,7 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
         if len(scenarios.names) + 1 > MAX_ROWS:
             raise UsageError(f"{len(scenarios.names):,} scenarios are more rows than an Excel sheet holds "
                              f"({MAX_ROWS:,} with the header): use {RESULTS} instead (run without --xlsx)")
-    sm = build_scenario_model(case, scenarios)
+    sm = build_scenario_model(case, scenarios, threads, decompose=decompose)
     bom, d = "\ufeff" if style.bom else "", style.delimiter
     header = bom + style.line(_header(sm, scenarios, case.currency))
     plan_header = bom + style.line(["scenario", "period", "product", "plant", "market", "units"])

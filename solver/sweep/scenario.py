@@ -5,7 +5,10 @@ Dask workers receive). ``start()`` builds the live HiGHS models in the worker. W
 build options and k <= MAX_ENUMERATED, it keeps one live LP per combination of build
 decisions (each warm-started scenario after scenario) and takes the cheapest: exact, and
 far faster than re-solving the MILP (measured ~13,000 warm LP re-solves/s vs ~375 MILP
-solves/s on the Rogue case). Beyond that it re-solves the MILP.
+solves/s on the Rogue case). Beyond that it re-solves the MILP. Each live LP whose
+matrix (builds fixed) splits into independent blocks, e.g. one per period, is one live
+model per block (live_blocks.py), solved on ``threads`` threads (default 1: the sweep's
+worker processes already use the cores).
 
 Costs per flow arc, as in coefficients.py, with r = fx rate of the arc's period:
 
@@ -18,6 +21,7 @@ Costs per flow arc, as in coefficients.py, with r = fx rate of the arc's period:
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +29,9 @@ import pandas as pd
 
 from ..case import Case
 from ..coefficients import Coefficients, fx_rate
-from ..model.changes import Change, load
+from ..decompose import MIN_BLOCK
+from ..live_blocks import block_labels, live_lp
+from ..model.changes import Change
 from ..model.lp import LinearProgram
 from .params import Param, Scenarios
 
@@ -46,7 +52,9 @@ class Result:
 
 
 class ScenarioModel:
-    def __init__(self, case: Case, co: Coefficients, lp: LinearProgram, params: tuple[Param, ...]):
+    def __init__(self, case: Case, co: Coefficients, lp: LinearProgram, params: tuple[Param, ...],
+                 threads: int = 1, min_block: int = MIN_BLOCK):
+        self.threads, self.min_block = threads, min_block
         arcs = co.arcs
         self.arcs_key = arcs[["period", "product", "plant", "market"]].reset_index(drop=True)  # for plans.csv
         self.lp = lp
@@ -184,23 +192,19 @@ class ScenarioModel:
     # -------------------------------------------------------------- solving
     def start(self):
         """Create the live HiGHS models (in the process that will solve)."""
-        import highspy
-
-        from ..solve import load_highs
-
         lp = self.lp
         ints = np.flatnonzero(lp.integer).astype(np.int32)
-        self.combos = []
+        self.combos = []  # (live LP or BlockLiveLP, build decisions or None for the MILP)
         if 0 < len(ints) <= MAX_ENUMERATED:
+            labels = block_labels(lp, ints, self.min_block) or False  # the same blocks for every combination
             for bits in itertools.product((0.0, 1.0), repeat=len(ints)):
-                h = load_highs(lp, relax=True)
+                live = live_lp(lp, ints, threads=self.threads, labels=labels)
                 b = np.array(bits)
-                h.changeColsBounds(len(ints), ints, b, b)
-                self.combos.append((h, b))
+                live.fix(b)
+                self.combos.append((live, b))
         else:
-            self.combos.append((load_highs(lp), None))
-        self.ok = highspy.HighsModelStatus.kOptimal
-        self.time_limit_status = highspy.HighsModelStatus.kTimeLimit
+            self.combos.append((live_lp(lp, integer=True, exact_mip=False, threads=self.threads,
+                                        min_block=self.min_block), None))
         self.live = True
 
     def as_change(self, cost, units, cap) -> Change:
@@ -214,23 +218,19 @@ class ScenarioModel:
     def change(self, values) -> Change:
         return self.as_change(*self.coefficients(values))
 
-    def apply(self, h, cost, units, cap) -> None:
-        """Load one scenario's costs and right-hand sides into a live HiGHS model."""
-        load(h, self.as_change(cost, units, cap), self.lp.num_col)
-
     def solve(self, values, want_flows: bool = False) -> Result:
         if self.live is None:
             self.start()
         *coefs, parts = self._coefficients(values)
+        change = self.as_change(*coefs)
         best = None
-        for h, _ in self.combos:
-            self.apply(h, *coefs)
-            h.run()
-            if h.getModelStatus() != self.ok:
+        for live, _ in self.combos:
+            live.apply(change)
+            ok, obj = live.run()
+            if not ok:
                 continue
-            obj = h.getInfo().objective_function_value
             if best is None or obj < best[0] - TOL:
-                best = (obj, np.asarray(h.getSolution().col_value))
+                best = (obj, live.x())
         if best is None:
             nan = np.full
             return Result("infeasible", float("nan"), nan(self.n_results, np.nan), nan(len(self.options), np.nan),
@@ -250,10 +250,15 @@ class ScenarioModel:
         return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None, unmet, costs)
 
 
-def build_scenario_model(case: Case, scenarios: Scenarios) -> ScenarioModel:
+def build_scenario_model(case: Case, scenarios: Scenarios, threads: int = 1, min_block: int | None = None,
+                         decompose: bool = True) -> ScenarioModel:
+    """``threads``, ``min_block``: how LPs that split into blocks are solved (live_blocks.py);
+    ``decompose=False``: one live model of the whole LP, never blocks."""
     from .. import coefficients
     from ..model import create_model
 
     co = coefficients.build(case)
     lp = create_model(case, co)
-    return ScenarioModel(case, co, lp, scenarios.params)
+    if not decompose:
+        min_block = math.inf
+    return ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block)
