@@ -1,7 +1,7 @@
 """plantsplit: decide how to split production of a product across plants.
 
 The Python API (see ``solver.api`` and the README, "Python API"): ``load_case``,
-``solve_case``, ``sweep_case``, ``breakeven_case``, ``compare_runs``; errors ``PlantsplitError``,
+``solve_case``, ``sweep_case``, ``breakeven_case``, ``stochastic_case``, ``compare_runs``; errors ``PlantsplitError``,
 ``CaseError``, ``UsageError``, ``NoPlanError``. They are imported on first use, so
 ``import solver`` stays cheap for the command line.
 """
@@ -12,8 +12,8 @@ try:
 except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
-_API = {"load_case", "solve_case", "sweep_case", "breakeven_case", "compare_runs", "Run", "Breakeven",
-        "Comparison", "Case"}
+_API = {"load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
+        "Breakeven", "Comparison", "Case"}
 _ERRORS = {"PlantsplitError", "CaseError", "UsageError", "NoPlanError", "Problem"}
 __all__ = sorted(_API | _ERRORS | {"__version__"})
 

@@ -9,6 +9,7 @@
     sw.results                                      # one row per scenario
     be = solver.breakeven_case(case, "fx:KRW", 900, 1400)          # -> Breakeven
     be.table                                        # one row per interval
+    st = solver.stochastic_case(case, "krw.csv")   # -> StochasticRun: st.decision, st.scenario_costs
     cmp = solver.compare_runs(run, "outputs/other")  # -> Comparison (Runs or folders)
 
 Errors are exceptions (all subclasses of ``PlantsplitError``):
@@ -27,7 +28,7 @@ import pandas as pd
 
 from .case import Case
 from .case import load_case as _load
-from .errors import UsageError
+from .errors import NoPlanError, UsageError
 from .output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
 from .pipeline import Run, check_out_dir, no_plan_error, solve_loaded
 from .readcsv import CsvOptions
@@ -122,6 +123,34 @@ def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) ->
     return Breakeven(c, param, table, solves)
 
 
+def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFrame, *, method: str = "auto",
+                    risk_weight: float = 0.0, cvar_alpha: float = 0.95, gap: float = 1e-6,
+                    evaluate: str | Path | pd.DataFrame | None = None, jobs: int = 1):
+    """The build decisions best across the scenarios (two-stage, E + risk_weight * CVaR);
+    returns a ``StochasticRun`` (``decision``, ``scenario_costs``, ``decisions``,
+    ``evaluation`` as DataFrames, ``summary`` dict, ``text``, ``write``, ``plot``).
+
+    ``scenarios`` (and ``evaluate``): a scenarios CSV file or a DataFrame with a
+    ``scenario`` column, one column per parameter name and an optional ``probability``.
+    Raises ``NoPlanError`` when no build decision serves every scenario (``reasons``:
+    which and why), ``UsageError`` for a bad scenarios file, method or option.
+    """
+    from .solve import Status
+    from .stochastic.decide import NoDecision
+    from .stochastic.run import decide_case
+
+    c = _case(case)
+    if not (0 <= cvar_alpha < 1) or risk_weight < 0 or gap <= 0:
+        raise UsageError("risk_weight must be >= 0, cvar_alpha in [0, 1), gap > 0")
+    if method not in ("auto", "enumerate", "extensive", "benders"):
+        raise UsageError(f"method {method!r}: one of auto, enumerate, extensive, benders")
+    path = lambda x: x if x is None or isinstance(x, pd.DataFrame) else Path(x)  # noqa: E731
+    try:
+        return decide_case(c, path(scenarios), method, risk_weight, cvar_alpha, gap, jobs, None, path(evaluate))
+    except NoDecision as exc:
+        raise NoPlanError(c.name, Status.INFEASIBLE, exc.reasons, f"case {c.name}: {exc}") from None
+
+
 @dataclass
 class Comparison:
     """Two runs side by side: ``table`` has the rows of comparison.csv (section, item,
@@ -161,5 +190,5 @@ def compare_runs(a, b) -> Comparison:
     return Comparison(table, render(table, name(a), name(b), ta, tb), facts)
 
 
-__all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "compare_runs", "Run", "Breakeven",
-           "Comparison", "Case"]
+__all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
+           "Breakeven", "Comparison", "Case"]

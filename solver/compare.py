@@ -1,11 +1,11 @@
 """Two output folders side by side: what changed between two runs.
 
 A folder's kind comes from its summary.json (``kind``; without one, from the files
-beside it: a stochastic folder's decision.csv, else a solve). Each kind that can be compared has a reader
-in ``READERS`` returning the same four tables; a new kind (e.g. ``stochastic``) is
-supported by adding its reader there. Folders of different kinds are refused.
+beside it: a stochastic folder's decision.csv, else a solve). Each kind that can be
+compared has a reader in ``READERS``; ``solve`` (here) and ``stochastic``
+(``compare_stochastic``, its rows in its docstring). Folders of different kinds are refused.
 
-comparison.csv has one row per compared figure:
+comparison.csv of two solves has one row per compared figure:
 
     section  units | cost | build | binding
     item     plant (or plant/product) | component (present value) or objective | option | capacity scope
@@ -64,15 +64,17 @@ def column(df: pd.DataFrame, base: str, path: Path) -> str:
     raise UsageError(f"{path}: no column {base!r} (is this a plantsplit output folder?)")
 
 
-def _solve_tables(folder: Path, info: dict) -> Tables:
-    def need(name):
-        p = folder / name
-        if not p.is_file():
-            raise UsageError(f"{folder}: {name} is missing (is this a complete solve output folder?)")
-        return read_csv(p), p
+def need(folder: Path, name: str, kind: str) -> tuple[pd.DataFrame, Path]:
+    """An output CSV of the folder and its path; a missing one is a usage error."""
+    p = folder / name
+    if not p.is_file():
+        raise UsageError(f"{folder}: {name} is missing (is this a complete {kind} output folder?)")
+    return read_csv(p), p
 
-    plan, util, cb = need("plan.csv"), need("utilization.csv"), need("cost_breakdown.csv")
-    builds = need("builds.csv") if (folder / "builds.csv").is_file() else (None, None)
+
+def _solve_tables(folder: Path, info: dict) -> Tables:
+    plan, util, cb = (need(folder, n, "solve") for n in ("plan.csv", "utilization.csv", "cost_breakdown.csv"))
+    builds = need(folder, "builds.csv", "solve") if (folder / "builds.csv").is_file() else (None, None)
     return solve_tables(plan, util, cb, builds, str(info.get("case", folder.name)), str(info.get("currency", "")),
                         info.get("objective"))
 
@@ -110,8 +112,14 @@ def run_tables(run) -> Tables:
                         run.case.currency, run.objective)
 
 
+def _stochastic_tables(folder: Path, info: dict):
+    from .compare_stochastic import stochastic_tables
+
+    return stochastic_tables(folder, info)
+
+
 # kind (summary.json "kind") -> reader; add a kind here to make its folders comparable
-READERS = {"solve": _solve_tables}
+READERS = {"solve": _solve_tables, "stochastic": _stochastic_tables}
 
 
 def _kind_by_files(folder: Path) -> str:
@@ -176,6 +184,13 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
         raise UsageError(f"the runs report money in different currencies ({a.currency} and {b.currency}); "
                          "solve both with the same --currency")
     cur = a.currency
+    if a.kind == "stochastic":
+        from .compare_stochastic import stochastic_rows
+
+        rows = stochastic_rows(a, b, TOL)
+        out = pd.DataFrame(rows, columns=COLUMNS[:-1])
+        out["change"] = out["value_b"] - out["value_a"]
+        return out[COLUMNS]
     periods = _periods(a.units["period"], b.units["period"], a.costs["period"], b.costs["period"])
     rows = _side_by_side("units", "units", a.units, b.units, "plant", "units", periods)
     if len(set(a.units["product"]) | set(b.units["product"])) > 1:
@@ -225,26 +240,35 @@ def compare_folders(a: str | Path, b: str | Path) -> tuple[pd.DataFrame, Tables,
 def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables) -> str:
     """A short terminal summary: horizon totals per plant and component, builds, binding."""
     cur = ta.currency
+    w = max([len(str(i)) for i in table["item"]] + [12])
+
+    def block(lines, title, rows):
+        def num(v, sign=""):
+            return "" if v != v else f"{v:{sign},.0f}"  # a figure that is not finite: blank
+
+        lines.append(title)
+        lines.append("  " + "".ljust(w) + "A".rjust(18) + "B".rjust(18) + "change".rjust(18))
+        for _, r in rows.iterrows():
+            lines.append("  " + str(r["item"]).ljust(w) + num(r["value_a"]).rjust(18)
+                         + num(r["value_b"]).rjust(18) + num(r["change"], "+").rjust(18))
+        lines.append("")
+
+    if ta.kind == "stochastic":
+        from .compare_stochastic import render_stochastic
+
+        return "\n".join(render_stochastic(table, a_name, b_name, ta, tb, block, TOL))
+
     def cost(t: Tables) -> str:
         return f"cost {t.objective:,.0f} {cur}" + (" in present value" if t.discounted else "")
 
     lines = [f"A: {a_name} (case {ta.case}, {cost(ta)})", f"B: {b_name} (case {tb.case}, {cost(tb)})", ""]
-    w = max([len(str(i)) for i in table["item"]] + [12])
-
-    def block(title, rows):
-        lines.append(title)
-        lines.append("  " + "".ljust(w) + "A".rjust(18) + "B".rjust(18) + "change".rjust(18))
-        for _, r in rows.iterrows():
-            lines.append("  " + str(r["item"]).ljust(w) + f"{r['value_a']:,.0f}".rjust(18)
-                         + f"{r['value_b']:,.0f}".rjust(18) + f"{r['change']:+,.0f}".rjust(18))
-        lines.append("")
 
     whole = table[table["period"] == "all"]
     units = whole[(whole["section"] == "units") & ~whole["item"].str.contains("/", regex=False)]
-    block("Units by plant over the horizon:", units)
+    block(lines, "Units by plant over the horizon:", units)
     cost = whole[(whole["section"] == "cost") & ((whole["value_a"].abs() > 0.5) | (whole["value_b"].abs() > 0.5))]
     pv = ", present value" if ta.discounted or tb.discounted else ""
-    block(f"Cost by component over the horizon ({cur}{pv}):", cost)
+    block(lines, f"Cost by component over the horizon ({cur}{pv}):", cost)
     builds = table[table["section"] == "build"]
     if len(builds):
         lines.append("Builds that differ:")

@@ -25,6 +25,16 @@ def is_scenario_costs(df: pd.DataFrame) -> bool:
 
 
 def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
+    """scenario_costs.csv's picture; alpha and the case's name come from summary.json beside it."""
+    summary = path.with_name("summary.json")
+    info = json.loads(summary.read_text()) if summary.exists() else {}
+    # folders written before summary.json named the case: the folder's name
+    return plot_costs(df, info.get("case") or path.parent.name, info.get("cvar_alpha", 0.95),
+                      out or path.with_suffix(".png"))
+
+
+def plot_costs(df: pd.DataFrame, case: str, alpha: float, out: Path) -> Path:
+    """scenario_costs.csv's columns (money columns named with the currency) as a PNG."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -32,11 +42,8 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
 
     from .plot import _save, _thousands, case_title, money_scale
 
+    case = case_title(case)
     currency = next(c for c in df.columns if c.startswith("cost_recommended_")).rpartition("_")[2]
-    summary = path.with_name("summary.json")
-    info = json.loads(summary.read_text()) if summary.exists() else {}
-    alpha = info.get("cvar_alpha", 0.95)
-    case = case_title(info.get("case") or path.parent.name)  # folders written before summary.json named it
     p = df["probability"].to_numpy(float)
     money = [c for c in (f"{b}_{currency}" for b, _, _ in CURVES) if c in df.columns]
     div, word = money_scale(df[money].to_numpy(float).ravel()[~np.isnan(df[money].to_numpy(float).ravel())])
@@ -70,5 +77,5 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
     ax.legend(loc="upper left", fontsize=9)
     fig.tight_layout()
     if not np.isfinite(p).all():
-        raise UsageError(f"{path}: the probability column is not numeric")
-    return _save(fig, out or path.with_suffix(".png"))
+        raise UsageError("scenario_costs: the probability column is not numeric")
+    return _save(fig, out)

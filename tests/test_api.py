@@ -124,7 +124,25 @@ def test_the_example_script_runs(tmp_path):
     # 2012: every Rogue from Kyushu (181,000) + 180,000 SM from Busan
     assert any(ln.split() == ["kyushu", "181000", "0", "0", "0", "10600"] for ln in lines), r.stdout
     assert "problem: file " in r.stdout and (out / "plan.csv").is_file() and (out / "plan.png").is_file()
+    assert (out / "stochastic" / "decision.csv").is_file()
     assert lines[-1] == "largest change: 0.0"
+    # the total is labelled a present value, and the components' present values add up to it;
+    # the face values (money of each year) are labelled as such
+    total = lines[0].split("total cost ")[1].split(" USD")[0]
+    assert "(present value at 2012, discount rate 0.08 a year)" in lines[0]
+    head = next(i for i, ln in enumerate(lines) if "face value (USD)" in ln)
+    assert lines[head].split() == ["face", "value", "(USD)", "present", "value", "(USD)"]
+    assert lines[head + 7].split()[0] == "total" and lines[head + 7].split()[2] == total
+    parts = [int(ln.split()[2].replace(",", "")) for ln in lines[head + 2:head + 7]]
+    assert abs(sum(parts) - int(total.replace(",", ""))) <= 3  # each rounded to the unit
+    # counts are whole numbers: built 1, not 1.00
+    assert ["busan-rogue-line", "1"] in [ln.split() for ln in lines]
+    assert ["busan-rogue-line", "1", "1"] in [ln.split() for ln in lines]  # stochastic: built, and by the mean plan
+    # below 936.27 KRW/USD the line does not pay (README, breakeven): only the 900 future regrets building it
+    futures = ("w900", "w1000", "w1100", "w1200", "w1300")
+    regrets = {ln.split()[0]: ln.split()[2] for ln in lines if ln.split()[:1] and ln.split()[0] in futures}
+    assert set(regrets) == set(futures)
+    assert regrets["w900"] != "0" and all(regrets[k] == "0" for k in ("w1000", "w1100", "w1200", "w1300"))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
 
 
@@ -133,3 +151,45 @@ def test_sweep_in_memory_with_worker_processes_matches_one_process():
     one = solver.sweep_case(ROGUE, vary=grid, jobs=1).results
     two = solver.sweep_case(ROGUE, vary=grid, jobs=2).results
     assert one.equals(two) and one["fx:KRW"].tolist() == [900.0 + 50 * k for k in range(11)]
+
+
+def test_stochastic_in_memory_and_written(tmp_path, monkeypatch):
+    # The hand case of tests/test_stochastic.py (its docstring): with two equally likely
+    # won rates, do not build (RP 20,000); the mean-value plan builds (EV 18,000, EEV 22,500).
+    import pandas as pd
+
+    from test_stochastic import CASE, TWO
+
+    case = solver.load_case(write_case(tmp_path / "c", **CASE))
+    (tmp_path / "sc.csv").write_text(TWO)
+    monkeypatch.chdir(tmp_path)
+    st = solver.stochastic_case(case, "sc.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c", "sc.csv"]  # nothing written
+    assert st.decision[["option", "built", "built_mean_value"]].values.tolist() == [["line", 0, 1]]
+    costs = st.scenario_costs.set_index("scenario")
+    assert costs["cost_recommended_USD"].to_dict() == pytest.approx({"weak": 20_000, "strong": 20_000})
+    assert costs["cost_mean_value_decision_USD"].to_dict() == pytest.approx({"weak": 30_000, "strong": 15_000})
+    assert (st.summary["expected_cost"], st.summary["mean_value_cost"], st.summary["vss"]) == (20_000, 18_000, 2_500)
+    assert st.decisions is not None and st.evaluation is None
+    assert "Recommendation: do not build line" in st.text
+    # write() gives the files of the command line, byte for byte (summary.json but its timing)
+    st.write(tmp_path / "api", xlsx=True)
+    r = CliRunner().invoke(cli, ["stochastic", str(tmp_path / "c"), "--scenarios", "sc.csv", "--out",
+                                 str(tmp_path / "cli"), "--quiet", "--xlsx"])
+    assert r.exit_code == 0, r.output
+    for name in ("decision.csv", "scenario_costs.csv", "decisions.csv", "stochastic.xlsx"):
+        assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
+    assert st.plot(tmp_path / "st.png").read_bytes().startswith(b"\x89PNG")
+    # scenarios as a DataFrame with probabilities: strong at 0.8 makes building pay
+    # (0.2 x 30,000 + 0.8 x 15,000 = 18,000 < 20,000)
+    frame = pd.DataFrame({"scenario": ["weak", "strong"], "probability": [0.2, 0.8], "fx:KRW": [500, 2000]})
+    st2 = solver.stochastic_case(case, frame, method="benders")
+    assert st2.decision["built"].tolist() == [1] and st2.summary["expected_cost"] == pytest.approx(18_000)
+    # typed errors: demand 300 cannot be met even with the line (100 + 100): NoPlanError
+    with pytest.raises(solver.NoPlanError) as exc:
+        solver.stochastic_case(case, pd.DataFrame({"scenario": ["big"], "demand:m/p": [300]}))
+    assert exc.value.status.value == "infeasible" and exc.value.reasons and "big" in str(exc.value)
+    with pytest.raises(solver.UsageError, match="method 'fast'"):
+        solver.stochastic_case(case, frame, method="fast")
+    with pytest.raises(solver.UsageError, match="sum to"):
+        solver.stochastic_case(case, frame.assign(probability=[0.5, 0.6]))

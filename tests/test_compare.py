@@ -179,8 +179,10 @@ def test_a_stochastic_folder_is_recognised_and_refused_beside_a_solve(tmp_path):
     r = compare(a, tmp_path / "st", tmp_path / "cmp")
     assert r.exit_code == 2
     assert f"(output of 'solve') with {tmp_path / 'st'} (output of 'stochastic')" in r.stderr
-    r = compare(tmp_path / "st", tmp_path / "st", tmp_path / "cmp")
-    assert r.exit_code == 2 and "holds the output of 'stochastic'; compare takes folders of 'solve'" in r.stderr
+    r = compare(tmp_path / "st", a, tmp_path / "cmp")
+    assert r.exit_code == 2
+    assert f"cannot compare {tmp_path / 'st'} (output of 'stochastic') with {a} (output of 'solve')" in r.stderr
+    assert not (tmp_path / "cmp").exists()
 
 
 def test_excel_eu_folders_and_the_workbook(tmp_path):

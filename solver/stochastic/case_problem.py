@@ -12,11 +12,12 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from ..case import Case
 from ..errors import Collector, UsageError
 from ..model.changes import Change, materialize
-from ..sweep.params import Scenarios, from_file
+from ..sweep.params import Scenarios, from_file, from_text
 from ..sweep.scenario import ScenarioModel
 from .problem import PROBABILITY_TOL, TwoStageProblem
 
@@ -57,9 +58,15 @@ class CaseProblem(TwoStageProblem):
         return explain_infeasible(lp)
 
 
-def load_scenarios(path: Path, case: Case) -> tuple[Scenarios, np.ndarray]:
-    """The scenarios and their probabilities (blank column or none = equal weights)."""
-    sc = from_file(path, case, extra=(PROBABILITY,))
+def load_scenarios(source: Path | pd.DataFrame, case: Case) -> tuple[Scenarios, np.ndarray]:
+    """The scenarios and their probabilities (blank column or none = equal weights), from
+    a scenarios file or a DataFrame of the same columns (named ``scenarios`` in messages)."""
+    if isinstance(source, pd.DataFrame):
+        path = Path("scenarios")
+        sc = from_text(source.to_csv(index=False), path.name, case, extra=(PROBABILITY,))
+    else:
+        path = Path(source)
+        sc = from_file(path, case, extra=(PROBABILITY,))
     cells = [e[0] for e in sc.extra]
     n = len(cells)
     if all(c == "" for c in cells):

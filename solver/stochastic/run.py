@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..case import load_case
+from ..case import Case, load_case
 from ..errors import UsageError
 from ..output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
 from ..pipeline import check_out_dir, default_out_dir
@@ -29,11 +29,68 @@ Z95 = 1.959963984540054
 
 @dataclass
 class StochasticRun:
+    """A stochastic decision in memory; nothing is written until ``write``.
+
+    ``decision``, ``scenario_costs`` (and ``decisions`` with ``enumerate``, ``evaluation``
+    with an evaluation file) are the tables of the CSV files of that name, money columns
+    named with the currency; ``summary`` is summary.json's dict; ``text`` what the command
+    prints; ``result`` the solver-side ``Decision`` (numpy arrays)."""
+
+    case: Case
     problem: CaseProblem
-    decision: Decision
-    out_dir: Path
+    result: Decision
+    summary: dict
+    tables: dict[str, pd.DataFrame]
     lines: list[str]
-    written: tuple[str, ...]
+    out_dir: Path | None = None
+    written: tuple[str, ...] = ()
+
+    @property
+    def decision(self) -> pd.DataFrame:
+        return self.tables["decision.csv"]
+
+    @property
+    def scenario_costs(self) -> pd.DataFrame:
+        return self.tables["scenario_costs.csv"]
+
+    @property
+    def decisions(self) -> pd.DataFrame | None:
+        return self.tables.get("decisions.csv")
+
+    @property
+    def evaluation(self) -> pd.DataFrame | None:
+        return self.tables.get("evaluation.csv")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def files(self, xlsx: bool = False, csv_style: str = "plain") -> dict[str, bytes]:
+        """Every output file, by name, as the bytes that would be written."""
+        files = {"summary.json": json_bytes(self.summary)}
+        files.update({name: csv_bytes(t, CSV_STYLES[csv_style]) for name, t in self.tables.items()})
+        if xlsx:
+            from ..writexlsx import workbook_bytes
+
+            facts = {k: v for k, v in self.summary.items() if "seconds" not in k}  # a timing differs per run
+            files["stochastic.xlsx"] = workbook_bytes(self.tables, facts, f"plantsplit stochastic: {self.case.name}")
+        return files
+
+    def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain") -> Path:
+        """Write summary.json and the CSVs (and stochastic.xlsx with ``xlsx``), all or none,
+        as ``plantsplit stochastic`` does; returns the folder."""
+        out = Path(out_dir)
+        check_out_dir(self.case.folder, out, "stochastic")
+        files = self.files(xlsx, csv_style)
+        write_all(out, files, owned=OUTPUTS)
+        self.out_dir, self.written = out, tuple(files)
+        return out
+
+    def plot(self, png: str | Path) -> Path:
+        """The cost distribution (a CDF per decision), as ``plantsplit plot`` draws scenario_costs.csv."""
+        from ..plot_stochastic import plot_costs
+
+        return plot_costs(self.scenario_costs, self.case.name, self.summary["cvar_alpha"], Path(png))
 
 
 def _bar(quiet: bool):
@@ -43,28 +100,17 @@ def _bar(quiet: bool):
                 dynamic_ncols=True)
 
 
-def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
-                   jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
-                   discount_rate=None, csv_style="plain", xlsx=False) -> StochasticRun:
-    case_dir = Path(case_dir)
-    case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
-    out_dir = Path(out_dir) if out_dir else default_out_dir(case.name, "stochastic")
-    check_out_dir(case_dir, out_dir, "stochastic")
-    sc, p = load_scenarios(Path(scenarios_file), case)
-    problem = CaseProblem(case, sc, p)
-    other = None
-    if evaluate_file:
-        sc2, p2 = load_scenarios(Path(evaluate_file), case)
-        other = CaseProblem(case, sc2, p2)
-    bar = _bar(quiet)
+def decide_case(case: Case, scenarios, method="auto", weight=0.0, alpha=0.95, gap=1e-6, jobs=None, dask=None,
+                evaluate_with=None, progress=None) -> StochasticRun:
+    """The decision for a loaded case in memory: ``scenarios`` and ``evaluate_with`` are a
+    scenarios file or a DataFrame of its columns. The one engine of the command and the API."""
+    problem = CaseProblem(case, *load_scenarios(scenarios, case))
+    other = CaseProblem(case, *load_scenarios(evaluate_with, case)) if evaluate_with is not None else None
     try:
-        d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=bar.update)
+        d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=progress)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
-    finally:
-        bar.close()
     cur = case.currency
-    info = summary(d, problem, weight, alpha)
     tables = {"decision.csv": decision_table(d, problem), "scenario_costs.csv": scenario_costs(d, problem, cur)}
     if d.matrix is not None:
         tables["decisions.csv"] = decisions_table(d, problem, weight, alpha, cur)
@@ -72,7 +118,8 @@ def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0,
     if other is not None:
         table = evaluation(other, d, jobs, dask, cur)
         tables["evaluation.csv"] = table
-        lines.append(f"On {Path(evaluate_file).name} ({other.n} scenarios), mean cost with 95% confidence interval:")
+        name = evaluate_with.name if isinstance(evaluate_with, Path) else "the evaluation scenarios"
+        lines.append(f"On {name} ({other.n} scenarios), mean cost with 95% confidence interval:")
         for _, r in table.iterrows():
             mean = r[f"mean_cost_{cur}"]
             if isinstance(mean, float) and math.isfinite(mean):
@@ -80,17 +127,26 @@ def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0,
                              f"[{r[f'ci95_low_{cur}']:,.0f}, {r[f'ci95_high_{cur}']:,.0f}]")
             else:
                 lines.append(f"  {r['decision']}: infeasible in {r['infeasible_scenarios']} scenarios")
-    files = {"summary.json": json_bytes(info)}
-    files.update({name: csv_bytes(t, CSV_STYLES[csv_style]) for name, t in tables.items()})
-    if xlsx:
-        from ..writexlsx import workbook_bytes
+    return StochasticRun(case, problem, d, summary(d, problem, weight, alpha), tables, lines)
 
-        facts = {"case": case.name, "currency": cur,
-                 **{k: v for k, v in info.items() if "seconds" not in k}}  # a timing would differ per run
-        files["stochastic.xlsx"] = workbook_bytes(tables, facts, f"plantsplit stochastic: {case.name}")
-    write_all(out_dir, files, owned=OUTPUTS)
-    lines.append(f"wrote {', '.join(str(out_dir / f) for f in files)}")
-    return StochasticRun(problem, d, out_dir, lines, tuple(files))
+
+def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
+                   jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
+                   discount_rate=None, csv_style="plain", xlsx=False) -> StochasticRun:
+    """Load, decide and write (the command line's ``stochastic``)."""
+    case_dir = Path(case_dir)
+    case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(case.name, "stochastic")
+    check_out_dir(case_dir, out_dir, "stochastic")
+    bar = _bar(quiet)
+    try:
+        run = decide_case(case, Path(scenarios_file), method, weight, alpha, gap, jobs, dask,
+                          Path(evaluate_file) if evaluate_file else None, progress=bar.update)
+    finally:
+        bar.close()
+    run.write(out_dir, xlsx=xlsx, csv_style=csv_style)
+    run.lines.append(f"wrote {', '.join(str(out_dir / f) for f in run.written)}")
+    return run
 
 
 def mean_ci(costs: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
