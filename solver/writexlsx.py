@@ -31,6 +31,9 @@ from .output import MONEY, decimals_of
 MAX_ROWS = 1_048_576
 FIXED_DATE = dt.datetime(2000, 1, 1)
 RATES = {"duty_rate", "utilization"}
+# money figures of summary.json files (solve, stochastic) besides the MONEY columns
+SUMMARY_MONEY = {"undiscounted_cost", "expected_cost", "cvar", "mean_value_cost",
+                 "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi"}
 TOL = 1e-6
 
 
@@ -156,7 +159,7 @@ def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, titl
     ws.write_string(r, 0, "Run", fmt["section"])
     r += 1
     for key, value in summary.items():
-        money = key in MONEY or key == "undiscounted_cost"
+        money = key in MONEY or key in SUMMARY_MONEY
         label = f"{key} ({cur})" if money and cur else key
         ws.write_string(r, 0, label)
         if value is None or value == "" or (isinstance(value, (list, tuple)) and not value):

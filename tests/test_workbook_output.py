@@ -229,6 +229,9 @@ def test_stochastic_xlsx_and_excel_eu(tmp_path):
     assert wb.sheetnames[0] == "Summary" and "decision" in wb.sheetnames and "scenario_costs" in wb.sheetnames
     facts = {r[0]: r[1] for r in wb["Summary"].iter_rows(values_only=True) if r[0]}
     assert facts["objective (USD)"] == 20_000
+    # every money figure names its currency (the hand figures of test_stochastic.py)
+    assert (facts["expected_cost (USD)"], facts["mean_value_cost (USD)"], facts["vss (USD)"]) == (20_000, 18_000, 2_500)
+    assert facts["cvar_alpha"] == 0.95 and facts["scenarios"] == 2
     for name in wb.sheetnames[1:]:
         text = (tmp_path / "o1" / f"{name}.csv").read_text(encoding="utf-8-sig")
         got = list(wb[name].iter_rows(values_only=True))
