@@ -13,7 +13,7 @@ except PackageNotFoundError:  # running from a source tree that is not installed
     __version__ = "0.0.0+unknown"
 
 _API = {"load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
-        "Breakeven", "Comparison", "Case"}
+        "Breakeven", "StochasticRun", "Comparison", "Case"}
 _ERRORS = {"PlantsplitError", "CaseError", "UsageError", "NoPlanError", "Problem"}
 __all__ = sorted(_API | _ERRORS | {"__version__"})
 

@@ -32,6 +32,7 @@ from .errors import NoPlanError, UsageError
 from .output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
 from .pipeline import Run, check_out_dir, no_plan_error, solve_loaded
 from .readcsv import CsvOptions
+from .stochastic.run import StochasticRun
 
 
 def load_case(path: str | Path, currency: str | None = None, *, discount_rate: float | None = None,
@@ -125,7 +126,7 @@ def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) ->
 
 def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFrame, *, method: str = "auto",
                     risk_weight: float = 0.0, cvar_alpha: float = 0.95, gap: float = 1e-6,
-                    evaluate: str | Path | pd.DataFrame | None = None, jobs: int = 1):
+                    evaluate: str | Path | pd.DataFrame | None = None, jobs: int = 1) -> StochasticRun:
     """The build decisions best across the scenarios (two-stage, E + risk_weight * CVaR);
     returns a ``StochasticRun`` (``decision``, ``scenario_costs``, ``decisions``,
     ``evaluation`` as DataFrames, ``summary`` dict, ``text``, ``write``, ``plot``).
@@ -175,7 +176,7 @@ class Comparison:
 
 
 def compare_runs(a, b) -> Comparison:
-    """Compare two runs: each an output folder (of ``solve``) or a ``Run`` in memory.
+    """Compare two runs: each an output folder (of ``solve``, or both of ``stochastic``) or a ``Run`` in memory.
     Folders of different kinds, or runs in different currencies, raise ``UsageError``."""
     from .compare import compare, compare_folders, render, tables_of
 
@@ -191,4 +192,4 @@ def compare_runs(a, b) -> Comparison:
 
 
 __all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
-           "Breakeven", "Comparison", "Case"]
+           "Breakeven", "StochasticRun", "Comparison", "Case"]

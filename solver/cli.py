@@ -332,7 +332,8 @@ def plot(ctx, results, x, where, out_file, distributions):
 @csv_style_option
 @click.pass_context
 def compare(ctx, a, b, out_dir, xlsx, csv_style):
-    """Put two output folders (of solve) side by side: units, costs, builds, binding capacities."""
+    """Put two output folders side by side: two of solve (units, costs, builds, binding
+    capacities) or two of stochastic (key figures, cost quantiles, builds, settings)."""
     from .api import compare_runs
 
     def work():
@@ -341,7 +342,7 @@ def compare(ctx, a, b, out_dir, xlsx, csv_style):
         return c
 
     click.echo(_guard(ctx, work).text)
-    click.echo(f"\nwrote {out_dir / 'comparison.csv'}")
+    click.echo(f"\nwrote {out_dir / 'comparison.csv'}" + (f", {out_dir / 'comparison.xlsx'}" if xlsx else ""))
 
 
 def _guard(ctx, work):
