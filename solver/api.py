@@ -176,7 +176,8 @@ class Comparison:
 
 
 def compare_runs(a, b) -> Comparison:
-    """Compare two runs: each an output folder (of ``solve``, or both of ``stochastic``) or a ``Run`` in memory.
+    """Compare two runs: each an output folder, a ``Run`` or a ``StochasticRun`` (two solves, or two
+    stochastic decisions).
     Folders of different kinds, or runs in different currencies, raise ``UsageError``."""
     from .compare import compare, compare_folders, render, tables_of
 

@@ -220,9 +220,13 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
 
 
 def tables_of(x) -> Tables:
-    """Tables of an output folder, or of a ``Run`` held in memory."""
+    """Tables of an output folder, or of a ``Run`` or ``StochasticRun`` held in memory."""
     if hasattr(x, "plan") and hasattr(x, "case"):
         return run_tables(x)
+    if hasattr(x, "scenario_costs") and hasattr(x, "case"):
+        from .compare_stochastic import run_tables as stochastic_run_tables
+
+        return stochastic_run_tables(x)
     kind, info = folder_kind(Path(x))
     return load(Path(x), kind, info)
 

@@ -50,15 +50,29 @@ class StochasticTables:
 
 
 def stochastic_tables(folder: Path, info: dict) -> StochasticTables:
-    from .compare import column, need
+    from .compare import need
 
-    (dec, dp), (sc, sp) = need(folder, "decision.csv", "stochastic"), need(folder, "scenario_costs.csv", "stochastic")
+    return tables_from(need(folder, "decision.csv", "stochastic"), need(folder, "scenario_costs.csv", "stochastic"),
+                       info, folder.name)
+
+
+def run_tables(run) -> StochasticTables:
+    """Tables of a stochastic decision held in memory (a ``StochasticRun`` of the Python API)."""
+    where = f"run of {run.case.name}"
+    return tables_from((run.decision, where), (run.scenario_costs, where), run.summary, run.case.name)
+
+
+def tables_from(decision, scenario_costs, info: dict, name: str) -> StochasticTables:
+    """From (DataFrame, where) pairs of decision.csv and scenario_costs.csv, and summary.json's dict."""
+    from .compare import column
+
+    (dec, dp), (sc, sp) = decision, scenario_costs
     cost = column(sc, "cost_recommended", sp)
     currency = str(info.get("currency") or cost.rpartition("_")[2])
     builds = pd.DataFrame({"option": dec["option"].astype(str), "built": dec[column(dec, "built", dp)].astype(float)})
     objective = info.get("objective")
     return StochasticTables(
-        "stochastic", str(info.get("case", folder.name)), currency,
+        "stochastic", str(info.get("case", name)), currency,
         float(objective) if objective is not None else math.nan,
         {k: info.get(k) for k in FIGURES}, {k: info.get(k) for k, _ in SETTINGS} | {"method": info.get("method")},
         builds, sc[cost].to_numpy(float), sc["probability"].to_numpy(float),

@@ -185,6 +185,12 @@ def test_stochastic_in_memory_and_written(tmp_path, monkeypatch):
     frame = pd.DataFrame({"scenario": ["weak", "strong"], "probability": [0.2, 0.8], "fx:KRW": [500, 2000]})
     st2 = solver.stochastic_case(case, frame, method="benders")
     assert st2.decision["built"].tolist() == [1] and st2.summary["expected_cost"] == pytest.approx(18_000)
+    # two decisions in memory side by side, and one against its own files (no change)
+    t = solver.compare_runs(st, st2).table.set_index(["section", "item"])
+    assert t.loc[("build", "line"), ["value_a", "value_b"]].tolist() == [0, 1]
+    assert t.loc[("figure", "expected_cost"), "change"] == pytest.approx(-2_000)
+    assert t.loc[("scenario_cost", "median"), "value_b"] == pytest.approx(15_000)
+    assert solver.compare_runs(st, tmp_path / "cli").table["change"].abs().max() < 0.01
     # typed errors: demand 300 cannot be met even with the line (100 + 100): NoPlanError
     with pytest.raises(solver.NoPlanError) as exc:
         solver.stochastic_case(case, pd.DataFrame({"scenario": ["big"], "demand:m/p": [300]}))
