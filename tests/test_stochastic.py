@@ -251,7 +251,7 @@ def test_xlsx_and_european_csv_style(tmp_path, case):
     assert "line=built;1;yes;22500;" in text
     wb = openpyxl.load_workbook(out / "stochastic.xlsx")
     facts = {row[0]: row[1] for row in wb["Summary"].iter_rows(min_row=4, max_col=2, values_only=True) if row[0]}
-    assert facts["expected_cost"] == 20_000 and facts["vss"] == 2_500 and facts["evpi"] == 2_500
+    assert facts["expected_cost (USD)"] == 20_000 and facts["vss (USD)"] == 2_500 and facts["evpi (USD)"] == 2_500
     costs = list(wb["scenario_costs"].iter_rows(values_only=True))
     assert costs[0][:4] == ("scenario", "probability", "fx:KRW", "cost_recommended_USD")
     assert costs[2][0] == "strong" and costs[2][3] == 20_000
