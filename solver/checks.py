@@ -129,13 +129,11 @@ def check_min_max(cap, out: Collector):
 
 def check_tariff_tiers(tar, out: Collector):
     key = ["origin", "market", "product", "period"]
-    for _, g in tar.groupby(key, sort=False):
-        if len(g) == 1:
-            r = g.iloc[0]
-            if pd.notna(r["up_to_units"]):
-                out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}",
-                          "is set on the only tier of this tariff: leave it blank, or add a row for the volume above it")
-            continue
+    single = ~tar.duplicated(key, keep=False)
+    for _, r in tar[single & tar["up_to_units"].notna()].iterrows():
+        out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}",
+                  "is set on the only tier of this tariff: leave it blank, or add a row for the volume above it")
+    for _, g in tar[~single].groupby(key, sort=False):
         open_rows = g[g["up_to_units"].isna()]
         rows = ", ".join(str(r) for r in g["row"])
         if len(open_rows) > 1:
@@ -174,32 +172,36 @@ def fx_available(fx, currency: str, period: str, reporting: str) -> bool:
     return bool(((rows["period"] == period) | (rows["period"] == "")).any())
 
 
+def _also(uses: list[str], shown: int = 5) -> str:
+    more = len(uses) - shown
+    return ", ".join(uses[:shown]) + (f" and {more} more" if more > 0 else "")
+
+
 def check_fx_coverage(t, periods, reporting: str, out: Collector):
     fx = t["fx"]
-    needs = []  # (file, row, column, currency, periods needed)
-    plants_with_costs = set(t["costs"]["plant"])
-    for _, r in t["plants"].iterrows():
-        if r["plant"] in plants_with_costs:
-            needs.append(("plants.csv", r["row"], "currency", r["currency"], periods))
-    for _, r in t["lanes"].iterrows():
-        if r["currency"] not in ("", reporting):
-            needs.append(("lanes.csv", r["row"], "currency", r["currency"], (r["period"],) if r["period"] else periods))
-    for _, r in t["expansions"].iterrows():
-        if r["currency"] not in ("", reporting) and r["first_period"] in periods:
-            needs.append(("expansions.csv", r["row"], "currency", r["currency"], (r["first_period"],)))
-    by_currency: dict[str, list] = {}
-    for need in needs:
-        if need[3]:  # a blank currency is reported as a blank required cell
-            by_currency.setdefault(need[3], []).append(need)
-    for cur, uses in by_currency.items():
-        missing = [p for p in periods if any(p in u[4] for u in uses) and not fx_available(fx, cur, p, reporting)]
+    plants, lanes, exp = t["plants"], t["lanes"], t["expansions"]
+    # Every use of a currency that needs a rate: (file, row, column, currency, period or "" for all).
+    costed = plants[plants["plant"].isin(set(t["costs"]["plant"]))]
+    foreign_lanes = lanes[~lanes["currency"].isin(["", reporting])]
+    foreign_exp = exp[~exp["currency"].isin(["", reporting]) & exp["first_period"].isin(set(periods))]
+    needs = pd.concat([
+        pd.DataFrame({"file": "plants.csv", "row": costed["row"], "currency": costed["currency"], "period": ""}),
+        pd.DataFrame({"file": "lanes.csv", "row": foreign_lanes["row"], "currency": foreign_lanes["currency"],
+                      "period": foreign_lanes["period"]}),
+        pd.DataFrame({"file": "expansions.csv", "row": foreign_exp["row"], "currency": foreign_exp["currency"],
+                      "period": foreign_exp["first_period"]}),
+    ], ignore_index=True)
+    needs = needs[needs["currency"] != ""]  # a blank currency is reported as a blank required cell
+    for cur, uses in needs.groupby("currency", sort=False):
+        wanted = set(periods) if (uses["period"] == "").any() else set(uses["period"])
+        missing = [p for p in periods if p in wanted and not fx_available(fx, cur, p, reporting)]
         if not missing:
             continue
-        file, row, col = uses[0][:3]
-        also = [f"{u[0]} row {u[1]}" for u in uses[1:]]
-        out.error(file, row, col, cur,
+        first = uses.iloc[0]
+        also = [f"{f} row {r}" for f, r in zip(uses["file"].iloc[1:], uses["row"].iloc[1:])]
+        out.error(first["file"], first["row"], "currency", cur,
                   f"has no exchange rate in fx.csv for period {', '.join(missing)}: "
-                  + rate_hint(fx, cur, reporting, missing, periods) + (f"; also used in {', '.join(also)}" if also else ""))
+                  + rate_hint(fx, cur, reporting, missing, periods) + (f"; also used in {_also(also)}" if also else ""))
     if (fx["currency"] == reporting).any():
         base_rows = fx[fx["currency"] == reporting]
         for p in periods:
@@ -252,19 +254,19 @@ def check_expansions(t, out: Collector):
 
 def check_servable(t, out: Collector):
     lanes, dem = t["lanes"], t["demand"]
-    served = set(zip(lanes["market"], lanes["product"]))
-    for _, r in dem[dem["units"] > 0].iterrows():
-        if (r["market"], r["product"]) in served or (r["market"], "") in served:
-            continue
+    served = pd.MultiIndex.from_arrays([lanes["market"], lanes["product"]])
+    d = dem[dem["units"] > 0]
+    ok = (pd.MultiIndex.from_arrays([d["market"], d["product"]]).isin(served)
+          | pd.MultiIndex.from_arrays([d["market"], pd.Series([""] * len(d), dtype=object)]).isin(served))
+    for _, r in d[~ok].iterrows():
         msg = f"has demand for product {r['product']} but no lanes.csv row serves this market"
         if pd.isna(r["unmet_penalty"]):
             out.error("demand.csv", r["row"], "market", r["market"], msg + " (add a lane, or an unmet_penalty)")
         else:
             out.warn("demand.csv", r["row"], "market", r["market"], msg + "; it will go unmet")
-    with_lanes = set(lanes["plant"])
-    for _, r in t["plants"].iterrows():
-        if r["plant"] not in with_lanes:
-            out.warn("plants.csv", r["row"], "plant", r["plant"], "has no lane in lanes.csv; it cannot supply anything")
+    idle = t["plants"][~t["plants"]["plant"].isin(set(lanes["plant"]))]
+    for _, r in idle.iterrows():
+        out.warn("plants.csv", r["row"], "plant", r["plant"], "has no lane in lanes.csv; it cannot supply anything")
 
 
 def warn_unlimited(t, periods, out: Collector):

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from .case import Case
+from .codes import categorical, codes, composite, lookup
 
 LEVELS_PRODUCT_PERIOD = (("product", "period"), ("product",), ("period",), ())
 
@@ -36,31 +37,58 @@ def resolve(targets: pd.DataFrame, rows: pd.DataFrame, keys: list[str], levels) 
     """Position in ``rows`` of the most specific row that applies to each target, or -1.
 
     ``levels`` lists, most specific first, which optional columns a row has set;
-    the optional columns not in a level must be blank in the row.
+    the optional columns not in a level must be blank in the row. Works on integer
+    codes (``codes.py``): the targets may be a million arcs, the rows a few thousand.
     """
     optional = sorted({c for lv in levels for c in lv})
     found = np.full(len(targets), -1, dtype=np.int64)
     if len(rows) == 0 or len(targets) == 0:
         return found
-    rows = rows.assign(_pos=np.arange(len(rows)))
-    left = targets[keys + optional].assign(_t=np.arange(len(targets)))
+    tcode, rcode, size = {}, {}, {}
+    for c in keys + optional:
+        tcode[c], cats = codes(targets[c])
+        rcode[c] = cats.get_indexer(rows[c].to_numpy(object)).astype(np.int64)
+        size[c] = len(cats)
+    blank = {c: (rows[c] == "").to_numpy() for c in optional}
     for level in levels:
+        cols = keys + list(level)
         mask = np.ones(len(rows), dtype=bool)
         for c in optional:
-            mask &= (rows[c] != "").to_numpy() if c in level else (rows[c] == "").to_numpy()
-        sub = rows.loc[mask, keys + list(level) + ["_pos"]]
-        if sub.empty:
+            mask &= ~blank[c] if c in level else blank[c]
+        for c in cols:
+            mask &= rcode[c] >= 0  # a name no target has matches nothing
+        if not mask.any():
             continue
-        m = left.merge(sub, on=keys + list(level), how="inner")
-        todo = found[m["_t"].to_numpy()] < 0
-        found[m["_t"].to_numpy()[todo]] = m["_pos"].to_numpy()[todo]
+        todo = np.flatnonzero(found < 0)
+        sizes = [size[c] for c in cols]
+        hit = lookup(composite([tcode[c][todo] for c in cols], sizes), composite([rcode[c][mask] for c in cols], sizes))
+        ok = hit >= 0
+        found[todo[ok]] = np.flatnonzero(mask)[hit[ok]]
     return found
 
 
-def fx_rate(case: Case, currency: pd.Series, period: pd.Series) -> np.ndarray:
+def fx_rate(case: Case, currency, period) -> np.ndarray:
     """Rate (units of currency per quote-base unit) for each (currency, period)."""
+    return _rate(case, *codes(currency), *codes(period))
+
+
+def _rate(case: Case, cc: np.ndarray, cur_names: pd.Index, pc: np.ndarray, per_names: pd.Index) -> np.ndarray:
+    """fx_rate on codes: each distinct (currency, period) pair is resolved once, then broadcast."""
     fx = case.fx
-    targets = pd.DataFrame({"currency": currency.to_numpy(), "period": period.to_numpy()})
+    key = composite([cc, pc], [len(cur_names), len(per_names)])
+    if len(key) and (len(cur_names) + 1) * (len(per_names) + 1) < 10_000_000:
+        seen = np.zeros((len(cur_names) + 1) * (len(per_names) + 1), bool)
+        seen[key] = True
+        pairs = np.flatnonzero(seen)
+        slot = np.zeros(len(seen), np.int64)
+        slot[pairs] = np.arange(len(pairs))
+        inverse = slot[key]
+    else:
+        pairs, inverse = np.unique(key, return_inverse=True)
+    first = np.zeros(len(pairs), np.int64)
+    first[inverse[::-1]] = np.arange(len(inverse))[::-1]
+    targets = pd.DataFrame({"currency": cur_names.to_numpy(object)[cc[first]],
+                            "period": per_names.to_numpy(object)[pc[first]]})
     pos = resolve(targets, fx, ["currency"], (("period",), ()))
     rate = np.where(pos >= 0, fx["rate"].to_numpy()[np.maximum(pos, 0)] if len(fx) else 1.0, np.nan)
     # The reporting currency needs no row: it is the quote base.
@@ -68,13 +96,18 @@ def fx_rate(case: Case, currency: pd.Series, period: pd.Series) -> np.ndarray:
     if np.isnan(rate).any():  # checks.check_fx_coverage reports these as input errors first
         bad = targets[np.isnan(rate)].iloc[0]
         raise ValueError(f"no exchange rate for {bad['currency']} in period {bad['period']}")
-    return rate
+    return rate[inverse.reshape(-1)]
 
 
-def to_reporting(case: Case, amount, currency: pd.Series, period: pd.Series) -> np.ndarray:
-    cur = currency.where(currency != "", case.currency)
-    reporting = pd.Series([case.currency] * len(cur))
-    return np.asarray(amount, dtype=float) * fx_rate(case, reporting, period) / fx_rate(case, cur, period)
+def to_reporting(case: Case, amount, currency, period) -> np.ndarray:
+    """Amounts in ``currency`` (blank: the reporting currency) converted to the reporting currency."""
+    return _to_reporting(case, amount, *codes(currency), *codes(period))
+
+
+def _to_reporting(case: Case, amount, cc, cur_names, pc, per_names) -> np.ndarray:
+    cur_names = pd.Index(np.where(cur_names == "", case.currency, cur_names.to_numpy(object)), dtype=object)
+    reporting = _rate(case, np.zeros(len(pc), np.int64), pd.Index([case.currency], dtype=object), pc, per_names)
+    return np.asarray(amount, dtype=float) * reporting / _rate(case, cc, cur_names, pc, per_names)
 
 
 @dataclass(frozen=True)
@@ -102,41 +135,90 @@ def build(case: Case) -> Coefficients:
     )
 
 
-def _arcs(case: Case) -> pd.DataFrame:
-    lanes = case.lanes
-    dem = case.demand[["market", "product", "period"]]
-    pairs = lanes[["plant", "market"]].drop_duplicates()
-    arcs = pairs.merge(dem, on="market", how="inner")
-    pos = resolve(arcs, lanes, ["plant", "market"], LEVELS_PRODUCT_PERIOD)
-    arcs = arcs[pos >= 0].reset_index(drop=True)
-    pos = pos[pos >= 0]
-    lane = lanes.iloc[pos].reset_index(drop=True)
-    arcs["lane_row"] = pos
-    plants = case.plants.set_index("plant")
-    arcs["country"] = plants.loc[arcs["plant"], "country"].to_numpy()
-    arcs["plant_currency"] = plants.loc[arcs["plant"], "currency"].to_numpy()
+def _dims(case: Case) -> dict[str, pd.Index]:
+    """The names of each dimension, in the order arcs sort by: periods in their natural
+    order, everything else alphabetically."""
+    def sorted_index(*columns):
+        return pd.Index(sorted(set().union(*(pd.unique(pd.Series(col)) for col in columns)) - {""}), dtype=object)
 
-    cpos = resolve(arcs, case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
-    arcs["cost_row"] = cpos
-    local_cost = np.where(cpos >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cpos, 0)] if len(case.costs) else 0.0, 0.0)
+    return {
+        "plant": sorted_index(case.plants["plant"]),
+        "market": sorted_index(case.demand["market"]),
+        "product": pd.Index(list(case.products), dtype=object),
+        "period": pd.Index(list(case.periods), dtype=object),
+        "country": sorted_index(case.plants["country"]),
+        "currency": sorted_index(case.plants["currency"], case.lanes["currency"], [case.currency]),
+    }
+
+
+def _pairs_by_market(pair_market: np.ndarray, dem_market: np.ndarray, n_markets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (pair, demand row) with the same market: an inner join on integer codes."""
+    order = np.argsort(dem_market, kind="stable")
+    count = np.bincount(dem_market, minlength=n_markets)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    per_pair = np.where(pair_market >= 0, count[np.maximum(pair_market, 0)], 0)
+    pair = np.repeat(np.arange(len(pair_market)), per_pair)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    return pair, order[start[pair_market[pair]] + within]
+
+
+def _arcs(case: Case) -> pd.DataFrame:
+    """One row per (plant, market, product, period, tariff tier) a lane serves, sorted by
+    period, product, plant, market, tier; names as Categoricals of ``_dims``'s order.
+    Built on integer codes, as arrays, each column taken once at the end."""
+    dims = _dims(case)
+    lanes, dem = case.lanes, case.demand
+    dem_code = {d: dims[d].get_indexer(dem[d].to_numpy(object)) for d in ("market", "product", "period")}
+    pairs = lanes[["plant", "market"]].drop_duplicates()
+    pair_plant = dims["plant"].get_indexer(pairs["plant"].to_numpy(object))
+    pair_market = dims["market"].get_indexer(pairs["market"].to_numpy(object))
+    pair, dem_row = _pairs_by_market(np.where(pair_plant >= 0, pair_market, -1), dem_code["market"], len(dims["market"]))
+    c = {"plant": pair_plant[pair]}
+    c.update({d: dem_code[d][dem_row] for d in ("market", "product", "period")})
+
+    def frame(cols):
+        return pd.DataFrame({d: categorical(c[d], dims[d]) for d in cols})
+
+    pos = resolve(frame(("plant", "market", "product", "period")), lanes, ["plant", "market"], LEVELS_PRODUCT_PERIOD)
+    keep = np.flatnonzero(pos >= 0)
+    c = {d: v[keep] for d, v in c.items()}
+    lane_row, dem_row = pos[keep], dem_row[keep]
+    plants = case.plants.set_index("plant").reindex(dims["plant"])
+    c["country"] = dims["country"].get_indexer(plants["country"].to_numpy(object))[c["plant"]]
+    plant_cur = dims["currency"].get_indexer(plants["currency"].replace("", case.currency).to_numpy(object))
+    c["plant_currency"] = plant_cur[c["plant"]]
+    lane_cur = dims["currency"].get_indexer(lanes["currency"].replace("", case.currency).to_numpy(object))
+    c["lane_currency"] = lane_cur[lane_row]
+
+    cost_row = resolve(frame(("plant", "product", "period")), case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
+    local_cost = np.where(cost_row >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cost_row, 0)] if len(case.costs) else 0.0, 0.0)
     # Convert only where there is a cost: a plant with no cost rows needs no exchange rate.
     has = local_cost != 0
-    production = np.zeros(len(arcs))
-    production[has] = to_reporting(case, local_cost[has], arcs["plant_currency"][has], arcs["period"][has])
-    arcs["unit_production_cost"] = production
-    arcs["unit_freight"] = to_reporting(case, lane["freight_cost"].to_numpy(), lane["currency"], arcs["period"])
-    # Inputs in their own currencies, kept so a sweep can recompute costs without re-reading.
-    arcs["local_cost"] = local_cost
-    arcs["freight_local"] = lane["freight_cost"].to_numpy(dtype=float)
-    arcs["lane_currency"] = lane["currency"].where(lane["currency"] != "", case.currency).to_numpy()
+    production = np.zeros(len(keep))
+    production[has] = _to_reporting(case, local_cost[has], c["plant_currency"][has], dims["currency"],
+                                    c["period"][has], dims["period"])
+    freight_local = lanes["freight_cost"].to_numpy(float)[lane_row]
+    freight = _to_reporting(case, freight_local, c["lane_currency"], dims["currency"], c["period"], dims["period"])
 
-    arcs = _apply_tariffs(case, arcs)
-    arcs["unit_cost"] = arcs["unit_production_cost"] + arcs["unit_freight"] + arcs["unit_duty"]
-    arcs["discount"] = arcs["period"].map(case.discount_factors()).to_numpy(float)
-    order = case.period_order()
-    arcs["_p"] = arcs["period"].map(order)
-    arcs = arcs.sort_values(["_p", "product", "plant", "market", "tier"], kind="stable").drop(columns="_p")
-    return arcs.reset_index(drop=True)
+    # Tariff tiers: an arc with a tariff group of n tiers becomes n arcs.
+    origin = frame(("market", "product", "period")).assign(origin=categorical(c["country"], dims["country"]))
+    tier = _tiers(case, origin, production, freight)
+    d = case.discount_factors()
+    discount = np.array([d[p] for p in dims["period"]], float)
+    arc = tier.pop("arc")
+    order = np.lexsort([tier["tier"]] + [c[k][arc] for k in ("market", "plant", "product", "period")])
+    at = arc[order]
+    out = {k: categorical(c[k][at], dims[k]) for k in ("plant", "market", "product", "period")}
+    out.update(lane_row=lane_row[at], demand_row=dem_row[at],
+               country=categorical(c["country"][at], dims["country"]),
+               plant_currency=categorical(c["plant_currency"][at], dims["currency"]),
+               cost_row=cost_row[at], unit_production_cost=production[at],
+               lane_currency=categorical(c["lane_currency"][at], dims["currency"]),
+               unit_freight=freight[at], local_cost=local_cost[at], freight_local=freight_local[at])
+    out.update({k: v[order] for k, v in tier.items()})
+    out["unit_cost"] = out["unit_production_cost"] + out["unit_freight"] + out["unit_duty"]
+    out["discount"] = discount[c["period"][at]]
+    return pd.DataFrame(out, copy=False)
 
 
 def _tariff_groups(case: Case) -> tuple[pd.DataFrame, np.ndarray]:
@@ -147,28 +229,28 @@ def _tariff_groups(case: Case) -> tuple[pd.DataFrame, np.ndarray]:
     return groups, gid
 
 
-def _apply_tariffs(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+def _tiers(case: Case, targets: pd.DataFrame, production: np.ndarray, freight: np.ndarray) -> dict:
+    """Arrays over arc tiers: ``arc`` (the arc each comes from), tariff_group, tier, n_tiers,
+    agreement, duty_rate, unit_duty, cif. An arc with no tariff keeps one row, tier 0."""
     tar = case.tariffs
     groups, gid = _tariff_groups(case)
-    targets = arcs.rename(columns={"country": "origin"})
     gpos = resolve(targets, groups, ["origin", "market"], LEVELS_PRODUCT_PERIOD)
-    arcs = arcs.assign(tariff_group=gpos)
-    tiers = tar.assign(tariff_group=gid)
-    tiers = tiers.sort_values(["tariff_group", "up_to_units"], na_position="last", kind="stable")
-    tiers["tier"] = tiers.groupby("tariff_group").cumcount()
-    tiers["n_tiers"] = tiers.groupby("tariff_group")["tier"].transform("size")
-    tiers = tiers[["tariff_group", "tier", "n_tiers", "rate", "basis", "agreement"]]
-    arcs = arcs.merge(tiers, on="tariff_group", how="left")
-    none = arcs["tariff_group"] < 0
-    arcs["tier"] = arcs["tier"].fillna(0).astype(np.int64)
-    arcs["n_tiers"] = arcs["n_tiers"].fillna(1).astype(np.int64)
-    arcs["duty_rate"] = arcs["rate"].where(~none, 0.0).fillna(0.0)
-    arcs["agreement"] = arcs["agreement"].where(~none, "").fillna("")
-    cif = (arcs["basis"] == "cif").to_numpy()
-    customs = arcs["unit_production_cost"].to_numpy() + np.where(cif, arcs["unit_freight"].to_numpy(), 0.0)
-    arcs["unit_duty"] = arcs["duty_rate"].to_numpy() * customs
-    arcs["cif"] = cif
-    return arcs.drop(columns=["rate", "basis"])
+    tiers = tar.assign(tariff_group=gid).sort_values(["tariff_group", "up_to_units"], na_position="last", kind="stable")
+    per_group = np.bincount(tiers["tariff_group"].to_numpy(np.int64), minlength=len(groups))
+    group_start = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
+    n_tiers = np.where(gpos >= 0, per_group[np.maximum(gpos, 0)] if len(groups) else 1, 1)
+    arc = np.repeat(np.arange(len(targets)), n_tiers)
+    tier = np.arange(len(arc)) - np.repeat(np.cumsum(n_tiers) - n_tiers, n_tiers)
+    g = gpos[arc]
+    none = g < 0
+    # Row of the sorted tiers table per arc tier; a sentinel row past the end where there is no tariff.
+    t = np.where(none, len(tiers), group_start[np.maximum(g, 0)] + tier)
+    rate = np.append(tiers["rate"].to_numpy(float), 0.0)[t]
+    cif = np.append((tiers["basis"] == "cif").to_numpy(bool), False)[t]
+    ag_code, ag_names = codes(np.append(tiers["agreement"].fillna("").to_numpy(object), ""))
+    customs = production[arc] + np.where(cif, freight[arc], 0.0)
+    return {"arc": arc, "tariff_group": g, "tier": tier.astype(np.int64), "n_tiers": n_tiers[arc].astype(np.int64),
+            "agreement": categorical(ag_code[t], ag_names), "duty_rate": rate, "unit_duty": rate * customs, "cif": cif}
 
 
 def _tier_widths(case: Case) -> pd.DataFrame:

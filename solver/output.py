@@ -13,6 +13,7 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 DECIMALS = {
@@ -89,14 +90,29 @@ def unguard_text(value: str) -> str:
 
 
 def format_number(value, decimals: int) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    v = round(float(value), decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    if abs(v) >= 1e30:
-        return "1E+30" if v > 0 else "-1E+30"  # Excel's infinity
-    if v == int(v) and abs(v) < 1e15:
-        return str(int(v))
-    return f"{v:.{decimals}f}".rstrip("0").rstrip(".")
+    return format_numbers([value], decimals)[0]
+
+
+def format_numbers(values, decimals: int) -> list[str]:
+    """Each value rounded to ``decimals`` places, trailing zeros dropped, blank for a missing
+    one, -0 as 0, beyond +-1e30 as Excel's infinity. Whole numbers take a vectorised path."""
+    a = pd.to_numeric(pd.Series(values, dtype=object) if not isinstance(values, np.ndarray) else pd.Series(values),
+                      errors="coerce").to_numpy(float)
+    out = np.full(len(a), "", dtype=object)
+    with np.errstate(invalid="ignore"):
+        whole = (a == np.trunc(a)) & (np.abs(a) < 1e15)
+    out[whole] = a[whole].astype(np.int64).astype(str).astype(object)
+    fmt = f".{decimals}f"
+    rest = np.flatnonzero(~whole & ~np.isnan(a))
+    for i, x in zip(rest, a[rest].tolist()):
+        if abs(round(x, decimals)) >= 1e30:
+            out[i] = "1E+30" if x > 0 else "-1E+30"
+            continue
+        text = format(x, fmt)
+        if "." in text:
+            text = text.rstrip("0").rstrip(".")
+        out[i] = "0" if text == "-0" else text
+    return out.tolist()
 
 
 @dataclass(frozen=True)
@@ -115,8 +131,11 @@ class CsvStyle:
     bom: bool
 
     def number(self, value, decimals: int) -> str:
-        text = format_number(value, decimals)
-        return text.replace(".", ",") if self.decimal == "," else text
+        return self.numbers([value], decimals)[0]
+
+    def numbers(self, values, decimals: int) -> list[str]:
+        texts = format_numbers(values, decimals)
+        return [t.replace(".", ",") for t in texts] if self.decimal == "," else texts
 
     def line(self, cells: list[str]) -> str:
         """One CSV line of already formatted cells (text cells are made formula-safe here)."""
@@ -140,7 +159,7 @@ def to_cells(df: pd.DataFrame, style: CsvStyle = PLAIN) -> pd.DataFrame:
         s = df[col]
         decimals = decimals_of(col)
         if decimals is not None:
-            out[col] = [style.number(v, decimals) for v in s]
+            out[col] = style.numbers(s.to_numpy(), decimals)
         else:
             out[col] = [safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in s]
     return pd.DataFrame(out, columns=list(df.columns))

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 
 from .case import Case, natural_key
+from .codes import plain
 from .coefficients import Coefficients
 from .model.lp import LinearProgram
 from .solve import Solution
@@ -31,6 +32,8 @@ def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame
     order = case.period_order()
 
     def key(col: pd.Series) -> pd.Series:
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            col = col.astype(object)
         if col.name == "period":
             return col.map(order)
         return col.map(natural_key) if pd.api.types.is_string_dtype(col) or col.dtype == object else col
@@ -44,13 +47,13 @@ def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution) -> 
     own = own_period_duals(lp, sol)
     costs = _cost_breakdown(case, co, lp, sol, arcs)
     return Results(
-        plan=_plan(case, arcs),
-        utilization=_utilization(case, co, lp, sol, own, arcs),
+        plan=plain(_plan(case, arcs)),
+        utilization=plain(_utilization(case, co, lp, sol, own, arcs)),
         supply=_supply(case, lp, sol, own),
         cost_breakdown=costs,
         builds=_builds(co, lp, sol) if case.has_builds else None,
         objective=float(lp.cost @ x),
-        sourcing=_sourcing(co, lp, sol, own, arcs) if len(co.shares) else None,
+        sourcing=plain(_sourcing(co, lp, sol, own, arcs)) if len(co.shares) else None,
         undiscounted_cost=float(costs["amount"].sum()),
     )
 
@@ -70,13 +73,18 @@ def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
         rate_units=arcs["units"] * arcs["duty_rate"],
     )
     keys = ["period", "product", "plant", "market"]
-    g = a.groupby(keys, sort=False).agg(
+    grouped = a.groupby(keys, sort=False, observed=True)
+    g = grouped.agg(
         units=("units", "sum"), production=("production", "sum"), freight=("freight", "sum"),
         duty=("duty", "sum"), rate_units=("rate_units", "sum"),
-        agreement=("agreement", lambda s: "; ".join(sorted({v for v in s if v}))),
         any_rate=("duty_rate", "first"), p_unit=("unit_production_cost", "first"),
         f_unit=("unit_freight", "first"),
     ).reset_index()
+    # The agreements an arc's tiers name, distinct, sorted, joined (most arcs have one tier).
+    named = pd.DataFrame({"g": grouped.ngroup().to_numpy(), "agreement": a["agreement"].astype(object).to_numpy()})
+    named = named[named["agreement"] != ""].drop_duplicates().sort_values(["g", "agreement"])
+    joined = named.groupby("g")["agreement"].agg("; ".join)
+    g["agreement"] = joined.reindex(np.arange(len(g)), fill_value="").to_numpy(object)
     g = g[g["units"] > TOL]
     units = g["units"]
     landed = g["production"] + g["freight"] + g["duty"]
@@ -95,8 +103,8 @@ def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _scope_units(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
-    by_product = arcs.groupby(["plant", "product", "period"], sort=False)["units"].sum().reset_index()
-    total = arcs.groupby(["plant", "period"], sort=False)["units"].sum().reset_index().assign(product="")
+    by_product = arcs.groupby(["plant", "product", "period"], sort=False, observed=True)["units"].sum().reset_index()
+    total = arcs.groupby(["plant", "period"], sort=False, observed=True)["units"].sum().reset_index().assign(product="")
     return pd.concat([by_product, total], ignore_index=True)
 
 
@@ -162,7 +170,7 @@ def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
     """Cost per period and component: nominal ``amount`` and its ``present_value`` at the first period."""
     parts = []
     for comp, col in (("production", "unit_production_cost"), ("freight", "unit_freight"), ("duty", "unit_duty")):
-        s = (arcs["units"] * arcs[col]).groupby(arcs["period"]).sum()
+        s = (arcs["units"] * arcs[col]).groupby(arcs["period"], observed=True).sum()
         parts.append(pd.DataFrame({"period": s.index, "component": comp, "amount": s.to_numpy()}))
     soft = case.demand[case.demand["unmet_penalty"].notna()].reset_index(drop=True)
     if len(soft):

@@ -52,7 +52,7 @@ class SweepRun:
                 continue
             nz, vals = r[7]
             keys = self.model.arcs_key.iloc[nz].assign(units=vals)
-            agg = keys.groupby(["period", "product", "plant", "market"], sort=False)["units"].sum().reset_index()
+            agg = keys.groupby(["period", "product", "plant", "market"], sort=False, observed=True)["units"].sum().reset_index()
             data.append(agg.assign(scenario=self.scenarios.names[r[0]]))
         if not data:
             return pd.DataFrame(columns=PLAN_COLUMNS)

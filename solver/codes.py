@@ -1,0 +1,65 @@
+"""Integer codes for the names of a case: the hot path (a million flow arcs) joins and sorts
+on small integers instead of strings.
+
+A column of names becomes a pandas Categorical: one small integer per row plus the list
+of names once. Two tables whose key columns share categories merge on those integers;
+``align`` gives a small table the categories of a large one before a merge. A key of
+several columns is one int64 (``composite``), looked up by binary search (``lookup``).
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+
+def codes(values) -> tuple[np.ndarray, pd.Index]:
+    """(int64 code per value, the distinct values): categories of a Categorical, else factorized."""
+    s = values if isinstance(values, pd.Series) else pd.Series(values)
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(np.int64), s.cat.categories
+    c, uniques = pd.factorize(s.to_numpy(object))
+    return c.astype(np.int64), pd.Index(uniques, dtype=object)
+
+
+def categorical(codes_: np.ndarray, categories) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.asarray(codes_), categories=pd.Index(list(categories), dtype=object))
+
+
+def composite(columns: list[np.ndarray], sizes: list[int]) -> np.ndarray:
+    """One int64 per row from several code columns (each in 0..size-1)."""
+    key = np.zeros(len(columns[0]) if columns else 0, np.int64)
+    for c, n in zip(columns, sizes):
+        key = key * (n + 1) + c
+    return key
+
+
+def lookup(keys: np.ndarray, table_keys: np.ndarray) -> np.ndarray:
+    """Position in ``table_keys`` of each key (the first, if repeated), or -1."""
+    found = np.full(len(keys), -1, np.int64)
+    if len(table_keys) == 0 or len(keys) == 0:
+        return found
+    uniq, first = np.unique(table_keys, return_index=True)
+    i = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
+    hit = uniq[i] == keys
+    found[hit] = first[i[hit]]
+    return found
+
+
+def align(df: pd.DataFrame, like: pd.DataFrame, cols) -> pd.DataFrame:
+    """``df`` with each of ``cols`` given ``like``'s categories where ``like``'s column is
+    categorical (names it does not know become missing and match nothing of ``like``)."""
+    out = {}
+    for c in cols:
+        dtype = like[c].dtype
+        if isinstance(dtype, pd.CategoricalDtype) and df[c].dtype != dtype:
+            out[c] = pd.Categorical(df[c].to_numpy(object), dtype=dtype)
+    return df.assign(**out) if out else df
+
+
+def plain(df: pd.DataFrame | None) -> pd.DataFrame | None:
+    """``df`` with categorical columns back as plain text (tables users and writers see)."""
+    if df is None:
+        return None
+    cats = {c: df[c].astype(df[c].cat.categories.dtype) for c in df.columns
+            if isinstance(df[c].dtype, pd.CategoricalDtype)}
+    return df.assign(**cats) if cats else df
