@@ -33,6 +33,22 @@ def _evidence(mantissa: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:
     return (only & ~group) | after_groups, group
 
 
+def _marks(text: pd.Series) -> tuple[pd.Series, ...]:
+    """Per cell: (proves ".", ambiguous about ".", proves ",", ambiguous about ",", has an exponent)."""
+    if len(text) == 0:
+        empty = pd.Series([], dtype=bool)
+        return empty, empty, empty, empty, empty
+    text = text.astype(str)
+    mantissa = text.str.rstrip("%").str.strip().str.lstrip("+-").str.split(r"[eE]", n=1, regex=True).str[0]
+    exp = text.str.contains(r"\d[eE][+-]?\d")
+    dot, dot_amb = _evidence(mantissa, ".")
+    comma, comma_amb = _evidence(mantissa, ",")
+    dot |= exp & dot_amb  # 1.500e3: grouping and an exponent do not mix
+    comma |= mantissa.str.fullmatch(r"\d+(\.\d+){2,}")  # 18.500.000: "." groups, so "," is decimal
+    dot |= mantissa.str.fullmatch(r"\d+(,\d+){2,}")
+    return dot, dot_amb, comma, comma_amb, exp
+
+
 def _cells(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Long form of a file's numeric cells: (text, row, column), blanks dropped."""
     cols = [c for c in table.columns if c != "row"]
@@ -55,13 +71,12 @@ def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector,
     conflicted: set[str] = set()
     for name, table in files.items():
         text, rows, cols = _cells(table)
-        mantissa = text.str.rstrip("%").str.strip().str.lstrip("+-").str.split(r"[eE]", n=1, regex=True).str[0]
-        exp = text.str.contains(r"\d[eE][+-]?\d")
-        dot, dot_amb = _evidence(mantissa, ".")
-        comma, comma_amb = _evidence(mantissa, ",")
-        dot |= exp & dot_amb  # 1.500e3: grouping and an exponent do not mix
-        comma |= mantissa.str.fullmatch(r"\d+(\.\d+){2,}")  # 18.500.000: "." groups, so "," is decimal
-        dot |= mantissa.str.fullmatch(r"\d+(,\d+){2,}")
+        # Only a cell with a "." or "," says anything; each distinct text is looked at once.
+        marked = (text.str.contains(".", regex=False) | text.str.contains(",", regex=False)).to_numpy(bool)
+        text, rows, cols = (s[marked].reset_index(drop=True) for s in (text, rows, cols))
+        inverse, distinct = pd.factorize(text)
+        dot, dot_amb, comma, comma_amb, exp = (
+            pd.Series(v.to_numpy(bool)[inverse], dtype=bool) for v in _marks(pd.Series(distinct, dtype=object)))
         if dot.any() and comma.any():
             i, j = dot.idxmax(), comma.idxmax()
             first, second = (i, j) if i > j else (j, i)

@@ -13,15 +13,16 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..codes import align
 from .lp import INF, Rows, names
 
 
 def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(row, arc) pairs: which flow arcs each capacity key sums."""
     k = keys[["plant", "product", "period"]].reset_index()
-    total = k[k["product"] == ""].drop(columns="product").merge(
+    total = align(k[k["product"] == ""].drop(columns="product"), arcs, ["plant", "period"]).merge(
         arcs[["plant", "period"]].reset_index(names="arc"), on=["plant", "period"])
-    single = k[k["product"] != ""].merge(
+    single = align(k[k["product"] != ""], arcs, ["plant", "product", "period"]).merge(
         arcs[["plant", "product", "period"]].reset_index(names="arc"), on=["plant", "product", "period"])
     both = pd.concat([total[["index", "arc"]], single[["index", "arc"]]], ignore_index=True)
     return both["index"].to_numpy(np.int64), both["arc"].to_numpy(np.int64)

@@ -31,7 +31,10 @@ def define_demand_constraints(demand, arcs, flow_idx, soft, unmet_idx) -> Rows:
     key = ["market", "product", "period"]
     rows = demand[key + ["units", "row"]].reset_index(drop=True)
     rid = rows.reset_index()[key + ["index"]]
-    f = arcs[key].merge(rid, on=key, how="left")["index"].to_numpy()
+    if "demand_row" in arcs:  # coefficients.py knows each arc's demand.csv row
+        f = arcs["demand_row"].to_numpy(np.int64)
+    else:
+        f = arcs[key].merge(rid, on=key, how="left")["index"].to_numpy()
     u = soft[key].merge(rid, on=key, how="left")["index"].to_numpy()
     units = rows["units"].to_numpy(dtype=float)
     return Rows(

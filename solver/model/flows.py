@@ -9,12 +9,16 @@ first period; ``coefficients.py`` computes both).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from .lp import INF, Cols, names
 
 
 def define_flow_variables(arcs) -> Cols:
-    tier = arcs["tier"].astype(str).radd("tier").where(arcs["n_tiers"] > 1, "")
+    # "tier<j>" where an arc has several tariff tiers, else blank: as codes, spelled out when read.
+    t = arcs["tier"].to_numpy(np.int64)
+    labels = np.where(arcs["n_tiers"].to_numpy() > 1, t + 1, 0)
+    tier = pd.Categorical.from_codes(labels, categories=[""] + [f"tier{j}" for j in range(int(t.max(initial=0)) + 1)])
     n = len(arcs)
     return Cols(
         family="flow",

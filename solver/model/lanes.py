@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..codes import align
 from .lp import INF, Rows, names
 
 
 def define_lane_constraints(limits, arcs, flow_idx) -> Rows:
-    rid = limits[["lane_row", "period"]].reset_index()
+    rid = align(limits[["lane_row", "period"]].reset_index(), arcs, ["period"])
     m = arcs[["lane_row", "period"]].reset_index(names="arc").merge(rid, on=["lane_row", "period"])
     return Rows(
         family="lane",

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..codes import align
 from .lp import INF, Rows, names
 
 
@@ -21,10 +22,14 @@ def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> pd.DataFrame:
     """(key index, arc, from_source) for each flow in each key's market, product scope and period."""
     k = keys[["market", "product", "period", "plant", "country"]].reset_index()
     a = arcs[["market", "product", "period", "plant", "country"]].reset_index(names="arc")
-    whole = k[k["product"] == ""].drop(columns="product").merge(a, on=["market", "period"], suffixes=("", "_arc"))
-    single = k[k["product"] != ""].merge(a, on=["market", "product", "period"], suffixes=("", "_arc"))
+    whole = align(k[k["product"] == ""].drop(columns="product"), arcs, ["market", "period"]).merge(
+        a, on=["market", "period"], suffixes=("", "_arc"))
+    single = align(k[k["product"] != ""], arcs, ["market", "product", "period"]).merge(
+        a, on=["market", "product", "period"], suffixes=("", "_arc"))
     m = pd.concat([whole, single], ignore_index=True)
-    m["from_source"] = np.where(m["plant"] != "", m["plant"] == m["plant_arc"], m["country"] == m["country_arc"])
+    plant, country = m["plant"].astype(object).to_numpy(), m["country"].astype(object).to_numpy()
+    m["from_source"] = np.where(plant != "", plant == m["plant_arc"].astype(object).to_numpy(),
+                                country == m["country_arc"].astype(object).to_numpy())
     return m
 
 
