@@ -206,7 +206,9 @@ def _arcs(case: Case) -> pd.DataFrame:
     d = case.discount_factors()
     discount = np.array([d[p] for p in dims["period"]], float)
     arc = tier.pop("arc")
-    order = np.lexsort([tier["tier"]] + [c[k][arc] for k in ("market", "plant", "product", "period")])
+    sort_dims = ("period", "product", "plant", "market")
+    order = np.argsort(composite([c[k][arc] for k in sort_dims] + [tier["tier"]],
+                                 [len(dims[k]) for k in sort_dims] + [int(tier["tier"].max(initial=0)) + 1]))
     at = arc[order]
     out = {k: categorical(c[k][at], dims[k]) for k in ("plant", "market", "product", "period")}
     out.update(lane_row=lane_row[at], demand_row=dem_row[at],

@@ -111,29 +111,36 @@ def new_highs():
 
 
 def load_highs(lp: LinearProgram, relax: bool = False, named: bool = False):
-    """A live HiGHS model holding ``lp`` (one passModel call); ``named``: with its names."""
+    """A live HiGHS model holding ``lp`` (one passModel call from the CSR arrays, no
+    intermediate HighsLp copy); ``named``: with its names (for HiGHS's writers)."""
     import highspy
 
     h = new_highs()
-    m = highspy.HighsLp()
-    m.num_col_ = lp.num_col
-    m.num_row_ = lp.num_row
-    m.col_cost_ = lp.cost
-    m.col_lower_ = lp.col_lower
-    m.col_upper_ = np.where(np.isinf(lp.col_upper), highspy.kHighsInf, lp.col_upper)
-    m.row_lower_ = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
-    m.row_upper_ = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
-    m.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    m.a_matrix_.start_ = lp.start.astype(np.int32)
-    m.a_matrix_.index_ = lp.index.astype(np.int32)
-    m.a_matrix_.value_ = lp.value.astype(float)
-    if lp.is_mip and not relax:
-        m.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                          for i in lp.integer]
+    upper = np.where(np.isinf(lp.col_upper), highspy.kHighsInf, lp.col_upper)
+    row_lower = np.where(np.isinf(lp.row_lower), -highspy.kHighsInf, lp.row_lower)
+    row_upper = np.where(np.isinf(lp.row_upper), highspy.kHighsInf, lp.row_upper)
+    start, index = lp.start.astype(np.int32), lp.index.astype(np.int32)
+    value = np.ascontiguousarray(lp.value, dtype=float)
+    mip = lp.is_mip and not relax
     if named:
+        m = highspy.HighsLp()
+        m.num_col_, m.num_row_ = lp.num_col, lp.num_row
+        m.col_cost_, m.col_lower_, m.col_upper_ = lp.cost, lp.col_lower, upper
+        m.row_lower_, m.row_upper_ = row_lower, row_upper
+        m.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+        m.a_matrix_.start_, m.a_matrix_.index_, m.a_matrix_.value_ = start, index, value
+        if mip:
+            m.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+                              for i in lp.integer]
         m.col_names_ = highs_names(lp.col_names)
         m.row_names_ = highs_names(lp.row_names)
-    status = h.passModel(m)
+        status = h.passModel(m)
+    else:
+        integrality = (np.asarray(lp.integer, bool) & mip).astype(np.int32) * int(highspy.HighsVarType.kInteger)
+        status = h.passModel(int(lp.num_col), int(lp.num_row), int(len(value)), int(highspy.MatrixFormat.kRowwise),
+                             int(highspy.ObjSense.kMinimize), 0.0,
+                             np.ascontiguousarray(lp.cost, dtype=float), np.ascontiguousarray(lp.col_lower, dtype=float),
+                             upper, row_lower, row_upper, start, index, value, integrality)
     if status == highspy.HighsStatus.kError:
         raise RuntimeError("HiGHS rejected the model")
     return h
