@@ -130,7 +130,7 @@ def pass_flag(case: Path, msg: str) -> list[str]:
 
 APPLIERS = {
     "currency_with_no_rate": [add_rate], "lane_currency_with_no_rate": [add_rate],
-    "rate_missing_for_one_period": [add_rate],
+    "rate_missing_for_one_period": [add_rate], "rate_missing_used_many_times": [add_rate],
     "duplicate_demand_row": [keep_one], "duplicate_expansion_option": [keep_one], "duplicate_plant": [keep_one],
     "equal_specificity_costs": [keep_one], "equal_specificity_fx": [keep_one],
     "equal_specificity_lanes": [keep_one],
@@ -145,6 +145,7 @@ APPLIERS = {
 UNIT_COST = {
     "currency_with_no_rate": {("B", "1"): 90 / 0.8, ("B", "2"): 90 / 0.8},  # 90 GBP at 0.8 GBP/USD
     "rate_missing_for_one_period": {("B", "1"): 90 / 0.9, ("B", "2"): 90 / 0.95},  # 90 EUR
+    "rate_missing_used_many_times": {("B", "1"): 90 / 0.9, ("B", "2"): 90 / 0.95},
     "ambiguous_group_of_three": {("A", "1"): 100.0, ("A", "2"): 100.0},
 }
 
