@@ -29,13 +29,15 @@ from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, csv_style_optio
 @click.option("--dask", metavar="ADDRESS", default=None,
               help="Run scenario solves on a Dask cluster (address, or 'local').")
 @click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--threads", type=click.IntRange(min=1), default=1,
+              help="Threads per worker for a second stage that splits into blocks (e.g. by period; default 1).")
 @money_options
 @click.option("--xlsx", is_flag=True, help="Also write stochastic.xlsx: a Summary sheet, then a sheet per table.")
 @csv_style_option
 @csv_options
 @click.pass_context
 def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, evaluate_file, jobs, dask, quiet,
-               currency, discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
+               threads, currency, discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
     """Choose the build decisions that are best across the scenarios (two-stage, E + lambda*CVaR)."""
     from .stochastic.decide import NoDecision
     from .stochastic.run import run_stochastic
@@ -44,7 +46,7 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
         try:
             return run_stochastic(case, scenarios_file, out_dir, method, weight, alpha, gap, jobs, dask, quiet,
                                   evaluate_file, currency, _opts(encoding, delimiter, decimal), discount_rate,
-                                  csv_style=csv_style, xlsx=xlsx)
+                                  csv_style=csv_style, xlsx=xlsx, threads=threads)
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)
             raise Fail(msg + "\nNo output was written.", EXIT_NO_PLAN) from None

@@ -247,3 +247,20 @@ def test_sweep_command_threads_and_no_decompose(tmp_path):
         texts.append((tmp_path / f"o{k}" / "results.csv").read_text())
     assert texts[0] == texts[1]
     assert float(texts[0].splitlines()[1].split(",")[3]) == pytest.approx(1915)
+
+
+def test_stochastic_command_takes_threads(tmp_path):
+    # the figures of test_stochastic_second_stage_splits_by_period, through the command line
+    import json
+
+    from click.testing import CliRunner
+
+    from solver.cli import cli
+
+    case = write_case(tmp_path / "case", **LINKED)
+    (tmp_path / "sc.csv").write_text("scenario,demand_scale:m\nfull,1\nhalf,0.5\n")
+    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(tmp_path / "sc.csv"), "--out",
+                                 str(tmp_path / "out"), "--jobs", "1", "--threads", "2", "--quiet"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert (s["expected_cost"], s["wait_and_see_cost"], s["mean_value_cost"]) == pytest.approx((1637.5, 1562.5, 1587.5))

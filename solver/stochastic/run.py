@@ -101,11 +101,15 @@ def _bar(quiet: bool):
 
 
 def decide_case(case: Case, scenarios, method="auto", weight=0.0, alpha=0.95, gap=1e-6, jobs=None, dask=None,
-                evaluate_with=None, progress=None) -> StochasticRun:
+                evaluate_with=None, progress=None, threads: int = 1) -> StochasticRun:
     """The decision for a loaded case in memory: ``scenarios`` and ``evaluate_with`` are a
-    scenarios file or a DataFrame of its columns. The one engine of the command and the API."""
+    scenarios file or a DataFrame of its columns. The one engine of the command and the API.
+    ``threads``: per worker, for a second stage that splits into blocks (worker.py)."""
     problem = CaseProblem(case, *load_scenarios(scenarios, case))
     other = CaseProblem(case, *load_scenarios(evaluate_with, case)) if evaluate_with is not None else None
+    for pr in (problem, other):
+        if pr is not None:
+            pr.threads = threads
     try:
         d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=progress)
     except ValueError as exc:
@@ -132,7 +136,7 @@ def decide_case(case: Case, scenarios, method="auto", weight=0.0, alpha=0.95, ga
 
 def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
                    jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
-                   discount_rate=None, csv_style="plain", xlsx=False) -> StochasticRun:
+                   discount_rate=None, csv_style="plain", xlsx=False, threads: int = 1) -> StochasticRun:
     """Load, decide and write (the command line's ``stochastic``)."""
     case_dir = Path(case_dir)
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
@@ -141,7 +145,7 @@ def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0,
     bar = _bar(quiet)
     try:
         run = decide_case(case, Path(scenarios_file), method, weight, alpha, gap, jobs, dask,
-                          Path(evaluate_file) if evaluate_file else None, progress=bar.update)
+                          Path(evaluate_file) if evaluate_file else None, progress=bar.update, threads=threads)
     finally:
         bar.close()
     run.write(out_dir, xlsx=xlsx, csv_style=csv_style)
