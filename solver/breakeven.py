@@ -217,7 +217,7 @@ def breakeven(case: Case, name: str, lo: float, hi: float, min_block: int | None
         flows = x[s.sm.flow]
         units = np.zeros(s.sm.n_results)
         for g in s.sm.groups:
-            np.add.at(units, g, flows)
+            units += np.bincount(g, weights=flows, minlength=s.sm.n_results)
         built = np.round(x[s.sm.build], 6) if s.sm.options else None
         v0, v1 = s.to_value(p.t0), s.to_value(p.t1)
         z0, z1 = p.a + p.b * p.t0, p.a + p.b * p.t1

@@ -250,9 +250,7 @@ def _infeasible_or_unbounded(lp: LinearProgram) -> Status:
 
 def activity(lp: LinearProgram, x: np.ndarray) -> np.ndarray:
     rows = np.repeat(np.arange(lp.num_row), np.diff(lp.start))
-    out = np.zeros(lp.num_row)
-    np.add.at(out, rows, lp.value * x[lp.index])
-    return out
+    return np.bincount(rows, weights=lp.value * x[lp.index], minlength=lp.num_row).astype(float)
 
 
 def _empty(lp, status, solver, message) -> Solution:
@@ -301,8 +299,7 @@ def _duals_consistent(lp: LinearProgram, x: np.ndarray, row_dual: np.ndarray) ->
     if np.isnan(row_dual).any():
         return False
     rows = np.repeat(np.arange(lp.num_row), np.diff(lp.start))
-    at = np.zeros(lp.num_col)
-    np.add.at(at, lp.index, lp.value * row_dual[rows])
+    at = np.bincount(lp.index, weights=lp.value * row_dual[rows], minlength=lp.num_col)
     reduced = lp.cost - at
     scale = 1e-6 * max(1.0, float(np.abs(lp.cost).max(initial=0.0)))
     free = (x > lp.col_lower + 1e-6) & (x < lp.col_upper - 1e-6)

@@ -114,11 +114,10 @@ class Builder:
         r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
         v = np.concatenate(vals) if vals else np.zeros(0)
-        order = np.lexsort((c, r))
+        ncol = sum(len(b.cost) for b in self.cols)
+        order = np.argsort(r * (ncol + 1) + c, kind="stable")  # by row, then column
         r, c, v = r[order], c[order], v[order]
-        start = np.zeros(nrow + 1, dtype=np.int64)
-        np.add.at(start, r + 1, 1)
-        start = np.cumsum(start)
+        start = np.concatenate([[0], np.cumsum(np.bincount(r, minlength=nrow))]).astype(np.int64)
 
         def cat(attr, dtype=float):
             parts = [np.asarray(getattr(b, attr), dtype=dtype) for b in self.cols]

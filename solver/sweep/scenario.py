@@ -92,10 +92,10 @@ class ScenarioModel:
         # result columns: units per plant (all periods), then per plant and period
         plants = list(case.plants["plant"])
         self.result_columns = [f"units:{p}" for p in plants]
-        plant_idx = pd.Series(range(len(plants)), index=plants)[arcs["plant"]].to_numpy()
+        plant_idx = pd.Index(plants).get_indexer(arcs["plant"].astype(object)).astype(np.int64)
         groups = [plant_idx]
         if len(case.periods) > 1:
-            period_idx = arcs["period"].map(case.period_order()).to_numpy()
+            period_idx = pd.Index(list(case.periods)).get_indexer(arcs["period"].astype(object)).astype(np.int64)
             self.result_columns += [f"units:{p}@{t}" for p in plants for t in case.periods]
             groups.append(len(plants) + plant_idx * len(case.periods) + period_idx)
         self.groups = groups
@@ -239,11 +239,10 @@ class ScenarioModel:
         flows = x[self.flow]
         units_out = np.zeros(self.n_results)
         for g in self.groups:
-            np.add.at(units_out, g, flows)
+            units_out += np.bincount(g, weights=flows, minlength=self.n_results)
         built = np.round(x[self.build], 6)
         unmet_x = x[self.unmet]
-        unmet = np.zeros(len(self.unmet_columns))
-        np.add.at(unmet, self.unmet_market, unmet_x)
+        unmet = np.bincount(self.unmet_market, weights=unmet_x, minlength=len(self.unmet_columns)).astype(float)
         cost = coefs[0]
         costs = np.array([parts[0] @ flows, parts[1] @ flows, parts[2] @ flows,
                           cost[self.unmet] @ unmet_x, cost[self.build] @ x[self.build]])
