@@ -7,6 +7,7 @@ from .case import natural_key
 from .pipeline import Run
 
 TOL = 1e-6
+MOST = 20  # lines of a list shown before "... and N more" (a large case's lists live in the CSVs)
 
 
 def render(run: Run) -> str:
@@ -22,7 +23,9 @@ def render(run: Run) -> str:
         table = table.reindex(columns=[p for p in case.periods if p in table.columns])
         table = table.reindex(sorted(table.index, key=natural_key))
         lines.append("Units by plant/product and period:" if several else "Units by plant and period:")
-        lines.append(_table(table))
+        lines.append(_table(table.head(MOST)))
+        if len(table) > MOST:
+            lines.append(f"  ... and {len(table) - MOST} more rows (see plan.csv)")
         lines.append("")
     cb = res.cost_breakdown.groupby("component", sort=False)["amount"].sum()
     parts = ", ".join(f"{c} {v:,.0f}" for c, v in cb.items() if abs(v) > 0.5)
@@ -35,14 +38,20 @@ def render(run: Run) -> str:
         lines.append("  " + parts)
     lines += _unmet(res.supply)
     if res.builds is not None:
-        for _, b in res.builds.iterrows():
+        builds = res.builds
+        if len(builds) > MOST:
+            built = builds[builds["built"] > TOL]
+            lines.append(f"Options: {len(built)} of {len(builds)} built (see builds.csv)"
+                         + (":" if len(built) else ""))
+            builds = built.head(MOST)
+        for _, b in builds.iterrows():
             what = "built" if b["built"] > 1 - TOL else ("not built" if b["built"] < TOL else f"{b['built']:.3f} built (relaxed)")
             lines.append(f"Option {b['option']} ({b['plant']}, +{b['added_units']:,.0f} units): {what}")
     util = res.utilization
     binding = util[util["shadow_price"].abs() > TOL]
     if len(binding):
         lines.append(f"Binding capacities (shadow price = {cur} saved per extra unit):")
-        for _, u in binding.iterrows():
+        for _, u in binding.head(MOST).iterrows():
             scope = f"{u['plant']}/{u['product']}" if u["product"] else f"{u['plant']} (total)"
             if u["max_units"] < TOL:  # a limit of 0 is a plant without that line, not a full plant
                 lines.append(f"  {scope} {u['period']}: no line (max_units 0); one unit of capacity would save "
@@ -50,6 +59,8 @@ def render(run: Run) -> str:
             else:
                 lines.append(f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
                              f"shadow price {u['shadow_price']:,.2f}")
+        if len(binding) > MOST:
+            lines.append(f"  ... and {len(binding) - MOST} more (see utilization.csv)")
     if sol.duals == "none":
         lines.append(f"(no shadow prices: {sol.message or 'the solver returned no duals'})")
     elif sol.duals != "lp":
@@ -59,7 +70,7 @@ def render(run: Run) -> str:
     return "\n".join(lines)
 
 
-def _unmet(supply: pd.DataFrame, most: int = 10) -> list[str]:
+def _unmet(supply: pd.DataFrame, most: int = MOST) -> list[str]:
     """Unmet demand, always said: 'none', or each market/product and period that goes short."""
     short = supply[supply["unmet"] > TOL]
     if short.empty:

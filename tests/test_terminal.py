@@ -46,3 +46,30 @@ def test_summary_says_when_all_demand_is_met(tmp_path):
     assert r.exit_code == 0, r.output
     assert "Unmet demand: none" in r.stdout.splitlines()
     assert "Units by plant and period:" in r.stdout.splitlines()  # one product: no product column
+
+
+def test_long_lists_stop_at_twenty_and_say_how_many_more(tmp_path):
+    # 25 plants of 10 units each, costs 101..125; demand 300, unmet at 1,000 a unit: every
+    # plant runs full (250 units) and 50 go unmet, so all 25 capacities bind, plant i's
+    # shadow price being 1,000 - (100 + i).
+    n = 25
+    names = [f"w{i}" for i in range(1, n + 1)]
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\n" + "\n".join(f"{w},X,USD" for w in names),
+        demand="market,product,period,units,unmet_penalty\nm,p,1,300,1000",
+        capacity="plant,max_units\n" + "\n".join(f"{w},10" for w in names),
+        lanes="plant,market,freight_cost\n" + "\n".join(f"{w},m,0" for w in names),
+        costs="plant,product,unit_cost\n" + "\n".join(f"{w},p,{100 + i}" for i, w in enumerate(names, 1)),
+    )
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    i = lines.index("Units by plant and period:")
+    assert [line.split() for line in lines[i + 2:i + 22]] == [[w, "10"] for w in names[:20]]
+    assert lines[i + 22] == "  ... and 5 more rows (see plan.csv)"
+    j = lines.index("Binding capacities (shadow price = USD saved per extra unit):")
+    assert lines[j + 1] == "  w1 (total) 1: 10 of 10, shadow price 899.00"
+    assert lines[j + 20] == "  w20 (total) 1: 10 of 10, shadow price 880.00"
+    assert lines[j + 21] == "  ... and 5 more (see utilization.csv)"
+    assert "Unmet demand: 50 units (see supply.csv):" in lines
