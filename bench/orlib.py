@@ -1,7 +1,7 @@
 """OR-Library's capacitated warehouse location instances capa, capb, capc as plantsplit cases,
 and a benchmark: plantsplit against HiGHS alone on the same model, to the published optimum.
 
-    python bench/orlib.py [--instances capa:8000,capb:5000,capc:5000] [--time-limit 600]
+    python bench/orlib.py [--instances capa:8000,capb:5000,capc:5000] [--time-limit 300] [--options '--no-tighten']
     python bench/orlib.py --write capa:8000 FOLDER     # just write the case
 
 Data: J.E. Beasley, "An algorithm for solving large capacitated warehouse location
@@ -80,55 +80,81 @@ t0 = time.perf_counter()
 h = highspy.Highs()
 h.setOptionValue("output_flag", False)
 h.setOptionValue("time_limit", float(sys.argv[2]))
+h.setOptionValue("mip_rel_gap", float(sys.argv[4]))
 h.readModel(sys.argv[1])
 t1 = time.perf_counter()
+target, reached = float(sys.argv[3]), []
+
+def improved(e):
+    if not reached and e.data_out.objective_function_value <= target * (1 + REACHED):
+        reached.append(time.perf_counter() - t1)
+
+h.cbMipImprovingSolution.subscribe(improved)
 h.run()
 t2 = time.perf_counter()
-print(json.dumps({"objective": h.getInfo().objective_function_value, "read": t1 - t0, "solve": t2 - t1,
+info = h.getInfo()
+print(json.dumps({"objective": info.objective_function_value, "gap": info.mip_gap, "read": t1 - t0,
+                  "solve": t2 - t1, "reached": reached[0] if reached else None,
                   "status": h.modelStatusToString(h.getModelStatus())}))
 """
+REACHED = 1e-7  # a plan within this relative distance of the published optimum has reached it (they have 3 decimals)
+GAP = 1e-6  # plantsplit's default --gap, given to HiGHS alone too
 
 
-def bench(name: str, capacity: int, time_limit: float) -> dict:
+def bench(name: str, capacity: int, time_limit: float, extra: list[str]) -> dict:
+    best = OPTIMA[name][capacity]
     with tempfile.TemporaryDirectory() as tmp:
         case = write_case(name, capacity, Path(tmp) / f"{name}-{capacity}")
         model = Path(tmp) / "model.mps"
         t0 = time.perf_counter()
         run = subprocess.run([sys.executable, "-m", "solver", "solve", str(case), "--out", str(Path(tmp) / "out"),
-                              "--write-model", str(model), "--time-limit", str(time_limit)],
+                              "--write-model", str(model), "--time-limit", str(time_limit), *extra],
                              capture_output=True, text=True, cwd=ROOT)
         ours = time.perf_counter() - t0
         summary = json.loads((Path(tmp) / "out" / "summary.json").read_text()) if run.returncode == 0 else {}
         t0 = time.perf_counter()
-        alone = subprocess.run([sys.executable, "-c", HIGHS_ALONE, str(model), str(time_limit)],
-                               capture_output=True, text=True)
+        alone = subprocess.run([sys.executable, "-c", HIGHS_ALONE.replace("REACHED", repr(REACHED)), str(model),
+                                str(time_limit), str(best), str(GAP)], capture_output=True, text=True)
         alone_wall = time.perf_counter() - t0
         h = json.loads(alone.stdout.strip().splitlines()[-1]) if alone.returncode == 0 else {}
-    best = OPTIMA[name][capacity]
-    return {"instance": f"{name} ({capacity})", "published": best,
+    return {"instance": f"{name} ({capacity})", "published": best, "options": " ".join(extra) or "default",
             "plantsplit": summary.get("objective"), "plantsplit_status": summary.get("status", run.stderr.strip()),
-            "plantsplit_s": ours, "highs": h.get("objective"), "highs_status": h.get("status"),
+            "plantsplit_gap": summary.get("mip_gap"), "plantsplit_s": ours, "highs": h.get("objective"),
+            "highs_status": h.get("status"), "highs_gap": h.get("gap"), "highs_reached": h.get("reached"),
             "highs_s": alone_wall, "highs_solve_s": h.get("solve")}
+
+
+def _above(value, best) -> str:
+    """How far a plan is above the published optimum: 'optimum' within REACHED, else +x.xx%."""
+    if value is None:
+        return "no plan"
+    return "at the optimum" if value <= best * (1 + REACHED) else f"+{(value - best) / best:.2%}"
 
 
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--instances", default="capa:8000,capb:5000,capc:5000")
-    ap.add_argument("--time-limit", type=float, default=600.0)
+    ap.add_argument("--time-limit", type=float, default=300.0)
+    ap.add_argument("--options", default="", help="extra options for plantsplit solve, e.g. '--no-tighten'")
     ap.add_argument("--write", nargs=2, metavar=("NAME:CAPACITY", "FOLDER"))
     args = ap.parse_args()
     if args.write:
         name, cap = args.write[0].split(":")
         print(write_case(name, int(cap), Path(args.write[1])))
         return
-    print("| instance | published optimum | plantsplit (whole command) | time | HiGHS alone on the written MPS | time (solve) |")
-    print("|---|---|---|---|---|---|")
+    print("| instance | published optimum | plantsplit solve (options) | its plan | status, gap | whole command "
+          "| HiGHS alone on the written MPS | its plan | status, gap | reached the optimum after | read + solve |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for item in args.instances.split(","):
         name, cap = item.split(":")
-        r = bench(name, int(cap), args.time_limit)
-        ours = f"{r['plantsplit']:,.2f} ({r['plantsplit_status']})" if r["plantsplit"] is not None else r["plantsplit_status"]
-        alone = f"{r['highs']:,.2f} ({r['highs_status']})" if r["highs"] is not None else "failed"
-        print(f"| {r['instance']} | {r['published']:,.3f} | {ours} | {r['plantsplit_s']:.1f} s | {alone} | "
+        r = bench(name, int(cap), args.time_limit, args.options.split())
+        best = r["published"]
+        gap = lambda g: "" if g is None else f", gap {g:.2%}"  # noqa: E731
+        reached = f"{r['highs_reached']:.1f} s" if r["highs_reached"] is not None else "not reached"
+        print(f"| {r['instance']} | {best:,.3f} | {r['options']} | "
+              f"{r['plantsplit'] or 0:,.2f} ({_above(r['plantsplit'], best)}) | {r['plantsplit_status']}"
+              f"{gap(r['plantsplit_gap'])} | {r['plantsplit_s']:.1f} s | {r['highs'] or 0:,.2f} "
+              f"({_above(r['highs'], best)}) | {r['highs_status']}{gap(r['highs_gap'])} | {reached} | "
               f"{r['highs_s']:.1f} s ({r['highs_solve_s'] or 0:.1f} s) |", flush=True)
 
 

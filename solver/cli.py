@@ -115,12 +115,16 @@ def cli(ctx, debug):
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Threads for the independent blocks of the LP (default: all cores).")
 @click.option("--no-decompose", is_flag=True, help="Give HiGHS the whole LP as one model (no blocks).")
+@click.option("--gap", type=click.FloatRange(min=0), default=None,
+              help="Relative MIP gap at which a plan with build options counts as optimal (default 1e-6).")
+@click.option("--no-tighten", is_flag=True,
+              help="Leave out the linking rows that tighten a model with build options (flow <= demand x builds).")
 @click.option("--xlsx", is_flag=True, help="Also write plan.xlsx: a Summary sheet with a chart, and a sheet per table.")
 @csv_style_option
 @csv_options
 @click.pass_context
 def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity, plot,
-          write_model, threads, no_decompose, xlsx, csv_style, encoding, delimiter, decimal):
+          write_model, threads, no_decompose, gap, no_tighten, xlsx, csv_style, encoding, delimiter, decimal):
     """Solve CASE (a folder of CSV files or an .xlsx workbook; default: the Rogue 2012 case) and write the plan."""
     from .pipeline import default_case_dir, run_solve
     from .terminal import render
@@ -130,7 +134,7 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
                                         _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
                                         discount_rate=discount_rate, threads=threads,
                                         decompose=not no_decompose, write_model=write_model,
-                                        csv_style=csv_style, xlsx=xlsx, plot=plot))
+                                        gap=gap, tighten=not no_tighten, csv_style=csv_style, xlsx=xlsx, plot=plot))
     for w in run.case.warnings:
         click.echo(f"Warning: {w}", err=True)
     if not run.solution.status.has_plan:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .model.lp import LinearProgram
-from .solve import Status, load_highs
+from .solve import Status, free_in, load_highs
 
 WEIGHTS = {"demand": 1.0, "capacity": 2.0, "min_production": 2.0, "lane": 2.0, "tariff_quota": 2.0,
            "share_min": 2.0, "share_max": 2.0}
@@ -47,6 +47,7 @@ def explain_infeasible(lp: LinearProgram) -> list[str]:
 
     h = load_highs(lp, relax=True)
     h.changeColsCost(lp.num_col, np.arange(lp.num_col, dtype=np.int32), np.zeros(lp.num_col))
+    free_in(h, lp)  # the linking rows: valid for integer builds only, never a reason
     slacks = _slack_columns(lp)
     n = len(slacks)
     if n == 0:

@@ -160,22 +160,30 @@ def check_out_dir(case_dir: Path | None, out_dir: Path, command: str | None = No
 def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = None, relax: bool = False,
                  sensitivity: bool = False, write_lp: str | Path | None = None, *, threads: int | None = None,
                  decompose: bool = True, min_block: int | None = None,
-                 write_model: str | Path | None = None) -> Run:
+                 write_model: str | Path | None = None, gap: float | None = None, tighten: bool = True) -> Run:
     """Solve a loaded case in memory. A run without a plan has ``results`` None and, when
-    infeasible, the reasons in ``reasons``. ``threads``, ``decompose``, ``min_block``: see
-    ``solve.solve``; ``write_model``: also write the model HiGHS is given (.mps or .lp)."""
+    infeasible, the reasons in ``reasons``. ``threads``, ``decompose``, ``min_block``, ``gap``:
+    see ``solve.solve``; ``write_model``: also write the model HiGHS is given (.mps or .lp);
+    ``tighten``: add the linking rows of model/linking.py to a MILP."""
     if write_model:
         check_model_path(write_model)
     co = coefficients.build(case)
-    lp = create_model(case, co, relax=relax)
+    lp = create_model(case, co, relax=relax, tighten=tighten)
+    limit, start = time_limit, None
+    if lp.family_rows("link").stop > lp.family_rows("link").start:
+        from .tighten import needed_rows
+
+        keep, start, spent = needed_rows(lp, time_limit)
+        lp = create_model(case, co, relax=relax, tighten=keep if keep.any() else False)
+        limit = max(1e-3, time_limit - spent) if time_limit else None
     memory.check(case.name, lp, solver, decompose)
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
         prob.writeLP(str(write_lp))
     if write_model:
         save_model(lp, write_model)
-    sol = solve(lp, solver=solver, time_limit=time_limit, threads=threads, decompose=decompose,
-                min_block=min_block, ranging=sensitivity)
+    sol = solve(lp, solver=solver, time_limit=limit, threads=threads, decompose=decompose,
+                min_block=min_block, ranging=sensitivity, gap=gap, start=start)
     if not sol.status.has_plan:
         reasons = explain_infeasible(lp) if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)
@@ -200,7 +208,7 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
               sensitivity: bool = False, discount_rate: float | None = None, csv_style: str = "plain",
               xlsx: bool = False, plot: bool = False, **solve_options) -> Run:
     """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
-    ``solve_options``: threads, decompose, min_block, write_model (see ``solve_loaded``)."""
+    ``solve_options``: threads, decompose, min_block, write_model, gap, tighten (see ``solve_loaded``)."""
     case_dir = Path(case_dir)
     if solve_options.get("write_model"):
         check_model_path(solve_options["write_model"])
@@ -229,5 +237,6 @@ def summary(case: Case, sol: Solution, res: Results, relax: bool, time_limit) ->
         "relaxed": relax,
         "time_limit_seconds": time_limit,
         "duals": sol.duals,
+        "mip_gap": None if sol.mip_gap is None else round(sol.mip_gap, 8),
         "warnings": [str(w) for w in case.warnings],
     }

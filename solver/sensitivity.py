@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .model.lp import LinearProgram
-from .solve import Solution, load_highs
+from .solve import Solution, free_in, free_rows, load_highs
 
 EXCEL_INF = 1e30
 
@@ -76,6 +76,7 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
                 ints = np.flatnonzero(lp.integer).astype(np.int32)
                 fixed = np.round(sol.x[ints])
                 h.changeColsBounds(len(ints), ints, fixed, fixed)
+                free_in(h, lp)
             h.run()
         r = _ranged(h, lp.num_col, lp.num_row)
     cost = lp.cost
@@ -129,5 +130,7 @@ def with_parts(flows: pd.DataFrame, constraints: pd.DataFrame, lp: LinearProgram
             if f in lp.col_family]
     rows = [(lp.family_rows(f), m) for f, m in lp.row_meta.items()]
     cp, rp = _parts_frame(lp.num_col, cols), _parts_frame(lp.num_row, rows)
-    return (pd.concat([flows.iloc[:, :1], cp, flows.iloc[:, 1:]], axis=1),
-            pd.concat([constraints.iloc[:, :1], rp, constraints.iloc[:, 1:]], axis=1))
+    constraints = pd.concat([constraints.iloc[:, :1], rp, constraints.iloc[:, 1:]], axis=1)
+    # the linking rows only tighten the MILP: free in the LP of the duals, nothing to report
+    constraints = constraints.drop(index=free_rows(lp)).reset_index(drop=True)
+    return pd.concat([flows.iloc[:, :1], cp, flows.iloc[:, 1:]], axis=1), constraints

@@ -18,6 +18,7 @@ from enum import Enum
 import numpy as np
 
 from .errors import UsageError
+from .model.linking import FAMILY as LINK
 from .model.lp import INF, LinearProgram, to_pulp
 
 
@@ -48,20 +49,28 @@ class Solution:
     message: str = ""
     highs: object = None  # the live HiGHS model (HiGHS backend), for ranging
     blocks: list | None = None  # decomposed solve: decompose.Block per block, each with its live model
+    mip_gap: float | None = None  # a MILP solved by HiGHS: |plan - bound| / |plan| when the search stopped
 
 
 class SolverUnavailable(UsageError):
     """The solver named is not available here (exit code 2)."""
 
 
+DEFAULT_GAP = 1e-6  # relative MIP gap at which a MILP counts as optimal (HiGHS's own default is 1e-4)
+
+
 def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None,
           threads: int | None = None, decompose: bool = True, min_block: int | None = None,
-          ranging: bool = True) -> Solution:
+          ranging: bool = True, gap: float | None = None, start: np.ndarray | None = None) -> Solution:
     """Solve ``lp``. With HiGHS and ``decompose``, an LP that splits into independent blocks
     (see decompose.py) is solved block by block on ``threads`` threads (default: all cores);
     a MILP is solved as one model, then the LP of its duals (builds fixed) decomposes.
     ``ranging``: keep the live HiGHS models (``Solution.highs``, each block's ``highs``) for
-    sensitivity.ranging; without it each is freed as soon as its solution is read."""
+    sensitivity.ranging; without it each is freed as soon as its solution is read.
+    ``gap``: relative MIP gap (|plan - bound| / |plan|) at which a MILP's plan is optimal
+    (default DEFAULT_GAP). ``start``: build values of an LP relaxation (tighten.needed_rows)
+    to round into a plan HiGHS starts its search from (mip_start)."""
+    gap = DEFAULT_GAP if gap is None else float(gap)
     key = solver.strip().lower()
     t0 = time.perf_counter()
     if key == "highs":
@@ -75,9 +84,9 @@ def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = N
         if blocks is not None and not lp.is_mip:
             sol = blocks(lp, time_limit)
         if sol is None:
-            sol = _solve_highs(lp, time_limit, blocks, ranging)
+            sol = _solve_highs(lp, time_limit, blocks, ranging, gap, start)
     else:
-        sol = _solve_pulp(lp, key, time_limit)
+        sol = _solve_pulp(lp, key, time_limit, gap)
     sol.seconds = time.perf_counter() - t0
     return sol
 
@@ -179,7 +188,57 @@ def write_model(lp: LinearProgram, path) -> None:
         raise RuntimeError(f"HiGHS could not write {path}")
 
 
-def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True) -> Solution:
+def free_rows(lp: LinearProgram, families=(LINK,)) -> np.ndarray:
+    """Rows of ``families`` (the linking rows: they only tighten the MILP), to be made free
+    (-inf, inf) in the LP with the builds fixed, so they take no part in its duals."""
+    rows = [np.arange(lp.family_rows(f).start, lp.family_rows(f).stop) for f in families]
+    return np.concatenate(rows).astype(np.int32)
+
+
+def free_in(h, lp: LinearProgram) -> None:
+    """Make the rows of free_rows free in the live HiGHS model ``h`` of ``lp``."""
+    import highspy
+
+    free = free_rows(lp)
+    if len(free):
+        inf = np.full(len(free), highspy.kHighsInf)
+        h.changeRowsBounds(len(free), free, -inf, inf)
+
+
+def mip_start(h, lp: LinearProgram, y: np.ndarray | None = None) -> np.ndarray | None:
+    """A plan to start a MILP's search from: the LP relaxation's builds ``y`` (solved here
+    if not given) rounded at 1/2 (if that plan is infeasible, every fractional build rounded
+    up), the flows of the LP with those builds fixed. Rounding up is always feasible here: a
+    build only ever adds capacity (a negative coefficient in a <= row). ``h`` holds ``lp``
+    and is left as it was; None when no LP solves within the time limit."""
+    import highspy
+
+    S = highspy.HighsModelStatus
+    ints = np.flatnonzero(lp.integer).astype(np.int32)
+    n = len(ints)
+    kinds = np.array([highspy.HighsVarType.kContinuous] * n)
+    h.changeColsIntegrality(n, ints, kinds)
+    try:
+        if y is None:
+            h.run()
+            if h.getModelStatus() != S.kOptimal:
+                return None
+            y = np.asarray(h.getSolution().col_value)[ints]
+        for rounded in (np.floor(y + 0.5), np.ceil(y - 1e-9)):
+            rounded = np.clip(rounded, lp.col_lower[ints], lp.col_upper[ints])
+            h.changeColsBounds(n, ints, rounded, rounded)
+            h.run()
+            if h.getModelStatus() == S.kOptimal:
+                return np.asarray(h.getSolution().col_value, dtype=float)
+        return None
+    finally:
+        h.changeColsBounds(n, ints, lp.col_lower[ints], lp.col_upper[ints])
+        h.changeColsIntegrality(n, ints, np.array([highspy.HighsVarType.kInteger] * n))
+        h.clearSolver()
+
+
+def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True, gap: float = DEFAULT_GAP,
+                 start: np.ndarray | None = None) -> Solution:
     import highspy
 
     try:
@@ -188,6 +247,15 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True) 
         raise SolverUnavailable(f"HiGHS is not installed ({exc}); pip install highspy") from exc
     if time_limit:
         h.setOptionValue("time_limit", float(time_limit))
+    if lp.is_mip:
+        h.setOptionValue("mip_rel_gap", gap)
+        if start is not None:
+            t0 = time.perf_counter()
+            x0 = mip_start(h, lp, start)
+            if time_limit:
+                h.setOptionValue("time_limit", max(1e-3, float(time_limit) - (time.perf_counter() - t0)))
+            if x0 is not None:
+                h.setSolution(lp.num_col, np.arange(lp.num_col, dtype=np.int32), x0)
     h.run()
     ms = h.getModelStatus()
     S = highspy.HighsModelStatus
@@ -207,23 +275,29 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True) 
     sol = h.getSolution()
     x = np.asarray(sol.col_value, dtype=float)
     objective = float(h.getInfo().objective_function_value)
+    mip_gap = float(h.getInfo().mip_gap) if lp.is_mip else None
     duals = "lp"
     if lp.is_mip:
         # Duals of a MILP: re-solve the LP with the build decisions fixed at their values,
         # without the time limit (it bounds the search for a plan; this LP is cheap).
         ints = np.flatnonzero(lp.integer)
         fixed = np.round(x[ints])
+        free = free_rows(lp)
         if blocks is not None:
             lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
             lower[ints] = upper[ints] = fixed
-            part = blocks(dataclasses.replace(lp, col_lower=lower, col_upper=upper,
-                                              integer=np.zeros_like(lp.integer)), None)
+            row_lower, row_upper = lp.row_lower.copy(), lp.row_upper.copy()
+            row_lower[free], row_upper[free] = -INF, INF
+            part = blocks(dataclasses.replace(lp, col_lower=lower, col_upper=upper, row_lower=row_lower,
+                                              row_upper=row_upper, integer=np.zeros_like(lp.integer)), None)
             if part is not None and part.status == Status.OPTIMAL:
                 part.status, part.objective, part.duals = status, objective, "lp with build decisions fixed"
+                part.mip_gap = mip_gap
                 return part
         h.changeColsIntegrality(len(ints), ints.astype(np.int32),
                                 np.array([highspy.HighsVarType.kContinuous] * len(ints)))
         h.changeColsBounds(len(ints), ints.astype(np.int32), fixed, fixed)
+        free_in(h, lp)
         h.setOptionValue("time_limit", highspy.kHighsInf)
         h.run()
         sol = h.getSolution()
@@ -235,7 +309,7 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True) 
     row_dual = np.asarray(sol.row_dual, dtype=float) if duals != "none" else np.full(lp.num_row, np.nan)
     col_dual = np.asarray(sol.col_dual, dtype=float) if duals != "none" else np.full(lp.num_col, np.nan)
     return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, "highs", 0.0, duals,
-                    highs=h if duals != "none" and keep else None)
+                    highs=h if duals != "none" and keep else None, mip_gap=mip_gap)
 
 
 def _infeasible_or_unbounded(lp: LinearProgram) -> Status:
@@ -306,14 +380,14 @@ def _duals_consistent(lp: LinearProgram, x: np.ndarray, row_dual: np.ndarray) ->
     return bool((np.abs(reduced[free]) <= scale).all())
 
 
-def pulp_solver(key: str, time_limit, mip: bool = True):
+def pulp_solver(key: str, time_limit, mip: bool = True, gap: float | None = None):
     import pulp
 
     if key == "cbc":
         path = cbc_path()
         if not path:
             raise SolverUnavailable("CBC is not installed: pip install cbcbox")
-        return pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, mip=mip), "cbc"
+        return pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, mip=mip, gapRel=gap), "cbc"
     with quiet_stdout():
         avail = {s.lower(): s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"}
     if key not in avail:
@@ -322,13 +396,28 @@ def pulp_solver(key: str, time_limit, mip: bool = True):
     kwargs = {"msg": False}
     if time_limit:
         kwargs["timeLimit"] = time_limit
+    if gap is not None:
+        kwargs["gapRel"] = gap
     return pulp.getSolver(avail[key], **kwargs), avail[key]
 
 
-def _solve_pulp(lp: LinearProgram, key: str, time_limit) -> Solution:
+def without_rows(lp: LinearProgram, rows: np.ndarray) -> tuple[LinearProgram, np.ndarray]:
+    """``lp`` without ``rows`` (a PuLP model holds no free row), and the rows kept."""
+    kept = np.setdiff1d(np.arange(lp.num_row), rows)
+    if len(kept) == lp.num_row:
+        return lp, kept
+    counts = np.diff(lp.start)[kept]
+    take = np.concatenate([np.arange(lp.start[i], lp.start[i + 1]) for i in kept]) if len(kept) else np.zeros(0, int)
+    return dataclasses.replace(
+        lp, row_names=np.asarray(lp.row_names)[kept], row_lower=lp.row_lower[kept], row_upper=lp.row_upper[kept],
+        start=np.concatenate([[0], np.cumsum(counts)]), index=lp.index[take], value=lp.value[take],
+        row_family={}, row_meta={}), kept
+
+
+def _solve_pulp(lp: LinearProgram, key: str, time_limit, gap: float = DEFAULT_GAP) -> Solution:
     import pulp
 
-    solver, name = pulp_solver(key, time_limit)
+    solver, name = pulp_solver(key, time_limit, gap=gap if lp.is_mip else None)
     prob, variables, constraints = to_pulp(lp)
     with quiet_stdout():
         prob.solve(solver)
@@ -350,11 +439,13 @@ def _solve_pulp(lp: LinearProgram, key: str, time_limit) -> Solution:
     x = np.array([v.varValue if v.varValue is not None else 0.0 for v in variables], dtype=float)
     objective = float(lp.cost @ x)
     duals = "lp"
+    kept = np.arange(lp.num_row)
     if lp.is_mip:
         ints = np.flatnonzero(lp.integer)
         lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
         lower[ints] = upper[ints] = np.round(x[ints])
         fixed = dataclasses.replace(lp, col_lower=lower, col_upper=upper, integer=np.zeros_like(lp.integer))
+        fixed, kept = without_rows(fixed, free_rows(lp))
         solver, _ = pulp_solver(key, time_limit, mip=False)
         prob, variables, constraints = to_pulp(fixed)
         with quiet_stdout():
@@ -364,7 +455,8 @@ def _solve_pulp(lp: LinearProgram, key: str, time_limit) -> Solution:
             duals = "lp with build decisions fixed"
         else:
             duals = "none"
-    row_dual = np.array([c.pi if c.pi is not None else np.nan for c in constraints], dtype=float)
+    row_dual = np.zeros(lp.num_row)  # a row left out of the LP of the duals (free_rows) has dual 0
+    row_dual[kept] = [c.pi if c.pi is not None else np.nan for c in constraints]
     col_dual = np.array([v.dj if v.dj is not None else np.nan for v in variables], dtype=float)
     message = ""
     if duals != "none" and not _duals_consistent(lp, x, row_dual):

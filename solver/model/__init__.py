@@ -8,13 +8,16 @@ from .demand import define_demand_constraints, define_unmet_variables
 from .expansions import define_build_variables
 from .flows import define_flow_variables
 from .lanes import define_lane_constraints
+from .linking import define_linking_constraints
 from .shares import define_share_constraints
 from .lp import Builder, LinearProgram, to_pulp
 from .tariffs import define_tariff_quota_constraints
 
 
-def create_model(case: Case, co: Coefficients, relax: bool = False) -> LinearProgram:
-    """Minimise the present value of production + freight + duty + unmet penalties + expansion charges."""
+def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=False) -> LinearProgram:
+    """Minimise the present value of production + freight + duty + unmet penalties + expansion charges.
+    ``tighten``: add the strong linking rows of linking.py (a MILP only, not with ``relax``); a
+    mask over them: only those rows (tighten.needed_rows)."""
     b = Builder()
     flow = b.add_cols(define_flow_variables(co.arcs))
     unmet_cols, soft = define_unmet_variables(case.demand, case.discount_factors())
@@ -27,6 +30,10 @@ def create_model(case: Case, co: Coefficients, relax: bool = False) -> LinearPro
     b.add_rows(define_tariff_quota_constraints(co.tiers, co.arcs, flow))
     for rows in define_share_constraints(co.shares, co.arcs, flow):
         b.add_rows(rows)
+    if (tighten is not False) and not relax:
+        keep = None if tighten is True else tighten
+        b.add_rows(define_linking_constraints(co.capacity, co.arcs, case.demand, flow, build, co.expansions,
+                                              case.period_order(), keep))
     lp = b.finish()
     _set_discounts(lp, case, co)
     return lp
