@@ -143,8 +143,8 @@ def main() -> None:
         print(write_case(name, int(cap), Path(args.write[1])))
         return
     print("| instance | published optimum | plantsplit solve (options) | its plan | status, gap | whole command "
-          "| HiGHS alone on the written MPS | its plan | status, gap | reached the optimum after | read + solve |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+          "| HiGHS alone on the written MPS: its plan | status, gap | reached the optimum after | read + solve |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
     for item in args.instances.split(","):
         name, cap = item.split(":")
         r = bench(name, int(cap), args.time_limit, args.options.split())
