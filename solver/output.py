@@ -161,7 +161,9 @@ def to_cells(df: pd.DataFrame, style: CsvStyle = PLAIN) -> pd.DataFrame:
         if decimals is not None:
             out[col] = style.numbers(s.to_numpy(), decimals)
         else:
-            out[col] = [safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in s]
+            codes, distinct = pd.factorize(s.to_numpy(object), use_na_sentinel=False)
+            texts = [safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in distinct]
+            out[col] = np.asarray(texts, dtype=object)[codes] if len(texts) else np.zeros(0, object)
     return pd.DataFrame(out, columns=list(df.columns))
 
 

@@ -190,8 +190,22 @@ def _parse(values: pd.Series, col, file: str, rows: pd.Series, decimal: str, out
 
 
 def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
-    text = values
-    percent = pd.Series(False, index=values.index)
+    # Each distinct text is parsed once (a column repeats few values), then spread back.
+    codes, distinct = pd.factorize(values.to_numpy(object))
+    text = pd.Series(distinct, dtype=object)
+    number, ok, huge, bad = (a[codes] for a in _numbers(text, text == "", col, decimal))
+    for i in np.flatnonzero(~ok):
+        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    for i in np.flatnonzero(huge):
+        out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
+    for i in np.flatnonzero(bad):
+        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    return pd.Series(number, index=values.index, dtype=float)
+
+
+def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):
+    """(number, well formed, too large, out of range) per cell text, as arrays."""
+    percent = pd.Series(False, index=text.index)
     if col.kind in ("rate", "share"):
         percent = text.str.endswith("%")
         text = text.str.rstrip("%").str.strip()
@@ -199,27 +213,21 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
     # A thousands separator is accepted only in groups of three digits (1,126.8; 300,000),
     # after a first group that does not start with 0 (0.920 is never 920).
     grouped = text.str.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal) + r"\d*)?")
-    text = text.where(~grouped, text.str.replace(thousands, "", regex=False))
+    text = text.where(~grouped.astype(bool), text.str.replace(thousands, "", regex=False))
     stray = text.str.contains(thousands, regex=False)  # a thousands mark outside a group of three
     if decimal == ",":
         text = text.str.replace(",", ".", regex=False)
-    ok = (text.str.fullmatch(_NUMBER.pattern) & ~stray) | blank
-    for i in np.flatnonzero(~ok.to_numpy()):
-        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    ok = ((text.str.fullmatch(_NUMBER.pattern) & ~stray) | blank).astype(bool)
     number = pd.to_numeric(text.where(ok & ~blank, None), errors="coerce").astype(float)
     huge = np.isinf(number.to_numpy())  # 1e999 is a well-formed number, but not a usable one
-    for i in np.flatnonzero(huge):
-        out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
     number = number.where(~huge, np.nan)
-    number = number.where(~percent, number / 100.0)
+    number = number.where(~percent.astype(bool), number / 100.0)
     bad = (number < 0) if col.kind != "positive" else (number <= 0)
     if col.kind == "share":
         bad |= number > 1
     elif col.kind == "count":
         bad |= number.notna() & ((number < 1) | (number != np.floor(number)))
-    for i in np.flatnonzero(bad.fillna(False).to_numpy()):
-        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
-    return number
+    return number.to_numpy(float), ok.to_numpy(bool), huge, bad.fillna(False).to_numpy(bool)
 
 
 def _expected(col) -> str:

@@ -36,7 +36,10 @@ def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame
             col = col.astype(object)
         if col.name == "period":
             return col.map(order)
-        return col.map(natural_key) if pd.api.types.is_string_dtype(col) or col.dtype == object else col
+        if pd.api.types.is_string_dtype(col) or col.dtype == object:
+            keys = {v: natural_key(v) for v in col.unique()}  # a few names, many rows
+            return col.map(keys)
+        return col
 
     return df.sort_values(keys, kind="stable", key=key).reset_index(drop=True)
 
