@@ -90,28 +90,40 @@ def unguard_text(value: str) -> str:
 
 
 def format_number(value, decimals: int) -> str:
-    return format_numbers([value], decimals)[0]
+    """One value rounded to ``decimals`` places, trailing zeros dropped; blank if missing,
+    -0 as 0, beyond +-1e30 as Excel's infinity (``format_numbers`` does a column at once)."""
+    if value is None:
+        return ""
+    x = float(value)
+    if x != x:
+        return ""
+    if abs(x) < 1e15 and x == int(x):
+        return str(int(x))
+    return _fraction(x, decimals)
+
+
+def _fraction(x: float, decimals: int) -> str:
+    if abs(round(x, decimals)) >= 1e30:
+        return "1E+30" if x > 0 else "-1E+30"
+    text = format(x, f".{decimals}f")
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
 def format_numbers(values, decimals: int) -> list[str]:
-    """Each value rounded to ``decimals`` places, trailing zeros dropped, blank for a missing
-    one, -0 as 0, beyond +-1e30 as Excel's infinity. Whole numbers take a vectorised path."""
-    a = pd.to_numeric(pd.Series(values, dtype=object) if not isinstance(values, np.ndarray) else pd.Series(values),
-                      errors="coerce").to_numpy(float)
+    """``format_number`` of every value; whole numbers take a vectorised path."""
+    a = np.asarray(values)
+    if a.dtype.kind not in "fiub":
+        a = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(float)
+    a = a.astype(float, copy=False)
     out = np.full(len(a), "", dtype=object)
     with np.errstate(invalid="ignore"):
         whole = (a == np.trunc(a)) & (np.abs(a) < 1e15)
     out[whole] = a[whole].astype(np.int64).astype(str).astype(object)
-    fmt = f".{decimals}f"
     rest = np.flatnonzero(~whole & ~np.isnan(a))
     for i, x in zip(rest, a[rest].tolist()):
-        if abs(round(x, decimals)) >= 1e30:
-            out[i] = "1E+30" if x > 0 else "-1E+30"
-            continue
-        text = format(x, fmt)
-        if "." in text:
-            text = text.rstrip("0").rstrip(".")
-        out[i] = "0" if text == "-0" else text
+        out[i] = _fraction(x, decimals)
     return out.tolist()
 
 
@@ -131,7 +143,8 @@ class CsvStyle:
     bom: bool
 
     def number(self, value, decimals: int) -> str:
-        return self.numbers([value], decimals)[0]
+        text = format_number(value, decimals)
+        return text.replace(".", ",") if self.decimal == "," else text
 
     def numbers(self, values, decimals: int) -> list[str]:
         texts = format_numbers(values, decimals)

@@ -40,3 +40,9 @@ def test_same_digits_as_python_rounding_for_many_values():
 
 def test_decimal_comma_style():
     assert CSV_STYLES["excel-eu"].numbers([1234.5, 7.0, None], 2) == ["1234,5", "7", ""]
+
+
+def test_one_value_and_a_column_spell_alike():
+    values = [1500.0, 2.5, 0.125, -0.0, -1e-9, float("nan"), None, 1e31, -2e30, 1e15, 1234567.891, 7, True]
+    for decimals in (0, 2, 6):
+        assert [format_number(v, decimals) for v in values] == format_numbers(values, decimals)
