@@ -259,7 +259,7 @@ def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency:
     words = [describe(p, currency) for p in params] if len(params) <= 3 else params[:4]
     varying = "; ".join(words) + (f" and {len(params) - 4} more" if len(params) > 4 else "")
     top.set_title(f"{case}: cost and production over {len(df):,} scenarios\nvarying {varying}"
-                  + (f"; {only}" if only else ""))
+                  + (f"\n{only}" if only else ""))
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     if all(by_period.values()):
         periods = [c.split("@", 1)[1] for c in by_period[plants[0]]]

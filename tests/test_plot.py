@@ -95,3 +95,22 @@ def test_plot_reads_an_excel_eu_sweep(tmp_path):
     r = CliRunner().invoke(cli, ["plot", str(out / "results.csv")])
     assert r.exit_code == 0, r.output
     assert (out / "results.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_slice_of_distributions_says_so(tmp_path):
+    # 20 Monte-Carlo scenarios, half with the 2.5% KORUS duty: --where keeps those 10
+    scen = tmp_path / "mc.csv"
+    rows = ["scenario,fx:KRW,fx:JPY,tariff:KR:usa"] + [
+        f"m{i},{900 + 50 * (i % 10)},{70 + 3 * (i % 10)},{0 if i < 10 else 0.025}" for i in range(20)]
+    scen.write_text("\n".join(rows) + "\n")
+    out = tmp_path / "sw"
+    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--quiet",
+                                 "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--where", "tariff:KR:usa=0.025"])
+    assert r.exit_code == 0, r.output
+    from PIL import Image
+
+    title = Image.open(out / "results.png").text["Title"].splitlines()
+    assert title[0] == "Rogue 2012: cost and production over 10 scenarios"
+    assert title[2] == "only the scenarios with tariff:KR:usa = 0.025"
