@@ -92,7 +92,10 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
     tables, _ = read_case_tables(source, opts or CsvOptions(), out)
     digest = content_digest(tables)
     settings = checks.check_settings(tables["settings"], out)
-    currency = (currency or settings.get("currency") or "USD").strip().upper()
+    case_currency = (settings.get("currency") or "USD").strip().upper()
+    currency = (currency or case_currency).strip().upper()
+    if currency != case_currency:
+        warn_reinterpreted(tables, currency, case_currency, out)
     rate = discount_rate if discount_rate is not None else settings.get("discount_rate", 0.0)
     periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
     products = tuple(sorted(tables["demand"]["product"].unique()))
@@ -111,6 +114,28 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
         discount_rate=float(rate),
         **{k: tables[k] for k in TABLES},
     )
+
+
+def warn_reinterpreted(tables: dict[str, pd.DataFrame], currency: str, case_currency: str, out: Collector) -> None:
+    """``--currency`` names another reporting currency than the case's: amounts that carry no
+    currency of their own are then read in it, not converted. Say which, once."""
+    lanes, exp, dem = tables["lanes"], tables["expansions"], tables["demand"]
+    parts = []
+    n = int((lanes["currency"] == "").sum())
+    if n:
+        parts.append(f"lanes.csv freight_cost with a blank currency ({n} row{'s' * (n != 1)})")
+    n = int((exp["currency"] == "").sum())
+    if n:
+        parts.append(f"expansions.csv fixed_cost with a blank currency ({n} row{'s' * (n != 1)})")
+    n = int(dem["unmet_penalty"].notna().sum())
+    if n:
+        parts.append(f"demand.csv unmet_penalty ({n} row{'s' * (n != 1)})")
+    if parts:
+        fix = (f" (write {case_currency} in those currency cells to keep them in {case_currency})"
+               if any("blank currency" in p for p in parts) else "")
+        out.warn("--currency", 0, "", currency,
+                 f"is not the case's currency {case_currency} (settings.csv, or the default USD): "
+                 f"{'; '.join(parts)} are read as {currency}, not converted from {case_currency}{fix}")
 
 
 def case_name(source: Path) -> str:

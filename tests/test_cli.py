@@ -249,3 +249,23 @@ def test_debug_shows_a_traceback_normal_runs_do_not(tmp_path):
     assert "Traceback" not in quiet.stderr
     assert "Traceback (most recent call last)" in loud.stderr
     assert 'capacity.csv, row 2, column max_units: "-5" must be a number >= 0' in loud.stderr
+
+
+def test_currency_override_warns_about_amounts_without_a_currency(tmp_path):
+    # The case is in USD (no settings.csv). With --currency EUR, freight of the one lane with
+    # a blank currency and the unmet penalty are read as EUR: the warning names both, counted.
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units,unmet_penalty\nm,p,1,10,500\nn,p,1,5,",
+        capacity="plant,max_units\nA,100",
+        lanes="plant,market,freight_cost,currency\nA,m,5,\nA,n,6,USD",
+        fx="currency,rate\nUSD,1\nEUR,0.9",
+    )
+    r = CliRunner().invoke(cli, ["solve", str(case), "--currency", "EUR", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    assert ('Warning: --currency: "EUR" is not the case\'s currency USD (settings.csv, or the default USD): '
+            "lanes.csv freight_cost with a blank currency (1 row); demand.csv unmet_penalty (1 row) are read "
+            "as EUR, not converted from USD (write USD in those currency cells to keep them in USD)") in r.stderr
+    same = CliRunner().invoke(cli, ["solve", str(case), "--currency", "USD", "--out", str(tmp_path / "u")])
+    assert same.exit_code == 0 and "Warning" not in same.stderr
