@@ -65,7 +65,7 @@ def plot_costs(df: pd.DataFrame, case: str, alpha: float, out: Path) -> Path:
             ax.axvline(e / div, color=color, linewidth=1)
             ax.axvline(cvar / div, color=color, linestyle="--", linewidth=1)
             ax.annotate(f"E {e / div:,.0f}", (e / div, 0.03), color=color, fontsize=8, rotation=90, ha="right")
-            ax.annotate(f"CVaR{alpha:g} {cvar / div:,.0f}", (cvar / div, 0.03), color=color, fontsize=8,
+            ax.annotate(f"CVaR {alpha:g}: {cvar / div:,.0f}", (cvar / div, 0.03), color=color, fontsize=8,
                         rotation=90, ha="right")
     _thousands(ax, "x")
     ax.set_xlabel(f"cost of the scenario ({word}{currency}); solid: expected cost, dashed: CVaR {alpha:g}")

@@ -96,7 +96,7 @@ class StochasticRun:
 def _bar(quiet: bool):
     from tqdm import tqdm
 
-    return tqdm(total=None, unit="scenario solve", file=sys.stderr, disable=quiet, mininterval=0.2,
+    return tqdm(total=None, unit=" scenario solves", file=sys.stderr, disable=quiet, mininterval=0.2,
                 dynamic_ncols=True)
 
 
