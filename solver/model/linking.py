@@ -29,9 +29,11 @@ both at 0 give two rows for the same flow (each with its own options); the produ
 one is named ``link[p,m,k,t,product]``.
 
 The rows never bind in a plan's duals: once the builds are fixed (solve.py), they are
-made free before the LP of the duals is solved, so shadow prices are those of the model
-without them. They have no slack in the infeasibility explanation (explain.py): with the
-builds relaxed they only ask for builds, which cost nothing there.
+made free before the LP of the duals is solved (and in the ranging re-solve), so shadow
+prices are those of the model without them; the sensitivity report leaves them out. They
+are free in the elastic re-solve of the infeasibility explanation too (explain.py), so
+they never appear in its messages: they hold for every plan with integer builds, so a
+MILP is infeasible with them exactly when it is without them.
 """
 from __future__ import annotations
 
