@@ -97,7 +97,8 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
     if currency != case_currency:
         warn_reinterpreted(tables, currency, case_currency, out)
     rate = discount_rate if discount_rate is not None else settings.get("discount_rate", 0.0)
-    periods = tuple(sorted(tables["demand"]["period"].unique(), key=period_sort_key))
+    # a blank (or unreadable) period is already reported: it is no period of the case
+    periods = tuple(sorted(set(tables["demand"]["period"]) - {""}, key=period_sort_key))
     products = tuple(sorted(tables["demand"]["product"].unique()))
     tables = checks.check_all(tables, products, periods, currency, out)
     plausibility.warn_jumps(tables, periods, out)

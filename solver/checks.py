@@ -255,7 +255,7 @@ def check_expansions(t, out: Collector):
 def check_servable(t, out: Collector):
     lanes, dem = t["lanes"], t["demand"]
     served = pd.MultiIndex.from_arrays([lanes["market"], lanes["product"]])
-    d = dem[dem["units"] > 0]
+    d = dem[(dem["units"] > 0) & (dem["market"] != "") & (dem["product"] != "")]  # blanks are reported already
     ok = (pd.MultiIndex.from_arrays([d["market"], d["product"]]).isin(served)
           | pd.MultiIndex.from_arrays([d["market"], pd.Series([""] * len(d), dtype=object)]).isin(served))
     for _, r in d[~ok].iterrows():

@@ -150,6 +150,17 @@ def broken(tmp_path, **kw):
       "and type the value again",
       '  - case.xlsx, sheet demand, row 2, column units: "2012-03-04 13:30" is a date; plantsplit expects a number '
       "here: format the cell as Text (Home > Number > Text) and type the value again"]),
+    # a date as a period and a blank market, in a case whose MXN rate is given per period:
+    # each cell reported once, not also as a period "" with no MXN rate nor as a market no lane serves
+    (lambda t: broken(t, sheets=dict(tiny_sheets(),
+                                     plants=[["plant", "country", "currency"], ["A", "X", "USD"], ["B", "Y", "MXN"]],
+                                     fx=[["currency", "period", "rate"], ["MXN", "2012", 20]],
+                                     demand=[["market", "product", "period", "units"], ["m", "p", 2012, 100],
+                                             ["m", "p", dt.date(2013, 1, 1), 100], [None, "p", 2012, 50]])),
+     ['  - case.xlsx, sheet demand, row 3, column period: "2013-01-01" is a date; plantsplit expects a period as '
+      "text or a number (2012, or 2012-01 typed as text) here: format the cell as Text (Home > Number > Text) "
+      "and type the value again",
+      "  - case.xlsx, sheet demand, row 4, column market: is blank but required"]),
     # a formula with no saved value in a required column (a lane.s freight): once, not also blank
     (lambda t: formula_in_required_column(broken(t)),
      ["  - case.xlsx, sheet lanes, row 2, column freight_cost: is a formula with no saved value (the workbook was "

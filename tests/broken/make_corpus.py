@@ -64,6 +64,11 @@ DEFECTS = {
     "market_nobody_can_serve": edit("demand.csv", "n,p,2,50,500", "n,p,2,50,500\nz,p,1,10,"),
     "blank_required_cell": edit("lanes.csv", "A,n,,6,USD,", ",n,,6,USD,"),
     "blank_period_in_demand": edit("demand.csv", "m,p,2,100,", "m,p,,100,"),
+    # the blank period is no period of the case: not also "EUR has no rate for period ''"
+    "blank_period_with_rates_per_period": {**edit("demand.csv", "m,p,2,100,", "m,p,,100,"),
+                                           **edit("fx.csv", "EUR,,0.9", "EUR,1,0.9")},
+    # reported once, not also as a market no lane serves
+    "blank_market_in_demand": edit("demand.csv", "n,p,1,50,500", ",p,1,50,"),
     "row_with_extra_cells": edit("plants.csv", "B,Y,EUR", "B,Y,EUR,oops"),
     "expansion_first_period_unknown": edit("expansions.csv", "1000,2,USD", "1000,2030,USD"),
     "expansion_without_capacity_row": edit("expansions.csv", "grow,A,,", "grow,B,,"),
