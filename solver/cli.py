@@ -312,7 +312,8 @@ def convert(ctx, source, dest, csv_style, encoding, delimiter, decimal):
 @click.argument("results", type=click.Path(path_type=Path))
 @click.option("--x", "x", default=None, help="Parameter on the x axis (default: the first in the file).")
 @click.option("--where", multiple=True, metavar="NAME=VALUE",
-              help="Keep only scenarios with this value of another parameter (repeatable).")
+              help="Keep only scenarios with this value of another parameter, as --vary takes it "
+                   "(0.025 or 2.5% for a rate; repeatable).")
 @click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
               help="PNG file to write (default: next to RESULTS, same name, .png).")
 @click.option("--distributions", is_flag=True,

@@ -23,6 +23,7 @@ import pandas as pd
 
 from .errors import UsageError
 from .output import read_dialect, temp_file
+from .sweep.params import parse_value
 
 UNIT_LABELS = {
     "fx": "{a} per 1 {cur}", "tariff": "duty rate", "freight": "freight per unit (lane currency)",
@@ -147,13 +148,25 @@ def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, cur
                          "and parameter columns) nor a breakeven breakpoints.csv")
     if x is not None and x not in params:
         raise UsageError(f"--x {x!r} is not a parameter of {source} (its parameters: {', '.join(params)})")
+    df = df.assign(**{p: _numbers(df[p], p, source) for p in params})  # "2.5%" in files of older versions
     picked = []
     for w in where:
-        name, _, value = w.partition("=")
+        name, eq, value = w.partition("=")
+        name, value = name.strip(), value.strip()
+        if not eq or not name or not value:
+            raise UsageError(f"--where {w!r}: expected NAME=VALUE, e.g. --where {params[-1]}={_shown(df[params[-1]].iat[0])}")
         if name not in params:
-            raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {source}")
-        df = df[(df[name] - float(value)).abs() < 1e-12]
-        picked.append(f"{name} = {value.strip()}")
+            raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {source} (its parameters: {', '.join(params)})")
+        try:
+            v = parse_value(name, value)
+        except UsageError:
+            raise UsageError(f"--where {w!r}: {value!r} is not a number (e.g. 0.025 or 2.5% for a rate)") from None
+        keep = (df[name] - v).abs() <= 1e-9 * max(1.0, abs(v))
+        if not keep.any():
+            raise UsageError(f"--where {w!r}: no scenario {'left ' if picked else ''}has {name} = {value} "
+                             f"(values: {_values(df[name])})")
+        df = df[keep]
+        picked.append(f"{name} = {value}")
     # a slice of the results says so in its title, or the picture passes for all of them
     only = f"only the scenarios with {' and '.join(picked)}" if picked else ""
     if df.empty:
@@ -165,9 +178,32 @@ def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, cur
     for other in params:
         if other != x and df[other].nunique() > 1:
             raise UsageError(f"the results vary {other} too; pick one value with --where {other}=VALUE "
-                             f"(values: {', '.join(f'{v:g}' for v in sorted(df[other].unique())[:8])}), "
+                             f"(values: {_values(df[other])}), "
                              "or plot the distributions with --distributions")
     return plot_sweep(df.sort_values(x), x, case, currency, out, only)
+
+
+def _numbers(col: pd.Series, name: str, source: str) -> pd.Series:
+    """A parameter column as numbers (a rate written 2.5% is 0.025)."""
+    if pd.api.types.is_numeric_dtype(col):
+        return col
+    out = []
+    for k, t in enumerate(col):
+        try:
+            out.append(parse_value(name, t))
+        except UsageError:
+            raise UsageError(f"{source}, row {k + 2}, column {name}: {str(t)!r} is not a number") from None
+    return pd.Series(out, index=col.index, dtype=float)
+
+
+def _shown(v: float) -> str:
+    return f"{v:.10g}"
+
+
+def _values(col: pd.Series, shown: int = 12) -> str:
+    vals = sorted(col.dropna().unique())
+    more = f", ... ({len(vals)} in all)" if len(vals) > shown else ""
+    return ", ".join(_shown(v) for v in vals[:shown]) + more
 
 
 def _plants(df: pd.DataFrame) -> list[str]:

@@ -1,6 +1,7 @@
 """plantsplit plot writes a real PNG from a sweep's results.csv."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from solver.cli import cli
@@ -114,3 +115,78 @@ def test_a_slice_of_distributions_says_so(tmp_path):
     title = Image.open(out / "results.png").text["Title"].splitlines()
     assert title[0] == "Rogue 2012: cost and production over 10 scenarios"
     assert title[2] == "only the scenarios with tariff:KR:usa = 0.025"
+
+
+def test_a_rate_written_as_a_percentage_is_a_number_in_results_and_on_the_x_axis(tmp_path, monkeypatch):
+    import openpyxl
+
+    import solver.plot as plot
+
+    scen = tmp_path / "duty.csv"
+    scen.write_text("scenario,tariff:KR:usa\nnone,0\nhigh,25%\n")
+    out = tmp_path / "sw"
+    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--xlsx",
+                                 "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    rows = [line.split(",")[:2] for line in (out / "results.csv").read_text().splitlines()]
+    assert rows == [["scenario", "tariff:KR:usa"], ["none", "0"], ["high", "0.25"]]  # 25% = 0.25
+    ws = openpyxl.load_workbook(out / "results.xlsx")["results"]
+    assert [ws.cell(row, 2).value for row in (2, 3)] == [0, 0.25]  # number cells, not text
+    drawn = {}
+    render = plot._render
+
+    def keep(fig, target):  # the real rendering, after noting where the cost line's points sit
+        bottom = fig.axes[1]
+        drawn["x"] = [float(v) for v in bottom.lines[0].get_xdata()]
+        drawn["labels"] = [bottom.xaxis.get_major_formatter()(v, 0) for v in drawn["x"]]
+        render(fig, target)
+
+    monkeypatch.setattr(plot, "_render", keep)
+    r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--x", "tariff:KR:usa"])
+    assert r.exit_code == 0, r.output
+    assert drawn == {"x": [0.0, 0.25], "labels": ["0.0%", "25.0%"]}  # 25% drawn at 0.25 (was at 1 = "100%")
+
+
+# a results.csv as earlier versions wrote a scenarios file's rates (text as typed), the README's what-if
+WHAT_IF = ("scenario,fx:KRW,tariff:KR:usa@2016,freight_scale:busan,status,objective_USD,units:busan\n"
+           "base,1053,0,1,optimal,100,10\nwon,1000,0,1,optimal,90,12\nkorus,1053,2.5%,1,optimal,110,9\n"
+           "freight,1053,0,2,optimal,120,8\n")
+
+
+@pytest.mark.parametrize("where, message", [
+    # 0.03 is in no scenario: the message lists the values there are
+    (["tariff:KR:usa@2016=0.03"], "--where 'tariff:KR:usa@2016=0.03': no scenario has tariff:KR:usa@2016 = 0.03 "
+                                  "(values: 0, 0.025)"),
+    (["tariff:KR:usa@2016=lots"], "--where 'tariff:KR:usa@2016=lots': 'lots' is not a number"),
+    (["tariff:KR:usa@2016"], "--where 'tariff:KR:usa@2016': expected NAME=VALUE"),
+    (["fx:JPY=80"], "--where 'fx:JPY=80': 'fx:JPY' is not a parameter of results.csv"),
+    # one --where left two values of another parameter: they are listed as numbers
+    (["freight_scale:busan=1"], "the results vary tariff:KR:usa@2016 too; pick one value with --where "
+                                "tariff:KR:usa@2016=VALUE (values: 0, 0.025)"),
+    (["tariff:KR:usa@2016=0"], "the results vary freight_scale:busan too; pick one value with --where "
+                               "freight_scale:busan=VALUE (values: 1, 2)"),
+    # the values of what is left after the first --where
+    (["freight_scale:busan=2", "fx:KRW=1000"], "--where 'fx:KRW=1000': no scenario left has fx:KRW = 1000 "
+                                               "(values: 1053)"),
+])
+def test_bad_where_is_a_clear_error(tmp_path, where, message):
+    f = tmp_path / "results.csv"
+    f.write_text(WHAT_IF)
+    args = [a for w in where for a in ("--where", w)]
+    r = CliRunner().invoke(cli, ["plot", str(f), "--x", "fx:KRW", *args])
+    assert r.exit_code == 2, r.output
+    assert message in r.stderr
+    assert "Traceback" not in r.output and not (tmp_path / "results.png").exists()
+
+
+@pytest.mark.parametrize("value", ["2.5%", "0.025"])
+def test_where_takes_a_rate_as_sweep_vary_does(tmp_path, value):
+    f = tmp_path / "results.csv"
+    f.write_text(WHAT_IF)
+    r = CliRunner().invoke(cli, ["plot", str(f), "--x", "fx:KRW", "--where", f"tariff:KR:usa@2016={value}",
+                                 "--where", "freight_scale:busan=1"])
+    assert r.exit_code == 0, r.output  # the one scenario korus
+    from PIL import Image
+
+    assert Image.open(tmp_path / "results.png").text["Title"].endswith(
+        f"only the scenarios with tariff:KR:usa@2016 = {value} and freight_scale:busan = 1")

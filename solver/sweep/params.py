@@ -18,6 +18,7 @@ import pandas as pd
 from ..case import Case
 from ..errors import Collector, UsageError
 from ..output import safe_text
+from ..readxlsx import number_text
 
 KINDS = ("fx", "tariff", "freight", "freight_scale", "demand", "demand_scale", "capacity", "cost_scale")
 # kind:A[:B][/PRODUCT][@PERIOD]; ':' between origin and destination is safe in every shell.
@@ -120,10 +121,18 @@ def parse_number(text: str, param: Param) -> float:
     t = text.strip()
     pct = param.kind == "tariff" and t.endswith("%")
     try:
-        v = float(Decimal(t.rstrip("%").strip()))
+        d = Decimal(t.rstrip("%").strip())
+        v = float(d / 100 if pct else d)  # 2.5% is exactly 0.025
     except (InvalidOperation, ValueError):
         raise UsageError(f"{param.name}: {text!r} is not a number") from None
-    return v / 100.0 if pct else v
+    return v
+
+
+def parse_value(name: str, text: str) -> float:
+    """A value of the parameter ``name`` in the forms ``--vary`` takes (``2.5%`` or ``0.025``
+    for a rate), without a case: for files that sweeps wrote."""
+    m = _NAME.match(name.strip())
+    return parse_number(str(text), Param(name.strip(), m["kind"] if m else "", ""))
 
 
 def parse_vary(spec: str, case: Case) -> tuple[Param, list[float]]:
@@ -232,7 +241,7 @@ def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> 
             vals.append(v)
         names.append(sid)
         values.append(tuple(vals))
-        texts.append(tuple(r[header.index(p.name)] for p in params))
+        texts.append(tuple(number_text(v) for v in vals))  # numbers, as results.csv holds them (2.5% -> 0.025)
         row_numbers.append(i)
         extras.append(tuple(r[header.index(x)] if x in header else "" for x in extra))
     if out.problems:
