@@ -48,6 +48,15 @@ def _matrix(lp: LinearProgram):
     return csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))
 
 
+def split_labels(lp: LinearProgram, min_block: int = MIN_BLOCK, fixed: np.ndarray | None = None):
+    """task_labels when the LP splits into at least two tasks, else None (a model too small
+    for two blocks of ``min_block`` is not worth scipy's import and a split)."""
+    if lp.num_col + lp.num_row + len(lp.value) < 2 * min_block:
+        return None
+    labels = task_labels(lp, min_block, fixed)
+    return labels if labels[0] >= 2 else None
+
+
 def task_labels(lp: LinearProgram, min_block: int = MIN_BLOCK,
                 fixed: np.ndarray | None = None) -> tuple[int, np.ndarray, np.ndarray]:
     """(number of tasks, task of each column (-1: fixed), task of each row). ``fixed``: a
@@ -127,11 +136,10 @@ def solve_blocks(lp: LinearProgram, time_limit: float | None = None, threads: in
     from .solve import Solution, Status, _empty, _solve_highs, activity
 
     t0 = time.perf_counter()
-    if lp.num_col + lp.num_row + len(lp.value) < 2 * min_block:
-        return None  # at most one block of min_block: not worth scipy's import and a split
-    ntask, col_task, row_task = task_labels(lp, min_block)
-    if ntask < 2:
+    labels = split_labels(lp, min_block)
+    if labels is None:
         return None
+    ntask, col_task, row_task = labels
     x = np.where(col_task < 0, lp.col_lower, 0.0)
     parts = split(lp, x, col_task, row_task, ntask)
 

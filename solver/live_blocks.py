@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .decompose import MIN_BLOCK, split, task_labels
+from .decompose import MIN_BLOCK, split, split_labels
 from .model.changes import Change, LiveLP, coef_positions
 from .model.lp import LinearProgram
 
@@ -37,13 +37,10 @@ _EMPTY_I = np.zeros(0, np.int32)
 
 
 def block_labels(lp: LinearProgram, fixed=_EMPTY_I, min_block: int = MIN_BLOCK):
-    """decompose.task_labels with ``fixed`` moved to the right-hand side; None below two tasks."""
-    if lp.num_col + lp.num_row + len(lp.value) < 2 * min_block:
-        return None  # at most one block of min_block
+    """decompose.split_labels with the columns ``fixed`` moved to the right-hand side."""
     mask = np.zeros(lp.num_col, bool)
     mask[np.asarray(fixed, np.int64)] = True
-    labels = task_labels(lp, min_block, fixed=mask)
-    return labels if labels[0] >= 2 else None
+    return split_labels(lp, min_block, fixed=mask)
 
 
 def live_lp(lp: LinearProgram, fixed=_EMPTY_I, elastic: bool = False, integer: bool = False, *,
