@@ -138,9 +138,10 @@ print(json.dumps({"build": t1 - t0, "load": t2 - t1, "vars": int(h.getNumCol())}
 
 def run_child(args: list[str]) -> dict:
     r = subprocess.run([sys.executable, *args], capture_output=True, text=True)
-    if r.returncode != 0:
-        return {"error": (r.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(r.stdout.strip().splitlines()[-1])
+    lines = r.stdout.strip().splitlines()
+    if r.returncode != 0 or not lines:
+        return {"error": (r.stderr.strip().splitlines() or [f"exit code {r.returncode}, no output"])[-1]}
+    return json.loads(lines[-1])
 
 
 def bench(size: int, modes: list[str], alone: bool = True) -> dict:

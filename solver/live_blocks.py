@@ -29,7 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from .decompose import MIN_BLOCK, split, split_labels
+from .decompose import MIN_BLOCK, WarmChain, patterns, split, split_labels
 from .model.changes import Change, LiveLP, coef_positions
 from .model.lp import LinearProgram
 
@@ -76,6 +76,11 @@ class BlockLiveLP:
         parts = split(lp, np.zeros(lp.num_col), col_task, row_task, ntask)  # shifts set by fix()
         self.blocks = [b for b, _ in parts]
         self.models = [load_highs(part, relax=True) for _, part in parts]
+        # a block's first solve starts from the basis of a like block solved before it on
+        # the same thread (decompose.WarmChain); later solves start from its own last basis
+        self._keys = patterns([part for _, part in parts])
+        self._cold = [True] * len(parts)
+        self._chain = WarmChain()
         self.col_local = np.zeros(lp.num_col, np.int32)
         self.row_local = np.zeros(lp.num_row, np.int32)
         for b in self.blocks:
@@ -175,16 +180,26 @@ class BlockLiveLP:
         self._flush()
         ok = highspy.HighsModelStatus.kOptimal
 
-        def one(h) -> bool:
+        def one(k) -> bool:
+            h = self.models[k]
+            if self._cold[k]:
+                basis = self._chain.start(self._keys[k])
+                if basis is not None:
+                    h.setBasis(basis)
             h.run()
-            return h.getModelStatus() == ok
+            good = h.getModelStatus() == ok
+            if self._cold[k]:
+                self._cold[k] = False
+                self._chain.done(self._keys[k], h.getBasis() if good else None)
+            return good
 
+        blocks = range(len(self.models))
         if self.threads > 1:
             if self._pool is None:
                 self._pool = ThreadPoolExecutor(max_workers=self.threads)
-            good = all(list(self._pool.map(one, self.models)))
+            good = all(list(self._pool.map(one, blocks)))
         else:
-            good = all(one(h) for h in self.models)  # stops at the first block that is not optimal
+            good = all(one(k) for k in blocks)  # stops at the first block that is not optimal
         if not good:
             return False, float("nan")
         obj = sum(float(h.getInfo().objective_function_value) for h in self.models)

@@ -50,6 +50,7 @@ class Solution:
     highs: object = None  # the live HiGHS model (HiGHS backend), for ranging
     blocks: list | None = None  # decomposed solve: decompose.Block per block, each with its live model
     mip_gap: float | None = None  # a MILP solved by HiGHS: |plan - bound| / |plan| when the search stopped
+    basis: object = None  # an LP's optimal highspy.HighsBasis, when asked for (a warm start for a like block)
 
 
 class SolverUnavailable(UsageError):
@@ -238,13 +239,17 @@ def mip_start(h, lp: LinearProgram, y: np.ndarray | None = None) -> np.ndarray |
 
 
 def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True, gap: float = DEFAULT_GAP,
-                 start: np.ndarray | None = None) -> Solution:
+                 start: np.ndarray | None = None, basis=None, want_basis: bool = False) -> Solution:
+    """``basis``: a HighsBasis to start an LP's simplex from (one HiGHS rejects is ignored:
+    the solve starts cold); ``want_basis``: return the LP's optimal basis in ``basis``."""
     import highspy
 
     try:
         h = load_highs(lp)
     except ImportError as exc:  # pragma: no cover - highspy is a dependency
         raise SolverUnavailable(f"HiGHS is not installed ({exc}); pip install highspy") from exc
+    if basis is not None and not lp.is_mip:
+        h.setBasis(basis)
     if time_limit:
         h.setOptionValue("time_limit", float(time_limit))
     if lp.is_mip:
@@ -309,7 +314,8 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True, 
     row_dual = np.asarray(sol.row_dual, dtype=float) if duals != "none" else np.full(lp.num_row, np.nan)
     col_dual = np.asarray(sol.col_dual, dtype=float) if duals != "none" else np.full(lp.num_col, np.nan)
     return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, "highs", 0.0, duals,
-                    highs=h if duals != "none" and keep else None, mip_gap=mip_gap)
+                    highs=h if duals != "none" and keep else None, mip_gap=mip_gap,
+                    basis=h.getBasis() if want_basis and not lp.is_mip and status == Status.OPTIMAL else None)
 
 
 def _infeasible_or_unbounded(lp: LinearProgram) -> Status:

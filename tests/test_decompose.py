@@ -3,6 +3,7 @@ monolithic solve of the same LP: objective, plan, duals, ranging and infeasibili
 from __future__ import annotations
 
 import importlib.util
+import threading
 
 import numpy as np
 import pandas as pd
@@ -12,11 +13,11 @@ from click.testing import CliRunner
 from solver import coefficients
 from solver.case import load_case
 from solver.cli import cli
-from solver.decompose import task_labels
+from solver.decompose import WarmChain, patterns, split, task_labels
 from solver.model import create_model
 from solver.pipeline import run_solve, solve_loaded
 from solver.sensitivity import ranging
-from solver.solve import Status, solve
+from solver.solve import Status, _solve_highs, solve
 
 from conftest import ROOT, read, write_case
 from test_infeasible import SHORT_IN_2014
@@ -88,6 +89,72 @@ def test_blocks_of_different_sizes_by_hand_and_as_monolithic(tmp_path):
     assert_same(lp, mono, dec)
     serial = solve(lp, threads=1, min_block=0)
     assert_same(lp, mono, serial)
+
+
+# Two periods of the same shape (same rows, same columns): a basis of one is a basis of the
+# other, so the second block starts from the first's optimal basis (decompose.WarmChain).
+# Period 1: 30 units, A (freight 1, room for 40) serves all: 30; A's capacity slack.
+# Period 2: 70 units: that basis (A serves all) is infeasible for it; A serves 40, B
+# (freight 5) 30: 40 + 150 = 190. Total 220. Duals: period 1 demand 1, A's capacity 0;
+# period 2 demand 5, A's capacity -4 (one more unit at A saves 5 - 1).
+ALIKE = dict(
+    plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+    demand="market,product,period,units\nm,p,1,30\nm,p,2,70",
+    capacity="plant,max_units\nA,40\nB,100",
+    lanes="plant,market,freight_cost\nA,m,1\nB,m,5",
+)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_blocks_alike_start_from_each_others_basis_and_keep_their_own_optimum(tmp_path, threads):
+    lp = model(tmp_path, **ALIKE)
+    ntask, col_task, row_task = task_labels(lp, min_block=0)
+    parts = split(lp, np.zeros(lp.num_col), col_task, row_task, ntask)
+    keys = patterns([p for _, p in parts])
+    assert ntask == 2 and keys[0] == keys[1]  # alike: the second may start from the first
+    dec = solve(lp, threads=threads, min_block=0)
+    assert dec.objective == pytest.approx(220)
+    d = duals_by_name(lp, dec)
+    assert d["demand[m,p,1]"] == pytest.approx(1)
+    assert d["demand[m,p,2]"] == pytest.approx(5)
+    assert d["capacity[A,1]"] == pytest.approx(0)
+    assert d["capacity[A,2]"] == pytest.approx(-4)
+    assert_same(lp, solve(lp, decompose=False), dec)
+
+
+def test_patterns_differ_for_blocks_of_other_shapes(tmp_path):
+    lp = model(tmp_path, **TWO_PERIODS)
+    ntask, col_task, row_task = task_labels(lp, min_block=0)
+    keys = patterns([p for _, p in split(lp, np.zeros(lp.num_col), col_task, row_task, ntask)])
+    assert keys[0] != keys[1]
+
+
+def test_a_warm_start_goes_only_to_a_like_block_on_the_same_thread():
+    chain = WarmChain()
+    assert chain.start(b"k") is None
+    chain.done(b"k", "basis of k")
+    assert chain.start(b"k") == "basis of k"
+    assert chain.start(b"other") is None
+    seen = []
+    t = threading.Thread(target=lambda: seen.append(chain.start(b"k")))
+    t.start()
+    t.join()
+    assert seen == [None]  # another thread has solved nothing yet
+    chain.done(b"k", None)  # a block that did not solve to optimality passes nothing on
+    assert chain.start(b"k") is None
+
+
+def test_a_basis_highs_rejects_leaves_a_cold_start_with_the_same_optimum(tmp_path):
+    import highspy
+
+    lp = model(tmp_path, **ALIKE)
+    bad = highspy.HighsBasis()
+    bad.col_status = [highspy.HighsBasisStatus.kBasic]  # one column: not a basis of this LP
+    bad.row_status = []
+    bad.valid = True
+    sol = _solve_highs(lp, None, basis=bad, want_basis=True)
+    assert sol.status == Status.OPTIMAL and sol.objective == pytest.approx(220)
+    assert len(sol.basis.col_status) == lp.num_col  # its own optimal basis comes back
 
 
 def test_build_decision_linking_periods_milp_then_duals_lp_decomposes(tmp_path):
