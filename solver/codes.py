@@ -13,12 +13,14 @@ import pandas as pd
 
 
 def codes(values) -> tuple[np.ndarray, pd.Index]:
-    """(int64 code per value, the distinct values): categories of a Categorical, else factorized."""
+    """(code per value, the distinct values): categories of a Categorical (its own small
+    integer codes, not copied), else factorized (int32: a million values of a few thousand
+    names need no int64)."""
     s = values if isinstance(values, pd.Series) else pd.Series(values)
     if isinstance(s.dtype, pd.CategoricalDtype):
-        return s.cat.codes.to_numpy(np.int64), s.cat.categories
+        return s.cat.codes.to_numpy(), s.cat.categories
     c, uniques = pd.factorize(s.to_numpy(object))
-    return c.astype(np.int64), pd.Index(uniques, dtype=object)
+    return c.astype(np.int32 if len(uniques) < 2**31 else np.int64), pd.Index(uniques, dtype=object)
 
 
 def categorical(codes_: np.ndarray, categories) -> pd.Categorical:
@@ -28,20 +30,23 @@ def categorical(codes_: np.ndarray, categories) -> pd.Categorical:
 def composite(columns: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     """One int64 per row from several code columns (each in 0..size-1)."""
     key = np.zeros(len(columns[0]) if columns else 0, np.int64)
-    for c, n in zip(columns, sizes):
-        key = key * (n + 1) + c
+    for c, n in zip(columns, sizes):  # in place: no temporary the size of the key
+        key *= n + 1
+        key += c
     return key
 
 
 def lookup(keys: np.ndarray, table_keys: np.ndarray) -> np.ndarray:
     """Position in ``table_keys`` of each key (the first, if repeated), or -1."""
-    found = np.full(len(keys), -1, np.int64)
     if len(table_keys) == 0 or len(keys) == 0:
-        return found
+        return np.full(len(keys), -1, np.int64)
     uniq, first = np.unique(table_keys, return_index=True)
-    i = np.minimum(np.searchsorted(uniq, keys), len(uniq) - 1)
+    i = np.searchsorted(uniq, keys)
+    np.minimum(i, len(uniq) - 1, out=i)
     hit = uniq[i] == keys
-    found[hit] = first[i[hit]]
+    found = first[i]
+    del i
+    found[~hit] = -1
     return found
 
 

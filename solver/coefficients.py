@@ -165,15 +165,17 @@ def _pairs_by_market(pair_market: np.ndarray, dem_market: np.ndarray, n_markets:
 def _arcs(case: Case) -> pd.DataFrame:
     """One row per (plant, market, product, period, tariff tier) a lane serves, sorted by
     period, product, plant, market, tier; names as Categoricals of ``_dims``'s order.
-    Built on integer codes, as arrays, each column taken once at the end."""
+    Built on int32 name codes, as arrays; each column is taken once at the end and its
+    source freed as soon as it is taken, so the intermediates never all live beside the
+    finished table (at 1M arcs they would double the stage's peak memory)."""
     dims = _dims(case)
     lanes, dem = case.lanes, case.demand
-    dem_code = {d: dims[d].get_indexer(dem[d].to_numpy(object)) for d in ("market", "product", "period")}
+    dem_code = {d: _code32(dims[d], dem[d]) for d in ("market", "product", "period")}
     pairs = lanes[["plant", "market"]].drop_duplicates()
-    pair_plant = dims["plant"].get_indexer(pairs["plant"].to_numpy(object))
-    pair_market = dims["market"].get_indexer(pairs["market"].to_numpy(object))
+    pair_plant, pair_market = _code32(dims["plant"], pairs["plant"]), _code32(dims["market"], pairs["market"])
     pair, dem_row = _pairs_by_market(np.where(pair_plant >= 0, pair_market, -1), dem_code["market"], len(dims["market"]))
     c = {"plant": pair_plant[pair]}
+    del pair
     c.update({d: dem_code[d][dem_row] for d in ("market", "product", "period")})
 
     def frame(cols):
@@ -183,44 +185,69 @@ def _arcs(case: Case) -> pd.DataFrame:
     keep = np.flatnonzero(pos >= 0)
     c = {d: v[keep] for d, v in c.items()}
     lane_row, dem_row = pos[keep], dem_row[keep]
+    del pos, keep
     plants = case.plants.set_index("plant").reindex(dims["plant"])
-    c["country"] = dims["country"].get_indexer(plants["country"].to_numpy(object))[c["plant"]]
-    plant_cur = dims["currency"].get_indexer(plants["currency"].replace("", case.currency).to_numpy(object))
-    c["plant_currency"] = plant_cur[c["plant"]]
-    lane_cur = dims["currency"].get_indexer(lanes["currency"].replace("", case.currency).to_numpy(object))
-    c["lane_currency"] = lane_cur[lane_row]
+    c["country"] = _code32(dims["country"], plants["country"])[c["plant"]]
+    c["plant_currency"] = _code32(dims["currency"], plants["currency"].replace("", case.currency))[c["plant"]]
+    c["lane_currency"] = _code32(dims["currency"], lanes["currency"].replace("", case.currency))[lane_row]
 
     cost_row = resolve(frame(("plant", "product", "period")), case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
     local_cost = np.where(cost_row >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cost_row, 0)] if len(case.costs) else 0.0, 0.0)
     # Convert only where there is a cost: a plant with no cost rows needs no exchange rate.
     has = local_cost != 0
-    production = np.zeros(len(keep))
+    production = np.zeros(len(lane_row))
     production[has] = _to_reporting(case, local_cost[has], c["plant_currency"][has], dims["currency"],
                                     c["period"][has], dims["period"])
+    del has
     freight_local = lanes["freight_cost"].to_numpy(float)[lane_row]
     freight = _to_reporting(case, freight_local, c["lane_currency"], dims["currency"], c["period"], dims["period"])
 
     # Tariff tiers: an arc with a tariff group of n tiers becomes n arcs.
-    origin = frame(("market", "product", "period")).assign(origin=categorical(c["country"], dims["country"]))
-    tier = _tiers(case, origin, production, freight)
+    tier = _tiers(case, frame(("market", "product", "period")).assign(origin=categorical(c["country"], dims["country"])),
+                  production, freight)
     d = case.discount_factors()
     discount = np.array([d[p] for p in dims["period"]], float)
     arc = tier.pop("arc")
     sort_dims = ("period", "product", "plant", "market")
-    order = np.argsort(composite([c[k][arc] for k in sort_dims] + [tier["tier"]],
-                                 [len(dims[k]) for k in sort_dims] + [int(tier["tier"].max(initial=0)) + 1]))
+    # composite(arc's key columns + [tier]), built per arc and then per arc tier
+    key = composite([c[k] for k in sort_dims], [len(dims[k]) for k in sort_dims])[arc]
+    key *= int(tier["tier"].max(initial=0)) + 2
+    key += tier["tier"]
+    order = np.argsort(key)
+    del key
     at = arc[order]
-    out = {k: categorical(c[k][at], dims[k]) for k in ("plant", "market", "product", "period")}
-    out.update(lane_row=lane_row[at], demand_row=dem_row[at],
-               country=categorical(c["country"][at], dims["country"]),
-               plant_currency=categorical(c["plant_currency"][at], dims["currency"]),
-               cost_row=cost_row[at], unit_production_cost=production[at],
-               lane_currency=categorical(c["lane_currency"][at], dims["currency"]),
-               unit_freight=freight[at], local_cost=local_cost[at], freight_local=freight_local[at])
-    out.update({k: v[order] for k, v in tier.items()})
-    out["unit_cost"] = out["unit_production_cost"] + out["unit_freight"] + out["unit_duty"]
-    out["discount"] = discount[c["period"][at]]
+    del arc
+    out = {}
+    for k in ("plant", "market", "product", "period"):
+        code = c.pop(k)[at]
+        out[k] = categorical(code, dims[k])
+        if k == "period":
+            period_discount = discount[code]
+        del code
+    names = {"country": "country", "plant_currency": "currency", "lane_currency": "currency"}
+    columns = dict(lane_row=lane_row, demand_row=dem_row, country=None, plant_currency=None, cost_row=cost_row,
+                   unit_production_cost=production, lane_currency=None, unit_freight=freight,
+                   local_cost=local_cost, freight_local=freight_local)
+    del lane_row, dem_row, cost_row, production, freight, local_cost, freight_local
+    for k in list(columns):
+        values = columns.pop(k)
+        out[k] = values[at] if values is not None else categorical(c.pop(k)[at], dims[names[k]])
+        del values
+    del at
+    for k in list(tier):
+        out[k] = tier.pop(k)[order]
+    del order
+    unit_cost = out["unit_production_cost"] + out["unit_freight"]
+    unit_cost += out["unit_duty"]
+    out["unit_cost"] = unit_cost
+    out["discount"] = period_discount
     return pd.DataFrame(out, copy=False)
+
+
+def _code32(names: pd.Index, values) -> np.ndarray:
+    """int32 position of each value in ``names`` (-1: not there): a case has far fewer than
+    2**31 names of a kind, and half the bytes of int64 codes over a million arcs."""
+    return names.get_indexer(pd.Series(values).to_numpy(object)).astype(np.int32)
 
 
 def _tariff_groups(case: Case) -> tuple[pd.DataFrame, np.ndarray]:
@@ -247,12 +274,18 @@ def _tiers(case: Case, targets: pd.DataFrame, production: np.ndarray, freight: n
     none = g < 0
     # Row of the sorted tiers table per arc tier; a sentinel row past the end where there is no tariff.
     t = np.where(none, len(tiers), group_start[np.maximum(g, 0)] + tier)
+    del none
     rate = np.append(tiers["rate"].to_numpy(float), 0.0)[t]
     cif = np.append((tiers["basis"] == "cif").to_numpy(bool), False)[t]
     ag_code, ag_names = codes(np.append(tiers["agreement"].fillna("").to_numpy(object), ""))
-    customs = production[arc] + np.where(cif, freight[arc], 0.0)
-    return {"arc": arc, "tariff_group": g, "tier": tier.astype(np.int64), "n_tiers": n_tiers[arc].astype(np.int64),
-            "agreement": categorical(ag_code[t], ag_names), "duty_rate": rate, "unit_duty": rate * customs, "cif": cif}
+    agreement = categorical(ag_code[t], ag_names)
+    del t
+    duty = production[arc]  # the customs value, then times the rate: the duty per unit
+    duty += np.where(cif, freight[arc], 0.0)
+    duty *= rate
+    return {"arc": arc, "tariff_group": g, "tier": tier.astype(np.int64, copy=False),
+            "n_tiers": n_tiers[arc].astype(np.int64, copy=False), "agreement": agreement, "duty_rate": rate,
+            "unit_duty": duty, "cif": cif}
 
 
 def _tier_widths(case: Case) -> pd.DataFrame:
