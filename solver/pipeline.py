@@ -164,7 +164,8 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     """Solve a loaded case in memory. A run without a plan has ``results`` None and, when
     infeasible, the reasons in ``reasons``. ``threads``, ``decompose``, ``min_block``, ``gap``:
     see ``solve.solve``; ``write_model``: also write the model HiGHS is given (.mps or .lp);
-    ``tighten``: add the linking rows of model/linking.py to a MILP."""
+    ``tighten``: add the linking rows of model/linking.py (those its LP relaxation needs) and
+    the cover rows of model/cover.py to a MILP."""
     if write_model:
         check_model_path(write_model)
     co = coefficients.build(case)
@@ -174,7 +175,7 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
         from .tighten import needed_rows
 
         keep, start, spent = needed_rows(lp, time_limit)
-        lp = create_model(case, co, relax=relax, tighten=keep if keep.any() else False)
+        lp = create_model(case, co, relax=relax, tighten=keep)
         limit = max(1e-3, time_limit - spent) if time_limit else None
     memory.check(case.name, lp, solver, decompose)
     if write_lp:

@@ -18,6 +18,7 @@ from enum import Enum
 import numpy as np
 
 from .errors import UsageError
+from .model.cover import FAMILY as COVER
 from .model.linking import FAMILY as LINK
 from .model.lp import INF, LinearProgram, to_pulp
 
@@ -189,8 +190,8 @@ def write_model(lp: LinearProgram, path) -> None:
         raise RuntimeError(f"HiGHS could not write {path}")
 
 
-def free_rows(lp: LinearProgram, families=(LINK,)) -> np.ndarray:
-    """Rows of ``families`` (the linking rows: they only tighten the MILP), to be made free
+def free_rows(lp: LinearProgram, families=(LINK, COVER)) -> np.ndarray:
+    """Rows of ``families`` (the linking and cover rows: they only tighten the MILP), to be made free
     (-inf, inf) in the LP with the builds fixed, so they take no part in its duals."""
     rows = [np.arange(lp.family_rows(f).start, lp.family_rows(f).stop) for f in families]
     return np.concatenate(rows).astype(np.int32)

@@ -145,7 +145,11 @@ def test_cbc_gives_the_same_optimum_and_duals(tmp_path):
     b = run_solve(write_case(tmp_path / "b", **TWO), tmp_path / "ob", solver="highs", sensitivity=True,
                   tighten=False)
     assert a.objective == pytest.approx(120) and a.solution.duals == "lp with build decisions fixed"
-    assert len(a.lp.row_lower) == len(b.lp.row_lower) + 2  # CBC was given the two linking rows
+    # CBC was given the two linking rows and the two cover rows (cover.py: 100 b1 + 100 b2 >= 20
+    # and its rounding b1 + b2 >= 1)
+    assert a.lp.family_rows("link").stop - a.lp.family_rows("link").start == 2
+    assert a.lp.family_rows("cover").stop - a.lp.family_rows("cover").start == 2
+    assert len(a.lp.row_lower) == len(b.lp.row_lower) + 4
     # its ranging (a HiGHS re-solve of the LP with builds fixed) matches the model without them
     ranged = [read(tmp_path / o, "sensitivity_constraints.csv") for o in ("oa", "ob")]
     pd.testing.assert_frame_equal(*ranged)

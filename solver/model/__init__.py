@@ -4,6 +4,7 @@ from __future__ import annotations
 from ..case import Case
 from ..coefficients import Coefficients
 from .capacity import define_capacity_constraints, define_min_production_constraints
+from .cover import define_cover_constraints
 from .demand import define_demand_constraints, define_unmet_variables
 from .expansions import define_build_variables
 from .flows import define_flow_variables
@@ -16,15 +17,17 @@ from .tariffs import define_tariff_quota_constraints
 
 def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=False) -> LinearProgram:
     """Minimise the present value of production + freight + duty + unmet penalties + expansion charges.
-    ``tighten``: add the strong linking rows of linking.py (a MILP only, not with ``relax``); a
-    mask over them: only those rows (tighten.needed_rows)."""
+    ``tighten``: add the strong linking rows of linking.py and the cover rows of cover.py (a
+    MILP only, not with ``relax``); a mask over the linking rows: only those (tighten.needed_rows)."""
     b = Builder()
     flow = b.add_cols(define_flow_variables(co.arcs))
     unmet_cols, soft = define_unmet_variables(case.demand, case.discount_factors())
     unmet = b.add_cols(unmet_cols)
     build = b.add_cols(define_build_variables(co.expansions, relax))
-    b.add_rows(define_demand_constraints(case.demand, co.arcs, flow, soft, unmet))
-    b.add_rows(define_capacity_constraints(co.capacity, co.arcs, flow, build, co.expansions, case.period_order()))
+    demand = define_demand_constraints(case.demand, co.arcs, flow, soft, unmet)
+    capacity = define_capacity_constraints(co.capacity, co.arcs, flow, build, co.expansions, case.period_order())
+    b.add_rows(demand)
+    b.add_rows(capacity)
     b.add_rows(define_min_production_constraints(co.capacity, co.arcs, flow))
     b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow))
     b.add_rows(define_tariff_quota_constraints(co.tiers, co.arcs, flow))
@@ -34,6 +37,7 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
         keep = None if tighten is True else tighten
         b.add_rows(define_linking_constraints(co.capacity, co.arcs, case.demand, flow, build, co.expansions,
                                               case.period_order(), keep))
+        b.add_rows(define_cover_constraints(demand, capacity, b.cols))
     lp = b.finish()
     _set_discounts(lp, case, co)
     return lp
