@@ -9,7 +9,9 @@ currency, e.g. ``landed_cost_USD``), keyed by the CSV name they are also written
   column chart of units by plant and period (from the ``plan`` table) with its data.
 - Every table sheet: bold frozen header, autofilter, widths that fit, number formats
   (thousands separators for units, two decimals for money, % for rates); numbers are
-  rounded as in the CSVs.
+  rounded as in the CSVs. A table of mixed figures (comparison.csv) names each row's
+  unit in a ``unit`` column: its numbers take that unit's format (money where the unit
+  is the currency, ``USD`` or ``USD per unit ...``; units where it is ``units``).
 - Text is always written as text (``strings_to_formulas`` off): a plant named ``=1+1``
   stays that text. Same tables in, same bytes out (fixed document properties and
   creation date; XlsxWriter stores fixed zip timestamps).
@@ -33,7 +35,8 @@ FIXED_DATE = dt.datetime(2000, 1, 1)
 RATES = {"duty_rate", "utilization"}
 # money figures of summary.json files (solve, stochastic) besides the MONEY columns
 SUMMARY_MONEY = {"undiscounted_cost", "expected_cost", "cvar", "mean_value_cost",
-                 "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi"}
+                 "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi",
+                 "objective_a", "objective_b"}  # the last two: compare's runs A and B
 TOL = 1e-6
 
 
@@ -65,7 +68,7 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -
         fmt = _formats(wb)
         _summary_sheet(wb, fmt, tables, summary, title)
         for name, df in tables.items():
-            _table_sheet(wb, fmt, name[:-4], df)
+            _table_sheet(wb, fmt, name[:-4], df, summary.get("currency", ""))
         wb.close()
         with open(path, "rb") as fh:
             return fh.read()
@@ -108,7 +111,7 @@ def _write(ws, row: int, col: int, value, kind: str, fmt: dict, decimals: int | 
 def _column_cells(s: pd.Series, decimals: int | None) -> tuple[list, bool]:
     """A column as the values to write (None = blank cell), and whether all are numbers."""
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        values = s.to_numpy(dtype=float).tolist()
+        values = s.to_numpy(dtype=float, na_value=np.nan).tolist()  # pandas' <NA> (Int64): a blank
         if decimals is not None:
             values = [min(max(round(v, decimals) + 0.0, -1e30), 1e30) if v == v else None for v in values]
         else:
@@ -117,10 +120,19 @@ def _column_cells(s: pd.Series, decimals: int | None) -> tuple[list, bool]:
     return [None if v is None or v == "" or (isinstance(v, float) and math.isnan(v)) else v for v in s.tolist()], False
 
 
-def _table_sheet(wb, fmt, name: str, df: pd.DataFrame) -> None:
+def _row_kinds(df: pd.DataFrame, currency: str) -> list[str] | None:
+    """The kind of each row's numbers, from its ``unit`` cell (tables of mixed figures)."""
+    if "unit" not in df.columns or not currency:
+        return None
+    return ["money" if u == currency or str(u).startswith(currency + " ") else "units" if u == "units" else "plain"
+            for u in df["unit"]]
+
+
+def _table_sheet(wb, fmt, name: str, df: pd.DataFrame, currency: str = "") -> None:
     ws = wb.add_worksheet(name)
     cols = list(df.columns)
     kinds = [_kind(c) for c in cols]
+    by_row = _row_kinds(df, currency)
     decimals = [decimals_of(c) for c in cols]
     cells = [_column_cells(df[c], decimals[j]) for j, c in enumerate(cols)]
     # constant_memory: widths must be set before rows are written, so measure first
@@ -137,14 +149,14 @@ def _table_sheet(wb, fmt, name: str, df: pd.DataFrame) -> None:
     ws.autofilter(0, 0, max(len(df), 1), max(len(cols) - 1, 0))
     for j, c in enumerate(cols):
         ws.write_string(0, j, c, fmt["head"])
-    formats = [fmt[k] for k in kinds]
     for i in range(len(df)):
         for j, (values, numeric) in enumerate(cells):
             v = values[i]
             if v is None:
                 continue
             if numeric:
-                ws.write_number(i + 1, j, v, formats[j])
+                kind = by_row[i] if by_row is not None and kinds[j] == "plain" else kinds[j]
+                ws.write_number(i + 1, j, v, fmt[kind])
             else:
                 _write(ws, i + 1, j, v, kinds[j], fmt, decimals[j])
 

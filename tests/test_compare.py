@@ -206,3 +206,35 @@ def test_excel_eu_folders_and_the_workbook(tmp_path):
     assert rows[0] == list(t.columns) and len(rows) == len(t) + 1
     bind = [r for r in rows if r[0] == "binding"]
     assert bind == [["binding", "A (total)", "1", "USD per unit (shadow price)", 10, 0, -10]]
+
+
+def test_workbook_formats_each_value_by_its_unit_and_names_the_currency_of_the_objectives(tmp_path):
+    # The case of test_a_capacity_binding_in_one_run_only: demand 100 costs 1,400 (A 60 at 10,
+    # B 40 at 20; A binding at a shadow price of 20 - 10 = 10), demand 50 costs 500 (A 50).
+    import openpyxl
+
+    a = solve(write_case(tmp_path / "d100", demand="market,product,period,units\nm,p,1,100", **TWO_PLANTS), tmp_path / "a")
+    b = solve(write_case(tmp_path / "d50", demand="market,product,period,units\nm,p,1,50", **TWO_PLANTS), tmp_path / "b")
+    r = CliRunner().invoke(cli, ["compare", str(a), str(b), "--out", str(tmp_path / "cmp"), "--xlsx"])
+    assert r.exit_code == 0, r.output
+    wb = openpyxl.load_workbook(tmp_path / "cmp" / "comparison.xlsx")
+    ws = wb["comparison"]
+    header = [c.value for c in ws[1]]
+    assert header == (tmp_path / "cmp" / "comparison.csv").read_text().splitlines()[0].split(",")
+    cells = {tuple(c.value for c in row[:3]): row for row in ws.iter_rows(min_row=2)}
+
+    def shown(key):
+        row = cells[key]
+        return [(c.value, c.number_format) for c in row[4:7]]
+
+    money, units = "#,##0.00", "#,##0"
+    assert shown(("units", "A", "1")) == [(60, units), (50, units), (-10, units)]
+    assert shown(("cost", "production", "1")) == [(1400, money), (500, money), (-900, money)]
+    assert shown(("cost", "objective", "all")) == [(1400, money), (500, money), (-900, money)]
+    assert shown(("binding", "A (total)", "1")) == [(10, money), (0, money), (-10, money)]
+    # the Summary names the currency of the two objectives, as every Summary sheet does for money
+    summary = {row[0].value: row[1] for row in wb["Summary"].iter_rows(min_row=2) if row[0].value}
+    assert "objective_a" not in summary and "objective_b" not in summary
+    assert (summary["objective_a (USD)"].value, summary["objective_a (USD)"].number_format) == (1400, money)
+    assert (summary["objective_b (USD)"].value, summary["objective_b (USD)"].number_format) == (500, money)
+    assert summary["currency"].value == "USD"

@@ -94,7 +94,11 @@ def test_two_stochastic_runs_side_by_side(tmp_path):
     line = next(row for row in sheet if row[0] == "build")
     assert line == ("build", "line", "all", "built (1 = yes)", 0, 1, 1)
     facts = {row[0]: row[1] for row in wb["Summary"].iter_rows(values_only=True) if row[0]}
-    assert facts["objective_b"] == 18_000 and facts["case_a"] == "case"
+    assert facts["objective_b (USD)"] == 18_000 and facts["case_a"] == "case"
+    # figures in money get the money format, the settings and builds none
+    formats = {(row[0].value, row[1].value): row[4].number_format for row in wb["comparison"].iter_rows(min_row=2)}
+    assert formats[("figure", "expected_cost")] == formats[("scenario_cost", "median")] == "#,##0.00"
+    assert formats[("build", "line")] == formats[("setting", "cvar_alpha")] == "General"
 
 
 def test_risk_weight_and_refusals(tmp_path):
