@@ -43,10 +43,12 @@ def render(run: Run) -> str:
             built = builds[builds["built"] > TOL]
             lines.append(f"Options: {len(built)} of {len(builds)} built (see builds.csv)"
                          + (":" if len(built) else ""))
-            builds = built.head(MOST)
-        for _, b in builds.iterrows():
+            builds = built
+        for _, b in builds.head(MOST).iterrows():
             what = "built" if b["built"] > 1 - TOL else ("not built" if b["built"] < TOL else f"{b['built']:.3f} built (relaxed)")
             lines.append(f"Option {b['option']} ({b['plant']}, +{b['added_units']:,.0f} units): {what}")
+        if len(builds) > MOST:
+            lines.append(f"  ... and {len(builds) - MOST} more built (see builds.csv)")
     util = res.utilization
     binding = util[util["shadow_price"].abs() > TOL]
     if len(binding):

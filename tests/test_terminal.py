@@ -73,3 +73,30 @@ def test_long_lists_stop_at_twenty_and_say_how_many_more(tmp_path):
     assert lines[j + 20] == "  w20 (total) 1: 10 of 10, shadow price 880.00"
     assert lines[j + 21] == "  ... and 5 more (see utilization.csv)"
     assert "Unmet demand: 50 units (see supply.csv):" in lines
+
+
+def test_more_than_twenty_options_are_summed_up_and_the_built_ones_listed(tmp_path):
+    # Plant A has no capacity of its own; 25 options each add 10 units at fixed costs of 100,
+    # 200, ..., 2,500. Demand 220 with unmet units at 1,000 each: a unit made costs 1, so an
+    # option saves 10 x 999 = 9,990 > its cost, and the 22 cheapest (o01..o22) are built,
+    # exactly enough for 220 units. Cost: 100 x (1 + ... + 22) + 220 x 1 = 25,300 + 220 = 25,520.
+    n = 25
+    opts = [f"o{i:02d}" for i in range(1, n + 1)]
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units,unmet_penalty\nm,p,1,220,1000",
+        capacity="plant,max_units\nA,0",
+        lanes="plant,market,freight_cost\nA,m,0",
+        costs="plant,unit_cost\nA,1",
+        expansions="option,plant,added_units,fixed_cost,first_period\n"
+                   + "\n".join(f"{o},A,10,{100 * i},1" for i, o in enumerate(opts, 1)),
+    )
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert "Total cost: 25,520 USD" in lines
+    i = lines.index("Options: 22 of 25 built (see builds.csv):")
+    assert lines[i + 1:i + 21] == [f"Option {o} (A, +10 units): built" for o in opts[:20]]
+    assert lines[i + 21] == "  ... and 2 more built (see builds.csv)"
+    assert not any("not built" in line for line in lines)  # with over 20 options only the built are listed
