@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,10 +39,19 @@ class Case:
     warnings: tuple[Problem, ...] = field(default=())
     notes: tuple[Problem, ...] = field(default=())  # e.g. unlimited capacity: shown by `validate`
     discount_rate: float = 0.0  # per period; settings.csv or --discount-rate
+    # where each file's rows are, for a workbook case: ("demand.csv", "case.xlsx, sheet demand")
+    places: tuple[tuple[str, str], ...] = field(default=())
 
     @property
     def has_builds(self) -> bool:
         return len(self.expansions) > 0
+
+    def cite(self, text: str) -> str:
+        """A message in the words of the inputs, with the places of this case: a workbook
+        case's ``demand.csv row 5`` becomes ``case.xlsx, sheet demand, row 5``."""
+        for name, place in self.places:
+            text = text.replace(f"{name} row", f"{place}, row")
+        return text
 
     def period_order(self) -> dict[str, int]:
         return {p: i for i, p in enumerate(self.periods)}
@@ -113,6 +121,7 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
         warnings=tuple(out.warnings),
         notes=tuple(out.notes),
         discount_rate=float(rate),
+        places=tuple((name, place) for name, (place, _) in out.places.items()),
         **{k: tables[k] for k in TABLES},
     )
 

@@ -256,3 +256,36 @@ def test_sweep_and_breakeven_take_a_workbook(tmp_path):
     assert r.output.splitlines()[:-1] == r2.output.splitlines()[:-1]
     r = invoke("sweep", tmp_path / "rogue.xlsx", "--out", tmp_path / "s", "--vary", "fx:KRW=1000,1100", "--quiet")
     assert r.exit_code == 0, r.output
+
+
+def test_infeasible_workbook_case_cites_its_sheets(tmp_path):
+    # Demand 100, but A (60) and B (30) can make 90 together: infeasible. The explanation
+    # names the workbook's sheets and rows (Excel's numbers) where the CSV case names its files.
+    sheets = dict(tiny_sheets(), capacity=[["plant", "max_units"], ["A", 60], ["B", 30]])
+    sheets["Capacity"] = sheets.pop("capacity")  # a sheet named with a capital, as users do
+    path = book(tmp_path / "short.xlsx", sheets)
+    r = invoke("solve", path, "--out", tmp_path / "o")
+    assert r.exit_code == 3, r.output
+    assert r.stderr.splitlines()[1] == (
+        "  - demand of m/p in 2012 is 100 but at most 90 can reach it (short.xlsx, sheet demand, row 2): "
+        "A total capacity 60 in 2012 (short.xlsx, sheet Capacity, row 2) + "
+        "B total capacity 30 in 2012 (short.xlsx, sheet Capacity, row 3)")
+    assert ".csv" not in r.stderr
+    # the same case as a folder of CSV files keeps citing its files
+    folder = write_case(tmp_path / "short", **dict(TINY, capacity="plant,max_units\nA,60\nB,30"))
+    r = invoke("solve", folder, "--out", tmp_path / "o")
+    assert r.exit_code == 3
+    assert r.stderr.splitlines()[1] == (
+        "  - demand of m/p in 2012 is 100 but at most 90 can reach it (demand.csv row 2): "
+        "A total capacity 60 in 2012 (capacity.csv row 2) + B total capacity 30 in 2012 (capacity.csv row 3)")
+    # and the API's NoPlanError, and a stochastic decision no scenario of which can be served
+    import solver
+
+    with pytest.raises(solver.NoPlanError) as exc:
+        solver.solve_case(path)
+    assert "(short.xlsx, sheet demand, row 2)" in exc.value.reasons[0]
+    (tmp_path / "sc.csv").write_text("scenario,demand:m/p@2012\nbig,120\n")
+    r = invoke("stochastic", path, "--scenarios", tmp_path / "sc.csv", "--out", tmp_path / "st", "--quiet")
+    assert r.exit_code == 3, r.output
+    assert "is 120 but at most 90 can reach it (short.xlsx, sheet demand, row 2)" in r.stderr
+    assert ".csv row" not in r.stderr

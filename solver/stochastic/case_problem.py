@@ -55,7 +55,7 @@ class CaseProblem(TwoStageProblem):
 
         lp = materialize(self.lp, self.change(s))
         lp.col_lower[self.first] = lp.col_upper[self.first]  # every option built: the most any decision can do
-        return explain_infeasible(lp)
+        return [self.case.cite(r) for r in explain_infeasible(lp)]
 
 
 def load_scenarios(source: Path | pd.DataFrame, case: Case) -> tuple[Scenarios, np.ndarray]:
