@@ -255,3 +255,26 @@ def test_xlsx_and_european_csv_style(tmp_path, case):
     costs = list(wb["scenario_costs"].iter_rows(values_only=True))
     assert costs[0][:4] == ("scenario", "probability", "fx:KRW", "cost_recommended_USD")
     assert costs[2][0] == "strong" and costs[2][3] == 20_000
+
+
+def test_a_case_without_build_options_has_nothing_to_decide_but_is_costed(tmp_path):
+    # A lands at 10 + 1 = 11 (max 60), B at 12: demand 80 costs 60 x 11 + 20 x 12 = 900,
+    # demand 50 costs 50 x 11 = 550; equally likely: 725 expected, and no option to decide.
+    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+                      demand="market,product,period,units\nm,p,1,100", capacity="plant,max_units\nA,60",
+                      lanes="plant,market,freight_cost\nA,m,1\nB,m,0", costs="plant,unit_cost\nA,10\nB,12")
+    sc = scenarios(tmp_path, "scenario,demand:m/p@1\nhigh,80\nlow,50\n")
+    for method in ("enumerate", "extensive", "benders"):
+        out = tmp_path / method
+        r = run("stochastic", case, "--scenarios", sc, "--out", out, "--method", method)
+        assert r.exit_code == 0, r.output
+        assert "The case has no build options: nothing to decide before the scenarios are known." in r.output
+        s = json.loads((out / "summary.json").read_text())
+        assert (s["expected_cost"], s["wait_and_see_cost"], s["vss"], s["evpi"]) == (725, 725, 0, 0)
+        assert (out / "decision.csv").read_text() == "option,plant,product,built,built_mean_value\n"
+        assert [(c["scenario"], c["cost_recommended_USD"]) for c in rows(out / "scenario_costs.csv")] == [
+            ("high", "900"), ("low", "550")]
+    r = run("stochastic", case, "--scenarios", scenarios(tmp_path, "scenario,demand:m/p@1\nhigh,80\n", "one.csv"),
+            "--out", tmp_path / "one")
+    assert r.exit_code == 0, r.output
+    assert r.output.startswith("c: 1 scenario, method enumerate (0 build options: 1 combination, each")

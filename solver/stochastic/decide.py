@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..errors import plural
 from ..model.changes import LiveLP
 from ..sweep.pool import Pool, chunked
 from .problem import TwoStageProblem, expected, risk_objective, var_cvar
@@ -70,7 +71,8 @@ class Decision:
 def combinations(problem: TwoStageProblem) -> np.ndarray:
     lp, first = problem.lp, problem.first
     ranges = [np.arange(lp.col_lower[j], lp.col_upper[j] + 1) for j in first]
-    return np.array(list(itertools.product(*ranges)), float).reshape(-1, len(first))
+    combos = list(itertools.product(*ranges))  # no options: one combination, building nothing
+    return np.array(combos, float).reshape(len(combos), len(first))
 
 
 def small_binary(problem: TwoStageProblem) -> bool:
@@ -91,7 +93,7 @@ def pick_method(problem: TwoStageProblem, method: str) -> tuple[str, str]:
     if method != "auto":
         return method, "as asked"
     if binary and k <= MAX_ENUMERATED:
-        return "enumerate", f"{k} build option{'s' if k != 1 else ''}: {2 ** k} combinations, each a warm-started LP per scenario"
+        return "enumerate", f"{plural(k, 'build option')}: {plural(2 ** k, 'combination')}, each a warm-started LP per scenario"
     if problem.n <= EXTENSIVE_LIMIT:
         return "extensive", f"{problem.n} scenarios (<= {EXTENSIVE_LIMIT}): one MILP is small enough"
     return "benders", f"{k} first-stage decisions and {problem.n} scenarios: decomposition"
