@@ -51,20 +51,20 @@ print(points.to_string(index=False, formatters=["{:,.2f}".format, "{:,.2f}".form
 futures = pd.DataFrame({"scenario": ["w900", "w1000", "w1100", "w1200", "w1300"],
                         "fx:KRW": [900, 1000, 1100, 1200, 1300]})
 st = solver.stochastic_case(case, futures)
-print(st.decision[["option", "built", "built_mean_value"]].astype({"built": int, "built_mean_value": int})
-      .to_string(index=False))
+print(st.decision[["option", "built", "built_mean_value"]].to_string(index=False))  # 1 built, 0 not
 print(f"expected cost of the decision: {st.summary['expected_cost']:,.0f} {cur} ({pv}); "
       f"value of perfect information: {st.summary['evpi']:,.0f} {cur}")
 regret = st.scenario_costs[["scenario", f"cost_recommended_{cur}", f"regret_{cur}"]].copy()
 regret.columns = ["scenario", f"cost, present value ({cur})", f"regret, present value ({cur})"]
 print(regret.to_string(index=False, formatters=[str, money, money]))
 
-# %% Errors carry the located problems
+# %% Errors carry the located problems: p.file, p.row (the spreadsheet's row; 0 = the whole
+# file or folder), p.column ("" = none), p.value, p.message; p.where names the place in words
 try:
     solver.load_case(case_dir.parent / "no-such-case")
 except solver.CaseError as exc:
     for p in exc.problems:
-        print(f"problem: file {p.file}, row {p.row}, column {p.column or '-'}: {p.message}")
+        print(f"problem at {p.where}: {p.message}")
 
 # %% Files only when asked: the CSVs, summary.json and plan.png (a picture of the plan)
 if len(sys.argv) > 1:

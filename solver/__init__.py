@@ -28,3 +28,8 @@ def __getattr__(name: str):
 
         return getattr(errors, name)
     raise AttributeError(f"module 'solver' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """The module's names and the API's, which ``__getattr__`` loads on first use."""
+    return sorted(set(globals()) | _API | _ERRORS)

@@ -9,7 +9,8 @@ class Problem:
     """One thing wrong with the input, located as a spreadsheet user would find it.
 
     ``row`` is the row number the spreadsheet shows (the header is row 1);
-    0 means the whole file.
+    0 means the whole file (or folder). ``column`` is "" when no column is meant.
+    ``where`` says the place in words, naming only the parts there are.
     """
 
     file: str
@@ -18,14 +19,19 @@ class Problem:
     value: str
     message: str
 
-    def __str__(self) -> str:
+    @property
+    def where(self) -> str:
+        """``demand.csv, row 2, column units``; ``lanes.csv`` for a whole file."""
         where = self.file
         if self.row:
             where += f", row {self.row}"
         if self.column:
             where += f", column {self.column}"
+        return where
+
+    def __str__(self) -> str:
         shown = f'"{self.value}" ' if self.value != "" else ""
-        return f"{where}: {shown}{self.message}"
+        return f"{self.where}: {shown}{self.message}"
 
 
 class PlantsplitError(Exception):

@@ -2,7 +2,8 @@
 
 Rounding (fixed, so the same inputs give byte-identical files):
 units 3 decimals; per-unit money and shadow prices 4; totals 2; rates and
-utilization 6. Integers are written without a decimal point, -0 as 0.
+utilization 6; numbers of a column without a fixed rounding (a scenario's parameter
+values) with every digit they have. Integers are written without a decimal point, -0 as 0.
 """
 from __future__ import annotations
 
@@ -89,9 +90,10 @@ def unguard_text(value: str) -> str:
     return value[1:] if value.startswith("'") and value.lstrip("'").startswith(FORMULA_START) else value
 
 
-def format_number(value, decimals: int) -> str:
-    """One value rounded to ``decimals`` places, trailing zeros dropped; blank if missing,
-    -0 as 0, beyond +-1e30 as Excel's infinity (``format_numbers`` does a column at once)."""
+def format_number(value, decimals: int | None) -> str:
+    """One value rounded to ``decimals`` places (None: the shortest text that reads back as
+    exactly it), trailing zeros dropped; blank if missing, -0 as 0, beyond +-1e30 as
+    Excel's infinity (``format_numbers`` does a column at once)."""
     if value is None:
         return ""
     x = float(value)
@@ -102,16 +104,18 @@ def format_number(value, decimals: int) -> str:
     return _fraction(x, decimals)
 
 
-def _fraction(x: float, decimals: int) -> str:
-    if abs(round(x, decimals)) >= 1e30:
+def _fraction(x: float, decimals: int | None) -> str:
+    if abs(x if decimals is None else round(x, decimals)) >= 1e30:
         return "1E+30" if x > 0 else "-1E+30"
+    if decimals is None:
+        return repr(x)
     text = format(x, f".{decimals}f")
     if "." in text:
         text = text.rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
 
 
-def format_numbers(values, decimals: int) -> list[str]:
+def format_numbers(values, decimals: int | None) -> list[str]:
     """``format_number`` of every value; whole numbers take a vectorised path."""
     a = np.asarray(values)
     if a.dtype.kind not in "fiub":
@@ -142,11 +146,11 @@ class CsvStyle:
     decimal: str
     bom: bool
 
-    def number(self, value, decimals: int) -> str:
+    def number(self, value, decimals: int | None) -> str:
         text = format_number(value, decimals)
         return text.replace(".", ",") if self.decimal == "," else text
 
-    def numbers(self, values, decimals: int) -> list[str]:
+    def numbers(self, values, decimals: int | None) -> list[str]:
         texts = format_numbers(values, decimals)
         return [t.replace(".", ",") for t in texts] if self.decimal == "," else texts
 
@@ -171,7 +175,7 @@ def to_cells(df: pd.DataFrame, style: CsvStyle = PLAIN) -> pd.DataFrame:
     for col in df.columns:
         s = df[col]
         decimals = decimals_of(col)
-        if decimals is not None:
+        if decimals is not None or s.dtype.kind == "f":  # a float column of no fixed rounding: every digit
             out[col] = style.numbers(s.to_numpy(), decimals)
         else:
             codes, distinct = pd.factorize(s.to_numpy(object), use_na_sentinel=False)

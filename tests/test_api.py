@@ -123,7 +123,9 @@ def test_the_example_script_runs(tmp_path):
     assert lines[0].startswith("rogue-2012: optimal, total cost ")
     # 2012: every Rogue from Kyushu (181,000) + 180,000 SM from Busan
     assert any(ln.split() == ["kyushu", "181000", "0", "0", "0", "10600"] for ln in lines), r.stdout
-    assert "problem: file " in r.stdout and (out / "plan.csv").is_file() and (out / "plan.png").is_file()
+    missing = ROOT / "inputs" / "no-such-case"  # a folder: no row, no column claimed
+    assert f"problem at {missing}: is not a case folder (no such directory) nor an .xlsx workbook" in lines
+    assert (out / "plan.csv").is_file() and (out / "plan.png").is_file()
     assert (out / "stochastic" / "decision.csv").is_file()
     assert lines[-1] == "largest change: 0.0"
     # the total is labelled a present value, and the components' present values add up to it;
@@ -199,3 +201,52 @@ def test_stochastic_in_memory_and_written(tmp_path, monkeypatch):
         solver.stochastic_case(case, frame, method="fast")
     with pytest.raises(solver.UsageError, match="sum to"):
         solver.stochastic_case(case, frame.assign(probability=[0.5, 0.6]))
+
+
+def test_stochastic_decision_is_whole_numbers_as_in_decision_csv(tmp_path):
+    # The hand case of tests/test_stochastic.py: the recommendation does not build the line
+    # (0), the mean-value plan does (1); decision.csv writes 0 and 1, the table holds integers.
+    from test_stochastic import CASE, TWO
+
+    case = solver.load_case(write_case(tmp_path / "c", **CASE))
+    (tmp_path / "sc.csv").write_text(TWO)
+    d = solver.stochastic_case(case, tmp_path / "sc.csv").decision
+    assert d["built"].tolist() == [0] and d["built_mean_value"].tolist() == [1]
+    assert all(type(v) is int for v in d["built"].tolist() + d["built_mean_value"].tolist())
+    assert d["built"].dtype.kind == "i"
+
+
+def test_dir_lists_the_api_without_loading_it():
+    code = ("import sys, solver; names = dir(solver); "
+            "print(sorted(set(solver.__all__) - set(names))); "
+            "print(sorted(m for m in ('pandas', 'numpy', 'solver.api', 'solver.errors') if m in sys.modules))")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines() == ["[]", "[]"]  # every API name listed; nothing heavy imported
+    for name in ("load_case", "solve_case", "stochastic_case", "compare_runs", "CaseError", "PlantsplitError"):
+        assert name in dir(solver)
+
+
+def test_a_missing_case_folder_names_no_row_or_column(tmp_path):
+    missing = tmp_path / "no-such-case"
+    with pytest.raises(solver.CaseError) as exc:
+        solver.load_case(missing)
+    [p] = exc.value.problems
+    assert (p.file, p.row, p.column) == (str(missing), 0, "")
+    assert p.where == str(missing)  # the whole folder: no row, no column
+    assert str(p) == f"{missing}: is not a case folder (no such directory) nor an .xlsx workbook"
+    # a located problem names file, row and column
+    bad = write_case(tmp_path / "bad", plants="plant,country,currency\nA,X,USD",
+                     demand="market,product,period,units\nm,p,1,-5", lanes="plant,market,freight_cost\nA,m,0",
+                     capacity="plant,max_units\nA,60")
+    with pytest.raises(solver.CaseError) as exc:
+        solver.load_case(bad)
+    assert exc.value.problems[0].where == "demand.csv, row 2, column units"
+    # the command line says the same, once, and no row 0
+    r = CliRunner().invoke(cli, ["solve", str(missing), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert r.stderr.splitlines()[:2] == [
+        "Error: 1 problem in the case:",
+        f"  - {missing}: is not a case folder (no such directory) nor an .xlsx workbook"]
+    assert "row" not in r.stderr and not (tmp_path / "o").exists()

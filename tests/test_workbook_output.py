@@ -246,3 +246,35 @@ def test_compare_in_excel_eu(tmp_path):
     assert r.exit_code == 0, r.output
     data = (tmp_path / "c" / "comparison.csv").read_bytes()
     assert data.startswith(b"\xef\xbb\xbf") and b";" in data.splitlines()[0] and b"," not in data.splitlines()[0]
+
+
+def test_stochastic_scenario_values_are_numbers_in_every_output(tmp_path):
+    # The values of each scenario's parameters, as typed in the scenarios file: numbers in the
+    # workbook (number cells), in the CSV in every style (a decimal comma for excel-eu) and in memory.
+    import solver
+    from test_stochastic import CASE
+
+    case = write_case(tmp_path / "c", **CASE)
+    (tmp_path / "sc.csv").write_text("scenario,fx:KRW,cost_scale:A\nweak,500,1\nstrong,1999.5,0.95\n")
+    expected = {"fx:KRW": [500, 1999.5], "cost_scale:A": [1, 0.95]}
+    for style, texts in (("plain", {"fx:KRW": ["500", "1999.5"], "cost_scale:A": ["1", "0.95"]}),
+                         ("excel-eu", {"fx:KRW": ["500", "1999,5"], "cost_scale:A": ["1", "0,95"]})):
+        out = tmp_path / style
+        r = invoke("stochastic", case, "--scenarios", tmp_path / "sc.csv", "--out", out, "--quiet", "--xlsx",
+                   "--csv-style", style)
+        assert r.exit_code == 0, r.output
+        ws = openpyxl.load_workbook(out / "stochastic.xlsx")["scenario_costs"]
+        header = [c.value for c in ws[1]]
+        assert [c.value for c in ws["A"][1:]] == ["weak", "strong"]
+        sep = ";" if style == "excel-eu" else ","
+        rows = list(csv.DictReader(io.StringIO((out / "scenario_costs.csv").read_text(encoding="utf-8-sig")),
+                                   delimiter=sep))
+        for name, values in expected.items():
+            cells = [ws.cell(row=i, column=header.index(name) + 1) for i in (2, 3)]
+            assert [c.value for c in cells] == values
+            assert [c.data_type for c in cells] == ["n", "n"]  # number cells, not text
+            assert [c.number_format for c in cells] == ["General", "General"]  # every digit typed shows
+            assert [row[name] for row in rows] == texts[name]
+    st = solver.stochastic_case(case, tmp_path / "sc.csv")
+    for name, values in expected.items():
+        assert st.scenario_costs[name].tolist() == values and st.scenario_costs[name].dtype.kind == "f"

@@ -12,6 +12,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from ..errors import plural
 from ..output import with_currency
 from .case_problem import CaseProblem
 from .decide import Decision
@@ -45,9 +46,12 @@ def decision_table(d: Decision, problem: CaseProblem) -> pd.DataFrame:
     co = problem.expansions
     plants = list(co["plant"]) if co is not None else []
     products = list(co["product"]) if co is not None else []
-    ev = d.x_ev if d.x_ev is not None else np.full(len(exp), np.nan)
+    # 1 built, 0 not, as decision.csv writes them; built_mean_value is <NA> (a blank cell)
+    # when the mean-value problem has no plan
+    ev = (pd.array(np.round(d.x_ev).astype(np.int64), dtype="Int64") if d.x_ev is not None
+          else pd.array([pd.NA] * len(exp), dtype="Int64"))
     return pd.DataFrame({"option": exp, "plant": plants, "product": products,
-                         "built": np.round(d.x, 6), "built_mean_value": np.round(ev, 6)},
+                         "built": np.round(d.x).astype(np.int64), "built_mean_value": ev},
                         columns=["option", "plant", "product", "built", "built_mean_value"])
 
 
@@ -59,7 +63,7 @@ def scenario_costs(d: Decision, problem: CaseProblem, currency: str) -> pd.DataF
     sc = problem.scenarios
     data = {"scenario": list(sc.names), "probability": problem.probability}
     for k, p in enumerate(sc.params):
-        data[p.name] = [t[k] for t in sc.texts]
+        data[p.name] = np.array([v[k] for v in sc.values], dtype=float)  # numbers: 2.5% is 0.025
     data["cost_recommended"] = _blank_inf(d.costs)
     data["cost_mean_value_decision"] = _blank_inf(d.costs_ev)
     data["cost_perfect_information"] = d.ws_costs
@@ -96,7 +100,7 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
     opts = problem.sm.options
     built = [o for o, v in zip(opts, d.x) if v > 0.5]
     not_built = [o for o, v in zip(opts, d.x) if v <= 0.5]
-    lines = [f"{problem.case.name}: {problem.n} scenarios, method {d.method} ({d.why}), {d.seconds:.2f} s"]
+    lines = [f"{problem.case.name}: {plural(problem.n, 'scenario')}, method {d.method} ({d.why}), {d.seconds:.2f} s"]
     if opts:
         lines.append("Recommendation: " + "; ".join([f"build {o}" for o in built] + [f"do not build {o}" for o in not_built]))
         ev_built = [o for o, v in zip(opts, d.x_ev if d.x_ev is not None else []) if v > 0.5]
