@@ -39,10 +39,15 @@ SHAPES = {  # variables: (plants, markets, products, periods)
     3_000_000: (150, 400, 5, 10),
     10_000_000: (100, 1000, 10, 10),
 }
-MODES = {"monolithic": dict(decompose=False), "threads-2": dict(threads=2), "serial": dict(threads=1)}
+MODES = {"monolithic": dict(decompose=False), "threads-2": dict(threads=2), "serial": dict(threads=1),
+         "threads-2-cold": dict(threads=2)}  # as threads-2, each block started cold (no basis handed on)
 
 
-def make_case(folder: Path, plants: int, markets: int, products: int, periods: int, seed: int = 1) -> None:
+def make_case(folder: Path, plants: int, markets: int, products: int, periods: int, seed: int = 1,
+              drift: bool = False) -> None:
+    """``drift``: the EUR and KRW rates move from period to period (a random walk, 10% a
+    period), so the periods' costs differ, not only their demands (a block's optimal basis is
+    then not dual feasible for the next period)."""
     rng = np.random.default_rng(seed)
     folder.mkdir(parents=True, exist_ok=True)
     P = [f"p{i}" for i in range(plants)]
@@ -63,7 +68,13 @@ def make_case(folder: Path, plants: int, markets: int, products: int, periods: i
     rate = {"USD": 1.0, "EUR": 0.9, "KRW": 1100.0}
     (folder / "costs.csv").write_text("plant,product,unit_cost\n" + "".join(
         f"{p},{k},{rng.uniform(9000, 12000) * rate[cur[i % 3]]:.2f}\n" for i, p in enumerate(P) for k in K))
-    (folder / "fx.csv").write_text("currency,rate\nEUR,0.9\nKRW,1100\n")
+    if drift:
+        walk = np.exp(np.cumsum(rng.normal(0, 0.1, size=(2, periods)), axis=1))
+        (folder / "fx.csv").write_text("currency,period,rate\n" + "".join(
+            f"{c},{t},{base * walk[i, tt]:.6f}\n" for i, (c, base) in enumerate([("EUR", 0.9), ("KRW", 1100)])
+            for tt, t in enumerate(T)))
+    else:
+        (folder / "fx.csv").write_text("currency,rate\nEUR,0.9\nKRW,1100\n")
     (folder / "tariffs.csv").write_text("origin,market,rate\n" + "".join(
         f"C{c},{m},{(c * 7 + j) % 10}%\n" for c in range(5) for j, m in enumerate(M)))
 
@@ -75,6 +86,10 @@ def peak_mb() -> float:
 def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
     """One `plantsplit solve` in this process, stage by stage (time, peak RSS after it)."""
     t, mem = {}, {}
+    if mode.endswith("-cold"):
+        from solver import decompose
+
+        decompose.WarmChain.start = lambda self, key: None
 
     def stage(name, t0):
         t[name], mem[name] = time.perf_counter() - t0, peak_mb()
@@ -144,10 +159,10 @@ def run_child(args: list[str]) -> dict:
     return json.loads(lines[-1])
 
 
-def bench(size: int, modes: list[str], alone: bool = True) -> dict:
+def bench(size: int, modes: list[str], alone: bool = True, drift: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         case_dir = Path(tmp) / f"synthetic-{size}"
-        make_case(case_dir, *SHAPES[size])
+        make_case(case_dir, *SHAPES[size], drift=drift)
         runs = {m: run_child([__file__, "--one", str(size), m, str(case_dir), str(Path(tmp) / m)]) for m in modes}
         if not alone:
             return {"size": size, "runs": runs, "alone": {"error": "not run (--no-alone)"}, "linopy": {"error": "not run"}}
@@ -179,8 +194,9 @@ def report(rows: list[dict]) -> None:
             peaks = " / ".join(f"{x['peak_mb'][s]:.0f}" for s in stages)
             print(f"| {x['vars']:,} | {x['rows']:,} | {mode} | {x['blocks']} | " + " | ".join(cells)
                   + f" | {sum(x['times'].values()):.2f} s | {peaks} | {x['status']} |")
+    modes = list(dict.fromkeys(m for r in rows for m in r["runs"]))
     print("\n| flow variables | HiGHS alone (read MPS + solve) | its peak MB | plantsplit end to end / HiGHS alone "
-          "(monolithic, 2 threads, serial) | peak MB ratio (same) | linopy build + load (anchor) | "
+          f"({', '.join(modes)}) | peak MB ratio (same) | linopy build + load (anchor) | "
           "largest objective difference |")
     print("|---|---|---|---|---|---|---|")
     for r in rows:
@@ -204,6 +220,7 @@ def main() -> None:
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--modes", default=",".join(MODES))
     ap.add_argument("--no-alone", action="store_true", help="skip HiGHS alone and linopy (for the largest sizes)")
+    ap.add_argument("--drift", action="store_true", help="exchange rates that move from period to period")
     ap.add_argument("--one", nargs=4, metavar=("SIZE", "MODE", "CASE", "OUT"), help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.one:
@@ -211,7 +228,7 @@ def main() -> None:
         print(json.dumps(one(int(size), mode, Path(case_dir), Path(out))))
         return
     print(f"plantsplit {__version__}, Python {platform.python_version()}, {platform.machine()}\n")
-    report([bench(int(s), args.modes.split(","), alone=not args.no_alone) for s in args.sizes.split(",")])
+    report([bench(int(s), args.modes.split(","), alone=not args.no_alone, drift=args.drift) for s in args.sizes.split(",")])
 
 
 if __name__ == "__main__":

@@ -49,27 +49,35 @@ def _case(case: Case | str | Path) -> Case:
 
 
 def solve_case(case: Case | str | Path, solver: str = "highs", *, time_limit: float | None = None,
-               relax: bool = False, sensitivity: bool = False) -> Run:
+               relax: bool = False, sensitivity: bool = False, threads: int | None = None,
+               decompose: bool = True, gap: float | None = None, tighten: bool = True,
+               write_model: str | Path | None = None) -> Run:
     """Solve a case (a ``Case`` or a path) in memory; raises ``NoPlanError`` without a plan.
 
     The ``Run`` has ``status``, ``objective``, the tables ``plan``, ``utilization``,
     ``supply``, ``costs`` (cost_breakdown), ``builds`` (None without expansion options),
     ``sensitivity`` ((flows, constraints) with ``sensitivity=True``), and ``write(out_dir)``.
+    ``threads``, ``decompose``, ``gap``, ``tighten``, ``write_model``: as ``plantsplit solve``'s
+    ``--threads``, ``--no-decompose``, ``--gap``, ``--no-tighten``, ``--write-model``.
     """
-    run = solve_loaded(_case(case), solver, time_limit, relax, sensitivity)
+    run = solve_loaded(_case(case), solver, time_limit, relax, sensitivity, threads=threads,
+                       decompose=decompose, gap=gap, tighten=tighten, write_model=write_model)
     if run.results is None:
         raise no_plan_error(run)
     return run
 
 
 def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[str] | None = None,
-               scenarios: str | Path | pd.DataFrame | None = None, *, jobs: int = 1, plans: bool = False):
+               scenarios: str | Path | pd.DataFrame | None = None, *, jobs: int = 1, plans: bool = False,
+               threads: int = 1, decompose: bool = True):
     """Solve many scenarios of a case; returns a ``SweepRun`` (``results``, ``plans``, ``write``).
 
     ``vary``: a grid, as ``{"fx:KRW": "900:1400:50", "tariff:KR:usa": [0, 0.025]}`` (values
     as a START:STOP:STEP text or a list) or as ``["fx:KRW=900:1400:50", ...]``; the last
     parameter changes fastest. ``scenarios``: a scenarios CSV file or a DataFrame with a
     ``scenario`` column and one column per parameter name. Give one of the two.
+    ``threads``, ``decompose``: as ``plantsplit sweep``'s ``--threads`` (threads per worker for
+    an LP that splits into blocks) and ``--no-decompose``.
     """
     from .sweep.memory import sweep_in_memory
     from .sweep.params import from_file, from_text, grid
@@ -85,7 +93,7 @@ def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[st
         sc = from_text(scenarios.to_csv(index=False), "scenarios", c)
     else:
         sc = from_file(Path(scenarios), c)
-    return sweep_in_memory(c, sc, jobs=jobs, plans=plans)
+    return sweep_in_memory(c, sc, jobs=jobs, plans=plans, threads=threads, decompose=decompose)
 
 
 @dataclass

@@ -1,13 +1,22 @@
-"""Will the solve fit in memory? An estimate made before the solver starts.
+"""Will the solve fit in memory? Two estimates, both made before the solver starts.
 
 A case too large for this machine stops with a clear message (exit code 3, nothing
 written) instead of being killed by the operating system half-way through a solve.
 
+First, right after the case is read (``check_case``), from the flows it can have: every
+(plant, market) pair of lanes.csv times the demand rows of its market, an upper bound on
+the flow columns (a lane open for only some products or periods has fewer):
+
+    needed = PER_FLOW * candidate flows
+
+the memory the coefficient and model stages take per flow, so a case far too large stops
+in a second rather than after minutes of building. Then, with the model built (``check``):
+
     needed = per_column * columns + per_nonzero * non-zeros + per_row * rows
 
 with the factors measured on bench/run.py's synthetic cases (HiGHS: the model's copy in
-HiGHS, its factorisation and solution, and for a decomposed solve the blocks' copies;
-PuLP solvers: PuLP's Python objects and the solver process). The memory available is
+HiGHS, its factorisation and solution, and for a decomposed solve the copies of the blocks
+alive at once; PuLP solvers: PuLP's Python objects and the solver process). The memory available is
 the operating system's estimate (``MemAvailable`` in /proc/meminfo, or the control
 group's limit if lower), or the ``PLANTSPLIT_MEMORY_MB`` environment variable when set
 (for a machine shared with other work).
@@ -21,11 +30,20 @@ from .errors import PlantsplitError, UsageError
 from .model.lp import LinearProgram
 
 MB = 2**20
-FACTORS = {  # bytes per column, per non-zero, per row
-    "highs": (380, 30, 1_000),  # measured at 1M columns: 364 MB; at 100k: 45 MB
-    "highs-blocks": (550, 80, 1_000),  # measured at 1M columns: 535 MB; at 100k: 71 MB
+FACTORS = {  # bytes per column, per non-zero, per row; the solve stage's growth of peak RSS in bench/run.py
+    # one model: measured 547 MB at 1M columns (2M non-zeros, 20,500 rows), 1,489 MB at 3M
+    "highs": (450, 40, 1_000),
+    # blocks on at most 2 threads, each block's model freed once its solution is read:
+    # measured 198-226 MB at 1M columns, 440-455 MB at 3M, 1,609 MB at 10M (101,000 rows)
+    "highs-blocks": (180, 20, 1_000),
+    # every block's model kept (ranging asked, or more threads than 2 solving at once):
+    # measured 535 MB at 1M columns
+    "highs-blocks-kept": (550, 80, 1_000),
     "pulp": (2_000, 400, 2_000),
 }
+
+
+PER_FLOW = 360  # bytes: coefficients + model stages per flow (bench/run.py, 1M-10M flows)
 
 
 class TooLargeError(PlantsplitError):
@@ -57,17 +75,57 @@ def available_bytes() -> int | None:
     return min(found) if found else None
 
 
-def needed_bytes(lp: LinearProgram, solver: str = "highs", decompose: bool = True) -> int:
-    key = "pulp" if solver.strip().lower() != "highs" else ("highs-blocks" if decompose else "highs")
+def needed_bytes(lp: LinearProgram, solver: str = "highs", decompose: bool = True, keep_blocks: bool = False,
+                 threads: int | None = None) -> int:
+    """``keep_blocks``: a decomposed solve keeps every block's HiGHS model (for ranging);
+    without it a block's model is freed as soon as its solution is read, so at most
+    ``threads`` of them live at once (counted as all of them above 2 threads)."""
+    from .decompose import default_threads, split_labels
+
+    if solver.strip().lower() != "highs":
+        key = "pulp"
+    elif not decompose or lp.is_mip or split_labels(lp) is None:
+        key = "highs"  # one model: a MILP is searched whole, and an LP that does not split is one block
+    else:
+        many = (threads or default_threads()) > 2
+        key = "highs-blocks-kept" if keep_blocks or many else "highs-blocks"
     per_col, per_nz, per_row = FACTORS[key]
     return per_col * lp.num_col + per_nz * len(lp.value) + per_row * lp.num_row
 
 
-def check(case_name: str, lp: LinearProgram, solver: str = "highs", decompose: bool = True) -> None:
-    need, have = needed_bytes(lp, solver, decompose), available_bytes()
+def _mb(n: float) -> str:
+    """Megabytes as the messages show them: one decimal below 10 MB, where rounding hides it."""
+    return f"{n / MB:,.1f} MB" if abs(n) < 10 * MB else f"{n / MB:,.0f} MB"
+
+
+def candidate_flows(case) -> int:
+    """Every (plant, market) pair of lanes.csv times its market's demand rows."""
+    pairs = case.lanes[["plant", "market"]].drop_duplicates()
+    per_market = case.demand["market"].value_counts()
+    return int(pairs["market"].map(per_market).fillna(0).sum())
+
+
+def check_case(case) -> None:
+    """Stop a case whose flows alone would not fit, before its coefficients are built."""
+    have = available_bytes()
+    if have is None:
+        return
+    flows = candidate_flows(case)
+    need = PER_FLOW * flows
+    if need > have:
+        raise TooLargeError(
+            f"case {case.name} is too large for the memory available: its lanes and demand rows give up to "
+            f"{flows:,} flows, and building their model needs about {_mb(need)} before the solver starts; "
+            f"{_mb(max(have, 0))} are available. "
+            "Free memory, use a larger machine, or split the case (fewer periods or markets per case).")
+
+
+def check(case_name: str, lp: LinearProgram, solver: str = "highs", decompose: bool = True,
+          keep_blocks: bool = False, threads: int | None = None) -> None:
+    need, have = needed_bytes(lp, solver, decompose, keep_blocks, threads), available_bytes()
     if have is not None and need > have:
         raise TooLargeError(
             f"case {case_name} is too large for the memory available: solving its "
             f"{lp.num_col:,} variables and {lp.num_row:,} constraints ({len(lp.value):,} non-zeros) needs "
-            f"about {need / MB:,.0f} MB, and {max(have, 0) / MB:,.0f} MB are available. "
+            f"about {_mb(need)}, and {_mb(max(have, 0))} are available. "
             "Free memory, use a larger machine, or split the case (fewer periods or markets per case).")

@@ -168,8 +168,11 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     the cover rows of model/cover.py to a MILP."""
     if write_model:
         check_model_path(write_model)
+    memory.check_case(case)
     co = coefficients.build(case)
     lp = create_model(case, co, relax=relax, tighten=tighten)
+    # before any solve (the linking-row loop solves LPs): with every linking row, the most it needs
+    memory.check(case.name, lp, solver, decompose, keep_blocks=sensitivity, threads=threads)
     limit, start = time_limit, None
     if lp.family_rows("link").stop > lp.family_rows("link").start:
         from .tighten import needed_rows
@@ -177,7 +180,6 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
         keep, start, spent = needed_rows(lp, time_limit)
         lp = create_model(case, co, relax=relax, tighten=keep)
         limit = max(1e-3, time_limit - spent) if time_limit else None
-    memory.check(case.name, lp, solver, decompose)
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
         prob.writeLP(str(write_lp))

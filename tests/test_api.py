@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
@@ -250,3 +251,38 @@ def test_a_missing_case_folder_names_no_row_or_column(tmp_path):
         "Error: 1 problem in the case:",
         f"  - {missing}: is not a case folder (no such directory) nor an .xlsx workbook"]
     assert "row" not in r.stderr and not (tmp_path / "o").exists()
+
+
+def test_solve_case_takes_the_block_and_mip_options(tmp_path):
+    # test_decompose.TWO_PERIODS by hand: 205 (period 1: 180, period 2: 25); A's capacity in
+    # period 1 is worth 2. As blocks on 2 threads, as one model, and written for any solver.
+    from test_decompose import LINKED, TWO_PERIODS
+
+    case = solver.load_case(write_case(tmp_path / "two", **TWO_PERIODS))
+    model = tmp_path / "two.mps"
+    runs = [solver.solve_case(case, threads=2, write_model=model), solver.solve_case(case, decompose=False)]
+    for run in runs:
+        assert run.objective == pytest.approx(205)
+        cap = run.utilization.set_index(["plant", "period"])["shadow_price"]
+        assert cap.loc[("A", "1")] == pytest.approx(2)  # saved per more unit of capacity
+    assert model.read_text().startswith("NAME")
+    # LINKED by hand: built 2,150, not built 2,700; the optimum is the same with or without
+    # the tightening rows and with a loose gap (the plan is whole either way).
+    linked = solver.load_case(write_case(tmp_path / "linked", **LINKED))
+    for opts in (dict(), dict(tighten=False), dict(gap=0.5)):
+        run = solver.solve_case(linked, **opts)
+        assert run.objective == pytest.approx(2150), opts
+        assert run.builds["built"].tolist() == [1]
+
+
+def test_sweep_case_on_blocks_and_as_one_model(tmp_path):
+    # test_decompose.TWO_PERIODS with demand scaled x1 and x0.5. x1: 205 (above). x0.5:
+    # period 1 needs 30 of A's 40: A serves all (5 + 20 + 45 = 70), period 2 12.5 at 1; 82.5.
+    from test_decompose import TWO_PERIODS
+
+    case = solver.load_case(write_case(tmp_path / "two", **TWO_PERIODS))
+    scale = pd.DataFrame({"scenario": ["x1", "x0.5"], **{f"demand_scale:{m}": [1, 0.5] for m in ("m1", "m2", "m3")}})
+    for opts in (dict(threads=2), dict(decompose=False)):
+        res = solver.sweep_case(case, scenarios=scale, **opts).results
+        cost = [c for c in res.columns if c.startswith("objective")]
+        assert res[cost[0]].tolist() == pytest.approx([205, 82.5]), opts

@@ -12,9 +12,10 @@ from test_decompose import _bench_make_case
 
 def test_too_large_case_fails_clearly_before_solving(tmp_path, monkeypatch):
     # 10 plants x 50 markets x 2 products x 10 periods = 10,000 flows; rows: demand
-    # 50 x 2 x 10 = 1,000 + capacity 10 x 10 = 100; 2 non-zeros per flow = 20,000.
-    # Estimate for a decomposed HiGHS solve: 550 B x 10,000 + 80 B x 20,000 + 1,000 B x
-    # 1,100 = 8,200,000 B = 7.8 MB, above the 5 MB allowed.
+    # 50 x 2 x 10 = 1,000 + capacity 10 x 10 = 100; 2 non-zeros per flow = 20,000. Too
+    # small to split into blocks (31,100 < 2 x 20,000), so one HiGHS model: 450 B x 10,000
+    # + 40 B x 20,000 + 1,000 B x 1,100 = 6,400,000 B = 6.1 MB, above the 5 MB allowed.
+    # The first check (500 lane pairs x 20 demand rows each x 360 B = 3.4 MB) passes.
     _bench_make_case()(tmp_path / "c", 10, 50, 2, 10)
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "5")
     out, model = tmp_path / "out", tmp_path / "m.mps"
@@ -22,15 +23,58 @@ def test_too_large_case_fails_clearly_before_solving(tmp_path, monkeypatch):
     assert r.exit_code == 3
     assert r.stderr.splitlines() == [
         "Error: case c is too large for the memory available: solving its 10,000 variables and "
-        "1,100 constraints (20,000 non-zeros) needs about 8 MB, and 5 MB are available. Free memory, "
+        "1,100 constraints (20,000 non-zeros) needs about 6.1 MB, and 5.0 MB are available. Free memory, "
         "use a larger machine, or split the case (fewer periods or markets per case).",
         "No output was written.",
     ]
     assert "Traceback" not in r.output
     assert not out.exists() and not model.exists()
-    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "8")  # just enough
+    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "6.5")  # just enough
     r = CliRunner().invoke(cli, ["solve", str(tmp_path / "c"), "--out", str(out)])
     assert r.exit_code == 0, r.output
+
+
+def test_a_case_far_too_large_stops_before_its_model_is_built(tmp_path, monkeypatch):
+    # the case above: up to 10,000 flows (500 lane pairs x 20 demand rows of each market),
+    # x 360 B = 3,600,000 B = 3.4 MB > 3 MB: stopped right after reading, in every command
+    # that builds the model.
+    _bench_make_case()(tmp_path / "c", 10, 50, 2, 10)
+    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "3")
+    message = ("Error: case c is too large for the memory available: its lanes and demand rows give up to "
+               "10,000 flows, and building their model needs about 3.4 MB before the solver starts; 3.0 MB are "
+               "available. Free memory, use a larger machine, or split the case (fewer periods or markets per case).")
+    scen = tmp_path / "scen.csv"
+    scen.write_text("scenario,demand_scale:m0\nlow,0.9\nhigh,1.1\n")
+    for args in (["solve", str(tmp_path / "c"), "--out", str(tmp_path / "solve")],
+                 ["sweep", str(tmp_path / "c"), "--vary", "demand_scale:m0=0.9,1.1", "--out", str(tmp_path / "sweep")],
+                 ["stochastic", str(tmp_path / "c"), "--scenarios", str(scen), "--out", str(tmp_path / "st")]):
+        r = CliRunner().invoke(cli, args)
+        assert r.exit_code == 3, (args, r.output)
+        assert r.stderr.splitlines() == [message, "No output was written."], args
+        assert "Traceback" not in r.output
+    assert not any(tmp_path.glob("solve*")) and not (tmp_path / "sweep").exists() and not (tmp_path / "st").exists()
+
+
+def test_estimate_counts_the_blocks_alive_at_once(tmp_path):
+    # 20 plants x 100 markets x 5 products x 10 periods = 100,000 flows, 200,000 non-zeros,
+    # 5,000 demand + 200 capacity rows; ten period blocks. By hand:
+    #   one model:                 450 x 100,000 + 40 x 200,000 + 1,000 x 5,200 = 58,200,000
+    #   blocks, 2 threads, freed:  180 x 100,000 + 20 x 200,000 + 1,000 x 5,200 = 27,200,000
+    #   blocks kept (ranging, or more than 2 threads):
+    #                              550 x 100,000 + 80 x 200,000 + 1,000 x 5,200 = 76,200,000
+    from solver import coefficients, memory
+    from solver.case import load_case
+    from solver.model import create_model
+
+    _bench_make_case()(tmp_path / "c", 20, 100, 5, 10)
+    case = load_case(tmp_path / "c")
+    assert memory.candidate_flows(case) == 100_000
+    lp = create_model(case, coefficients.build(case))
+    assert memory.needed_bytes(lp, decompose=False) == 58_200_000
+    assert memory.needed_bytes(lp, threads=2) == 27_200_000
+    assert memory.needed_bytes(lp, threads=1) == 27_200_000
+    assert memory.needed_bytes(lp, threads=2, keep_blocks=True) == 76_200_000
+    assert memory.needed_bytes(lp, threads=8) == 76_200_000
 
 
 def test_unreadable_memory_setting_is_a_usage_error(tmp_path, monkeypatch):

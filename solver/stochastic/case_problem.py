@@ -28,9 +28,10 @@ class CaseProblem(TwoStageProblem):
     def __init__(self, case: Case, scenarios: Scenarios, probability: np.ndarray):
         self.case = case
         self.scenarios = scenarios
-        from .. import coefficients
+        from .. import coefficients, memory
         from ..model import create_model
 
+        memory.check_case(case)
         co = coefficients.build(case)
         self.sm = ScenarioModel(case, co, create_model(case, co), scenarios.params)
         self.expansions = co.expansions[["option", "plant", "product"]].reset_index(drop=True) if len(co.expansions) \

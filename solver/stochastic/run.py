@@ -93,11 +93,24 @@ class StochasticRun:
         return plot_costs(self.scenario_costs, self.case.name, self.summary["cvar_alpha"], Path(png))
 
 
-def _bar(quiet: bool):
-    from tqdm import tqdm
+class _Bar:
+    """The progress bar, shown from the first scenario solve: an error before any (a case too
+    large, a bad scenarios file) is then the only thing on the terminal."""
 
-    return tqdm(total=None, unit=" scenario solves", file=sys.stderr, disable=quiet, mininterval=0.2,
-                dynamic_ncols=True)
+    def __init__(self, quiet: bool):
+        self.quiet, self.bar = quiet, None
+
+    def update(self, n: int = 1) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=None, unit=" scenario solves", file=sys.stderr, disable=self.quiet,
+                            mininterval=0.2, dynamic_ncols=True)
+        self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def decide_case(case: Case, scenarios, method="auto", weight=0.0, alpha=0.95, gap=1e-6, jobs=None, dask=None,
@@ -142,7 +155,7 @@ def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0,
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
     out_dir = Path(out_dir) if out_dir else default_out_dir(case.name, "stochastic")
     check_out_dir(case_dir, out_dir, "stochastic")
-    bar = _bar(quiet)
+    bar = _Bar(quiet)
     try:
         run = decide_case(case, Path(scenarios_file), method, weight, alpha, gap, jobs, dask,
                           Path(evaluate_file) if evaluate_file else None, progress=bar.update, threads=threads)

@@ -80,8 +80,8 @@ class SweepRun:
 
 
 def sweep_in_memory(case: Case, scenarios: Scenarios, jobs: int = 1, plans: bool = False,
-                    chunk: int | None = None) -> SweepRun:
-    sm = build_scenario_model(case, scenarios)
+                    chunk: int | None = None, threads: int = 1, decompose: bool = True) -> SweepRun:
+    sm = build_scenario_model(case, scenarios, threads, decompose=decompose)
     todo = list(enumerate(scenarios.values))
     jobs = jobs or os.cpu_count() or 1
     size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))

@@ -253,9 +253,10 @@ def build_scenario_model(case: Case, scenarios: Scenarios, threads: int = 1, min
                          decompose: bool = True) -> ScenarioModel:
     """``threads``, ``min_block``: how LPs that split into blocks are solved (live_blocks.py);
     ``decompose=False``: one live model of the whole LP, never blocks."""
-    from .. import coefficients
+    from .. import coefficients, memory
     from ..model import create_model
 
+    memory.check_case(case)
     co = coefficients.build(case)
     lp = create_model(case, co)
     if not decompose:
