@@ -253,19 +253,25 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 @cli.command()
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option("--param", "name", required=True, help="Parameter name, as for sweep (e.g. fx:KRW).")
-@click.option("--from", "lo", type=float, required=True, help="Lower end of the range.")
-@click.option("--to", "hi", type=float, required=True, help="Upper end of the range.")
+@click.option("--from", "lo_text", metavar="A", required=True,
+              help="Lower end of the range (a number; 2.5% or 0.025 for a tariff).")
+@click.option("--to", "hi_text", metavar="B", required=True,
+              help="Upper end of the range (a number; 30% or 0.3 for a tariff).")
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Folder for breakpoints.csv (default: outputs/<case folder name>/breakeven/).")
 @money_options
 @csv_style_option
 @csv_options
 @click.pass_context
-def breakeven(ctx, case, name, lo, hi, out_dir, currency, discount_rate, csv_style, encoding, delimiter, decimal):
+def breakeven(ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rate, csv_style, encoding, delimiter,
+              decimal):
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
     from .api import breakeven_case
     from .case import load_case
     from .pipeline import check_out_dir, default_out_dir
+
+    lo = _guard(ctx, lambda: _range_end(name, "--from", lo_text))
+    hi = _guard(ctx, lambda: _range_end(name, "--to", hi_text))
 
     def work():
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
@@ -348,6 +354,17 @@ def compare(ctx, a, b, out_dir, xlsx, csv_style):
 
     click.echo(_guard(ctx, work).text)
     click.echo(f"\nwrote {out_dir / 'comparison.csv'}" + (f", {out_dir / 'comparison.xlsx'}" if xlsx else ""))
+
+
+def _range_end(name: str, option: str, text: str) -> float:
+    """An end of breakeven's range, in the forms --vary takes (30% or 0.3 for a tariff)."""
+    from .errors import UsageError
+    from .sweep.params import parse_value
+
+    try:
+        return parse_value(name, text)
+    except UsageError:
+        raise UsageError(f"{option} {text!r} is not a number (write it like 0.3, or 30% for a tariff)") from None
 
 
 def _guard(ctx, work):

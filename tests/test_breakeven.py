@@ -163,3 +163,31 @@ def test_envelope_switches_at_a_crossing_of_large_objectives():
     assert [p.combo for p in env] == [0, 1]
     assert env[0].t1 == pytest.approx(t_star, rel=1e-12)
     assert env[1].t0 == pytest.approx(t_star, rel=1e-12)
+
+
+def test_tariff_range_given_as_percentages(tmp_path):
+    # A (US) costs 110 a unit, B (KR) 100 plus the duty on its goods (no freight, so FOB and
+    # CIF agree): B is cheaper while 100 (1 + r) < 110, i.e. below r = 10%. 10 units: 1,000
+    # at 0, 1,100 from 10% on.
+    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,US,USD\nB,KR,USD",
+                      demand="market,product,period,units\nm,p,1,10", capacity="plant,max_units\nA,10\nB,10",
+                      lanes="plant,market,freight_cost\nA,m,0\nB,m,0", costs="plant,unit_cost\nA,110\nB,100",
+                      tariffs="origin,market,rate\nKR,m,0")
+    outs = []
+    for lo, hi in (("0%", "30%"), ("0", "0.3")):
+        out = tmp_path / f"be{len(outs)}"
+        r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "tariff:KR:m", "--from", lo, "--to", hi,
+                                     "--out", str(out)])
+        assert r.exit_code == 0, r.output
+        assert r.output.startswith("tariff:KR:m in [0, 0.3]: 1 breakpoint")
+        outs.append((out / "breakpoints.csv").read_bytes())
+    assert outs[0] == outs[1]
+    rows = list(csv.DictReader(io.StringIO(outs[0].decode())))
+    assert [float(r["value_from"]) for r in rows] == pytest.approx([0, 0.1], rel=1e-9)
+    assert float(rows[0]["objective_from_USD"]) == pytest.approx(1000)
+    assert float(rows[1]["objective_to_USD"]) == pytest.approx(1100)
+    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "tariff:KR:m", "--from", "0", "--to", "lots",
+                                 "--out", str(tmp_path / "bad")])
+    assert r.exit_code == 2
+    assert r.stderr.strip() == "Error: --to 'lots' is not a number (write it like 0.3, or 30% for a tariff)"
+    assert not (tmp_path / "bad").exists()

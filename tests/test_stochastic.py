@@ -158,6 +158,8 @@ def test_scenario_no_decision_can_serve_exits_3_naming_it(tmp_path, case):
     assert ("scenario boom: no decision can serve it (even with every option built): demand of m/p in 1 is 300 "
             "but at most 200 can reach it (demand.csv row 2)") in r.output
     assert "B total capacity 0 + 100 from option line in 1" in r.output
+    assert "; the scenario sets demand:m/p = 300 (scenarios file row 3), in place of the values in the rows cited" \
+        in r.output
     assert "No output was written." in r.output and not out.exists()
 
 
@@ -171,7 +173,7 @@ def test_scenario_no_decision_can_serve_exits_3_naming_it(tmp_path, case):
     ("scenario,fx:KRW,probability\na,500,0.5\nb,2000,0.4\n",
      "sc.csv, column probability: the probabilities of rows 2-3 sum to 0.9, not 1 (within 1e-06)"),
     ("scenario,fx:KRW\na,500\nb,-3\n", "sc.csv, row 3, column fx:KRW: \"-3\" an exchange rate must be greater than 0"),
-    ("scenario,fx:EUR\na,500\n", "parameter 'fx:EUR': currency 'EUR' is not in the case"),
+    ("scenario,fx:EUR\na,500\n", "sc.csv, row 1, column fx:EUR: parameter 'fx:EUR': currency 'EUR' is not in the case"),
     ("name,fx:KRW\na,500\n", "sc.csv, row 1: needs a 'scenario' column"),
 ])
 def test_input_errors_are_located_exit_2(tmp_path, case, text, message):
@@ -184,7 +186,8 @@ def test_input_errors_are_located_exit_2(tmp_path, case, text, message):
 
 def test_evaluate_on_an_independent_file(tmp_path, case):
     # Recommended (not built): 20,000 in every scenario. Mean-value (built): 30,000, 15,000,
-    # 15,000, 30,000: mean 22,500, s = 8,660.25, se = s / 2 = 4,330.13, 95% CI 22,500 +- 8,486.99.
+    # 15,000, 30,000: mean 22,500, s = 8,660.25, se = s / 2 = 4,330.13; Student's t with 3
+    # degrees of freedom, t(0.975, 3) = 3.18245 (tables): 95% CI 22,500 +- 13,780.4.
     other = scenarios(tmp_path, "scenario,fx:KRW\nx1,500\nx2,2000\nx3,2000\nx4,500\n", "other.csv")
     out = tmp_path / "o"
     r = run("stochastic", case, "--scenarios", scenarios(tmp_path, TWO), "--out", out, "--evaluate", other)
@@ -193,7 +196,8 @@ def test_evaluate_on_an_independent_file(tmp_path, case):
     assert [(e["decision"], e["scenarios"], e["mean_cost_USD"], e["ci95_low_USD"], e["ci95_high_USD"]) for e in ev][0] \
         == ("recommended", "4", "20000", "20000", "20000")
     assert ev[1]["decision"] == "mean_value" and float(ev[1]["mean_cost_USD"]) == 22_500
-    half = 1.959963984540054 * (7_500 * 2 / 3 ** 0.5) / 2
+    half = 3.182446305284263 * (7_500 * 2 / 3 ** 0.5) / 2
+    assert half == pytest.approx(13_780.4, abs=0.1)
     assert float(ev[1]["ci95_low_USD"]) == pytest.approx(22_500 - half, abs=0.01)
     assert float(ev[1]["ci95_high_USD"]) == pytest.approx(22_500 + half, abs=0.01)
 

@@ -56,7 +56,14 @@ class CaseProblem(TwoStageProblem):
 
         lp = materialize(self.lp, self.change(s))
         lp.col_lower[self.first] = lp.col_upper[self.first]  # every option built: the most any decision can do
-        return [self.case.cite(r) for r in explain_infeasible(lp)]
+        why = [self.case.cite(r) for r in explain_infeasible(lp)]
+        sc = self.scenarios
+        if why and sc.params:
+            # the numbers above are the scenario's; the rows cited hold the case's own values
+            where = f" (scenarios file row {sc.rows[s]})" if sc.rows else ""
+            why.append(f"the scenario sets {', '.join(f'{q.name} = {t}' for q, t in zip(sc.params, sc.texts[s]))}"
+                       f"{where}, in place of the values in the rows cited")
+        return why
 
 
 def load_scenarios(source: Path | pd.DataFrame, case: Case) -> tuple[Scenarios, np.ndarray]:

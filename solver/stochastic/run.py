@@ -24,7 +24,6 @@ from .decide import Decision, decide, evaluate
 from .report import MONEY, decision_table, decisions_table, scenario_costs, summary, words
 
 OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
-Z95 = 1.959963984540054
 
 
 @dataclass
@@ -171,8 +170,11 @@ def mean_ci(costs: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
     n = len(costs)
     if n < 2:
         return mean, float("nan"), float("nan")
+    from scipy.stats import t
+
     se = math.sqrt(n / (n - 1) * float((p ** 2) @ (costs - mean) ** 2))
-    return mean, mean - Z95 * se, mean + Z95 * se
+    q = float(t.ppf(0.975, n - 1))  # Student's t: a few evaluation scenarios give a wider interval than 1.96
+    return mean, mean - q * se, mean + q * se
 
 
 def evaluation(other: CaseProblem, d: Decision, jobs, dask, cur: str) -> pd.DataFrame:

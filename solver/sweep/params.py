@@ -216,7 +216,10 @@ def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> 
     params = []
     for h in header:
         if h != "scenario" and h not in extra:
-            params.append(parse_name(h, case))
+            try:
+                params.append(parse_name(h, case))
+            except UsageError as exc:  # located: the header cell of that column
+                raise UsageError(f"{file}, row {rows[0][0]}, column {h}: {exc}") from None
     si = header.index("scenario")
     names, values, texts, seen, row_numbers, extras = [], [], [], {}, [], []
     for i, r in rows[1:]:
