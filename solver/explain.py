@@ -224,7 +224,12 @@ def _describe(e: Elastic, i: int, sign: float, amount: float) -> str:
         return head + "; limited by " + "; ".join(_limit_phrase(e, k)[0] for k in lower)
     phrase, limit = _limit_phrase(e, i)
     if family in SHARES:
-        return f"{phrase} cannot hold: it would need {_fmt(amount)} more units from that source"
+        need = (f"it would need {_fmt(amount)} more units from that source" if family == "share_min" else
+                f"it would have to allow {_fmt(amount)} more units from that source")
+        # the other rules that hold it back: share rows on the same flows binding in the re-solve
+        others = [k for k in _rows_touching(lp, set(e.cols(i).tolist()), e.binding(SHARES)) if k != i]
+        beside = "".join(f"; it conflicts with {_limit_phrase(e, k)[0]}" for k in others)
+        return f"{phrase} cannot hold: {need}{beside}"
     if family == "min_production":
         return f"{phrase} cannot be reached: at most {_fmt(limit - amount)} units can be made and sold"
     return f"{phrase} would have to rise by {_fmt(amount)}"

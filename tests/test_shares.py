@@ -111,6 +111,34 @@ def test_an_impossible_share_is_explained_naming_the_row(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
+@pytest.mark.parametrize("rules, line", [
+    # at least 60% of m's 100 units from A and at least 60% from B: 120 > 100, 20 short
+    ("market,plant,min_share\nm,B,60%\nm,A,60%",
+     "the rule that at least 60% of m (all products) in 1 comes from A (shares.csv row 3) cannot hold: it would "
+     "need 20 more units from that source; it conflicts with the rule that at least 60% of m (all products) in 1 "
+     "comes from B (shares.csv row 2)"),
+    # at least 60 from B and at most 40 from B: 20 apart
+    ("market,plant,min_share,max_share\nm,B,60%,\nm,B,,40%",
+     "the rule that at most 40% of m (all products) in 1 comes from B (shares.csv row 3) cannot hold: it would "
+     "have to allow 20 more units from that source; it conflicts with the rule that at least 60% of m (all "
+     "products) in 1 comes from B (shares.csv row 2)"),
+])
+def test_two_share_rules_that_conflict_are_both_named(tmp_path, rules, line):
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+        demand="market,product,period,units\nm,p,1,100",
+        capacity="plant,max_units\nA,1000\nB,1000",
+        lanes="plant,market,freight_cost\nA,m,0\nB,m,1",
+        shares=rules,
+    )
+    r = invoke("solve", case, "--out", tmp_path / "out")
+    assert r.exit_code == 3
+    assert r.stderr.splitlines() == ["Error: case c is infeasible: no plan satisfies the case.", f"  - {line}",
+                                     "No output was written."]
+    assert not (tmp_path / "out").exists()
+
+
 @pytest.mark.parametrize("shares, message", [
     ("market,plant,country,min_share\nm,A,X,0.3",
      'shares.csv, row 2, column plant: "A" give exactly one source: a plant or a country, not both'),
