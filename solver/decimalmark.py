@@ -92,8 +92,11 @@ def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector,
             found[name] = None
             ambiguous = (dot_amb | comma_amb) & ~exp
             pending[name] = (text[ambiguous], rows[ambiguous], cols[ambiguous])
+    # Only a file's own evidence lends its mark: a file decided by fallback (one with no
+    # number at all, like a plants.csv, included) is no evidence for another.
+    evidence = {n: m for n, m in found.items() if m and n not in conflicted}
     for name, (text, rows, cols) in pending.items():
-        agreed = {m for n, m in found.items() if m and groups.get(n) == groups.get(name)}
+        agreed = {m for n, m in evidence.items() if groups.get(n) == groups.get(name)}
         fallback = agreed.pop() if len(agreed) == 1 else None
         if fallback is None:
             for t, r, c in zip(text, rows, cols):

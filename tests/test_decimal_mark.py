@@ -108,3 +108,20 @@ def test_a_comma_file_lends_no_decimal_mark_to_a_semicolon_file(tmp_path):
     assert r.exit_code == 2
     assert ('  - costs.csv, row 2, column unit_cost: "1.000" is ambiguous: 1000 if "." groups thousands, '
             '1 if "." is the decimal mark') in r.stderr
+
+
+def test_a_file_with_no_numbers_lends_no_decimal_mark(tmp_path):
+    # Every file is ","-delimited; no number anywhere shows its mark, and demand.csv holds
+    # 1.000 (one thousand, or one). plants.csv has no numbers at all: it is no evidence for
+    # ".", so 1.000 must stop the case (it was once read as 1, because plants.csv, decided
+    # first, "agreed" on ".").
+    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,US,USD",
+                      demand="market,product,period,units\nm,p,1,1.000", capacity="plant,max_units\nA,5000",
+                      lanes="plant,market,freight_cost\nA,m,2", costs="plant,unit_cost\nA,100")
+    r = CliRunner().invoke(cli, ["validate", str(case)])
+    assert r.exit_code == 2, r.output
+    assert ('  - demand.csv, row 2, column units: "1.000" is ambiguous: 1000 if "." groups thousands, '
+            '1 if "." is the decimal mark') in r.stderr
+    # one number that shows the mark anywhere in a ","-file settles it: 2.5 freight -> 1.000 is 1
+    (case / "lanes.csv").write_text("plant,market,freight_cost\nA,m,2.5\n")
+    assert load_case(case).demand["units"].tolist() == [1.0]
