@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solver import __version__, coefficients, memory  # noqa: E402
+from solver import __version__, coefficients  # noqa: E402
 from solver.case import load_case  # noqa: E402
 from solver.model import create_model  # noqa: E402
 from solver.output import csv_bytes, write_all  # noqa: E402
@@ -102,7 +102,6 @@ def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
     stage("coefficients", t0)
     t0 = time.perf_counter()
     lp = create_model(case, co)
-    memory.release()  # as solve_loaded does before the solver starts
     stage("model", t0)
     t0 = time.perf_counter()
     sol = solve(lp, ranging=False, **MODES[mode])  # as `plantsplit solve` without --sensitivity

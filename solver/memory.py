@@ -98,20 +98,6 @@ def _mb(n: float) -> str:
     return f"{n / MB:,.1f} MB" if abs(n) < 10 * MB else f"{n / MB:,.0f} MB"
 
 
-def release() -> None:
-    """Hand the heap memory the coefficient and model stages freed back to the operating system
-    before the solver starts (glibc keeps it otherwise: at 1M flows 143 MB of 430 MB resident).
-    Nothing on a C library without ``malloc_trim``."""
-    import ctypes
-    import ctypes.util
-
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        libc.malloc_trim(0)
-    except (OSError, AttributeError):
-        pass
-
-
 def candidate_flows(case) -> int:
     """Every (plant, market) pair of lanes.csv times its market's demand rows."""
     pairs = case.lanes[["plant", "market"]].drop_duplicates()

@@ -171,7 +171,6 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     memory.check_case(case)
     co = coefficients.build(case)
     lp = create_model(case, co, relax=relax, tighten=tighten)
-    memory.release()
     # before any solve (the linking-row loop solves LPs): with every linking row, the most it needs
     memory.check(case.name, lp, solver, decompose, keep_blocks=sensitivity, threads=threads)
     limit, start = time_limit, None

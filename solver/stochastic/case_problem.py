@@ -34,7 +34,6 @@ class CaseProblem(TwoStageProblem):
         memory.check_case(case)
         co = coefficients.build(case)
         self.sm = ScenarioModel(case, co, create_model(case, co), scenarios.params)
-        memory.release()
         self.expansions = co.expansions[["option", "plant", "product"]].reset_index(drop=True) if len(co.expansions) \
             else None
         self.lp = self.sm.lp

@@ -259,7 +259,6 @@ def build_scenario_model(case: Case, scenarios: Scenarios, threads: int = 1, min
     memory.check_case(case)
     co = coefficients.build(case)
     lp = create_model(case, co)
-    memory.release()
     if not decompose:
         min_block = math.inf
     return ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block)
