@@ -30,15 +30,16 @@ from .errors import PlantsplitError, UsageError
 from .model.lp import LinearProgram
 
 MB = 2**20
-FACTORS = {  # bytes per column, per non-zero, per row; the solve stage's growth of peak RSS in bench/run.py
-    # one model: measured 547 MB at 1M columns (2M non-zeros, 20,500 rows), 1,489 MB at 3M
-    "highs": (450, 40, 1_000),
+FACTORS = {  # bytes per column, per non-zero, per row: how far the solve raises peak RSS above the
+    # resident memory when the check is made (bench/run.py's case, 2026-12-01)
+    # one model: measured 547-565 MB at 1M columns (2M non-zeros, 20,500 rows), 1,489 MB at 3M
+    "highs": (480, 40, 1_000),
     # blocks on at most 2 threads, each block's model freed once its solution is read:
-    # measured 198-226 MB at 1M columns, 440-455 MB at 3M, 1,609 MB at 10M (101,000 rows)
+    # measured 199-226 MB at 1M columns, 440-455 MB at 3M, 1,460 MB at 10M (101,000 rows)
     "highs-blocks": (180, 20, 1_000),
     # every block's model kept (ranging asked, or more threads than 2 solving at once):
-    # measured 535 MB at 1M columns
-    "highs-blocks-kept": (550, 80, 1_000),
+    # measured 439 MB at 1M columns
+    "highs-blocks-kept": (400, 20, 1_000),
     "pulp": (2_000, 400, 2_000),
 }
 
@@ -55,9 +56,12 @@ def available_bytes() -> int | None:
     env = os.environ.get("PLANTSPLIT_MEMORY_MB", "").strip()
     if env:
         try:
-            return int(float(env) * MB)
+            value = float(env)
         except ValueError:
             raise UsageError(f"PLANTSPLIT_MEMORY_MB={env!r} is not a number of megabytes") from None
+        if not value > 0 or value == float("inf"):
+            raise UsageError(f"PLANTSPLIT_MEMORY_MB={env!r} must be a number of megabytes greater than 0")
+        return int(value * MB)
     found = []
     try:
         for line in Path("/proc/meminfo").read_text().splitlines():

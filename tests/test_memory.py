@@ -3,6 +3,7 @@ a clear message, nothing written. The memory available is lowered with
 PLANTSPLIT_MEMORY_MB (a real setting), never by exhausting the machine's memory."""
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
 from solver.cli import cli
@@ -13,8 +14,8 @@ from test_decompose import _bench_make_case
 def test_too_large_case_fails_clearly_before_solving(tmp_path, monkeypatch):
     # 10 plants x 50 markets x 2 products x 10 periods = 10,000 flows; rows: demand
     # 50 x 2 x 10 = 1,000 + capacity 10 x 10 = 100; 2 non-zeros per flow = 20,000. Too
-    # small to split into blocks (31,100 < 2 x 20,000), so one HiGHS model: 450 B x 10,000
-    # + 40 B x 20,000 + 1,000 B x 1,100 = 6,400,000 B = 6.1 MB, above the 5 MB allowed.
+    # small to split into blocks (31,100 < 2 x 20,000), so one HiGHS model: 480 B x 10,000
+    # + 40 B x 20,000 + 1,000 B x 1,100 = 6,700,000 B = 6.4 MB, above the 5 MB allowed.
     # The first check (500 lane pairs x 20 demand rows each x 360 B = 3.4 MB) passes.
     _bench_make_case()(tmp_path / "c", 10, 50, 2, 10)
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "5")
@@ -23,7 +24,7 @@ def test_too_large_case_fails_clearly_before_solving(tmp_path, monkeypatch):
     assert r.exit_code == 3
     assert r.stderr.splitlines() == [
         "Error: case c is too large for the memory available: solving its 10,000 variables and "
-        "1,100 constraints (20,000 non-zeros) needs about 6.1 MB, and 5.0 MB are available. Free memory, "
+        "1,100 constraints (20,000 non-zeros) needs about 6.4 MB, and 5.0 MB are available. Free memory, "
         "use a larger machine, or split the case (fewer periods or markets per case).",
         "No output was written.",
     ]
@@ -58,10 +59,10 @@ def test_a_case_far_too_large_stops_before_its_model_is_built(tmp_path, monkeypa
 def test_estimate_counts_the_blocks_alive_at_once(tmp_path):
     # 20 plants x 100 markets x 5 products x 10 periods = 100,000 flows, 200,000 non-zeros,
     # 5,000 demand + 200 capacity rows; ten period blocks. By hand:
-    #   one model:                 450 x 100,000 + 40 x 200,000 + 1,000 x 5,200 = 58,200,000
+    #   one model:                 480 x 100,000 + 40 x 200,000 + 1,000 x 5,200 = 61,200,000
     #   blocks, 2 threads, freed:  180 x 100,000 + 20 x 200,000 + 1,000 x 5,200 = 27,200,000
     #   blocks kept (ranging, or more than 2 threads):
-    #                              550 x 100,000 + 80 x 200,000 + 1,000 x 5,200 = 76,200,000
+    #                              400 x 100,000 + 20 x 200,000 + 1,000 x 5,200 = 49,200,000
     from solver import coefficients, memory
     from solver.case import load_case
     from solver.model import create_model
@@ -70,16 +71,22 @@ def test_estimate_counts_the_blocks_alive_at_once(tmp_path):
     case = load_case(tmp_path / "c")
     assert memory.candidate_flows(case) == 100_000
     lp = create_model(case, coefficients.build(case))
-    assert memory.needed_bytes(lp, decompose=False) == 58_200_000
+    assert memory.needed_bytes(lp, decompose=False) == 61_200_000
     assert memory.needed_bytes(lp, threads=2) == 27_200_000
     assert memory.needed_bytes(lp, threads=1) == 27_200_000
-    assert memory.needed_bytes(lp, threads=2, keep_blocks=True) == 76_200_000
-    assert memory.needed_bytes(lp, threads=8) == 76_200_000
+    assert memory.needed_bytes(lp, threads=2, keep_blocks=True) == 49_200_000
+    assert memory.needed_bytes(lp, threads=8) == 49_200_000
 
 
-def test_unreadable_memory_setting_is_a_usage_error(tmp_path, monkeypatch):
+@pytest.mark.parametrize("value, message", [
+    ("lots", "Error: PLANTSPLIT_MEMORY_MB='lots' is not a number of megabytes"),
+    ("-5", "Error: PLANTSPLIT_MEMORY_MB='-5' must be a number of megabytes greater than 0"),
+    ("0", "Error: PLANTSPLIT_MEMORY_MB='0' must be a number of megabytes greater than 0"),
+])
+def test_unreadable_memory_setting_is_a_usage_error(tmp_path, monkeypatch, value, message):
     _bench_make_case()(tmp_path / "c", 2, 2, 1, 1)
-    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "lots")
+    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", value)
     r = CliRunner().invoke(cli, ["solve", str(tmp_path / "c"), "--out", str(tmp_path / "out")])
     assert r.exit_code == 2
-    assert r.stderr.strip() == "Error: PLANTSPLIT_MEMORY_MB='lots' is not a number of megabytes"
+    assert r.stderr.strip() == message
+    assert not (tmp_path / "out").exists()
