@@ -118,7 +118,8 @@ def cli(ctx, debug):
 @click.option("--gap", type=click.FloatRange(min=0), default=None,
               help="Relative MIP gap at which a plan with build options counts as optimal (default 1e-6).")
 @click.option("--no-tighten", is_flag=True,
-              help="Leave out the linking rows that tighten a model with build options (flow <= demand x builds).")
+              help="Leave out the rows that tighten a model with build options (linking rows: flow <= demand x "
+                   "builds; cover rows: builds cover what existing capacity cannot) and the warm start.")
 @click.option("--xlsx", is_flag=True, help="Also write plan.xlsx: a Summary sheet with a chart, and a sheet per table.")
 @csv_style_option
 @csv_options

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import __version__, coefficients, memory
-from .case import Case, load_case
+from .case import Case, case_name, load_case
 from .errors import NoPlanError, UsageError
 from .explain import explain_infeasible, headline
 from .model import create_model, to_pulp
@@ -151,10 +151,12 @@ def check_out_dir(case_dir: Path | None, out_dir: Path, command: str | None = No
         shared = {n for c, o in COMMAND_OUTPUTS.items() if c != other for n in o}
         found = [n for n in names if other != command and n not in shared and (Path(out_dir) / n).exists()]
         if found:
+            # a command of no case (compare) has no default folder to offer
+            default = (f", or leave it out to write to {default_out_dir(case_name(Path(case_dir)), command)}/"
+                       if case_dir is not None else "")
             raise UsageError(
                 f"{out_dir} holds the outputs of plantsplit {other} ({', '.join(found)}); a folder holds the "
-                f"outputs of one command: choose another --out, or leave it out to write to "
-                f"{default_out_dir('<case>', command)}/")
+                f"outputs of one command: choose another --out{default}")
 
 
 def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = None, relax: bool = False,
