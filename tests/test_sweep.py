@@ -281,3 +281,38 @@ def test_help_lists_parameter_names_and_unknown_names_get_examples_from_the_case
     assert ("unknown parameter name 'rate:EUR'; in this case, names look like fx:EUR, tariff:FR:paris, "
             "freight:lyon:paris, freight_scale:lyon, demand:paris/paper@q2, demand_scale:paris, "
             "capacity:turin/paper, cost_scale:lyon (see plantsplit sweep --help)") in r.stderr
+
+
+# A (country X) makes at 100, B (country Y) at 110; m wants 10 in periods 1 and 2; no freight.
+# With X's duty into m at 0 everywhere but 50% in period 2: period 1 from A (1,000), period 2
+# from B (A would cost 150 > 110): 1,100. Total 2,100. The period-2 rate is the more specific
+# parameter and must win in either column order (it once lost when it came first: 2,000).
+TWO_PERIOD_DUTY = dict(
+    plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+    demand="market,product,period,units\nm,p,1,10\nm,p,2,10",
+    capacity="plant,max_units\nA,100\nB,100",
+    lanes="plant,market,freight_cost\nA,m,0\nB,m,0",
+    costs="plant,unit_cost\nA,100\nB,110",
+    tariffs="origin,market,rate\nX,m,0",
+)
+
+
+@pytest.mark.parametrize("first, second", [("tariff:X:m=0", "tariff:X:m@2=0.5"),
+                                           ("tariff:X:m@2=0.5", "tariff:X:m=0")])
+def test_the_more_specific_parameter_wins_whatever_the_order(tmp_path, first, second):
+    case = write_case(tmp_path / "c", **TWO_PERIOD_DUTY)
+    out = tmp_path / "out"
+    r = CliRunner().invoke(cli, ["sweep", str(case), "--vary", first, "--vary", second, "--out", str(out), "--quiet"])
+    assert r.exit_code == 0, r.output
+    (row,) = list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
+    assert float(row["objective_USD"]) == pytest.approx(2100)
+    assert float(row["units:A@1"]) == 10 and float(row["units:B@2"]) == 10
+    # the same from a scenarios file, columns in this order
+    names = [first.split("=")[0], second.split("=")[0]]
+    sc = tmp_path / "sc.csv"
+    sc.write_text(f"scenario,{names[0]},{names[1]}\ns1,{first.split('=')[1]},{second.split('=')[1]}\n")
+    out2 = tmp_path / "out2"
+    r = CliRunner().invoke(cli, ["sweep", str(case), "--scenarios", str(sc), "--out", str(out2), "--quiet"])
+    assert r.exit_code == 0, r.output
+    (row,) = list(csv.DictReader(io.StringIO((out2 / "results.csv").read_text())))
+    assert float(row["objective_USD"]) == pytest.approx(2100)

@@ -35,6 +35,15 @@ from ..model.changes import Change
 from ..model.lp import LinearProgram
 from .params import Param, Scenarios
 
+def application_order(params) -> list[int]:
+    """The order in which a scenario's parameters are applied: the broadest first, so where two
+    cover the same costs or rows the more specific one wins whatever the column order, as the
+    most specific input row does (a market before a plant-wide one, then product and period,
+    then product, then period, then neither: ``tariff:X:m@2`` over ``tariff:X:m``)."""
+    return sorted(range(len(params)), key=lambda i: (bool(params[i].b), bool(params[i].product),
+                                                      bool(params[i].period)))
+
+
 MAX_ENUMERATED = 6
 TOL = 1e-9
 COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")  # as in cost_breakdown.csv
@@ -82,6 +91,7 @@ class ScenarioModel:
 
         # masks each parameter touches, computed once
         self.masks = [self._mask(case, co, arcs, p) for p in params]
+        self.order = application_order(params)
         dem = lp.row_meta["demand"]
         self.demand_units = dem["units"].to_numpy(float)
         soft = case.demand[case.demand["unmet_penalty"].notna()][["market", "product", "period"]]
@@ -154,7 +164,8 @@ class ScenarioModel:
         cost_scale = freight_scale = None
         freight_local, duty_rate = self.freight_local, self.duty_rate
         units, cap = self.demand_units, self.cap_upper
-        for p, m, v in zip(self.params, self.masks, values):
+        for i in self.order:
+            p, m, v = self.params[i], self.masks[i], values[i]
             k = p.kind
             if k == "fx":
                 r_plant = np.where(m["plant"], v, r_plant)
