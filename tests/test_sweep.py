@@ -316,3 +316,16 @@ def test_the_more_specific_parameter_wins_whatever_the_order(tmp_path, first, se
     assert r.exit_code == 0, r.output
     (row,) = list(csv.DictReader(io.StringIO((out2 / "results.csv").read_text())))
     assert float(row["objective_USD"]) == pytest.approx(2100)
+
+
+def test_a_demand_scale_multiplies_a_demand_set_in_the_same_scenario(tmp_path):
+    # TWO_PERIOD_DUTY at 0 duty: A serves everything at 100. demand:m/p@2 = 20 and
+    # demand_scale:m = 1.5, in either order: period 1 15 units, period 2 30: 45 x 100 = 4,500.
+    case = write_case(tmp_path / "c", **TWO_PERIOD_DUTY)
+    for k, order in enumerate((["demand:m/p@2=20", "demand_scale:m=1.5"], ["demand_scale:m=1.5", "demand:m/p@2=20"])):
+        out = tmp_path / f"out{k}"
+        r = CliRunner().invoke(cli, ["sweep", str(case), "--vary", order[0], "--vary", order[1], "--out", str(out),
+                                     "--quiet"])
+        assert r.exit_code == 0, r.output
+        (row,) = list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
+        assert float(row["objective_USD"]) == pytest.approx(4500), order

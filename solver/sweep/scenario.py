@@ -39,9 +39,10 @@ def application_order(params) -> list[int]:
     """The order in which a scenario's parameters are applied: the broadest first, so where two
     cover the same costs or rows the more specific one wins whatever the column order, as the
     most specific input row does (a market before a plant-wide one, then product and period,
-    then product, then period, then neither: ``tariff:X:m@2`` over ``tariff:X:m``)."""
-    return sorted(range(len(params)), key=lambda i: (bool(params[i].b), bool(params[i].product),
-                                                      bool(params[i].period)))
+    then product, then period, then neither: ``tariff:X:m@2`` over ``tariff:X:m``). A
+    ``demand_scale`` multiplies, after every ``demand`` has set its units."""
+    return sorted(range(len(params)), key=lambda i: (params[i].kind == "demand_scale", bool(params[i].b),
+                                                      bool(params[i].product), bool(params[i].period)))
 
 
 MAX_ENUMERATED = 6
