@@ -130,7 +130,7 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
     from .pipeline import default_case_dir, run_solve
     from .terminal import render
 
-    case = case or default_case_dir()
+    case = case or _guard(ctx, default_case_dir)
     run = _guard(ctx, lambda: run_solve(case, out_dir, solver, time_limit, currency, relax, write_lp,
                                         _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
                                         discount_rate=discount_rate, threads=threads,

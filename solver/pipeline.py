@@ -29,7 +29,14 @@ def default_case_dir() -> Path:
     local = Path("inputs") / DEFAULT_CASE
     if (local / "demand.csv").is_file():
         return local
-    return Path(str(importlib.resources.files("solver.cases") / DEFAULT_CASE))
+    try:
+        shipped = Path(str(importlib.resources.files("solver.cases") / DEFAULT_CASE))
+    except ModuleNotFoundError:  # an editable install maps no solver.cases: the checkout's inputs/
+        shipped = Path(__file__).resolve().parents[1] / "inputs" / DEFAULT_CASE
+    if not (shipped / "demand.csv").is_file():
+        raise UsageError(f"no CASE given, and neither {local}/ here nor a copy shipped with plantsplit was "
+                         "found: give the case folder, e.g. plantsplit solve inputs/rogue-2012")
+    return shipped
 
 
 @dataclass

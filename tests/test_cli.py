@@ -209,6 +209,23 @@ def test_default_case_from_an_installed_wheel(tmp_path):
     assert (elsewhere / "outputs" / "rogue-2012" / "solve" / "plan.csv").is_file()
 
 
+def test_default_case_from_the_checkout_where_solver_cases_is_not_mapped(tmp_path):
+    """As an editable install (make run) is used from another folder: the package is the
+    checkout's solver/, and no solver.cases package exists; the checkout's inputs/ is the
+    default case (it once ended in a traceback: No module named 'solver.cases')."""
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    probe = subprocess.run([sys.executable, "-c", "import importlib.util as u; print(u.find_spec('solver.cases'))"],
+                           cwd=elsewhere, env=env, capture_output=True, text=True)
+    assert probe.stdout.strip() == "None"  # the situation of the bug
+    p = subprocess.run([sys.executable, "-m", "solver", "solve"], cwd=elsewhere, env=env,
+                       capture_output=True, text=True, timeout=300)
+    assert p.returncode == 0, p.stderr
+    assert "case rogue-2012, optimal" in p.stdout and "Traceback" not in p.stderr
+    assert (elsewhere / "outputs" / "rogue-2012" / "solve" / "plan.csv").is_file()
+
+
 def test_reads_what_spreadsheets_write(tmp_path):
     """BOM, Windows line ends, column order, header case, padding, blank rows, extra column."""
     case = write_case(tmp_path / "c", **OK_CASE)
