@@ -144,7 +144,9 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
         msg = headline(run.case.name, run.solution.status, time_limit, run.solution.message)
         if run.reasons:
             msg += "\n" + "\n".join(f"  - {r}" for r in run.reasons)
-        msg += "\nNo output was written."
+        models = [str(f) for f in (write_model, write_lp) if f]
+        msg += ("\nNo output was written." if not models else
+                f"\nNo plan was written; the model is in {' and '.join(models)} (written before the solve).")
         raise Fail(msg, EXIT_NO_PLAN)
     click.echo(render(run))
 

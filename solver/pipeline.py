@@ -177,6 +177,8 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     the cover rows of model/cover.py to a MILP."""
     if write_model:
         check_model_path(write_model)
+    if write_lp:
+        check_model_path(write_lp, "--write-lp")
     memory.check_case(case)
     co = coefficients.build(case)
     lp = create_model(case, co, relax=relax, tighten=tighten)
@@ -224,6 +226,8 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     case_dir = Path(case_dir)
     if solve_options.get("write_model"):
         check_model_path(solve_options["write_model"])
+    if write_lp:
+        check_model_path(write_lp, "--write-lp")
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
     out = Path(out_dir) if out_dir else default_out_dir(case.name, "solve")
     check_out_dir(case_dir, out, "solve")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import os
+from pathlib import Path
 import shutil
 import sys
 import time
@@ -160,11 +161,18 @@ def load_highs(lp: LinearProgram, relax: bool = False, named: bool = False):
 MODEL_FORMATS = (".mps", ".lp")
 
 
-def check_model_path(path) -> None:
+def check_model_path(path, option: str = "--write-model") -> None:
+    """A model file that can be written: an .mps or .lp name (``--write-model``), in a folder
+    that exists (checked before anything runs, so a bad name never costs a solve)."""
     from .errors import UsageError
 
-    if os.path.splitext(str(path))[1].lower() not in MODEL_FORMATS:
-        raise UsageError(f"--write-model {path}: the file name must end in .mps or .lp (the format follows it)")
+    if option == "--write-model" and os.path.splitext(str(path))[1].lower() not in MODEL_FORMATS:
+        raise UsageError(f"{option} {path}: the file name must end in .mps or .lp (the format follows it)")
+    folder = Path(path).parent
+    if not folder.is_dir():
+        raise UsageError(f"{option} {path}: the folder {folder} does not exist (create it, or give another path)")
+    if Path(path).is_dir():
+        raise UsageError(f"{option} {path}: is a folder; give a file name")
 
 
 def highs_names(names: np.ndarray) -> list[str]:

@@ -63,3 +63,32 @@ def test_unknown_extension_is_a_usage_error_before_anything_is_written(tmp_path)
     assert r.stderr.strip() == (f"Error: --write-model {tmp_path / 'model.txt'}: the file name must end in "
                                 ".mps or .lp (the format follows it)")
     assert not (tmp_path / "out").exists() and not (tmp_path / "model.txt").exists()
+
+
+@pytest.mark.parametrize("option, name", [("--write-model", "model.mps"), ("--write-lp", "model.lp")])
+def test_a_model_file_in_a_missing_folder_is_a_usage_error(tmp_path, option, name):
+    case = write_case(tmp_path / "c", **TWO_PERIODS)
+    target = tmp_path / "nodir" / name
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "out"), option, str(target)])
+    assert r.exit_code == 2, r.output
+    assert r.stderr.strip() == (f"Error: {option} {target}: the folder {tmp_path / 'nodir'} does not exist "
+                                "(create it, or give another path)")
+    assert "Traceback" not in r.output and not (tmp_path / "out").exists()
+
+
+def test_an_infeasible_solve_says_the_model_file_was_written(tmp_path):
+    # TWO_PERIODS with period 2's demand at 200: A 40 + B 100 cannot serve it (exit 3)
+    files = dict(TWO_PERIODS, demand=TWO_PERIODS["demand"].replace("m1,p,2,25", "m1,p,2,200"))
+    case = write_case(tmp_path / "c", **files)
+    model = tmp_path / "m.mps"
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "out"), "--write-model", str(model)])
+    assert r.exit_code == 3, r.output
+    assert r.stderr.strip().endswith(f"No plan was written; the model is in {model} (written before the solve).")
+    assert model.is_file() and not (tmp_path / "out").exists()
+    # the file is the infeasible model itself
+    with quiet_stdout():
+        h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.readModel(str(model))
+    h.run()
+    assert h.getModelStatus() == highspy.HighsModelStatus.kInfeasible
