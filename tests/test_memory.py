@@ -90,3 +90,30 @@ def test_unreadable_memory_setting_is_a_usage_error(tmp_path, monkeypatch, value
     assert r.exit_code == 2
     assert r.stderr.strip() == message
     assert not (tmp_path / "out").exists()
+
+
+def test_an_extensive_form_too_large_stops_before_any_solve(tmp_path, monkeypatch):
+    # test_decompose.LINKED: 4 flows + 1 build = 5 columns, 2 demand + 4 capacity rows = 6.
+    # 100 scenarios in one MILP: 100 x (3,000 x 5 + 1,000 x 6) = 2,100,000 B = 2.0 MB > 1 MB.
+    # The first check passes (2 lane pairs x 2 demand rows x 360 B = 1,440 B), and
+    # enumerate (one scenario's model at a time) runs within the same 1 MB.
+    from test_decompose import LINKED
+
+    from conftest import write_case
+
+    case = write_case(tmp_path / "c", **LINKED)
+    sc = tmp_path / "sc.csv"
+    sc.write_text("scenario,demand_scale:m\n" + "".join(f"s{i},{0.5 + i / 200}\n" for i in range(100)))
+    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "1")
+    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--method", "extensive",
+                                 "--out", str(tmp_path / "ext"), "--quiet", "--jobs", "1"])
+    assert r.exit_code == 3, r.output
+    assert r.stderr.splitlines() == [
+        "Error: case c is too large for the memory available with --method extensive: one MILP of its 100 "
+        "scenarios (100 x 5 variables and 6 constraints) needs about 2.0 MB, and 1.0 MB are available. Use "
+        "--method benders or enumerate (one scenario's model at a time), or fewer scenarios.",
+        "No output was written."]
+    assert not (tmp_path / "ext").exists()
+    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--method", "enumerate",
+                                 "--out", str(tmp_path / "enum"), "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0, r.output

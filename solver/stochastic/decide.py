@@ -103,6 +103,10 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
            gap: float = 1e-6, jobs: int | None = None, dask: str | None = None, progress=None) -> Decision:
     t0 = time.perf_counter()
     method, why = pick_method(problem, method)
+    if method == "extensive":  # one MILP of every scenario's copy: checked before any solve
+        from .. import memory
+
+        memory.check_extensive(getattr(getattr(problem, "case", None), "name", "the problem"), problem.lp, problem.n)
     p = problem.probability
     combos = combinations(problem) if small_binary(problem) else None
     with Pool(Worker(problem, combos), jobs, dask) as pool:
