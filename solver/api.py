@@ -44,6 +44,18 @@ def load_case(path: str | Path, currency: str | None = None, *, discount_rate: f
                  opts=CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal))
 
 
+def _check_options(**values) -> None:
+    """The checks the command line's options make, for the same keyword arguments."""
+    for name, v in values.items():
+        if v is None:
+            continue
+        if name in ("threads", "jobs"):
+            if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+                raise UsageError(f"{name}={v!r}: a whole number >= 1")
+        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or (name == "time_limit" and v == 0):
+            raise UsageError(f"{name}={v!r}: a number " + (">= 0" if name == "gap" else "> 0"))
+
+
 def _case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
@@ -60,6 +72,7 @@ def solve_case(case: Case | str | Path, solver: str = "highs", *, time_limit: fl
     ``threads``, ``decompose``, ``gap``, ``tighten``, ``write_model``: as ``plantsplit solve``'s
     ``--threads``, ``--no-decompose``, ``--gap``, ``--no-tighten``, ``--write-model``.
     """
+    _check_options(threads=threads, gap=gap, time_limit=time_limit)
     run = solve_loaded(_case(case), solver, time_limit, relax, sensitivity, threads=threads,
                        decompose=decompose, gap=gap, tighten=tighten, write_model=write_model)
     if run.results is None:
@@ -82,12 +95,14 @@ def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[st
     from .sweep.memory import sweep_in_memory
     from .sweep.params import from_file, from_text, grid
 
+    _check_options(jobs=jobs, threads=threads)
     c = _case(case)
     if (vary is None) == (scenarios is None):
         raise UsageError("give either vary or scenarios")
     if vary is not None:
         specs = list(vary) if not isinstance(vary, Mapping) else [
-            f"{k}={v if isinstance(v, str) else ','.join(repr(float(x)) for x in v)}" for k, v in vary.items()]
+            f"{k}={v if isinstance(v, str) else ','.join(x if isinstance(x, str) else repr(float(x)) for x in v)}"
+            for k, v in vary.items()]
         sc = grid(specs, c)
     elif isinstance(scenarios, pd.DataFrame):
         sc = from_text(scenarios.to_csv(index=False), "scenarios", c)
@@ -134,20 +149,22 @@ def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) ->
 
 def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFrame, *, method: str = "auto",
                     risk_weight: float = 0.0, cvar_alpha: float = 0.95, gap: float = 1e-6,
-                    evaluate: str | Path | pd.DataFrame | None = None, jobs: int = 1) -> StochasticRun:
+                    evaluate: str | Path | pd.DataFrame | None = None, jobs: int = 1,
+                    threads: int = 1) -> StochasticRun:
     """The build decisions best across the scenarios (two-stage, E + risk_weight * CVaR);
     returns a ``StochasticRun`` (``decision``, ``scenario_costs``, ``decisions``,
     ``evaluation`` as DataFrames, ``summary`` dict, ``text``, ``write``, ``plot``).
 
     ``scenarios`` (and ``evaluate``): a scenarios CSV file or a DataFrame with a
     ``scenario`` column, one column per parameter name and an optional ``probability``.
-    Raises ``NoPlanError`` when no build decision serves every scenario (``reasons``:
+    ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). Raises ``NoPlanError`` when no build decision serves every scenario (``reasons``:
     which and why), ``UsageError`` for a bad scenarios file, method or option.
     """
     from .solve import Status
     from .stochastic.decide import NoDecision
     from .stochastic.run import decide_case
 
+    _check_options(jobs=jobs, threads=threads)
     c = _case(case)
     if not (0 <= cvar_alpha < 1) or risk_weight < 0 or gap <= 0:
         raise UsageError("risk_weight must be >= 0, cvar_alpha in [0, 1), gap > 0")
@@ -155,7 +172,8 @@ def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFram
         raise UsageError(f"method {method!r}: one of auto, enumerate, extensive, benders")
     path = lambda x: x if x is None or isinstance(x, pd.DataFrame) else Path(x)  # noqa: E731
     try:
-        return decide_case(c, path(scenarios), method, risk_weight, cvar_alpha, gap, jobs, None, path(evaluate))
+        return decide_case(c, path(scenarios), method, risk_weight, cvar_alpha, gap, jobs, None, path(evaluate),
+                           threads=threads)
     except NoDecision as exc:
         raise NoPlanError(c.name, Status.INFEASIBLE, exc.reasons, f"case {c.name}: {exc}") from None
 

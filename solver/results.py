@@ -194,7 +194,9 @@ def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
 
 def _builds(co, lp, sol) -> pd.DataFrame:
     e = co.expansions
-    built = sol.x[lp.family_cols("build")]
+    built = sol.x[lp.family_cols("build")] + 0.0  # + 0.0: a -0.0 from the solver reads 0
+    if lp.is_mip:  # whole builds (a relaxed model's may be fractional)
+        built = np.rint(built).astype(np.int64)
     charges = e["charges"].to_numpy(float)
     return pd.DataFrame({
         "option": e["option"], "plant": e["plant"], "product": e["product"],

@@ -286,3 +286,42 @@ def test_sweep_case_on_blocks_and_as_one_model(tmp_path):
         res = solver.sweep_case(case, scenarios=scale, **opts).results
         cost = [c for c in res.columns if c.startswith("objective")]
         assert res[cost[0]].tolist() == pytest.approx([205, 82.5]), opts
+
+
+@pytest.mark.parametrize("call, message", [
+    (lambda c: solver.solve_case(c, gap=-1), "gap=-1: a number >= 0"),
+    (lambda c: solver.solve_case(c, threads=0), "threads=0: a whole number >= 1"),
+    (lambda c: solver.solve_case(c, threads=1.5), "threads=1.5: a whole number >= 1"),
+    (lambda c: solver.solve_case(c, time_limit=0), "time_limit=0: a number > 0"),
+    (lambda c: solver.sweep_case(c, {"fx:KRW": [900]}, jobs=0), "jobs=0: a whole number >= 1"),
+    (lambda c: solver.stochastic_case(c, "krw.csv", threads=-2), "threads=-2: a whole number >= 1"),
+])
+def test_api_options_are_checked_as_the_command_line_does(call, message):
+    with pytest.raises(solver.UsageError, match=message.replace("(", r"\(").replace(".", r"\.")):
+        call(ROGUE)
+
+
+def test_sweep_values_as_text_and_builds_as_whole_numbers(tmp_path):
+    # a tariff given as "2.5%" in a list is 0.025, as on the command line
+    sw = solver.sweep_case(ROGUE, {"tariff:KR:usa": [0, "2.5%"]})
+    assert sw.results["tariff:KR:usa"].tolist() == [0.0, 0.025]
+    # test_decompose.LINKED without the tightening rows: the build is 1 (2,150 by hand), an int
+    from test_decompose import LINKED
+
+    run = solver.solve_case(write_case(tmp_path / "c", **LINKED), tighten=False)
+    assert run.builds["built"].tolist() == [1] and run.builds["built"].dtype.kind == "i"
+    relaxed = solver.solve_case(write_case(tmp_path / "c", **LINKED), relax=True)
+    assert relaxed.builds["built"].dtype.kind == "f"  # a relaxed build may be fractional
+
+
+def test_stochastic_case_takes_threads(tmp_path):
+    # test_live_blocks: LINKED with two equally likely demand scales, x1 and x0.5: built
+    # 2,150 / 1,125, not built 2,700 / 975; E[built] 1,637.5 < 1,837.5: build.
+    from test_decompose import LINKED
+
+    case = write_case(tmp_path / "c", **LINKED)
+    sc = pd.DataFrame({"scenario": ["full", "half"], "demand_scale:m": [1, 0.5]})
+    for threads in (1, 2):
+        st = solver.stochastic_case(case, sc, threads=threads)
+        assert st.summary["expected_cost"] == pytest.approx(1637.5)
+        assert st.decision["built"].tolist() == [1]
