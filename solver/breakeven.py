@@ -11,7 +11,7 @@ For each combination of build decisions (one live LP each, as in sweeps) the bre
 are found by tangent intersection (Eisner & Severance): solve at both ends, take the
 tangents (slope = dc/dt . x for costs, duals . db/dt for right-hand sides), solve where
 they cross; if z there equals the tangents, that is a breakpoint, otherwise split and
-recurse. This is exact (2k + 1 solves for k breakpoints), not a sampled grid.
+recurse. This is exact (two solves at the ends, about two per breakpoint), not a sampled grid.
 The optimal plan of the case is the lower envelope of those piecewise-linear functions;
 the points where the cheapest combination changes are where a build decision flips,
 computed exactly from the crossing of two linear pieces. Where a right-hand side makes a

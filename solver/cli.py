@@ -291,7 +291,12 @@ def breakeven(ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rat
                f"({solves} LP solves)")
     plants = [col for col in table.columns if col.startswith("units:") and "@" not in col]
     builds = [col for col in table.columns if col.startswith("built:")]
-    for _, r in table.iterrows():
+    from .terminal import MOST
+
+    for k, (_, r) in enumerate(table.iterrows()):
+        if k == MOST:
+            click.echo(f"  ... and {len(table) - MOST:,} more intervals (see breakpoints.csv)")
+            break
         if r["status"] != "optimal":
             click.echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: infeasible")
             continue

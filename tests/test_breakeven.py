@@ -191,3 +191,24 @@ def test_tariff_range_given_as_percentages(tmp_path):
     assert r.exit_code == 2
     assert r.stderr.strip() == "Error: --to 'lots' is not a number (write it like 0.3, or 30% for a tariff)"
     assert not (tmp_path / "bad").exists()
+
+
+def test_a_long_list_of_intervals_stops_at_20_lines(tmp_path):
+    # 25 plants of 10 units each, plant k making at k: as demand rises from 1 to 249 the
+    # plants fill in cost order, a breakpoint at every 10 units: 24 breakpoints, 25 intervals.
+    plants = [f"p{k}" for k in range(1, 26)]
+    case = write_case(tmp_path / "c", plants="plant,country,currency\n" + "\n".join(f"{p},X,USD" for p in plants),
+                      demand="market,product,period,units\nm,q,1,5",
+                      capacity="plant,max_units\n" + "\n".join(f"{p},10" for p in plants),
+                      lanes="plant,market,freight_cost\n" + "\n".join(f"{p},m,0" for p in plants),
+                      costs="plant,unit_cost\n" + "\n".join(f"{p},{k}" for k, p in enumerate(plants, 1)))
+    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "demand:m/q", "--from", "1", "--to", "249",
+                                 "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    lines = r.output.splitlines()
+    assert lines[0].startswith("demand:m/q in [1, 249]: 24 breakpoints")
+    assert lines[1].startswith("  1 .. 10: cost 1 .. 10 USD")  # all from p1 at 1
+    assert lines[21] == "  ... and 5 more intervals (see breakpoints.csv)"
+    assert lines[22].startswith("wrote ") and len(lines) == 23
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "o" / "breakpoints.csv").read_text())))
+    assert [float(r["value_from"]) for r in rows] == pytest.approx([1] + [10 * k for k in range(1, 25)])
