@@ -329,3 +329,13 @@ def test_a_demand_scale_multiplies_a_demand_set_in_the_same_scenario(tmp_path):
         assert r.exit_code == 0, r.output
         (row,) = list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
         assert float(row["objective_USD"]) == pytest.approx(4500), order
+
+
+def test_a_currency_in_a_case_of_one_currency_is_explained(tmp_path):
+    # TWO_PERIOD_DUTY has only USD: fx:EUR names a currency the case does not have, and there
+    # is no other to list
+    case = write_case(tmp_path / "c", **TWO_PERIOD_DUTY)
+    r = CliRunner().invoke(cli, ["sweep", str(case), "--vary", "fx:EUR=0.9", "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert ("parameter 'fx:EUR': currency 'EUR' is not in the case (it has no currency but the reporting "
+            "currency USD, whose rate is 1)") in r.stderr

@@ -75,8 +75,15 @@ def parse_name(name: str, case: Case) -> Param:
     problems = []
 
     def need(value, known, what):
+        known = {k for k in known if k}  # a blank currency cell (the reporting currency) is no name
         if value and value not in known:
-            problems.append(f"{what} {value!r} is not in the case (known: {', '.join(sorted(known)[:12])})")
+            if known:
+                problems.append(f"{what} {value!r} is not in the case (known: {', '.join(sorted(known)[:12])})")
+            elif what == "currency":
+                problems.append(f"{what} {value!r} is not in the case (it has no currency but the reporting "
+                                f"currency {case.currency}, whose rate is 1)")
+            else:
+                problems.append(f"{what} {value!r} is not in the case (it has none)")
 
     shape_ok = {
         "fx": not p.b and not p.product,
