@@ -253,6 +253,8 @@ def summary(case: Case, sol: Solution, res: Results, relax: bool, time_limit) ->
         "relaxed": relax,
         "time_limit_seconds": time_limit,
         "duals": sol.duals,
+        # independent blocks the LP (a MILP: the LP of its duals) was solved in; 1 = one model
+        "blocks": len(sol.blocks) if sol.blocks else 1,
         "mip_gap": None if sol.mip_gap is None else round(sol.mip_gap, 8),
         "warnings": [str(w) for w in case.warnings],
     }

@@ -234,6 +234,11 @@ def test_cli_threads_and_no_decompose_write_the_same_plan(tmp_path):
         for f, df in outs["mono"].items():
             pd.testing.assert_frame_equal(outs[name][f], df, rtol=1e-9, atol=1e-6)
     assert outs["mono"]["supply.csv"]["marginal_cost_USD"].notna().all()
+    # summary.json says how it was solved: ten period blocks, or one model
+    import json
+
+    blocks = {n: json.loads((tmp_path / n / "summary.json").read_text())["blocks"] for n in ("mono", "two", "one")}
+    assert blocks == {"mono": 1, "two": 10, "one": 10}
 
 
 @pytest.mark.parametrize("files", [TWO_PERIODS, LINKED], ids=["lp", "milp"])
