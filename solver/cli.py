@@ -62,6 +62,28 @@ class DiscountRate(click.ParamType):
 RATE = DiscountRate()
 
 
+class Gap(click.ParamType):
+    """A relative MIP gap: 0.01 or 1%, in [0, 1] (2 would stop at any plan: refused)."""
+
+    name = "G"
+
+    def __init__(self, positive: bool = False):
+        self.positive = positive
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        text = str(value).strip()
+        try:
+            gap = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a gap: write it like 0.01 or 1%", param, ctx)
+        if not (0 <= gap <= 1) or (self.positive and gap == 0):
+            self.fail(f"{value!r} must be a relative gap {'above 0' if self.positive else 'from 0'} to 1 (100%), "
+                      "like 0.01 or 1%", param, ctx)
+        return gap
+
+
 def money_options(f):
     """--currency and --discount-rate: every command that reads a case takes both."""
     f = click.option("--discount-rate", "discount_rate", type=RATE, default=None,
@@ -115,7 +137,7 @@ def cli(ctx, debug):
 @click.option("--threads", type=click.IntRange(min=1), default=None,
               help="Threads for the independent blocks of the LP (default: all cores).")
 @click.option("--no-decompose", is_flag=True, help="Give HiGHS the whole LP as one model (no blocks).")
-@click.option("--gap", type=click.FloatRange(min=0), default=None,
+@click.option("--gap", type=Gap(), default=None,
               help="Relative MIP gap at which a plan with build options counts as optimal (default 1e-6).")
 @click.option("--no-tighten", is_flag=True,
               help="Leave out the rows that tighten a model with build options (linking rows: flow <= demand x "

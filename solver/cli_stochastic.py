@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, csv_style_option, money_options
+from .cli import EXIT_NO_PLAN, Fail, Gap, _guard, _opts, csv_options, csv_style_option, money_options
 
 
 @click.command()
@@ -21,7 +21,7 @@ from .cli import EXIT_NO_PLAN, Fail, _guard, _opts, csv_options, csv_style_optio
               help="lambda in E[cost] + lambda * CVaR (0 = risk-neutral).")
 @click.option("--cvar-alpha", "alpha", type=click.FloatRange(min=0, max=1, max_open=True), default=0.95,
               show_default=True, help="CVaR level: the mean cost of the worst 1 - alpha of probability.")
-@click.option("--gap", type=click.FloatRange(min=0, min_open=True), default=1e-6, show_default=True,
+@click.option("--gap", type=Gap(positive=True), default=1e-6, show_default=True,
               help="Relative gap at which benders (and the extensive MILP) stop.")
 @click.option("--evaluate", "evaluate_file", type=click.Path(path_type=Path), default=None,
               help="Also evaluate the recommended and mean-value decisions on this independent scenarios file.")

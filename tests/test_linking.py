@@ -157,14 +157,16 @@ def test_cbc_gives_the_same_optimum_and_duals(tmp_path):
 
 def test_cli_no_tighten_and_gap(tmp_path):
     case = write_case(tmp_path / "case", **CFLP)
-    for i, extra in enumerate(([], ["--no-tighten"], ["--gap", "0"], ["--gap", "0.5"])):
+    for i, extra in enumerate(([], ["--no-tighten"], ["--gap", "0"], ["--gap", "0.5"], ["--gap", "50%"])):
         r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / f"out{i}"), *extra])
         assert r.exit_code == 0, r.output
         objective = json.loads((tmp_path / f"out{i}" / "summary.json").read_text())["objective"]
         # a 50% gap may stop at either plan (110 or 120: both within 50% of any bound >= 60)
-        assert objective in ((110.0, 120.0) if extra[1:] == ["0.5"] else (110.0,)), extra
-    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "bad"), "--gap", "-1"])
-    assert r.exit_code == 2 and "--gap" in r.output and not (tmp_path / "bad").exists()
+        assert objective in ((110.0, 120.0) if extra[1:] in (["0.5"], ["50%"]) else (110.0,)), extra
+    for bad in ("-1", "2", "lots"):
+        r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "bad"), "--gap", bad])
+        assert r.exit_code == 2 and "--gap" in r.output and not (tmp_path / "bad").exists()
+        assert "like 0.01 or 1%" in r.output, bad
 
 
 # The warm start. One customer wanting 10; w1 holds 8 once open (80), w2 6 (60), w3 12
