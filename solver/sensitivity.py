@@ -26,6 +26,15 @@ from .solve import Solution, free_in, free_rows, load_highs
 EXCEL_INF = 1e30
 
 
+def _own_period(money: np.ndarray, d: np.ndarray) -> np.ndarray:
+    """Money of the first period's value back in its own period's: / d(t), rounded to 9 decimals
+    so that a cost multiplied by d(t) and divided again reads as the cost itself (184.62475 x
+    d / d is 184.6247499..., which the 4 decimals of the report would show as 184.6247)."""
+    with np.errstate(invalid="ignore"):
+        out = money / d
+    return np.where(np.isfinite(out), np.round(out, 9), out)
+
+
 def _clip(v: np.ndarray) -> np.ndarray:
     v = np.where(np.isnan(v), EXCEL_INF, v)
     return np.minimum(np.maximum(v, 0.0), EXCEL_INF)
@@ -86,10 +95,10 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     flows = pd.DataFrame({
         "variable": np.asarray(lp.col_names),
         "final_value": r["x"],
-        "reduced_cost": r["reduced_cost"] / dc,
-        "objective_coefficient": cost / dc,
-        "allowable_increase": _clip((r["cost_up"] - cost) / dc),
-        "allowable_decrease": _clip((cost - r["cost_dn"]) / dc),
+        "reduced_cost": _own_period(r["reduced_cost"], dc),
+        "objective_coefficient": _own_period(cost, dc),
+        "allowable_increase": _clip(_own_period(r["cost_up"] - cost, dc)),
+        "allowable_decrease": _clip(_own_period(cost - r["cost_dn"], dc)),
     })
     basic, act = r["basic"], r["act"]
     lo, hi = lp.row_lower, lp.row_upper
@@ -100,7 +109,7 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     constraints = pd.DataFrame({
         "constraint": np.asarray(lp.row_names),
         "final_value": act,
-        "shadow_price": r["dual"] / dr,
+        "shadow_price": _own_period(r["dual"], dr),
         "rhs": rhs,
         "allowable_increase": _clip(inc),
         "allowable_decrease": _clip(dec),

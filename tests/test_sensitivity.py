@@ -1,6 +1,7 @@
 """Ranging report (Excel's Sensitivity Report) checked against ranges worked out by hand."""
 from __future__ import annotations
 
+import csv
 import json
 
 import pytest
@@ -99,3 +100,24 @@ def test_money_columns_have_at_most_four_decimals(tmp_path):
             assert most <= 4, (f.name, col, most)
             checked.add(col)
     assert "reduced_cost_USD" in checked and "objective_coefficient_USD" in checked
+
+
+def test_costs_read_the_same_at_any_discount_rate(tmp_path):
+    # One plant making at 100.00305 a unit (no freight) for m in periods 1 and 2. At 8% the
+    # period-2 flow's cost is 100.00305 / 1.08 in the LP; the report divides by d(2) = 1/1.08
+    # again, and must show the cost itself, as at 0% (x / 1.08 * 1.08 is 100.00304999999999
+    # in floating point, which once read 100.0030 instead of 100.0031).
+    from conftest import write_case
+
+    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD",
+                      demand="market,product,period,units\nm,p,1,10\nm,p,2,10", capacity="plant,max_units\nA,100",
+                      lanes="plant,market,freight_cost\nA,m,0", costs="plant,unit_cost\nA,100.00305")
+    texts = []
+    for rate in ("0", "8%"):
+        out = tmp_path / f"o{rate[0]}"
+        r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(out), "--sensitivity", "--discount-rate", rate])
+        assert r.exit_code == 0, r.output
+        rows = {row["variable"]: row for row in csv.DictReader(open(out / "sensitivity_flows.csv", encoding="utf-8"))}
+        texts.append([rows[f"flow[A,m,p,{t}]"]["objective_coefficient_USD"] for t in ("1", "2")])
+    assert texts[0] == texts[1] == [texts[0][0]] * 2
+    assert float(texts[0][0]) == pytest.approx(100.00305, abs=6e-5)
