@@ -4,7 +4,9 @@ Flows: final value, reduced cost, objective coefficient, allowable increase and 
 of the coefficient (the basis stays optimal within them). Constraints: final value,
 shadow price (Excel's sign: d(total cost)/d(right-hand side)), right-hand side, allowable
 increase and decrease of the right-hand side. Infinite ranges are written as 1E+30, as
-Excel does. For a MILP this is the ranging of the LP with the build decisions fixed.
+Excel does. For a MILP this is the ranging of the LP with the build decisions fixed: a built
+option's capacity is part of its rows' right-hand side (final value = units made, rhs = the
+max_units plus what was built, as utilization.csv shows them).
 
 HiGHS's row "bound" ranging describes a binding row's right-hand side; for a row that is
 not binding (basic), the range is the slack: a <= row can rise without limit and fall by
@@ -106,6 +108,13 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     rhs = np.where(is_le, hi, lo)
     inc = np.where(basic, np.where(is_le, np.inf, act - rhs), r["bound_up"] - rhs)
     dec = np.where(basic, np.where(is_le, rhs - act, np.inf), rhs - r["bound_dn"])
+    if lp.is_mip:  # builds fixed: their part of a row joins its right-hand side, as utilization.csv shows it
+        from scipy.sparse import csr_matrix
+
+        ints = np.flatnonzero(lp.integer)
+        A = csr_matrix((lp.value, lp.index, lp.start), shape=(m, n))
+        shift = A[:, ints] @ np.round(sol.x[ints])
+        act, rhs = act - shift, rhs - shift
     constraints = pd.DataFrame({
         "constraint": np.asarray(lp.row_names),
         "final_value": act,

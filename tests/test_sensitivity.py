@@ -121,3 +121,24 @@ def test_costs_read_the_same_at_any_discount_rate(tmp_path):
         texts.append([rows[f"flow[A,m,p,{t}]"]["objective_coefficient_USD"] for t in ("1", "2")])
     assert texts[0] == texts[1] == [texts[0][0]] * 2
     assert float(texts[0][0]) == pytest.approx(100.00305, abs=6e-5)
+
+
+def test_a_built_options_capacity_is_in_the_rows_right_hand_side(tmp_path):
+    # test_decompose.LINKED: option big (+50 at A) is built; A makes 100 of its 50 + 50 in
+    # period 1 and 75 in period 2 (B the other 10). The capacity rows read as utilization.csv:
+    # final value = units made, rhs = max_units + built capacity; A's period-1 capacity is
+    # worth 10 (B's 20 - A's 10): shadow price -10 (Excel's sign).
+    from test_decompose import LINKED
+
+    case = write_case(tmp_path / "c", **LINKED)
+    out = tmp_path / "o"
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(out), "--sensitivity"])
+    assert r.exit_code == 0, r.output
+    rows = {row["constraint"]: row for row in csv.DictReader(open(out / "sensitivity_constraints.csv", encoding="utf-8"))}
+    a1, a2 = rows["capacity[A,1]"], rows["capacity[A,2]"]
+    assert (float(a1["final_value"]), float(a1["rhs"])) == (100, 100)
+    assert (float(a2["final_value"]), float(a2["rhs"])) == (75, 100)
+    assert float(a1["shadow_price_USD"]) == pytest.approx(-10)
+    util = {(u["plant"], u["period"]): u for u in csv.DictReader(open(out / "utilization.csv", encoding="utf-8"))
+            if not u["product"]}
+    assert float(util[("A", "1")]["units"]) == 100 and float(util[("A", "1")]["max_units"]) == 100
