@@ -25,7 +25,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solver import __version__, coefficients  # noqa: E402
+from solver import __version__, coefficients, memory  # noqa: E402
 from solver.case import load_case  # noqa: E402
 from solver.model import create_model  # noqa: E402
 from solver.output import csv_bytes, write_all  # noqa: E402
@@ -96,12 +96,15 @@ def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
 
     t0 = time.perf_counter()
     case = load_case(case_dir)
+    memory.check_case(case)  # as solve_loaded: the memory checks are part of the command's time
     stage("read + check", t0)
     t0 = time.perf_counter()
     co = coefficients.build(case)
     stage("coefficients", t0)
     t0 = time.perf_counter()
     lp = create_model(case, co)
+    opts = MODES[mode]
+    memory.check(case.name, lp, decompose=opts.get("decompose", True), threads=opts.get("threads"))
     stage("model", t0)
     t0 = time.perf_counter()
     sol = solve(lp, ranging=False, **MODES[mode])  # as `plantsplit solve` without --sensitivity
