@@ -108,7 +108,7 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
     # a blank (or unreadable) period is already reported: it is no period of the case
     periods = tuple(sorted(set(tables["demand"]["period"]) - {""}, key=period_sort_key))
     products = tuple(sorted(tables["demand"]["product"].unique()))
-    tables = checks.check_all(tables, products, periods, currency, out)
+    tables = checks.check_all(tables, products, periods, currency, out, case_currency)
     plausibility.warn_jumps(tables, periods, out)
     out.raise_if_any()
     return Case(

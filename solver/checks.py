@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+import numpy as np
 import pandas as pd
 
 from .errors import Collector
@@ -25,7 +26,10 @@ SPECIFIC_KEYS = {
 }
 
 
-def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out: Collector):
+def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out: Collector,
+              case_currency: str | None = None):
+    """``currency`` is the reporting currency; ``case_currency`` the case's own (settings.csv
+    or USD), the quote base of fx.csv, when ``currency`` overrides it."""
     check_unique(t["plants"], "plants.csv", ["plant"], out)
     check_unique(t["demand"], "demand.csv", ["market", "product", "period"], out)
     check_unique(t["expansions"], "expansions.csv", ["option"], out)
@@ -38,7 +42,7 @@ def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out:
     for key, cols in SPECIFIC_KEYS.items():
         check_unique(t[key], f"{key}.csv", list(cols), out, equal_specificity=True)
     check_tariff_tiers(t["tariffs"], out)
-    check_fx_coverage(t, periods, currency, out)
+    check_fx_coverage(t, periods, currency, out, case_currency or currency)
     check_expansions(t, out)
     check_shares(t, set(t["plants"]["country"]), out)
     check_servable(t, out)
@@ -177,7 +181,7 @@ def _also(uses: list[str], shown: int = 5) -> str:
     return ", ".join(uses[:shown]) + (f" and {more} more" if more > 0 else "")
 
 
-def check_fx_coverage(t, periods, reporting: str, out: Collector):
+def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | None = None):
     fx = t["fx"]
     plants, lanes, exp = t["plants"], t["lanes"], t["expansions"]
     # Every use of a currency that needs a rate: (file, row, column, currency, period or "" for all).
@@ -201,7 +205,8 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector):
         also = [f"{f} row {r}" for f, r in zip(uses["file"].iloc[1:], uses["row"].iloc[1:])]
         out.error(first["file"], first["row"], "currency", cur,
                   f"has no exchange rate in fx.csv for period {', '.join(missing)}: "
-                  + rate_hint(fx, cur, reporting, missing, periods) + (f"; also used in {_also(also)}" if also else ""))
+                  + rate_hint(fx, cur, reporting, missing, periods, base or reporting)
+                  + (f"; also used in {_also(also)}" if also else ""))
     if (fx["currency"] == reporting).any():
         base_rows = fx[fx["currency"] == reporting]
         for p in periods:
@@ -210,15 +215,27 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector):
                           f"the reporting currency has rates for some periods but not for {p}")
 
 
-def rate_hint(fx, cur: str, reporting: str, missing: list, periods) -> str:
+def rate_hint(fx, cur: str, reporting: str, missing: list, periods, base: str | None = None) -> str:
     """How to add the missing rates of ``cur`` so that the case converts correctly.
 
     fx.csv's rates are per 1 unit of one quote base. When the reporting currency has no
     row it is that base, and the rate is simply cur per 1 reporting unit. When it has
     rows, the base is another currency, so the rate is cur per 1 reporting unit times the
     reporting currency's own rate in that period (which gives 1 when cur is the base).
+
+    ``base`` is the case's own currency (settings.csv, or USD), the one fx.csv's rates are
+    written against. When another reporting currency is asked for (``--currency``) and
+    ``cur`` is that base with no row of its own, the rate is 1: say so plainly. If the
+    reporting currency has no row either, fx.csv's other rates would be read against it,
+    so it needs its own row too.
     """
     based = (fx["currency"] == reporting).any()
+    if cur == base != reporting and not (fx["currency"] == cur).any() and len(fx):
+        why = f"the rates in fx.csv are quoted against {cur}, the case's currency"
+        if based:
+            return f"add a row (currency {cur}, rate 1): {why}"
+        return (f"add a row (currency {cur}, rate 1) and a row (currency {reporting}, rate = {reporting} "
+                f"per 1 {cur}): {why}, and {reporting} needs a rate against it too")
     own = {p: _rate_row(fx, reporting, p) if based else None for p in missing}
     why = f"; fx.csv quotes every rate against one base currency, and {reporting} is not it" if based else ""
     factors = {(r["rate"], r["row"]) if r is not None else None for r in own.values()}
@@ -264,9 +281,73 @@ def check_servable(t, out: Collector):
             out.error("demand.csv", r["row"], "market", r["market"], msg + " (add a lane, or an unmet_penalty)")
         else:
             out.warn("demand.csv", r["row"], "market", r["market"], msg + "; it will go unmet")
+    closed = closed_lanes(lanes, d[ok])
+    for _, r in d[ok & d["row"].isin(set(closed))].iterrows():
+        msg = f"has demand for {r['market']}/{r['product']} but {closed[r['row']]}"
+        if pd.isna(r["unmet_penalty"]):
+            out.warn("demand.csv", r["row"], "period", r["period"],
+                     msg + f"; with no unmet_penalty the case has no plan (add a lanes.csv row for "
+                     f"{r['period']}, or with a blank period, or an unmet_penalty)")
+        else:
+            out.warn("demand.csv", r["row"], "period", r["period"], msg + "; it will go unmet")
     idle = t["plants"][~t["plants"]["plant"].isin(set(lanes["plant"]))]
     for _, r in idle.iterrows():
         out.warn("plants.csv", r["row"], "plant", r["plant"], "has no lane in lanes.csv; it cannot supply anything")
+
+
+def closed_lanes(lanes: pd.DataFrame, demand: pd.DataFrame) -> dict[int, str]:
+    """Why no lane reaches a demand row, for the rows of ``demand`` (market, product, period,
+    row) that no lanes.csv row serves in their period although some serve the market:
+    {demand.csv row: 'no lanes.csv row serves m5 in 2026 (its lanes are open only in 2025:
+    rows 12-26)'}. A lane row applies to its product (blank: every product) and period
+    (blank: every period), so a demand row has a flow exactly when one of its market's rows
+    matches both."""
+    if len(demand) == 0 or len(lanes) == 0:
+        return {}
+    served = pd.MultiIndex.from_arrays([lanes["market"], lanes["product"], lanes["period"]])
+    blank = pd.Series([""] * len(demand), index=demand.index, dtype=object)
+    open_ = np.zeros(len(demand), dtype=bool)
+    for product in (demand["product"], blank):
+        for period in (demand["period"], blank):
+            open_ |= pd.MultiIndex.from_arrays([demand["market"], product, period]).isin(served)
+    from .case import period_sort_key
+
+    closed = demand[~open_]
+    by_market = dict(tuple(lanes[lanes["market"].isin(set(closed["market"]))].groupby("market", sort=False)))
+    found = {}
+    for _, r in closed.iterrows():
+        rows = by_market.get(r["market"])
+        if rows is None:
+            continue  # no lane at all: check_servable says so
+        scope, what = r["market"], "its lanes"
+        if (rows["period"].isin([r["period"], ""])).any():  # open in the period, for other products only
+            rows = rows[rows["product"].isin([r["product"], ""])]
+            scope, what = f"{r['market']}/{r['product']}", f"its lanes for {r['product']}"
+        if len(rows) == 0:
+            continue
+        periods = ", ".join(sorted(set(rows["period"]), key=period_sort_key))
+        if len(rows) == 1:
+            what = what.replace("lanes", "lane") + " is"
+        else:
+            what += " are"
+        found[int(r["row"])] = (f"no lanes.csv row serves {scope} in {r['period']} "
+                                f"({what} open only in {periods}: {row_span(rows['row'].tolist())})")
+    return found
+
+
+def row_span(rows: list[int], shown: int = 8) -> str:
+    """'row 12', 'rows 12-26', 'rows 2, 5, 7-9': runs of three or more rows as a range."""
+    rows = sorted(set(int(r) for r in rows))
+    parts, i = [], 0  # (text, rows in it)
+    while i < len(rows):
+        j = i
+        while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
+            j += 1
+        parts += [(f"{rows[i]}-{rows[j]}", j - i + 1)] if j - i >= 2 else [(str(r), 1) for r in rows[i:j + 1]]
+        i = j + 1
+    more = sum(n for _, n in parts[shown:])
+    text = ", ".join(p for p, _ in parts[:shown]) + (f" and {more} more" if more else "")
+    return f"row{'s' if len(rows) > 1 else ''} {text}"
 
 
 def warn_unlimited(t, periods, out: Collector):

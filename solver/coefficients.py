@@ -302,17 +302,25 @@ def _tier_widths(case: Case) -> pd.DataFrame:
 
 
 def _capacity_keys(case: Case) -> pd.DataFrame:
-    """One row per (plant, product scope, period): the tightest limits of all rows that hold there."""
+    """One row per (plant, product scope, period): the tightest limits of all rows that hold there.
+
+    ``max_rows`` / ``min_rows`` are the capacity.csv rows whose value is that limit
+    (``"32"``, or ``"2, 32"`` when two rows set the same value), so a message cites the row
+    that binds, not every row that covers the key.
+    """
     cap = case.capacity
     per = pd.DataFrame({"period_all": list(case.periods)})
     blank = cap[cap["period"] == ""].merge(per, how="cross")
     blank["period"] = blank["period_all"]
     rows = pd.concat([cap[cap["period"] != ""], blank.drop(columns="period_all")], ignore_index=True)
     keys = ["plant", "product", "period"]
-    agg = rows.groupby(keys, sort=False).agg(
-        max_units=("max_units", "min"), min_units=("min_units", "max"),
-        rows=("row", lambda r: ",".join(str(x) for x in sorted(set(r)))),
-    ).reset_index()
+    agg = rows.groupby(keys, sort=False).agg(max_units=("max_units", "min"), min_units=("min_units", "max")).reset_index()
+    for bound, col in (("max_rows", "max_units"), ("min_rows", "min_units")):
+        set_here = rows[rows[col].notna()]  # a blank cell sets no limit (and merge would pair NaN with NaN)
+        tight = set_here.merge(agg[keys + [col]], on=keys + [col])
+        cited = tight.groupby(keys, sort=False)["row"].agg(lambda r: ", ".join(str(x) for x in sorted(set(r))))
+        agg = agg.merge(cited.rename(bound).reset_index(), on=keys, how="left")
+        agg[bound] = agg[bound].astype(object).fillna("")  # all-NaN when no row sets this bound
     order = case.period_order()
     agg["_p"] = agg["period"].map(order)
     agg = agg.sort_values(["plant", "_p", "product"], kind="stable").drop(columns="_p")

@@ -9,7 +9,7 @@ are what stands in the way.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,8 +41,12 @@ def _slack_columns(lp: LinearProgram):
     return out
 
 
-def explain_infeasible(lp: LinearProgram) -> list[str]:
-    """Plain-language reasons, one per line; empty if the elastic model finds none."""
+def explain_infeasible(lp: LinearProgram, lanes=None) -> list[str]:
+    """Plain-language reasons, one per line; empty if the elastic model finds none.
+
+    With the case's ``lanes`` table, a demand no lane reaches in its period says so
+    (``checks.closed_lanes``): its lanes are open only in other periods.
+    """
     import highspy
 
     h = load_highs(lp, relax=True)
@@ -61,6 +65,10 @@ def explain_infeasible(lp: LinearProgram) -> list[str]:
     sol = h.getSolution()
     values = np.asarray(sol.col_value)
     e = Elastic(lp, values[:lp.num_col], values[lp.num_col:], np.asarray(sol.row_dual), slacks)
+    if lanes is not None and "demand" in lp.row_meta:
+        from .checks import closed_lanes
+
+        e.closed = closed_lanes(lanes, lp.row_meta["demand"])
     lines = shortages(e)
     for (i, sign, _), s in zip(slacks, e.amount):
         if s > TOL and not (sign > 0 and _family(lp, i)[0] == "demand"):
@@ -77,6 +85,7 @@ class Elastic:
     amount: np.ndarray
     duals: np.ndarray
     slacks: list
+    closed: dict = field(default_factory=dict)  # demand.csv row -> why no lane reaches it
 
     def cols(self, i: int) -> np.ndarray:
         return self.lp.index[self.lp.start[i]:self.lp.start[i + 1]]
@@ -146,7 +155,8 @@ def _short_group(e: Elastic, rows: list[int], missing: float, limits: list[int])
                 f"(demand.csv rows {', '.join(str(r['row']) for r in meta)})")
     phrases = [_limit_phrase(e, k) for k in limits]
     if not phrases:
-        return head
+        cause = e.closed.get(int(meta[0]["row"])) if len(rows) == 1 else None
+        return head + (f": {cause}" if cause else "")
     shares = any(_family(e.lp, k)[0] in SHARES for k in limits)  # a share is no count of units
     if not shares and abs(sum(v for _, v in phrases) - reach) < 1e-6 * max(1.0, units):
         return head + ": " + " + ".join(p for p, _ in phrases)
@@ -181,17 +191,22 @@ def _limit_phrase(e: Elastic, i: int) -> tuple[str, float]:
     if family == "capacity":
         scope = r["product"] or "total"
         extra, added = _options(e, i)
-        return (f"{r['plant']} {scope} capacity {_fmt(limit)}{extra} in {r['period']} (capacity.csv row {r['rows']})",
+        return (f"{r['plant']} {scope} capacity {_fmt(limit)}{extra} in {r['period']} ({_capacity_rows(r['max_rows'])})",
                 limit + added)
     if family == "lane":
         scope = f" {r['product']}" if r["product"] else ""
         return f"{r['plant']}→{r['market']}{scope} lane limit {_fmt(limit)} in {r['period']} (lanes.csv row {r['row']})", limit
     if family == "min_production":
         scope = r["product"] or "total"
-        return f"{r['plant']} {scope} min_units {_fmt(limit)} in {r['period']} (capacity.csv row {r['rows']})", limit
+        return f"{r['plant']} {scope} min_units {_fmt(limit)} in {r['period']} ({_capacity_rows(r['min_rows'])})", limit
     if family in SHARES:
         return _share_phrase(r, family), 0.0
     return f"{lp.row_names[i]} {_fmt(limit)}", limit
+
+
+def _capacity_rows(rows: str) -> str:
+    """'capacity.csv row 32', or 'capacity.csv rows 2, 32' when two rows set the same limit."""
+    return f"capacity.csv row{'s' if ',' in rows else ''} {rows}"
 
 
 def _share_phrase(r, family: str) -> str:

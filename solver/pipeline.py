@@ -199,7 +199,7 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     sol = solve(lp, solver=solver, time_limit=limit, threads=threads, decompose=decompose,
                 min_block=min_block, ranging=sensitivity, gap=gap, start=start)
     if not sol.status.has_plan:
-        reasons = [case.cite(r) for r in explain_infeasible(lp)] if sol.status == Status.INFEASIBLE else []
+        reasons = [case.cite(r) for r in explain_infeasible(lp, case.lanes)] if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)
     res = tabulate(case, co, lp, sol)
     sens = None

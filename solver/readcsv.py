@@ -119,6 +119,7 @@ def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -
         header.pop()  # blank trailing columns that spreadsheets leave
     known = {c.name for c in spec.columns}
     seen: set[str] = set()
+    meant: set[str] = set()  # columns of the file that a misspelt header cell names
     for i, h in enumerate(header):
         if h in seen:
             out.error(name, 1, h, h, "column appears twice in the header")
@@ -126,12 +127,18 @@ def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -
         if h == "":
             out.error(name, 1, f"#{i + 1}", "", "header cell is blank")
         elif h not in known:
-            out.warn(name, 1, h, h, "column is not used by plantsplit and is ignored")
+            close = misspelt_column(h, spec, header)
+            if close:
+                meant.add(close)
+                out.error(name, 1, h, h, f'is not a column of {name}; did you mean "{close}"?')
+            else:
+                out.warn(name, 1, h, h, "column is not used by plantsplit and is ignored")
     missing = [c.name for c in spec.columns if c.required and c.name not in seen]
     for m in missing:
-        out.error(name, 1, m, "", "required column is missing (the header has: "
-                  + ", ".join(header) + ")")
-    if missing:
+        if m not in meant:  # already reported, at the header cell that misspells it
+            out.error(name, 1, m, "", "required column is missing (the header has: "
+                      + ", ".join(header) + ")")
+    if missing or meant:  # a misspelt column, read as absent, would only lead to misleading problems
         return None
 
     width = len(header)
@@ -155,6 +162,24 @@ def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -
         for col in spec.columns
     })
     return RawTable(spec, np.asarray(numbers, dtype=np.int64), cells)
+
+
+MISSPELT_CUTOFF = 0.8  # difflib ratio from which an unknown column is taken for a misspelling
+
+
+def misspelt_column(header_cell: str, spec: FileSpec, header: list[str]) -> str | None:
+    """The column of ``spec`` that an unknown header cell most likely misspells, or None.
+
+    Close means difflib's similarity ratio >= 0.8 (the rule of the "did you mean" hints on
+    names): ``max_unit``, ``max units``, ``unitcost``, ``periods``. Only columns the header
+    lacks count: beside a real ``max_units``, ``max_units_2`` is a column of notes.
+    An unknown column that is close to none (``notes``, ``comment``) is ignored with a warning.
+    """
+    from difflib import get_close_matches
+
+    absent = [c.name for c in spec.columns if c.name not in header]
+    close = get_close_matches(header_cell, absent, n=1, cutoff=MISSPELT_CUTOFF)
+    return close[0] if close else None
 
 
 def parse_raw(raw: RawTable, decimal: str, out: Collector) -> pd.DataFrame:
@@ -200,7 +225,21 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
         out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
     for i in np.flatnonzero(bad):
         out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    if col.kind == "rate":
+        # 10 is 1000%, as written; above 100% is rare enough that 10% without its % is likelier
+        high = ok & ~bad & (number > 1) & ~values.str.endswith("%").to_numpy(bool)
+        for i in np.flatnonzero(high):
+            out.warn(file, rows.iat[i], col.name, values.iat[i], rate_above_one(number[i], decimal))
     return pd.Series(number, index=values.index, dtype=float)
+
+
+def rate_above_one(rate: float, decimal: str) -> str:
+    """The warning for a duty rate above 1 written without a % sign (``10`` = 1000%)."""
+    def show(x: float) -> str:
+        return f"{x:g}".replace(".", decimal)
+
+    return (f"is read as a rate of {show(rate * 100)}% (a rate without a % sign is a fraction: 1 = 100%); "
+            f"if {show(rate)}% is meant, write it as {show(rate / 100)} or {show(rate)}%")
 
 
 def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):

@@ -87,7 +87,8 @@ FILES: tuple[FileSpec, ...] = (
         _c("market", "name", True, "", "", "Market name from `demand.csv`."),
         _c("product", "name", False, BLANK_PRODUCT, "", "Product."),
         _c("period", "period", False, BLANK_PERIOD, "", "Period."),
-        _c("rate", "rate", True, "", "fraction or %", "Duty rate on the customs value: `0.025` or `2.5%`."),
+        _c("rate", "rate", True, "", "fraction or %", "Duty rate on the customs value: `0.025` or `2.5%`; above 1 without a % sign "
+           "(`10` = 1000%) is read as written, with a warning."),
         _c("basis", "basis", False, "fob", "", "`fob`: customs value = production cost; `cif`: production + freight."),
         _c("up_to_units", "units", False, "blank = no upper end (last tier)", "units/period",
            "Tariff-rate quota: cumulative volume up to which this tier's rate applies."),

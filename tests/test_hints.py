@@ -62,7 +62,16 @@ def add_row(case: Path, file: str, **cells: str) -> None:
 
 
 def add_rate(case: Path, msg: str) -> list[str]:
-    """'add a row (currency C, [period P, ]rate = C per 1 R[ × f ...])' or one row per period."""
+    """'add a row (currency C, [period P, ]rate = C per 1 R[ × f ...])' or one row per period;
+    'add a row (currency B, rate 1)[ and a row (currency R, rate = R per 1 B)]' for the quote base."""
+    base = re.search(r"add a row \(currency (\w+), rate 1\)", msg)
+    if base:
+        add_row(case, "fx.csv", currency=base.group(1), rate="1")
+        other = re.search(r"and a row \(currency (\w+), rate = \w+ per 1 (\w+)\)", msg)
+        if other:
+            cur, per = other.groups()
+            add_row(case, "fx.csv", currency=cur, rate=f"{TRUTH[cur]['1'] / TRUTH[per]['1']:.12g}")
+        return []
     cur, reporting = re.search(r"currency (\w+), (?:period \w+, )?rate = \w+ per 1 (\w+)", msg).groups()
     per_period = re.search(r"add a row for each period P of ([\w, ]+) \(", msg)
     if per_period:
@@ -140,6 +149,7 @@ APPLIERS = {
     "not_utf8_encoding": [pass_flag],
     "ambiguous_group_of_three": [write_as_decimal, pass_flag],
     "unknown_plant_in_lanes": [use_suggestion], "unknown_product_in_lanes": [use_suggestion],
+    "misspelt_optional_column": [use_suggestion], "misspelt_required_column": [use_suggestion],
 }
 # Hand-worked checks of the numbers a hint leads to: (plant, period) -> unit production cost in USD.
 UNIT_COST = {
@@ -147,6 +157,7 @@ UNIT_COST = {
     "rate_missing_for_one_period": {("B", "1"): 90 / 0.9, ("B", "2"): 90 / 0.95},  # 90 EUR
     "rate_missing_used_many_times": {("B", "1"): 90 / 0.9, ("B", "2"): 90 / 0.95},
     "ambiguous_group_of_three": {("A", "1"): 100.0, ("A", "2"): 100.0},
+    "misspelt_required_column": {("A", "1"): 100.0, ("B", "2"): 90 / 0.95},  # 90 EUR at 0.95 EUR/USD in 2
 }
 
 
@@ -186,18 +197,60 @@ def test_hint_followed_literally_solves(tmp_path, name, apply):
     ("currency,period,rate\nEUR,,0.9\n", {"1": 100 * 0.9, "2": 100 * 0.9}),
 ])
 def test_missing_rate_hint_with_another_reporting_currency(tmp_path, fx, a_cost):
-    """--currency EUR on a case whose rates are quoted per USD: USD lacks a row.
+    """--currency EUR on a case whose rates are quoted per USD: USD, the quote base, lacks a row.
 
-    Plant A's 100 USD must then cost 100 x 0.9 = 90 EUR (0.95 in period 2 where the
-    rate differs). Following the old hint (rate = USD per 1 EUR = 1/0.9) gave 81 EUR.
+    The hint is the README's "list the quote base with rate 1". Plant A's 100 USD must then
+    cost 100 x 0.9 = 90 EUR (0.95 in period 2 where the rate differs). An older hint
+    (rate = USD per 1 EUR = 1/0.9) gave 81 EUR; the one before this (USD per 1 EUR x the
+    rate of EUR) always came to 1, said in a roundabout way.
     """
     case = assemble("currency_with_no_rate", tmp_path)
     (case / "plants.csv").write_text("plant,country,currency\nA,X,USD\nB,Y,EUR\n", encoding="utf-8")
     (case / "fx.csv").write_text(fx, encoding="utf-8")
     found = problems(case, ["--currency", "EUR"])
-    assert len(found) == 1 and HINT.search(found[0]), found
+    assert found == ['  - plants.csv, row 2, column currency: "USD" has no exchange rate in fx.csv for period 1, 2: '
+                     "add a row (currency USD, rate 1): the rates in fx.csv are quoted against USD, the case's "
+                     "currency; also used in lanes.csv row 2, lanes.csv row 3, expansions.csv row 2"]
     add_rate(case, found[0])
     run = run_solve(case, tmp_path / "out", currency="EUR")
     for period, cost in a_cost.items():
         assert unit_costs(run, "A", period) == pytest.approx([cost], rel=1e-12)
         assert unit_costs(run, "B", period) == pytest.approx([90.0])  # B's costs are in EUR already
+
+
+def test_quote_base_and_reporting_currency_both_missing(tmp_path):
+    """--currency EUR when fx.csv has neither USD (its quote base) nor EUR: GBP 0.8 is per 1 USD.
+
+    Adding only USD (rate = USD per 1 EUR) would read GBP's 0.8 per 1 EUR, so the hint asks
+    for both rows. With USD 1 and EUR 0.9: A's 100 USD = 100 x 0.9 = 90 EUR, B's 90 GBP =
+    90 x 0.9 / 0.8 = 101.25 EUR, in both periods (the rows have a blank period).
+    """
+    case = assemble("currency_with_no_rate", tmp_path)  # A in USD, B in GBP
+    (case / "fx.csv").write_text("currency,period,rate\nGBP,,0.8\n", encoding="utf-8")
+    found = problems(case, ["--currency", "EUR"])
+    assert found == ['  - plants.csv, row 2, column currency: "USD" has no exchange rate in fx.csv for period 1, 2: '
+                     "add a row (currency USD, rate 1) and a row (currency EUR, rate = EUR per 1 USD): the rates "
+                     "in fx.csv are quoted against USD, the case's currency, and EUR needs a rate against it too; "
+                     "also used in lanes.csv row 2, lanes.csv row 3, expansions.csv row 2"]
+    add_rate(case, found[0])
+    assert problems(case, ["--currency", "EUR"]) == []
+    run = run_solve(case, tmp_path / "out", currency="EUR")
+    for period in ("1", "2"):
+        assert unit_costs(run, "A", period) == pytest.approx([90.0], rel=1e-12)
+        assert unit_costs(run, "B", period) == pytest.approx([101.25], rel=1e-12)
+
+
+def test_missing_rate_of_a_currency_that_is_not_the_quote_base(tmp_path):
+    """--currency EUR, fx.csv quotes per USD and lists USD and EUR, GBP lacks a row: the
+    rate asked for is GBP per 1 EUR x EUR's 0.9 = GBP per 1 USD = 0.8, so B's 90 GBP =
+    90 x 0.9 / 0.8 = 101.25 EUR."""
+    case = assemble("currency_with_no_rate", tmp_path)  # A in USD, B in GBP
+    (case / "fx.csv").write_text("currency,period,rate\nUSD,,1\nEUR,,0.9\n", encoding="utf-8")
+    found = problems(case, ["--currency", "EUR"])
+    assert found == ['  - plants.csv, row 3, column currency: "GBP" has no exchange rate in fx.csv for period 1, 2: '
+                     "add a row (currency GBP, rate = GBP per 1 EUR × 0.9, the rate of EUR in fx.csv row 3); "
+                     "fx.csv quotes every rate against one base currency, and EUR is not it"]
+    add_rate(case, found[0])
+    run = run_solve(case, tmp_path / "out", currency="EUR")
+    for period in ("1", "2"):
+        assert unit_costs(run, "B", period) == pytest.approx([101.25], rel=1e-12)

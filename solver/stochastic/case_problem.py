@@ -56,7 +56,7 @@ class CaseProblem(TwoStageProblem):
 
         lp = materialize(self.lp, self.change(s))
         lp.col_lower[self.first] = lp.col_upper[self.first]  # every option built: the most any decision can do
-        why = [self.case.cite(r) for r in explain_infeasible(lp)]
+        why = [self.case.cite(r) for r in explain_infeasible(lp, self.case.lanes)]
         sc = self.scenarios
         if why and sc.params:
             # the numbers above are the scenario's; the rows cited hold the case's own values

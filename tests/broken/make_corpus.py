@@ -77,6 +77,10 @@ DEFECTS = {
         **edit("demand.csv", "n,p,1,50,500", "n,p,1,fifty,500"),
         **edit("capacity.csv", "A,,,120,", "A,,,120,130"),
     },
+    # a misspelt optional column would drop its limits silently; an unrelated one is only a warning
+    "misspelt_optional_column": edit("capacity.csv", "max_units,", "max_unit,"),
+    # reported once, at the misspelling, not also as a missing required column
+    "misspelt_required_column": edit("costs.csv", "unit_cost", "unitcost"),
     "not_utf8_encoding": {"plants.csv": None},  # written as bytes below
 }
 
