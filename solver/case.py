@@ -76,6 +76,12 @@ def natural_key(name: str) -> str:
     return re.sub(r"\d+", lambda m: m.group().rjust(24, "0"), str(name))
 
 
+def natural_sorted(names) -> list:
+    """Distinct names in natural order; names equal as numbers (w2, w02) then as text, so
+    the order never depends on how the names came in."""
+    return sorted(set(names), key=lambda n: (natural_key(n), str(n)))
+
+
 def period_sort_key(p: str):
     """Natural order: numbers as numbers, then text with its digit runs read as numbers
     (``m9`` < ``m10``, ``2025q2`` < ``2025q10``)."""
@@ -107,7 +113,7 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
     rate = discount_rate if discount_rate is not None else settings.get("discount_rate", 0.0)
     # a blank (or unreadable) period is already reported: it is no period of the case
     periods = tuple(sorted(set(tables["demand"]["period"]) - {""}, key=period_sort_key))
-    products = tuple(sorted(tables["demand"]["product"].unique()))
+    products = tuple(natural_sorted(tables["demand"]["product"]))
     tables = checks.check_all(tables, products, periods, currency, out, case_currency)
     plausibility.warn_jumps(tables, periods, out)
     out.raise_if_any()

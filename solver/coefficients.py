@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from .case import Case
+from .case import Case, natural_key, natural_sorted
 from .codes import categorical, codes, composite, lookup
 
 LEVELS_PRODUCT_PERIOD = (("product", "period"), ("product",), ("period",), ())
@@ -136,10 +136,11 @@ def build(case: Case) -> Coefficients:
 
 
 def _dims(case: Case) -> dict[str, pd.Index]:
-    """The names of each dimension, in the order arcs sort by: periods in their natural
-    order, everything else alphabetically."""
+    """The names of each dimension, in the order arcs sort by: periods and products in the
+    case's order (both natural), everything else in natural order too (w2 before w10), so
+    the model's columns and rows, and the tables taken from them, list names that way."""
     def sorted_index(*columns):
-        return pd.Index(sorted(set().union(*(pd.unique(pd.Series(col)) for col in columns)) - {""}), dtype=object)
+        return pd.Index(natural_sorted(set().union(*(pd.unique(pd.Series(col)) for col in columns)) - {""}), dtype=object)
 
     return {
         "plant": sorted_index(case.plants["plant"]),
@@ -323,7 +324,8 @@ def _capacity_keys(case: Case) -> pd.DataFrame:
         agg[bound] = agg[bound].astype(object).fillna("")  # all-NaN when no row sets this bound
     order = case.period_order()
     agg["_p"] = agg["period"].map(order)
-    agg = agg.sort_values(["plant", "_p", "product"], kind="stable").drop(columns="_p")
+    agg["_n"] = agg["plant"].map(natural_key)
+    agg = agg.sort_values(["_n", "plant", "_p", "product"], kind="stable").drop(columns=["_n", "_p"])
     return agg.reset_index(drop=True)
 
 

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .case import period_sort_key
+from .case import natural_sorted, period_sort_key
 from .errors import UsageError
 from .output import read_dialect
 
@@ -159,11 +159,12 @@ def _periods(*series) -> list[str]:
 
 
 def _side_by_side(section, unit, a: pd.DataFrame, b: pd.DataFrame, item: str, value: str, periods) -> list[dict]:
-    """Rows per item and period, then per item over the horizon ('all'): plants by name,
-    cost components in the order of cost_breakdown.csv."""
+    """Rows per item and period, then per item over the horizon ('all'): plants in natural
+    order (w2 before w10, as every output lists them), cost components in the order of
+    cost_breakdown.csv."""
     items = list(dict.fromkeys(list(a[item]) + list(b[item])))
     if section == "units":
-        items.sort()
+        items = natural_sorted(items)
     ga, gb = (d.groupby([item, "period"])[value].sum().to_dict() for d in (a, b))
     ta, tb = (d.groupby(item)[value].sum().to_dict() for d in (a, b))
     rows = []

@@ -149,6 +149,21 @@ def with_parts(flows: pd.DataFrame, constraints: pd.DataFrame, lp: LinearProgram
     rows = [(lp.family_rows(f), m) for f, m in lp.row_meta.items()]
     cp, rp = _parts_frame(lp.num_col, cols), _parts_frame(lp.num_row, rows)
     constraints = pd.concat([constraints.iloc[:, :1], rp, constraints.iloc[:, 1:]], axis=1)
+    flows = pd.concat([flows.iloc[:, :1], cp, flows.iloc[:, 1:]], axis=1)
+    # demand rows and unmet columns come in demand.csv's order: list them as supply.csv does
+    constraints = _natural_within(constraints, lp.family_rows("demand"), case)
+    flows = _natural_within(flows, lp.family_cols("unmet"), case)
     # the linking rows only tighten the MILP: free in the LP of the duals, nothing to report
     constraints = constraints.drop(index=free_rows(lp)).reset_index(drop=True)
-    return pd.concat([flows.iloc[:, :1], cp, flows.iloc[:, 1:]], axis=1), constraints
+    return flows.reset_index(drop=True), constraints
+
+
+def _natural_within(df: pd.DataFrame, block: slice, case) -> pd.DataFrame:
+    """``df`` with the rows of ``block`` sorted by market, product, period (names in natural
+    order, periods in the case's), stable; the other rows stay where they are; index kept."""
+    from .results import _sort_periods
+
+    order = np.arange(len(df))
+    part = df.iloc[block][["market", "product", "period"]].assign(_at=order[block])
+    order[block] = _sort_periods(part, case, ["market", "product", "period"])["_at"].to_numpy()
+    return df.iloc[order]

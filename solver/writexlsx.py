@@ -27,6 +27,7 @@ import tempfile
 import numpy as np
 import pandas as pd
 
+from .case import natural_sorted
 from .errors import UsageError
 from .output import MONEY, decimals_of
 
@@ -222,7 +223,7 @@ def _block(ws, fmt, r: int, heading: str, cols: list[str], df: pd.DataFrame) -> 
 def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int) -> None:
     """Units by plant (columns of the data block) and period (its rows), and a stacked column chart."""
     periods = list(dict.fromkeys(plan["period"]))  # the plan is sorted by period already
-    plants = sorted(plan["plant"].unique())
+    plants = natural_sorted(plan["plant"])  # as plan.csv lists them (w2 before w10)
     pivot = plan.pivot_table(index="period", columns="plant", values="units", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(index=periods, columns=plants, fill_value=0.0)
     ws.write_string(r, 0, "Units by plant and period", fmt["section"])

@@ -132,7 +132,7 @@ def test_cli_breakeven_writes_breakpoints(tmp_path):
     assert r.exit_code == 0, r.output
     assert "busan-rogue-line not built" in r.output and "busan-rogue-line built" in r.output
     header = (tmp_path / "breakpoints.csv").read_text().splitlines()[0]
-    assert header.startswith("interval,parameter,value_from,value_to,status,objective_from_USD,objective_to_USD,units:smyrna")
+    assert header.startswith("interval,parameter,value_from,value_to,status,objective_from_USD,objective_to_USD,units:busan,units:kyushu,units:smyrna,")
     r = CliRunner().invoke(cli, ["plot", str(tmp_path / "breakpoints.csv")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "breakpoints.png").read_bytes().startswith(b"\x89PNG")

@@ -94,7 +94,9 @@ def test_grid_order_columns_and_jobs_agree(tmp_path):
         ("s1", "1000", "0"), ("s2", "1000", "0.025"), ("s3", "1100", "0"), ("s4", "1100", "0.025"),
         ("s5", "1200", "0"), ("s6", "1200", "0.025")]
     header = a.decode().splitlines()[0].split(",")
-    assert header[:7] == ["scenario", "fx:KRW", "tariff:KR:usa", "status", "objective_USD", "units:smyrna", "units:busan"]
+    # plants in natural order, as plan.csv lists them (plants.csv has smyrna, busan, kyushu)
+    assert header[:8] == ["scenario", "fx:KRW", "tariff:KR:usa", "status", "objective_USD", "units:busan",
+                          "units:kyushu", "units:smyrna"]
     assert "units:busan@2016" in header and "built:busan-rogue-line" in header
     assert header[-9:] == ["unmet:asia", "unmet:canada", "unmet:korea", "unmet:usa", "production_cost_USD",
                            "freight_cost_USD", "duty_cost_USD", "unmet_cost_USD", "expansion_cost_USD"]

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..case import Case
+from ..case import Case, natural_sorted
 from ..errors import Collector, UsageError
 from ..output import safe_text
 from ..readxlsx import number_text
@@ -78,7 +78,7 @@ def parse_name(name: str, case: Case) -> Param:
         known = {k for k in known if k}  # a blank currency cell (the reporting currency) is no name
         if value and value not in known:
             if known:
-                problems.append(f"{what} {value!r} is not in the case (known: {', '.join(sorted(known)[:12])})")
+                problems.append(f"{what} {value!r} is not in the case (known: {', '.join(natural_sorted(known)[:12])})")
             elif what == "currency":
                 problems.append(f"{what} {value!r} is not in the case (it has no currency but the reporting "
                                 f"currency {case.currency}, whose rate is 1)")

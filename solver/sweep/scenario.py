@@ -27,7 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..case import Case
+from ..case import Case, natural_sorted
 from ..coefficients import Coefficients, fx_rate
 from ..decompose import MIN_BLOCK
 from ..live_blocks import block_labels, live_lp
@@ -101,7 +101,7 @@ class ScenarioModel:
         cap = lp.row_meta.get("capacity")
         self.cap_upper = cap["max_units"].to_numpy(float) if cap is not None else np.zeros(0)
         # result columns: units per plant (all periods), then per plant and period
-        plants = list(case.plants["plant"])
+        plants = natural_sorted(case.plants["plant"])  # as every output lists them (w2 before w10)
         self.result_columns = [f"units:{p}" for p in plants]
         plant_idx = pd.Index(plants).get_indexer(arcs["plant"].astype(object)).astype(np.int64)
         groups = [plant_idx]
@@ -112,7 +112,7 @@ class ScenarioModel:
         self.groups = groups
         self.n_results = len(self.result_columns)
         # unmet units per market: every market, so a market left unserved shows in the results
-        markets = sorted(dem["market"].unique())
+        markets = natural_sorted(dem["market"])
         self.unmet_columns = [f"unmet:{m}" for m in markets]
         self.unmet_market = pd.Series(range(len(markets)), index=markets)[
             dem["market"].to_numpy()[self.unmet_row]].to_numpy(np.int64) if len(self.unmet_row) else np.zeros(0, np.int64)
