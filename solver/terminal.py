@@ -56,7 +56,10 @@ def render(run: Run) -> str:
         for _, u in binding.head(MOST).iterrows():
             scope = f"{u['plant']}/{u['product']}" if u["product"] else f"{u['plant']} (total)"
             if u["max_units"] < TOL:  # a limit of 0 is a plant without that line, not a full plant
-                lines.append(f"  {scope} {u['period']}: no line (max_units 0); one unit of capacity would save "
+                opts = _unbuilt_options(case, u)
+                what = (f"not built (option{'s' * (len(opts) > 1)} {', '.join(opts)})" if opts
+                        else "no line (max_units 0)")
+                lines.append(f"  {scope} {u['period']}: {what}; one unit of capacity would save "
                              f"{u['shadow_price']:,.2f}")
             else:
                 lines.append(f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
@@ -70,6 +73,20 @@ def render(run: Run) -> str:
     lines.append("")
     lines.append(f"Wrote {', '.join(run.written)} to {run.out_dir}")
     return "\n".join(lines)
+
+
+def _unbuilt_options(case, u) -> list[str]:
+    """Options that would add capacity to utilization row ``u`` (same plant and product
+    scope, first period not after its period), in expansions.csv order: a limit of 0 with
+    such an option is capacity not built, not a missing line. None of them is built, or
+    the limit would not be 0."""
+    exp = case.expansions
+    if not len(exp):
+        return []
+    order = case.period_order()
+    here = ((exp["plant"] == u["plant"]) & (exp["product"] == u["product"]) & (exp["added_units"] > 0)
+            & (exp["first_period"].map(order) <= order[u["period"]]))
+    return exp.loc[here, "option"].tolist()
 
 
 def _unmet(supply: pd.DataFrame, most: int = MOST) -> list[str]:

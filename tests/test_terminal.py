@@ -100,3 +100,28 @@ def test_more_than_twenty_options_are_summed_up_and_the_built_ones_listed(tmp_pa
     assert lines[i + 1:i + 21] == [f"Option {o} (A, +10 units): built" for o in opts[:20]]
     assert lines[i + 21] == "  ... and 2 more built (see builds.csv)"
     assert not any("not built" in line for line in lines)  # with over 20 options only the built are listed
+
+
+def test_a_plant_whose_only_capacity_is_an_unbuilt_option_says_so(tmp_path):
+    # W3 has capacity 0 until option open-W3 adds 10 from period 2. A unit from W3 costs 1,
+    # from W1 5 (no limit): the option would save 10 x (5 - 1) = 40 in period 2, less than its
+    # 100, so it is not built and W1 makes all 20: cost 100. In both periods one unit of W3
+    # capacity would save 5 - 1 = 4; in period 1 no option can add it (a missing line), in
+    # period 2 it is the option not built.
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nW1,X,USD\nW3,X,USD",
+        demand="market,product,period,units\nm,p,1,10\nm,p,2,10",
+        capacity="plant,max_units\nW3,0",
+        lanes="plant,market,freight_cost\nW1,m,0\nW3,m,0",
+        costs="plant,unit_cost\nW1,5\nW3,1",
+        expansions="option,plant,added_units,fixed_cost,first_period\nopen-W3,W3,10,100,2",
+    )
+    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 0, r.output
+    lines = r.stdout.splitlines()
+    assert "Total cost: 100 USD" in lines
+    assert "Option open-W3 (W3, +10 units): not built" in lines
+    i = lines.index("Binding capacities (shadow price = USD saved per extra unit):")
+    assert lines[i + 1:i + 3] == ["  W3 (total) 1: no line (max_units 0); one unit of capacity would save 4.00",
+                                  "  W3 (total) 2: not built (option open-W3); one unit of capacity would save 4.00"]
