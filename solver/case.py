@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import checks, plausibility
-from .errors import CaseError, Collector, Problem
+from .errors import CaseError, Collector, Problem, in_file_order
 from .readcsv import NUMERIC_KINDS, CsvOptions, read_tables
 from .readxlsx import CaseWorkbook, is_workbook
 from .schema import FILES
@@ -124,8 +124,8 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
         products=products,
         periods=periods,
         digest=digest,
-        warnings=tuple(out.warnings),
-        notes=tuple(out.notes),
+        warnings=tuple(in_file_order(out.warnings)),
+        notes=tuple(in_file_order(out.notes)),
         discount_rate=float(rate),
         places=tuple((name, place) for name, (place, _) in out.places.items()),
         **{k: tables[k] for k in TABLES},

@@ -44,7 +44,7 @@ class CaseError(PlantsplitError):
 
     def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         self.problems = sorted(set(problems), key=_order)
-        self.warnings = warnings or []
+        self.warnings = in_file_order(warnings or [])
         super().__init__(self.render())
 
     def render(self) -> str:
@@ -76,6 +76,12 @@ class NoPlanError(PlantsplitError):
 
 def _order(p: Problem):
     return (p.file, p.row, p.column, p.message)
+
+
+def in_file_order(items) -> list[Problem]:
+    """Warnings or notes by file, then row (as problems are listed), each row's in the
+    order they were found: checks run rule by rule, not row by row."""
+    return sorted(items, key=lambda p: (p.file, p.row))
 
 
 @dataclass

@@ -1,6 +1,7 @@
 """The command line, driven as a user drives it (CliRunner and real subprocesses)."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -286,3 +287,28 @@ def test_currency_override_warns_about_amounts_without_a_currency(tmp_path):
             "as EUR, not converted from USD (write USD in those currency cells to keep them in USD)") in r.stderr
     same = CliRunner().invoke(cli, ["solve", str(case), "--currency", "USD", "--out", str(tmp_path / "u")])
     assert same.exit_code == 0 and "Warning" not in same.stderr
+
+
+def test_warnings_come_in_file_then_row_order(tmp_path):
+    # Found rule by rule: tariffs' unknown origins (row 3) before their unknown markets
+    # (row 2), plants with no lane (plants.csv row 3) last. Shown by file, then row.
+    case = write_case(tmp_path / "c", **dict(
+        OK_CASE, lanes="plant,market,freight_cost\nA,m,1", capacity="plant,max_units\nA,100\nB,10",
+        tariffs="origin,market,rate\nX,zz,0.1\nQ,m,0.1"))
+    expected = ['plants.csv, row 3, column plant: "B" has no lane in lanes.csv; it cannot supply anything',
+                'tariffs.csv, row 2, column market: "zz" is not a market of demand.csv; row unused',
+                'tariffs.csv, row 3, column origin: "Q" is not a country of any plant; row unused']
+    r = invoke("validate", case)
+    assert r.exit_code == 0, r.output
+    assert [line[len("Warning: "):] for line in r.stdout.splitlines() if line.startswith("Warning: ")] == expected
+    r = invoke("solve", case, "--out", tmp_path / "o")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == [f"Warning: {w}" for w in expected]
+    assert json.loads((tmp_path / "o" / "summary.json").read_text())["warnings"] == expected
+    # with an error in the case, the warnings still come first, in the same order
+    bad = write_case(tmp_path / "d", **dict(OK_CASE, demand="market,product,period,units\nm,p,1,abc",
+                                            tariffs="origin,market,rate\nX,zz,0.1\nQ,m,0.1"))
+    r = invoke("solve", bad, "--out", tmp_path / "o2")
+    assert r.exit_code == 2
+    assert [line for line in r.stderr.splitlines() if line.startswith("Warning: ")] == [
+        f"Warning: {w}" for w in expected[1:]]
