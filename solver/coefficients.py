@@ -324,8 +324,10 @@ def _capacity_keys(case: Case) -> pd.DataFrame:
         agg[bound] = agg[bound].astype(object).fillna("")  # all-NaN when no row sets this bound
     order = case.period_order()
     agg["_p"] = agg["period"].map(order)
-    agg["_n"] = agg["plant"].map(natural_key)
-    agg = agg.sort_values(["_n", "plant", "_p", "product"], kind="stable").drop(columns=["_n", "_p"])
+    # plants and products in natural order (w2 before w10); few names, many rows
+    agg["_n"] = agg["plant"].map({p: natural_key(p) for p in agg["plant"].unique()})
+    agg["_k"] = agg["product"].map({k: natural_key(k) for k in agg["product"].unique()})
+    agg = agg.sort_values(["_n", "plant", "_p", "_k", "product"], kind="stable").drop(columns=["_n", "_p", "_k"])
     return agg.reset_index(drop=True)
 
 

@@ -84,15 +84,19 @@ def test_sensitivity_report_lists_names_naturally(tmp_path):
 
 
 def test_products_in_natural_order(tmp_path):
-    # Two products, k10 listed first; A makes both (1 a unit): flows go by product k2, k10.
+    # Two products, k10 listed first everywhere; A makes both (1 a unit, room for 10 of
+    # each): flows, demand and capacity rows go by product k2 (5 units), then k10 (3).
     case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD",
                       demand="market,product,period,units\nm,k10,1,3\nm,k2,1,5",
-                      capacity="plant,max_units\nA,10", lanes="plant,market,freight_cost\nA,m,0",
-                      costs="plant,unit_cost\nA,1")
+                      capacity="plant,product,max_units\nA,k10,10\nA,k2,10",
+                      lanes="plant,market,freight_cost\nA,m,0", costs="plant,unit_cost\nA,1")
     invoke("solve", case, "--out", tmp_path / "o", "--sensitivity")
     flows = read(tmp_path / "o", "sensitivity_flows.csv")
     assert flows["variable"].tolist() == ["flow[A,m,k2,1]", "flow[A,m,k10,1]"]
     assert flows["final_value"].tolist() == [5, 3]
+    cons = read(tmp_path / "o", "sensitivity_constraints.csv")
+    assert cons["constraint"].tolist() == ["demand[m,k2,1]", "demand[m,k10,1]", "capacity[A,k2,1]", "capacity[A,k10,1]"]
+    assert cons["final_value"].tolist() == [5, 3, 5, 3]
     assert read(tmp_path / "o", "plan.csv")["product"].tolist() == ["k2", "k10"]
 
 
