@@ -87,12 +87,12 @@ def test_tenfold_jumps_are_warned_with_their_place(tmp_path):
     r = CliRunner().invoke(cli, ["validate", str(case)])
     assert r.exit_code == 0, r.output
     warnings = [line for line in r.output.splitlines() if line.startswith("Warning")]
-    assert warnings == [
-        'Warning: fx.csv, row 3, column rate: "920" is more than 10x above the rate of EUR in row 4 (0.95): '
-        "check the decimal mark and the unit",
+    assert warnings == [  # by file, then row
         'Warning: costs.csv, row 3, column unit_cost: "1000.5" is more than 10x above the unit cost of plant A in row 2 (100): '
         "check the decimal mark and the unit",
         'Warning: costs.csv, row 6, column unit_cost: "8.5" is more than 10x below the unit cost of plant B in row 4 (90): '
+        "check the decimal mark and the unit",
+        'Warning: fx.csv, row 3, column rate: "920" is more than 10x above the rate of EUR in row 4 (0.95): '
         "check the decimal mark and the unit",
     ]
 
