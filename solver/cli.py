@@ -37,7 +37,20 @@ def csv_options(f):
     return f
 
 
-class DiscountRate(click.ParamType):
+class Fraction(click.ParamType):
+    """A fraction written 0.08 or 8%: ``what`` names it in messages, ``example`` shows how."""
+
+    what, example = "rate", "0.08 or 8%"
+
+    def parse(self, value, param, ctx) -> float:
+        text = str(value).strip()
+        try:
+            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            self.fail(f"{value!r} is not a {self.what}: write it like {self.example}", param, ctx)
+
+
+class DiscountRate(Fraction):
     """0.08 or 8%; >= 0 and at most 100% per period (8 is refused: it means 800%)."""
 
     name = "R"
@@ -45,11 +58,7 @@ class DiscountRate(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, float):
             return value
-        text = str(value).strip()
-        try:
-            rate = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            self.fail(f"{value!r} is not a rate: write it like 0.08 or 8%", param, ctx)
+        rate = self.parse(value, param, ctx)
         if not (rate >= 0 and rate < float("inf")):
             self.fail(f"{value!r} must be a rate >= 0, like 0.08 or 8%", param, ctx)
         if rate > 1:
@@ -62,10 +71,11 @@ class DiscountRate(click.ParamType):
 RATE = DiscountRate()
 
 
-class Gap(click.ParamType):
+class Gap(Fraction):
     """A relative MIP gap: 0.01 or 1%, in [0, 1] (2 would stop at any plan: refused)."""
 
     name = "G"
+    what, example = "gap", "0.01 or 1%"
 
     def __init__(self, positive: bool = False):
         self.positive = positive
@@ -73,11 +83,7 @@ class Gap(click.ParamType):
     def convert(self, value, param, ctx):
         if isinstance(value, float):
             return value
-        text = str(value).strip()
-        try:
-            gap = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            self.fail(f"{value!r} is not a gap: write it like 0.01 or 1%", param, ctx)
+        gap = self.parse(value, param, ctx)
         if not (0 <= gap <= 1) or (self.positive and gap == 0):
             self.fail(f"{value!r} must be a relative gap {'above 0' if self.positive else 'from 0'} to 1 (100%), "
                       "like 0.01 or 1%", param, ctx)
@@ -158,8 +164,7 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
                                         discount_rate=discount_rate, threads=threads,
                                         decompose=not no_decompose, write_model=write_model,
                                         gap=gap, tighten=not no_tighten, csv_style=csv_style, xlsx=xlsx, plot=plot))
-    for w in run.case.warnings:
-        click.echo(f"Warning: {w}", err=True)
+    _warn(run.case)
     if not run.solution.status.has_plan:
         from .explain import headline
 
@@ -254,6 +259,7 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 
     def work():
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
+        _warn(c)
         if bool(vary) == bool(scenarios_file):
             from .errors import UsageError
 
@@ -300,6 +306,7 @@ def breakeven(ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rat
 
     def work():
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
+        _warn(c)
         out = Path(out_dir) if out_dir else default_out_dir(c.name, "breakeven")
         check_out_dir(case, out, "breakeven")
         be = breakeven_case(c, name, lo, hi)
@@ -384,6 +391,12 @@ def compare(ctx, a, b, out_dir, xlsx, csv_style):
 
     click.echo(_guard(ctx, work).text)
     click.echo(f"\nwrote {out_dir / 'comparison.csv'}" + (f", {out_dir / 'comparison.xlsx'}" if xlsx else ""))
+
+
+def _warn(case) -> None:
+    """A case's warnings, on stderr, before the command's own output."""
+    for w in case.warnings:
+        click.echo(f"Warning: {w}", err=True)
 
 
 def _range_end(name: str, option: str, text: str) -> float:

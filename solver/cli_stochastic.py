@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .cli import EXIT_NO_PLAN, Fail, Gap, _guard, _opts, csv_options, csv_style_option, money_options
+from .cli import EXIT_NO_PLAN, Fail, Gap, _guard, _warn, _opts, csv_options, csv_style_option, money_options
 
 
 @click.command()
@@ -52,6 +52,7 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
             raise Fail(msg + "\nNo output was written.", EXIT_NO_PLAN) from None
 
     run = _guard(ctx, work)
+    _warn(run.case)
     click.echo("\n".join(run.lines))
 
 

@@ -312,3 +312,21 @@ def test_warnings_come_in_file_then_row_order(tmp_path):
     assert r.exit_code == 2
     assert [line for line in r.stderr.splitlines() if line.startswith("Warning: ")] == [
         f"Warning: {w}" for w in expected[1:]]
+
+
+def test_every_command_that_reads_a_case_prints_its_warnings(tmp_path):
+    # an extra column in costs.csv is a warning; sweep, breakeven and stochastic print it on
+    # stderr as solve does (they once printed nothing)
+    from test_decompose import LINKED
+
+    case = write_case(tmp_path / "c", **dict(LINKED, costs="plant,unit_cost,comment\nA,10,cheap\nB,20,"))
+    warning = 'Warning: costs.csv, row 1, column comment: "comment" column is not used by plantsplit and is ignored'
+    sc = tmp_path / "sc.csv"
+    sc.write_text("scenario,demand_scale:m\nfull,1\nhalf,0.5\n")
+    for args in (["solve", case, "--out", tmp_path / "s"],
+                 ["sweep", case, "--vary", "demand_scale:m=1,0.5", "--out", tmp_path / "w", "--quiet", "--jobs", "1"],
+                 ["breakeven", case, "--param", "demand_scale:m", "--from", "0.5", "--to", "1", "--out", tmp_path / "b"],
+                 ["stochastic", case, "--scenarios", sc, "--out", tmp_path / "st", "--quiet", "--jobs", "1"]):
+        r = invoke(*args)
+        assert r.exit_code == 0, (args[0], r.output)
+        assert r.stderr.splitlines().count(warning) == 1, (args[0], r.stderr)
