@@ -52,8 +52,23 @@ def _check_options(**values) -> None:
         if name in ("threads", "jobs"):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise UsageError(f"{name}={v!r}: a whole number >= 1")
-        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not v >= 0 or (name == "time_limit" and v == 0):
-            raise UsageError(f"{name}={v!r}: a number " + (">= 0" if name == "gap" else "> 0"))
+        elif name == "gap":
+            gap_value(v)
+        elif isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
+            raise UsageError(f"{name}={v!r}: a number > 0")
+
+
+def gap_value(v, positive: bool = False) -> float:
+    """A relative MIP gap as ``--gap`` takes it: 0.01 or "1%", from 0 (above 0 if ``positive``) to 1."""
+    if isinstance(v, str):
+        text = v.strip()
+        try:
+            v = float(text[:-1]) / 100 if text.endswith("%") else float(text)
+        except ValueError:
+            raise UsageError(f"gap={text!r}: write it like 0.01 or '1%'") from None
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 <= v <= 1) or (positive and v == 0):
+        raise UsageError(f"gap={v!r}: a relative gap {'above 0' if positive else 'from 0'} to 1, like 0.01 or '1%'")
+    return float(v)
 
 
 def _case(case: Case | str | Path) -> Case:
@@ -72,7 +87,8 @@ def solve_case(case: Case | str | Path, solver: str = "highs", *, time_limit: fl
     ``threads``, ``decompose``, ``gap``, ``tighten``, ``write_model``: as ``plantsplit solve``'s
     ``--threads``, ``--no-decompose``, ``--gap``, ``--no-tighten``, ``--write-model``.
     """
-    _check_options(threads=threads, gap=gap, time_limit=time_limit)
+    _check_options(threads=threads, time_limit=time_limit)
+    gap = None if gap is None else gap_value(gap)
     run = solve_loaded(_case(case), solver, time_limit, relax, sensitivity, threads=threads,
                        decompose=decompose, gap=gap, tighten=tighten, write_model=write_model)
     if run.results is None:
@@ -166,8 +182,11 @@ def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFram
 
     _check_options(jobs=jobs, threads=threads)
     c = _case(case)
-    if not (0 <= cvar_alpha < 1) or risk_weight < 0 or gap <= 0:
-        raise UsageError("risk_weight must be >= 0, cvar_alpha in [0, 1), gap > 0")
+    gap = gap_value(gap, positive=True)
+    if risk_weight < 0:
+        raise UsageError(f"risk_weight={risk_weight!r}: a number >= 0")
+    if not (0 <= cvar_alpha < 1):
+        raise UsageError(f"cvar_alpha={cvar_alpha!r}: a number from 0 up to (not including) 1")
     if method not in ("auto", "enumerate", "extensive", "benders"):
         raise UsageError(f"method {method!r}: one of auto, enumerate, extensive, benders")
     path = lambda x: x if x is None or isinstance(x, pd.DataFrame) else Path(x)  # noqa: E731

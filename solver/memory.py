@@ -59,8 +59,8 @@ def available_bytes() -> int | None:
             value = float(env)
         except ValueError:
             raise UsageError(f"PLANTSPLIT_MEMORY_MB={env!r} is not a number of megabytes") from None
-        if not value > 0 or value == float("inf"):
-            raise UsageError(f"PLANTSPLIT_MEMORY_MB={env!r} must be a number of megabytes greater than 0")
+        if not 0 < value < float("inf"):
+            raise UsageError(f"PLANTSPLIT_MEMORY_MB={env!r} must be a finite number of megabytes greater than 0")
         return int(value * MB)
     found = []
     try:
@@ -130,8 +130,9 @@ EXTENSIVE = (3_000, 1_000)  # bytes per column and per row of each scenario's co
 # measured 2,000-2,700 B a column on a 17,552-column, 1,530-row case with 3, 10 and 20 scenarios
 
 
-def check_extensive(case_name: str, lp: LinearProgram, scenarios: int) -> None:
-    """``stochastic --method extensive``: one MILP holds a copy of the model per scenario."""
+def check_extensive(case_name: str, lp: LinearProgram, scenarios: int, enumerable: bool = True) -> None:
+    """``stochastic --method extensive``: one MILP holds a copy of the model per scenario (its
+    build columns included). ``enumerable``: --method enumerate can run this case."""
     have = available_bytes()
     if have is None:
         return
@@ -141,8 +142,9 @@ def check_extensive(case_name: str, lp: LinearProgram, scenarios: int) -> None:
         raise TooLargeError(
             f"case {case_name} is too large for the memory available with --method extensive: one MILP of its "
             f"{scenarios:,} scenarios ({scenarios:,} x {lp.num_col:,} variables and {lp.num_row:,} constraints) needs "
-            f"about {_mb(need)}, and {_mb(max(have, 0))} are available. Use --method benders or enumerate (one "
-            "scenario's model at a time), or fewer scenarios.")
+            f"about {_mb(need)}, and {_mb(max(have, 0))} are available. Use --method "
+            + ("benders or enumerate" if enumerable else "benders") + " (one scenario's model at a time), or fewer "
+            "scenarios.")
 
 
 def check(case_name: str, lp: LinearProgram, solver: str = "highs", decompose: bool = True,

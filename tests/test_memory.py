@@ -80,8 +80,9 @@ def test_estimate_counts_the_blocks_alive_at_once(tmp_path):
 
 @pytest.mark.parametrize("value, message", [
     ("lots", "Error: PLANTSPLIT_MEMORY_MB='lots' is not a number of megabytes"),
-    ("-5", "Error: PLANTSPLIT_MEMORY_MB='-5' must be a number of megabytes greater than 0"),
-    ("0", "Error: PLANTSPLIT_MEMORY_MB='0' must be a number of megabytes greater than 0"),
+    ("-5", "Error: PLANTSPLIT_MEMORY_MB='-5' must be a finite number of megabytes greater than 0"),
+    ("0", "Error: PLANTSPLIT_MEMORY_MB='0' must be a finite number of megabytes greater than 0"),
+    ("inf", "Error: PLANTSPLIT_MEMORY_MB='inf' must be a finite number of megabytes greater than 0"),
 ])
 def test_unreadable_memory_setting_is_a_usage_error(tmp_path, monkeypatch, value, message):
     _bench_make_case()(tmp_path / "c", 2, 2, 1, 1)
@@ -117,3 +118,27 @@ def test_an_extensive_form_too_large_stops_before_any_solve(tmp_path, monkeypatc
     r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--method", "enumerate",
                                  "--out", str(tmp_path / "enum"), "--quiet", "--jobs", "1"])
     assert r.exit_code == 0, r.output
+
+
+def test_the_extensive_message_offers_only_the_methods_that_can_run(tmp_path, monkeypatch):
+    # 7 warehouses of 10 units once built (7 options: more than enumerate's 6), one market of
+    # 30: 7 flows + 7 builds = 14 columns, 1 demand + 7 capacity rows = 8. 40 scenarios:
+    # 40 x (3,000 x 14 + 1,000 x 8) = 2,000,000 B = 1.9 MB > 1 MB.
+    from conftest import write_case
+
+    w = [f"w{i}" for i in range(1, 8)]
+    case = write_case(tmp_path / "c", plants="plant,country,currency\n" + "\n".join(f"{x},X,USD" for x in w),
+                      demand="market,product,period,units\nm,p,1,30",
+                      capacity="plant,max_units\n" + "\n".join(f"{x},0" for x in w),
+                      lanes="plant,market,freight_cost\n" + "\n".join(f"{x},m,{i}" for i, x in enumerate(w, 1)),
+                      expansions="option,plant,added_units,fixed_cost,first_period\n"
+                                 + "\n".join(f"open-{x},{x},10,100,1" for x in w))
+    sc = tmp_path / "sc.csv"
+    sc.write_text("scenario,demand_scale:m\n" + "".join(f"s{i},{0.5 + i / 100}\n" for i in range(40)))
+    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "1")
+    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--method", "extensive",
+                                 "--out", str(tmp_path / "ext"), "--quiet", "--jobs", "1"])
+    assert r.exit_code == 3, r.output
+    assert r.stderr.splitlines()[0].endswith(
+        "one MILP of its 40 scenarios (40 x 14 variables and 8 constraints) needs about 1.9 MB, and 1.0 MB are "
+        "available. Use --method benders (one scenario's model at a time), or fewer scenarios.")
