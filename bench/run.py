@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from solver import __version__, coefficients, memory  # noqa: E402
 from solver.case import load_case  # noqa: E402
+from solver.decompose import lp_labels  # noqa: E402
 from solver.model import create_model  # noqa: E402
 from solver.output import csv_bytes, write_all  # noqa: E402
 from solver.results import tabulate  # noqa: E402
@@ -104,10 +105,11 @@ def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
     t0 = time.perf_counter()
     lp = create_model(case, co)
     opts = MODES[mode]
-    memory.check(case.name, lp, decompose=opts.get("decompose", True), threads=opts.get("threads"))
+    labels = lp_labels(lp, decompose=opts.get("decompose", True))  # once, for the check and the solve
+    memory.check(case.name, lp, decompose=opts.get("decompose", True), threads=opts.get("threads"), labels=labels)
     stage("model", t0)
     t0 = time.perf_counter()
-    sol = solve(lp, ranging=False, **MODES[mode])  # as `plantsplit solve` without --sensitivity
+    sol = solve(lp, ranging=False, labels=labels, **opts)  # as `plantsplit solve` without --sensitivity
     stage("solve", t0)
     t0 = time.perf_counter()
     res = tabulate(case, co, lp, sol)

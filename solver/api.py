@@ -52,23 +52,18 @@ def _check_options(**values) -> None:
         if name in ("threads", "jobs"):
             if isinstance(v, bool) or not isinstance(v, int) or v < 1:
                 raise UsageError(f"{name}={v!r}: a whole number >= 1")
-        elif name == "gap":
-            gap_value(v)
         elif isinstance(v, bool) or not isinstance(v, (int, float)) or not v > 0:
             raise UsageError(f"{name}={v!r}: a number > 0")
 
 
 def gap_value(v, positive: bool = False) -> float:
-    """A relative MIP gap as ``--gap`` takes it: 0.01 or "1%", from 0 (above 0 if ``positive``) to 1."""
-    if isinstance(v, str):
-        text = v.strip()
-        try:
-            v = float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            raise UsageError(f"gap={text!r}: write it like 0.01 or '1%'") from None
-    if isinstance(v, bool) or not isinstance(v, (int, float)) or not (0 <= v <= 1) or (positive and v == 0):
-        raise UsageError(f"gap={v!r}: a relative gap {'above 0' if positive else 'from 0'} to 1, like 0.01 or '1%'")
-    return float(v)
+    """A relative MIP gap as ``--gap`` takes it (solve.parse_gap), a UsageError naming ``gap``."""
+    from .solve import parse_gap
+
+    try:
+        return parse_gap(v, positive)
+    except ValueError as exc:
+        raise UsageError(f"gap={v!r} {exc}") from None
 
 
 def _case(case: Case | str | Path) -> Case:

@@ -37,20 +37,7 @@ def csv_options(f):
     return f
 
 
-class Fraction(click.ParamType):
-    """A fraction written 0.08 or 8%: ``what`` names it in messages, ``example`` shows how."""
-
-    what, example = "rate", "0.08 or 8%"
-
-    def parse(self, value, param, ctx) -> float:
-        text = str(value).strip()
-        try:
-            return float(text[:-1]) / 100 if text.endswith("%") else float(text)
-        except ValueError:
-            self.fail(f"{value!r} is not a {self.what}: write it like {self.example}", param, ctx)
-
-
-class DiscountRate(Fraction):
+class DiscountRate(click.ParamType):
     """0.08 or 8%; >= 0 and at most 100% per period (8 is refused: it means 800%)."""
 
     name = "R"
@@ -58,7 +45,12 @@ class DiscountRate(Fraction):
     def convert(self, value, param, ctx):
         if isinstance(value, float):
             return value
-        rate = self.parse(value, param, ctx)
+        from .solve import parse_fraction
+
+        try:
+            rate = parse_fraction(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a rate: write it like 0.08 or 8%", param, ctx)
         if not (rate >= 0 and rate < float("inf")):
             self.fail(f"{value!r} must be a rate >= 0, like 0.08 or 8%", param, ctx)
         if rate > 1:
@@ -71,11 +63,10 @@ class DiscountRate(Fraction):
 RATE = DiscountRate()
 
 
-class Gap(Fraction):
-    """A relative MIP gap: 0.01 or 1%, in [0, 1] (2 would stop at any plan: refused)."""
+class Gap(click.ParamType):
+    """A relative MIP gap: 0.01 or 1%, in [0, 1] (2 would stop at any plan: refused); see solve.parse_gap."""
 
     name = "G"
-    what, example = "gap", "0.01 or 1%"
 
     def __init__(self, positive: bool = False):
         self.positive = positive
@@ -83,11 +74,12 @@ class Gap(Fraction):
     def convert(self, value, param, ctx):
         if isinstance(value, float):
             return value
-        gap = self.parse(value, param, ctx)
-        if not (0 <= gap <= 1) or (self.positive and gap == 0):
-            self.fail(f"{value!r} must be a relative gap {'above 0' if self.positive else 'from 0'} to 1 (100%), "
-                      "like 0.01 or 1%", param, ctx)
-        return gap
+        from .solve import parse_gap
+
+        try:
+            return parse_gap(str(value), self.positive)
+        except ValueError as exc:
+            self.fail(f"{value!r} {exc}", param, ctx)
 
 
 def money_options(f):

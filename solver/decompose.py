@@ -57,6 +57,15 @@ def _matrix(lp: LinearProgram):
     return csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))
 
 
+def lp_labels(lp: LinearProgram, solver: str = "highs", decompose: bool = True, min_block: int | None = None):
+    """split_labels for a solve of ``lp`` as ``solve.solve`` runs it, computed once for the memory
+    check and the solve: False when it is solved as one model (not HiGHS, ``decompose`` off, a
+    MILP, or an LP that does not split)."""
+    if not decompose or solver.strip().lower() != "highs" or lp.is_mip:
+        return False
+    return split_labels(lp, MIN_BLOCK if min_block is None else min_block) or False
+
+
 def split_labels(lp: LinearProgram, min_block: int = MIN_BLOCK, fixed: np.ndarray | None = None):
     """task_labels when the LP splits into at least two tasks, else None (a model too small
     for two blocks of ``min_block`` is not worth scipy's import and a split)."""
@@ -165,15 +174,17 @@ class WarmChain:
 
 
 def solve_blocks(lp: LinearProgram, time_limit: float | None = None, threads: int | None = None,
-                 min_block: int = MIN_BLOCK, ranging: bool = True):
+                 min_block: int = MIN_BLOCK, ranging: bool = True, labels=None):
     """The LP (integrality ignored) solved block by block; None if it does not split.
     ``ranging``: keep each block's live HiGHS model (``Block.highs``); without it a block's
-    model is freed in its thread as soon as its solution is read."""
+    model is freed in its thread as soon as its solution is read. ``labels``: split_labels of
+    this LP already computed (False: it does not split)."""
     from .solve import Solution, Status, _empty, _solve_highs, activity
 
     t0 = time.perf_counter()
-    labels = split_labels(lp, min_block)
     if labels is None:
+        labels = split_labels(lp, min_block)
+    if not labels:
         return None
     ntask, col_task, row_task = labels
     x = np.where(col_task < 0, lp.col_lower, 0.0)

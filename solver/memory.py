@@ -80,15 +80,18 @@ def available_bytes() -> int | None:
 
 
 def needed_bytes(lp: LinearProgram, solver: str = "highs", decompose: bool = True, keep_blocks: bool = False,
-                 threads: int | None = None) -> int:
+                 threads: int | None = None, labels=None) -> int:
     """``keep_blocks``: a decomposed solve keeps every block's HiGHS model (for ranging);
     without it a block's model is freed as soon as its solution is read, so at most
-    ``threads`` of them live at once (counted as all of them above 2 threads)."""
-    from .decompose import default_threads, split_labels
+    ``threads`` of them live at once (counted as all of them above 2 threads). ``labels``:
+    decompose.lp_labels of ``lp``, when already computed (the solve takes the same)."""
+    from .decompose import default_threads, lp_labels
 
+    if labels is None:
+        labels = lp_labels(lp, solver, decompose)
     if solver.strip().lower() != "highs":
         key = "pulp"
-    elif not decompose or lp.is_mip or split_labels(lp) is None:
+    elif not labels:
         key = "highs"  # one model: a MILP is searched whole, and an LP that does not split is one block
     else:
         many = (threads or default_threads()) > 2
@@ -148,8 +151,8 @@ def check_extensive(case_name: str, lp: LinearProgram, scenarios: int, enumerabl
 
 
 def check(case_name: str, lp: LinearProgram, solver: str = "highs", decompose: bool = True,
-          keep_blocks: bool = False, threads: int | None = None) -> None:
-    need, have = needed_bytes(lp, solver, decompose, keep_blocks, threads), available_bytes()
+          keep_blocks: bool = False, threads: int | None = None, labels=None) -> None:
+    need, have = needed_bytes(lp, solver, decompose, keep_blocks, threads, labels), available_bytes()
     if have is not None and need > have:
         raise TooLargeError(
             f"case {case_name} is too large for the memory available: solving its "

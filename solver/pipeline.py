@@ -9,6 +9,7 @@ import pandas as pd
 
 from . import __version__, coefficients, memory
 from .case import Case, case_name, load_case
+from .decompose import lp_labels
 from .errors import NoPlanError, UsageError
 from .explain import explain_infeasible, headline
 from .model import create_model, to_pulp
@@ -16,7 +17,7 @@ from .model.lp import LinearProgram
 from .output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
 from .readcsv import CsvOptions
 from .results import Results, tabulate
-from .solve import Solution, Status, check_model_path, solve
+from .solve import Solution, Status, check_model_files, solve
 from .solve import write_model as save_model
 
 DEFAULT_CASE = "rogue-2012"
@@ -175,29 +176,28 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     see ``solve.solve``; ``write_model``: also write the model HiGHS is given (.mps or .lp);
     ``tighten``: add the linking rows of model/linking.py (those its LP relaxation needs) and
     the cover rows of model/cover.py to a MILP."""
-    if write_model:
-        check_model_path(write_model)
-    if write_lp:
-        check_model_path(write_lp, "--write-lp")
+    check_model_files(write_model, write_lp)
     memory.check_case(case)
     co = coefficients.build(case)
     lp = create_model(case, co, relax=relax, tighten=tighten)
-    # before any solve (the linking-row loop solves LPs): with every linking row, the most it needs
-    memory.check(case.name, lp, solver, decompose, keep_blocks=sensitivity, threads=threads)
+    # before any solve (the linking-row loop solves LPs): with every linking row, the most it needs;
+    # an LP's blocks are found once, for the check and the solve
+    labels = lp_labels(lp, solver, decompose, min_block)
+    memory.check(case.name, lp, solver, decompose, keep_blocks=sensitivity, threads=threads, labels=labels)
     limit, start = time_limit, None
     if lp.family_rows("link").stop > lp.family_rows("link").start:
         from .tighten import needed_rows
 
         keep, start, spent = needed_rows(lp, time_limit)
         lp = create_model(case, co, relax=relax, tighten=keep)
-        limit = max(1e-3, time_limit - spent) if time_limit else None
+        limit, labels = (max(1e-3, time_limit - spent) if time_limit else None), None
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
         prob.writeLP(str(write_lp))
     if write_model:
         save_model(lp, write_model)
     sol = solve(lp, solver=solver, time_limit=limit, threads=threads, decompose=decompose,
-                min_block=min_block, ranging=sensitivity, gap=gap, start=start)
+                min_block=min_block, ranging=sensitivity, gap=gap, start=start, labels=labels)
     if not sol.status.has_plan:
         reasons = [case.cite(r) for r in explain_infeasible(lp, case.lanes)] if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)
@@ -224,10 +224,7 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
     """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
     ``solve_options``: threads, decompose, min_block, write_model, gap, tighten (see ``solve_loaded``)."""
     case_dir = Path(case_dir)
-    if solve_options.get("write_model"):
-        check_model_path(solve_options["write_model"])
-    if write_lp:
-        check_model_path(write_lp, "--write-lp")
+    check_model_files(solve_options.get("write_model"), write_lp)  # before reading: a bad name costs nothing
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
     out = Path(out_dir) if out_dir else default_out_dir(case.name, "solve")
     check_out_dir(case_dir, out, "solve")

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .model.lp import LinearProgram
-from .solve import Solution, free_in, free_rows, load_highs
+from .solve import Solution, activity, free_in, free_rows, load_highs
 
 EXCEL_INF = 1e30
 
@@ -109,11 +109,7 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     inc = np.where(basic, np.where(is_le, np.inf, act - rhs), r["bound_up"] - rhs)
     dec = np.where(basic, np.where(is_le, rhs - act, np.inf), rhs - r["bound_dn"])
     if lp.is_mip:  # builds fixed: their part of a row joins its right-hand side, as utilization.csv shows it
-        from scipy.sparse import csr_matrix
-
-        ints = np.flatnonzero(lp.integer)
-        A = csr_matrix((lp.value, lp.index, lp.start), shape=(m, n))
-        shift = A[:, ints] @ np.round(sol.x[ints])
+        shift = activity(lp, np.where(lp.integer, np.round(sol.x), 0.0))
         act, rhs = act - shift, rhs - shift
     constraints = pd.DataFrame({
         "constraint": np.asarray(lp.row_names),

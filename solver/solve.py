@@ -64,7 +64,8 @@ DEFAULT_GAP = 1e-6  # relative MIP gap at which a MILP counts as optimal (HiGHS'
 
 def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None,
           threads: int | None = None, decompose: bool = True, min_block: int | None = None,
-          ranging: bool = True, gap: float | None = None, start: np.ndarray | None = None) -> Solution:
+          ranging: bool = True, gap: float | None = None, start: np.ndarray | None = None,
+          labels=None) -> Solution:
     """Solve ``lp``. With HiGHS and ``decompose``, an LP that splits into independent blocks
     (see decompose.py) is solved block by block on ``threads`` threads (default: all cores);
     a MILP is solved as one model, then the LP of its duals (builds fixed) decomposes.
@@ -72,7 +73,8 @@ def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = N
     sensitivity.ranging; without it each is freed as soon as its solution is read.
     ``gap``: relative MIP gap (|plan - bound| / |plan|) at which a MILP's plan is optimal
     (default DEFAULT_GAP). ``start``: build values of an LP relaxation (tighten.needed_rows)
-    to round into a plan HiGHS starts its search from (mip_start)."""
+    to round into a plan HiGHS starts its search from (mip_start). ``labels``: decompose.lp_labels
+    of ``lp``, when already computed."""
     gap = DEFAULT_GAP if gap is None else float(gap)
     key = solver.strip().lower()
     t0 = time.perf_counter()
@@ -81,11 +83,12 @@ def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = N
         if decompose:
             from .decompose import MIN_BLOCK, solve_blocks
 
-            def blocks(part, limit):
-                return solve_blocks(part, limit, threads, MIN_BLOCK if min_block is None else min_block, ranging)
+            def blocks(part, limit, labels=None):
+                return solve_blocks(part, limit, threads, MIN_BLOCK if min_block is None else min_block, ranging,
+                                    labels)
         sol = None
         if blocks is not None and not lp.is_mip:
-            sol = blocks(lp, time_limit)
+            sol = blocks(lp, time_limit, labels)
         if sol is None:
             sol = _solve_highs(lp, time_limit, blocks, ranging, gap, start)
     else:
@@ -161,18 +164,48 @@ def load_highs(lp: LinearProgram, relax: bool = False, named: bool = False):
 MODEL_FORMATS = (".mps", ".lp")
 
 
-def check_model_path(path, option: str = "--write-model") -> None:
-    """A model file that can be written: an .mps or .lp name (``--write-model``), in a folder
-    that exists (checked before anything runs, so a bad name never costs a solve)."""
+def parse_fraction(value) -> float:
+    """0.08 or "8%" as a number; ValueError for text that is neither."""
+    if isinstance(value, str):
+        text = value.strip()
+        return float(text[:-1]) / 100 if text.endswith("%") else float(text)
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(value)
+    return float(value)
+
+
+def parse_gap(value, positive: bool = False) -> float:
+    """A relative MIP gap as --gap and the API take it: 0.01 or "1%", from 0 (above 0 when
+    ``positive``) to 1. ValueError with what is wrong, to be prefixed with where it came from."""
+    try:
+        gap = parse_fraction(value)
+    except ValueError:
+        raise ValueError("is not a gap: write it like 0.01 or 1%") from None
+    if not (0 <= gap <= 1) or (positive and gap == 0):
+        raise ValueError(f"must be a relative gap {'above 0' if positive else 'from 0'} to 1 (100%), like 0.01 or 1%")
+    return gap
+
+
+def check_model_path(path, option: str = "--write-model", formats: tuple[str, ...] | None = MODEL_FORMATS) -> None:
+    """A model file that can be written: a name ending in one of ``formats`` (None: any), in a
+    folder that exists (checked before anything runs, so a bad name never costs a solve)."""
     from .errors import UsageError
 
-    if option == "--write-model" and os.path.splitext(str(path))[1].lower() not in MODEL_FORMATS:
+    if formats and os.path.splitext(str(path))[1].lower() not in formats:
         raise UsageError(f"{option} {path}: the file name must end in .mps or .lp (the format follows it)")
     folder = Path(path).parent
     if not folder.is_dir():
         raise UsageError(f"{option} {path}: the folder {folder} does not exist (create it, or give another path)")
     if Path(path).is_dir():
         raise UsageError(f"{option} {path}: is a folder; give a file name")
+
+
+def check_model_files(write_model=None, write_lp=None) -> None:
+    """--write-model (HiGHS's .mps or .lp) and --write-lp (PuLP's LP writer, any name)."""
+    if write_model:
+        check_model_path(write_model)
+    if write_lp:
+        check_model_path(write_lp, "--write-lp", formats=None)
 
 
 def highs_names(names: np.ndarray) -> list[str]:

@@ -289,10 +289,10 @@ def test_sweep_case_on_blocks_and_as_one_model(tmp_path):
 
 
 @pytest.mark.parametrize("call, message", [
-    (lambda c: solver.solve_case(c, gap=-1), "gap=-1: a relative gap from 0 to 1, like 0.01 or '1%'"),
-    (lambda c: solver.solve_case(c, gap=2), "gap=2: a relative gap from 0 to 1, like 0.01 or '1%'"),
-    (lambda c: solver.solve_case(c, gap="lots"), "gap='lots': write it like 0.01 or '1%'"),
-    (lambda c: solver.stochastic_case(c, "krw.csv", gap=0), "gap=0: a relative gap above 0 to 1"),
+    (lambda c: solver.solve_case(c, gap=-1), "gap=-1 must be a relative gap from 0 to 1 (100%), like 0.01 or 1%"),
+    (lambda c: solver.solve_case(c, gap=2), "gap=2 must be a relative gap from 0 to 1 (100%), like 0.01 or 1%"),
+    (lambda c: solver.solve_case(c, gap="lots"), "gap='lots' is not a gap: write it like 0.01 or 1%"),
+    (lambda c: solver.stochastic_case(c, "krw.csv", gap=0), "gap=0 must be a relative gap above 0 to 1 (100%), like 0.01 or 1%"),
     (lambda c: solver.stochastic_case(c, "krw.csv", cvar_alpha=1), "cvar_alpha=1: a number from 0 up to"),
     (lambda c: solver.solve_case(c, threads=0), "threads=0: a whole number >= 1"),
     (lambda c: solver.solve_case(c, threads=1.5), "threads=1.5: a whole number >= 1"),

@@ -106,8 +106,8 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
     if method == "extensive":  # one MILP of every scenario's copy: checked before any solve
         from .. import memory
 
-        memory.check_extensive(getattr(getattr(problem, "case", None), "name", "the problem"), problem.lp, problem.n,
-                               enumerable=small_binary(problem))
+        name = problem.case.name if hasattr(problem, "case") else "the problem"  # a CaseProblem, or any other
+        memory.check_extensive(name, problem.lp, problem.n, enumerable=small_binary(problem))
     p = problem.probability
     combos = combinations(problem) if small_binary(problem) else None
     with Pool(Worker(problem, combos), jobs, dask) as pool:

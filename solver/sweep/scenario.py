@@ -35,6 +35,7 @@ from ..model.changes import Change
 from ..model.lp import LinearProgram
 from .params import Param, Scenarios
 
+
 def application_order(params) -> list[int]:
     """The order in which a scenario's parameters are applied: the broadest first, so where two
     cover the same costs or rows the more specific one wins whatever the column order, as the
