@@ -25,13 +25,16 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from solver import __version__, coefficients, memory  # noqa: E402
-from solver.case import load_case  # noqa: E402
-from solver.decompose import lp_labels  # noqa: E402
-from solver.model import create_model  # noqa: E402
-from solver.output import csv_bytes, write_all  # noqa: E402
-from solver.results import tabulate  # noqa: E402
-from solver.solve import solve, write_model  # noqa: E402
+from solver import __version__  # noqa: E402
+from solver.model import coefficients  # noqa: E402
+from solver.solve import memory  # noqa: E402
+from solver.case.load import load_case  # noqa: E402
+from solver.solve.decompose import lp_labels  # noqa: E402
+from solver.model.create import create_model  # noqa: E402
+from solver.io.output import csv_bytes, write_all  # noqa: E402
+from solver.results.tables import tabulate  # noqa: E402
+from solver.solve.solve import solve  # noqa: E402
+from solver.solve.highs import write_model  # noqa: E402
 
 SHAPES = {  # variables: (plants, markets, products, periods)
     10_000: (10, 50, 2, 10),
@@ -88,7 +91,7 @@ def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
     """One `plantsplit solve` in this process, stage by stage (time, peak RSS after it)."""
     t, mem = {}, {}
     if mode.endswith("-cold"):
-        from solver import decompose
+        from solver.solve import decompose
 
         decompose.WarmChain.start = lambda self, key: None
 

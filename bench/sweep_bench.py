@@ -26,10 +26,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from solver import __version__, coefficients  # noqa: E402
-from solver.case import load_case  # noqa: E402
-from solver.model import create_model, to_pulp  # noqa: E402
-from solver.solve import cbc_path, quiet_stdout  # noqa: E402
+from solver import __version__  # noqa: E402
+from solver.model import coefficients  # noqa: E402
+from solver.case.load import load_case  # noqa: E402
+from solver.model.create import create_model  # noqa: E402
+from solver.model.lp import to_pulp  # noqa: E402
+from solver.solve.backends import cbc_path  # noqa: E402
+from solver.solve.highs import quiet_stdout  # noqa: E402
 
 CASE = ROOT / "inputs" / "rogue-2012"
 

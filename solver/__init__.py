@@ -5,12 +5,7 @@ The Python API (see ``solver.api`` and the README, "Python API"): ``load_case``,
 ``CaseError``, ``UsageError``, ``NoPlanError``. They are imported on first use, so
 ``import solver`` stays cheap for the command line.
 """
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("plantsplit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+from solver._version import __version__
 
 _API = {"load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
         "Breakeven", "StochasticRun", "Comparison", "Case"}
@@ -20,11 +15,11 @@ __all__ = sorted(_API | _ERRORS | {"__version__"})
 
 def __getattr__(name: str):
     if name in _API:
-        from . import api
+        from solver import api
 
         return getattr(api, name)
     if name in _ERRORS:
-        from . import errors
+        from solver import errors
 
         return getattr(errors, name)
     raise AttributeError(f"module 'solver' has no attribute {name!r}")

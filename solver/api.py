@@ -17,6 +17,9 @@ Errors are exceptions (all subclasses of ``PlantsplitError``):
 value and message), ``UsageError`` (a bad parameter name, range or folder),
 ``NoPlanError`` (infeasible, unbounded or out of time; ``.reasons`` says why).
 The command line is a thin shell around these same calls.
+
+Room: the public Python surface, above every room but ``cli`` (it may import all of them; only
+``cli`` imports it).
 """
 from __future__ import annotations
 
@@ -26,13 +29,14 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from .case import Case
-from .case import load_case as _load
-from .errors import NoPlanError, UsageError
-from .output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
-from .pipeline import Run, check_out_dir, no_plan_error, solve_loaded
-from .readcsv import CsvOptions
-from .stochastic.run import StochasticRun
+from solver.case.load import Case
+from solver.case.load import load_case as _load
+from solver.errors import NoPlanError, UsageError
+from solver.io.folders import check_out_dir
+from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
+from solver.io.readcsv import CsvOptions
+from solver.pipeline.run import Run, no_plan_error, solve_loaded
+from solver.studies.stochastic.run import StochasticRun
 
 
 def load_case(path: str | Path, currency: str | None = None, *, discount_rate: float | None = None,
@@ -58,7 +62,7 @@ def _check_options(**values) -> None:
 
 def gap_value(v, positive: bool = False) -> float:
     """A relative MIP gap as ``--gap`` takes it (solve.parse_gap), a UsageError naming ``gap``."""
-    from .solve import parse_gap
+    from solver.solve.options import parse_gap
 
     try:
         return parse_gap(v, positive)
@@ -103,8 +107,8 @@ def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[st
     ``threads``, ``decompose``: as ``plantsplit sweep``'s ``--threads`` (threads per worker for
     an LP that splits into blocks) and ``--no-decompose``.
     """
-    from .sweep.memory import sweep_in_memory
-    from .sweep.params import from_file, from_text, grid
+    from solver.studies.sweep.memory import sweep_in_memory
+    from solver.studies.sweep.params import from_file, from_text, grid
 
     _check_options(jobs=jobs, threads=threads)
     c = _case(case)
@@ -134,7 +138,7 @@ class Breakeven:
 
     def plot(self, png: str | Path) -> Path:
         """Write a PNG of the intervals, as ``plantsplit plot`` draws breakpoints.csv."""
-        from .plot import plot_breakpoints
+        from solver.report.plot import plot_breakpoints
 
         return plot_breakpoints(self.table, self.case.name, self.case.currency, Path(png))
 
@@ -151,7 +155,7 @@ class Breakeven:
 
 def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) -> Breakeven:
     """Every value of ``param`` (a sweep parameter name) in [lo, hi] where the optimal plan changes."""
-    from .breakeven import breakeven
+    from solver.studies.breakeven import breakeven
 
     c = _case(case)
     table, solves = breakeven(c, param, lo, hi)
@@ -171,9 +175,9 @@ def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFram
     ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). Raises ``NoPlanError`` when no build decision serves every scenario (``reasons``:
     which and why), ``UsageError`` for a bad scenarios file, method or option.
     """
-    from .solve import Status
-    from .stochastic.decide import NoDecision
-    from .stochastic.run import decide_case
+    from solver.solve.status import Status
+    from solver.studies.stochastic.decide import NoDecision
+    from solver.studies.stochastic.run import decide_case
 
     _check_options(jobs=jobs, threads=threads)
     c = _case(case)
@@ -207,7 +211,7 @@ class Comparison:
         check_out_dir(None, out, "compare")
         files = {"comparison.csv": csv_bytes(self.table, CSV_STYLES[csv_style])}
         if xlsx:
-            from .writexlsx import workbook_bytes
+            from solver.report.workbook import workbook_bytes
 
             files["comparison.xlsx"] = workbook_bytes({"comparison.csv": self.table}, self.facts,
                                                       "plantsplit comparison")
@@ -219,7 +223,7 @@ def compare_runs(a, b) -> Comparison:
     """Compare two runs: each an output folder, a ``Run`` or a ``StochasticRun`` (two solves, or two
     stochastic decisions).
     Folders of different kinds, or runs in different currencies, raise ``UsageError``."""
-    from .compare import compare, compare_folders, render, tables_of
+    from solver.studies.compare import compare, compare_folders, render, tables_of
 
     if isinstance(a, (str, Path)) and isinstance(b, (str, Path)):
         table, ta, tb = compare_folders(a, b)

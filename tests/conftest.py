@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from solver.pipeline import run_solve
+from solver.pipeline.run import run_solve
 
 ROOT = Path(__file__).resolve().parents[1]
 ROGUE = ROOT / "inputs" / "rogue-2012"

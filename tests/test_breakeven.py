@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from click.testing import CliRunner
 
-from solver.breakeven import breakeven
-from solver.case import load_case
+from solver.studies.breakeven import breakeven
+from solver.case.load import load_case
 from solver.cli import cli
 
 from conftest import ROGUE, write_case
@@ -154,7 +154,7 @@ def test_envelope_switches_at_a_crossing_of_large_objectives():
     # t* = (a1 - a0) / (b0 - b1). Below t* line 0 is lower, above it line 1. At t* the two
     # values differ only by floating-point noise; the envelope must still switch there
     # (it once kept line 0 to the end of the interval when the noise exceeded 1e-6).
-    from solver.breakeven import Piece, envelope
+    from solver.studies.breakeven import Piece, envelope
 
     a0, b0 = 26080374366.91239, 6318544538.246014
     a1, b1 = 28003547245.7333, 4159553406.116576

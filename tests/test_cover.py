@@ -7,11 +7,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from solver import coefficients
-from solver.case import load_case
-from solver.model import create_model
-from solver.pipeline import run_solve
-from solver.solve import load_highs
+from solver.model import coefficients
+from solver.case.load import load_case
+from solver.model.create import create_model
+from solver.pipeline.run import run_solve
+from solver.solve.highs import load_highs
 
 from conftest import read, write_case
 from test_linking import MULTI

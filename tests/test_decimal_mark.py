@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from click.testing import CliRunner
 
-from solver.case import load_case
+from solver.case.load import load_case
 from solver.cli import cli
 
 from conftest import ROOT, write_case
@@ -62,7 +62,7 @@ def test_the_reported_semicolon_file(tmp_path):
 @pytest.mark.parametrize("flag, cost", [(".", 100.0), (",", 100000.0)])
 def test_decimal_flag_settles_an_ambiguous_case(tmp_path, flag, cost):
     case = assemble("ambiguous_group_of_three", tmp_path, corpus=CORPUS)
-    from solver.readcsv import CsvOptions
+    from solver.io.readcsv import CsvOptions
 
     c = load_case(case, opts=CsvOptions(decimal=flag))
     assert c.costs.set_index("plant").loc["A", "unit_cost"] == cost

@@ -10,14 +10,16 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from solver import coefficients
-from solver.case import load_case
+from solver.model import coefficients
+from solver.case.load import load_case
 from solver.cli import cli
-from solver.decompose import WarmChain, patterns, split, task_labels
-from solver.model import create_model
-from solver.pipeline import run_solve, solve_loaded
-from solver.sensitivity import ranging
-from solver.solve import Status, _solve_highs, solve
+from solver.solve.decompose import WarmChain, patterns, split, task_labels
+from solver.model.create import create_model
+from solver.pipeline.run import run_solve, solve_loaded
+from solver.results.sensitivity import ranging
+from solver.solve.status import Status
+from solver.solve.highs import _solve_highs
+from solver.solve.solve import solve
 
 from conftest import ROOT, read, write_case
 from test_infeasible import SHORT_IN_2014

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from solver import coefficients
+from solver.model import coefficients
 from solver.cli import cli
-from solver.pipeline import run_solve
-from solver.readcsv import CsvOptions
+from solver.pipeline.run import run_solve
+from solver.io.readcsv import CsvOptions
 
 from test_broken import CASES, CORPUS, assemble
 

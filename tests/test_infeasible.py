@@ -242,7 +242,7 @@ def test_a_minimum_cites_the_row_that_sets_it(tmp_path):
 
 
 def test_rows_are_cited_as_runs():
-    from solver.checks import row_span
+    from solver.case.checks import row_span
 
     assert row_span([12]) == "row 12"
     assert row_span([4, 3]) == "rows 3, 4"  # two in a row are listed, three make a range

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 import pytest
 
-from solver.pipeline import run_solve
+from solver.pipeline.run import run_solve
 
 from conftest import ROGUE, read
 from test_rules import EXPANSION_CASE, PLANTS_AB

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from solver import coefficients
-from solver.case import load_case
+from solver.model import coefficients
+from solver.case.load import load_case
 from solver.cli import cli
-from solver.model import create_model
-from solver.pipeline import run_solve
-from solver.solve import load_highs
+from solver.model.create import create_model
+from solver.pipeline.run import run_solve
+from solver.solve.highs import load_highs
 
 from conftest import read, write_case
 
@@ -136,7 +136,7 @@ def test_sensitivity_report_leaves_the_rows_out(tmp_path):
 
 
 def test_cbc_gives_the_same_optimum_and_duals(tmp_path):
-    from solver.solve import cbc_path
+    from solver.solve.backends import cbc_path
 
     if not cbc_path():
         pytest.skip("no CBC binary here")
@@ -185,7 +185,7 @@ ROUND_UP = dict(
 
 
 def _feasible(lp, x) -> bool:
-    from solver.solve import activity
+    from solver.solve.status import activity
 
     act = activity(lp, x)
     ints = lp.integer
@@ -196,7 +196,7 @@ def _feasible(lp, x) -> bool:
 
 @pytest.mark.parametrize("files, builds, cost", [(CFLP, [1, 0], 110), (ROUND_UP, [1, 1, 0], 150), (MULTI, [1], 188)])
 def test_warm_start_is_a_feasible_plan(tmp_path, files, builds, cost):
-    from solver.solve import mip_start
+    from solver.solve.highs import mip_start
 
     lp = _model(tmp_path, files)
     assert _relaxation_bound(lp) == pytest.approx({110: 110, 150: 110, 188: 188}[cost])
@@ -225,7 +225,7 @@ TWO = dict(CFLP, demand="market,product,period,units\nc1,goods,1,10\nc2,goods,1,
 
 
 def test_needed_rows_leave_out_rows_that_never_bind(tmp_path):
-    from solver.tighten import needed_rows
+    from solver.solve.tighten import needed_rows
 
     lp = _model(tmp_path, TWO)
     names = _link_rows(lp)["name"].tolist()
@@ -250,7 +250,7 @@ def test_written_model_holds_the_rows_solved_with(tmp_path):
 
 def test_infeasible_milp_is_explained_without_the_rows(tmp_path):
     # c1 wants 300; the two warehouses hold 100 each once open: 100 units short whatever is built
-    from solver.pipeline import solve_loaded
+    from solver.pipeline.run import solve_loaded
 
     files = dict(CFLP, demand="market,product,period,units\nc1,goods,1,300")
     case = load_case(write_case(tmp_path / "case", **files))

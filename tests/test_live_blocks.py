@@ -9,15 +9,16 @@ import pytest
 from scipy.optimize import linprog
 from scipy.sparse import csr_matrix
 
-from solver.breakeven import breakeven
-from solver.case import load_case
-from solver.live_blocks import BlockLiveLP, live_lp
-from solver.model.changes import Change, LiveLP, materialize
-from solver.stochastic.case_problem import CaseProblem, load_scenarios
-from solver.stochastic.decide import decide
-from solver.stochastic.worker import Worker
-from solver.sweep.params import from_file
-from solver.sweep.scenario import build_scenario_model
+from solver.studies.breakeven import breakeven
+from solver.case.load import load_case
+from solver.solve.live_blocks import BlockLiveLP, live_lp
+from solver.model.changes import Change, materialize
+from solver.solve.live import LiveLP
+from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
+from solver.studies.stochastic.decide import decide
+from solver.studies.stochastic.worker import Worker
+from solver.studies.sweep.params import from_file
+from solver.studies.sweep.scenario import build_scenario_model
 
 from conftest import write_case
 from test_decompose import LINKED, TWO_PERIODS, model

@@ -63,9 +63,10 @@ def test_estimate_counts_the_blocks_alive_at_once(tmp_path):
     #   blocks, 2 threads, freed:  180 x 100,000 + 20 x 200,000 + 1,000 x 5,200 = 27,200,000
     #   blocks kept (ranging, or more than 2 threads):
     #                              400 x 100,000 + 20 x 200,000 + 1,000 x 5,200 = 49,200,000
-    from solver import coefficients, memory
-    from solver.case import load_case
-    from solver.model import create_model
+    from solver.model import coefficients
+    from solver.solve import memory
+    from solver.case.load import load_case
+    from solver.model.create import create_model
 
     _bench_make_case()(tmp_path / "c", 20, 100, 5, 10)
     case = load_case(tmp_path / "c")

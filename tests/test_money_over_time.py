@@ -10,8 +10,8 @@ import json
 import pytest
 from click.testing import CliRunner
 
-from solver.breakeven import breakeven
-from solver.case import load_case
+from solver.studies.breakeven import breakeven
+from solver.case.load import load_case
 from solver.cli import cli
 
 from conftest import read, write_case

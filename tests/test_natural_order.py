@@ -129,7 +129,7 @@ def test_workbook_chart_lists_plants_naturally(tmp_path):
 def test_names_equal_as_numbers_keep_one_order():
     # w02 and w2 are the same number after the w: text breaks the tie ("0" < "2"), so the
     # order never depends on the order the names came in.
-    from solver.case import natural_sorted
+    from solver.case.names import natural_sorted
 
     assert natural_sorted(["w10", "w2", "w02", "w1"]) == ["w1", "w02", "w2", "w10"]
     assert natural_sorted(["w2", "w02", "w10", "w1", "w2"]) == ["w1", "w02", "w2", "w10"]

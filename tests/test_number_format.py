@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from solver.output import CSV_STYLES, format_number, format_numbers
+from solver.io.output import CSV_STYLES, format_number, format_numbers
 
 
 def test_whole_numbers_fractions_blanks_and_limits():

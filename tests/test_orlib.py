@@ -7,7 +7,7 @@ import importlib.util
 import pandas as pd
 import pytest
 
-from solver.case import load_case
+from solver.case.load import load_case
 
 from conftest import ROOT
 

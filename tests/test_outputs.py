@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from solver.cli import cli
-from solver.pipeline import COMMAND_OUTPUTS
+from solver.io.folders import COMMAND_OUTPUTS
 
 from test_broken import CORPUS
 

@@ -44,7 +44,7 @@ def test_plot_errors(tmp_path):
 
 
 def test_titles_in_words():
-    from solver.plot import case_title, describe, money_scale
+    from solver.report.charts import case_title, describe, money_scale
 
     assert money_scale([3850.0, 4200.0]) == (1.0, "")  # a tiny case's cost stays in currency units
     assert money_scale([37_801_232_771.0]) == (1e6, "million ")
@@ -120,7 +120,7 @@ def test_a_slice_of_distributions_says_so(tmp_path):
 def test_a_rate_written_as_a_percentage_is_a_number_in_results_and_on_the_x_axis(tmp_path, monkeypatch):
     import openpyxl
 
-    import solver.plot as plot
+    from solver.report import charts
 
     scen = tmp_path / "duty.csv"
     scen.write_text("scenario,tariff:KR:usa\nnone,0\nhigh,25%\n")
@@ -133,7 +133,7 @@ def test_a_rate_written_as_a_percentage_is_a_number_in_results_and_on_the_x_axis
     ws = openpyxl.load_workbook(out / "results.xlsx")["results"]
     assert [ws.cell(row, 2).value for row in (2, 3)] == [0, 0.25]  # number cells, not text
     drawn = {}
-    render = plot._render
+    render = charts._render
 
     def keep(fig, target):  # the real rendering, after noting where the cost line's points sit
         bottom = fig.axes[1]
@@ -141,7 +141,7 @@ def test_a_rate_written_as_a_percentage_is_a_number_in_results_and_on_the_x_axis
         drawn["labels"] = [bottom.xaxis.get_major_formatter()(v, 0) for v in drawn["x"]]
         render(fig, target)
 
-    monkeypatch.setattr(plot, "_render", keep)
+    monkeypatch.setattr(charts, "_render", keep)
     r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--x", "tariff:KR:usa"])
     assert r.exit_code == 0, r.output
     assert drawn == {"x": [0.0, 0.25], "labels": ["0.0%", "25.0%"]}  # 25% drawn at 0.25 (was at 1 = "100%")

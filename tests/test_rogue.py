@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver.pipeline import run_solve
+from solver.pipeline.run import run_solve
 
 from conftest import ROGUE, read
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from solver.case import load_case
+from solver.case.load import load_case
 from solver.errors import CaseError
 
 from conftest import read, write_case

@@ -4,8 +4,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from solver.pipeline import run_solve
-from solver.solve import available_solvers
+from solver.pipeline.run import run_solve
+from solver.solve.backends import available_solvers
 
 from conftest import ROGUE
 
@@ -61,7 +61,7 @@ def test_inconsistent_duals_are_detected():
     # min 11a + 12b, a + b = 100, a <= 60: at a=60, b=40 the only consistent duals are
     # (12, -1); (11, 0) leaves basic b with reduced cost 1.
     from solver.model.lp import Builder, Cols, Rows
-    from solver.solve import _duals_consistent
+    from solver.solve.backends import _duals_consistent
 
     b = Builder()
     b.add_cols(Cols("flow", np.array(["a", "b"], object), np.array([11.0, 12.0]), np.zeros(2), np.full(2, np.inf)))

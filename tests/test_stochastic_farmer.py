@@ -18,8 +18,8 @@ import pytest
 
 from solver.model.changes import Change
 from solver.model.lp import Builder, Cols, Rows
-from solver.stochastic.decide import decide
-from solver.stochastic.problem import ExplicitProblem
+from solver.studies.stochastic.decide import decide
+from solver.studies.stochastic.problem import ExplicitProblem
 
 INF = np.inf
 YIELDS = {"above": (3.0, 3.6, 24.0), "average": (2.5, 3.0, 20.0), "below": (2.0, 2.4, 16.0)}

@@ -13,11 +13,11 @@ from scipy.optimize import Bounds, LinearConstraint, milp
 
 from solver.model.changes import Change
 from solver.model.lp import Builder, Cols, Rows
-from solver.stochastic.benders import solve_benders
-from solver.stochastic.decide import decide
-from solver.stochastic.problem import ExplicitProblem
-from solver.sweep.pool import Pool
-from solver.stochastic.worker import Worker
+from solver.studies.stochastic.benders import solve_benders
+from solver.studies.stochastic.decide import decide
+from solver.studies.stochastic.problem import ExplicitProblem
+from solver.studies.sweep.pool import Pool
+from solver.studies.stochastic.worker import Worker
 
 K, P, M, S, PENALTY = 3, 3, 2, 6, 500.0
 

@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 from solver.cli import cli
-from solver.pipeline import run_solve
+from solver.pipeline.run import run_solve
 
 from conftest import ROGUE, ROOT, write_case
 

@@ -9,9 +9,9 @@ import pytest
 import xlsxwriter
 from click.testing import CliRunner
 
-from solver.case import load_case
+from solver.case.load import load_case
 from solver.cli import cli
-from solver.schema import FILES
+from solver.io.schema import FILES
 
 from conftest import ROGUE, read, write_case
 

@@ -9,10 +9,10 @@ import pandas as pd
 import pytest
 from click.testing import CliRunner
 
-from solver.case import load_case
+from solver.case.load import load_case
 from solver.cli import cli
 from solver.errors import UsageError
-from solver.writexlsx import workbook_bytes
+from solver.report.workbook import workbook_bytes
 
 from conftest import ROGUE, read, write_case
 

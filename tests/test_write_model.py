@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from solver.cli import cli
-from solver.solve import quiet_stdout
+from solver.solve.highs import quiet_stdout
 
 from conftest import write_case
 from test_decompose import LINKED, TWO_PERIODS

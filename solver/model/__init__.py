@@ -1,63 +1,11 @@
-"""The production-split model: ``create_model`` calls one function per family, in order."""
-from __future__ import annotations
+"""model: from a Case to a LinearProgram.
 
-from ..case import Case
-from ..coefficients import Coefficients
-from .capacity import define_capacity_constraints, define_min_production_constraints
-from .cover import define_cover_constraints
-from .demand import define_demand_constraints, define_unmet_variables
-from .expansions import define_build_variables
-from .flows import define_flow_variables
-from .lanes import define_lane_constraints
-from .linking import define_linking_constraints
-from .shares import define_share_constraints
-from .lp import Builder, LinearProgram, to_pulp
-from .tariffs import define_tariff_quota_constraints
+Coefficients first, vectorised (``coefficients.py``: one row per flow arc and tariff tier; money in the
+reporting currency and over time in ``money.py``; the most specific input row in ``specific.py``), then
+one module per constraint family, each with its maths in its docstring (flows, demand, capacity, lanes,
+tariffs, shares, expansions, and the tightening rows linking and cover), called in order by
+``create.create_model`` into the sparse arrays of ``lp.py``. ``changes.py`` describes one variant of a
+model (new costs, bounds, right-hand sides) as data.
 
-
-def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=False) -> LinearProgram:
-    """Minimise the present value of production + freight + duty + unmet penalties + expansion charges.
-    ``tighten``: add the strong linking rows of linking.py and the cover rows of cover.py (a
-    MILP only, not with ``relax``); a mask over the linking rows: only those (tighten.needed_rows)."""
-    b = Builder()
-    flow = b.add_cols(define_flow_variables(co.arcs))
-    unmet_cols, soft = define_unmet_variables(case.demand, case.discount_factors())
-    unmet = b.add_cols(unmet_cols)
-    build = b.add_cols(define_build_variables(co.expansions, relax))
-    demand = define_demand_constraints(case.demand, co.arcs, flow, soft, unmet)
-    capacity = define_capacity_constraints(co.capacity, co.arcs, flow, build, co.expansions, case.period_order())
-    b.add_rows(demand)
-    b.add_rows(capacity)
-    b.add_rows(define_min_production_constraints(co.capacity, co.arcs, flow))
-    b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow))
-    b.add_rows(define_tariff_quota_constraints(co.tiers, co.arcs, flow))
-    for rows in define_share_constraints(co.shares, co.arcs, flow):
-        b.add_rows(rows)
-    if (tighten is not False) and not relax:
-        keep = None if tighten is True else tighten
-        b.add_rows(define_linking_constraints(co.capacity, co.arcs, case.demand, flow, build, co.expansions,
-                                              case.period_order(), keep))
-        b.add_rows(define_cover_constraints(demand, capacity, b.cols))
-    lp = b.finish()
-    _set_discounts(lp, case, co)
-    return lp
-
-
-def _set_discounts(lp: LinearProgram, case: Case, co: Coefficients) -> None:
-    """d(t) per column and row, from the period each traces to (builds: 1, they are present values)."""
-    import numpy as np
-
-    d = case.discount_factors()
-    col = np.ones(lp.num_col)
-    col[lp.family_cols("flow")] = co.arcs["discount"].to_numpy(float)
-    soft = case.demand[case.demand["unmet_penalty"].notna()]
-    col[lp.family_cols("unmet")] = soft["period"].map(d).to_numpy(float)
-    row = np.ones(lp.num_row)
-    for family, rs in lp.row_family.items():
-        meta = lp.row_meta.get(family)
-        if meta is not None and "period" in meta:
-            row[rs] = meta["period"].map(d).to_numpy(float)
-    lp.col_discount, lp.row_discount = col, row
-
-
-__all__ = ["create_model", "LinearProgram", "to_pulp"]
+May import: ``case``, ``io``, ``solver.errors``. Nothing here solves.
+"""

@@ -13,8 +13,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..codes import align
-from .lp import INF, Rows, names
+from solver.case.codes import align
+from solver.model.lp import INF, Rows, names
 
 
 def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

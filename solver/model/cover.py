@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from .lp import INF, Cols, Rows, names
+from solver.model.lp import INF, Cols, Rows, names
 
 FAMILY = "cover"
 TOL = 1e-9

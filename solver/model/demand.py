@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .lp import Cols, Rows, names
+from solver.model.lp import Cols, Rows, names
 
 
 def define_unmet_variables(demand: pd.DataFrame, discount: dict[str, float]) -> tuple[Cols, pd.DataFrame]:

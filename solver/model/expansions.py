@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lp import Cols, names
+from solver.model.lp import Cols, names
 
 
 def define_build_variables(expansions, relax: bool) -> Cols:

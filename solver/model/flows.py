@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .lp import INF, Cols, names
+from solver.model.lp import INF, Cols, names
 
 
 def define_flow_variables(arcs) -> Cols:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..codes import align
-from .lp import INF, Rows, names
+from solver.case.codes import align
+from solver.model.lp import INF, Rows, names
 
 
 def define_lane_constraints(limits, arcs, flow_idx) -> Rows:

@@ -40,8 +40,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .capacity import _members, expansion_terms
-from .lp import INF, Rows, names
+from solver.model.capacity import _members, expansion_terms
+from solver.model.lp import INF, Rows, names
 
 FAMILY = "link"
 

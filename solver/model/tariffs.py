@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .lp import INF, Rows, names
+from solver.model.lp import INF, Rows, names
 
 
 def define_tariff_quota_constraints(tiers, arcs, flow_idx) -> Rows:

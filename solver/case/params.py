@@ -1,0 +1,139 @@
+"""The parameters a study may change in a case: their names (fx:KRW, tariff:KR:usa, ...), checked
+against the case, and their values as a user writes them (2.5% or 0.025 for a rate).
+
+Forms: see studies/sweep/names.FORMS ([...] optional)."""
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+import pandas as pd
+
+from solver.case.load import Case
+from solver.case.names import natural_sorted
+from solver.errors import UsageError
+
+KINDS = ("fx", "tariff", "freight", "freight_scale", "demand", "demand_scale", "capacity", "cost_scale")
+
+
+# kind:A[:B][/PRODUCT][@PERIOD]; ':' between origin and destination is safe in every shell.
+_NAME = re.compile(r"^(?P<kind>[a-z_]+):(?P<a>[^:/@]+)(:(?P<b>[^:/@]+))?(/(?P<product>[^@]+))?(@(?P<period>.+))?$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str  # as the user wrote it (the results.csv column)
+    kind: str
+    a: str  # currency, origin, plant or market
+    b: str = ""  # market (after >)
+    product: str = ""
+    period: str = ""
+
+    def check_value(self, v: float) -> str | None:
+        if not math.isfinite(v):
+            return "must be a finite number"
+        if self.kind == "fx" and v <= 0:
+            return "an exchange rate must be greater than 0"
+        if v < 0:
+            return "must be >= 0"
+        return None
+
+
+def examples(case: Case) -> list[str]:
+    """One name of each kind, made from the case's own currencies, plants, markets and periods."""
+    plants = list(case.plants["plant"])
+    lanes = case.lanes if len(case.lanes) else pd.DataFrame({"plant": plants[:1], "market": [""]})
+    plant, market = str(lanes["plant"].iat[0]), str(lanes["market"].iat[0])
+    origin = str(case.plants.loc[case.plants["plant"] == plant, "country"].iat[0])
+    others = sorted(set(case.plants["currency"]) - {case.currency})
+    cur = others[0] if others else case.currency
+    dm = case.demand.iloc[0]
+    out = [f"fx:{cur}", f"tariff:{origin}:{market}", f"freight:{plant}:{market}", f"freight_scale:{plant}",
+           f"demand:{dm['market']}/{dm['product']}@{case.periods[-1]}", f"demand_scale:{dm['market']}"]
+    cap = case.capacity[case.capacity["max_units"].notna()]
+    if len(cap):
+        r = cap.iloc[0]
+        out.append(f"capacity:{r['plant']}" + (f"/{r['product']}" if r["product"] else ""))
+    return out + [f"cost_scale:{plant}"]
+
+
+def parse_name(name: str, case: Case) -> Param:
+    m = _NAME.match(name.strip())
+    if not m or m["kind"] not in KINDS:
+        raise UsageError(f"unknown parameter name {name!r}; in this case, names look like "
+                         f"{', '.join(examples(case))} (see plantsplit sweep --help)")
+    p = Param(name.strip(), m["kind"], m["a"].strip(), (m["b"] or "").strip(),
+              (m["product"] or "").strip(), (m["period"] or "").strip())
+    plants = set(case.plants["plant"])
+    markets = set(case.demand["market"])
+    currencies = set(case.plants["currency"]) | set(case.lanes["currency"]) | set(case.fx["currency"]) | {case.currency}
+    problems = []
+
+    def need(value, known, what):
+        known = {k for k in known if k}  # a blank currency cell (the reporting currency) is no name
+        if value and value not in known:
+            if known:
+                problems.append(f"{what} {value!r} is not in the case (known: {', '.join(natural_sorted(known)[:12])})")
+            elif what == "currency":
+                problems.append(f"{what} {value!r} is not in the case (it has no currency but the reporting "
+                                f"currency {case.currency}, whose rate is 1)")
+            else:
+                problems.append(f"{what} {value!r} is not in the case (it has none)")
+
+    shape_ok = {
+        "fx": not p.b and not p.product,
+        "tariff": bool(p.b),
+        "freight": bool(p.b) and not p.product and not p.period,
+        "freight_scale": not p.product and not p.period,
+        "demand": bool(p.product) and not p.b,
+        "demand_scale": not p.b,
+        "capacity": not p.b,
+        "cost_scale": not p.b and not p.period,
+    }[p.kind]
+    if not shape_ok:
+        raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see README, Sweeps)")
+    if p.kind == "fx":
+        need(p.a, currencies - {case.currency} if p.a != case.currency else currencies, "currency")
+    elif p.kind == "tariff":
+        need(p.a, set(case.plants["country"]), "origin country")
+        need(p.b, markets, "market")
+    elif p.kind in ("freight", "freight_scale", "capacity", "cost_scale"):
+        need(p.a, plants, "plant")
+        need(p.b, markets, "market")
+        if p.kind == "freight" and not problems and not ((case.lanes["plant"] == p.a) & (case.lanes["market"] == p.b)).any():
+            problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
+    else:
+        need(p.a, markets, "market")
+    need(p.product, set(case.products), "product")
+    need(p.period, set(case.periods), "period")
+    if p.kind == "capacity" and not problems:
+        cap = case.capacity
+        rows = cap[(cap["plant"] == p.a) & (cap["product"] == p.product) & cap["max_units"].notna()]
+        if p.period:
+            rows = rows[rows["period"].isin([p.period, ""])]
+        if rows.empty:
+            scope = f"product {p.product}" if p.product else "its total"
+            problems.append(f"plant {p.a} has no capacity.csv row with max_units for {scope} to vary")
+    if problems:
+        raise UsageError(f"parameter {name!r}: " + "; ".join(problems))
+    return p
+
+
+def parse_number(text: str, param: Param) -> float:
+    t = text.strip()
+    pct = param.kind == "tariff" and t.endswith("%")
+    try:
+        d = Decimal(t.rstrip("%").strip())
+        v = float(d / 100 if pct else d)  # 2.5% is exactly 0.025
+    except (InvalidOperation, ValueError):
+        raise UsageError(f"{param.name}: {text!r} is not a number") from None
+    return v
+
+
+def parse_value(name: str, text: str) -> float:
+    """A value of the parameter ``name`` in the forms ``--vary`` takes (``2.5%`` or ``0.025``
+    for a rate), without a case: for files that sweeps wrote."""
+    m = _NAME.match(name.strip())
+    return parse_number(str(text), Param(name.strip(), m["kind"] if m else "", ""))

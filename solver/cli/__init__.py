@@ -1,0 +1,44 @@
+"""The command line: a thin click shell around the library, one module per group of commands.
+
+Room: the top floor. It may import every room below (through lazy imports inside each command, so that
+``plantsplit --help`` stays fast); nothing imports it but ``solver.__main__`` and the console script.
+
+- ``common``: exit codes, shared options, the guard that turns errors into messages;
+- ``solving``: solve, validate, convert; ``sweeping``: sweep, breakeven;
+  ``deciding``: stochastic, scenarios; ``reading``: plot, compare.
+
+Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
+3 infeasible, unbounded, or no plan (time limit, solver failure).
+"""
+from __future__ import annotations
+
+import sys
+
+import click
+
+from solver._version import __version__
+from solver.cli.deciding import scenarios, stochastic
+from solver.cli.reading import compare, plot
+from solver.cli.solving import convert, solve, validate
+from solver.cli.sweeping import breakeven, sweep
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="plantsplit")
+@click.option("--debug", is_flag=True, help="Show a traceback when something goes wrong.")
+@click.pass_context
+def cli(ctx, debug):
+    """plantsplit: split production of a product across plants (an LP/MILP on CSV inputs)."""
+    ctx.obj = {"debug": debug}
+
+
+for _command in (solve, validate, convert, sweep, breakeven, stochastic, scenarios, plot, compare):
+    cli.add_command(_command)
+
+
+def main():
+    cli(prog_name="plantsplit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

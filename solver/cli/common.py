@@ -1,0 +1,153 @@
+"""What every command shares: exit codes, the options for reading CSV files and money, and the guard
+that turns the library's errors into a message and an exit code (never a traceback unless --debug).
+
+Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
+3 infeasible, unbounded, or no plan (time limit, solver failure)."""
+from __future__ import annotations
+
+import traceback
+
+import click
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_NO_PLAN = 0, 1, 2, 3
+
+
+class Fail(click.ClickException):
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.exit_code = code
+
+    def show(self, file=None):
+        click.echo(f"Error: {self.format_message()}", err=True)
+
+
+def csv_options(f):
+    f = click.option("--encoding", default="utf-8-sig", show_default=True,
+                     help="Encoding of the case's CSV files (e.g. cp1252 for old Excel files).")(f)
+    f = click.option("--delimiter", default=None,
+                     help="CSV delimiter; default: detected from each header row (, ; or tab).")(f)
+    f = click.option("--decimal", type=click.Choice([".", ","]), default=None,
+                     help="Decimal mark of every file; default: decided per file from its numbers "
+                          "(an ambiguous value stops the case).")(f)
+    return f
+
+
+class DiscountRate(click.ParamType):
+    """0.08 or 8%; >= 0 and at most 100% per period (8 is refused: it means 800%)."""
+
+    name = "R"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        from solver.solve.options import parse_fraction
+
+        try:
+            rate = parse_fraction(str(value))
+        except ValueError:
+            self.fail(f"{value!r} is not a rate: write it like 0.08 or 8%", param, ctx)
+        if not (rate >= 0 and rate < float("inf")):
+            self.fail(f"{value!r} must be a rate >= 0, like 0.08 or 8%", param, ctx)
+        if rate > 1:
+            from solver.case.checks import discount_rate_too_high
+
+            self.fail(f"{value!r} {discount_rate_too_high(rate)}", param, ctx)
+        return rate
+
+
+RATE = DiscountRate()
+
+
+class Gap(click.ParamType):
+    """A relative MIP gap: 0.01 or 1%, in [0, 1] (2 would stop at any plan: refused); see solve.parse_gap."""
+
+    name = "G"
+
+    def __init__(self, positive: bool = False):
+        self.positive = positive
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float):
+            return value
+        from solver.solve.options import parse_gap
+
+        try:
+            return parse_gap(str(value), self.positive)
+        except ValueError as exc:
+            self.fail(f"{value!r} {exc}", param, ctx)
+
+
+def money_options(f):
+    """--currency and --discount-rate: every command that reads a case takes both."""
+    f = click.option("--discount-rate", "discount_rate", type=RATE, default=None,
+                     metavar="R", help="Discount rate per period (0.08 = 8%); overrides settings.csv "
+                     "(default there: 0). Costs are summed as present values at the first period.")(f)
+    f = click.option("--currency", default=None,
+                     help="Reporting currency; overrides settings.csv (default there: USD).")(f)
+    return f
+
+
+def csv_style_option(f):
+    return click.option("--csv-style", type=click.Choice(["plain", "excel", "excel-eu"]), default="plain",
+                        show_default=True,
+                        help="CSV files written: plain (, and .), excel (the same with a UTF-8 BOM), "
+                             "excel-eu (; and decimal comma, BOM) for Excel in a German/French/... locale.")(f)
+
+
+def _opts(encoding, delimiter, decimal):
+    from solver.io.readcsv import CsvOptions
+
+    return CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal)
+
+
+def _warn(case) -> None:
+    """A case's warnings, on stderr, before the command's own output."""
+    for w in case.warnings:
+        click.echo(f"Warning: {w}", err=True)
+
+
+def _range_end(name: str, option: str, text: str) -> float:
+    """An end of breakeven's range, in the forms --vary takes (30% or 0.3 for a tariff)."""
+    from solver.case.params import parse_value
+    from solver.errors import UsageError
+
+    try:
+        return parse_value(name, text)
+    except UsageError:
+        raise UsageError(f"{option} {text!r} is not a number (write it like 0.3, or 30% for a tariff)") from None
+
+
+def _guard(ctx, work):
+    from solver.errors import CaseError, UsageError
+    from solver.solve.memory import TooLargeError
+    from solver.solve.status import SolverUnavailable
+
+    debug = bool(ctx.obj and ctx.obj.get("debug"))
+    try:
+        return work()
+    except CaseError as exc:
+        if debug:
+            traceback.print_exc()
+        for w in exc.warnings:
+            click.echo(f"Warning: {w}", err=True)
+        raise Fail(exc.render() + "\nNo output was written.", EXIT_INPUT) from None
+    except (UsageError, SolverUnavailable) as exc:
+        if debug:
+            traceback.print_exc()
+        raise Fail(str(exc), EXIT_INPUT) from None
+    except TooLargeError as exc:
+        if debug:
+            traceback.print_exc()
+        raise Fail(f"{exc}\nNo output was written.", EXIT_NO_PLAN) from None
+    except click.ClickException:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        _unexpected(ctx, exc)
+
+
+def _unexpected(ctx, exc):
+    if ctx.obj and ctx.obj.get("debug"):
+        traceback.print_exc()
+    else:
+        click.echo("(run with --debug for a traceback)", err=True)
+    raise Fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)

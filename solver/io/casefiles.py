@@ -1,0 +1,130 @@
+"""The files of a case, whatever their format: a folder of CSV files or one workbook, read into raw tables."""
+from __future__ import annotations
+
+import hashlib
+import importlib.resources
+from pathlib import Path
+
+import pandas as pd
+
+from solver.errors import Collector, UsageError
+from solver.io.readcsv import NUMERIC_KINDS, CsvOptions, read_tables
+from solver.io.readxlsx import CaseWorkbook, is_workbook
+from solver.io.schema import FILES
+
+
+def case_name(source: Path) -> str:
+    """rogue-2012 for inputs/rogue-2012/ and for rogue-2012.xlsx."""
+    source = source.resolve()
+    return source.stem if is_workbook(source) else source.name
+
+
+def read_case_tables(source: Path, opts: CsvOptions, out: Collector) -> tuple[dict[str, pd.DataFrame], set[str]]:
+    """Every file of a case as typed tables (before the cross-file checks), and the names
+    of the files present. Raises CaseError when a file cannot be used at all."""
+    src = _source(source, opts, out)
+    out.raise_if_any()
+    unusable = False  # a file or required column is missing: cross-file checks would mislead
+    present = [spec for spec in FILES if src.has(spec)]
+    for spec in FILES:
+        if spec.required and spec not in present:
+            out.error(spec.name, 0, "", "", src.missing(spec))
+            unusable = True
+    read = src.read(present, out)
+    tables: dict[str, pd.DataFrame] = {}
+    for spec in FILES:
+        key = spec.name[:-4]
+        table = read.get(spec.name)
+        tables[key] = table if table is not None else _empty(spec)
+        if spec.name not in read:
+            continue
+        unusable |= table is None
+        if table is not None and spec.required and len(table) == 0 and spec.name != "capacity.csv":
+            out.error(spec.name, 0, "", "", "has a header but no rows")
+            unusable = True
+    if unusable:
+        out.raise_if_any()
+    return tables, set(read)
+
+
+def content_digest(tables: dict[str, pd.DataFrame]) -> str:
+    """sha256 of the case's content as read (typed values, schema column order), so a
+    folder of CSV files, its workbook and its CSVs in another dialect share one digest."""
+    h = hashlib.sha256()
+    for spec in FILES:
+        cols = [c.name for c in spec.columns]
+        h.update(spec.name.encode() + b"\0")
+        h.update(tables[spec.name[:-4]][cols].to_csv(index=False, lineterminator="\n").encode() + b"\0")
+    return "sha256:" + h.hexdigest()
+
+
+class _Folder:
+    def __init__(self, folder: Path, opts: CsvOptions):
+        self.folder, self.opts = folder, opts
+
+    def has(self, spec) -> bool:
+        return (self.folder / spec.name).is_file()
+
+    def missing(self, spec) -> str:
+        return f"is missing from {self.folder} (it is required)"
+
+    def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
+        return read_tables([(spec, self.folder / spec.name) for spec in specs], self.opts, out)
+
+
+class _Workbook:
+    def __init__(self, book: CaseWorkbook):
+        self.book = book
+
+    def has(self, spec) -> bool:
+        return self.book.has(spec)
+
+    def missing(self, spec) -> str:
+        return ("is missing: the workbook has no sheet of that name (it is required; its sheets: "
+                + ", ".join(self.book.sheets.values()) + ")")
+
+    def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
+        return {spec.name: self.book.read(spec, out) for spec in specs}
+
+
+def _source(source: Path, opts: CsvOptions, out: Collector):
+    if is_workbook(source):
+        book = CaseWorkbook(source, out)
+        if book.ok:
+            for spec in FILES:
+                sheet = book.place(spec).rsplit(", ", 1)[1]
+                out.places[spec.name] = (book.place(spec), sheet)
+            for name in book.unused_sheets(FILES):
+                out.warn(book.label, 0, "", "", f"sheet {name} is not used by plantsplit and is ignored")
+        return _Workbook(book)
+    if source.is_file() and source.suffix.lower() == ".xls":
+        out.error(str(source), 0, "", "", "is an old-format Excel file (.xls): save it as .xlsx")
+    elif not source.is_dir():
+        out.error(str(source), 0, "", "", "is not a case folder (no such directory) nor an .xlsx workbook")
+    return _Folder(source, opts)
+
+
+def _empty(spec) -> pd.DataFrame:
+    cols = {"row": pd.Series(dtype="int64")}
+    for c in spec.columns:
+        numeric = c.kind in NUMERIC_KINDS
+        cols[c.name] = pd.Series(dtype=float if numeric else object)
+    return pd.DataFrame(cols)
+
+
+DEFAULT_CASE = "rogue-2012"
+
+
+def default_case_dir() -> Path:
+    """inputs/rogue-2012 of the working folder if present, else the copy shipped in the package."""
+    local = Path("inputs") / DEFAULT_CASE
+    if (local / "demand.csv").is_file():
+        return local
+    try:
+        shipped = Path(str(importlib.resources.files("solver.cases") / DEFAULT_CASE))
+    except ModuleNotFoundError:  # an editable install maps no solver.cases: the checkout's inputs/
+        shipped = Path(__file__).resolve().parents[2] / "inputs" / DEFAULT_CASE
+    if not (shipped / "demand.csv").is_file():
+        raise UsageError(f"no CASE given, and neither {local}/ here nor a copy shipped with plantsplit was "
+                         "found: give the case folder, e.g. plantsplit solve inputs/rogue-2012")
+    return shipped

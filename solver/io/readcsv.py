@@ -1,0 +1,281 @@
+"""Read one CSV file of a case as a spreadsheet wrote it, into typed pandas columns.
+
+Every cell is read as text, trimmed, then parsed per the schema (``schema.py``),
+vectorised with pandas. Problems are collected, never raised one at a time.
+A ``row`` column keeps the row number the spreadsheet shows (header = row 1).
+"""
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from solver.errors import Collector
+from solver.io import decimalmark
+from solver.io.output import unguard_text
+from solver.io.schema import FileSpec
+
+
+@dataclass(frozen=True)
+class CsvOptions:
+    encoding: str = "utf-8-sig"
+    delimiter: str | None = None  # None = detect from the header line
+    decimal: str | None = None  # None = decided per file from its numbers (decimalmark.py)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+
+
+NUMERIC_KINDS = ("units", "money", "rate", "positive", "share", "count")
+
+
+@dataclass(frozen=True)
+class RawTable:
+    """A file's cells as trimmed text (known columns only), before any number is parsed."""
+
+    spec: FileSpec
+    rows: np.ndarray  # spreadsheet row of each record
+    cells: pd.DataFrame
+    delimiter: str = ","  # a ';' file may use a decimal comma, a ',' file cannot
+
+
+def read_tables(paths: list[tuple[FileSpec, Path]], opts: CsvOptions, out: Collector) -> dict[str, pd.DataFrame | None]:
+    """Read several files of one case: each file's rows (typed), or None when it cannot be used.
+
+    Numbers are parsed once every file is read, because the decimal mark of a file that
+    shows none is the one the case's other files agree on (see ``decimalmark``).
+    """
+    raw = {spec.name: read_raw(path, spec, opts, out) for spec, path in paths}
+    numeric = {name: r.cells[[c.name for c in r.spec.columns if c.kind in NUMERIC_KINDS]].assign(row=r.rows)
+               for name, r in raw.items() if r is not None}
+    marks = decimalmark.decide(numeric, opts.decimal, out,
+                               groups={name: r.delimiter for name, r in raw.items() if r is not None})
+    return {name: (parse_raw(r, marks[name], out) if r is not None and marks[name] else None)
+            for name, r in raw.items()}
+
+
+def read_table(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> pd.DataFrame | None:
+    """Return the file's rows (typed) or None when the file cannot be used at all."""
+    return read_tables([(spec, path)], opts, out)[spec.name]
+
+
+def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> RawTable | None:
+    name = spec.name
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        out.error(name, 0, "", "", f"cannot be read ({exc.strerror})")
+        return None
+    try:
+        text = raw.decode(opts.encoding)
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        out.error(name, line, "", "", (
+            f"is not valid {opts.encoding} text (byte 0x{raw[exc.start]:02x}); "
+            "save it as 'CSV UTF-8' from your spreadsheet, or pass --encoding cp1252"))
+        return None
+    text = text.lstrip("\ufeff")
+    if not text.strip():
+        out.error(name, 0, "", "", "is empty: it needs a header row (" +
+                  ", ".join(c.name for c in spec.columns if c.required) + ")")
+        return None
+    delimiter = opts.delimiter or _detect_delimiter(text)
+    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    raw = raw_from_records(records, spec, out)
+    if raw is None:
+        return None
+    return dataclasses.replace(raw, delimiter=delimiter, cells=_unguarded(raw))
+
+
+def _unguarded(raw: RawTable) -> pd.DataFrame:
+    """Text cells as typed: ``'=1+1`` (formula-like text, guarded as plantsplit writes it in
+    every CSV, ``output.guard_text``) reads as ``=1+1``. CSV only: in a workbook such
+    text is a text cell and needs no quote."""
+    cells = raw.cells.copy()
+    for col in raw.spec.columns:
+        if col.kind in ("name", "text", "period"):
+            values = cells[col.name]
+            quoted = values.str.startswith("'")
+            if quoted.any():
+                cells[col.name] = values.where(~quoted, values[quoted].map(unguard_text))
+    return cells
+
+
+def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -> RawTable | None:
+    """Text cells of a file's known columns; ``records[i]`` is the row the spreadsheet shows as i + 1.
+
+    Shared by the CSV reader and the workbook reader (``readxlsx.py``), so both apply the
+    same header rules and, through ``parse_raw``, the same schema.
+    """
+    name = spec.name
+    header = [h.strip().lower() for h in records[0]]
+    while header and header[-1] == "":
+        header.pop()  # blank trailing columns that spreadsheets leave
+    known = {c.name for c in spec.columns}
+    seen: set[str] = set()
+    meant: set[str] = set()  # columns of the file that a misspelt header cell names
+    for i, h in enumerate(header):
+        if h in seen:
+            out.error(name, 1, h, h, "column appears twice in the header")
+        seen.add(h)
+        if h == "":
+            out.error(name, 1, f"#{i + 1}", "", "header cell is blank")
+        elif h not in known:
+            close = misspelt_column(h, spec, header)
+            if close:
+                meant.add(close)
+                out.error(name, 1, h, h, f'is not a column of {name}; did you mean "{close}"?')
+            else:
+                out.warn(name, 1, h, h, "column is not used by plantsplit and is ignored")
+    missing = [c.name for c in spec.columns if c.required and c.name not in seen]
+    for m in missing:
+        if m not in meant:  # already reported, at the header cell that misspells it
+            out.error(name, 1, m, "", "required column is missing (the header has: "
+                      + ", ".join(header) + ")")
+    if missing or meant:  # a misspelt column, read as absent, would only lead to misleading problems
+        return None
+
+    width = len(header)
+    rows, numbers = [], []
+    for i, rec in enumerate(records[1:], start=2):
+        cells = [c.strip() for c in rec]
+        if not any(cells):
+            continue  # blank rows (often trailing) are not data
+        extra = cells[width:]
+        if any(extra):
+            out.error(name, i, "", ",".join(extra), f"row has more cells than the header's {width} columns")
+        cells = (cells + [""] * width)[:width]
+        rows.append(cells)
+        numbers.append(i)
+    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    df = df.loc[:, [c for c in header if c in known and c != ""]]
+    df = df.loc[:, ~df.columns.duplicated()]
+    cells = pd.DataFrame({
+        col.name: (df[col.name].reset_index(drop=True).astype(str) if col.name in df.columns
+                   else pd.Series([""] * len(df), dtype=object))
+        for col in spec.columns
+    })
+    return RawTable(spec, np.asarray(numbers, dtype=np.int64), cells)
+
+
+MISSPELT_CUTOFF = 0.8  # difflib ratio from which an unknown column is taken for a misspelling
+
+
+def misspelt_column(header_cell: str, spec: FileSpec, header: list[str]) -> str | None:
+    """The column of ``spec`` that an unknown header cell most likely misspells, or None.
+
+    Close means difflib's similarity ratio >= 0.8 (the rule of the "did you mean" hints on
+    names): ``max_unit``, ``max units``, ``unitcost``, ``periods``. Only columns the header
+    lacks count: beside a real ``max_units``, ``max_units_2`` is a column of notes.
+    An unknown column that is close to none (``notes``, ``comment``) is ignored with a warning.
+    """
+    from difflib import get_close_matches
+
+    absent = [c.name for c in spec.columns if c.name not in header]
+    close = get_close_matches(header_cell, absent, n=1, cutoff=MISSPELT_CUTOFF)
+    return close[0] if close else None
+
+
+def parse_raw(raw: RawTable, decimal: str, out: Collector) -> pd.DataFrame:
+    table = pd.DataFrame({"row": raw.rows})
+    for col in raw.spec.columns:
+        table[col.name] = _parse(raw.cells[col.name], col, raw.spec.name, table["row"], decimal, out)
+    return table
+
+
+def _detect_delimiter(text: str) -> str:
+    first = text.splitlines()[0]
+    candidates = {d: first.count(d) for d in (",", ";", "\t")}
+    best = max(candidates, key=lambda d: candidates[d])
+    return best if candidates[best] > 0 else ","
+
+
+def _parse(values: pd.Series, col, file: str, rows: pd.Series, decimal: str, out: Collector) -> pd.Series:
+    blank = values == ""
+    if col.required:
+        for i in np.flatnonzero(blank.to_numpy()):
+            out.error(file, rows.iat[i], col.name, "", "is blank but required")
+    kind = col.kind
+    if kind in ("name", "text", "period"):
+        return values
+    if kind == "currency":
+        return values.str.upper()
+    if kind == "basis":
+        lowered = values.str.lower().where(~blank, "fob")
+        for i in np.flatnonzero(~lowered.isin(["fob", "cif"]).to_numpy()):
+            out.error(file, rows.iat[i], col.name, values.iat[i], "must be fob or cif")
+        return lowered
+    return _parse_numbers(values, blank, col, file, rows, decimal, out)
+
+
+def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
+    # Each distinct text is parsed once (a column repeats few values), then spread back.
+    codes, distinct = pd.factorize(values.to_numpy(object))
+    text = pd.Series(distinct, dtype=object)
+    number, ok, huge, bad = (a[codes] for a in _numbers(text, text == "", col, decimal))
+    for i in np.flatnonzero(~ok):
+        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    for i in np.flatnonzero(huge):
+        out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
+    for i in np.flatnonzero(bad):
+        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+    if col.kind == "rate":
+        # 10 is 1000%, as written; above 100% is rare enough that 10% without its % is likelier
+        high = ok & ~bad & (number > 1) & ~values.str.endswith("%").to_numpy(bool)
+        for i in np.flatnonzero(high):
+            out.warn(file, rows.iat[i], col.name, values.iat[i], rate_above_one(number[i], decimal))
+    return pd.Series(number, index=values.index, dtype=float)
+
+
+def rate_above_one(rate: float, decimal: str) -> str:
+    """The warning for a duty rate above 1 written without a % sign (``10`` = 1000%)."""
+    def show(x: float) -> str:
+        return f"{x:g}".replace(".", decimal)
+
+    return (f"is read as a rate of {show(rate * 100)}% (a rate without a % sign is a fraction: 1 = 100%); "
+            f"if {show(rate)}% is meant, write it as {show(rate / 100)} or {show(rate)}%")
+
+
+def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):
+    """(number, well formed, too large, out of range) per cell text, as arrays."""
+    percent = pd.Series(False, index=text.index)
+    if col.kind in ("rate", "share"):
+        percent = text.str.endswith("%")
+        text = text.str.rstrip("%").str.strip()
+    thousands = "." if decimal == "," else ","
+    # A thousands separator is accepted only in groups of three digits (1,126.8; 300,000),
+    # after a first group that does not start with 0 (0.920 is never 920).
+    grouped = text.str.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal) + r"\d*)?")
+    text = text.where(~grouped.astype(bool), text.str.replace(thousands, "", regex=False))
+    stray = text.str.contains(thousands, regex=False)  # a thousands mark outside a group of three
+    if decimal == ",":
+        text = text.str.replace(",", ".", regex=False)
+    ok = ((text.str.fullmatch(_NUMBER.pattern) & ~stray) | blank).astype(bool)
+    number = pd.to_numeric(text.where(ok & ~blank, None), errors="coerce").astype(float)
+    huge = np.isinf(number.to_numpy())  # 1e999 is a well-formed number, but not a usable one
+    number = number.where(~huge, np.nan)
+    number = number.where(~percent.astype(bool), number / 100.0)
+    bad = (number < 0) if col.kind != "positive" else (number <= 0)
+    if col.kind == "share":
+        bad |= number > 1
+    elif col.kind == "count":
+        bad |= number.notna() & ((number < 1) | (number != np.floor(number)))
+    return number.to_numpy(float), ok.to_numpy(bool), huge, bad.fillna(False).to_numpy(bool)
+
+
+def _expected(col) -> str:
+    if col.kind == "positive":
+        return "must be a number greater than 0"
+    if col.kind == "rate":
+        return "must be a rate >= 0, like 0.025 or 2.5%"
+    if col.kind == "share":
+        return "must be a share between 0 and 1, like 0.3 or 30%"
+    if col.kind == "count":
+        return "must be a whole number >= 1"
+    return "must be a number >= 0"

@@ -1,0 +1,329 @@
+"""From a Case to vectorised coefficient tables: one row per flow arc (and tariff tier).
+
+An arc is (plant, market, product, period) where a lane row applies and the market
+has a demand row for that product and period. Money is converted to the reporting
+currency here, once:
+
+    amount_reporting = amount_in_C * rate(reporting, t) / rate(C, t)
+
+where ``rate(C, t)`` is fx.csv's rate (units of C per 1 unit of the quote base,
+normally the reporting currency, whose implicit rate is 1).
+
+Duty per unit of an arc in tier j = rate_j * customs value, customs value =
+production cost (fob) or production + freight (cif).
+
+Money over time: every cost that falls in period t enters the objective times the
+discount factor d(t) (``Case.discount_factors``); ``arcs.discount`` carries it. An
+expansion's fixed cost F (reporting currency, at ``first_period``'s rate) is charged once
+in ``first_period`` or, with ``lifetime_periods`` n, as n equal charges
+A = F R / (1 - (1 + R)^-n) (F / n when R = 0) from ``first_period`` on, cut at the
+case's last period; ``charges`` lists them and ``expansions.pv_factor`` is
+sum(A d(t)) / F, so the build column costs F * pv_factor.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from solver.case.codes import categorical, codes, composite
+from solver.case.load import Case
+from solver.case.names import natural_key, natural_sorted
+from solver.model.money import _to_reporting, annuity, to_reporting
+from solver.model.specific import LEVELS_PRODUCT_PERIOD, resolve
+
+
+@dataclass(frozen=True)
+class Coefficients:
+    arcs: pd.DataFrame  # one row per flow variable
+    capacity: pd.DataFrame  # capacity keys (plant, product, period) with limits
+    lane_limits: pd.DataFrame  # lane row x period with max_units
+    tiers: pd.DataFrame  # (origin, market, product, period, tier) with width
+    expansions: pd.DataFrame  # option with fixed cost in reporting currency and pv_factor
+    charges: pd.DataFrame  # (option position, period, amount, discount): each expansion charge
+    shares: pd.DataFrame  # one row per shares.csv row and period it covers
+
+
+def build(case: Case) -> Coefficients:
+    arcs = _arcs(case)
+    expansions, charges = _expansions(case)
+    return Coefficients(
+        arcs=arcs,
+        capacity=_capacity_keys(case),
+        lane_limits=_lane_limits(case, arcs),
+        tiers=_tier_widths(case),
+        expansions=expansions,
+        charges=charges,
+        shares=_share_keys(case),
+    )
+
+
+def _dims(case: Case) -> dict[str, pd.Index]:
+    """The names of each dimension, in the order arcs sort by: periods and products in the
+    case's order (both natural), everything else in natural order too (w2 before w10), so
+    the model's columns and rows, and the tables taken from them, list names that way."""
+    def sorted_index(*columns):
+        return pd.Index(natural_sorted(set().union(*(pd.unique(pd.Series(col)) for col in columns)) - {""}), dtype=object)
+
+    return {
+        "plant": sorted_index(case.plants["plant"]),
+        "market": sorted_index(case.demand["market"]),
+        "product": pd.Index(list(case.products), dtype=object),
+        "period": pd.Index(list(case.periods), dtype=object),
+        "country": sorted_index(case.plants["country"]),
+        "currency": sorted_index(case.plants["currency"], case.lanes["currency"], [case.currency]),
+    }
+
+
+def _pairs_by_market(pair_market: np.ndarray, dem_market: np.ndarray, n_markets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (pair, demand row) with the same market: an inner join on integer codes."""
+    order = np.argsort(dem_market, kind="stable")
+    count = np.bincount(dem_market, minlength=n_markets)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    per_pair = np.where(pair_market >= 0, count[np.maximum(pair_market, 0)], 0)
+    pair = np.repeat(np.arange(len(pair_market)), per_pair)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    return pair, order[start[pair_market[pair]] + within]
+
+
+def _arcs(case: Case) -> pd.DataFrame:
+    """One row per (plant, market, product, period, tariff tier) a lane serves, sorted by
+    period, product, plant, market, tier; names as Categoricals of ``_dims``'s order.
+    Built on int32 name codes, as arrays; each column is taken once at the end and its
+    source freed as soon as it is taken, so the intermediates never all live beside the
+    finished table (at 1M arcs they would double the stage's peak memory)."""
+    dims = _dims(case)
+    lanes, dem = case.lanes, case.demand
+    dem_code = {d: _code32(dims[d], dem[d]) for d in ("market", "product", "period")}
+    pairs = lanes[["plant", "market"]].drop_duplicates()
+    pair_plant, pair_market = _code32(dims["plant"], pairs["plant"]), _code32(dims["market"], pairs["market"])
+    pair, dem_row = _pairs_by_market(np.where(pair_plant >= 0, pair_market, -1), dem_code["market"], len(dims["market"]))
+    c = {"plant": pair_plant[pair]}
+    del pair
+    c.update({d: dem_code[d][dem_row] for d in ("market", "product", "period")})
+
+    def frame(cols):
+        return pd.DataFrame({d: categorical(c[d], dims[d]) for d in cols})
+
+    pos = resolve(frame(("plant", "market", "product", "period")), lanes, ["plant", "market"], LEVELS_PRODUCT_PERIOD)
+    keep = np.flatnonzero(pos >= 0)
+    c = {d: v[keep] for d, v in c.items()}
+    lane_row, dem_row = pos[keep], dem_row[keep]
+    del pos, keep
+    plants = case.plants.set_index("plant").reindex(dims["plant"])
+    c["country"] = _code32(dims["country"], plants["country"])[c["plant"]]
+    c["plant_currency"] = _code32(dims["currency"], plants["currency"].replace("", case.currency))[c["plant"]]
+    c["lane_currency"] = _code32(dims["currency"], lanes["currency"].replace("", case.currency))[lane_row]
+
+    cost_row = resolve(frame(("plant", "product", "period")), case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
+    local_cost = np.where(cost_row >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cost_row, 0)] if len(case.costs) else 0.0, 0.0)
+    # Convert only where there is a cost: a plant with no cost rows needs no exchange rate.
+    has = local_cost != 0
+    production = np.zeros(len(lane_row))
+    production[has] = _to_reporting(case, local_cost[has], c["plant_currency"][has], dims["currency"],
+                                    c["period"][has], dims["period"])
+    del has
+    freight_local = lanes["freight_cost"].to_numpy(float)[lane_row]
+    freight = _to_reporting(case, freight_local, c["lane_currency"], dims["currency"], c["period"], dims["period"])
+
+    # Tariff tiers: an arc with a tariff group of n tiers becomes n arcs.
+    tier = _tiers(case, frame(("market", "product", "period")).assign(origin=categorical(c["country"], dims["country"])),
+                  production, freight)
+    d = case.discount_factors()
+    discount = np.array([d[p] for p in dims["period"]], float)
+    arc = tier.pop("arc")
+    sort_dims = ("period", "product", "plant", "market")
+    # composite(arc's key columns + [tier]), built per arc and then per arc tier
+    key = composite([c[k] for k in sort_dims], [len(dims[k]) for k in sort_dims])[arc]
+    key *= int(tier["tier"].max(initial=0)) + 2
+    key += tier["tier"]
+    order = np.argsort(key)
+    del key
+    at = arc[order]
+    del arc
+    out = {}
+    for k in ("plant", "market", "product", "period"):
+        code = c.pop(k)[at]
+        out[k] = categorical(code, dims[k])
+        if k == "period":
+            period_discount = discount[code]
+        del code
+    names = {"country": "country", "plant_currency": "currency", "lane_currency": "currency"}
+    columns = dict(lane_row=lane_row, demand_row=dem_row, country=None, plant_currency=None, cost_row=cost_row,
+                   unit_production_cost=production, lane_currency=None, unit_freight=freight,
+                   local_cost=local_cost, freight_local=freight_local)
+    del lane_row, dem_row, cost_row, production, freight, local_cost, freight_local
+    for k in list(columns):
+        values = columns.pop(k)
+        out[k] = values[at] if values is not None else categorical(c.pop(k)[at], dims[names[k]])
+        del values
+    del at
+    for k in list(tier):
+        out[k] = tier.pop(k)[order]
+    del order
+    unit_cost = out["unit_production_cost"] + out["unit_freight"]
+    unit_cost += out["unit_duty"]
+    out["unit_cost"] = unit_cost
+    out["discount"] = period_discount
+    return pd.DataFrame(out, copy=False)
+
+
+def _code32(names: pd.Index, values) -> np.ndarray:
+    """int32 position of each value in ``names`` (-1: not there): a case has far fewer than
+    2**31 names of a kind, and half the bytes of int64 codes over a million arcs."""
+    return names.get_indexer(pd.Series(values).to_numpy(object)).astype(np.int32)
+
+
+def _tariff_groups(case: Case) -> tuple[pd.DataFrame, np.ndarray]:
+    key = ["origin", "market", "product", "period"]
+    tar = case.tariffs
+    groups = tar[key].drop_duplicates().reset_index(drop=True)
+    gid = groups.reset_index().merge(tar[key], on=key, how="right")["index"].to_numpy()
+    return groups, gid
+
+
+def _tiers(case: Case, targets: pd.DataFrame, production: np.ndarray, freight: np.ndarray) -> dict:
+    """Arrays over arc tiers: ``arc`` (the arc each comes from), tariff_group, tier, n_tiers,
+    agreement, duty_rate, unit_duty, cif. An arc with no tariff keeps one row, tier 0."""
+    tar = case.tariffs
+    groups, gid = _tariff_groups(case)
+    gpos = resolve(targets, groups, ["origin", "market"], LEVELS_PRODUCT_PERIOD)
+    tiers = tar.assign(tariff_group=gid).sort_values(["tariff_group", "up_to_units"], na_position="last", kind="stable")
+    per_group = np.bincount(tiers["tariff_group"].to_numpy(np.int64), minlength=len(groups))
+    group_start = np.concatenate([[0], np.cumsum(per_group)[:-1]]).astype(np.int64)
+    n_tiers = np.where(gpos >= 0, per_group[np.maximum(gpos, 0)] if len(groups) else 1, 1)
+    arc = np.repeat(np.arange(len(targets)), n_tiers)
+    tier = np.arange(len(arc)) - np.repeat(np.cumsum(n_tiers) - n_tiers, n_tiers)
+    g = gpos[arc]
+    none = g < 0
+    # Row of the sorted tiers table per arc tier; a sentinel row past the end where there is no tariff.
+    t = np.where(none, len(tiers), group_start[np.maximum(g, 0)] + tier)
+    del none
+    rate = np.append(tiers["rate"].to_numpy(float), 0.0)[t]
+    cif = np.append((tiers["basis"] == "cif").to_numpy(bool), False)[t]
+    ag_code, ag_names = codes(np.append(tiers["agreement"].fillna("").to_numpy(object), ""))
+    agreement = categorical(ag_code[t], ag_names)
+    del t
+    duty = production[arc]  # the customs value, then times the rate: the duty per unit
+    duty += np.where(cif, freight[arc], 0.0)
+    duty *= rate
+    return {"arc": arc, "tariff_group": g, "tier": tier.astype(np.int64, copy=False),
+            "n_tiers": n_tiers[arc].astype(np.int64, copy=False), "agreement": agreement, "duty_rate": rate,
+            "unit_duty": duty, "cif": cif}
+
+
+def _tier_widths(case: Case) -> pd.DataFrame:
+    """Width of each tariff-rate-quota tier (only groups with several tiers)."""
+    tar = case.tariffs
+    groups, gid = _tariff_groups(case)
+    t = tar.assign(tariff_group=gid).sort_values(["tariff_group", "up_to_units"], na_position="last", kind="stable")
+    t["tier"] = t.groupby("tariff_group").cumcount()
+    prev = t.groupby("tariff_group")["up_to_units"].shift(1).fillna(0.0)
+    t["width"] = t["up_to_units"] - prev
+    multi = t.groupby("tariff_group")["tier"].transform("size") > 1
+    t = t[multi & t["up_to_units"].notna()]
+    return t[["tariff_group", "tier", "origin", "market", "product", "period", "width", "up_to_units", "row"]].reset_index(drop=True)
+
+
+def _capacity_keys(case: Case) -> pd.DataFrame:
+    """One row per (plant, product scope, period): the tightest limits of all rows that hold there.
+
+    ``max_rows`` / ``min_rows`` are the capacity.csv rows whose value is that limit
+    (``"32"``, or ``"2, 32"`` when two rows set the same value), so a message cites the row
+    that binds, not every row that covers the key.
+    """
+    cap = case.capacity
+    per = pd.DataFrame({"period_all": list(case.periods)})
+    blank = cap[cap["period"] == ""].merge(per, how="cross")
+    blank["period"] = blank["period_all"]
+    rows = pd.concat([cap[cap["period"] != ""], blank.drop(columns="period_all")], ignore_index=True)
+    keys = ["plant", "product", "period"]
+    agg = rows.groupby(keys, sort=False).agg(max_units=("max_units", "min"), min_units=("min_units", "max")).reset_index()
+    for bound, col in (("max_rows", "max_units"), ("min_rows", "min_units")):
+        set_here = rows[rows[col].notna()]  # a blank cell sets no limit (and merge would pair NaN with NaN)
+        tight = set_here.merge(agg[keys + [col]], on=keys + [col])
+        cited = tight.groupby(keys, sort=False)["row"].agg(lambda r: ", ".join(str(x) for x in sorted(set(r))))
+        agg = agg.merge(cited.rename(bound).reset_index(), on=keys, how="left")
+        agg[bound] = agg[bound].astype(object).fillna("")  # all-NaN when no row sets this bound
+    order = case.period_order()
+    agg["_p"] = agg["period"].map(order)
+    # plants and products in natural order (w2 before w10); few names, many rows
+    agg["_n"] = agg["plant"].map({p: natural_key(p) for p in agg["plant"].unique()})
+    agg["_k"] = agg["product"].map({k: natural_key(k) for k in agg["product"].unique()})
+    agg = agg.sort_values(["_n", "plant", "_p", "_k", "product"], kind="stable").drop(columns=["_n", "_p", "_k"])
+    return agg.reset_index(drop=True)
+
+
+def _lane_limits(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+    limited = case.lanes["max_units"].notna().to_numpy()
+    used = arcs[limited[arcs["lane_row"].to_numpy()]][["lane_row", "period"]].drop_duplicates()
+    lanes = case.lanes.reset_index(drop=True)
+    out = used.assign(
+        plant=lanes["plant"].to_numpy()[used["lane_row"]],
+        market=lanes["market"].to_numpy()[used["lane_row"]],
+        product=lanes["product"].to_numpy()[used["lane_row"]],
+        max_units=lanes["max_units"].to_numpy()[used["lane_row"]],
+        row=lanes["row"].to_numpy()[used["lane_row"]],
+    )
+    return out.reset_index(drop=True)
+
+
+def unused_rows(case: Case, arcs: pd.DataFrame) -> list[tuple[str, int]]:
+    """(file, spreadsheet row) of costs, lanes and tariffs rows that apply to no flow:
+    a more specific row always wins, or no demand reaches them."""
+    unused = []
+    for file, table, used in (
+        ("costs.csv", case.costs, set(arcs["cost_row"])),
+        ("lanes.csv", case.lanes, set(arcs["lane_row"])),
+    ):
+        unused += [(file, int(r)) for pos, r in enumerate(table["row"]) if pos not in used]
+    _, gid = _tariff_groups(case)
+    used_groups = set(arcs["tariff_group"])
+    unused += [("tariffs.csv", int(r)) for g, r in zip(gid, case.tariffs["row"]) if g not in used_groups]
+    return unused
+
+
+def _expansions(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+    exp = case.expansions.reset_index(drop=True)
+    empty = pd.DataFrame({"option": pd.Series(dtype=np.int64), "period": pd.Series(dtype=object),
+                          "amount": pd.Series(dtype=float), "discount": pd.Series(dtype=float)})
+    if exp.empty:
+        return exp.assign(fixed_cost_reporting=pd.Series(dtype=float), charge_per_period=pd.Series(dtype=float),
+                          charges=pd.Series(dtype=np.int64), pv_factor=pd.Series(dtype=float)), empty
+    fixed = to_reporting(case, exp["fixed_cost"].to_numpy(), exp["currency"], exp["first_period"])
+    spread = exp["lifetime_periods"].notna().to_numpy()
+    n = exp["lifetime_periods"].fillna(1).to_numpy(dtype=float)
+    charge = np.where(spread, annuity(fixed, case.discount_rate, n), fixed)
+    d = case.discount_factors()
+    order = case.period_order()
+    rows = []
+    for i, (first, k) in enumerate(zip(exp["first_period"], n.astype(int))):
+        for t in case.periods[order[first]:order[first] + k]:
+            rows.append((i, t, charge[i], d[t]))
+    charges = pd.DataFrame(rows, columns=["option", "period", "amount", "discount"]) if rows else empty
+    count = np.bincount(charges["option"].to_numpy(np.int64), minlength=len(exp))
+    pv = np.bincount(charges["option"].to_numpy(np.int64),
+                     weights=(charges["amount"] * charges["discount"]).to_numpy(float), minlength=len(exp))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        factor = np.where(fixed != 0, pv / np.where(fixed != 0, fixed, 1.0), 0.0)
+    return exp.assign(fixed_cost_reporting=fixed, charge_per_period=charge, charges=count,
+                      pv_factor=factor), charges
+
+
+def _share_keys(case: Case) -> pd.DataFrame:
+    """shares.csv rows, one per period they cover where the market has demand in their scope."""
+    sh = case.shares.reset_index(drop=True).reset_index(names="share_row")
+    per = pd.DataFrame({"period_all": list(case.periods)})
+    blank = sh[sh["period"] == ""].merge(per, how="cross")
+    blank["period"] = blank["period_all"]
+    keys = pd.concat([sh[sh["period"] != ""], blank.drop(columns="period_all")], ignore_index=True)
+    dem = case.demand[["market", "product", "period"]]
+    any_product = dem[["market", "period"]].drop_duplicates().assign(product="")
+    scopes = pd.concat([dem, any_product], ignore_index=True)
+    keys = keys.merge(scopes, on=["market", "product", "period"], how="inner")
+    keys["source"] = keys["plant"].where(keys["plant"] != "", keys["country"])
+    order = case.period_order()
+    keys["_p"] = keys["period"].map(order)
+    keys = keys.sort_values(["share_row", "_p"], kind="stable").drop(columns="_p")
+    return keys.reset_index(drop=True)

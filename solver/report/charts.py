@@ -1,0 +1,141 @@
+"""What every chart of plantsplit shares: titles and axis labels in words, money scaled to thousands or millions, legends, rendering to PNG (matplotlib, Agg: no screen needed)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+from solver.errors import UsageError
+from solver.io.output import temp_file
+
+UNIT_LABELS = {
+    "fx": "{a} per 1 {cur}", "tariff": "duty rate", "freight": "freight per unit (lane currency)",
+    "freight_scale": "freight multiplier", "demand": "units", "demand_scale": "demand multiplier",
+    "capacity": "max units", "cost_scale": "production cost multiplier",
+}
+
+
+FLIP = dict(color="red", linestyle="-", linewidth=1.6)
+
+
+BREAK = dict(color="grey", linestyle=":", linewidth=1.2)
+
+
+def axis_label(name: str, currency: str) -> str:
+    kind, _, rest = name.partition(":")
+    a = rest.split(":")[0].split("/")[0].split("@")[0]
+    unit = UNIT_LABELS.get(kind, "").format(a=a, cur=currency)
+    return f"{name} ({unit})" if unit else name
+
+
+def case_title(name: str) -> str:
+    """rogue-2012 -> Rogue 2012."""
+    words = name.replace("_", " ").replace("-", " ").split()
+    return " ".join(words)[:1].upper() + " ".join(words)[1:] if words else "plantsplit"
+
+
+def describe(name: str, currency: str) -> str:
+    """A parameter name in words: fx:KRW -> the KRW/USD rate."""
+    kind, _, rest = name.partition(":")
+    rest, _, period = rest.partition("@")
+    rest, _, product = rest.partition("/")
+    a, _, b = rest.partition(":")
+    what = {
+        "fx": f"the {a}/{currency} rate",
+        "tariff": f"the duty rate from {a} into {b}",
+        "freight": f"freight {a} to {b}",
+        "freight_scale": f"freight from {a}" + (f" to {b}" if b else "") + " (multiplier)",
+        "demand": f"demand in {a}",
+        "demand_scale": f"demand in {a} (multiplier)",
+        "capacity": f"{a}'s capacity",
+        "cost_scale": f"{a}'s production cost (multiplier)",
+    }.get(kind, name)
+    if product:
+        what += f", {product}"
+    return what + (f", {period}" if period else "")
+
+
+def money_scale(values) -> tuple[float, str]:
+    """A divisor and its word for money axes: millions for big figures, else as they are."""
+    top = float(np.nanmax(np.abs(np.asarray(values, dtype=float)))) if len(values) else 0.0
+    if top >= 1e7:
+        return 1e6, "million "
+    if top >= 1e4:
+        return 1e3, "thousand "
+    return 1.0, ""
+
+
+def _thousands(ax, axis: str = "y", decimals: int = 0) -> None:
+    import matplotlib.ticker as mt
+
+    fmt = mt.FuncFormatter(lambda v, _: f"{v:,.{decimals}f}")
+    (ax.yaxis if axis == "y" else ax.xaxis).set_major_formatter(fmt)
+
+
+def _x_format(ax, name: str) -> None:
+    import matplotlib.ticker as mt
+
+    if name.startswith("tariff:"):
+        ax.xaxis.set_major_formatter(mt.PercentFormatter(1.0))
+    else:
+        ax.xaxis.set_major_formatter(mt.FuncFormatter(lambda v, _: f"{v:,.0f}" if abs(v) >= 100 else f"{v:,.3g}"))
+
+
+def _pyplot():
+    try:
+        import matplotlib
+    except ImportError:
+        raise UsageError("plotting needs matplotlib: pip install 'plantsplit[plot]'") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    return plt
+
+
+def _legend(ax, title: str | None = None, handles=None) -> None:
+    kw = dict(loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=9, frameon=False, title=title)
+    if handles is not None:
+        kw["handles"] = handles
+    ax.legend(**kw)
+
+
+def _two_panels(plt):
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True, height_ratios=[3, 2])
+    return fig, top, bottom
+
+
+def _flip_label(ax, xv, text) -> None:
+    ax.annotate(text, (xv, 1.0), xycoords=("data", "axes fraction"), xytext=(-3, -4), textcoords="offset points",
+                rotation=90, ha="right", va="top", color="red", fontsize=8,
+                bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1))
+
+
+def _line_legend(ax, flips: bool, breaks: bool) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = [Line2D([], [], color="black", label="total cost")]
+    if flips:
+        handles.append(Line2D([], [], **FLIP, label="build decision flips"))
+    if breaks:
+        handles.append(Line2D([], [], **BREAK, label="other breakpoint"))
+    _legend(ax, handles=handles)
+
+
+def _render(fig, target) -> None:
+    import matplotlib.pyplot as plt
+
+    # the titles also as the PNG's Title text, for readers that cannot see the picture
+    titles = [t for t in [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes] if t]
+    fig.savefig(target, dpi=110, format="png", bbox_inches="tight",
+                metadata={"Software": None, "Title": "\n".join(titles) or None})
+    plt.close(fig)
+
+
+def _save(fig, out: Path) -> Path:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = temp_file(out.parent, out.name)
+    os.close(fd)
+    _render(fig, tmp)
+    os.replace(tmp, out)
+    return out

@@ -1,0 +1,218 @@
+"""The stochastic decision and the figures around it, by any of the three exact methods.
+
+    RP   = E[f(x*)]            expected cost of the recommended decision x*
+    EV   = min_x f_mean(x)     the problem with every parameter at its mean; x_EV its decision
+    EEV  = E[f(x_EV)]          expected cost of the mean-value decision
+    WS   = E[min_x f_s(x)]     wait and see (perfect information)
+    VSS  = EEV - RP,  EVPI = RP - WS
+
+Methods: ``enumerate`` (every first-stage combination on every scenario, warm LPs),
+``extensive`` (one MILP), ``benders`` (benders.py); ``auto`` picks. A scenario no
+decision can serve raises ``NoDecision`` naming it.
+"""
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from solver.errors import plural
+from solver.results.risk import expected, risk_objective, var_cvar
+from solver.solve.live import LiveLP
+from solver.studies.stochastic.problem import TwoStageProblem
+from solver.studies.stochastic.worker import Worker, enum_chunk, fixed_chunk, free_chunk
+from solver.studies.sweep.pool import Pool, chunked
+
+MAX_ENUMERATED = 6
+EXTENSIVE_LIMIT = 200  # scenarios; beyond, auto prefers Benders
+METHODS = ("auto", "enumerate", "extensive", "benders")
+
+
+class NoDecision(Exception):
+    """No first-stage decision serves every scenario; ``reasons`` say why, per scenario."""
+
+    def __init__(self, message: str, reasons: list[str]):
+        super().__init__(message)
+        self.reasons = reasons
+
+
+@dataclass
+class Decision:
+    method: str
+    why: str
+    x: np.ndarray
+    costs: np.ndarray  # f_s(x*)
+    objective: float
+    expected_cost: float
+    cvar: float
+    ev: float
+    x_ev: np.ndarray | None
+    costs_ev: np.ndarray  # f_s(x_EV)
+    eev: float
+    ws_costs: np.ndarray
+    ws: float
+    lower: float
+    upper: float
+    iterations: int
+    seconds: float
+    combos: np.ndarray | None = None  # enumerate: every combination, and its costs per scenario
+    matrix: np.ndarray | None = None
+
+    @property
+    def vss(self) -> float:
+        return self.eev - self.expected_cost
+
+    @property
+    def evpi(self) -> float:
+        return self.expected_cost - self.ws
+
+
+def combinations(problem: TwoStageProblem) -> np.ndarray:
+    lp, first = problem.lp, problem.first
+    ranges = [np.arange(lp.col_lower[j], lp.col_upper[j] + 1) for j in first]
+    combos = list(itertools.product(*ranges))  # no options: one combination, building nothing
+    return np.array(combos, float).reshape(len(combos), len(first))
+
+
+def small_binary(problem: TwoStageProblem) -> bool:
+    """Build-or-not first stage with few enough options to enumerate."""
+    lo, up = problem.lp.col_lower[problem.first], problem.lp.col_upper[problem.first]
+    return problem.integer_first and bool((up - lo <= 1).all()) and len(problem.first) <= MAX_ENUMERATED
+
+
+def pick_method(problem: TwoStageProblem, method: str) -> tuple[str, str]:
+    k = len(problem.first)
+    lo, up = problem.lp.col_lower[problem.first], problem.lp.col_upper[problem.first]
+    binary = problem.integer_first and bool((up - lo <= 1).all())
+    if method == "enumerate" and not binary:
+        raise ValueError("--method enumerate needs first-stage decisions that are build-or-not (0/1)")
+    if method == "enumerate" and k > MAX_ENUMERATED:
+        raise ValueError(f"--method enumerate takes up to {MAX_ENUMERATED} build options ({2 ** MAX_ENUMERATED} "
+                         f"combinations); this case has {k}: use --method benders or extensive")
+    if method != "auto":
+        return method, "as asked"
+    if binary and k <= MAX_ENUMERATED:
+        return "enumerate", f"{plural(k, 'build option')}: {plural(2 ** k, 'combination')}, each a warm-started LP per scenario"
+    if problem.n <= EXTENSIVE_LIMIT:
+        return "extensive", f"{problem.n} scenarios (<= {EXTENSIVE_LIMIT}): one MILP is small enough"
+    return "benders", f"{k} first-stage decisions and {problem.n} scenarios: decomposition"
+
+
+def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, alpha: float = 0.95,
+           gap: float = 1e-6, jobs: int | None = None, dask: str | None = None, progress=None) -> Decision:
+    t0 = time.perf_counter()
+    method, why = pick_method(problem, method)
+    if method == "extensive":  # one MILP of every scenario's copy: checked before any solve
+        from solver.solve import memory
+
+        name = problem.case.name if hasattr(problem, "case") else "the problem"  # a CaseProblem, or any other
+        memory.check_extensive(name, problem.lp, problem.n, enumerable=small_binary(problem))
+    p = problem.probability
+    combos = combinations(problem) if small_binary(problem) else None
+    with Pool(Worker(problem, combos), jobs, dask) as pool:
+        chunks = chunked(list(range(problem.n)), pool.jobs)
+        bar = progress or (lambda n: None)
+        matrix = _enumerate(pool, chunks, problem.n, len(combos), bar) if method == "enumerate" else None
+        ws_costs = matrix.min(axis=1) if matrix is not None else _free(pool, chunks, problem.n, bar)
+        _check_servable(problem, ws_costs)
+        ev, x_ev = _mean_value(problem)
+        if x_ev is None:
+            costs_ev = np.full(problem.n, np.inf)
+        elif matrix is not None:  # the mean-value decision is one of the enumerated combinations
+            costs_ev = matrix[:, int(np.flatnonzero((combos == x_ev).all(axis=1))[0])]
+        else:
+            costs_ev = _evaluate(pool, chunks, x_ev, problem.n, bar)
+        if method == "enumerate":
+            scores = np.array([risk_objective(matrix[:, j], p, weight, alpha) for j in range(len(combos))])
+            if not np.isfinite(scores).any():
+                raise _no_common_decision(problem, np.flatnonzero(np.isinf(matrix).any(axis=1)))
+            j = int(np.argmin(scores))  # ties: the first combination (fewest builds first)
+            x, costs, lower = combos[j], matrix[:, j], scores[j]
+            upper, iterations = scores[j], 1
+        elif method == "extensive":
+            from solver.studies.stochastic.extensive import solve_extensive
+
+            res = solve_extensive(problem, weight, alpha, gap)
+            if not res.optimal:
+                raise _no_common_decision(problem, np.arange(problem.n))
+            x = np.round(res.x) if problem.integer_first else res.x
+            costs = _evaluate(pool, chunks, x, problem.n, bar)
+            lower, upper, iterations = res.bound, res.objective, 1
+        else:
+            from solver.studies.stochastic.benders import solve_benders
+
+            res = solve_benders(problem, pool, ws_costs, weight, alpha, gap, x0=x_ev, progress=bar)
+            if res.x is None or not np.isfinite(res.upper):
+                raise _no_common_decision(problem, np.array(sorted(res.cut_scenarios)))
+            x, costs, lower, upper, iterations = res.x, res.costs, res.lower, res.upper, res.iterations
+    e = expected(costs, p)
+    cvar = var_cvar(costs, p, alpha)[1]
+    return Decision(method, why, x, costs, e + weight * cvar if weight else e, e, cvar, ev, x_ev, costs_ev,
+                    expected(costs_ev, p), ws_costs, expected(ws_costs, p), lower, upper, iterations,
+                    time.perf_counter() - t0, combos, matrix)
+
+
+def _enumerate(pool, chunks, n, k, bar) -> np.ndarray:
+    matrix = np.empty((n, k))
+    for batch in pool.map(enum_chunk, chunks):
+        for s, row in batch:
+            matrix[s] = row
+        bar(len(batch))
+    return matrix
+
+
+def _free(pool, chunks, n, bar) -> np.ndarray:
+    ws = np.empty(n)
+    for batch in pool.map(free_chunk, chunks):
+        for s, obj in batch:
+            ws[s] = obj
+        bar(len(batch))
+    return ws
+
+
+def _check_servable(problem, ws) -> None:
+    """A scenario with no finite wait-and-see cost is served by no decision."""
+    bad = np.flatnonzero(~np.isfinite(ws))
+    if len(bad):
+        lines = []
+        for s in bad[:5]:
+            why = problem.why_infeasible(int(s))
+            lines.append(f"scenario {problem.names[s]}: no decision can serve it (even with every option built)"
+                         + (": " + "; ".join(why) if why else ""))
+        more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
+        raise NoDecision(f"{len(bad)} scenario{'s' if len(bad) != 1 else ''} cannot be served whatever is built{more}",
+                         lines)
+
+
+def _mean_value(problem):
+    live = LiveLP(problem.lp, integer=problem.integer_first)
+    live.apply(problem.mean_change())
+    ok, obj = live.run()
+    if not ok:
+        return float("nan"), None
+    x = live.x()[problem.first]
+    return obj, (np.round(x) if problem.integer_first else x)
+
+
+def _evaluate(pool, chunks, x, n, bar):
+    costs = np.empty(n)
+    for batch in pool.map(fixed_chunk, chunks, x, False):
+        for s, ok, obj, _ in batch:
+            costs[s] = obj if ok else np.inf
+        bar(len(batch))
+    return costs
+
+
+def evaluate(problem: TwoStageProblem, x: np.ndarray, jobs=None, dask=None, progress=None) -> np.ndarray:
+    """f_s(x) for every scenario of ``problem`` (inf where x leaves s infeasible)."""
+    with Pool(Worker(problem), jobs, dask) as pool:
+        return _evaluate(pool, chunked(list(range(problem.n)), pool.jobs), x, problem.n, progress or (lambda n: None))
+
+
+def _no_common_decision(problem, scenarios) -> NoDecision:
+    names = [problem.names[s] for s in scenarios[:8]]
+    return NoDecision("no single decision serves every scenario (each can be served alone, but not all with "
+                      "the same builds)", [f"scenario {n} needs a decision that another scenario rules out"
+                                           for n in names])

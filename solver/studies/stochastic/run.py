@@ -1,0 +1,188 @@
+"""`plantsplit stochastic` as a library call: case + scenarios file -> decision -> files.
+
+``--evaluate FILE2``: the recommended and the mean-value decisions, fixed, on an
+independent scenario file (how a sample-average approximation is checked): the mean
+cost of each with a 95% confidence interval, mean +- 1.96 * standard error, where
+se^2 = n/(n-1) * sum_s p_s^2 (c_s - mean)^2 (= s^2/n for equal weights).
+"""
+from __future__ import annotations
+
+import math
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from solver.case.load import Case, load_case
+from solver.errors import UsageError
+from solver.io.folders import check_out_dir, default_out_dir
+from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
+from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
+from solver.studies.stochastic.decide import Decision, decide, evaluate
+from solver.studies.stochastic.report import MONEY, decision_table, decisions_table, scenario_costs, summary, words
+
+OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
+
+
+@dataclass
+class StochasticRun:
+    """A stochastic decision in memory; nothing is written until ``write``.
+
+    ``decision``, ``scenario_costs`` (and ``decisions`` with ``enumerate``, ``evaluation``
+    with an evaluation file) are the tables of the CSV files of that name, money columns
+    named with the currency; ``summary`` is summary.json's dict; ``text`` what the command
+    prints; ``result`` the solver-side ``Decision`` (numpy arrays)."""
+
+    case: Case
+    problem: CaseProblem
+    result: Decision
+    summary: dict
+    tables: dict[str, pd.DataFrame]
+    lines: list[str]
+    out_dir: Path | None = None
+    written: tuple[str, ...] = ()
+
+    @property
+    def decision(self) -> pd.DataFrame:
+        return self.tables["decision.csv"]
+
+    @property
+    def scenario_costs(self) -> pd.DataFrame:
+        return self.tables["scenario_costs.csv"]
+
+    @property
+    def decisions(self) -> pd.DataFrame | None:
+        return self.tables.get("decisions.csv")
+
+    @property
+    def evaluation(self) -> pd.DataFrame | None:
+        return self.tables.get("evaluation.csv")
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def files(self, xlsx: bool = False, csv_style: str = "plain") -> dict[str, bytes]:
+        """Every output file, by name, as the bytes that would be written."""
+        files = {"summary.json": json_bytes(self.summary)}
+        files.update({name: csv_bytes(t, CSV_STYLES[csv_style]) for name, t in self.tables.items()})
+        if xlsx:
+            from solver.report.workbook import workbook_bytes
+
+            facts = {k: v for k, v in self.summary.items() if "seconds" not in k}  # a timing differs per run
+            files["stochastic.xlsx"] = workbook_bytes(self.tables, facts, f"plantsplit stochastic: {self.case.name}")
+        return files
+
+    def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain") -> Path:
+        """Write summary.json and the CSVs (and stochastic.xlsx with ``xlsx``), all or none,
+        as ``plantsplit stochastic`` does; returns the folder."""
+        out = Path(out_dir)
+        check_out_dir(self.case.folder, out, "stochastic")
+        files = self.files(xlsx, csv_style)
+        write_all(out, files, owned=OUTPUTS)
+        self.out_dir, self.written = out, tuple(files)
+        return out
+
+    def plot(self, png: str | Path) -> Path:
+        """The cost distribution (a CDF per decision), as ``plantsplit plot`` draws scenario_costs.csv."""
+        from solver.report.plot_stochastic import plot_costs
+
+        return plot_costs(self.scenario_costs, self.case.name, self.summary["cvar_alpha"], Path(png))
+
+
+class _Bar:
+    """The progress bar, shown from the first scenario solve: an error before any (a case too
+    large, a bad scenarios file) is then the only thing on the terminal."""
+
+    def __init__(self, quiet: bool):
+        self.quiet, self.bar = quiet, None
+
+    def update(self, n: int = 1) -> None:
+        if self.bar is None:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=None, unit=" scenario solves", file=sys.stderr, disable=self.quiet,
+                            mininterval=0.2, dynamic_ncols=True)
+        self.bar.update(n)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def decide_case(case: Case, scenarios, method="auto", weight=0.0, alpha=0.95, gap=1e-6, jobs=None, dask=None,
+                evaluate_with=None, progress=None, threads: int = 1) -> StochasticRun:
+    """The decision for a loaded case in memory: ``scenarios`` and ``evaluate_with`` are a
+    scenarios file or a DataFrame of its columns. The one engine of the command and the API.
+    ``threads``: per worker, for a second stage that splits into blocks (worker.py)."""
+    problem = CaseProblem(case, *load_scenarios(scenarios, case))
+    other = CaseProblem(case, *load_scenarios(evaluate_with, case)) if evaluate_with is not None else None
+    for pr in (problem, other):
+        if pr is not None:
+            pr.threads = threads
+    try:
+        d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=progress)
+    except ValueError as exc:
+        raise UsageError(str(exc)) from None
+    cur = case.currency
+    tables = {"decision.csv": decision_table(d, problem), "scenario_costs.csv": scenario_costs(d, problem, cur)}
+    if d.matrix is not None:
+        tables["decisions.csv"] = decisions_table(d, problem, weight, alpha, cur)
+    lines = words(d, problem, weight, alpha, cur)
+    if other is not None:
+        table = evaluation(other, d, jobs, dask, cur)
+        tables["evaluation.csv"] = table
+        name = evaluate_with.name if isinstance(evaluate_with, Path) else "the evaluation scenarios"
+        lines.append(f"On {name} ({other.n} scenarios), mean cost with 95% confidence interval:")
+        for _, r in table.iterrows():
+            mean = r[f"mean_cost_{cur}"]
+            if isinstance(mean, float) and math.isfinite(mean):
+                lines.append(f"  {r['decision']}: {mean:,.0f} {cur} "
+                             f"[{r[f'ci95_low_{cur}']:,.0f}, {r[f'ci95_high_{cur}']:,.0f}]")
+            else:
+                lines.append(f"  {r['decision']}: infeasible in {r['infeasible_scenarios']} scenarios")
+    return StochasticRun(case, problem, d, summary(d, problem, weight, alpha), tables, lines)
+
+
+def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
+                   jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
+                   discount_rate=None, csv_style="plain", xlsx=False, threads: int = 1) -> StochasticRun:
+    """Load, decide and write (the command line's ``stochastic``)."""
+    case_dir = Path(case_dir)
+    case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
+    out_dir = Path(out_dir) if out_dir else default_out_dir(case.name, "stochastic")
+    check_out_dir(case_dir, out_dir, "stochastic")
+    bar = _Bar(quiet)
+    try:
+        run = decide_case(case, Path(scenarios_file), method, weight, alpha, gap, jobs, dask,
+                          Path(evaluate_file) if evaluate_file else None, progress=bar.update, threads=threads)
+    finally:
+        bar.close()
+    run.write(out_dir, xlsx=xlsx, csv_style=csv_style)
+    run.lines.append(f"wrote {', '.join(str(out_dir / f) for f in run.written)}")
+    return run
+
+
+def mean_ci(costs: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
+    mean = float(p @ costs)
+    n = len(costs)
+    if n < 2:
+        return mean, float("nan"), float("nan")
+    from scipy.stats import t
+
+    se = math.sqrt(n / (n - 1) * float((p ** 2) @ (costs - mean) ** 2))
+    q = float(t.ppf(0.975, n - 1))  # Student's t: a few evaluation scenarios give a wider interval than 1.96
+    return mean, mean - q * se, mean + q * se
+
+
+def evaluation(other: CaseProblem, d: Decision, jobs, dask, cur: str) -> pd.DataFrame:
+    rows = []
+    for label, x in (("recommended", d.x), ("mean_value", d.x_ev)):
+        costs = evaluate(other, x, jobs, dask) if x is not None else np.full(other.n, np.inf)
+        bad = int((~np.isfinite(costs)).sum())
+        mean, lo, hi = mean_ci(costs, other.probability) if not bad else (np.nan, np.nan, np.nan)
+        rows.append({"decision": label, "scenarios": other.n, "mean_cost": mean,
+                     "ci95_low": lo, "ci95_high": hi, "infeasible_scenarios": bad})
+    return with_currency(pd.DataFrame(rows, columns=list(rows[0])), cur, also=MONEY)
