@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-milp clean
+.PHONY: run test bench bench-milp bench-ab clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ bench: $(STAMP)
 
 bench-milp: $(STAMP)
 	$(BIN)/python bench/orlib.py --time-limit 300
+
+# the same solve under BASE's code and the working tree's, alternated, outputs compared byte for byte
+BASE ?= HEAD
+bench-ab: $(STAMP)
+	$(BIN)/python bench/ab.py --base $(BASE)
 
 clean:
 	rm -rf $(VENV) outputs build *.egg-info
