@@ -5,7 +5,7 @@ The Python API (see ``solver.api`` and the README, "Python API"): ``load_case``,
 ``CaseError``, ``UsageError``, ``NoPlanError``. They are imported on first use, so
 ``import solver`` stays cheap for the command line.
 """
-from solver._version import __version__
+from solver._version import __version__ as __version__
 
 _API = {"load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
         "Breakeven", "StochasticRun", "Comparison", "Case"}

@@ -32,8 +32,8 @@ import pandas as pd
 from solver.case.load import Case
 from solver.case.load import load_case as _load
 from solver.errors import NoPlanError, UsageError
-from solver.io.folders import check_out_dir
-from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
+from solver.io.folders import check_out_dir, write_outputs
+from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.io.readcsv import CsvOptions
 from solver.pipeline.run import Run, no_plan_error, solve_loaded
 from solver.studies.stochastic.run import StochasticRun
@@ -147,9 +147,9 @@ class Breakeven:
         check_out_dir(self.case.folder, out, "breakeven")
         info = {"kind": "breakeven", "case": self.case.name, "currency": self.case.currency,
                 "parameter": self.parameter, "lp_solves": self.solves}
-        write_all(out, {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency),
-                                                     CSV_STYLES[csv_style]),
-                        "breakeven.json": json_bytes(info)})
+        write_outputs(out, "breakeven", {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency),
+                                                                      CSV_STYLES[csv_style]),
+                                         "breakeven.json": json_bytes(info)}, self.case.folder)
         return out
 
 
@@ -215,7 +215,7 @@ class Comparison:
 
             files["comparison.xlsx"] = workbook_bytes({"comparison.csv": self.table}, self.facts,
                                                       "plantsplit comparison")
-        write_all(out, files)
+        write_outputs(out, "compare", files)
         return out
 
 

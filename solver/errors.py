@@ -62,6 +62,11 @@ class UsageError(PlantsplitError):
     """A bad argument or option value (a parameter name, a range, an output folder): exit code 2."""
 
 
+class WriteError(PlantsplitError):
+    """The outputs could not be written (disk full, read-only folder, no permission): exit code 4.
+    Nothing was changed in the folder: earlier outputs are intact and no temporary file is left."""
+
+
 class NoPlanError(PlantsplitError):
     """The case has no plan: infeasible (``reasons`` says why, in the words of the inputs),
     unbounded, or the time limit passed before a plan was found (exit code 3)."""

@@ -49,7 +49,9 @@ def test_solve_writes_every_output(tmp_path):
     assert r.exit_code == 0, r.output
     assert "Total cost: 1,140 USD" in r.output
     names = sorted(p.name for p in (tmp_path / "out").iterdir())
-    assert names == ["cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv", "utilization.csv"]
+    # the outputs, and the record of the run that wrote them (see tests/test_folders.py)
+    assert names == [".plantsplit.json", "cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv",
+                     "utilization.csv"]
 
 
 def test_output_columns_are_fixed(tmp_path):

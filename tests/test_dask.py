@@ -31,15 +31,12 @@ def local_results(tmp_path_factory):
     return (out / "results.csv").read_bytes()
 
 
-@pytest.fixture
-def cluster():
-    """`dask scheduler` and two `dask worker` processes, started as a user starts them."""
+def start_cluster(nanny: bool = True, workers: int = 2):
+    """`dask scheduler` and `dask worker` processes, started as a user starts them: (address, processes)."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    dask = str(Path(sys.executable).parent / "dask")
-    env = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False")
-    procs = [subprocess.Popen([dask, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)]
+    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port),
+                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)]
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -47,15 +44,30 @@ def cluster():
             break
         except OSError:
             time.sleep(0.2)
-    for _ in range(2):
-        procs.append(subprocess.Popen([dask, "worker", address, "--nthreads", "1", "--no-dashboard",
-                                       "--host", "127.0.0.1"], stdout=subprocess.DEVNULL,
-                                      stderr=subprocess.DEVNULL, env=env))
+    for _ in range(workers):
+        procs.append(start_worker(address, nanny))
+    wait_for_workers(address, workers)
+    return address, procs
+
+
+DASK = str(Path(sys.executable).parent / "dask")
+ENV = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False")
+
+
+def start_worker(address: str, nanny: bool = True) -> subprocess.Popen:
+    return subprocess.Popen([DASK, "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
+                             *([] if nanny else ["--no-nanny"])], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL, env=ENV)
+
+
+def wait_for_workers(address: str, n: int) -> None:
     from distributed import Client
 
     with Client(address, timeout="30s") as c:
-        c.wait_for_workers(2, timeout=60)
-    yield address
+        c.wait_for_workers(n, timeout=60)
+
+
+def stop_cluster(procs) -> None:
     for p in reversed(procs):
         p.terminate()
     for p in procs:
@@ -63,6 +75,13 @@ def cluster():
             p.wait(timeout=20)
         except subprocess.TimeoutExpired:
             p.kill()
+
+
+@pytest.fixture
+def cluster():
+    address, procs = start_cluster()
+    yield address
+    stop_cluster(procs)
 
 
 def test_sweep_on_an_existing_cluster(tmp_path, cluster, local_results):
@@ -77,6 +96,8 @@ def test_resume_on_the_cluster(tmp_path, cluster, local_results):
     first = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "x"), *ARGS, "--jobs", "1"])
     assert first.exit_code == 0
     (tmp_path / "sweep.json").write_bytes((tmp_path / "x" / "sweep.json").read_bytes())
+    # as a sweep killed mid-write leaves its folder: with the record of the run that wrote it
+    (tmp_path / ".plantsplit.json").write_bytes((tmp_path / "x" / ".plantsplit.json").read_bytes())
     r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(tmp_path), *ARGS, "--dask", cluster, "--resume"])
     assert r.exit_code == 0, r.output
     assert "(14 run, 8 already done" in r.output
@@ -94,3 +115,32 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path):
                                  "--dask", f"tcp://127.0.0.1:{free_port()}"])
     assert r.exit_code == 2
     assert "cannot reach the scheduler" in r.stderr
+
+
+LONG = ["--vary", "fx:KRW=900:1400:0.25", "--vary", "tariff:KR:usa=0,2.5%", "--quiet", "--chunk", "8"]
+
+
+def test_a_lost_worker_is_survived(tmp_path):
+    """kill -9 of one of two workers mid-sweep, the one that held the model the sweep sent (the second joined
+    after the sweep started): the sweep finishes, each scenario once, byte for byte as a local run."""
+    address, procs = start_cluster(nanny=False, workers=1)
+    try:
+        sweep = subprocess.Popen([sys.executable, "-m", "solver", "sweep", str(ROGUE), "--out", str(tmp_path / "d"),
+                                  *LONG, "--dask", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True)
+        results = tmp_path / "d" / "results.csv"
+        deadline = time.time() + 120
+        while not (results.exists() and results.read_text().count("\n") > 50):
+            assert time.time() < deadline and sweep.poll() is None, sweep.communicate()
+            time.sleep(0.05)
+        procs.append(start_worker(address, nanny=False))
+        wait_for_workers(address, 2)
+        assert sweep.poll() is None, "the sweep ended before a worker could be lost: make it longer"
+        procs[1].kill()  # the first worker, SIGKILL, while it holds chunks and the only copy of the model
+        out, err = sweep.communicate(timeout=300)
+        assert sweep.returncode == 0, err
+    finally:
+        stop_cluster(procs)
+    local = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "l"), *LONG, "--jobs", "1"])
+    assert local.exit_code == 0
+    assert results.read_bytes() == (tmp_path / "l" / "results.csv").read_bytes()

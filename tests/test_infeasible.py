@@ -77,7 +77,7 @@ def test_outputs_of_an_earlier_case_do_not_linger(tmp_path):
                        capacity="plant,max_units\nA,50", lanes="plant,market,freight_cost\nA,m,1")
     assert CliRunner().invoke(cli, ["solve", str(small), "--out", str(out)]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        "cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv", "utilization.csv"]
+        ".plantsplit.json", "cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv", "utilization.csv"]
 
 
 def test_time_limit_without_a_plan_exit_3(tmp_path):

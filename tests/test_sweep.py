@@ -162,6 +162,7 @@ def test_resume_after_a_partial_write(tmp_path):
     out = tmp_path / "cut"
     out.mkdir()
     shutil.copy(tmp_path / "ref" / "sweep.json", out / "sweep.json")
+    shutil.copy(tmp_path / "ref" / ".plantsplit.json", out / ".plantsplit.json")  # its record, as a killed run's
     lines = ref["results.csv"].decode().splitlines(keepends=True)
     (out / "results.csv").write_text("".join(lines[:5]) + lines[5][:17])
     plan_lines = ref["plans.csv"].decode().splitlines(keepends=True)
@@ -202,7 +203,7 @@ def test_hostile_scenario_names_stay_text(tmp_path):
     out = tmp_path / "o"
     r = sweep(ROGUE, "--out", out, "--scenarios", f, "--plans", "--jobs", "1")
     assert r.exit_code == 0, r.output
-    assert sorted(p.name for p in out.iterdir()) == ["plans.csv", "results.csv", "sweep.json"]
+    assert sorted(p.name for p in out.iterdir()) == [".plantsplit.json", "plans.csv", "results.csv", "sweep.json"]
     assert not (tmp_path.parent / "escape").exists()
     res = rows(out / "results.csv")
     assert [x["scenario"] for x in res] == ["../../escape", '\'=HYPERLINK("x")', "'-1"]

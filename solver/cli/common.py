@@ -2,14 +2,16 @@
 that turns the library's errors into a message and an exit code (never a traceback unless --debug).
 
 Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
-3 infeasible, unbounded, or no plan (time limit, solver failure)."""
+3 infeasible, unbounded, or no plan (time limit, solver failure); 4 the outputs could not be written
+(disk full, read-only folder, no permission: nothing changed in the folder)."""
 from __future__ import annotations
 
 import traceback
+from pathlib import Path
 
 import click
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_NO_PLAN = 0, 1, 2, 3
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_NO_PLAN, EXIT_WRITE = 0, 1, 2, 3, 4
 
 
 class Fail(click.ClickException):
@@ -118,7 +120,8 @@ def _range_end(name: str, option: str, text: str) -> float:
 
 
 def _guard(ctx, work):
-    from solver.errors import CaseError, UsageError
+    from solver.errors import CaseError, UsageError, WriteError
+    from solver.io.outdir import WRITE_ERRNOS, write_failure
     from solver.solve.memory import TooLargeError
     from solver.solve.status import SolverUnavailable
 
@@ -135,12 +138,23 @@ def _guard(ctx, work):
         if debug:
             traceback.print_exc()
         raise Fail(str(exc), EXIT_INPUT) from None
+    except WriteError as exc:
+        if debug:
+            traceback.print_exc()
+        raise Fail(str(exc), EXIT_WRITE) from None
     except TooLargeError as exc:
         if debug:
             traceback.print_exc()
         raise Fail(f"{exc}\nNo output was written.", EXIT_NO_PLAN) from None
     except click.ClickException:
         raise
+    except OSError as exc:
+        if exc.errno not in WRITE_ERRNOS:
+            _unexpected(ctx, exc)
+        if debug:
+            traceback.print_exc()
+        where = Path(exc.filename).parent if exc.filename else Path(".")
+        raise Fail(str(write_failure(exc, where, after="")).rstrip(". ") + ".", EXIT_WRITE) from None
     except Exception as exc:  # noqa: BLE001
         _unexpected(ctx, exc)
 

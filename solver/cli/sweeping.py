@@ -6,7 +6,15 @@ from pathlib import Path
 import click
 
 from solver.case.param_names import table as names_table
-from solver.cli.common import _guard, _opts, _range_end, _warn, csv_options, csv_style_option, money_options
+from solver.cli.common import (
+    _guard,
+    _opts,
+    _range_end,
+    _warn,
+    csv_options,
+    csv_style_option,
+    money_options,
+)
 
 SWEEP_HELP = f"""Solve CASE for many scenarios (a grid of --vary values or a --scenarios file).
 

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from solver.errors import UsageError
 from solver.io.casefiles import case_name
+from solver.io.outdir import HIDDEN, RECORD, TMP_PREFIX, OutputFolder, read_record
 
 OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
                 "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json", "plan.xlsx", "plan.png")
@@ -30,20 +31,59 @@ def default_out_dir(case_name: str, command: str) -> Path:
 
 
 def check_out_dir(case_dir: Path | None, out_dir: Path, command: str | None = None) -> None:
-    """Refuse the case folder itself (when there is one), and a folder that holds another
-    command's outputs."""
-    if case_dir is not None and Path(out_dir).resolve() == Path(case_dir).resolve():
+    """Refuse the case folder itself (when there is one), a folder that holds another command's
+    outputs, and a folder plantsplit did not write: a run writes into a new or empty folder, or one
+    whose record (outdir.RECORD) names the same command, and never over a file that record does not
+    list (see outdir.py)."""
+    out = Path(out_dir)
+    if case_dir is not None and out.resolve() == Path(case_dir).resolve():
         raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
-    if command is None:
+    if command is None or not out.exists():
+        return
+    if not out.is_dir():
+        raise UsageError(f"--out {out_dir} is a file, not a folder; choose a folder for the outputs")
+    # a command of no case (compare) has no default folder to offer
+    default = (f", or leave it out to write to {default_out_dir(case_name(Path(case_dir)), command)}/"
+               if case_dir is not None else "")
+    rec = read_record(out)
+    if rec is not None and rec["command"] != command:
+        shown = [n for n in rec["files"] if (out / n).exists()] or list(rec["files"])
+        raise UsageError(f"{out_dir} holds the outputs of plantsplit {rec['command']} ({', '.join(shown)}); a folder "
+                         f"holds the outputs of one command: choose another --out{default}")
+    if rec is not None:
+        foreign = [n for n in COMMAND_OUTPUTS[command] if (out / n).exists() and n not in rec["files"]]
+        if foreign:
+            raise UsageError(f"{out_dir} holds {', '.join(foreign)}, which no plantsplit run wrote there (its record, "
+                             f"{RECORD}, does not list them); plantsplit never replaces a file it did not write: move "
+                             f"them, or choose another --out{default}")
+        return
+    _refuse_unrecorded(out, out_dir, command, default)
+
+
+def _refuse_unrecorded(out: Path, out_dir: Path, command: str, default: str) -> None:
+    entries = sorted(p.name for p in out.iterdir()
+                     if p.name not in HIDDEN and not (p.name.startswith(TMP_PREFIX) and p.name.endswith(".tmp")))
+    if not entries:
         return
     for other, names in COMMAND_OUTPUTS.items():
         # a file names its command only if no other command writes a file of that name
         shared = {n for c, o in COMMAND_OUTPUTS.items() if c != other for n in o}
-        found = [n for n in names if other != command and n not in shared and (Path(out_dir) / n).exists()]
+        found = [n for n in names if other != command and n not in shared and n in entries]
         if found:
-            # a command of no case (compare) has no default folder to offer
-            default = (f", or leave it out to write to {default_out_dir(case_name(Path(case_dir)), command)}/"
-                       if case_dir is not None else "")
             raise UsageError(
                 f"{out_dir} holds the outputs of plantsplit {other} ({', '.join(found)}); a folder holds the "
                 f"outputs of one command: choose another --out{default}")
+    shown = ", ".join(entries[:5]) + (f" and {len(entries) - 5:,} more" if len(entries) > 5 else "")
+    raise UsageError(f"{out_dir} is not empty ({shown}) and holds no record of a plantsplit {command} run "
+                     f"({RECORD}); plantsplit writes only into a new or empty folder, or one it wrote before, so "
+                     f"that it never replaces or removes a file of yours: choose another --out{default}")
+
+
+def write_outputs(out_dir: Path, command: str, files: dict[str, bytes], case_dir: Path | None = None,
+                  keep: tuple[str, ...] = ()) -> str | None:
+    """Write one run's files into ``out_dir`` as ``command``, under the folder's lock, all or nothing
+    (outdir.OutputFolder); returns a note when an interrupted earlier write had to be completed first."""
+    out = Path(out_dir)
+    with OutputFolder(out, command, check=lambda: check_out_dir(case_dir, out, command)) as folder:
+        folder.commit(files, keep)
+        return folder.recovered

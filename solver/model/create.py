@@ -1,7 +1,11 @@
 """The production-split model: ``create_model`` calls one function per constraint family, in order."""
 from __future__ import annotations
+
 from solver.case.load import Case
-from solver.model.capacity import define_capacity_constraints, define_min_production_constraints
+from solver.model.capacity import (
+    define_capacity_constraints,
+    define_min_production_constraints,
+)
 from solver.model.coefficients import Coefficients
 from solver.model.cover import define_cover_constraints
 from solver.model.demand import define_demand_constraints, define_unmet_variables
@@ -9,7 +13,7 @@ from solver.model.expansions import define_build_variables
 from solver.model.flows import define_flow_variables
 from solver.model.lanes import define_lane_constraints
 from solver.model.linking import define_linking_constraints
-from solver.model.lp import Builder, LinearProgram, to_pulp
+from solver.model.lp import Builder, LinearProgram
 from solver.model.shares import define_share_constraints
 from solver.model.tariffs import define_tariff_quota_constraints
 

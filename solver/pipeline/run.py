@@ -9,13 +9,12 @@ import pandas as pd
 from solver._version import __version__
 from solver.case.load import Case, load_case
 from solver.errors import NoPlanError
-from solver.io.folders import OUTPUT_NAMES, check_out_dir, default_out_dir
-from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
+from solver.io.folders import check_out_dir, default_out_dir, write_outputs
+from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.io.readcsv import CsvOptions
 from solver.model import coefficients
 from solver.model.create import create_model
-from solver.model.lp import to_pulp
-from solver.model.lp import LinearProgram
+from solver.model.lp import LinearProgram, to_pulp
 from solver.results.explain import explain_infeasible, headline
 from solver.results.tables import Results, tabulate
 from solver.solve import memory
@@ -41,6 +40,7 @@ class Run:
     relaxed: bool = False
     time_limit: float | None = None
     sensitivity: tuple[pd.DataFrame, pd.DataFrame] | None = None  # (flows, constraints)
+    recovered: str | None = None  # an interrupted earlier write in out_dir, completed before this one
 
     @property
     def status(self) -> str:
@@ -103,13 +103,13 @@ class Run:
         ``xlsx`` adds plan.xlsx; ``csv_style`` is plain, excel or excel-eu; ``plot`` adds
         plan.png (units by plant and period, cost components by period)."""
         out = Path(out_dir)
-        check_out_dir(self.case.folder, out, "solve")
+        check_out_dir(self.case.folder, out, "solve")  # before the work of making the files
         files = self.files(xlsx, csv_style)
         if plot:
             from solver.report.plan_chart import plan_png
 
             files["plan.png"] = plan_png(self.case, self.results)
-        write_all(out, files, owned=OUTPUT_NAMES)
+        self.recovered = write_outputs(out, "solve", files, self.case.folder)
         self.out_dir, self.written = out, tuple(files)
         return out
 

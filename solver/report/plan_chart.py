@@ -5,7 +5,14 @@ import io
 
 import numpy as np
 
-from solver.report.charts import _legend, _pyplot, _render, _thousands, case_title, money_scale
+from solver.report.charts import (
+    _legend,
+    _pyplot,
+    _render,
+    _thousands,
+    case_title,
+    money_scale,
+)
 
 
 def plan_png(case, results) -> bytes:

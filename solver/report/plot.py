@@ -21,6 +21,7 @@ import pandas as pd
 
 from solver.case.params import parse_value
 from solver.errors import UsageError
+from solver.io.outdir import interrupted
 from solver.io.output import read_dialect
 from solver.report.charts import (
     BREAK,
@@ -45,6 +46,8 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
     _pyplot()
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
+    if (broken := interrupted(path.parent)) is not None:
+        raise UsageError(broken)
     df = pd.read_csv(path, dtype={"scenario": str}, **read_dialect(path))  # any --csv-style we write
     meta_path = path.with_name("sweep.json")
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}

@@ -9,7 +9,14 @@ import numpy as np
 
 from solver.model.lp import LinearProgram, to_pulp
 from solver.solve.highs import free_rows, quiet_stdout
-from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
+from solver.solve.status import (
+    DEFAULT_GAP,
+    Solution,
+    SolverUnavailable,
+    Status,
+    _empty,
+    activity,
+)
 
 
 def available_solvers() -> list[str]:

@@ -13,7 +13,14 @@ from solver.model.cover import FAMILY as COVER
 from solver.model.linking import FAMILY as LINK
 from solver.model.lp import INF, LinearProgram
 from solver.solve.options import check_model_path
-from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
+from solver.solve.status import (
+    DEFAULT_GAP,
+    Solution,
+    SolverUnavailable,
+    Status,
+    _empty,
+    activity,
+)
 
 
 @contextlib.contextmanager

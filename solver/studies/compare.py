@@ -27,6 +27,7 @@ import pandas as pd
 
 from solver.case.names import natural_sorted, period_sort_key
 from solver.errors import UsageError
+from solver.io.outdir import interrupted
 from solver.io.readback import column, need
 
 TOL = 1e-6
@@ -109,6 +110,8 @@ def _kind_by_files(folder: Path) -> str:
 def folder_kind(folder: Path) -> tuple[str, dict]:
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such folder")
+    if (broken := interrupted(folder)) is not None:
+        raise UsageError(broken)
     summary = folder / "summary.json"
     if summary.is_file():
         try:
@@ -201,7 +204,9 @@ def tables_of(x) -> Tables:
     if hasattr(x, "plan") and hasattr(x, "case"):
         return run_tables(x)
     if hasattr(x, "scenario_costs") and hasattr(x, "case"):
-        from solver.studies.compare_stochastic import run_tables as stochastic_run_tables
+        from solver.studies.compare_stochastic import (
+            run_tables as stochastic_run_tables,
+        )
 
         return stochastic_run_tables(x)
     kind, info = folder_kind(Path(x))

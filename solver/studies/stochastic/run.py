@@ -17,11 +17,18 @@ import pandas as pd
 
 from solver.case.load import Case, load_case
 from solver.errors import UsageError
-from solver.io.folders import check_out_dir, default_out_dir
-from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency, write_all
+from solver.io.folders import check_out_dir, default_out_dir, write_outputs
+from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
 from solver.studies.stochastic.decide import Decision, decide, evaluate
-from solver.studies.stochastic.report import MONEY, decision_table, decisions_table, scenario_costs, summary, words
+from solver.studies.stochastic.report import (
+    MONEY,
+    decision_table,
+    decisions_table,
+    scenario_costs,
+    summary,
+    words,
+)
 
 OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
 
@@ -81,7 +88,7 @@ class StochasticRun:
         out = Path(out_dir)
         check_out_dir(self.case.folder, out, "stochastic")
         files = self.files(xlsx, csv_style)
-        write_all(out, files, owned=OUTPUTS)
+        write_outputs(out, "stochastic", files, self.case.folder)
         self.out_dir, self.written = out, tuple(files)
         return out
 

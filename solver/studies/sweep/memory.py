@@ -12,8 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from solver.case.load import Case
-from solver.io.folders import check_out_dir
-from solver.io.output import write_all
+from solver.io.folders import check_out_dir, write_outputs
 from solver.studies.sweep.params import Scenarios
 from solver.studies.sweep.runner import (
     META,
@@ -85,7 +84,7 @@ class SweepRun:
             files[PLANS] = (_line(PLAN_COLUMNS)
                             + "".join(_plan_lines(self.model, self.scenarios, r[0], r[7]) for r in self.rows)).encode("utf-8")
         files[META] = (json.dumps(sweep_meta(self.case, self.scenarios, self.with_plans), indent=2) + "\n").encode("utf-8")
-        write_all(out, files, owned=(RESULTS, PLANS, META))
+        write_outputs(out, "sweep", files, self.case.folder)
         return out
 
 

@@ -23,7 +23,7 @@ class Pool:
         self.key = key or hashlib.sha256(self.payload).hexdigest()
         self.jobs = jobs or os.cpu_count() or 1
         self.dask = dask
-        self.executor = self.client = self.cluster = self.shared = None
+        self.executor = self.client = self.cluster = self.plugin = None
 
     def __enter__(self):
         if self.dask:
@@ -36,7 +36,7 @@ class Pool:
 
         if self.executor is None:
             self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker,
-                                                initargs=(self.key, self.payload))
+                                                initargs=(self.key, self.payload, os.getpid()))
         return self.executor
 
     def _start_dask(self):
@@ -53,12 +53,20 @@ class Pool:
                 self.client = Client(self.dask, timeout="10s")
             except (OSError, TimeoutError) as exc:
                 raise UsageError(f"--dask {self.dask}: cannot reach the scheduler ({exc})") from None
-        self.shared = self.client.scatter(self.payload, broadcast=True)
+        from solver.studies.sweep.dask_plugin import ModelPlugin
+
+        self.plugin = ModelPlugin(self.key, self.payload)
+        self.client.register_plugin(self.plugin, name=self.plugin.name)
 
     def __exit__(self, *exc):
         if self.executor is not None:
             self.executor.shutdown(cancel_futures=True)
         if self.client is not None:
+            if self.plugin is not None:
+                try:
+                    self.client.unregister_worker_plugin(self.plugin.name)
+                except Exception:  # noqa: BLE001 - a closing cluster need not answer
+                    pass
             self.client.close()
         if self.cluster is not None:
             self.cluster.close()
@@ -66,11 +74,7 @@ class Pool:
 
     def map(self, task, chunks: list, *args):
         if self.client is not None:
-            from distributed import as_completed
-
-            futures = [self.client.submit(task, self.key, self.shared, c, *args, pure=False) for c in chunks]
-            for fut in as_completed(futures):
-                yield fut.result()
+            yield from self._dask_map(task, chunks, args)
             return
         if self.jobs == 1 or len(chunks) <= 1:
             for c in chunks:
@@ -93,6 +97,46 @@ class Pool:
             for f in finished:
                 yield f.result()
             top_up()
+
+    def _dask_map(self, task, chunks: list, args: tuple, attempts: int = 4):
+        """Chunks on the cluster, results as they finish. Every worker holds the model (ModelPlugin, also
+        given to workers that join later), so a chunk depends on nothing but its worker: a chunk whose
+        worker was lost (killed, or its machine gone) runs again on another, up to ``attempts`` times. An
+        error raised by the task itself is not retried."""
+        from distributed import as_completed
+
+        def submit(k):
+            return self.client.submit(task, self.key, None, chunks[k], *args, pure=False)
+
+        index = {submit(k): k for k in range(len(chunks))}
+        tries = dict.fromkeys(range(len(chunks)), 1)
+        pending = as_completed(list(index))
+        for fut in pending:
+            k = index.pop(fut)
+            try:
+                result = fut.result()
+            except Exception as exc:
+                if not _lost_worker(fut, exc) or tries[k] >= attempts:
+                    raise
+                tries[k] += 1
+                again = submit(k)
+                index[again] = k
+                pending.add(again)
+                continue
+            yield result
+
+
+def _lost_worker(fut, exc: BaseException) -> bool:
+    """Did the chunk fail because its worker was lost (not because the task raised)?"""
+    from concurrent.futures import CancelledError
+
+    try:
+        from distributed import KilledWorker
+    except ImportError:  # pragma: no cover
+        KilledWorker = ()
+    lost = (CancelledError, KilledWorker, ConnectionError, TimeoutError)
+    return fut.status == "cancelled" or isinstance(exc, lost) or type(exc).__name__ in (
+        "FutureCancelledError", "CommClosedError", "KilledWorker")
 
 
 def chunked(items: list, jobs: int, smallest: int = 8, largest: int = 256) -> list[list]:

@@ -23,9 +23,14 @@ from pathlib import Path
 from solver.case.load import Case
 from solver.errors import UsageError
 from solver.io.folders import check_out_dir
+from solver.io.outdir import OutputFolder, stage, write_failure
 from solver.io.output import PLAIN, CsvStyle, safe_text
 from solver.studies.sweep.params import Scenarios
-from solver.studies.sweep.scenario import COMPONENTS, ScenarioModel, build_scenario_model
+from solver.studies.sweep.scenario import (
+    COMPONENTS,
+    ScenarioModel,
+    build_scenario_model,
+)
 from solver.studies.sweep.worker import run_chunk
 
 RESULTS = "results.csv"
@@ -110,9 +115,7 @@ def _read_done(path: Path, header: str, delimiter: str) -> set[str]:
 
 
 def _rewrite(path: Path, header: str, lines: list[str]) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(header + "".join(lines), encoding="utf-8")
-    os.replace(tmp, path)
+    os.replace(stage(path.parent, path.name, (header + "".join(lines)).encode("utf-8")), path)
 
 
 def _finalise(path: Path, header: str, order: dict[str, int], delimiter: str) -> None:
@@ -140,6 +143,8 @@ def sweep_meta(case: Case, scenarios: Scenarios, plans: bool, style: CsvStyle = 
 def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
               resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None,
               style: CsvStyle = PLAIN, xlsx: bool = False, threads: int = 1, decompose: bool = True) -> SweepReport:
+    """Run every scenario not yet in ``out_dir``'s results.csv, appending results as they finish, holding
+    the folder's lock from start to end (io/outdir.py): a second run on the folder is refused."""
     t0 = time.perf_counter()
     check_out_dir(case.folder, out_dir, "sweep")
     if xlsx:
@@ -149,6 +154,38 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
             raise UsageError(f"{len(scenarios.names):,} scenarios are more rows than an Excel sheet holds "
                              f"({XLSX_MAX_ROWS:,} with the header): use {RESULTS} instead (run without --xlsx)")
     sm = build_scenario_model(case, scenarios, threads, decompose=decompose)
+    with OutputFolder(out_dir, "sweep", check=lambda: check_out_dir(case.folder, out_dir, "sweep")) as folder:
+        try:
+            files = _open_files(folder, case, scenarios, sm, plans, resume, style)
+            todo, infeasible = _run_scenarios(sm, scenarios, files, jobs, dask, chunk, quiet, style)
+            _finalise(files.results, files.header, files.order, style.delimiter)
+            if plans:
+                _finalise(files.plans, files.plan_header, files.order, style.delimiter)
+            folder.finish()
+        except OSError as exc:
+            raise write_failure(exc, out_dir, "write the sweep's results",
+                                "The scenarios written so far are kept: run the same sweep again with --resume "
+                                "to continue") from None
+        if xlsx:
+            _write_workbook(folder, case, scenarios, out_dir, plans, style)
+    return SweepReport(len(scenarios.names), len(todo), len(scenarios.names) - len(todo),
+                       time.perf_counter() - t0, out_dir, infeasible)
+
+
+@dataclass
+class _Files:
+    results: Path
+    plans: Path
+    header: str
+    plan_header: str
+    order: dict[str, int]
+    todo: list
+
+
+def _open_files(folder: OutputFolder, case: Case, scenarios: Scenarios, sm: ScenarioModel, plans: bool,
+                resume: bool, style: CsvStyle) -> _Files:
+    """Check a resumed sweep against its record, record the files, write their headers; the scenarios to run."""
+    out_dir = folder.folder
     bom, d = "\ufeff" if style.bom else "", style.delimiter
     header = bom + style.line(_header(sm, scenarios, case.currency))
     plan_header = bom + style.line(["scenario", "period", "product", "plant", "market", "units"])
@@ -156,19 +193,18 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     meta = sweep_meta(case, scenarios, plans, style)
     if results.exists() and not resume:
         raise UsageError(f"{results} already exists: add --resume to continue that sweep, or choose another --out")
-    out_dir.mkdir(parents=True, exist_ok=True)
     if resume and meta_path.exists():
         old = json.loads(meta_path.read_text())
         if old != meta:
             raise UsageError(f"{out_dir} holds a sweep of other inputs or parameters ({META} differs); "
                              "choose another --out")
+    folder.begin([RESULTS, META, *([PLANS] if plans else [])])  # recorded before any of them is written
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     # A scenario is done once its results line is written; its plan rows are written first.
     done = _read_done(results, header, d) if resume else set()
     if plans and resume:
         _read_done(plans_path, plan_header, d)  # checks the header, cuts a partial last line
     written = [_written_id(n) for n in scenarios.names]
-    order = {w: i for i, w in enumerate(written)}
     todo = [(i, scenarios.values[i]) for i in range(len(written)) if written[i] not in done]
     if not results.exists():
         results.write_text(header, encoding="utf-8")
@@ -176,7 +212,14 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
         plans_path.write_text(plan_header, encoding="utf-8")
     if plans and resume:
         _drop_scenarios(plans_path, plan_header, {written[i] for i, _ in todo}, d)
+    return _Files(results, plans_path if plans else None, header, plan_header,
+                  {w: i for i, w in enumerate(written)}, todo)
 
+
+def _run_scenarios(sm: ScenarioModel, scenarios: Scenarios, files: _Files, jobs, dask, chunk, quiet: bool,
+                   style: CsvStyle) -> tuple[list, int]:
+    """Solve the scenarios still to do in chunks, appending (and flushing) each chunk's lines as it finishes."""
+    todo = files.todo
     jobs = jobs or os.cpu_count() or 1
     size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))
     chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
@@ -184,8 +227,9 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
     key = hashlib.sha256(payload).hexdigest()
     bar = _progress(len(scenarios.names), len(scenarios.names) - len(todo), quiet)
     infeasible = 0
-    with open(results, "a", encoding="utf-8") as res_fh, \
-            (open(plans_path, "a", encoding="utf-8") if plans else open(os.devnull, "w")) as plan_fh:
+    plans = files.plans is not None
+    with open(files.results, "a", encoding="utf-8") as res_fh, \
+            (open(files.plans, "a", encoding="utf-8") if plans else open(os.devnull, "w")) as plan_fh:
         for batch in _execute(chunks, key, payload, jobs, dask, plans):
             plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[7], style) for r in batch)
             if plans:
@@ -196,18 +240,12 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
             infeasible += sum(1 for r in batch if r[1] != "optimal")
             bar.update(len(batch))
     bar.close()
-    _finalise(results, header, order, d)
-    if plans:
-        _finalise(plans_path, plan_header, order, d)
-    if xlsx:
-        _write_workbook(case, scenarios, out_dir, plans, style)
-    return SweepReport(len(scenarios.names), len(todo), len(scenarios.names) - len(todo),
-                       time.perf_counter() - t0, out_dir, infeasible)
+    return todo, infeasible
 
 
-def _write_workbook(case: Case, scenarios: Scenarios, out_dir: Path, plans: bool, style: CsvStyle) -> None:
+def _write_workbook(folder: OutputFolder, case: Case, scenarios: Scenarios, out_dir: Path, plans: bool,
+                    style: CsvStyle) -> None:
     """results.xlsx: the finished results.csv (and plans.csv) as sheets, after a Summary."""
-    from solver.io.output import write_all
     from solver.report.workbook import workbook_bytes
 
     tables = {RESULTS: read_back(out_dir / RESULTS, style)}
@@ -217,7 +255,8 @@ def _write_workbook(case: Case, scenarios: Scenarios, out_dir: Path, plans: bool
     facts = {"case": case.name, "currency": case.currency, "inputs_digest": case.digest,
              "parameters": [p.name for p in scenarios.params], "scenarios": len(res),
              "infeasible": int((res["status"] != "optimal").sum())}
-    write_all(out_dir, {"results.xlsx": workbook_bytes(tables, facts, f"plantsplit sweep: {case.name}")})
+    folder.commit({"results.xlsx": workbook_bytes(tables, facts, f"plantsplit sweep: {case.name}")},
+                  keep=(RESULTS, PLANS, META))
 
 
 def read_back(path: Path, style: CsvStyle):

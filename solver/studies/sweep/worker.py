@@ -1,7 +1,10 @@
 """What a worker process does: hold one scenario model (built once per process) and solve chunks of scenarios on it."""
 from __future__ import annotations
 
+import os
 import pickle
+import threading
+import time
 
 import numpy as np
 
@@ -18,8 +21,23 @@ def _model(key: str, payload: bytes | None) -> ScenarioModel:
     return _MODELS[key]
 
 
-def _init_worker(key: str, payload: bytes) -> None:
+def _init_worker(key: str, payload: bytes, parent: int | None = None) -> None:
+    """A pool worker's start: exit with the parent (``parent``: its pid), then build the model."""
+    if parent is not None:
+        exit_with_parent(parent)
     _model(key, payload)
+
+
+def exit_with_parent(parent: int, every: float = 0.5) -> None:
+    """End this worker as soon as ``parent`` is gone, whatever ended it (kill -9 included): a thread
+    that checks the parent's pid twice a second (an orphan is re-parented, so its parent pid changes).
+    Portable, unlike Linux's PR_SET_PDEATHSIG, and blind to which thread started the worker."""
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(every)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="plantsplit-exit-with-parent", daemon=True).start()
 
 
 def run_chunk(key: str, payload: bytes | None, chunk: list, want_flows: bool) -> list:

@@ -1,0 +1,289 @@
+"""An output folder that is never lost, never mixed and never written by two runs at once.
+
+Every command writes its outputs through an ``OutputFolder``:
+
+- **One writer.** While a run writes, it holds an OS lock (``fcntl.flock``) on ``.plantsplit.lock``
+  in the folder, with its process id inside; a second run is refused (``UsageError``, exit 2) naming
+  that process. The OS releases the lock when the process dies, by ``kill -9`` too.
+- **Only its own files.** The folder keeps a record, ``.plantsplit.json``: the command that wrote it
+  and the files it wrote. A run writes into a new or empty folder, or one whose record names the same
+  command; it replaces or removes only files its record lists. A file of an output's name that no
+  record lists is the user's: the run is refused before anything is solved.
+- **All or nothing.** Files are written to hidden temporary names (``.plantsplit-<name>.<random>.tmp``)
+  and fsynced; then the record is rewritten atomically as a journal (state ``committing``: what is
+  staged, what goes); then each file is renamed into place and the record marked ``complete``. A run
+  killed during the renames leaves the journal: the next run in the folder finishes what was staged
+  (one whole run again) before it writes, and ``compare``, ``plot`` and ``sweep --resume`` name the
+  interrupted write instead of reading a mix.
+- **Failures name the folder.** A full disk, a read-only folder or missing permissions raise
+  ``WriteError`` (exit 4) after every temporary file is removed; earlier outputs stay as they were.
+"""
+from __future__ import annotations
+
+import errno
+import json
+import os
+import secrets
+from pathlib import Path
+
+from solver._version import __version__
+from solver.errors import UsageError, WriteError
+
+RECORD = ".plantsplit.json"
+LOCK = ".plantsplit.lock"
+TMP_PREFIX = ".plantsplit-"
+HIDDEN = (RECORD, LOCK)
+NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+WRITE_ERRNOS = NO_SPACE | {errno.EROFS, errno.EACCES, errno.EPERM}  # what a user can fix: exit 4
+
+
+def read_record(folder: Path) -> dict | None:
+    """The folder's record, or None when plantsplit never recorded a run there."""
+    try:
+        data = json.loads((Path(folder) / RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "command" in data and "files" in data else None
+
+
+def interrupted(folder: Path) -> str | None:
+    """A message naming an interrupted write in ``folder``, for a command that reads it; else None."""
+    rec = read_record(folder)
+    if rec and rec.get("state") == "committing":
+        return (f"{folder}: the plantsplit {rec['command']} that wrote this folder was interrupted while "
+                f"writing its files ({', '.join(rec.get('staged', {}))}), so it may mix two runs; run "
+                f"plantsplit {rec['command']} again with this --out (it completes or replaces them)")
+    return None
+
+
+NOTHING_CHANGED = "Nothing was changed there: earlier outputs are intact and no temporary file was left"
+
+
+def write_failure(exc: OSError, folder: Path, action: str = "write the outputs",
+                  after: str = NOTHING_CHANGED) -> WriteError:
+    """A WriteError in words: what happened, to which folder, and what to do."""
+    where = Path(exc.filename).parent if getattr(exc, "filename", None) else folder
+    if exc.errno in NO_SPACE:
+        what = "the disk is full (or a file-size or quota limit was reached)"
+        todo = "free some space or choose another --out"
+    elif exc.errno == errno.EROFS:
+        what = "the folder is on a read-only file system"
+        todo = "choose another --out"
+    elif exc.errno in (errno.EACCES, errno.EPERM):
+        what = "permission denied"
+        todo = "choose a folder you may write to (--out), or change its permissions"
+    else:
+        what = exc.strerror or str(exc)
+        todo = "choose another --out"
+    return WriteError(f"could not {action} in {where}: {what}; {todo}. {after}")
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:  # not every system opens a folder (Windows)
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def stage(folder: Path, name: str, data: bytes) -> Path:
+    """``data`` in a new hidden temporary file of ``folder``, fsynced; its mode is what the umask gives
+    any new file (``tempfile.mkstemp`` would make it owner-only), kept when renamed into place."""
+    while True:
+        tmp = folder / f"{TMP_PREFIX}{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+            break
+        except FileExistsError:
+            continue
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
+
+
+def write_record(folder: Path, record: dict) -> None:
+    """The record, replaced atomically (a reader sees the old one or the new one, never half)."""
+    data = (json.dumps(record, indent=1, sort_keys=True) + "\n").encode()
+    tmp = stage(folder, RECORD.lstrip("."), data)
+    os.replace(tmp, folder / RECORD)
+    _fsync_dir(folder)
+
+
+class FolderLock:
+    """An exclusive OS lock on ``folder/.plantsplit.lock`` (flock; msvcrt on Windows), naming its holder."""
+
+    def __init__(self, folder: Path, command: str):
+        self.path, self.command, self.fd = Path(folder) / LOCK, command, None
+
+    def acquire(self) -> None:
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            if not _try_lock(fd):
+                holder = _read_holder(fd)
+                os.close(fd)
+                raise UsageError(f"{self.path.parent} is being written by another plantsplit run ({holder}); "
+                                 "wait for it to finish, or choose another --out")
+            try:  # the file may have been removed by its last holder between our open and our lock
+                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"process {os.getpid()}: plantsplit {self.command}\n".encode())
+        self.fd = fd
+
+    def release(self) -> None:
+        if self.fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)  # still ours: nobody else can hold it now
+        except OSError:
+            pass
+        os.close(self.fd)  # closing releases the lock
+        self.fd = None
+
+
+def _try_lock(fd: int) -> bool:
+    try:
+        import fcntl
+    except ImportError:  # Windows
+        import msvcrt
+
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        return True
+    except BlockingIOError:
+        return False
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
+    except (OSError, AttributeError):
+        text = ""
+    return text or "a process that has not yet said which"
+
+
+class OutputFolder:
+    """``with OutputFolder(out, "solve") as folder: folder.commit(files)``: see the module docstring.
+    ``check``: a callable run under the lock to refuse a folder (check_out_dir)."""
+
+    def __init__(self, folder: Path, command: str, check=None):
+        self.folder, self.command, self.check = Path(folder), command, check
+        self.lock = FolderLock(self.folder, command)
+        self.recovered: str | None = None
+
+    def __enter__(self) -> OutputFolder:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self.lock.acquire()
+        except OSError as exc:
+            raise write_failure(exc, self.folder, "create the output folder and lock it") from None
+        try:
+            if self.check is not None:
+                self.check()
+            self._recover()
+        except BaseException:
+            self.lock.release()
+            raise
+        return self
+
+    def __exit__(self, *exc) -> bool:
+        self._remove_temporaries()
+        self.lock.release()
+        return False
+
+    @property
+    def record(self) -> dict | None:
+        return read_record(self.folder)
+
+    def owned(self) -> list[str]:
+        rec = self.record
+        return list(rec["files"]) if rec and rec.get("command") == self.command else []
+
+    def _recover(self) -> None:
+        """Finish the renames of a run killed while committing (its staged files are whole), so the
+        folder holds one run again; then remove temporary files nobody will rename."""
+        rec = self.record
+        if rec and rec.get("state") == "committing":
+            for name, tmp in rec.get("staged", {}).items():
+                if (self.folder / tmp).is_file():
+                    os.replace(self.folder / tmp, self.folder / name)
+            for name in rec.get("remove", []):
+                (self.folder / name).unlink(missing_ok=True)
+            self.recovered = (f"{self.folder}: the last plantsplit {rec['command']} there was interrupted while "
+                              "writing its files; it was completed from what it had staged")
+            write_record(self.folder, self._record(list(rec["files"]), "complete"))
+        self._remove_temporaries()
+
+    def _remove_temporaries(self) -> None:
+        try:
+            stale = [p for p in self.folder.iterdir() if p.name.startswith(TMP_PREFIX) and p.name.endswith(".tmp")]
+        except OSError:
+            return
+        for p in stale:
+            try:
+                p.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+    def _record(self, files: list[str], state: str, **more) -> dict:
+        return {"command": self.command, "files": files, "state": state, "plantsplit_version": __version__, **more}
+
+    def begin(self, files: list[str]) -> None:
+        """Record files a run will write in place as it goes (a sweep appending its results)."""
+        names = list(dict.fromkeys([*self.owned(), *files]))
+        self._guard(lambda: write_record(self.folder, self._record(names, "running")))
+
+    def finish(self) -> None:
+        self._guard(lambda: write_record(self.folder, self._record(self.owned(), "complete")))
+
+    def commit(self, files: dict[str, bytes], keep: tuple[str, ...] = ()) -> None:
+        """Write ``files`` all or nothing. Files the record lists that are neither written now nor in
+        ``keep`` are removed (a builds.csv of an earlier case with expansion options)."""
+        self._guard(lambda: self._commit(files, keep))
+
+    def _commit(self, files: dict[str, bytes], keep: tuple[str, ...]) -> None:
+        old = self.owned()
+        staged: dict[str, str] = {}
+        try:
+            for name, data in files.items():
+                staged[name] = stage(self.folder, name, data).name
+        except BaseException:
+            for tmp in staged.values():
+                (self.folder / tmp).unlink(missing_ok=True)
+            raise
+        kept = [n for n in old if n in keep and n not in files]
+        names = [*files, *kept]
+        remove = [n for n in old if n not in names]
+        write_record(self.folder, self._record(names, "committing", staged=staged, remove=remove))
+        for name, tmp in staged.items():
+            os.replace(self.folder / tmp, self.folder / name)
+        for name in remove:
+            (self.folder / name).unlink(missing_ok=True)
+        write_record(self.folder, self._record(names, "complete"))
+
+    def _guard(self, work) -> None:
+        try:
+            work()
+        except OSError as exc:
+            self._remove_temporaries()
+            raise write_failure(exc, self.folder) from None

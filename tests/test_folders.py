@@ -1,0 +1,274 @@
+"""Nothing a user owns is lost, and a folder never mixes two runs (issue 17, section A).
+
+Real processes only: `python -m solver` as a user starts it, killed with SIGKILL at chosen instants
+(the child wraps os.replace so that it kills itself right before its Nth rename: a real kill -9 of
+the real code at an exact point), two concurrent runs, a file-size limit standing in for a full disk,
+and a user without write permission.
+"""
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from conftest import ROGUE
+
+PY = [sys.executable, "-m", "solver"]
+USER_FILES = {"plan.csv": b"my own plan\n", "builds.csv": b"my builds\n", "sensitivity_flows.csv": b"mine\n",
+              "plan.png": b"\x89PNG not really", "summary.json": b'{"mine": true}\n'}
+KILL_AT = """
+import os, signal, sys
+n, calls, real = int(sys.argv[1]), [0], os.replace
+def replace(a, b, *args, **kwargs):
+    calls[0] += 1
+    if calls[0] == n:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return real(a, b, *args, **kwargs)
+os.replace = replace
+from solver.cli import main
+sys.argv = ["plantsplit", *sys.argv[2:]]
+main()
+"""
+LONG_SWEEP = ["--vary", "fx:KRW=900:1400:0.1", "--vary", "tariff:KR:usa=0,2.5%", "--quiet", "--chunk", "16"]
+
+
+def run(*args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run([*PY, *map(str, args)], capture_output=True, text=True, **kwargs)
+
+
+def visible(folder: Path) -> dict[str, bytes]:
+    """The files a user sees, by name (summary.json without its timing)."""
+    out = {}
+    for p in sorted(folder.iterdir()):
+        if p.name.startswith("."):
+            continue
+        data = p.read_bytes()
+        if p.name == "summary.json":
+            info = json.loads(data)
+            info.pop("solve_seconds", None)
+            data = json.dumps(info, sort_keys=True).encode()
+        out[p.name] = data
+    return out
+
+
+def temporaries(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+# ------------------------------------------------------------------ 1. only its own files
+
+def test_a_folder_of_the_users_own_files_is_refused_and_left_as_it_was(tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    for name, data in USER_FILES.items():
+        (out / name).write_bytes(data)
+    r = run("solve", ROGUE, "--out", out, "--sensitivity", "--plot")
+    assert r.returncode == 2, r.stderr
+    assert f"{out} is not empty" in r.stderr and "holds no record of a plantsplit solve run" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == USER_FILES  # nothing replaced, nothing removed
+
+
+def test_a_rerun_replaces_only_what_the_earlier_run_recorded(tmp_path):
+    out = tmp_path / "o"
+    assert run("solve", ROGUE, "--out", out).returncode == 0
+    assert (out / "builds.csv").is_file()  # the Rogue case has a build option
+    (out / "notes.txt").write_text("my notes")  # a file of the user's, beside the outputs
+    no_options = tmp_path / "case"
+    shutil.copytree(ROGUE, no_options)
+    (no_options / "expansions.csv").unlink()
+    assert run("solve", no_options, "--out", out).returncode == 0
+    assert not (out / "builds.csv").exists()  # the earlier run's file, recorded as its own: removed
+    assert (out / "notes.txt").read_text() == "my notes"  # the user's: untouched
+    (out / "sensitivity_flows.csv").write_text("mine")  # an output's name that no run recorded
+    r = run("solve", ROGUE, "--out", out, "--sensitivity")
+    assert r.returncode == 2
+    assert "sensitivity_flows.csv, which no plantsplit run wrote there" in r.stderr
+    assert (out / "sensitivity_flows.csv").read_text() == "mine"
+
+
+def test_a_folder_of_another_command_is_refused_by_its_record(tmp_path):
+    out = tmp_path / "o"
+    assert run("breakeven", ROGUE, "--param", "fx:KRW", "--from", "900", "--to", "1000", "--out", out).returncode == 0
+    r = run("solve", ROGUE, "--out", out)
+    assert r.returncode == 2 and "holds the outputs of plantsplit breakeven (breakpoints.csv, breakeven.json)" in r.stderr
+
+
+# ------------------------------------------------------------------ 2. killed at any instant
+
+@pytest.fixture(scope="module")
+def clean_runs(tmp_path_factory):
+    """What a folder holds after an uninterrupted run: at discount rate 0 (A), and at the case's 8% (B)."""
+    base = tmp_path_factory.mktemp("clean")
+    assert run("solve", ROGUE, "--out", base / "a", "--discount-rate", "0").returncode == 0
+    assert run("solve", ROGUE, "--out", base / "b").returncode == 0
+    return visible(base / "a"), visible(base / "b")
+
+
+# os.replace calls of a solve's commit: 1 = the journal, 2-7 = the six files, 8 = the record marked complete
+@pytest.mark.parametrize("instant", [1, 2, 4, 7, 8])
+def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_runs, instant):
+    a, b = clean_runs
+    out = tmp_path / "o"
+    assert run("solve", ROGUE, "--out", out, "--discount-rate", "0").returncode == 0
+    killed = subprocess.run([sys.executable, "-c", KILL_AT, str(instant), "solve", str(ROGUE), "--out", str(out)],
+                            capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL
+    if instant == 1:  # killed before anything was renamed: the earlier run, whole
+        assert visible(out) == a
+        assert (r := run("compare", out, out, "--out", tmp_path / "cmp")).returncode == 0, r.stderr
+    else:  # killed among the renames: readers name the interrupted write instead of reading a mix
+        r = run("compare", out, out, "--out", tmp_path / "cmp")
+        assert r.returncode == 2
+        assert "was interrupted while writing its files" in r.stderr and str(out) in r.stderr
+    assert (r := run("solve", ROGUE, "--out", out)).returncode == 0, r.stderr
+    assert visible(out) == b  # the next run: one whole run, the same files as an uninterrupted one
+    assert temporaries(out) == []
+    assert json.loads((out / ".plantsplit.json").read_text())["state"] == "complete"
+
+
+# ------------------------------------------------------------------ 3. one writer per folder
+
+def _wait_for(path: Path, seconds: float = 60) -> None:
+    deadline = time.time() + seconds
+    while not path.exists():
+        assert time.time() < deadline, f"{path} never appeared"
+        time.sleep(0.02)
+
+
+def test_a_second_run_on_a_folder_being_written_is_refused_naming_the_process(tmp_path):
+    out = tmp_path / "sw"
+    first = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for(out / "results.csv")
+        second = run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume")
+        assert second.returncode == 2, second.stderr
+        assert f"is being written by another plantsplit run (process {first.pid}: plantsplit sweep)" in second.stderr
+    finally:
+        first.wait(timeout=300)
+    assert first.returncode == 0, first.stderr
+    rows = (out / "results.csv").read_text().splitlines()[1:]
+    assert len(rows) == 5001 * 2 and len({r.split(",")[0] for r in rows}) == len(rows)  # each scenario once
+
+
+def test_the_lock_dies_with_its_process_and_resume_finishes_every_scenario_once(tmp_path):
+    out, clean = tmp_path / "sw", tmp_path / "clean"
+    first = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _wait_for(out / "results.csv")
+    time.sleep(0.5)
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    r = run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume")
+    assert r.returncode == 0, r.stderr
+    assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
+    assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+    assert temporaries(out) == [] and not (out / ".plantsplit.lock").exists()
+
+
+# ------------------------------------------------------------------ 4. no orphans
+
+def _children(pid: int) -> set[int]:
+    kids = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            kids.add(int(stat.parent.name))
+    return kids
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_workers_exit_when_their_sweep_is_killed(tmp_path):
+    out = tmp_path / "sw"
+    parent = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "2"],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while len(workers := _children(parent.pid)) < 2:
+        assert time.time() < deadline and parent.poll() is None, "the sweep started no workers"
+        time.sleep(0.05)
+    parent.send_signal(signal.SIGKILL)
+    parent.wait()
+    deadline = time.time() + 10
+    while any(_alive(w) for w in workers) and time.time() < deadline:
+        time.sleep(0.1)
+    left = [w for w in workers if _alive(w)]
+    for w in left:
+        os.kill(w, signal.SIGKILL)
+    assert not left, f"workers {left} outlived their sweep"
+
+
+# ------------------------------------------------------------------ 6. disk full, no permission
+
+def _file_size_limit(nbytes: int):
+    def limit():
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) as on a full disk
+        resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+    return limit
+
+
+def test_a_full_disk_is_a_clear_error_and_leaves_nothing_behind(tmp_path):
+    out = tmp_path / "o"
+    assert run("solve", ROGUE, "--out", out).returncode == 0
+    before = visible(out)
+    r = subprocess.run([*PY, "solve", str(ROGUE), "--out", str(out), "--sensitivity", "--discount-rate", "0"],
+                       capture_output=True, text=True, preexec_fn=_file_size_limit(4000))
+    assert r.returncode == 4, r.stderr
+    assert f"could not write the outputs in {out}: the disk is full" in r.stderr
+    assert "Nothing was changed there: earlier outputs are intact" in r.stderr and "Traceback" not in r.stderr
+    assert visible(out) == before and temporaries(out) == []
+
+
+def test_a_full_disk_during_a_sweep_keeps_what_was_written_and_resume_continues(tmp_path):
+    out, clean = tmp_path / "sw", tmp_path / "clean"
+    args = ["--vary", "fx:KRW=900:1400:1", "--quiet", "--chunk", "8", "--jobs", "1"]
+    r = subprocess.run([*PY, "sweep", str(ROGUE), "--out", str(out), *args], capture_output=True, text=True,
+                       preexec_fn=_file_size_limit(20_000))
+    assert r.returncode == 4, r.stderr
+    assert "could not write the sweep's results" in r.stderr and "--resume" in r.stderr
+    assert run("sweep", ROGUE, "--out", out, *args, "--resume").returncode == 0
+    assert run("sweep", ROGUE, "--out", clean, *args).returncode == 0
+    assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+    assert temporaries(out) == []
+
+
+def test_a_folder_without_write_permission_is_a_clear_error(tmp_path):
+    """Run without the capability that lets root write anywhere when the tests run as root (setpriv,
+    util-linux): the folder's permissions then hold for the run, as for any user."""
+    case, out = tmp_path / "case", tmp_path / "out"
+    shutil.copytree(ROGUE, case)
+    assert run("solve", case, "--out", out).returncode == 0
+    before = visible(out)
+    os.chmod(out, 0o555)
+    try:
+        prefix = []
+        if os.geteuid() == 0:
+            prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                      "--inh-caps=-dac_override,-dac_read_search", "--"]
+        r = subprocess.run([*prefix, *PY, "solve", str(case), "--out", str(out), "--discount-rate", "0"],
+                           capture_output=True, text=True)
+    finally:
+        os.chmod(out, 0o755)
+    assert r.returncode == 4, r.stderr
+    assert f"could not create the output folder and lock it in {out}: permission denied" in r.stderr
+    assert "Traceback" not in r.stderr
+    assert visible(out) == before and temporaries(out) == []
