@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib.resources
+import os
+import stat
 from pathlib import Path
 
 import pandas as pd
@@ -63,13 +65,43 @@ class _Folder:
         self.folder, self.opts = folder, opts
 
     def has(self, spec) -> bool:
-        return (self.folder / spec.name).is_file()
+        return os.path.lexists(self.folder / spec.name)  # present in any form: a folder is not "absent"
 
     def missing(self, spec) -> str:
         return f"is missing from {self.folder} (it is required)"
 
     def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
-        return read_tables([(spec, self.folder / spec.name) for spec in specs], self.opts, out)
+        unreadable = {}
+        for spec in specs:
+            what = not_a_file(self.folder / spec.name)
+            if what:
+                todo = "replace it with the CSV file" + ("" if spec.required else ", or remove it (the file is optional)")
+                out.error(spec.name, 0, "", "", f"exists in {self.folder} but is {what}, not a file plantsplit can "
+                          f"read: {todo}")
+                unreadable[spec.name] = None
+        read = read_tables([(s, self.folder / s.name) for s in specs if s.name not in unreadable], self.opts, out)
+        return {**read, **unreadable}
+
+
+def not_a_file(path: Path) -> str | None:
+    """What ``path`` is when it is there but not a regular file (a link is followed); None for a file."""
+    if path.is_symlink() and not path.exists():
+        return f"a symbolic link to {os.readlink(path)}, which does not exist"
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        return f"unreadable ({exc.strerror})"
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
 
 
 class _Workbook:

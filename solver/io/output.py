@@ -241,7 +241,18 @@ def temp_file(folder: Path, name: str) -> tuple[int, Path]:
 
 
 def json_bytes(data: dict) -> bytes:
-    return (json.dumps(data, indent=2, sort_keys=False) + "\n").encode("utf-8")
+    """Valid JSON always: a figure that is not a finite number (an infeasible scenario's cost) is null."""
+    return (json.dumps(_finite(data), indent=2, sort_keys=False, allow_nan=False) + "\n").encode("utf-8")
+
+
+def _finite(value):
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    return value
 
 
 def read_dialect(path) -> dict:

@@ -19,7 +19,7 @@ import pandas as pd
 from solver.errors import Collector
 from solver.io import decimalmark
 from solver.io.output import unguard_text
-from solver.io.schema import FileSpec
+from solver.io.schema import RANGES, FileSpec
 
 
 @dataclass(frozen=True)
@@ -29,7 +29,7 @@ class CsvOptions:
     decimal: str | None = None  # None = decided per file from its numbers (decimalmark.py)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
+_NUMBER = re.compile(r"(?a)^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")  # (?a): the digits 0-9 only
 
 
 NUMERIC_KINDS = ("units", "money", "rate", "positive", "share", "count")
@@ -220,7 +220,13 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
     text = pd.Series(distinct, dtype=object)
     number, ok, huge, bad = (a[codes] for a in _numbers(text, text == "", col, decimal))
     for i in np.flatnonzero(~ok):
-        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col) + _digits_hint(values.iat[i]))
+    lo, hi, what = RANGES.get(col.kind, (-np.inf, np.inf, ""))
+    outside = ok & ~huge & ~bad & ((number > hi) | (number < lo))
+    for i in np.flatnonzero(outside):
+        side = f"at most {hi:g}" if number[i] > hi else f"at least {lo:g}"
+        out.error(file, rows.iat[i], col.name, values.iat[i],
+                  f"is out of range: {what.split(':')[0]} must be {side} (see the README, Ranges of numbers)")
     for i in np.flatnonzero(huge):
         out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
     for i in np.flatnonzero(bad):
@@ -267,6 +273,14 @@ def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):
     elif col.kind == "count":
         bad |= number.notna() & ((number < 1) | (number != np.floor(number)))
     return number.to_numpy(float), ok.to_numpy(bool), huge, bad.fillna(False).to_numpy(bool)
+
+
+def _digits_hint(text: str) -> str:
+    """A hint for digits other than 0-9 (full-width, Arabic-Indic, ...), which look like numbers."""
+    odd = sorted({ch for ch in str(text) if ch.isdigit() and not ch.isascii()})
+    if not odd:
+        return ""
+    return f" (it has the digits {''.join(odd)}, which are not 0-9: type the number with the digits 0-9)"
 
 
 def _expected(col) -> str:

@@ -65,6 +65,14 @@ class CaseWorkbook:
                       f"{exc}; save it from Excel as 'Excel Workbook (*.xlsx)'")
             return
         self.sheets = {name.strip().lower(): name for name in self.book.sheetnames}
+        folded: dict[str, list[str]] = {}
+        for name in self.book.sheetnames:
+            folded.setdefault(name.strip().lower(), []).append(name)
+        for key, names in folded.items():
+            if len(names) > 1:
+                out.error(self.label, 0, "", "", "has sheets " + " and ".join(repr(n) for n in names) + " that both "
+                          f"read as sheet {key} (case and blanks around a name do not count): rename or delete "
+                          "all but one")
         # Formula cells, to tell "no saved value" from a blank cell (read-only: streamed).
         self.formula_cells = {
             name: {(c.row, c.column) for row in formulas[name].iter_rows() for c in row

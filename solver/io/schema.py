@@ -137,6 +137,20 @@ FILES: tuple[FileSpec, ...] = (
 BY_NAME = {f.name: f for f in FILES}
 
 
+# The range a number of each kind may take, checked as it is read (exit 2 naming file, row and column).
+# Beyond them a figure is a slip (a tariff of 1e308%, a lifetime of 2^63 periods), or too large for a
+# solver to compute with (HiGHS reads 1e20 as infinite; a money figure of 1e13 converted at the widest
+# exchange-rate ratio stays below it). (kind: (lowest, highest, what the limit is))
+RANGES: dict[str, tuple[float, float, str]] = {
+    "units": (0.0, 1e12, "units: a million million"),
+    "money": (0.0, 1e13, "an amount of money: ten million million"),
+    "rate": (0.0, 100.0, "a duty rate: 100 = 10,000%"),
+    "share": (0.0, 1.0, "a share: 1 = 100%"),
+    "count": (1.0, 1000.0, "a number of periods"),
+    "positive": (1e-6, 1e7, "an exchange rate: from 0.000001 to 10,000,000 per reporting-currency unit"),
+}
+
+
 def markdown() -> str:
     """The input reference as Markdown tables (pasted into the README)."""
     out = []
@@ -150,6 +164,15 @@ def markdown() -> str:
                 f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.unit} | {c.default} | {c.meaning} |"
             )
         out.append("")
+    out.append("### Ranges of numbers\n")
+    out.append("A number outside its range is an input error (exit 2, naming file, row and column). Numbers are "
+               "written with the digits 0-9.\n")
+    out.append("| kind of column | columns | lowest | highest |")
+    out.append("|---|---|---|---|")
+    for kind, (lo, hi, what) in RANGES.items():
+        cols = ", ".join(f"`{f.name[:-4]}.{c.name}`" for f in FILES for c in f.columns if c.kind == kind)
+        out.append(f"| {what.split(':')[0]} | {cols} | {lo:g} | {hi:g} |")
+    out.append("")
     return "\n".join(out)
 
 

@@ -1,0 +1,117 @@
+"""Hostile inputs that once passed silently or crashed (issue 17, sections B and C): each is an input
+error now, exit 2, naming file, row and column, with nothing written."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from solver.cli import cli
+
+from conftest import ROGUE
+
+TINY = {
+    "plants.csv": "plant,country,currency\nA,X,USD\n",
+    "demand.csv": "market,product,period,units\nm,p,2020,10\n",
+    "capacity.csv": "plant,max_units\nA,50\n",
+    "lanes.csv": "plant,market,freight_cost\nA,m,1\n",
+}
+
+
+def case(tmp_path, **changes):
+    """The tiny case (one plant, one market: optimum 10 units at cost 10) with files replaced or added."""
+    folder = tmp_path / "case"
+    folder.mkdir()
+    for name, text in {**TINY, **changes}.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+def solve(folder, *args):
+    out = folder.parent / "out"
+    r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(out), *args])
+    return r, out
+
+
+@pytest.mark.parametrize("files, message", [
+    ({"tariffs.csv": "origin,market,rate\nX,m,1e308%\n"},
+     'tariffs.csv, row 2, column rate: "1e308%" is out of range: a duty rate must be at most 100'),
+    ({"demand.csv": "market,product,period,units\nm,p,2020,1e308\n"},
+     'demand.csv, row 2, column units: "1e308" is out of range: units must be at most 1e+12'),
+    ({"capacity.csv": "plant,max_units\nA,1e308\n"},
+     'capacity.csv, row 2, column max_units: "1e308" is out of range: units must be at most 1e+12'),
+    ({"plants.csv": "plant,country,currency\nA,X,EUR\n", "fx.csv": "currency,rate\nEUR,1e-308\n"},
+     'fx.csv, row 2, column rate: "1e-308" is out of range: an exchange rate must be at least 1e-06'),
+    ({"expansions.csv": "option,plant,added_units,fixed_cost,first_period,lifetime_periods\n"
+                        "o,A,10,100,2020,9223372036854775808\n"},
+     'expansions.csv, row 2, column lifetime_periods: "9223372036854775808" is out of range: a number of '
+     'periods must be at most 1000'),
+    ({"costs.csv": "plant,product,unit_cost\nA,p,1e14\n"},
+     'costs.csv, row 2, column unit_cost: "1e14" is out of range: an amount of money must be at most 1e+13'),
+    ({"demand.csv": "market,product,period,units\nm,p,2020,１０\n"},
+     'demand.csv, row 2, column units: "１０" must be a number >= 0 (it has the digits ０１, which are not 0-9'),
+    ({"demand.csv": "market,product,period,units\nm,p,2020,١٠\n"},
+     'demand.csv, row 2, column units: "١٠" must be a number >= 0 (it has the digits ٠١, which are not 0-9'),
+])
+def test_numbers_out_of_range_or_in_other_digits_are_input_errors(tmp_path, files, message):
+    r, out = solve(case(tmp_path, **files))
+    assert r.exit_code == 2, r.output
+    assert message in r.stderr
+    assert not out.exists()
+
+
+def test_numbers_at_the_ends_of_their_ranges_solve(tmp_path):
+    """1e12 units of capacity and a 100 (10,000%) duty rate are allowed: 10 units at freight 1 + duty 0 (fob,
+    production cost 0) = 10."""
+    r, out = solve(case(tmp_path, **{"capacity.csv": "plant,max_units\nA,1e12\n",
+                                     "tariffs.csv": "origin,market,rate\nX,m,100\n"}))
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "summary.json").read_text())["objective"] == 10.0
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_an_input_that_is_not_a_regular_file_is_never_absent(tmp_path):
+    folder = case(tmp_path)
+    os.symlink(tmp_path / "nowhere.csv", folder / "costs.csv")
+    (folder / "tariffs.csv").mkdir()
+    os.mkfifo(folder / "fx.csv")
+    os.symlink("/dev/null", folder / "shares.csv")
+    (folder / "capacity.csv").unlink()
+    (folder / "capacity.csv").mkdir()  # a required file
+    r, out = solve(folder)
+    assert r.exit_code == 2, r.output
+    assert f"costs.csv: exists in {folder} but is a symbolic link to {tmp_path / 'nowhere.csv'}, which does not " \
+           "exist, not a file plantsplit can read: replace it with the CSV file, or remove it (the file is " \
+           "optional)" in r.stderr
+    assert f"tariffs.csv: exists in {folder} but is a folder" in r.stderr
+    assert f"fx.csv: exists in {folder} but is a named pipe (FIFO)" in r.stderr
+    assert f"shares.csv: exists in {folder} but is a device" in r.stderr
+    assert f"capacity.csv: exists in {folder} but is a folder, not a file plantsplit can read: replace it with " \
+           "the CSV file\n" in r.stderr
+    assert "missing" not in r.stderr
+    assert not out.exists()
+
+
+def test_two_sheets_whose_names_fold_together_are_an_error(tmp_path):
+    import openpyxl
+
+    book = tmp_path / "case.xlsx"
+    assert CliRunner().invoke(cli, ["convert", str(ROGUE), str(book)]).exit_code == 0
+    wb = openpyxl.load_workbook(book)
+    wb.copy_worksheet(wb["costs"]).title = "COSTS "
+    wb.save(book)
+    r = CliRunner().invoke(cli, ["validate", str(book)])
+    assert r.exit_code == 2
+    assert ("case.xlsx: has sheets 'costs' and 'COSTS ' that both read as sheet costs (case and blanks around a "
+            "name do not count): rename or delete all but one") in r.stderr
+
+
+def test_json_never_holds_nan_or_infinity():
+    from solver.io.output import json_bytes
+
+    text = json_bytes({"a": float("nan"), "b": [1.5, float("inf")], "c": {"d": -float("inf")}}).decode()
+    assert json.loads(text) == {"a": None, "b": [1.5, None], "c": {"d": None}}
+    assert "NaN" not in text and "Infinity" not in text
+
