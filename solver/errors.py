@@ -47,10 +47,11 @@ class CaseError(PlantsplitError):
         self.warnings = in_file_order(warnings or [])
         super().__init__(self.render())
 
-    def render(self) -> str:
+    def render(self, limit: int | None = None) -> str:
+        """The count, then every problem (the first ``limit`` of them)."""
         n = len(self.problems)
         head = f"{plural(n, 'problem')} in the case:"
-        return "\n".join([head] + [f"  - {p}" for p in self.problems])
+        return "\n".join([head] + [f"  - {p}" for p in self.problems[:limit]])
 
 
 def plural(n: int, word: str) -> str:

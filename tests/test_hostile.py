@@ -115,3 +115,97 @@ def test_json_never_holds_nan_or_infinity():
     assert json.loads(text) == {"a": None, "b": [1.5, None], "c": {"d": None}}
     assert "NaN" not in text and "Infinity" not in text
 
+
+
+def test_a_long_error_list_is_capped_and_every_problem_goes_to_the_file_asked_for(tmp_path):
+    rows = "".join(f"m,p,{2000 + k},x\n" for k in range(120))  # 120 units that are no number
+    folder = case(tmp_path, **{"demand.csv": "market,product,period,units\n" + rows})
+    r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    lines = r.stderr.splitlines()
+    assert lines[0] == "Error: 120 problems in the case:"
+    assert sum(line.startswith("  - ") for line in lines) == 50
+    assert "  ... and 70 more problems (plantsplit --problems-file FILE ... writes every one to FILE)" in lines
+    every = tmp_path / "problems.txt"
+    r = CliRunner().invoke(cli, ["--problems-file", str(every), "solve", str(folder), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2 and f"  ... and 70 more problems (every one is in {every})" in r.stderr
+    written = every.read_text(encoding="utf-8").splitlines()
+    assert len(written) == 120 and written[119] == 'Error: demand.csv, row 121, column units: "x" must be a number >= 0'
+
+
+def test_names_are_printed_with_control_and_invisible_characters_shown(tmp_path):
+    folder = case(tmp_path, **{"costs.csv": "plant,product,unit_cost\n\x1b]0;pwned\x07B,p,1\n\ufeffA,p,1\n"})
+    r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(tmp_path / "o")])
+    assert r.exit_code == 2
+    assert '"\\x1b]0;pwned\\x07B" is not a known plant of plants.csv' in r.stderr
+    assert '"<U+FEFF>A" is not a known plant of plants.csv' in r.stderr
+    assert "\x1b" not in r.stderr and "\x07" not in r.stderr and "\ufeff" not in r.stderr
+
+
+def test_utf16_is_recognised_by_its_byte_order_mark_and_named_without_one(tmp_path):
+    folder = case(tmp_path)
+    (folder / "demand.csv").write_bytes(TINY["demand.csv"].encode("utf-16"))  # with a BOM: Excel's Unicode Text
+    r, out = solve(folder)
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "summary.json").read_text())["objective"] == 10.0
+    (folder / "demand.csv").write_bytes(TINY["demand.csv"].encode("utf-16-le"))  # no BOM
+    r = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert r.exit_code == 2
+    assert ("demand.csv: looks like UTF-16 text without a byte-order mark (every other byte is 0): save it as "
+            "'CSV UTF-8' from your spreadsheet (UTF-16 with a byte-order mark is read too)") in r.stderr
+
+
+def test_a_cell_over_the_csv_limit_names_the_row_where_its_quote_opens(tmp_path):
+    folder = case(tmp_path, **{"lanes.csv": 'plant,market,freight_cost\nA,m,1\nA,"m2,' + "x" * 140_000 + "\n"})
+    r = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert r.exit_code == 2
+    assert ('lanes.csv, row 3: cannot be read from this row on (field larger than field limit (131072)): a quote (") '
+            "opened here is probably never closed") in r.stderr
+
+
+@pytest.fixture(scope="module")
+def rogue_book(tmp_path_factory):
+    book = tmp_path_factory.mktemp("book") / "rogue.xlsx"
+    assert CliRunner().invoke(cli, ["convert", str(ROGUE), str(book)]).exit_code == 0
+    return book
+
+
+def _rezip(src, dst, change=None, extra=None):
+    import zipfile
+
+    with zipfile.ZipFile(src) as z, zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for n in z.namelist():
+            data = z.read(n)
+            out.writestr(n, change(n, data) if change else data)
+        if extra:
+            extra(out)
+    return dst
+
+
+def test_hostile_workbooks_are_refused_naming_what_is_wrong(tmp_path, rogue_book):
+    def laughs(name, data):
+        if not name.startswith("xl/worksheets/sheet1"):
+            return data
+        return (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+                + data.split(b"?>", 1)[1])
+
+    def bomb(out):  # 1.25 GB of zeros declared, about 1.2 MB on disk
+        with out.open("xl/media/zeros.bin", "w", force_zip64=True) as fh:
+            for _ in range(80):
+                fh.write(b"\0" * (1 << 24))
+
+    cases = {
+        _rezip(rogue_book, tmp_path / "laughs.xlsx", laughs): "laughs.xlsx: holds XML that declares entities",
+        _rezip(rogue_book, tmp_path / "cut.xlsx", lambda n, d: d[: len(d) // 2] if "sheet1" in n else d):
+            "cut.xlsx: cannot be read as an Excel workbook (.xlsx)",
+        _rezip(rogue_book, tmp_path / "bomb.xlsx", extra=bomb):
+            "bomb.xlsx: declares 1,280 MB once unzipped from 1.",
+    }
+    enc = tmp_path / "locked.xlsx"
+    enc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)  # an OLE container, as Excel encrypts
+    cases[enc] = "locked.xlsx: is password-protected (encrypted)"
+    for book, message in cases.items():
+        r = CliRunner().invoke(cli, ["validate", str(book)])
+        assert r.exit_code == 2, (book, r.output)
+        assert message in r.stderr, (book, r.stderr)
+        assert "Traceback" not in r.stderr

@@ -7,11 +7,53 @@ Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
 from __future__ import annotations
 
 import traceback
+import unicodedata
 from pathlib import Path
 
 import click
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_NO_PLAN, EXIT_WRITE = 0, 1, 2, 3, 4
+SHOWN = 50  # problems (and warnings) printed before "... and N more"
+
+
+def shown(text: str) -> str:
+    """Text safe to print on a terminal: control characters (a name holding terminal escapes would
+    recolour the terminal or set its title) as \\x1b, invisible ones (a stray BOM, zero-width spaces,
+    direction overrides) as <U+FEFF>; line breaks and tabs stay."""
+    out = []
+    for ch in str(text):
+        cat = unicodedata.category(ch)
+        if ch in "\n\t" or cat[0] not in "CZ" or ch == " ":
+            out.append(ch)
+        elif cat == "Cc":
+            out.append(repr(ch)[1:-1] if ord(ch) < 0x100 else f"<U+{ord(ch):04X}>")
+        else:  # format characters (Cf), other separators (Zl, Zp, odd spaces), unassigned
+            out.append(f"<U+{ord(ch):04X}>")
+    return "".join(out)
+
+
+def echo(text: str = "", err: bool = False) -> None:
+    """click.echo of text made safe for a terminal (see ``shown``)."""
+    click.echo(shown(text), err=err)
+
+
+def warn_all(warnings, ctx=None, err: bool = True, label: str = "Warning") -> None:
+    """Warnings on stderr, the first SHOWN of them, then a count (and every one in --problems-file)."""
+    warnings = list(warnings)
+    for w in warnings[:SHOWN]:
+        echo(f"{label}: {w}", err=err)
+    if len(warnings) > SHOWN:
+        echo(f"{label}: ... and {len(warnings) - SHOWN:,} more" + _all_in_file(ctx), err=err)
+
+
+def _all_in_file(ctx) -> str:
+    file = _problems_file(ctx)
+    return f" (every one is in {file})" if file else " (plantsplit --problems-file FILE ... writes every one to FILE)"
+
+
+def _problems_file(ctx):
+    ctx = ctx or click.get_current_context(silent=True)
+    return (ctx.find_root().obj or {}).get("problems_file") if ctx else None
 
 
 class Fail(click.ClickException):
@@ -20,7 +62,7 @@ class Fail(click.ClickException):
         self.exit_code = code
 
     def show(self, file=None):
-        click.echo(f"Error: {self.format_message()}", err=True)
+        echo(f"Error: {self.format_message()}", err=True)
 
 
 def csv_options(f):
@@ -104,8 +146,7 @@ def _opts(encoding, delimiter, decimal):
 
 def _warn(case) -> None:
     """A case's warnings, on stderr, before the command's own output."""
-    for w in case.warnings:
-        click.echo(f"Warning: {w}", err=True)
+    warn_all(case.warnings)
 
 
 def _range_end(name: str, option: str, text: str) -> float:
@@ -131,9 +172,7 @@ def _guard(ctx, work):
     except CaseError as exc:
         if debug:
             traceback.print_exc()
-        for w in exc.warnings:
-            click.echo(f"Warning: {w}", err=True)
-        raise Fail(exc.render() + "\nNo output was written.", EXIT_INPUT) from None
+        raise case_failure(ctx, exc, "\nNo output was written.") from None
     except (UsageError, SolverUnavailable) as exc:
         if debug:
             traceback.print_exc()
@@ -159,9 +198,28 @@ def _guard(ctx, work):
         _unexpected(ctx, exc)
 
 
+def case_failure(ctx, exc, after: str = "") -> Fail:
+    """A CaseError as printed: its warnings, then its first SHOWN problems and a count (exit 2); every
+    problem in --problems-file when asked."""
+    _write_problems(ctx, exc)
+    warn_all(exc.warnings, ctx)
+    text = exc.render(SHOWN)
+    if len(exc.problems) > SHOWN:
+        text += f"\n  ... and {len(exc.problems) - SHOWN:,} more problems" + _all_in_file(ctx)
+    return Fail(text + after, EXIT_INPUT)
+
+
+def _write_problems(ctx, exc) -> None:
+    """Every problem and warning of a case, one per line, into the --problems-file the user asked for."""
+    file = _problems_file(ctx)
+    if file:
+        lines = [f"Error: {p}" for p in exc.problems] + [f"Warning: {w}" for w in exc.warnings]
+        Path(file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def _unexpected(ctx, exc):
     if ctx.obj and ctx.obj.get("debug"):
         traceback.print_exc()
     else:
-        click.echo("(run with --debug for a traceback)", err=True)
+        echo("(run with --debug for a traceback)", err=True)
     raise Fail(f"internal error: {type(exc).__name__}: {exc}", EXIT_INTERNAL)

@@ -14,6 +14,7 @@ from solver.cli.common import (
     _warn,
     csv_options,
     csv_style_option,
+    echo,
     money_options,
 )
 
@@ -63,7 +64,7 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
 
     run = _guard(ctx, work)
     _warn(run.case)
-    click.echo("\n".join(run.lines))
+    echo("\n".join(run.lines))
 
 
 @click.command()
@@ -88,4 +89,4 @@ def scenarios(ctx, case, out_file, fx, demand, corr, n, seed, currency, discount
         return generate(c, list(fx), list(demand), list(corr), n, seed, out_file)
 
     cols = _guard(ctx, work)
-    click.echo(f"wrote {n} scenarios of {cols} parameters to {out_file}")
+    echo(f"wrote {n} scenarios of {cols} parameters to {out_file}")

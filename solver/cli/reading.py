@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from solver.cli.common import _guard, csv_style_option
+from solver.cli.common import _guard, csv_style_option, echo
 
 
 @click.command()
@@ -25,7 +25,7 @@ def plot(ctx, results, x, where, out_file, distributions):
     from solver.report.plot import plot_results
 
     png = _guard(ctx, lambda: plot_results(results, x, list(where), out_file, distributions))
-    click.echo(f"wrote {png}")
+    echo(f"wrote {png}")
 
 
 @click.command()
@@ -46,5 +46,5 @@ def compare(ctx, a, b, out_dir, xlsx, csv_style):
         c.write(out_dir, xlsx=xlsx, csv_style=csv_style)
         return c
 
-    click.echo(_guard(ctx, work).text)
-    click.echo(f"\nwrote {out_dir / 'comparison.csv'}" + (f", {out_dir / 'comparison.xlsx'}" if xlsx else ""))
+    echo(_guard(ctx, work).text)
+    echo(f"\nwrote {out_dir / 'comparison.csv'}" + (f", {out_dir / 'comparison.xlsx'}" if xlsx else ""))

@@ -6,7 +6,6 @@ from pathlib import Path
 import click
 
 from solver.cli.common import (
-    EXIT_INPUT,
     EXIT_NO_PLAN,
     Fail,
     Gap,
@@ -14,9 +13,12 @@ from solver.cli.common import (
     _opts,
     _unexpected,
     _warn,
+    case_failure,
     csv_options,
     csv_style_option,
+    echo,
     money_options,
+    warn_all,
 )
 
 
@@ -74,7 +76,7 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
         msg += ("\nNo output was written." if not models else
                 f"\nNo plan was written; the model is in {' and '.join(models)} (written before the solve).")
         raise Fail(msg, EXIT_NO_PLAN)
-    click.echo(render(run))
+    echo(render(run))
 
 
 @click.command()
@@ -90,25 +92,21 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
     try:
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
     except CaseError as exc:
-        for w in exc.warnings:
-            click.echo(f"Warning: {w}", err=True)
-        raise Fail(exc.render(), EXIT_INPUT) from None
+        raise case_failure(ctx, exc) from None
     except Exception as exc:  # noqa: BLE001
         _unexpected(ctx, exc)
-    for w in c.warnings:
-        click.echo(f"Warning: {w}")
-    for n in c.notes:
-        click.echo(f"Note: {n}")
+    warn_all(c.warnings, ctx, err=False)
+    warn_all(c.notes, ctx, err=False, label="Note")
     from solver.model import coefficients
 
     for file, row in coefficients.unused_rows(c, coefficients.build(c).arcs):
-        click.echo(f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
+        echo(f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
                    "or no demand it could serve); it has no effect")
     from solver.errors import plural
 
     counts = ((len(c.plants), "plant"), (c.demand["market"].nunique(), "market"), (len(c.products), "product"),
               (len(c.periods), "period"), (len(c.warnings), "warning"))
-    click.echo(f"{c.name}: OK ({', '.join(plural(n, w) for n, w in counts)})")
+    echo(f"{c.name}: OK ({', '.join(plural(n, w) for n, w in counts)})")
 
 
 @click.command()
@@ -123,4 +121,4 @@ def convert(ctx, source, dest, csv_style, encoding, delimiter, decimal):
     from solver.io.output import CSV_STYLES
 
     digest, parts = _guard(ctx, lambda: run(source, dest, _opts(encoding, delimiter, decimal), CSV_STYLES[csv_style]))
-    click.echo(f"wrote {dest} ({', '.join(parts)}); content digest {digest}")
+    echo(f"wrote {dest} ({', '.join(parts)}); content digest {digest}")

@@ -13,6 +13,7 @@ from solver.cli.common import (
     _warn,
     csv_options,
     csv_style_option,
+    echo,
     money_options,
 )
 
@@ -79,7 +80,7 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
     rate = rep.ran / rep.seconds if rep.seconds > 0 else float("inf")
     from solver.errors import plural
 
-    click.echo(f"{plural(rep.total, 'scenario')} ({rep.ran} run, {rep.skipped} already done, {rep.infeasible} infeasible) "
+    echo(f"{plural(rep.total, 'scenario')} ({rep.ran} run, {rep.skipped} already done, {rep.infeasible} infeasible) "
                f"in {rep.seconds:.2f} s ({rate:,.0f}/s); wrote {rep.out_dir / 'results.csv'}"
                + (f" and {rep.out_dir / 'plans.csv'}" if plans else "")
                + (f" and {rep.out_dir / 'results.xlsx'}" if xlsx else ""))
@@ -120,7 +121,7 @@ def breakeven(ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rat
     c, table, solves, out = _guard(ctx, work)
     points = table["value_from"].iloc[1:].tolist()
     table = table.fillna({c: 0.0 for c in table.columns if c.startswith(("units:", "built:"))})
-    click.echo(f"{name} in [{lo:g}, {hi:g}]: {len(points)} breakpoint{'s' if len(points) != 1 else ''} "
+    echo(f"{name} in [{lo:g}, {hi:g}]: {len(points)} breakpoint{'s' if len(points) != 1 else ''} "
                f"({solves} LP solves)")
     plants = [col for col in table.columns if col.startswith("units:") and "@" not in col]
     builds = [col for col in table.columns if col.startswith("built:")]
@@ -128,13 +129,13 @@ def breakeven(ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rat
 
     for k, (_, r) in enumerate(table.iterrows()):
         if k == MOST:
-            click.echo(f"  ... and {len(table) - MOST:,} more intervals (see breakpoints.csv)")
+            echo(f"  ... and {len(table) - MOST:,} more intervals (see breakpoints.csv)")
             break
         if r["status"] != "optimal":
-            click.echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: infeasible")
+            echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: infeasible")
             continue
         split = ", ".join(f"{col[6:]} {r[col]:,.0f}" for col in plants)
         built = "".join(f"; {b[6:]} {'built' if r[b] > 0.5 else 'not built'}" for b in builds)
-        click.echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: cost {r['objective_from']:,.0f} .. "
+        echo(f"  {r['value_from']:.6g} .. {r['value_to']:.6g}: cost {r['objective_from']:,.0f} .. "
                    f"{r['objective_to']:,.0f} {c.currency}; {split}{built}")
-    click.echo(f"wrote {out / 'breakpoints.csv'}")
+    echo(f"wrote {out / 'breakpoints.csv'}")

@@ -72,8 +72,13 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
     except OSError as exc:
         out.error(name, 0, "", "", f"cannot be read ({exc.strerror})")
         return None
+    encoding = _bom_encoding(raw) or opts.encoding  # a byte-order mark says what the file is
+    if encoding == opts.encoding and _utf16_without_bom(raw):
+        out.error(name, 0, "", "", "looks like UTF-16 text without a byte-order mark (every other byte is 0): "
+                  "save it as 'CSV UTF-8' from your spreadsheet (UTF-16 with a byte-order mark is read too)")
+        return None
     try:
-        text = raw.decode(opts.encoding)
+        text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         out.error(name, line, "", "", (
@@ -86,11 +91,31 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
                   ", ".join(c.name for c in spec.columns if c.required) + ")")
         return None
     delimiter = opts.delimiter or _detect_delimiter(text)
-    records = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        records = list(reader)
+    except csv.Error as exc:  # a cell over the csv module's limit (an unclosed quote swallows the file)
+        out.error(name, reader.line_num, "", "", f"cannot be read from this row on ({exc}): a quote (\") opened "
+                  "here is probably never closed; close it, or remove the stray quote")
+        return None
     raw = raw_from_records(records, spec, out)
     if raw is None:
         return None
     return dataclasses.replace(raw, delimiter=delimiter, cells=_unguarded(raw))
+
+
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"))
+
+
+def _bom_encoding(raw: bytes) -> str | None:
+    """UTF-16 or UTF-32, told by its byte-order mark (Excel's 'Unicode Text' is UTF-16 with one)."""
+    return next((enc for bom, enc in BOMS if raw.startswith(bom)), None)
+
+
+def _utf16_without_bom(raw: bytes) -> bool:
+    head = raw[:400]
+    return len(head) >= 4 and (head[1::2].count(0) > 0.9 * len(head[1::2]) or head[0::2].count(0) > 0.9 * len(head[0::2]))
 
 
 def _unguarded(raw: RawTable) -> pd.DataFrame:

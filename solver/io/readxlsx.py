@@ -45,22 +45,68 @@ def number_text(v: float | int) -> str:
     return repr(float(v))
 
 
+MAX_UNZIPPED = 1 << 30  # bytes a workbook may declare it holds once unzipped (1 GiB)
+MAX_RATIO = 200  # and at most this many times its size on disk (Excel's own files: about 5 to 20)
+
+
+def refuse_workbook(path: Path) -> str | None:
+    """Why a workbook is refused before any of it is parsed, from its first bytes and the sizes its zip
+    directory declares (a zip bomb stops here in milliseconds); None when it may be opened."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(8)
+    except OSError:
+        return None  # opening reports it
+    if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: what Excel writes for a password
+        return ("is password-protected (encrypted), or an old .xls saved as .xlsx: open it in Excel and save a "
+                "copy without a password (File > Info > Protect Workbook) as 'Excel Workbook (*.xlsx)'")
+    try:
+        with zipfile.ZipFile(path) as z:
+            declared = sum(i.file_size for i in z.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return None  # opening reports it, in openpyxl's words
+    on_disk = max(path.stat().st_size, 1)
+    if declared > MAX_UNZIPPED or declared > MAX_RATIO * max(on_disk, 1 << 20):
+        return (f"declares {declared / 2**20:,.0f} MB once unzipped from {on_disk / 2**20:,.1f} MB on disk, more than "
+                f"a case workbook holds (at most {MAX_UNZIPPED >> 20:,} MB, or {MAX_RATIO} times its size): it was "
+                "not opened (a damaged file, or a zip bomb); save the case again from Excel")
+    return None
+
+
+def _chain(exc: BaseException):
+    while exc is not None:
+        yield exc
+        exc = exc.__cause__ or exc.__context__
+
+
 class CaseWorkbook:
     """An opened workbook; ``read`` returns one sheet as the CSV reader would return its file."""
 
     def __init__(self, path: Path, out: Collector):
         import openpyxl
+        from defusedxml import DefusedXmlException
         from openpyxl.utils.exceptions import InvalidFileException
 
         self.path, self.label = path, path.name
         self.ok = False
+        refused = refuse_workbook(path)
+        if refused:
+            out.error(self.label, 0, "", "", refused)
+            return
         try:
             self.book = openpyxl.load_workbook(path, data_only=True)  # merged cells need the full model
             formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
         except FileNotFoundError:
             out.error(self.label, 0, "", "", "is not a case: no such workbook")
             return
-        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError) as exc:
+        except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, OSError, SyntaxError) as exc:
+            # SyntaxError: XML that is not well formed (xml.etree's ParseError is one)
+            if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
+                # openpyxl parses through defusedxml when it is installed (it is a dependency)
+                out.error(self.label, 0, "", "", "holds XML that declares entities: Excel never writes that, and "
+                          "it is how billion-laughs and external-entity (XXE) attacks work; it was not read: save "
+                          "the case again from Excel")
+                return
             out.error(self.label, 0, "", "", "cannot be read as an Excel workbook (.xlsx): "
                       f"{exc}; save it from Excel as 'Excel Workbook (*.xlsx)'")
             return
