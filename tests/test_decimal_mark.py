@@ -88,6 +88,8 @@ def test_tenfold_jumps_are_warned_with_their_place(tmp_path):
     assert r.exit_code == 0, r.output
     warnings = [line for line in r.output.splitlines() if line.startswith("Warning")]
     assert warnings == [  # by file, then row
+        'Warning: capacity.csv, column plant: "B" is never named in capacity.csv: its production is unlimited in '
+        "every period (add a row plant,max_units if that is not meant)",
         'Warning: costs.csv, row 3, column unit_cost: "1000.5" is more than 10x above the unit cost of plant A in row 2 (100): '
         "check the decimal mark and the unit",
         'Warning: costs.csv, row 6, column unit_cost: "8.5" is more than 10x below the unit cost of plant B in row 4 (90): '

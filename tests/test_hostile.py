@@ -209,3 +209,82 @@ def test_hostile_workbooks_are_refused_naming_what_is_wrong(tmp_path, rogue_book
         assert r.exit_code == 2, (book, r.output)
         assert message in r.stderr, (book, r.stderr)
         assert "Traceback" not in r.stderr
+
+
+def test_scenario_values_keep_their_digits_and_are_formatted_as_what_they_are(tmp_path):
+    import openpyxl
+
+    scen = tmp_path / "s.csv"
+    scen.write_text("scenario,demand_scale:usa,tariff:KR:usa\nlow,1.0600494,2.5%\nhigh,0.9,0\n")
+    r = CliRunner().invoke(cli, ["stochastic", str(ROGUE), "--scenarios", str(scen), "--out", str(tmp_path / "st"),
+                                 "--xlsx", "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    rows = (tmp_path / "st" / "scenario_costs.csv").read_text().splitlines()
+    assert rows[1].startswith("low,0.5,1.0600494,0.025,")  # not 1.06
+    ws = openpyxl.load_workbook(tmp_path / "st" / "stochastic.xlsx")["scenario_costs"]
+    assert ws["C1"].value == "demand_scale:usa" and ws["C2"].value == 1.0600494
+    assert ws["C2"].number_format == "0.0##########"  # a multiplier, every digit (was #,##0: shown as 1)
+    assert ws["D2"].number_format == "0.0########%"  # a rate: 2.5%
+
+
+def test_a_scenarios_file_with_semicolons_and_decimal_commas_is_read_as_case_files_are(tmp_path):
+    eu, plain = tmp_path / "eu.csv", tmp_path / "plain.csv"
+    eu.write_bytes("\ufeffscenario;fx:KRW;demand_scale:usa\nlow;1000,5;1,0600494\nhigh;1.200,25;0,9\n".encode())
+    plain.write_text("scenario,fx:KRW,demand_scale:usa\nlow,1000.5,1.0600494\nhigh,1200.25,0.9\n")
+    outs = []
+    for f in (eu, plain):
+        out = tmp_path / f.stem
+        r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--scenarios", str(f), "--out", str(out), "--quiet",
+                                     "--jobs", "1"])
+        assert r.exit_code == 0, r.output
+        outs.append((out / "results.csv").read_bytes())
+    assert outs[0] == outs[1]
+    assert outs[0].decode().splitlines()[1].startswith("low,1000.5,1.0600494,optimal,")
+
+
+def test_a_plant_without_capacity_rows_is_a_warning_of_every_command(tmp_path):
+    folder = case(tmp_path, **{"plants.csv": "plant,country,currency\nA,X,USD\nB,X,USD\n",
+                               "lanes.csv": "plant,market,freight_cost\nA,m,1\nB,m,2\n"})
+    r, out = solve(folder)
+    assert r.exit_code == 0, r.output
+    assert ('Warning: capacity.csv, column plant: "B" is never named in capacity.csv: its production is unlimited '
+            "in every period (add a row plant,max_units if that is not meant)") in r.stderr
+
+
+def test_one_period_written_two_ways_is_an_error(tmp_path):
+    folder = case(tmp_path, **{"demand.csv": "market,product,period,units\nm,p,2012,10\nm,p,2013,10\n",
+                               "capacity.csv": "plant,period,max_units\nA,2012.0,50\nA,2013,50\n"})
+    r = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert r.exit_code == 2
+    assert ('capacity.csv, row 2, column period: "2012.0" is the period "2012" (demand.csv row 2) written another '
+            "way; write it as 2012 everywhere, or it would be a period of its own") in r.stderr
+
+
+def test_a_comma_followed_by_four_zeros_is_not_read_as_a_decimal_comma(tmp_path):
+    folder = case(tmp_path, **{"capacity.csv": "plant;max_units\nA;15,0000\n"})
+    r = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert r.exit_code == 2
+    assert ('capacity.csv, row 2, column max_units: "15,0000" is ambiguous: 150000 if "," groups thousands, 15 if '
+            '"," is the decimal mark') in r.stderr
+    assert r.stderr.count("15,0000") == 1  # reported once
+    # beside a file that shows its decimal comma, it is that: 15 units (then 10 units of demand cost 10)
+    (tmp_path / "2").mkdir()
+    folder2 = case(tmp_path / "2", **{"capacity.csv": "plant;max_units\nA;15,0000\n",
+                                      "lanes.csv": "plant;market;freight_cost\nA;m;1,5\n"})
+    r, out = solve(folder2)
+    assert r.exit_code == 0, r.output
+    assert json.loads((out / "summary.json").read_text())["objective"] == 15.0  # 10 units x freight 1.5
+
+
+def test_a_tariff_parameter_that_replaces_more_than_it_names_warns(tmp_path):
+    folder = case(tmp_path, **{"tariffs.csv": "origin,market,product,period,rate,up_to_units\n"
+                                              "X,m,,,0,5\nX,m,,,25%,\nX,m,,2020,10%,\n"})
+    r = CliRunner().invoke(cli, ["sweep", str(folder), "--vary", "tariff:X:m=0,0.05", "--out", str(tmp_path / "s"),
+                                 "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert ("Warning: parameter tariff:X:m sets the rate of 3 tariffs.csv rows (2, 3, 4): the tiers of a "
+            "tariff-rate quota (over-quota rate included) and rows for a product or period it does not name, all "
+            "to the one value; name a product or period (tariff:X:m/PRODUCT@PERIOD) to change fewer") in r.stderr
+    r = CliRunner().invoke(cli, ["sweep", str(folder), "--vary", "freight:A:m=1,2", "--out", str(tmp_path / "f"),
+                                 "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0 and "parameter" not in r.stderr

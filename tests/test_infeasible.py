@@ -27,6 +27,8 @@ def test_demand_beyond_capacity_plus_lane_limit(tmp_path):
     r = solve(case, tmp_path)
     assert r.exit_code == 3
     assert r.stderr.splitlines() == [
+        'Warning: capacity.csv, column plant: "busan" is never named in capacity.csv: its production is unlimited '
+        "in every period (add a row plant,max_units if that is not meant)",
         "Error: case c is infeasible: no plan satisfies the case.",
         "  - demand of usa/rogue in 2014 is 180,000 but at most 140,000 can reach it (demand.csv row 2): "
         "smyrna rogue capacity 100,000 in 2014 (capacity.csv row 2) + "

@@ -281,4 +281,4 @@ def test_a_case_without_build_options_has_nothing_to_decide_but_is_costed(tmp_pa
     r = run("stochastic", case, "--scenarios", scenarios(tmp_path, "scenario,demand:m/p@1\nhigh,80\n", "one.csv"),
             "--out", tmp_path / "one")
     assert r.exit_code == 0, r.output
-    assert r.output.startswith("c: 1 scenario, method enumerate (0 build options: 1 combination, each")
+    assert r.stdout.startswith("c: 1 scenario, method enumerate (0 build options: 1 combination, each")

@@ -183,7 +183,7 @@ def test_broken_workbook_names_book_sheet_row_column(tmp_path, make, lines):
     for command in ("solve", "validate"):
         r = invoke(command, path, *(("--out", tmp_path / "o") if command == "solve" else ()))
         assert r.exit_code == 2, r.output
-        got = r.stderr.splitlines()
+        got = [line for line in r.stderr.splitlines() if not line.startswith("Warning: ")]
         assert got[0].startswith("Error: ") and got[1:] == lines + (["No output was written."] if command == "solve" else [])
     assert not (tmp_path / "o").exists()
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
 from solver.errors import Collector
+from solver.io.schema import FILES
 
 SETTINGS = {
     "discount_rate": "a rate >= 0 per period, like 0.08 or 8%",
@@ -49,6 +50,33 @@ def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out:
     check_servable(t, out)
     warn_unlimited(t, periods, out)
     return t
+
+
+def check_period_spellings(t: dict[str, pd.DataFrame], out: Collector) -> None:
+    """Two labels that are one period written two ways (2012.0 beside 2012) would be two periods, and
+    switch discounting from years to positions: an error at every row of the rarer spelling."""
+    cells = []  # (label, file, row, column)
+    for spec in FILES:
+        df = t.get(spec.name[:-4])
+        for col in (c.name for c in spec.columns if c.kind == "period"):
+            if df is not None and col in df.columns and len(df):
+                cells += [(str(v), spec.name, int(r), col) for v, r in zip(df[col], df["row"]) if str(v).strip()]
+    by_value: dict[float, dict[str, list]] = {}
+    for label, file, row, col in cells:
+        try:
+            value = float(label)
+        except ValueError:
+            continue
+        by_value.setdefault(value, {}).setdefault(label, []).append((file, row, col))
+    for spellings in by_value.values():
+        if len(spellings) < 2:
+            continue
+        usual = max(spellings, key=lambda s: (len(spellings[s]), -len(s)))
+        file0, row0, _ = spellings[usual][0]
+        for label, places in spellings.items():
+            for file, row, col in places if label != usual else ():
+                out.error(file, row, col, label, f'is the period "{usual}" ({file0} row {row0}) written another '
+                          f"way; write it as {usual} everywhere, or it would be a period of its own")
 
 
 def check_unique(df, file, cols, out: Collector, equal_specificity=False):
@@ -266,12 +294,19 @@ def row_span(rows: list[int], shown: int = 8) -> str:
 def warn_unlimited(t, periods, out: Collector):
     cap = t["capacity"]
     limited = cap[cap["max_units"].notna()]
+    mentioned = set(cap["plant"])
     for _, r in t["plants"].iterrows():
         rows = limited[limited["plant"] == r["plant"]]
         if (rows["period"] == "").any():
             continue
         free = [p for p in periods if p not in set(rows["period"])]
-        if free:
+        # a plant capacity.csv never names while it names others: a slip more often than a plant meant to
+        # have no limit, so every command warns
+        if free and r["plant"] not in mentioned and mentioned:
+            out.warn("capacity.csv", 0, "plant", r["plant"],
+                     "is never named in capacity.csv: its production is unlimited in every period (add a row "
+                     "plant,max_units if that is not meant)")
+        elif free:
             out.note("capacity.csv", 0, "plant", r["plant"],
                      f"has no max_units limit in period {', '.join(free)}: unlimited there")
 

@@ -88,6 +88,7 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
     if currency != case_currency:
         warn_reinterpreted(tables, currency, case_currency, out)
     rate = discount_rate if discount_rate is not None else settings.get("discount_rate", 0.0)
+    checks.check_period_spellings(tables, out)
     # a blank (or unreadable) period is already reported: it is no period of the case
     periods = tuple(sorted(set(tables["demand"]["period"]) - {""}, key=period_sort_key))
     products = tuple(natural_sorted(tables["demand"]["product"]))

@@ -137,3 +137,33 @@ def parse_value(name: str, text: str) -> float:
     for a rate), without a case: for files that sweeps wrote."""
     m = _NAME.match(name.strip())
     return parse_number(str(text), Param(name.strip(), m["kind"] if m else "", ""))
+
+
+def reach_warnings(params, case: Case) -> list[str]:
+    """What a parameter replaces beyond what its name says: a duty rate ``tariff:X:m`` replaces every tier
+    (a tariff-rate quota's over-quota rate too) and every product- or period-specific row of X into m. Said
+    before the run, naming the rows, so a 'base' scenario is not silently off."""
+    out = []
+    for p in params:
+        if p.kind != "tariff":
+            continue
+        t = case.tariffs
+        rows = t[(t["origin"] == p.a) & (t["market"] == p.b)]
+        if p.product:
+            rows = rows[rows["product"].isin(["", p.product])]
+        if p.period:
+            rows = rows[rows["period"].isin(["", p.period])]
+        tiers = rows[rows["up_to_units"].notna()] if "up_to_units" in rows else rows.iloc[:0]
+        narrower = rows[((rows["product"] != "") & (p.product == "")) | ((rows["period"] != "") & (p.period == ""))]
+        if len(rows) <= 1 or (tiers.empty and narrower.empty):
+            continue
+        listed = ", ".join(str(int(r)) for r in rows["row"])
+        what = []
+        if not tiers.empty:
+            what.append("the tiers of a tariff-rate quota (over-quota rate included)")
+        if not narrower.empty:
+            what.append("rows for a product or period it does not name")
+        out.append(f"parameter {p.name} sets the rate of {len(rows)} tariffs.csv rows ({listed}): "
+                   f"{' and '.join(what)}, all to the one value; name a product or period "
+                   f"(tariff:{p.a}:{p.b}/PRODUCT@PERIOD) to change fewer")
+    return out

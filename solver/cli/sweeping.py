@@ -15,6 +15,7 @@ from solver.cli.common import (
     csv_style_option,
     echo,
     money_options,
+    warn_all,
 )
 
 SWEEP_HELP = f"""Solve CASE for many scenarios (a grid of --vary values or a --scenarios file).
@@ -58,6 +59,7 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
           currency, discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
     """Solve CASE for many scenarios (a grid of --vary values or a --scenarios file)."""
     from solver.case.load import load_case
+    from solver.case.params import reach_warnings
     from solver.io.output import CSV_STYLES
     from solver.studies.sweep.params import from_file, grid
     from solver.studies.sweep.runner import run_sweep
@@ -70,6 +72,7 @@ def sweep(ctx, case, out_dir, vary, scenarios_file, jobs, plans, resume, quiet, 
 
             raise UsageError("give either --vary (one or more) or --scenarios FILE")
         sc = grid(list(vary), c) if vary else from_file(scenarios_file, c)
+        warn_all(reach_warnings(sc.params, c))
         from solver.io.folders import default_out_dir
 
         return run_sweep(c, sc, out_dir or default_out_dir(c.name, "sweep"), jobs=jobs, plans=plans,
@@ -104,6 +107,7 @@ def breakeven(ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rat
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
     from solver.api import breakeven_case
     from solver.case.load import load_case
+    from solver.case.params import parse_name, reach_warnings
     from solver.io.folders import check_out_dir, default_out_dir
 
     lo = _guard(ctx, lambda: _range_end(name, "--from", lo_text))
@@ -112,6 +116,7 @@ def breakeven(ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rat
     def work():
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
         _warn(c)
+        warn_all(reach_warnings([parse_name(name, c)], c))
         out = Path(out_dir) if out_dir else default_out_dir(c.name, "breakeven")
         check_out_dir(case, out, "breakeven")
         be = breakeven_case(c, name, lo, hi)

@@ -6,7 +6,8 @@ A number is read one way or the case stops. The evidence a cell gives:
   thousands group has exactly three digits after the mark and 1-3 digits, not starting
   with 0, before it; and after a ``,`` group the last mark is the decimal one);
 - ``18.500.000``, ``1.126,8``, ``0,92``: ``,`` is the decimal mark;
-- ``18.500`` or ``18,500``: no evidence (18500 or 18.5): ambiguous on its own;
+- ``18.500`` or ``18,500``: no evidence (18500 or 18.5): ambiguous on its own; so is ``15,0000``
+  (a thousands comma one digit off more often than a decimal comma with four zeros);
 - ``240000``: no separator, reads the same either way.
 
 A file whose cells show one mark uses it everywhere. A file with evidence for both is an
@@ -30,6 +31,10 @@ def _evidence(mantissa: pd.Series, mark: str) -> tuple[pd.Series, pd.Series]:
     only = mantissa.str.fullmatch(rf"\d*{m}\d*") & mantissa.str.contains(r"\d")
     group = mantissa.str.fullmatch(rf"[1-9]\d{{0,2}}{m}\d{{3}}")
     after_groups = mantissa.str.fullmatch(rf"\d+({o}\d+)+{m}\d*")  # 1,126.8 proves "."
+    if mark == ",":  # 15,0000: a thousands comma put one digit off (15,000? 150,000?) more often than
+        # a decimal comma with four zeros: no evidence on its own, so it is read only as the other files say
+        slip = mantissa.str.fullmatch(r"\d+,0{4,}")
+        return ((only & ~group & ~slip) | after_groups), group | slip
     return (only & ~group) | after_groups, group
 
 
@@ -100,7 +105,7 @@ def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector,
         fallback = agreed.pop() if len(agreed) == 1 else None
         if fallback is None:
             for t, r, c in zip(text, rows, cols):
-                out.error(name, r, c, t, _ambiguous(t))
+                out.unreadable_cell(name, r, c, t, _ambiguous(t))  # reported once, nothing more there
         found[name] = fallback or "."
     return {name: (None if name in conflicted else mark or ".") for name, mark in found.items()}
 

@@ -66,8 +66,19 @@ def with_currency(df: pd.DataFrame, currency: str, also: tuple[str, ...] = ()) -
     return df.rename(columns={c: f"{c}_{currency}" for c in df.columns if c in money})
 
 
+OWN_COLUMNS = ("units:", "built:", "unmet:")  # figures of a run, per plant, option or market
+
+
+def is_parameter(col: str) -> bool:
+    """A study's parameter column (``fx:KRW``, ``demand_scale:usa``): its values are written as given."""
+    return ":" in col and not col.startswith(OWN_COLUMNS)
+
+
 def decimals_of(col: str) -> int | None:
-    """Fixed rounding of a column; a money column's currency suffix does not change it."""
+    """Fixed rounding of a column; a money column's currency suffix does not change it; a parameter
+    column (``demand_scale:usa``) keeps every digit it was given."""
+    if is_parameter(col):
+        return None
     if col in DECIMALS:
         return DECIMALS[col]
     base = col.rpartition("_")[0]

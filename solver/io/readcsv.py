@@ -90,7 +90,7 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
         out.error(name, 0, "", "", "is empty: it needs a header row (" +
                   ", ".join(c.name for c in spec.columns if c.required) + ")")
         return None
-    delimiter = opts.delimiter or _detect_delimiter(text)
+    delimiter = opts.delimiter or detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(reader)
@@ -214,7 +214,7 @@ def parse_raw(raw: RawTable, decimal: str, out: Collector) -> pd.DataFrame:
     return table
 
 
-def _detect_delimiter(text: str) -> str:
+def detect_delimiter(text: str) -> str:
     first = text.splitlines()[0]
     candidates = {d: first.count(d) for d in (",", ";", "\t")}
     best = max(candidates, key=lambda d: candidates[d])

@@ -28,7 +28,7 @@ import pandas as pd
 
 from solver.case.names import natural_sorted
 from solver.errors import UsageError
-from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of
+from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of, is_parameter
 
 RATES = {"duty_rate", "utilization"}
 # money figures of summary.json files (solve, stochastic) besides the MONEY columns
@@ -81,10 +81,28 @@ def _formats(wb) -> dict:
         "money": wb.add_format({"num_format": "#,##0.00"}),
         "rate": wb.add_format({"num_format": "0.00%"}),
         "plain": None,
+        # a study's parameters, formatted as what they are and showing every digit they were given
+        "param rate": wb.add_format({"num_format": "0.0########%"}),
+        "param units": wb.add_format({"num_format": "#,##0.#########"}),
+        "param multiplier": wb.add_format({"num_format": "0.0##########"}),
+        "param price": wb.add_format({"num_format": "#,##0.0#########"}),
     }
 
 
+def _parameter_kind(col: str) -> str:
+    """A parameter column's kind: a duty rate, units (demand, capacity), a multiplier (*_scale), a price
+    (an exchange rate, freight per unit)."""
+    kind = col.partition(":")[0]
+    if kind == "tariff":
+        return "param rate"
+    if kind in ("demand", "capacity"):
+        return "param units"
+    return "param multiplier" if kind.endswith("_scale") else "param price"
+
+
 def _kind(col: str) -> str:
+    if is_parameter(col):
+        return _parameter_kind(col)
     base = _base(col)
     if base in MONEY or base != col:
         return "money"

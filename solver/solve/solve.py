@@ -10,7 +10,7 @@ import time
 
 import numpy as np
 
-from solver.model.lp import INF, LinearProgram
+from solver.model.lp import LinearProgram
 from solver.solve.backends import _solve_pulp
 from solver.solve.highs import _solve_highs
 from solver.solve.status import DEFAULT_GAP, Solution
@@ -54,4 +54,4 @@ def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = N
 # ---------------------------------------------------------------- PuLP solvers
 
 
-__all__ = ["Solution", "Status", "solve", "SolverUnavailable", "available_solvers", "INF"]
+__all__ = ["solve"]

@@ -12,10 +12,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+import pandas as pd
+
 from solver.case.load import Case
 from solver.case.params import Param, parse_name, parse_number
 from solver.errors import Collector, UsageError
+from solver.io.decimalmark import decide
 from solver.io.output import safe_text
+from solver.io.readcsv import detect_delimiter
 from solver.io.readxlsx import number_text
 
 
@@ -87,11 +91,30 @@ def from_file(path: Path, case: Case, extra: tuple[str, ...] = ()) -> Scenarios:
     return from_text(text, path.name, case, extra)
 
 
+def _decimal_mark(rows, header: list[str], params, file: str, delimiter: str, out: Collector) -> str:
+    """The file's decimal mark, decided from all its parameter cells as for a case file (io/decimalmark.py)."""
+    cols = [header.index(p.name) for p in params]
+    table = pd.DataFrame({"row": [n for n, _ in rows[1:]],
+                          **{header[c]: [(r[c] if c < len(r) else "").strip().rstrip("%") for _, r in rows[1:]]
+                             for c in cols}})
+    return decide({file: table}, None, out, {file: delimiter})[file] or "."
+
+
+def plain_number(cell: str, mark: str) -> str:
+    """A cell written with ``mark`` as decimal mark (and the other as thousands separator) as 1234.5."""
+    other = "," if mark == "." else "."
+    text = cell.strip().replace(other, "")
+    return text.replace(",", ".") if mark == "," else text
+
+
 def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> Scenarios:
     """Scenarios from the text of a scenarios CSV; ``file`` names it in messages."""
     out = Collector()
+    # as a case file is read: the delimiter from the header row (, ; or tab), the decimal mark per file
+    delimiter = detect_delimiter(text) if text.strip() else ","
     # (spreadsheet row, cells); blank rows are skipped but keep their place in the numbering
-    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text)), start=1) if any(c.strip() for c in r)]
+    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+            if any(c.strip() for c in r)]
     if not rows:
         raise UsageError(f"--scenarios {file}: the file is empty")
     header = [h.strip() for h in rows[0][1]]
@@ -105,6 +128,7 @@ def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> 
             except UsageError as exc:  # located: the header cell of that column
                 raise UsageError(f"{file}, row {rows[0][0]}, column {h}: {exc}") from None
     si = header.index("scenario")
+    mark = _decimal_mark(rows, header, params, file, delimiter, out)
     names, values, texts, seen, row_numbers, extras = [], [], [], {}, [], []
     for i, r in rows[1:]:
         r = [c.strip() for c in r] + [""] * (len(header) - len(r))
@@ -118,7 +142,7 @@ def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> 
         for p in params:
             cell = r[header.index(p.name)]
             try:
-                v = parse_number(cell, p)
+                v = parse_number(plain_number(cell, mark), p)
                 why = p.check_value(v)
                 if why:
                     out.error(file, i, p.name, cell, why)
