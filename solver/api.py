@@ -107,7 +107,7 @@ def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[st
     ``threads``, ``decompose``: as ``plantsplit sweep``'s ``--threads`` (threads per worker for
     an LP that splits into blocks) and ``--no-decompose``.
     """
-    from solver.studies.sweep.memory import sweep_in_memory
+    from solver.studies.sweep.in_memory import sweep_in_memory
     from solver.studies.sweep.params import from_file, from_text, grid
 
     _check_options(jobs=jobs, threads=threads)

@@ -273,7 +273,9 @@ def test_stochastic_scenario_values_are_numbers_in_every_output(tmp_path):
             cells = [ws.cell(row=i, column=header.index(name) + 1) for i in (2, 3)]
             assert [c.value for c in cells] == values
             assert [c.data_type for c in cells] == ["n", "n"]  # number cells, not text
-            assert [c.number_format for c in cells] == ["General", "General"]  # every digit typed shows
+            # formatted as what it is (an exchange rate a price, a *_scale a multiplier), every digit typed shows
+            fmt = {"fx:KRW": "#,##0.0#########", "cost_scale:A": "0.0##########"}[name]
+            assert [c.number_format for c in cells] == [fmt, fmt]
             assert [row[name] for row in rows] == texts[name]
     st = solver.stochastic_case(case, tmp_path / "sc.csv")
     for name, values in expected.items():

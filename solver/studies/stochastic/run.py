@@ -21,7 +21,7 @@ from solver.io.folders import check_out_dir, default_out_dir, write_outputs
 from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
 from solver.studies.stochastic.decide import Decision, decide, evaluate
-from solver.studies.stochastic.report import (
+from solver.studies.stochastic.outputs import (
     MONEY,
     decision_table,
     decisions_table,
