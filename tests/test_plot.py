@@ -190,3 +190,62 @@ def test_where_takes_a_rate_as_sweep_vary_does(tmp_path, value):
 
     assert Image.open(tmp_path / "results.png").text["Title"].endswith(
         f"only the scenarios with tariff:KR:usa@2016 = {value} and freight_scale:busan = 1")
+
+
+CJK_CASE = dict(plants="plant,country,currency\n부산,KR,USD\n東京,JP,USD",
+                demand="market,product,period,units\nm,p,1,10\nm,p,2,10",
+                capacity="plant,max_units\n부산,6\n東京,20",
+                lanes="plant,market,freight_cost\n부산,m,1\n東京,m,2")
+
+
+def test_korean_chinese_and_japanese_names_are_drawn_as_text_or_warned_once(tmp_path):
+    """plan.png of plants named 부산 and 東京: with a CJK font installed (apt-get install fonts-noto-cjk) the
+    names are drawn with it, and matplotlib misses no glyph; without one, one warning names the font."""
+    import subprocess
+    import sys
+
+    from conftest import write_case
+    from solver.report.charts import cjk_fonts
+
+    case = write_case(tmp_path / "c", **CJK_CASE)
+    r = subprocess.run([sys.executable, "-W", "always", "-m", "solver", "solve", str(case), "--out",
+                        str(tmp_path / "o"), "--plot"], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "o" / "plan.png").stat().st_size > 10_000
+    assert "Glyph" not in r.stderr  # matplotlib's own per-glyph noise never reaches the user
+    warned = [line for line in r.stderr.splitlines() if "charts draw Korean, Chinese and Japanese" in line]
+    if cjk_fonts():
+        assert warned == []
+    else:
+        assert warned == ["Warning: charts draw Korean, Chinese and Japanese names as empty boxes: no font for "
+                          "them is installed; install Noto Sans CJK (Debian/Ubuntu: apt-get install "
+                          "fonts-noto-cjk; Fedora: google-noto-sans-cjk-fonts; macOS and Windows have one)"]
+
+
+def test_without_a_cjk_font_the_warning_comes_once_and_with_one_the_font_is_used(monkeypatch):
+    import warnings
+
+    import solver.report.charts as charts
+
+    plt = charts._pyplot()
+
+    def figure():
+        fig, ax = plt.subplots()
+        ax.set_title("부산 and 東京")
+        ax.plot([0, 1], [0, 1], label="plain")
+        return fig
+
+    if charts.cjk_fonts():  # the font is used: Latin text as on every chart, then the CJK font
+        fig = figure()
+        charts._fonts_for(fig)
+        assert fig.axes[0].title.get_fontfamily()[:2] == ["DejaVu Sans", charts.cjk_fonts()[0]]
+        plt.close(fig)
+    monkeypatch.setattr(charts, "CJK_FONTS", ())  # as on a machine without any
+    monkeypatch.setattr(charts, "_warned", [])
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        for _ in range(2):
+            fig = figure()
+            charts._fonts_for(fig)
+            plt.close(fig)
+    assert [str(w.message) for w in seen if w.category is charts.ChartWarning] == [charts.NO_CJK_FONT]

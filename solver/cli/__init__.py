@@ -18,6 +18,7 @@ from pathlib import Path
 import click
 
 from solver._version import __version__
+from solver.cli.common import echo
 from solver.cli.deciding import scenarios, stochastic
 from solver.cli.reading import compare, plot
 from solver.cli.solving import convert, solve, validate
@@ -40,6 +41,16 @@ for _command in (solve, validate, convert, sweep, breakeven, stochastic, scenari
 
 
 def main():
+    import warnings
+
+    def show(message, category, *args, **kwargs):
+        if category.__name__ == "ChartWarning":
+            echo(f"Warning: {message}", err=True)
+        else:
+            _show(message, category, *args, **kwargs)
+
+    _show = warnings.showwarning
+    warnings.showwarning = show
     cli(prog_name="plantsplit")
 
 

@@ -122,13 +122,80 @@ def _line_legend(ax, flips: bool, breaks: bool) -> None:
     _legend(ax, handles=handles)
 
 
+# Fonts that draw Korean, Chinese and Japanese (Noto Sans CJK first: Debian's fonts-noto-cjk), tried in turn
+CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC", "Source Han Sans",
+             "NanumGothic", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "IPAGothic", "IPAexGothic",
+             "Droid Sans Fallback", "Malgun Gothic", "Microsoft YaHei", "Yu Gothic", "MS Gothic",
+             "Apple SD Gothic Neo", "Hiragino Sans", "PingFang SC")
+NO_CJK_FONT = ("charts draw Korean, Chinese and Japanese names as empty boxes: no font for them is installed; "
+               "install Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: google-noto-sans-cjk-"
+               "fonts; macOS and Windows have one)")
+_warned, _scanned = [], []
+
+
+class ChartWarning(UserWarning):
+    """Something a chart cannot show as it should (the command line prints it as a Warning: line)."""
+
+
+def is_cjk(text: str) -> bool:
+    return any(0x1100 <= ord(ch) <= 0x11FF or 0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
+               or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF for ch in str(text))
+
+
+def cjk_fonts() -> list[str]:
+    """The CJK fonts matplotlib can use; fonts installed after matplotlib made its font cache are looked
+    for on the system once (by file name) and added."""
+    from matplotlib import font_manager
+
+    def known():
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return [name for name in CJK_FONTS if name in installed]
+
+    if not known() and not _scanned:
+        _scanned.append(True)
+        hints = ("cjk", "nanum", "wqy", "ipag", "ipaex", "droidsansfallback", "sourcehansans")
+        for path in font_manager.findSystemFonts():
+            if any(h in Path(path).name.lower().replace("-", "").replace("_", "") for h in hints):
+                try:
+                    font_manager.fontManager.addfont(path)
+                except (OSError, RuntimeError, ValueError):
+                    continue
+    return known()
+
+
+def _fonts_for(fig) -> None:
+    """Korean, Chinese and Japanese text drawn with a font that has it (DejaVu Sans first, so Latin text
+    looks as on every chart); warned once per process where no such font is installed. Charts without
+    such text are left as they are (same bytes)."""
+    import warnings
+
+    from matplotlib.text import Text
+
+    texts = [t for t in fig.findobj(Text) if is_cjk(t.get_text())]
+    if not texts:
+        return
+    fonts = cjk_fonts()
+    if fonts:
+        for t in texts:
+            t.set_fontfamily(["DejaVu Sans", *fonts])
+    elif not _warned:
+        _warned.append(True)
+        warnings.warn(NO_CJK_FONT, ChartWarning, stacklevel=2)
+
+
 def _render(fig, target) -> None:
+    import warnings
+
     import matplotlib.pyplot as plt
+
+    _fonts_for(fig)
 
     # the titles also as the PNG's Title text, for readers that cannot see the picture
     titles = [t for t in [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes] if t]
-    fig.savefig(target, dpi=110, format="png", bbox_inches="tight",
-                metadata={"Software": None, "Title": "\n".join(titles) or None})
+    with warnings.catch_warnings():  # matplotlib's "Glyph ... missing": said once, in words, above
+        warnings.filterwarnings("ignore", message="Glyph .* missing from")
+        fig.savefig(target, dpi=110, format="png", bbox_inches="tight",
+                    metadata={"Software": None, "Title": "\n".join(titles) or None})
     plt.close(fig)
 
 
