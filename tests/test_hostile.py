@@ -288,3 +288,26 @@ def test_a_tariff_parameter_that_replaces_more_than_it_names_warns(tmp_path):
     r = CliRunner().invoke(cli, ["sweep", str(folder), "--vary", "freight:A:m=1,2", "--out", str(tmp_path / "f"),
                                  "--quiet", "--jobs", "1"])
     assert r.exit_code == 0 and "parameter" not in r.stderr
+
+
+def test_a_case_too_large_to_read_stops_before_its_files_are_read(tmp_path, monkeypatch):
+    """400,000 demand rows + 40,000 lanes + 1 plant + 1 capacity row = 440,002 rows x 800 bytes = 352,001,600
+    bytes = 336 MB to read and check; with 200 MB available it stops, exit 3, before any file is parsed (the
+    last demand row is no number, and that is never reported)."""
+    folder = tmp_path / "big"
+    folder.mkdir()
+    (folder / "plants.csv").write_text("plant,country,currency\nA,X,USD\n")
+    (folder / "capacity.csv").write_text("plant,max_units\nA,1e11\n")
+    rows = [f"market{i // 10},p,{2020 + i % 10},100\n" for i in range(399_999)] + ["market0,p,2031,lots\n"]
+    (folder / "demand.csv").write_text("market,product,period,units\n" + "".join(rows))
+    (folder / "lanes.csv").write_text("plant,market,freight_cost\n" + "".join(f"A,market{j},1\n" for j in range(40_000)))
+    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "200")
+    for command in (["solve", str(folder), "--out", str(tmp_path / "o")], ["validate", str(folder)]):
+        r = CliRunner().invoke(cli, command)
+        assert r.exit_code == 3, r.output
+        assert ("case big is too large for the memory available: its files hold 440,002 rows (demand.csv 400,000), "
+                "and reading and checking them needs about 336 MB (800 bytes a row); 200 MB are available") in r.stderr
+        assert "lots" not in r.stderr
+    monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "400")  # enough: then it is read, and the bad row found
+    r = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert r.exit_code == 2 and '"lots" must be a number >= 0' in r.stderr

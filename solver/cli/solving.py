@@ -88,11 +88,14 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
     """Check CASE and list every problem and warning; exit 2 if there are errors."""
     from solver.case.load import load_case
     from solver.errors import CaseError
+    from solver.io.resources import TooLargeError
 
     try:
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
     except CaseError as exc:
         raise case_failure(ctx, exc) from None
+    except TooLargeError as exc:
+        raise Fail(str(exc), EXIT_NO_PLAN) from None
     except Exception as exc:  # noqa: BLE001
         _unexpected(ctx, exc)
     warn_all(c.warnings, ctx, err=False)

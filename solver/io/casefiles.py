@@ -12,6 +12,7 @@ import pandas as pd
 from solver.errors import Collector, UsageError
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions, read_tables
 from solver.io.readxlsx import CaseWorkbook, is_workbook
+from solver.io.resources import check_reading
 from solver.io.schema import FILES
 
 
@@ -26,6 +27,9 @@ def read_case_tables(source: Path, opts: CsvOptions, out: Collector) -> tuple[di
     of the files present. Raises CaseError when a file cannot be used at all."""
     src = _source(source, opts, out)
     out.raise_if_any()
+    if isinstance(src, _Folder):  # before any file is held: its rows, counted, must fit when read
+        check_reading(case_name(source), [src.folder / s.name for s in FILES if src.has(s) and
+                                          not not_a_file(src.folder / s.name)])
     unusable = False  # a file or required column is missing: cross-file checks would mislead
     present = [spec for spec in FILES if src.has(spec)]
     for spec in FILES:

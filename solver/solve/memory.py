@@ -23,13 +23,9 @@ group's limit if lower), or the ``PLANTSPLIT_MEMORY_MB`` environment variable wh
 """
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
-from solver.errors import PlantsplitError, UsageError
+from solver.io.resources import TooLargeError, _mb, available_bytes
 from solver.model.lp import LinearProgram
 
-MB = 2**20
 FACTORS = {  # bytes per column, per non-zero, per row: how far the solve raises peak RSS above the
     # resident memory when the check is made (bench/run.py's case, 2026-12-01)
     # one model: measured 547-565 MB at 1M columns (2M non-zeros, 20,500 rows), 1,489 MB at 3M
@@ -47,36 +43,6 @@ FACTORS = {  # bytes per column, per non-zero, per row: how far the solve raises
 PER_FLOW = 360  # bytes: coefficients + model stages per flow (bench/run.py, 1M-10M flows)
 
 
-class TooLargeError(PlantsplitError):
-    """The case needs more memory than is available (exit code 3; nothing is written)."""
-
-
-def available_bytes() -> int | None:
-    """Memory this process may still use, or None if unknown."""
-    env = os.environ.get("PLANTSPLIT_MEMORY_MB", "").strip()
-    if env:
-        try:
-            value = float(env)
-        except ValueError:
-            raise UsageError(f"PLANTSPLIT_MEMORY_MB={env!r} is not a number of megabytes") from None
-        if not 0 < value < float("inf"):
-            raise UsageError(f"PLANTSPLIT_MEMORY_MB={env!r} must be a finite number of megabytes greater than 0")
-        return int(value * MB)
-    found = []
-    try:
-        for line in Path("/proc/meminfo").read_text().splitlines():
-            if line.startswith("MemAvailable:"):
-                found.append(int(line.split()[1]) * 1024)
-    except OSError:
-        pass
-    try:
-        limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
-        used = Path("/sys/fs/cgroup/memory.current").read_text().strip()
-        if limit.isdigit() and used.isdigit():
-            found.append(int(limit) - int(used))
-    except OSError:
-        pass
-    return min(found) if found else None
 
 
 def needed_bytes(lp: LinearProgram, solver: str = "highs", decompose: bool = True, keep_blocks: bool = False,
@@ -98,13 +64,6 @@ def needed_bytes(lp: LinearProgram, solver: str = "highs", decompose: bool = Tru
         key = "highs-blocks-kept" if keep_blocks or many else "highs-blocks"
     per_col, per_nz, per_row = FACTORS[key]
     return per_col * lp.num_col + per_nz * len(lp.value) + per_row * lp.num_row
-
-
-def _mb(n: float) -> str:
-    """Megabytes as the messages show them: more decimals below 10 MB and 1 MB, where rounding hides them."""
-    if abs(n) < MB:
-        return f"{n / MB:.2f} MB"
-    return f"{n / MB:,.1f} MB" if abs(n) < 10 * MB else f"{n / MB:,.0f} MB"
 
 
 def candidate_flows(case) -> int:
