@@ -311,3 +311,39 @@ def test_a_case_too_large_to_read_stops_before_its_files_are_read(tmp_path, monk
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "400")  # enough: then it is read, and the bad row found
     r = CliRunner().invoke(cli, ["validate", str(folder)])
     assert r.exit_code == 2 and '"lots" must be a number >= 0' in r.stderr
+
+
+RISKY = {
+    "plants.csv": "plant,country,currency\nA,X,USD\nB,X,USD\n",
+    "demand.csv": "market,product,period,units\nm,p,2020,10\n",
+    "capacity.csv": "plant,max_units\nA,1000\nB,0\n",
+    "lanes.csv": "plant,market,freight_cost\nA,m,0\nB,m,0\n",
+    "costs.csv": "plant,product,unit_cost\nA,p,10\nB,p,1\n",
+    "expansions.csv": "option,plant,added_units,fixed_cost,first_period\nline,B,100,200,2020\n",
+}
+
+
+@pytest.mark.parametrize("method", ["enumerate", "extensive", "benders"])
+def test_vss_and_evpi_with_a_risk_weight_are_on_the_objective_minimised(tmp_path, method):
+    """Demand 10 (p 0.9) or 100 (p 0.1); A makes at 10 a unit, B at 1 once a line of 100 units is built for
+    200. Not building costs 100 or 1000 (E 190, CVaR95 1000); building 210 or 300 (E 219, CVaR95 300).
+    Risk-neutral and at mean demand (19) not building is best; with lambda 1, building (519 < 1190). VSS on
+    the objective minimised = 1190 - 519 = 671 (EEV - RP would be 190 - 219 = -29); wait and see: 100 or
+    300, E 120, CVaR 300, objective 420, so EVPI = 519 - 420 = 99."""
+    folder = case(tmp_path, **RISKY)
+    scen = tmp_path / "s.csv"
+    scen.write_text("scenario,demand:m/p,probability\nlow,10,0.9\nhigh,100,0.1\n")
+    r = CliRunner().invoke(cli, ["stochastic", str(folder), "--scenarios", str(scen), "--out", str(tmp_path / "o"),
+                                 "--risk-weight", "1", "--method", method, "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    s = json.loads((tmp_path / "o" / "summary.json").read_text())
+    assert s["objective"] == pytest.approx(519) and s["expected_cost"] == pytest.approx(219)
+    assert s["vss"] == pytest.approx(671) and s["evpi"] == pytest.approx(99)
+    assert "E + 1 x CVaR" in r.output
+    import re
+
+    found = re.search(r"Bounds: lower ([-\d,.]+), upper ([-\d,.]+)", r.stdout)
+    assert (found is None) == (method == "enumerate")  # enumerate is exact: no bounds to show
+    if found:  # bounds of the objective shown
+        lower, upper = (float(g.replace(",", "")) for g in found.groups())
+        assert lower <= upper + 1e-6 and upper == pytest.approx(519)

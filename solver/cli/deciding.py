@@ -50,7 +50,7 @@ from solver.cli.common import (
 def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, evaluate_file, jobs, dask, quiet,
                threads, currency, discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
     """Choose the build decisions that are best across the scenarios (two-stage, E + lambda*CVaR)."""
-    from solver.studies.stochastic.decide import NoDecision
+    from solver.studies.stochastic.decide import NoDecision, SolverDisagrees
     from solver.studies.stochastic.run import run_stochastic
 
     def work():
@@ -61,6 +61,8 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)
             raise Fail(msg + "\nNo output was written.", EXIT_NO_PLAN) from None
+        except SolverDisagrees as exc:
+            raise Fail(f"case {case.name}: {exc}\nNo output was written.", EXIT_NO_PLAN) from None
 
     run = _guard(ctx, work)
     _warn(run.case)

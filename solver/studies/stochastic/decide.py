@@ -59,14 +59,28 @@ class Decision:
     seconds: float
     combos: np.ndarray | None = None  # enumerate: every combination, and its costs per scenario
     matrix: np.ndarray | None = None
+    weight: float = 0.0  # lambda, and the CVaR level: the objective minimised is E + lambda * CVaR_alpha
+    alpha: float = 0.95
+    probability: np.ndarray | None = None
+
+    def _risk(self, costs: np.ndarray) -> float:
+        return risk_objective(costs, self.probability, self.weight, self.alpha)
 
     @property
     def vss(self) -> float:
-        return self.eev - self.expected_cost
+        """What solving the stochastic problem is worth over the mean-value decision, on the objective that is
+        minimised: EEV - RP without a risk weight; with one, (E + lambda CVaR)(x_EV) - (E + lambda CVaR)(x*),
+        never negative, since x* minimises it."""
+        if not self.weight:
+            return self.eev - self.expected_cost
+        return self._risk(self.costs_ev) - self.objective
 
     @property
     def evpi(self) -> float:
-        return self.expected_cost - self.ws
+        """RP - WS, on the objective minimised (with a risk weight: of the wait-and-see costs' distribution)."""
+        if not self.weight:
+            return self.expected_cost - self.ws
+        return self.objective - self._risk(self.ws_costs)
 
 
 def combinations(problem: TwoStageProblem) -> np.ndarray:
@@ -132,14 +146,9 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
             x, costs, lower = combos[j], matrix[:, j], scores[j]
             upper, iterations = scores[j], 1
         elif method == "extensive":
-            from solver.studies.stochastic.extensive import solve_extensive
 
-            res = solve_extensive(problem, weight, alpha, gap)
-            if not res.optimal:
-                raise _no_common_decision(problem, np.arange(problem.n))
-            x = np.round(res.x) if problem.integer_first else res.x
-            costs = _evaluate(pool, chunks, x, problem.n, bar)
-            lower, upper, iterations = res.bound, res.objective, 1
+            x, costs, lower = _extensive(problem, pool, chunks, weight, alpha, gap, bar)
+            upper, iterations = risk_objective(costs, p, weight, alpha), 1
         else:
             from solver.studies.stochastic.benders import solve_benders
 
@@ -151,7 +160,36 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
     cvar = var_cvar(costs, p, alpha)[1]
     return Decision(method, why, x, costs, e + weight * cvar if weight else e, e, cvar, ev, x_ev, costs_ev,
                     expected(costs_ev, p), ws_costs, expected(ws_costs, p), lower, upper, iterations,
-                    time.perf_counter() - t0, combos, matrix)
+                    time.perf_counter() - t0, combos, matrix, weight, alpha, p)
+
+
+class SolverDisagrees(Exception):
+    """The solver's claim about a decision did not hold when the decision was re-evaluated, even after a
+    retry with safer settings: no recommendation is made from it."""
+
+
+def _extensive(problem, pool, chunks, weight, alpha, gap, bar):
+    """The extensive form's decision, re-evaluated on every scenario (its second stages solved with the
+    decision fixed) and checked against what HiGHS claimed: its objective, and a bound no higher. A claim
+    that does not hold is retried with presolve off; if it still does not, SolverDisagrees, never a
+    recommendation. Returns (x, scenario costs, lower bound of the objective shown)."""
+    from solver.studies.stochastic.extensive import solve_extensive
+
+    p = problem.probability
+    for safe in (False, True):
+        res = solve_extensive(problem, weight, alpha, gap, safe=safe)
+        if not res.optimal:
+            raise _no_common_decision(problem, np.arange(problem.n))
+        x = np.round(res.x) if problem.integer_first else res.x
+        costs = _evaluate(pool, chunks, x, problem.n, bar)
+        actual = risk_objective(costs, p, weight, alpha)
+        tol = max(gap, 1e-6) * max(1.0, abs(actual))
+        if abs(actual - res.objective) <= tol and res.bound <= actual + tol:
+            return x, costs, min(res.bound, actual)
+    raise SolverDisagrees(
+        f"the extensive form's plan did not hold up: HiGHS called it optimal at {res.objective:,.2f} with a bound "
+        f"of {res.bound:,.2f}, but the decision re-evaluated on every scenario costs {actual:,.2f} (also with "
+        "presolve off); no recommendation is made from it: use --method benders or enumerate")
 
 
 def _enumerate(pool, chunks, n, k, bar) -> np.ndarray:

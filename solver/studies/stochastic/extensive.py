@@ -66,13 +66,20 @@ def build(problem: TwoStageProblem, weight: float, alpha: float):
     return b.finish(), x_idx
 
 
-def solve_extensive(problem: TwoStageProblem, weight: float, alpha: float, gap: float = 1e-6) -> Extensive:
+def solve_extensive(problem: TwoStageProblem, weight: float, alpha: float, gap: float = 1e-6,
+                    safe: bool = False) -> Extensive:
+    """The deterministic equivalent in HiGHS. ``safe``: presolve off and a tighter feasibility tolerance,
+    the retry when a plan HiGHS called optimal did not hold up when re-evaluated (decide.py)."""
     import highspy
 
     ef, x_idx = build(problem, weight, alpha)
     h = load_highs(ef)
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("mip_abs_gap", 0.0)
+    if safe:
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("mip_feasibility_tolerance", 1e-9)
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return Extensive(False, float("nan"), float("nan"), np.full(len(x_idx), np.nan))

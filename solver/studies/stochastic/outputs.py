@@ -116,8 +116,12 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
         f"CVaR {alpha:g} (mean cost of the worst {1 - alpha:.0%} of probability): {m(d.cvar)}",
         f"Mean-value problem (EV): {m(d.ev)}; its decision costs on average (EEV) {m(d.eev)}",
         f"Wait-and-see (WS, perfect information): {m(d.ws)}",
-        f"Value of the stochastic solution (VSS = EEV - RP): {m(d.vss)}",
-        f"Expected value of perfect information (EVPI = RP - WS): {m(d.evpi)}",
+        *([f"Value of the stochastic solution (VSS = EEV - RP): {m(d.vss)}",
+           f"Expected value of perfect information (EVPI = RP - WS): {m(d.evpi)}"] if not d.weight else
+          [f"Value of the stochastic solution on the objective minimised, E + {d.weight:g} x CVaR "
+           f"(VSS = objective of the mean-value decision - objective of the recommended one): {m(d.vss)}",
+           f"Expected value of perfect information on that objective (EVPI = objective of the recommended "
+           f"decision - objective of the wait-and-see costs): {m(d.evpi)}"]),
     ]
     if d.method == "benders":
         lines.append(f"Bounds: lower {d.lower:,.2f}, upper {d.upper:,.2f} after {d.iterations} iterations")
