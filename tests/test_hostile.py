@@ -285,6 +285,12 @@ def test_a_tariff_parameter_that_replaces_more_than_it_names_warns(tmp_path):
     assert ("Warning: parameter tariff:X:m sets the rate of 3 tariffs.csv rows (2, 3, 4): the tiers of a "
             "tariff-rate quota (over-quota rate included) and rows for a product or period it does not name, all "
             "to the one value; name a product or period (tariff:X:m/PRODUCT@PERIOD) to change fewer") in r.stderr
+    scen = tmp_path / "t.csv"
+    scen.write_text("scenario,tariff:X:m\nfree,0\nduty,0.05\n")
+    r = CliRunner().invoke(cli, ["stochastic", str(folder), "--scenarios", str(scen), "--out", str(tmp_path / "st"),
+                                 "--quiet", "--jobs", "1"])
+    assert r.exit_code == 0, r.output
+    assert "Warning: parameter tariff:X:m sets the rate of 3 tariffs.csv rows (2, 3, 4)" in r.stderr
     r = CliRunner().invoke(cli, ["sweep", str(folder), "--vary", "freight:A:m=1,2", "--out", str(tmp_path / "f"),
                                  "--quiet", "--jobs", "1"])
     assert r.exit_code == 0 and "parameter" not in r.stderr

@@ -16,6 +16,7 @@ from solver.cli.common import (
     csv_style_option,
     echo,
     money_options,
+    warn_all,
 )
 
 
@@ -66,6 +67,9 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
 
     run = _guard(ctx, work)
     _warn(run.case)
+    from solver.case.params import reach_warnings
+
+    warn_all(reach_warnings(run.problem.scenarios.params, run.case))
     echo("\n".join(run.lines))
 
 
