@@ -272,3 +272,71 @@ def test_a_folder_without_write_permission_is_a_clear_error(tmp_path):
     assert f"could not create the output folder and lock it in {out}: permission denied" in r.stderr
     assert "Traceback" not in r.stderr
     assert visible(out) == before and temporaries(out) == []
+
+
+# ------------------------------------------------------------------ found by the hostile trial
+
+@pytest.mark.parametrize("record", [
+    {"command": "solve", "files": ["../victim.txt"], "state": "complete"},
+    {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": {"../victim.txt": "evil"},
+     "remove": []},
+    {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": {}, "remove": ["../victim.txt"]},
+    {"command": "solve", "files": "victim.txt", "state": "complete"},
+    {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": []},
+])
+def test_a_tampered_record_is_refused_and_touches_nothing(tmp_path, record):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    out = tmp_path / "o"
+    assert run("solve", ROGUE, "--out", out).returncode == 0
+    (out / ".plantsplit.json").write_text(json.dumps(record))
+    (out / "evil").write_text("evil")
+    r = run("solve", ROGUE, "--out", out)
+    assert r.returncode == 2, r.stderr
+    assert "that plantsplit did not write as it is" in r.stderr and "Traceback" not in r.stderr
+    assert victim.read_text() == "mine"
+
+
+def test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched(tmp_path):
+    victim = tmp_path / "victim.txt"
+    victim.write_text("mine")
+    out = tmp_path / "o"
+    out.mkdir()
+    os.symlink(victim, out / ".plantsplit.lock")
+    r = run("solve", ROGUE, "--out", out)
+    assert r.returncode == 2 and "is not a lock file plantsplit made" in r.stderr
+    assert victim.read_text() == "mine"
+
+
+def test_an_out_that_cannot_be_a_folder_is_a_usage_error(tmp_path):
+    os.symlink(tmp_path / "nowhere", tmp_path / "dangling")
+    (tmp_path / "afile").write_text("x")
+    r = run("solve", ROGUE, "--out", tmp_path / "dangling")
+    assert r.returncode == 2 and f"is a symbolic link to {tmp_path / 'nowhere'}, which does not exist" in r.stderr
+    r = run("solve", ROGUE, "--out", tmp_path / "afile" / "sub")
+    assert r.returncode == 2 and f"{tmp_path / 'afile'} is a file, not a folder" in r.stderr
+
+
+def test_misnamed_case_files_are_errors_not_absent_files(tmp_path):
+    case = tmp_path / "c"
+    shutil.copytree(ROGUE, case)
+    (case / "costs.csv").rename(case / "Costs.csv")
+    (case / "settings.csv").rename(case / "setting.csv")
+    (case / "fx.csv").rename(case / "fx.csv ")
+    r = run("validate", case)
+    assert r.returncode == 2
+    assert (f"Costs.csv: is not read: plantsplit reads costs.csv (file names are exact: lower case, no blanks); "
+            f"rename it to costs.csv, or move it out of {case}") in r.stderr
+    assert "setting.csv: is not read: plantsplit reads settings.csv" in r.stderr
+    assert "fx.csv : is not read: plantsplit reads fx.csv" in r.stderr
+
+
+def test_a_convert_killed_among_its_renames_leaves_no_case_that_solves(tmp_path):
+    book, dest = tmp_path / "case.xlsx", tmp_path / "back"
+    assert run("convert", ROGUE, book).returncode == 0
+    killed = subprocess.run([sys.executable, "-c", KILL_AT, "5", "convert", str(book), str(dest)],
+                            capture_output=True, text=True)
+    assert killed.returncode == -signal.SIGKILL
+    r = run("solve", dest, "--out", tmp_path / "o")
+    assert r.returncode == 2 and "was interrupted while writing its files" in r.stderr
+    assert not (tmp_path / "o").exists()

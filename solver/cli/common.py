@@ -6,6 +6,7 @@ Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
 (disk full, read-only folder, no permission: nothing changed in the folder)."""
 from __future__ import annotations
 
+import os
 import traceback
 import unicodedata
 from pathlib import Path
@@ -214,7 +215,14 @@ def _write_problems(ctx, exc) -> None:
     file = _problems_file(ctx)
     if file:
         lines = [f"Error: {p}" for p in exc.problems] + [f"Warning: {w}" for w in exc.warnings]
-        Path(file).write_text("\n".join(lines) + "\n", encoding="utf-8")
+        from solver.io.outdir import stage, write_failure
+
+        try:  # all or nothing, names shown as on the terminal (no escape sequence reaches a file viewer)
+            data = (shown("\n".join(lines)) + "\n").encode("utf-8")
+            os.replace(stage(Path(file).parent, Path(file).name, data), file)
+        except OSError as exc2:
+            echo(f"Warning: --problems-file {file}: {write_failure(exc2, Path(file).parent, 'write the problems')}",
+                 err=True)
 
 
 def _unexpected(ctx, exc):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from solver.errors import Collector, UsageError
+from solver.io.outdir import interrupted
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions, read_tables
 from solver.io.readxlsx import CaseWorkbook, is_workbook
 from solver.io.resources import check_reading
@@ -26,6 +27,8 @@ def read_case_tables(source: Path, opts: CsvOptions, out: Collector) -> tuple[di
     """Every file of a case as typed tables (before the cross-file checks), and the names
     of the files present. Raises CaseError when a file cannot be used at all."""
     src = _source(source, opts, out)
+    if isinstance(src, _Folder) and source.is_dir() and (broken := interrupted(source)):
+        out.error(str(source), 0, "", "", broken.split(": ", 1)[1])  # a convert killed half-way: not a case
     out.raise_if_any()
     if isinstance(src, _Folder):  # before any file is held: its rows, counted, must fit when read
         check_reading(case_name(source), [src.folder / s.name for s in FILES if src.has(s) and
@@ -137,7 +140,27 @@ def _source(source: Path, opts: CsvOptions, out: Collector):
         out.error(str(source), 0, "", "", "is an old-format Excel file (.xls): save it as .xlsx")
     elif not source.is_dir():
         out.error(str(source), 0, "", "", "is not a case folder (no such directory) nor an .xlsx workbook")
+    else:
+        misnamed(source, out)
     return _Folder(source, opts)
+
+
+def misnamed(folder: Path, out: Collector) -> None:
+    """A file whose name is one of the case's but for case, blanks or a letter (Costs.csv, tariffs.CSV,
+    'fx.csv ', setting.csv) would be silently absent: an error naming both, unless the right one is there."""
+    from difflib import get_close_matches
+
+    names = {spec.name for spec in FILES}
+    try:
+        entries = [p.name for p in folder.iterdir()]
+    except OSError:
+        return
+    for entry in sorted(set(entries) - names):
+        folded = entry.strip().lower()
+        match = folded if folded in names else next(iter(get_close_matches(folded, names, n=1, cutoff=0.85)), None)
+        if match and match not in entries:
+            out.error(entry, 0, "", "", f"is not read: plantsplit reads {match} (file names are exact: lower case, "
+                      f"no blanks); rename it to {match}, or move it out of {folder}")
 
 
 def _empty(spec) -> pd.DataFrame:

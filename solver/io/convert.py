@@ -18,6 +18,7 @@ import pandas as pd
 
 from solver.errors import Collector, UsageError
 from solver.io.casefiles import content_digest, read_case_tables
+from solver.io.folders import write_outputs
 from solver.io.output import PLAIN, CsvStyle, guard_text, write_all
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions
 from solver.io.readxlsx import is_workbook, number_text, sheet_name
@@ -44,7 +45,7 @@ def convert(source: str | Path, dest: str | Path, opts: CsvOptions | None = None
         write_all(dest.parent if str(dest.parent) else Path("."), {dest.name: data})
         return content_digest(tables), [sheet_name(s) for s in specs]
     files = {s.name: case_csv_bytes(tables[s.name[:-4]], s, style) for s in specs}
-    write_all(dest, files)
+    write_outputs(dest, "convert", files)  # all or nothing: a folder killed half-written is no case (casefiles)
     return content_digest(tables), list(files)
 
 

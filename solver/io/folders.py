@@ -1,28 +1,19 @@
 """Output folders: where each command writes, and which folders it refuses (the case folder, another command's outputs)."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from solver.errors import UsageError
 from solver.io.casefiles import case_name
-from solver.io.outdir import HIDDEN, RECORD, TMP_PREFIX, OutputFolder, read_record
-
-OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
-                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json", "plan.xlsx", "plan.png")
-
-
-# What each command writes into its output folder. A folder holds the outputs of one
-# command: without --out each command writes to its own default_out_dir, and a command
-# refuses an --out that holds another command's files. A new command adds its entry here
-# and calls check_out_dir(case_dir, out, "<command>").
-COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
-    "solve": OUTPUT_NAMES,
-    "breakeven": ("breakpoints.csv", "breakeven.json"),
-    "sweep": ("results.csv", "plans.csv", "sweep.json", "results.xlsx"),
-    "stochastic": ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv",
-                   "stochastic.xlsx"),
-    "compare": ("comparison.csv", "comparison.xlsx"),
-}
+from solver.io.outdir import (
+    COMMAND_OUTPUTS,
+    HIDDEN,
+    RECORD,
+    TMP_PREFIX,
+    OutputFolder,
+    read_record,
+)
 
 
 def default_out_dir(case_name: str, command: str) -> Path:
@@ -38,6 +29,12 @@ def check_out_dir(case_dir: Path | None, out_dir: Path, command: str | None = No
     out = Path(out_dir)
     if case_dir is not None and out.resolve() == Path(case_dir).resolve():
         raise UsageError(f"--out {out_dir} is the case folder itself; choose another folder for outputs")
+    if out.is_symlink() and not out.exists():
+        raise UsageError(f"--out {out_dir} is a symbolic link to {os.readlink(out)}, which does not exist; choose a "
+                         "folder for the outputs")
+    blocked = next((p for p in out.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise UsageError(f"--out {out_dir}: {blocked} is a file, not a folder; choose a folder for the outputs")
     if command is None or not out.exists():
         return
     if not out.is_dir():
@@ -66,6 +63,8 @@ def _refuse_unrecorded(out: Path, out_dir: Path, command: str, default: str) -> 
     if not entries:
         return
     for other, names in COMMAND_OUTPUTS.items():
+        if other == "convert":  # a case's files: a case folder, not outputs
+            continue
         # a file names its command only if no other command writes a file of that name
         shared = {n for c, o in COMMAND_OUTPUTS.items() if c != other for n in o}
         found = [n for n in names if other != command and n not in shared and n in entries]

@@ -28,6 +28,25 @@ from pathlib import Path
 
 from solver._version import __version__
 from solver.errors import UsageError, WriteError
+from solver.io.schema import FILES
+
+OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
+                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json", "plan.xlsx", "plan.png")
+
+
+# What each command writes into its output folder. A folder holds the outputs of one
+# command: without --out each command writes to its own default_out_dir, and a command
+# refuses an --out that holds another command's files. A new command adds its entry here
+# and calls check_out_dir(case_dir, out, "<command>").
+COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
+    "solve": OUTPUT_NAMES,
+    "breakeven": ("breakpoints.csv", "breakeven.json"),
+    "sweep": ("results.csv", "plans.csv", "sweep.json", "results.xlsx"),
+    "stochastic": ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv",
+                   "stochastic.xlsx"),
+    "compare": ("comparison.csv", "comparison.xlsx"),
+    "convert": tuple(spec.name for spec in FILES),  # a case folder written from a workbook
+}
 
 RECORD = ".plantsplit.json"
 LOCK = ".plantsplit.lock"
@@ -37,13 +56,47 @@ NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 WRITE_ERRNOS = NO_SPACE | {errno.EROFS, errno.EACCES, errno.EPERM}  # what a user can fix: exit 4
 
 
+class BadRecord(UsageError):
+    """A record plantsplit would not have written (edited, damaged, or hostile): the folder is refused."""
+
+
 def read_record(folder: Path) -> dict | None:
-    """The folder's record, or None when plantsplit never recorded a run there."""
-    try:
-        data = json.loads((Path(folder) / RECORD).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    """The folder's record, or None when there is none. A record that is not exactly what plantsplit
+    writes (plain names of the command's own outputs, staged files of its own temporary names) raises
+    BadRecord: a record must never make a run touch a file outside the folder, or one of the user's."""
+    path = Path(folder) / RECORD
+    if not path.exists() and not path.is_symlink():
         return None
-    return data if isinstance(data, dict) and "command" in data and "files" in data else None
+    try:
+        if path.is_symlink() or not path.is_file():
+            raise ValueError("it is not a regular file")
+        data = json.loads(path.read_text(encoding="utf-8"))
+        _check_record(data)
+    except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
+        raise BadRecord(f"{folder} holds a record of an earlier run ({RECORD}) that plantsplit did not write as it "
+                        f"is ({exc}); it is not trusted: delete {path} if the folder holds only plantsplit's "
+                        "outputs, or choose another --out") from None
+    return data
+
+
+def _plain(name) -> bool:
+    return isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..") \
+        and not name.startswith(".") and "\\" not in name and "/" not in name
+
+
+def _check_record(data) -> None:
+    if not isinstance(data, dict) or data.get("command") not in COMMAND_OUTPUTS:
+        raise ValueError("no command plantsplit has")
+    own = set(COMMAND_OUTPUTS[data["command"]])
+    files, staged, remove = data.get("files"), data.get("staged", {}), data.get("remove", [])
+    if not isinstance(files, list) or not all(_plain(n) and n in own for n in files):
+        raise ValueError(f"its files are not outputs of plantsplit {data['command']}")
+    if not isinstance(remove, list) or not all(_plain(n) and n in own for n in remove):
+        raise ValueError("it would remove files that are not outputs")
+    if not isinstance(staged, dict) or not all(
+            _plain(n) and n in own and isinstance(t, str) and t == Path(t).name and t.startswith(TMP_PREFIX)
+            and t.endswith(".tmp") for n, t in staged.items()):
+        raise ValueError("its staged files are not plantsplit's temporary files")
 
 
 def interrupted(folder: Path) -> str | None:
@@ -128,7 +181,10 @@ class FolderLock:
 
     def acquire(self) -> None:
         while True:
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
+                raise UsageError(f"{self.path} is not a lock file plantsplit made (it is a link or not a file); "
+                                 "remove it, or choose another --out")
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
             if not _try_lock(fd):
                 holder = _read_holder(fd)
                 os.close(fd)
