@@ -10,6 +10,7 @@ from solver.io.outdir import (
     COMMAND_OUTPUTS,
     HIDDEN,
     RECORD,
+    RECORDABLE,
     TMP_PREFIX,
     OutputFolder,
     read_record,
@@ -48,7 +49,7 @@ def check_out_dir(case_dir: Path | None, out_dir: Path, command: str | None = No
         raise UsageError(f"{out_dir} holds the outputs of plantsplit {rec['command']} ({', '.join(shown)}); a folder "
                          f"holds the outputs of one command: choose another --out{default}")
     if rec is not None:
-        foreign = [n for n in COMMAND_OUTPUTS[command] if (out / n).exists() and n not in rec["files"]]
+        foreign = [n for n in RECORDABLE[command] if (out / n).exists() and n not in rec["files"]]
         if foreign:
             raise UsageError(f"{out_dir} holds {', '.join(foreign)}, which no plantsplit run wrote there (its record, "
                              f"{RECORD}, does not list them); plantsplit never replaces a file it did not write: move "
@@ -63,8 +64,6 @@ def _refuse_unrecorded(out: Path, out_dir: Path, command: str, default: str) -> 
     if not entries:
         return
     for other, names in COMMAND_OUTPUTS.items():
-        if other == "convert":  # a case's files: a case folder, not outputs
-            continue
         # a file names its command only if no other command writes a file of that name
         shared = {n for c, o in COMMAND_OUTPUTS.items() if c != other for n in o}
         found = [n for n in names if other != command and n not in shared and n in entries]

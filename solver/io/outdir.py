@@ -45,8 +45,9 @@ COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
     "stochastic": ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv",
                    "stochastic.xlsx"),
     "compare": ("comparison.csv", "comparison.xlsx"),
-    "convert": tuple(spec.name for spec in FILES),  # a case folder written from a workbook
 }
+# what a record may name: the commands' outputs, and a case folder written by convert
+RECORDABLE = {**COMMAND_OUTPUTS, "convert": tuple(spec.name for spec in FILES)}
 
 RECORD = ".plantsplit.json"
 LOCK = ".plantsplit.lock"
@@ -85,9 +86,9 @@ def _plain(name) -> bool:
 
 
 def _check_record(data) -> None:
-    if not isinstance(data, dict) or data.get("command") not in COMMAND_OUTPUTS:
+    if not isinstance(data, dict) or data.get("command") not in RECORDABLE:
         raise ValueError("no command plantsplit has")
-    own = set(COMMAND_OUTPUTS[data["command"]])
+    own = set(RECORDABLE[data["command"]])
     files, staged, remove = data.get("files"), data.get("staged", {}), data.get("remove", [])
     if not isinstance(files, list) or not all(_plain(n) and n in own for n in files):
         raise ValueError(f"its files are not outputs of plantsplit {data['command']}")
