@@ -340,3 +340,17 @@ def test_a_convert_killed_among_its_renames_leaves_no_case_that_solves(tmp_path)
     r = run("solve", dest, "--out", tmp_path / "o")
     assert r.returncode == 2 and "was interrupted while writing its files" in r.stderr
     assert not (tmp_path / "o").exists()
+
+
+def test_resume_refuses_a_results_file_edited_to_repeat_or_rename_a_scenario(tmp_path):
+    out = tmp_path / "sw"
+    args = ["--vary", "fx:KRW=1000:1100:50", "--quiet", "--jobs", "1"]
+    assert run("sweep", ROGUE, "--out", out, *args).returncode == 0
+    lines = (out / "results.csv").read_text().splitlines(keepends=True)  # header + 3 scenarios
+    (out / "results.csv").write_text("".join(lines[:3] + [lines[2]]))  # s2 twice, s3 missing
+    r = run("sweep", ROGUE, "--out", out, *args, "--resume")
+    assert r.returncode == 2
+    assert f"{out / 'results.csv'}, row 4: scenario 's2' is there twice (also row 3" in r.stderr
+    (out / "results.csv").write_text("".join(lines[:2]) + "zz" + lines[2][lines[2].index(","):])
+    r = run("sweep", ROGUE, "--out", out, *args, "--resume")
+    assert r.returncode == 2 and "row 3: scenario 'zz' is not a scenario of this sweep" in r.stderr

@@ -17,6 +17,7 @@ MB = 2**20
 # numbers): peak RSS 147 MB for 100,000 demand rows + 10,000 lanes, 371 MB for 400,000 + 40,000
 # (747 bytes per row between them; 2026-12-02, README "When something is wrong")
 READ_BYTES_PER_ROW = 800
+READ_BYTES_PER_BYTE = 3
 CHUNK = 1 << 24
 
 
@@ -67,15 +68,24 @@ def check_reading(case_name: str, files: list[Path]) -> None:
     available = available_bytes()
     if available is None:
         return
+    sizes = {p.name: p.stat().st_size for p in files}
+    size = sum(sizes.values())
+    if READ_BYTES_PER_BYTE * size > available:  # sizes first (no file opened): far too large stops at once
+        largest = max(sizes, key=sizes.get)
+        _too_large(case_name, f"its files are {_mb(size)} ({largest} {_mb(sizes[largest])})",
+                   READ_BYTES_PER_BYTE * size, f"{READ_BYTES_PER_BYTE} bytes for each byte", available)
     rows = {p.name: count_rows(p) for p in files}
-    needed = READ_BYTES_PER_ROW * sum(rows.values())
-    if needed > available:
+    if READ_BYTES_PER_ROW * sum(rows.values()) > available:
         largest = max(rows, key=rows.get)
-        raise TooLargeError(
-            f"case {case_name} is too large for the memory available: its files hold {sum(rows.values()):,} rows "
-            f"({largest} {rows[largest]:,}), and reading and checking them needs about {_mb(needed)} "
-            f"({READ_BYTES_PER_ROW} bytes a row); {_mb(available)} are available. Free memory, use a larger "
-            "machine, or split the case (fewer periods or markets per case).")
+        _too_large(case_name, f"its files hold {sum(rows.values()):,} rows ({largest} {rows[largest]:,})",
+                   READ_BYTES_PER_ROW * sum(rows.values()), f"{READ_BYTES_PER_ROW} bytes a row", available)
+
+
+def _too_large(case_name: str, what: str, needed: float, rate: str, available: float) -> None:
+    raise TooLargeError(
+        f"case {case_name} is too large for the memory available: {what}, and reading and checking them needs "
+        f"about {_mb(needed)} ({rate}); {_mb(available)} are available. Free memory, use a larger machine, or "
+        "split the case (fewer periods or markets per case).")
 
 
 def _mb(n: float) -> str:

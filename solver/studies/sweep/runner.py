@@ -98,7 +98,7 @@ def _first_cells(lines: list[str], delimiter: str = ",") -> list[str]:
     return [next(csv.reader(io.StringIO(line), delimiter=delimiter))[0] for line in lines]
 
 
-def _read_done(path: Path, header: str, delimiter: str) -> set[str]:
+def _read_done(path: Path, header: str, delimiter: str) -> list[str]:
     """Scenario ids (as written) already in the file; a partial last line (a kill mid-write) is cut off."""
     if not path.exists():
         return set()
@@ -111,7 +111,22 @@ def _read_done(path: Path, header: str, delimiter: str) -> set[str]:
         with open(path, "r+b") as fh:
             fh.truncate(end)
         data = data[:end]
-    return set(_first_cells(data.decode("utf-8").splitlines(keepends=True)[1:], delimiter))
+    return _first_cells(data.decode("utf-8").splitlines(keepends=True)[1:], delimiter)
+
+
+def _check_done(path: Path, ids: list[str], known: set[str]) -> set[str]:
+    """The scenarios a resumed results file holds, each once and each of this sweep (an edited file is refused:
+    a resume must end with every scenario exactly once)."""
+    seen: dict[str, int] = {}
+    for row, sid in enumerate(ids, start=2):
+        if sid not in known:
+            raise UsageError(f"{path}, row {row}: scenario {sid!r} is not a scenario of this sweep (was the file "
+                             "edited?); --resume continues only the sweep that wrote it: choose another --out")
+        if sid in seen:
+            raise UsageError(f"{path}, row {row}: scenario {sid!r} is there twice (also row {seen[sid]}; was the file "
+                             "edited?); remove one of the rows, or choose another --out")
+        seen[sid] = row
+    return set(seen)
 
 
 def _rewrite(path: Path, header: str, lines: list[str]) -> None:
@@ -201,10 +216,10 @@ def _open_files(folder: OutputFolder, case: Case, scenarios: Scenarios, sm: Scen
     folder.begin([RESULTS, META, *([PLANS] if plans else [])])  # recorded before any of them is written
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     # A scenario is done once its results line is written; its plan rows are written first.
-    done = _read_done(results, header, d) if resume else set()
+    written = [_written_id(n) for n in scenarios.names]
+    done = _check_done(results, _read_done(results, header, d), set(written)) if resume else set()
     if plans and resume:
         _read_done(plans_path, plan_header, d)  # checks the header, cuts a partial last line
-    written = [_written_id(n) for n in scenarios.names]
     todo = [(i, scenarios.values[i]) for i in range(len(written)) if written[i] not in done]
     if not results.exists():
         results.write_text(header, encoding="utf-8")
