@@ -68,6 +68,10 @@ class WriteError(PlantsplitError):
     Nothing was changed in the folder: earlier outputs are intact and no temporary file is left."""
 
 
+class WorkerLost(PlantsplitError):
+    """A worker process died mid-run (killed, or out of memory): exit code 1, without a traceback."""
+
+
 class NoPlanError(PlantsplitError):
     """The case has no plan: infeasible (``reasons`` says why, in the words of the inputs),
     unbounded, or the time limit passed before a plan was found (exit code 3)."""

@@ -354,3 +354,23 @@ def test_resume_refuses_a_results_file_edited_to_repeat_or_rename_a_scenario(tmp
     (out / "results.csv").write_text("".join(lines[:2]) + "zz" + lines[2][lines[2].index(","):])
     r = run("sweep", ROGUE, "--out", out, *args, "--resume")
     assert r.returncode == 2 and "row 3: scenario 'zz' is not a scenario of this sweep" in r.stderr
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
+def test_a_killed_worker_is_a_clear_error_and_resume_finishes(tmp_path):
+    out, clean = tmp_path / "sw", tmp_path / "clean"
+    sweep = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "2"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.time() + 60
+    while len(workers := _children(sweep.pid)) < 2:
+        assert time.time() < deadline and sweep.poll() is None, "the sweep started no workers"
+        time.sleep(0.05)
+    _wait_for(out / "results.csv")
+    os.kill(max(workers), signal.SIGKILL)  # one worker, as the out-of-memory killer would
+    _, err = sweep.communicate(timeout=120)
+    assert sweep.returncode == 1, err
+    assert "Error: a worker process died while solving (killed, or out of memory)" in err
+    assert "internal error" not in err and "Traceback" not in err
+    assert run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume").returncode == 0
+    assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
+    assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()

@@ -162,7 +162,7 @@ def _range_end(name: str, option: str, text: str) -> float:
 
 
 def _guard(ctx, work):
-    from solver.errors import CaseError, UsageError, WriteError
+    from solver.errors import CaseError, UsageError, WorkerLost, WriteError
     from solver.io.outdir import WRITE_ERRNOS, write_failure
     from solver.solve.memory import TooLargeError
     from solver.solve.status import SolverUnavailable
@@ -182,6 +182,10 @@ def _guard(ctx, work):
         if debug:
             traceback.print_exc()
         raise Fail(str(exc), EXIT_WRITE) from None
+    except WorkerLost as exc:
+        if debug:
+            traceback.print_exc()
+        raise Fail(str(exc), EXIT_INTERNAL) from None
     except TooLargeError as exc:
         if debug:
             traceback.print_exc()

@@ -12,8 +12,9 @@ import hashlib
 import os
 import pickle
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
 
-from solver.errors import UsageError
+from solver.errors import UsageError, WorkerLost
 
 
 class Pool:
@@ -89,14 +90,19 @@ class Pool:
                 if len(pending) >= self.jobs * 3:
                     break
 
-        top_up()
-        while pending:
-            finished, rest = wait(pending, return_when=FIRST_COMPLETED)
-            pending.clear()
-            pending.update(rest)
-            for f in finished:
-                yield f.result()
+        try:
             top_up()
+            while pending:
+                finished, rest = wait(pending, return_when=FIRST_COMPLETED)
+                pending.clear()
+                pending.update(rest)
+                for f in finished:
+                    yield f.result()
+                top_up()
+        except BrokenProcessPool:  # raised by a result or by the next submit
+            raise WorkerLost("a worker process died while solving (killed, or out of memory); what was written "
+                             "so far is kept: run the same command again (a sweep with --resume continues where "
+                             "it stopped)") from None
 
     def _dask_map(self, task, chunks: list, args: tuple, attempts: int = 4):
         """Chunks on the cluster, results as they finish. Every worker holds the model (ModelPlugin, also
