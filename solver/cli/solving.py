@@ -76,6 +76,8 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
         msg += ("\nNo output was written." if not models else
                 f"\nNo plan was written; the model is in {' and '.join(models)} (written before the solve).")
         raise Fail(msg, EXIT_NO_PLAN)
+    if run.recovered:  # an interrupted earlier write there, completed before this one
+        echo(f"Note: {run.recovered}", err=True)
     echo(render(run))
 
 
