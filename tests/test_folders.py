@@ -374,3 +374,20 @@ def test_a_killed_worker_is_a_clear_error_and_resume_finishes(tmp_path):
     assert run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume").returncode == 0
     assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
     assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+
+
+def test_single_file_outputs_never_replace_a_file_of_another_kind(tmp_path):
+    case = tmp_path / "c"
+    shutil.copytree(ROGUE, case)
+    before = {p.name: p.read_bytes() for p in case.iterdir()}
+    r = run("solve", case, "--out", tmp_path / "o", "--write-lp", case / "demand.csv")
+    assert r.returncode == 2 and "--write-lp" in r.stderr and "must end in .lp" in r.stderr
+    r = run("scenarios", case, "--out", case / "demand.csv", "--fx", "KRW:vol=10%", "--n", "5")
+    assert r.returncode == 2 and "exists and is not a scenarios file" in r.stderr
+    assert run("sweep", case, "--vary", "fx:KRW=900,1000", "--out", tmp_path / "s", "--quiet").returncode == 0
+    r = run("plot", tmp_path / "s" / "results.csv", "--out", case / "costs.csv")
+    assert r.returncode == 2 and "exists and is not a PNG chart" in r.stderr
+    assert {p.name: p.read_bytes() for p in case.iterdir()} == before  # the case untouched
+    for _ in range(2):  # its own kind is replaced: a chart over a chart, a scenarios file over one
+        assert run("plot", tmp_path / "s" / "results.csv", "--out", tmp_path / "a.png").returncode == 0
+        assert run("scenarios", case, "--out", tmp_path / "s.csv", "--fx", "KRW:vol=10%", "--n", "5").returncode == 0

@@ -174,6 +174,25 @@ def write_record(folder: Path, record: dict) -> None:
     _fsync_dir(folder)
 
 
+def check_replace(path: Path, option: str, what: str, looks_like) -> None:
+    """A single-file output (a chart, a scenarios file) replaces an existing file only if that file is one
+    of its kind (``looks_like(first bytes)``): never a case's demand.csv or a user's own file."""
+    path = Path(path)
+    if not path.exists():
+        return
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(64)
+    except OSError:
+        head = b""
+    if not path.is_file() or not looks_like(head):
+        raise UsageError(f"{option} {path}: exists and is not {what}; plantsplit never replaces a file it did not "
+                         "write: choose another name, or move that file")
+
+
+PNG = b"\x89PNG\r\n\x1a\n"
+
+
 class FolderLock:
     """An exclusive OS lock on ``folder/.plantsplit.lock`` (flock; msvcrt on Windows), naming its holder."""
 

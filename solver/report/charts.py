@@ -7,6 +7,7 @@ from pathlib import Path
 import numpy as np
 
 from solver.errors import UsageError
+from solver.io.outdir import PNG, check_replace
 from solver.io.output import temp_file
 
 UNIT_LABELS = {
@@ -200,6 +201,7 @@ def _render(fig, target) -> None:
 
 
 def _save(fig, out: Path) -> Path:
+    check_replace(out, "--out", "a PNG chart", lambda head: head.startswith(PNG))
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = temp_file(out.parent, out.name)
     os.close(fd)

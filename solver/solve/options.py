@@ -35,7 +35,7 @@ def check_model_path(path, option: str = "--write-model", formats: tuple[str, ..
     from solver.errors import UsageError
 
     if formats and os.path.splitext(str(path))[1].lower() not in formats:
-        raise UsageError(f"{option} {path}: the file name must end in .mps or .lp (the format follows it)")
+        raise UsageError(f"{option} {path}: the file name must end in {' or '.join(formats)} (the format follows it)")
     folder = Path(path).parent
     if not folder.is_dir():
         raise UsageError(f"{option} {path}: the folder {folder} does not exist (create it, or give another path)")
@@ -47,5 +47,5 @@ def check_model_files(write_model=None, write_lp=None) -> None:
     """--write-model (HiGHS's .mps or .lp) and --write-lp (PuLP's LP writer, any name)."""
     if write_model:
         check_model_path(write_model)
-    if write_lp:
-        check_model_path(write_lp, "--write-lp", formats=None)
+    if write_lp:  # PuLP's LP format: a name that says so (never a case's demand.csv)
+        check_model_path(write_lp, "--write-lp", formats=(".lp",))

@@ -17,6 +17,7 @@ period, so its growth path is kept. Same seed, same file, byte for byte.
 from __future__ import annotations
 
 import math
+import os
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -26,6 +27,7 @@ import pandas as pd
 from solver.case.load import Case
 from solver.case.params import parse_name
 from solver.errors import UsageError
+from solver.io.outdir import check_replace, stage
 from solver.model.money import fx_rate
 
 
@@ -113,8 +115,8 @@ def generate(case: Case, fx: list[str], demand: list[str], corr: list[str], n: i
             columns[f"{prefix}@{period}"] = [f"{v:.10g}" for v in levels[:, t]]
     text = pd.DataFrame(columns).to_csv(index=False, lineterminator="\n")
     out_file = Path(out_file)
+    check_replace(out_file, "--out", "a scenarios file (its header starts with scenario)",
+                  lambda head: head.lstrip(b"\xef\xbb\xbf").startswith(b"scenario"))
     out_file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_file.with_name(f".{out_file.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(out_file)
+    os.replace(stage(out_file.parent, out_file.name, text.encode("utf-8")), out_file)
     return len(columns) - 1
