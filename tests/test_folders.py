@@ -391,3 +391,25 @@ def test_single_file_outputs_never_replace_a_file_of_another_kind(tmp_path):
     for _ in range(2):  # its own kind is replaced: a chart over a chart, a scenarios file over one
         assert run("plot", tmp_path / "s" / "results.csv", "--out", tmp_path / "a.png").returncode == 0
         assert run("scenarios", case, "--out", tmp_path / "s.csv", "--fx", "KRW:vol=10%", "--n", "5").returncode == 0
+
+
+def test_ctrl_c_is_said_in_words_with_exit_130_and_resume_finishes(tmp_path):
+    out, clean = tmp_path / "sw", tmp_path / "clean"
+    sweep = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    _wait_for(out / "results.csv")
+    time.sleep(0.3)
+    sweep.send_signal(signal.SIGINT)
+    _, err = sweep.communicate(timeout=60)
+    assert sweep.returncode == 130, err
+    assert "Interrupted: earlier outputs are intact (a sweep keeps its results so far: --resume continues)." in err
+    assert "Traceback" not in err and not (out / ".plantsplit.lock").exists() and temporaries(out) == []
+    assert run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume").returncode == 0
+    assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
+    assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+
+
+def test_an_out_name_too_long_for_the_file_system_is_a_usage_error(tmp_path):
+    r = run("solve", ROGUE, "--out", tmp_path / ("x" * 300))
+    assert r.returncode == 2 and "the name is too long for the file system; choose a shorter one" in r.stderr
+    assert "Traceback" not in r.stderr

@@ -6,6 +6,7 @@ Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
 (disk full, read-only folder, no permission: nothing changed in the folder)."""
 from __future__ import annotations
 
+import errno
 import os
 import traceback
 import unicodedata
@@ -14,6 +15,7 @@ from pathlib import Path
 import click
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_NO_PLAN, EXIT_WRITE = 0, 1, 2, 3, 4
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 SHOWN = 50  # problems (and warnings) printed before "... and N more"
 
 
@@ -192,7 +194,14 @@ def _guard(ctx, work):
         raise Fail(f"{exc}\nNo output was written.", EXIT_NO_PLAN) from None
     except click.ClickException:
         raise
+    except KeyboardInterrupt:  # Ctrl-C: said in words, with the code shells use for it
+        echo("Interrupted: earlier outputs are intact (a sweep keeps its results so far: --resume continues).",
+             err=True)
+        raise SystemExit(EXIT_INTERRUPTED) from None
     except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise Fail(f"{exc.filename}: the name is too long for the file system; choose a shorter one",
+                       EXIT_INPUT) from None
         if exc.errno not in WRITE_ERRNOS:
             _unexpected(ctx, exc)
         if debug:
