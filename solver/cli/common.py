@@ -163,11 +163,22 @@ def _range_end(name: str, option: str, text: str) -> float:
         raise UsageError(f"{option} {text!r} is not a number (write it like 0.3, or 30% for a tariff)") from None
 
 
+def failure(exc) -> Fail | None:
+    """The message and exit code of an error plantsplit raises on purpose (None for any other)."""
+    from solver.errors import UsageError, WorkerLost, WriteError
+    from solver.io.resources import TooLargeError
+
+    # (error, exit code, what follows the message); UsageError covers SolverUnavailable
+    for kind, code, after in ((UsageError, EXIT_INPUT, ""), (WriteError, EXIT_WRITE, ""),
+                              (WorkerLost, EXIT_INTERNAL, ""), (TooLargeError, EXIT_NO_PLAN, "\nNo output was written.")):
+        if isinstance(exc, kind):
+            return Fail(f"{exc}{after}", code)
+    return None
+
+
 def _guard(ctx, work):
-    from solver.errors import CaseError, UsageError, WorkerLost, WriteError
+    from solver.errors import CaseError, PlantsplitError
     from solver.io.outdir import WRITE_ERRNOS, write_failure
-    from solver.solve.memory import TooLargeError
-    from solver.solve.status import SolverUnavailable
 
     debug = bool(ctx.obj and ctx.obj.get("debug"))
     try:
@@ -176,22 +187,12 @@ def _guard(ctx, work):
         if debug:
             traceback.print_exc()
         raise case_failure(ctx, exc, "\nNo output was written.") from None
-    except (UsageError, SolverUnavailable) as exc:
+    except PlantsplitError as exc:
+        if (fail := failure(exc)) is None:
+            _unexpected(ctx, exc)
         if debug:
             traceback.print_exc()
-        raise Fail(str(exc), EXIT_INPUT) from None
-    except WriteError as exc:
-        if debug:
-            traceback.print_exc()
-        raise Fail(str(exc), EXIT_WRITE) from None
-    except WorkerLost as exc:
-        if debug:
-            traceback.print_exc()
-        raise Fail(str(exc), EXIT_INTERNAL) from None
-    except TooLargeError as exc:
-        if debug:
-            traceback.print_exc()
-        raise Fail(f"{exc}\nNo output was written.", EXIT_NO_PLAN) from None
+        raise fail from None
     except click.ClickException:
         raise
     except KeyboardInterrupt:  # Ctrl-C: said in words, with the code shells use for it
@@ -228,7 +229,8 @@ def _write_problems(ctx, exc) -> None:
     file = _problems_file(ctx)
     if file:
         lines = [f"Error: {p}" for p in exc.problems] + [f"Warning: {w}" for w in exc.warnings]
-        from solver.io.outdir import stage, write_failure
+        from solver.io.outdir import write_failure
+        from solver.io.output import stage
 
         try:  # all or nothing, names shown as on the terminal (no escape sequence reaches a file viewer)
             data = (shown("\n".join(lines)) + "\n").encode("utf-8")

@@ -17,6 +17,7 @@ from solver.cli.common import (
     csv_options,
     csv_style_option,
     echo,
+    failure,
     money_options,
     warn_all,
 )
@@ -96,8 +97,8 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
     except CaseError as exc:
         raise case_failure(ctx, exc) from None
-    except TooLargeError as exc:
-        raise Fail(str(exc), EXIT_NO_PLAN) from None
+    except TooLargeError as exc:  # the case's rows cannot be read in the memory available
+        raise failure(exc) from None
     except Exception as exc:  # noqa: BLE001
         _unexpected(ctx, exc)
     warn_all(c.warnings, ctx, err=False)

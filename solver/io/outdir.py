@@ -23,11 +23,11 @@ from __future__ import annotations
 import errno
 import json
 import os
-import secrets
 from pathlib import Path
 
 from solver._version import __version__
 from solver.errors import UsageError, WriteError
+from solver.io.output import TMP_PREFIX, stage
 from solver.io.schema import FILES
 
 OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
@@ -51,7 +51,6 @@ RECORDABLE = {**COMMAND_OUTPUTS, "convert": tuple(spec.name for spec in FILES)}
 
 RECORD = ".plantsplit.json"
 LOCK = ".plantsplit.lock"
-TMP_PREFIX = ".plantsplit-"
 HIDDEN = (RECORD, LOCK)
 NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 WRITE_ERRNOS = NO_SPACE | {errno.EROFS, errno.EACCES, errno.EPERM}  # what a user can fix: exit 4
@@ -143,27 +142,6 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def stage(folder: Path, name: str, data: bytes) -> Path:
-    """``data`` in a new hidden temporary file of ``folder``, fsynced; its mode is what the umask gives
-    any new file (``tempfile.mkstemp`` would make it owner-only), kept when renamed into place."""
-    while True:
-        tmp = folder / f"{TMP_PREFIX}{name}.{secrets.token_hex(6)}.tmp"
-        try:
-            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-            break
-        except FileExistsError:
-            continue
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 def write_record(folder: Path, record: dict) -> None:

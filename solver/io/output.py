@@ -204,51 +204,57 @@ def csv_bytes(df: pd.DataFrame, style: CsvStyle = PLAIN) -> bytes:
     return style.encode(to_cells(df, style).to_csv(index=False, sep=style.delimiter, lineterminator="\n"))
 
 
-def write_all(out_dir: Path, files: dict[str, bytes], owned: tuple[str, ...] = ()) -> None:
-    """Write every file to a temporary name first, then rename each into place.
+TMP_PREFIX = ".plantsplit-"  # every temporary file plantsplit makes: .plantsplit-<name>.<random>.tmp
 
-    If anything fails before the renames, no output is touched. Files named in ``owned``
-    that this run does not write (e.g. builds.csv of an earlier case with expansion
-    options) are removed afterwards, so the folder never mixes two runs. Temporary files
-    left by a run that was killed are removed too.
-    """
+
+def write_all(out_dir: Path, files: dict[str, bytes]) -> None:
+    """Write every file to a temporary name first, then rename each into place: if anything fails
+    before the renames, no file is touched. Temporary files of these names left by a run that was
+    killed are removed. (An output folder of a command is written by io/outdir.py, which adds the
+    record, the journal and the lock.)"""
     out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(".*.tmp"):
-        if any(stale.name.startswith(f".{name}.") for name in (*files, *owned)):
+    for stale in out_dir.glob(f"{TMP_PREFIX}*.tmp"):
+        if any(stale.name.startswith(f"{TMP_PREFIX}{name}.") for name in files):
             stale.unlink(missing_ok=True)
     staged: list[tuple[str, Path]] = []
     try:
         for name, data in files.items():
-            fd, tmp = temp_file(out_dir, name)
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            staged.append((name, Path(tmp)))
+            staged.append((name, stage(out_dir, name, data)))
     except BaseException:
         for _, tmp in staged:
             tmp.unlink(missing_ok=True)
         raise
     for name, tmp in staged:
         os.replace(tmp, out_dir / name)
-    for name in owned:
-        if name not in files:
-            (out_dir / name).unlink(missing_ok=True)
 
 
 def temp_file(folder: Path, name: str) -> tuple[int, Path]:
-    """A new, uniquely named ``.<name>.<random>.tmp`` in ``folder``, open for writing.
+    """A new, uniquely named ``.plantsplit-<name>.<random>.tmp`` in ``folder``, open for writing.
 
     Its mode is what the umask gives any file a user creates (0666 minus the umask), so
     it keeps that mode when renamed into place; ``tempfile.mkstemp`` would make it
     owner-only (0600).
     """
     while True:
-        tmp = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        tmp = folder / f"{TMP_PREFIX}{name}.{secrets.token_hex(6)}.tmp"
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
         except FileExistsError:
             continue
+
+
+def stage(folder: Path, name: str, data: bytes) -> Path:
+    """``data`` in a new temporary file of ``folder`` (``temp_file``), fsynced, ready to be renamed."""
+    fd, tmp = temp_file(folder, name)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return tmp
 
 
 def json_bytes(data: dict) -> bytes:

@@ -27,7 +27,8 @@ import pandas as pd
 from solver.case.load import Case
 from solver.case.params import parse_name
 from solver.errors import UsageError
-from solver.io.outdir import check_replace, stage
+from solver.io.outdir import check_replace
+from solver.io.output import stage
 from solver.model.money import fx_rate
 
 

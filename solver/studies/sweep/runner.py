@@ -23,8 +23,8 @@ from pathlib import Path
 from solver.case.load import Case
 from solver.errors import UsageError
 from solver.io.folders import check_out_dir
-from solver.io.outdir import OutputFolder, stage, write_failure
-from solver.io.output import PLAIN, CsvStyle, safe_text
+from solver.io.outdir import OutputFolder, write_failure
+from solver.io.output import PLAIN, CsvStyle, safe_text, stage
 from solver.studies.sweep.params import Scenarios
 from solver.studies.sweep.scenario import (
     COMPONENTS,
