@@ -34,6 +34,7 @@ from solver.model.create import create_model  # noqa: E402
 from solver.io.output import csv_bytes, write_all  # noqa: E402
 from solver.results.tables import tabulate  # noqa: E402
 from solver.solve.solve import solve  # noqa: E402
+from solver.solve.marginal import limit_marginals  # noqa: E402
 from solver.solve.highs import write_model  # noqa: E402
 
 SHAPES = {  # variables: (plants, markets, products, periods)
@@ -115,7 +116,10 @@ def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
     sol = solve(lp, ranging=False, labels=labels, **opts)  # as `plantsplit solve` without --sensitivity
     stage("solve", t0)
     t0 = time.perf_counter()
-    res = tabulate(case, co, lp, sol)
+    steps = limit_marginals(lp, sol, opts.get("threads"))  # as `plantsplit solve` (--marginals exact)
+    stage("marginals", t0)
+    t0 = time.perf_counter()
+    res = tabulate(case, co, lp, sol, steps)
     write_all(out, {"plan.csv": csv_bytes(res.plan), "utilization.csv": csv_bytes(res.utilization),
                     "supply.csv": csv_bytes(res.supply)})
     stage("results + write", t0)
@@ -189,7 +193,7 @@ def bench(size: int, modes: list[str], alone: bool = True, drift: bool = False) 
 
 
 def report(rows: list[dict]) -> None:
-    stages = ["read + check", "coefficients", "model", "solve", "results + write"]
+    stages = ["read + check", "coefficients", "model", "solve", "marginals", "results + write"]
     print("| flow variables | rows | mode | blocks | " + " | ".join(stages)
           + " | total | peak RSS MB after each stage | status |")
     print("|---" * (len(stages) + 7) + "|")

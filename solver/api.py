@@ -77,19 +77,21 @@ def _case(case: Case | str | Path) -> Case:
 def solve_case(case: Case | str | Path, solver: str = "highs", *, time_limit: float | None = None,
                relax: bool = False, sensitivity: bool = False, threads: int | None = None,
                decompose: bool = True, gap: float | None = None, tighten: bool = True,
-               write_model: str | Path | None = None) -> Run:
+               write_model: str | Path | None = None, marginals: str = "exact") -> Run:
     """Solve a case (a ``Case`` or a path) in memory; raises ``NoPlanError`` without a plan.
 
     The ``Run`` has ``status``, ``objective``, the tables ``plan``, ``utilization``,
     ``supply``, ``costs`` (cost_breakdown), ``builds`` (None without expansion options),
     ``sensitivity`` ((flows, constraints) with ``sensitivity=True``), and ``write(out_dir)``.
-    ``threads``, ``decompose``, ``gap``, ``tighten``, ``write_model``: as ``plantsplit solve``'s
-    ``--threads``, ``--no-decompose``, ``--gap``, ``--no-tighten``, ``--write-model``.
+    ``threads``, ``decompose``, ``gap``, ``tighten``, ``write_model``, ``marginals``: as ``plantsplit
+    solve``'s ``--threads``, ``--no-decompose``, ``--gap``, ``--no-tighten``, ``--write-model``,
+    ``--marginals``.
     """
     _check_options(threads=threads, time_limit=time_limit)
     gap = None if gap is None else gap_value(gap)
     run = solve_loaded(_case(case), solver, time_limit, relax, sensitivity, threads=threads,
-                       decompose=decompose, gap=gap, tighten=tighten, write_model=write_model)
+                       decompose=decompose, gap=gap, tighten=tighten, write_model=write_model,
+                       marginals=marginals)
     if run.results is None:
         raise no_plan_error(run)
     return run

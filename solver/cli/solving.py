@@ -49,12 +49,16 @@ from solver.cli.common import (
 @click.option("--no-tighten", is_flag=True,
               help="Leave out the rows that tighten a model with build options (linking rows: flow <= demand x "
                    "builds; cover rows: builds cover what existing capacity cannot) and the warm start.")
+@click.option("--marginals", type=click.Choice(["exact", "dual"]), default="exact", show_default=True,
+              help="exact: the cost of one unit more and the saving of one unit less of every demand, capacity "
+                   "and minimum, re-priced where the plan sits on a limit; dual: the LP dual for both (faster).")
 @click.option("--xlsx", is_flag=True, help="Also write plan.xlsx: a Summary sheet with a chart, and a sheet per table.")
 @csv_style_option
 @csv_options
 @click.pass_context
 def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity, plot,
-          write_model, threads, no_decompose, gap, no_tighten, xlsx, csv_style, encoding, delimiter, decimal):
+          write_model, threads, no_decompose, gap, no_tighten, marginals, xlsx, csv_style, encoding, delimiter,
+          decimal):
     """Solve CASE (a folder of CSV files or an .xlsx workbook; default: the Rogue 2012 case) and write the plan."""
     from solver.io.casefiles import default_case_dir
     from solver.pipeline.run import run_solve
@@ -65,7 +69,8 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
                                         _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
                                         discount_rate=discount_rate, threads=threads,
                                         decompose=not no_decompose, write_model=write_model,
-                                        gap=gap, tighten=not no_tighten, csv_style=csv_style, xlsx=xlsx, plot=plot))
+                                        gap=gap, tighten=not no_tighten, marginals=marginals, csv_style=csv_style,
+                                        xlsx=xlsx, plot=plot))
     _warn(run.case)
     if not run.solution.status.has_plan:
         from solver.results.explain import headline

@@ -23,6 +23,7 @@ DECIMALS = {
     "added_units": 3, "built": 6, "built_mean_value": 6,
     "unit_production_cost": 4, "unit_freight": 4, "unit_duty": 4, "unit_landed_cost": 4,
     "shadow_price": 4, "min_shadow_price": 4, "marginal_cost": 4,
+    "shadow_price_one_less": 4, "min_shadow_price_one_less": 4, "marginal_saving": 4,
     "landed_cost": 2, "amount": 2, "fixed_cost": 2, "present_value": 2,
     "charge_per_period": 2, "charged_in_horizon": 2, "lifetime_periods": 0, "charges_in_horizon": 0,
     "units_from_source": 3, "units_supplied": 3, "share": 6, "min_share": 6, "max_share": 6,
@@ -57,6 +58,7 @@ MONEY = frozenset({
     "shadow_price", "min_shadow_price", "marginal_cost", "amount", "fixed_cost",
     "reduced_cost", "objective_coefficient", "objective", "objective_from", "objective_to",
     "present_value", "charge_per_period", "charged_in_horizon", "max_shadow_price",
+    "shadow_price_one_less", "min_shadow_price_one_less", "marginal_saving",
 })
 
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from solver._version import __version__
 from solver.case.load import Case, load_case
-from solver.errors import NoPlanError
+from solver.errors import NoPlanError, UsageError
 from solver.io.folders import check_out_dir, default_out_dir, write_outputs
 from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.io.readcsv import CsvOptions
@@ -41,6 +41,7 @@ class Run:
     time_limit: float | None = None
     sensitivity: tuple[pd.DataFrame, pd.DataFrame] | None = None  # (flows, constraints)
     recovered: str | None = None  # an interrupted earlier write in out_dir, completed before this one
+    marginals: str = "exact"  # marginal costs: "exact" (one unit more and one less, re-priced) or "dual"
 
     @property
     def status(self) -> str:
@@ -90,6 +91,7 @@ class Run:
         info = summary(self.case, self.solution, self.results, self.relaxed, self.time_limit)
         if self.sensitivity is not None:
             info["sensitivity"] = "lp with build decisions fixed" if self.lp.is_mip else "lp"
+        info["marginals"] = self.marginals if self.solution.duals != "none" else "none"
         files["summary.json"] = json_bytes(info)
         if xlsx:
             from solver.report.workbook import workbook_bytes
@@ -117,12 +119,17 @@ class Run:
 def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = None, relax: bool = False,
                  sensitivity: bool = False, write_lp: str | Path | None = None, *, threads: int | None = None,
                  decompose: bool = True, min_block: int | None = None,
-                 write_model: str | Path | None = None, gap: float | None = None, tighten: bool = True) -> Run:
+                 write_model: str | Path | None = None, gap: float | None = None, tighten: bool = True,
+                 marginals: str = "exact") -> Run:
     """Solve a loaded case in memory. A run without a plan has ``results`` None and, when
     infeasible, the reasons in ``reasons``. ``threads``, ``decompose``, ``min_block``, ``gap``:
     see ``solve.solve``; ``write_model``: also write the model HiGHS is given (.mps or .lp);
     ``tighten``: add the linking rows of model/linking.py (those its LP relaxation needs) and
-    the cover rows of model/cover.py to a MILP."""
+    the cover rows of model/cover.py to a MILP; ``marginals``: "exact" prices one unit more and
+    one unit less of every demand, capacity and minimum (solve/marginal.py), "dual" reports the
+    LP dual for both (faster; one-sided where the plan sits on a limit)."""
+    if marginals not in ("exact", "dual"):
+        raise UsageError(f"marginals={marginals!r}: use 'exact' or 'dual'")
     check_model_files(write_model, write_lp)
     memory.check_case(case)
     co = coefficients.build(case)
@@ -148,13 +155,19 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
     if not sol.status.has_plan:
         reasons = [case.cite(r) for r in explain_infeasible(lp, case.lanes)] if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)
-    res = tabulate(case, co, lp, sol)
+    steps = None
+    if marginals == "exact" and sol.duals != "none":
+        from solver.solve.marginal import limit_marginals
+
+        steps = limit_marginals(lp, sol, threads)
+    res = tabulate(case, co, lp, sol, steps)
     sens = None
     if sensitivity:
         from solver.results.sensitivity import ranging, with_parts
 
         sens = with_parts(*ranging(lp, sol), lp, co, case)
-    return Run(case, lp, sol, res, None, [], relaxed=relax, time_limit=time_limit, sensitivity=sens)
+    return Run(case, lp, sol, res, None, [], relaxed=relax, time_limit=time_limit, sensitivity=sens,
+               marginals=marginals)
 
 
 def no_plan_error(run: Run) -> NoPlanError:
@@ -169,7 +182,8 @@ def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: s
               sensitivity: bool = False, discount_rate: float | None = None, csv_style: str = "plain",
               xlsx: bool = False, plot: bool = False, **solve_options) -> Run:
     """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
-    ``solve_options``: threads, decompose, min_block, write_model, gap, tighten (see ``solve_loaded``)."""
+    ``solve_options``: threads, decompose, min_block, write_model, gap, tighten, marginals (see
+    ``solve_loaded``)."""
     case_dir = Path(case_dir)
     check_model_files(solve_options.get("write_model"), write_lp)  # before reading: a bad name costs nothing
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)

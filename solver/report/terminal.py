@@ -50,7 +50,8 @@ def render(run) -> str:
         if len(builds) > MOST:
             lines.append(f"  ... and {len(builds) - MOST} more built (see builds.csv)")
     util = res.utilization
-    binding = util[util["shadow_price"].abs() > TOL]
+    less = util["shadow_price_one_less"] if "shadow_price_one_less" in util else util["shadow_price"]
+    binding = util[(util["shadow_price"].abs() > TOL) | ((less.abs() > TOL) & (less - util["shadow_price"] > TOL))]
     if len(binding):
         lines.append(f"Binding capacities (shadow price = {cur} saved per extra unit):")
         for _, u in binding.head(MOST).iterrows():
@@ -62,8 +63,11 @@ def render(run) -> str:
                 lines.append(f"  {scope} {u['period']}: {what}; one unit of capacity would save "
                              f"{u['shadow_price']:,.2f}")
             else:
+                one_less = u.get("shadow_price_one_less", u["shadow_price"])
                 lines.append(f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
-                             f"shadow price {u['shadow_price']:,.2f}")
+                             f"shadow price {u['shadow_price']:,.2f}"
+                             + (f"; one unit less would cost {one_less:,.2f}"
+                                if one_less == one_less and abs(one_less - u["shadow_price"]) > 0.005 else ""))
         if len(binding) > MOST:
             lines.append(f"  ... and {len(binding) - MOST} more (see utilization.csv)")
     if sol.duals == "none":

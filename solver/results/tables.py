@@ -45,15 +45,21 @@ def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame
     return df.sort_values(keys, kind="stable", key=key).reset_index(drop=True)
 
 
-def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution) -> Results:
+def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution,
+             steps: tuple[np.ndarray, np.ndarray] | None = None) -> Results:
+    """``steps``: (up, down) per row, what one unit more and one unit less of the row's limit
+    changes the cost (solve.marginal.limit_marginals, present value); None: the LP duals for both
+    (exact wherever the plan is not on a limit, see marginal.py)."""
     x = sol.x
     arcs = co.arcs.assign(units=x[lp.family_cols("flow")])
     own = own_period_duals(lp, sol)
+    d = lp.row_discount if lp.row_discount is not None else np.ones(lp.num_row)
+    up, down = (own, own) if steps is None else (steps[0] / d, steps[1] / d)
     costs = _cost_breakdown(case, co, lp, sol, arcs)
     return Results(
         plan=plain(_plan(case, arcs)),
-        utilization=plain(_utilization(case, co, lp, sol, own, arcs)),
-        supply=_supply(case, lp, sol, own),
+        utilization=plain(_utilization(case, co, lp, sol, (up, down), arcs)),
+        supply=_supply(case, lp, sol, (up, down)),
         cost_breakdown=costs,
         builds=_builds(co, lp, sol) if case.has_builds else None,
         objective=float(lp.cost @ x),
@@ -112,7 +118,7 @@ def _scope_units(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([by_product, total], ignore_index=True)
 
 
-def _utilization(case, co, lp, sol, dual, arcs) -> pd.DataFrame:
+def _utilization(case, co, lp, sol, steps, arcs) -> pd.DataFrame:
     keys = co.capacity[["plant", "product", "period", "max_units", "min_units"]]
     every = pd.DataFrame([(p, "", t) for p in case.plants["plant"] for t in case.periods],
                          columns=["plant", "product", "period"])
@@ -120,40 +126,46 @@ def _utilization(case, co, lp, sol, dual, arcs) -> pd.DataFrame:
     keys = pd.concat([keys, co.capacity[co.capacity["product"] != ""][keys.columns]], ignore_index=True)
     keys = keys.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
     keys["units"] = keys["units"].fillna(0.0)
+    up, down = steps
     cap_meta = lp.row_meta.get("capacity")
-    keys["shadow_price"] = np.nan
+    cap_cols = ["shadow_price", "shadow_price_one_less", "added_units"]
+    keys[cap_cols] = np.nan
     keys["added_units"] = 0.0
     if cap_meta is not None:
         rs = lp.family_rows("capacity")
-        rows = cap_meta.assign(shadow_price=-dual[rs], used=sol.row_activity[rs])
+        # one more unit of max_units saves -up; one unit less costs -down
+        rows = cap_meta.assign(shadow_price=-up[rs], shadow_price_one_less=-down[rs], used=sol.row_activity[rs])
         # Capacity added by built options: activity = flows - added, so added = flows - activity.
         rows = rows.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
         rows["added_units"] = (rows["units"].fillna(0.0) - rows["used"]).clip(lower=0.0)
-        keys = keys.drop(columns=["shadow_price", "added_units"]).merge(
-            rows[["plant", "product", "period", "shadow_price", "added_units"]],
-            on=["plant", "product", "period"], how="left")
+        keys = keys.drop(columns=cap_cols).merge(
+            rows[["plant", "product", "period"] + cap_cols], on=["plant", "product", "period"], how="left")
         keys["added_units"] = keys["added_units"].fillna(0.0)
     min_meta = lp.row_meta.get("min_production")
-    keys["min_shadow_price"] = np.nan
+    min_cols = ["min_shadow_price", "min_shadow_price_one_less"]
+    keys[min_cols] = np.nan
     if min_meta is not None:
         rs = lp.family_rows("min_production")
-        m = min_meta.assign(min_shadow_price=dual[rs])
-        keys = keys.drop(columns="min_shadow_price").merge(
-            m[["plant", "product", "period", "min_shadow_price"]], on=["plant", "product", "period"], how="left")
+        # one more unit of min_units costs up; one unit less saves down
+        m = min_meta.assign(min_shadow_price=up[rs], min_shadow_price_one_less=down[rs])
+        keys = keys.drop(columns=min_cols).merge(
+            m[["plant", "product", "period"] + min_cols], on=["plant", "product", "period"], how="left")
     max_units = keys["max_units"] + keys["added_units"]
     out = pd.DataFrame({
         "plant": keys["plant"], "period": keys["period"], "product": keys["product"],
         "units": keys["units"], "max_units": max_units, "min_units": keys["min_units"],
         "utilization": np.where(max_units > 0, keys["units"] / max_units, np.nan),
         "shadow_price": keys["shadow_price"],
+        "shadow_price_one_less": keys["shadow_price_one_less"],
         "min_shadow_price": keys["min_shadow_price"],
+        "min_shadow_price_one_less": keys["min_shadow_price_one_less"],
     })
     out["_blank_last"] = out["product"] != ""
     out = _sort_periods(out, case, ["plant", "period", "_blank_last", "product"])
     return out.drop(columns="_blank_last")
 
 
-def _supply(case, lp, sol, dual) -> pd.DataFrame:
+def _supply(case, lp, sol, steps) -> pd.DataFrame:
     meta = lp.row_meta["demand"]
     rs = lp.family_rows("demand")
     unmet = np.zeros(len(meta))
@@ -165,7 +177,8 @@ def _supply(case, lp, sol, dual) -> pd.DataFrame:
     out = pd.DataFrame({
         "market": meta["market"], "product": meta["product"], "period": meta["period"],
         "demand": demand, "supplied": demand - unmet, "unmet": unmet,
-        "marginal_cost": dual[rs],
+        "marginal_cost": steps[0][rs],  # one more unit of the demand costs
+        "marginal_saving": steps[1][rs],  # one unit less saves
     })
     return _sort_periods(out, case, ["market", "product", "period"])
 

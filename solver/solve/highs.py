@@ -5,6 +5,7 @@ import contextlib
 import dataclasses
 import os
 import sys
+import threading
 import time
 
 import numpy as np
@@ -23,9 +24,18 @@ from solver.solve.status import (
 )
 
 
+_QUIET = threading.RLock()  # file descriptor 1 is one per process: one thread swaps it at a time
+
+
 @contextlib.contextmanager
 def quiet_stdout():
-    """Silence file descriptor 1 (solver banners written from C, before options apply)."""
+    """Silence file descriptor 1 (solver banners written from C, before options apply). Threads
+    take turns: two interleaved swaps would leave fd 1 on /dev/null for good."""
+    with _QUIET:
+        yield from _quiet()
+
+
+def _quiet():
     sys.stdout.flush()
     saved = os.dup(1)
     null = os.open(os.devnull, os.O_WRONLY)
