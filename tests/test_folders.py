@@ -413,3 +413,58 @@ def test_an_out_name_too_long_for_the_file_system_is_a_usage_error(tmp_path):
     r = run("solve", ROGUE, "--out", tmp_path / ("x" * 300))
     assert r.returncode == 2 and "the name is too long for the file system; choose a shorter one" in r.stderr
     assert "Traceback" not in r.stderr
+
+
+def _without_root_override():
+    return (["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
+             "--"] if os.geteuid() == 0 else [])
+
+
+def test_a_model_file_in_a_folder_that_cannot_be_written_is_exit_4_before_the_solve(tmp_path):
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    os.chmod(ro, 0o555)
+    try:
+        for option in ("--write-model", "--write-lp"):
+            name = "m.mps" if option == "--write-model" else "m.lp"
+            r = subprocess.run([*_without_root_override(), *PY, "solve", str(ROGUE), "--out", str(tmp_path / "o"),
+                                option, str(ro / name)], capture_output=True, text=True)
+            assert r.returncode == 4, r.stderr
+            assert f"{option} {ro / name}: cannot write the folder {ro}" in r.stderr
+            assert "Traceback" not in r.stderr
+            assert not (tmp_path / "o").exists()  # refused before anything ran
+    finally:
+        os.chmod(ro, 0o755)
+
+
+def test_a_chart_beside_its_sweep_is_recorded_and_replaced_with_the_next_run(tmp_path):
+    out = tmp_path / "sw"
+    args = ("--vary", "fx:KRW=1000,1100,1200")
+    assert run("sweep", ROGUE, "--out", out, *args).returncode == 0
+    r = run("plot", out / "results.csv")
+    assert r.returncode == 0, r.stderr
+    assert "results.png" in json.loads((out / ".plantsplit.json").read_text())["files"]
+    # a new sweep in the same folder removes the chart of the old one with the rest of its outputs
+    rec = json.loads((out / ".plantsplit.json").read_text())
+    (out / "results.csv").unlink()  # as if the user cleared it for a new sweep: the record still owns the chart
+    (out / ".plantsplit.json").write_text(json.dumps({**rec, "files": ["sweep.json", "results.png"]}))
+    assert run("sweep", ROGUE, "--out", out, "--vary", "fx:KRW=900,1000").returncode == 0
+    assert not (out / "results.png").exists()
+
+
+def test_a_chart_of_an_unfinished_sweep_says_so(tmp_path):
+    out = tmp_path / "sw"
+    assert run("sweep", ROGUE, "--out", out, "--vary", "fx:KRW=1000,1100").returncode == 0
+    rec = json.loads((out / ".plantsplit.json").read_text())
+    (out / ".plantsplit.json").write_text(json.dumps({**rec, "state": "running"}))  # as a killed sweep leaves it
+    r = run("plot", out / "results.csv", "--out", tmp_path / "partial.png")
+    assert r.returncode == 0, r.stderr
+    assert "has not finished" in r.stderr and "the scenarios done so far" in r.stderr
+
+
+def test_a_chart_path_under_a_file_is_a_usage_error(tmp_path):
+    out = tmp_path / "sw"
+    assert run("sweep", ROGUE, "--out", out, "--vary", "fx:KRW=1000,1100").returncode == 0
+    r = run("plot", out / "results.csv", "--out", out / "results.csv" / "p.png")
+    assert r.returncode == 2, r.stderr
+    assert f"{out / 'results.csv'} is not a folder" in r.stderr and "Traceback" not in r.stderr

@@ -40,10 +40,10 @@ OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv
 # and calls check_out_dir(case_dir, out, "<command>").
 COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
     "solve": OUTPUT_NAMES,
-    "breakeven": ("breakpoints.csv", "breakeven.json"),
-    "sweep": ("results.csv", "plans.csv", "sweep.json", "results.xlsx"),
+    "breakeven": ("breakpoints.csv", "breakeven.json", "breakpoints.png"),
+    "sweep": ("results.csv", "plans.csv", "sweep.json", "results.xlsx", "results.png", "plans.png"),
     "stochastic": ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv",
-                   "stochastic.xlsx"),
+                   "stochastic.xlsx", "scenario_costs.png"),
     "compare": ("comparison.csv", "comparison.xlsx"),
 }
 # what a record may name: the commands' outputs, and a case folder written by convert
@@ -156,6 +156,12 @@ def check_replace(path: Path, option: str, what: str, looks_like) -> None:
     """A single-file output (a chart, a scenarios file) replaces an existing file only if that file is one
     of its kind (``looks_like(first bytes)``): never a case's demand.csv or a user's own file."""
     path = Path(path)
+    for folder in path.parents:  # the nearest existing one must be a folder (mkdir would fail on a file)
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise UsageError(f"{option} {path}: {folder} is not a folder (it is a file or a broken link); "
+                                 "choose another path")
+            break
     if not path.exists():
         return
     try:
@@ -303,9 +309,24 @@ class OutputFolder:
         return {"command": self.command, "files": files, "state": state, "plantsplit_version": __version__, **more}
 
     def begin(self, files: list[str]) -> None:
-        """Record files a run will write in place as it goes (a sweep appending its results)."""
-        names = list(dict.fromkeys([*self.owned(), *files]))
-        self._guard(lambda: write_record(self.folder, self._record(names, "running")))
+        """Record files a run will write in place as it goes (a sweep appending its results). A chart
+        plot drew of the folder's earlier results is removed: it would no longer show them."""
+        charts = [n for n in self.owned() if n.endswith(".png") and n not in files]
+        names = [n for n in dict.fromkeys([*self.owned(), *files]) if n not in charts]
+
+        def work():
+            write_record(self.folder, self._record(names, "running"))
+            for n in charts:
+                (self.folder / n).unlink(missing_ok=True)
+
+        self._guard(work)
+
+    def add(self, name: str) -> None:
+        """Record one more file written into the folder (a chart plot wrote beside the results), so a
+        later run of the command replaces or removes it with the rest of its outputs."""
+        rec = self.record or self._record([], "complete")
+        names = list(dict.fromkeys([*rec.get("files", []), name]))
+        self._guard(lambda: write_record(self.folder, {**rec, "files": names}))
 
     def finish(self) -> None:
         self._guard(lambda: write_record(self.folder, self._record(self.owned(), "complete")))

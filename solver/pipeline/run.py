@@ -147,7 +147,13 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
         limit, labels = (max(1e-3, time_limit - spent) if time_limit else None), None
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
-        prob.writeLP(str(write_lp))
+        try:
+            prob.writeLP(str(write_lp))
+        except OSError as exc:
+            from solver.errors import WriteError
+
+            Path(write_lp).unlink(missing_ok=True)  # nothing half-written
+            raise WriteError(f"--write-lp {write_lp}: {exc.strerror or exc}") from None
     if write_model:
         save_model(lp, write_model)
     sol = solve(lp, solver=solver, time_limit=limit, threads=threads, decompose=decompose,

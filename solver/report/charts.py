@@ -202,9 +202,17 @@ def _render(fig, target) -> None:
 
 def _save(fig, out: Path) -> Path:
     check_replace(out, "--out", "a PNG chart", lambda head: head.startswith(PNG))
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = temp_file(out.parent, out.name)
-    os.close(fd)
-    _render(fig, tmp)
-    os.replace(tmp, out)
+    tmp = None
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = temp_file(out.parent, out.name)
+        os.close(fd)
+        _render(fig, tmp)
+        os.replace(tmp, out)
+    except OSError as exc:
+        from solver.errors import WriteError
+
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise WriteError(f"{out}: could not write the chart ({exc.strerror or exc}); nothing was changed") from None
     return out

@@ -21,11 +21,12 @@ import pandas as pd
 
 from solver.case.params import parse_value
 from solver.errors import UsageError
-from solver.io.outdir import interrupted
+from solver.io.outdir import COMMAND_OUTPUTS, OutputFolder, interrupted, read_record
 from solver.io.output import read_dialect
 from solver.report.charts import (
     BREAK,
     FLIP,
+    ChartWarning,
     _flip_label,
     _legend,
     _line_legend,
@@ -48,6 +49,27 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
         raise UsageError(f"{path}: no such file")
     if (broken := interrupted(path.parent)) is not None:
         raise UsageError(broken)
+    target = Path(out) if out else path.with_suffix(".png")
+    rec = read_record(path.parent)
+    if rec and rec.get("state") == "running":
+        import warnings
+
+        warnings.warn(f"{path} is from a plantsplit {rec.get('command', 'run')} that has not finished (still "
+                      "running, or stopped: --resume continues it): the chart shows the scenarios done so far",
+                      ChartWarning, stacklevel=2)
+    owner = read_record(target.parent)
+    if owner is None or owner.get("command") not in COMMAND_OUTPUTS or target.name not in COMMAND_OUTPUTS[
+            owner["command"]]:
+        return _plot_results(path, x, where, target, distributions)
+    # a chart beside its run's outputs: written under that folder's lock and recorded as the run's,
+    # so the next run there replaces or removes it with the rest (never a stale chart)
+    with OutputFolder(target.parent, owner["command"]) as folder:
+        png = _plot_results(path, x, where, target, distributions)
+        folder.add(target.name)
+    return png
+
+
+def _plot_results(path: Path, x: str | None, where: list[str], out: Path, distributions: bool) -> Path:
     df = pd.read_csv(path, dtype={"scenario": str}, **read_dialect(path))  # any --csv-style we write
     meta_path = path.with_name("sweep.json")
     meta = json.loads(meta_path.read_text()) if meta_path.exists() else {}
@@ -61,8 +83,8 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
     if "breakpoint" in path.name or "value_from" in df.columns:
         meta = path.with_name("breakeven.json")
         name = json.loads(meta.read_text()).get("case", path.parent.name) if meta.is_file() else path.parent.name
-        return plot_breakpoints(df, name, currency, out or path.with_suffix(".png"))
-    return plot_table(df, x, where, case, currency, out or path.with_suffix(".png"), distributions, path.name)
+        return plot_breakpoints(df, name, currency, out)
+    return plot_table(df, x, where, case, currency, out, distributions, path.name)
 
 
 def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, currency: str, out: Path,

@@ -7,6 +7,7 @@ import os
 import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -117,7 +118,11 @@ def write_model(lp: LinearProgram, path) -> None:
     check_model_path(path)
     h = load_highs(lp, named=True)
     if h.writeModel(str(path)) == highspy.HighsStatus.kError:
-        raise RuntimeError(f"HiGHS could not write {path}")
+        from solver.errors import WriteError
+
+        Path(path).unlink(missing_ok=True)  # nothing half-written
+        raise WriteError(f"--write-model {path}: HiGHS could not write the file (disk full, read-only or no "
+                         "permission?)")
 
 
 def free_rows(lp: LinearProgram, families=(LINK, COVER)) -> np.ndarray:

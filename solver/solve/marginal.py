@@ -240,14 +240,14 @@ class _Unit:
             for sign, done in ((1.0, ok_up[i]), (-1.0, ok_dn[i])):
                 if done:
                     continue
-                value = self._step(int(pos[i]), t, sign, z0, basis)
+                value = self._step(int(pos[i]), t, sign, z0)
                 if sign > 0:
                     up[i] = value
                 else:
                     down[i] = value
         return up, down
 
-    def _step(self, p: int, tie: int, sign: float, z0: float, basis) -> float:
+    def _step(self, p: int, tie: int, sign: float, z0: float) -> float:
         """z(b + sign e_p) - z(b) (sign +1) or z(b) - z(b - e_p) (sign -1), re-solved warm."""
         r = np.array([p], np.int32)
         self.delta[p] = sign

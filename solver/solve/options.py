@@ -41,6 +41,12 @@ def check_model_path(path, option: str = "--write-model", formats: tuple[str, ..
         raise UsageError(f"{option} {path}: the folder {folder} does not exist (create it, or give another path)")
     if Path(path).is_dir():
         raise UsageError(f"{option} {path}: is a folder; give a file name")
+    if not os.access(folder, os.W_OK | os.X_OK) or (Path(path).exists() and not os.access(path, os.W_OK)):
+        from solver.errors import WriteError
+
+        where = path if Path(path).exists() else f"the folder {folder}"
+        raise WriteError(f"{option} {path}: cannot write {where} (read-only or no permission); "
+                         "give a path in a folder you can write")
 
 
 def check_model_files(write_model=None, write_lp=None) -> None:
