@@ -468,3 +468,44 @@ def test_a_chart_path_under_a_file_is_a_usage_error(tmp_path):
     r = run("plot", out / "results.csv", "--out", out / "results.csv" / "p.png")
     assert r.returncode == 2, r.stderr
     assert f"{out / 'results.csv'} is not a folder" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_what_a_killed_writer_left_is_removed_by_the_next_run(tmp_path):
+    """A run killed mid-write leaves its temporaries (kill -9 gives it no chance to clean up): a
+    workbook's scratch folder in the system's temp folder, a staged file beside a converted
+    workbook. Their names carry the dead process's pid; the next run removes them, and never a
+    living process's."""
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    (scratch / f"plantsplit-xlsx-{dead.pid}-abc").mkdir()
+    (scratch / f"plantsplit-xlsx-{dead.pid}-abc" / "sheet1.xml").write_text("x" * 1000)
+    (scratch / f"plantsplit-case-{dead.pid}-abc").mkdir()
+    alive = scratch / f"plantsplit-xlsx-{os.getpid()}-abc"
+    alive.mkdir()
+    books = tmp_path / "books"
+    books.mkdir()
+    (books / f".plantsplit-case.xlsx.{dead.pid}-0123456789ab.tmp").write_bytes(b"half a workbook")
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    r = subprocess.run([*PY, "convert", str(ROGUE), str(books / "case.xlsx")], capture_output=True, text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in scratch.iterdir()) == [alive.name]
+    assert sorted(p.name for p in books.iterdir()) == ["case.xlsx"]
+    r = subprocess.run([*PY, "solve", str(ROGUE), "--out", str(tmp_path / "o"), "--xlsx"], capture_output=True,
+                       text=True, env=env)
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in scratch.iterdir()) == [alive.name]  # its own scratch folder is gone too
+
+
+def test_a_full_temporary_folder_under_xlsx_is_named_with_what_to_do(tmp_path):
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    out = tmp_path / "o"
+    # a file-size limit (EFBIG, as a full disk) that the workbook's scratch sheets pass first
+    r = subprocess.run([*PY, "solve", str(ROGUE), "--out", str(out), "--xlsx"], capture_output=True, text=True,
+                       env={**os.environ, "TMPDIR": str(scratch)}, preexec_fn=_file_size_limit(3000))
+    assert r.returncode == 4, r.stderr
+    assert f"in {scratch}" in r.stderr and "set TMPDIR to a folder with room" in r.stderr, r.stderr
+    assert " in ." not in r.stderr and "Traceback" not in r.stderr
+    assert list(scratch.iterdir()) == [] and not (out.exists() and visible(out))

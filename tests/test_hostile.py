@@ -152,7 +152,11 @@ def test_utf16_is_recognised_by_its_byte_order_mark_and_named_without_one(tmp_pa
     r = CliRunner().invoke(cli, ["validate", str(folder)])
     assert r.exit_code == 2
     assert ("demand.csv: looks like UTF-16 text without a byte-order mark (every other byte is 0): save it as "
-            "'CSV UTF-8' from your spreadsheet (UTF-16 with a byte-order mark is read too)") in r.stderr
+            "'CSV UTF-8' from your spreadsheet (UTF-16 or UTF-32 with a byte-order mark is read too)") in r.stderr
+    (folder / "demand.csv").write_bytes(TINY["demand.csv"].encode("utf-32-le"))  # UTF-32, no BOM: not "UTF-16"
+    r = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert r.exit_code == 2
+    assert "demand.csv: looks like UTF-32 text without a byte-order mark (three bytes in four are 0)" in r.stderr
 
 
 def test_a_cell_over_the_csv_limit_names_the_row_where_its_quote_opens(tmp_path):
@@ -161,6 +165,40 @@ def test_a_cell_over_the_csv_limit_names_the_row_where_its_quote_opens(tmp_path)
     assert r.exit_code == 2
     assert ('lanes.csv, row 3: cannot be read from this row on (field larger than field limit (131072)): a quote (") '
             "opened here is probably never closed") in r.stderr
+
+
+def test_a_long_cell_without_any_quote_is_not_blamed_on_a_quote(tmp_path):
+    folder = case(tmp_path, **{"lanes.csv": "plant,market,freight_cost\nA,m,1\n" + "x" * 140_000 + "\n"})
+    r = CliRunner().invoke(cli, ["validate", str(folder)])
+    assert r.exit_code == 2
+    assert "lanes.csv, row 3: cannot be read from this row on" in r.stderr
+    assert "a cell longer than 131,072 characters" in r.stderr and "quote" not in r.stderr
+
+
+def test_pipes_and_devices_as_scenarios_or_workbook_are_refused_at_once(tmp_path):
+    fifo = tmp_path / "scenarios.csv"
+    os.mkfifo(fifo)
+    book = tmp_path / "case.xlsx"
+    os.mkfifo(book)
+    for args in (["sweep", str(ROGUE), "--scenarios", str(fifo), "--out", str(tmp_path / "s")],
+                 ["sweep", str(ROGUE), "--scenarios", "/dev/zero", "--out", str(tmp_path / "s")],
+                 ["validate", str(book)]):
+        r = CliRunner().invoke(cli, args)  # would block for ever (FIFO) or fill memory (/dev/zero)
+        assert r.exit_code == 2, r.output
+        assert ("is a named pipe (FIFO)" in r.stderr) or ("is a device" in r.stderr), r.stderr
+    assert not (tmp_path / "s").exists()
+
+
+def test_a_stray_value_at_the_last_cell_of_a_sheet_is_read_in_seconds(tmp_path, rogue_book):
+    import openpyxl
+
+    wb = openpyxl.load_workbook(rogue_book)
+    wb["demand"]["XFD1048576"] = 5  # the used range becomes 17 billion cells
+    far = tmp_path / "far.xlsx"
+    wb.save(far)
+    r = CliRunner().invoke(cli, ["validate", str(far)])  # minutes and gigabytes when read as a grid
+    assert r.exit_code == 2, r.output
+    assert "far.xlsx, sheet demand, row 1048576" in r.stderr
 
 
 @pytest.fixture(scope="module")

@@ -127,6 +127,9 @@ class _Workbook:
 
 
 def _source(source: Path, opts: CsvOptions, out: Collector):
+    if is_workbook(source) and (source.exists() or source.is_symlink()) and (what := not_a_file(source)):
+        out.error(str(source), 0, "", "", f"is {what}, not an .xlsx workbook plantsplit can read")
+        return _Folder(source, opts)
     if is_workbook(source):
         book = CaseWorkbook(source, out)
         if book.ok:

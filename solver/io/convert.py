@@ -11,7 +11,6 @@ input file are not carried over.
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +18,7 @@ import pandas as pd
 from solver.errors import Collector, UsageError
 from solver.io.casefiles import content_digest, read_case_tables
 from solver.io.folders import write_outputs
-from solver.io.output import PLAIN, CsvStyle, guard_text, write_all
+from solver.io.output import PLAIN, CsvStyle, guard_text, scratch_dir, write_all
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions
 from solver.io.readxlsx import is_workbook, number_text, sheet_name
 from solver.io.schema import FILES, FileSpec
@@ -80,7 +79,7 @@ def case_workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
 
     from solver.io.output import XLSX_DATE
 
-    with tempfile.TemporaryDirectory(prefix="plantsplit-case-") as tmp:
+    with scratch_dir("case") as tmp:
         path = os.path.join(tmp, "case.xlsx")
         wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
                                         "strings_to_numbers": False})

@@ -115,10 +115,19 @@ NOTHING_CHANGED = "Nothing was changed there: earlier outputs are intact and no 
 def write_failure(exc: OSError, folder: Path, action: str = "write the outputs",
                   after: str = NOTHING_CHANGED) -> WriteError:
     """A WriteError in words: what happened, to which folder, and what to do."""
-    where = Path(exc.filename).parent if getattr(exc, "filename", None) else folder
+    from solver.io.output import SCRATCH
+
+    name = getattr(exc, "filename", None)
+    # a writer's own relative name (xlsxwriter's "xl/worksheets/sheet1.xml") says nothing of where
+    where = Path(name).parent if name and Path(name).is_absolute() else Path(folder)
+    in_scratch = any(p.name.startswith(SCRATCH) for p in (where, *where.parents))
+    if in_scratch:  # the system's temporary folder (TMPDIR) that holds the scratch folder
+        where = next(p for p in (where, *where.parents) if p.name.startswith(SCRATCH)).parent
+        action = "write scratch files (a workbook is assembled there)"
     if exc.errno in NO_SPACE:
         what = "the disk is full (or a file-size or quota limit was reached)"
-        todo = "free some space or choose another --out"
+        todo = ("free some space there, or set TMPDIR to a folder with room" if in_scratch
+                else "free some space or choose another --out")
     elif exc.errno == errno.EROFS:
         what = "the folder is on a read-only file system"
         todo = "choose another --out"

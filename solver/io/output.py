@@ -206,7 +206,61 @@ def csv_bytes(df: pd.DataFrame, style: CsvStyle = PLAIN) -> bytes:
     return style.encode(to_cells(df, style).to_csv(index=False, sep=style.delimiter, lineterminator="\n"))
 
 
-TMP_PREFIX = ".plantsplit-"  # every temporary file plantsplit makes: .plantsplit-<name>.<random>.tmp
+TMP_PREFIX = ".plantsplit-"  # every temporary file plantsplit makes: .plantsplit-<name>.<pid>-<random>.tmp
+SCRATCH = ("plantsplit-xlsx-", "plantsplit-case-")  # scratch folders in the system's temp folder: <prefix><pid>-...
+
+
+def _dead(pid: str) -> bool:
+    """True when no process ``pid`` runs here (a process of another user counts as running)."""
+    if not pid.isdigit() or os.name == "nt":
+        return False
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return True
+    except OSError:
+        return False
+    return False
+
+
+def remove_orphans(folder: Path) -> None:
+    """Remove temporary files and scratch folders that a plantsplit process killed mid-write left in
+    ``folder`` (their names carry the pid of their maker; one still running keeps them)."""
+    import re
+    import shutil
+
+    try:
+        entries = list(Path(folder).iterdir())
+        journal = (Path(folder) / ".plantsplit.json").read_text(errors="replace") if any(
+            p.name == ".plantsplit.json" for p in entries) else ""
+    except OSError:
+        return
+    if '"committing"' in journal:  # staged files of an interrupted commit: its next run completes it
+        return
+    for p in entries:
+        m = None
+        if p.name.startswith(TMP_PREFIX) and p.name.endswith(".tmp"):
+            m = re.search(r"\.(\d+)-[0-9a-f]+\.tmp$", p.name)
+        elif p.name.startswith(SCRATCH):
+            m = re.match(r"plantsplit-(?:xlsx|case)-(\d+)-", p.name)
+        if m is None or not _dead(m.group(1)):
+            continue
+        try:
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p, ignore_errors=True)
+            else:
+                p.unlink(missing_ok=True)
+        except OSError:
+            pass
+
+
+def scratch_dir(kind: str):
+    """A scratch folder in the system's temp folder (``plantsplit-<kind>-<pid>-...``), removed on exit;
+    those of killed runs are removed first."""
+    import tempfile
+
+    remove_orphans(Path(tempfile.gettempdir()))
+    return tempfile.TemporaryDirectory(prefix=f"plantsplit-{kind}-{os.getpid()}-")
 
 
 def write_all(out_dir: Path, files: dict[str, bytes]) -> None:
@@ -231,14 +285,16 @@ def write_all(out_dir: Path, files: dict[str, bytes]) -> None:
 
 
 def temp_file(folder: Path, name: str) -> tuple[int, Path]:
-    """A new, uniquely named ``.plantsplit-<name>.<random>.tmp`` in ``folder``, open for writing.
+    """A new, uniquely named ``.plantsplit-<name>.<pid>-<random>.tmp`` in ``folder``, open for writing
+    (temporary files of killed runs there are removed first: remove_orphans).
 
     Its mode is what the umask gives any file a user creates (0666 minus the umask), so
     it keeps that mode when renamed into place; ``tempfile.mkstemp`` would make it
     owner-only (0600).
     """
+    remove_orphans(folder)
     while True:
-        tmp = folder / f"{TMP_PREFIX}{name}.{secrets.token_hex(6)}.tmp"
+        tmp = folder / f"{TMP_PREFIX}{name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"
         try:
             return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
         except FileExistsError:

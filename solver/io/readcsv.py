@@ -73,9 +73,11 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
         out.error(name, 0, "", "", f"cannot be read ({exc.strerror})")
         return None
     encoding = _bom_encoding(raw) or opts.encoding  # a byte-order mark says what the file is
-    if encoding == opts.encoding and _utf16_without_bom(raw):
-        out.error(name, 0, "", "", "looks like UTF-16 text without a byte-order mark (every other byte is 0): "
-                  "save it as 'CSV UTF-8' from your spreadsheet (UTF-16 with a byte-order mark is read too)")
+    if encoding == opts.encoding and (wide := _wide_without_bom(raw)):
+        out.error(name, 0, "", "", f"looks like {wide} text without a byte-order mark ("
+                  + ("every other byte is 0" if wide == "UTF-16" else "three bytes in four are 0")
+                  + "): save it as 'CSV UTF-8' from your spreadsheet (UTF-16 or UTF-32 with a byte-order mark "
+                  "is read too)")
         return None
     try:
         text = raw.decode(encoding)
@@ -95,8 +97,12 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
     try:
         records = list(reader)
     except csv.Error as exc:  # a cell over the csv module's limit (an unclosed quote swallows the file)
-        out.error(name, reader.line_num, "", "", f"cannot be read from this row on ({exc}): a quote (\") opened "
-                  "here is probably never closed; close it, or remove the stray quote")
+        if '"' in text:
+            hint = "a quote (\") opened here is probably never closed; close it, or remove the stray quote"
+        else:
+            hint = (f"a cell longer than {csv.field_size_limit():,} characters (no line breaks or no "
+                    f"{delimiter!r} between values?): is this the case's CSV file?")
+        out.error(name, reader.line_num, "", "", f"cannot be read from this row on ({exc}): {hint}")
         return None
     raw = raw_from_records(records, spec, out)
     if raw is None:
@@ -113,9 +119,21 @@ def _bom_encoding(raw: bytes) -> str | None:
     return next((enc for bom, enc in BOMS if raw.startswith(bom)), None)
 
 
-def _utf16_without_bom(raw: bytes) -> bool:
+def _wide_without_bom(raw: bytes) -> str | None:
+    """"UTF-32" or "UTF-16" when the first bytes look like one (zeros in 3 of 4, or 1 of 2, positions)."""
     head = raw[:400]
-    return len(head) >= 4 and (head[1::2].count(0) > 0.9 * len(head[1::2]) or head[0::2].count(0) > 0.9 * len(head[0::2]))
+    if len(head) < 8:
+        return None
+
+    def zero(step, at):
+        part = head[at::step]
+        return part.count(0) > 0.9 * len(part)
+
+    if sum(zero(4, k) for k in range(4)) >= 3:
+        return "UTF-32"
+    if zero(2, 0) or zero(2, 1):
+        return "UTF-16"
+    return None
 
 
 def _unguarded(raw: RawTable) -> pd.DataFrame:

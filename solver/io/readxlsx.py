@@ -95,7 +95,7 @@ class CaseWorkbook:
             return
         try:
             self.book = openpyxl.load_workbook(path, data_only=True)  # merged cells need the full model
-            formulas = openpyxl.load_workbook(path, read_only=True, data_only=False)
+            formulas = openpyxl.load_workbook(path, data_only=False)  # sparse cells: see _rows
         except FileNotFoundError:
             out.error(self.label, 0, "", "", "is not a case: no such workbook")
             return
@@ -119,11 +119,10 @@ class CaseWorkbook:
                 out.error(self.label, 0, "", "", "has sheets " + " and ".join(repr(n) for n in names) + " that both "
                           f"read as sheet {key} (case and blanks around a name do not count): rename or delete "
                           "all but one")
-        # Formula cells, to tell "no saved value" from a blank cell (read-only: streamed).
+        # Formula cells, to tell "no saved value" from a blank cell (from the cells the sheet holds,
+        # not its used range: see _rows).
         self.formula_cells = {
-            name: {(c.row, c.column) for row in formulas[name].iter_rows() for c in row
-                   if getattr(c, "data_type", None) == "f"}
-            for name in formulas.sheetnames
+            name: set(_formula_positions(formulas[name])) for name in formulas.sheetnames
         }
         formulas.close()
         self.ok = True
@@ -145,8 +144,8 @@ class CaseWorkbook:
             out.error(name, 0, "", "", "is a hidden sheet: unhide it (right-click a sheet tab > Unhide) "
                       "or delete it; plantsplit does not read data you cannot see")
             return None
-        rows = [list(r) for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)]
-        header = [c.value.strip().lower() if isinstance(c.value, str) else "" for c in rows[0]] if rows else []
+        rows = _rows(ws, self.formula_cells.get(ws.title, set()))
+        header = [c.value.strip().lower() if c is not None and isinstance(c.value, str) else "" for c in rows[0]] if rows else []
         if not any(header):
             out.error(name, 0, "", "", "has no header in row 1 (it needs " +
                       ", ".join(c.name for c in spec.columns if c.required) + ")")
@@ -174,6 +173,8 @@ class CaseWorkbook:
 
     @staticmethod
     def _text(cell, formulas, name, column, kinds, out) -> str:
+        if cell is None:
+            return ""
         v = cell.value
         where = (name, cell.row, column(cell.column))
         if v is None:
@@ -211,3 +212,27 @@ def shown_date(v) -> str:
     if isinstance(v, (dt.date, dt.time)):
         return v.isoformat()
     return str(v)
+
+
+def _rows(ws, formulas: set) -> list:
+    """The sheet's rows as lists of cells (None where a row has no cell), from the cells it holds: a
+    sheet's used range is not read as a dense grid (one stray value at XFD1048576 would make it
+    17 billion cells). ``rows[i]`` is spreadsheet row i + 1; a row without cells is ()."""
+    cells = getattr(ws, "_cells", None)
+    if cells is None:  # an openpyxl without the sparse map: the dense grid
+        return [list(r) for r in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column)]
+    by_row: dict[int, dict[int, object]] = {}
+    for (r, c), cell in cells.items():
+        if cell.value is not None or (r, c) in formulas:
+            by_row.setdefault(r, {})[c] = cell
+    rows: list = [()] * max(by_row, default=0)
+    for r, cols in by_row.items():
+        rows[r - 1] = [cols.get(c) for c in range(1, max(cols) + 1)]
+    return rows
+
+
+def _formula_positions(ws) -> list[tuple[int, int]]:
+    cells = getattr(ws, "_cells", None)
+    if cells is None:
+        return [(c.row, c.column) for row in ws.iter_rows() for c in row if getattr(c, "data_type", None) == "f"]
+    return [pos for pos, c in cells.items() if c.data_type == "f"]

@@ -21,14 +21,14 @@ from __future__ import annotations
 
 import math
 import os
-import tempfile
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from solver.case.names import natural_sorted
 from solver.errors import UsageError
-from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of, is_parameter
+from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of, is_parameter, scratch_dir
 
 RATES = {"duty_rate", "utilization"}
 # money figures of summary.json files (solve, stochastic) besides the MONEY columns
@@ -50,26 +50,34 @@ def find(df: pd.DataFrame, base: str) -> str | None:
 
 def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -> bytes:
     """The workbook as bytes; raises UsageError naming the CSV to use if a table is too long."""
-    import xlsxwriter
-
     for name, df in tables.items():
         if len(df) + 1 > XLSX_MAX_ROWS:
             raise UsageError(f"{name[:-4]} has {len(df):,} rows, more than an Excel sheet holds "
                              f"({XLSX_MAX_ROWS:,} with the header): use {name} instead (run without --xlsx)")
-    with tempfile.TemporaryDirectory(prefix="plantsplit-xlsx-") as tmp:
-        path = os.path.join(tmp, "book.xlsx")
-        wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False, "constant_memory": True,
-                                        "tmpdir": tmp})
-        wb.set_properties({"title": title, "author": "plantsplit", "company": "", "created": XLSX_DATE,
-                           "comments": "written by plantsplit"})
-        fmt = _formats(wb)
-        _summary_sheet(wb, fmt, tables, summary, title)
-        for name, df in tables.items():
-            _table_sheet(wb, fmt, name[:-4], df, summary.get("currency", ""))
-        wb.close()
-        with open(path, "rb") as fh:
-            return fh.read()
+    with scratch_dir("xlsx") as tmp:
+        try:
+            return _write_book(tmp, tables, summary, title)
+        except OSError as exc:  # the scratch sheets' folder is full or cannot be written
+            from solver.io.outdir import write_failure
+
+            raise write_failure(exc, Path(tmp)) from None
+
+
+def _write_book(tmp: str, tables: dict[str, pd.DataFrame], summary: dict, title: str) -> bytes:
+    import xlsxwriter
+
+    path = os.path.join(tmp, "book.xlsx")
+    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
+                                    "strings_to_numbers": False, "constant_memory": True, "tmpdir": tmp})
+    wb.set_properties({"title": title, "author": "plantsplit", "company": "", "created": XLSX_DATE,
+                       "comments": "written by plantsplit"})
+    fmt = _formats(wb)
+    _summary_sheet(wb, fmt, tables, summary, title)
+    for name, df in tables.items():
+        _table_sheet(wb, fmt, name[:-4], df, summary.get("currency", ""))
+    wb.close()
+    with open(path, "rb") as fh:
+        return fh.read()
 
 
 def _formats(wb) -> dict:

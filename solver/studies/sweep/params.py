@@ -84,6 +84,10 @@ def grid(specs: list[str], case: Case) -> Scenarios:
 
 def from_file(path: Path, case: Case, extra: tuple[str, ...] = ()) -> Scenarios:
     """A scenarios file; ``extra`` columns (e.g. probability) are kept as text, not parameters."""
+    from solver.io.casefiles import not_a_file
+
+    if (what := not_a_file(Path(path))) is not None:  # a FIFO or /dev/zero would never end
+        raise UsageError(f"{path}: is {what}, not a scenarios file plantsplit can read (give a CSV file)")
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
