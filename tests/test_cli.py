@@ -61,8 +61,8 @@ def test_output_columns_are_fixed(tmp_path):
     assert head == {
         "plan.csv": "period,product,plant,market,units,unit_production_cost_USD,unit_freight_USD,unit_duty_USD,"
                     "unit_landed_cost_USD,landed_cost_USD,duty_rate,agreement",
-        "utilization.csv": "plant,period,product,units,max_units,min_units,utilization,shadow_price_USD,min_shadow_price_USD",
-        "supply.csv": "market,product,period,demand,supplied,unmet,marginal_cost_USD",
+        "utilization.csv": "plant,period,product,units,max_units,min_units,utilization,shadow_price_USD,shadow_price_one_less_USD,min_shadow_price_USD,min_shadow_price_one_less_USD",
+        "supply.csv": "market,product,period,demand,supplied,unmet,marginal_cost_USD,marginal_saving_USD",
         "cost_breakdown.csv": "period,component,amount_USD,present_value_USD",
     }
 

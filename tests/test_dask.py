@@ -144,3 +144,35 @@ def test_a_lost_worker_is_survived(tmp_path):
     local = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "l"), *LONG, "--jobs", "1"])
     assert local.exit_code == 0
     assert results.read_bytes() == (tmp_path / "l" / "results.csv").read_bytes()
+
+
+def test_a_lost_worker_is_survived_by_stochastic(tmp_path):
+    """kill -9 of the worker that held the model and was evaluating scenarios, mid-decision: stochastic
+    finishes with the same decision and scenario costs, byte for byte, as a run in one process."""
+    from distributed import Client
+
+    sc = tmp_path / "sc.csv"
+    made = CliRunner().invoke(cli, ["scenarios", str(ROGUE), "--out", str(sc), "--fx", "KRW:vol=15%", "--n", "400"])
+    assert made.exit_code == 0, made.output
+    args = ["--scenarios", str(sc), "--method", "enumerate", "--quiet"]
+    address, procs = start_cluster(nanny=False, workers=1)
+    try:
+        run = subprocess.Popen([sys.executable, "-m", "solver", "stochastic", str(ROGUE), "--out", str(tmp_path / "d"),
+                                *args, "--dask", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        with Client(address, timeout="30s") as c:
+            deadline = time.time() + 120
+            while not any(c.processing().values()):  # the first worker is evaluating scenarios
+                assert time.time() < deadline and run.poll() is None, run.communicate()
+                time.sleep(0.05)
+        procs.append(start_worker(address, nanny=False))
+        wait_for_workers(address, 2)
+        assert run.poll() is None, "stochastic ended before a worker could be lost: give it more scenarios"
+        procs[1].kill()
+        out, err = run.communicate(timeout=600)
+        assert run.returncode == 0, err
+    finally:
+        stop_cluster(procs)
+    local = CliRunner().invoke(cli, ["stochastic", str(ROGUE), "--out", str(tmp_path / "l"), *args, "--jobs", "1"])
+    assert local.exit_code == 0, local.output
+    for f in ("decision.csv", "scenario_costs.csv", "decisions.csv"):
+        assert (tmp_path / "d" / f).read_bytes() == (tmp_path / "l" / f).read_bytes(), f
