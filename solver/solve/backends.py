@@ -71,7 +71,7 @@ def pulp_solver(key: str, time_limit, mip: bool = True, gap: float | None = None
     if key == "cbc":
         path = cbc_path()
         if not path:
-            raise SolverUnavailable("CBC is not installed: pip install cbcbox")
+            raise SolverUnavailable("CBC is not installed here: pip install 'plantsplit[cbc]' (PuLP 4 bundles no CBC binary)")
         return pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, mip=mip, gapRel=gap), "cbc"
     with quiet_stdout():
         avail = {s.lower(): s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"}
