@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test bench bench-milp bench-ab clean
+.PHONY: run test check bench bench-milp bench-ab clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,7 +14,12 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/plantsplit solve
 
-test: $(STAMP)
+# the code gates (ruff's lint and formatter, pyproject [tool.ruff]); `make test` runs them first
+check: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+test: check
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)

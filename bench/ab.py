@@ -9,6 +9,7 @@ median of each side and their ratio, and checks that every output file is byte-i
 summary.json, only ``solve_seconds`` may differ). Not part of the test suite: a refactoring that
 promises "same outputs, same speed" records its numbers from here in the README.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -32,8 +33,13 @@ TIMING_KEYS = {"solve_seconds"}
 def solve(src: Path, case: Path, out: Path, extra: list[str]) -> float:
     env = dict(os.environ, PYTHONPATH=str(src))  # this tree's solver/ comes first on the path
     t0 = time.perf_counter()
-    p = subprocess.run([sys.executable, "-m", "solver", "solve", str(case), "--out", str(out), *extra],
-                       env=env, cwd=out.parent, capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "solver", "solve", str(case), "--out", str(out), *extra],
+        env=env,
+        cwd=out.parent,
+        capture_output=True,
+        text=True,
+    )
     seconds = time.perf_counter() - t0
     if p.returncode != 0:
         raise SystemExit(f"{src}: exit {p.returncode}\n{p.stderr[-2000:]}")
@@ -49,7 +55,9 @@ def same_outputs(a: Path, b: Path) -> list[str]:
             diffs.append(f"{name}: only in one")
         elif name == "summary.json":
             ja, jb = (json.loads(f.read_text()) for f in (fa, fb))
-            if {k: v for k, v in ja.items() if k not in TIMING_KEYS} != {k: v for k, v in jb.items() if k not in TIMING_KEYS}:
+            if {k: v for k, v in ja.items() if k not in TIMING_KEYS} != {
+                k: v for k, v in jb.items() if k not in TIMING_KEYS
+            }:
                 diffs.append(name)
         elif fa.read_bytes() != fb.read_bytes():
             diffs.append(name)
@@ -66,8 +74,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="plantsplit-ab-") as tmp:
         tmp = Path(tmp)
         base = tmp / "base"
-        subprocess.run(["git", "worktree", "add", "--detach", str(base), args.base], cwd=ROOT, check=True,
-                       capture_output=True)
+        subprocess.run(
+            ["git", "worktree", "add", "--detach", str(base), args.base], cwd=ROOT, check=True, capture_output=True
+        )
         try:
             case = tmp / "case"
             make_case(case, *SHAPES[args.size])
@@ -82,7 +91,10 @@ def main() -> None:
                 diffs = same_outputs(tmp / f"out-base-{r}", tmp / f"out-work-{r}")
                 print(f"round {r + 1}: outputs {'byte-identical' if not diffs else 'DIFFER: ' + ', '.join(diffs)}")
             mb, mw = statistics.median(times["base"]), statistics.median(times["work"])
-            print(f"\n| {args.size:,} flows, `solve {args.extra}`".rstrip() + f" | base {args.base} | working tree | ratio |")
+            print(
+                f"\n| {args.size:,} flows, `solve {args.extra}`".rstrip()
+                + f" | base {args.base} | working tree | ratio |"
+            )
             print("|---|---|---|---|")
             print(f"| median of {args.rounds} (s) | {mb:.2f} | {mw:.2f} | {mw / mb:.3f} |")
         finally:

@@ -18,6 +18,7 @@ freight is c_ij / d_j per unit. Customers may be served from several warehouses,
 Beasley's problems. The objective is then sum_i f_i y_i + sum_ij (c_ij / d_j) x_ij, the
 published one.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,7 +52,7 @@ def read_instance(name: str):
     demand, cost = [], []
     for _ in range(n):
         demand.append(float(tokens[pos]))
-        cost.append([float(t) for t in tokens[pos + 1:pos + 1 + m]])
+        cost.append([float(t) for t in tokens[pos + 1 : pos + 1 + m]])
         pos += 1 + m
     assert pos == len(tokens), f"{name}: {len(tokens) - pos} numbers left over"
     return fixed, demand, cost
@@ -64,12 +65,17 @@ def write_case(name: str, capacity: float, folder: Path) -> Path:
     C = [f"c{j + 1}" for j in range(len(demand))]
     (folder / "plants.csv").write_text("plant,country,currency\n" + "".join(f"{w},X,USD\n" for w in W))
     (folder / "capacity.csv").write_text("plant,max_units\n" + "".join(f"{w},0\n" for w in W))
-    (folder / "expansions.csv").write_text("option,plant,added_units,fixed_cost,first_period\n" + "".join(
-        f"open-{w},{w},{capacity:g},{f!r},1\n" for w, f in zip(W, fixed)))
-    (folder / "demand.csv").write_text("market,product,period,units\n" + "".join(
-        f"{c},goods,1,{d:g}\n" for c, d in zip(C, demand)))
-    (folder / "lanes.csv").write_text("plant,market,freight_cost\n" + "".join(
-        f"{w},{c},{cost[j][i] / demand[j]!r}\n" for j, c in enumerate(C) for i, w in enumerate(W)))
+    (folder / "expansions.csv").write_text(
+        "option,plant,added_units,fixed_cost,first_period\n"
+        + "".join(f"open-{w},{w},{capacity:g},{f!r},1\n" for w, f in zip(W, fixed, strict=True))
+    )
+    (folder / "demand.csv").write_text(
+        "market,product,period,units\n" + "".join(f"{c},goods,1,{d:g}\n" for c, d in zip(C, demand, strict=True))
+    )
+    (folder / "lanes.csv").write_text(
+        "plant,market,freight_cost\n"
+        + "".join(f"{w},{c},{cost[j][i] / demand[j]!r}\n" for j, c in enumerate(C) for i, w in enumerate(W))
+    )
     return folder
 
 
@@ -107,21 +113,58 @@ def bench(name: str, capacity: int, time_limit: float, extra: list[str]) -> dict
         case = write_case(name, capacity, Path(tmp) / f"{name}-{capacity}")
         model = Path(tmp) / "model.mps"
         t0 = time.perf_counter()
-        run = subprocess.run([sys.executable, "-m", "solver", "solve", str(case), "--out", str(Path(tmp) / "out"),
-                              "--write-model", str(model), "--time-limit", str(time_limit), *extra],
-                             capture_output=True, text=True, cwd=ROOT)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "solver",
+                "solve",
+                str(case),
+                "--out",
+                str(Path(tmp) / "out"),
+                "--write-model",
+                str(model),
+                "--time-limit",
+                str(time_limit),
+                *extra,
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
         ours = time.perf_counter() - t0
         summary = json.loads((Path(tmp) / "out" / "summary.json").read_text()) if run.returncode == 0 else {}
         t0 = time.perf_counter()
-        alone = subprocess.run([sys.executable, "-c", HIGHS_ALONE.replace("REACHED", repr(REACHED)), str(model),
-                                str(time_limit), str(best), str(GAP)], capture_output=True, text=True)
+        alone = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                HIGHS_ALONE.replace("REACHED", repr(REACHED)),
+                str(model),
+                str(time_limit),
+                str(best),
+                str(GAP),
+            ],
+            capture_output=True,
+            text=True,
+        )
         alone_wall = time.perf_counter() - t0
         h = json.loads(alone.stdout.strip().splitlines()[-1]) if alone.returncode == 0 else {}
-    return {"instance": f"{name} ({capacity})", "published": best, "options": " ".join(extra) or "default",
-            "plantsplit": summary.get("objective"), "plantsplit_status": summary.get("status", run.stderr.strip()),
-            "plantsplit_gap": summary.get("mip_gap"), "plantsplit_s": ours, "highs": h.get("objective"),
-            "highs_status": h.get("status"), "highs_gap": h.get("gap"), "highs_reached": h.get("reached"),
-            "highs_s": alone_wall, "highs_solve_s": h.get("solve")}
+    return {
+        "instance": f"{name} ({capacity})",
+        "published": best,
+        "options": " ".join(extra) or "default",
+        "plantsplit": summary.get("objective"),
+        "plantsplit_status": summary.get("status", run.stderr.strip()),
+        "plantsplit_gap": summary.get("mip_gap"),
+        "plantsplit_s": ours,
+        "highs": h.get("objective"),
+        "highs_status": h.get("status"),
+        "highs_gap": h.get("gap"),
+        "highs_reached": h.get("reached"),
+        "highs_s": alone_wall,
+        "highs_solve_s": h.get("solve"),
+    }
 
 
 def _above(value, best) -> str:
@@ -142,8 +185,10 @@ def main() -> None:
         name, cap = args.write[0].split(":")
         print(write_case(name, int(cap), Path(args.write[1])))
         return
-    print("| instance | published optimum | plantsplit solve (options) | its plan | status, gap | whole command "
-          "| HiGHS alone on the written MPS: its plan | status, gap | reached the optimum after | read + solve |")
+    print(
+        "| instance | published optimum | plantsplit solve (options) | its plan | status, gap | whole command "
+        "| HiGHS alone on the written MPS: its plan | status, gap | reached the optimum after | read + solve |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for item in args.instances.split(","):
         name, cap = item.split(":")
@@ -151,11 +196,14 @@ def main() -> None:
         best = r["published"]
         gap = lambda g: "" if g is None else f", gap {g:.2%}"  # noqa: E731
         reached = f"{r['highs_reached']:.1f} s" if r["highs_reached"] is not None else "not reached"
-        print(f"| {r['instance']} | {best:,.3f} | {r['options']} | "
-              f"{r['plantsplit'] or 0:,.2f} ({_above(r['plantsplit'], best)}) | {r['plantsplit_status']}"
-              f"{gap(r['plantsplit_gap'])} | {r['plantsplit_s']:.1f} s | {r['highs'] or 0:,.2f} "
-              f"({_above(r['highs'], best)}) | {r['highs_status']}{gap(r['highs_gap'])} | {reached} | "
-              f"{r['highs_s']:.1f} s ({r['highs_solve_s'] or 0:.1f} s) |", flush=True)
+        print(
+            f"| {r['instance']} | {best:,.3f} | {r['options']} | "
+            f"{r['plantsplit'] or 0:,.2f} ({_above(r['plantsplit'], best)}) | {r['plantsplit_status']}"
+            f"{gap(r['plantsplit_gap'])} | {r['plantsplit_s']:.1f} s | {r['highs'] or 0:,.2f} "
+            f"({_above(r['highs'], best)}) | {r['highs_status']}{gap(r['highs_gap'])} | {reached} | "
+            f"{r['highs_s']:.1f} s ({r['highs_solve_s'] or 0:.1f} s) |",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ A case of P plants x M markets x K products x T periods has P*M*K*T flow variabl
 measurement runs in a fresh process (peak memory is per process). Prints Markdown tables
 (paste them into the README). Not part of the test suite.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,7 +32,8 @@ from solver.solve import memory  # noqa: E402
 from solver.case.load import load_case  # noqa: E402
 from solver.solve.decompose import lp_labels  # noqa: E402
 from solver.model.create import create_model  # noqa: E402
-from solver.io.output import csv_bytes, write_all  # noqa: E402
+from solver.io.output import csv_bytes  # noqa: E402
+from solver.io.temporary import write_all  # noqa: E402
 from solver.results.tables import tabulate  # noqa: E402
 from solver.solve.solve import solve  # noqa: E402
 from solver.solve.marginal import limit_marginals  # noqa: E402
@@ -44,12 +46,17 @@ SHAPES = {  # variables: (plants, markets, products, periods)
     3_000_000: (150, 400, 5, 10),
     10_000_000: (100, 1000, 10, 10),
 }
-MODES = {"monolithic": dict(decompose=False), "threads-2": dict(threads=2), "serial": dict(threads=1),
-         "threads-2-cold": dict(threads=2)}  # as threads-2, each block started cold (no basis handed on)
+MODES = {
+    "monolithic": dict(decompose=False),
+    "threads-2": dict(threads=2),
+    "serial": dict(threads=1),
+    "threads-2-cold": dict(threads=2),
+}  # as threads-2, each block started cold (no basis handed on)
 
 
-def make_case(folder: Path, plants: int, markets: int, products: int, periods: int, seed: int = 1,
-              drift: bool = False) -> None:
+def make_case(
+    folder: Path, plants: int, markets: int, products: int, periods: int, seed: int = 1, drift: bool = False
+) -> None:
     """``drift``: the EUR and KRW rates move from period to period (a random walk, 10% a
     period), so the periods' costs differ, not only their demands (a block's optimal basis is
     then not dual feasible for the next period)."""
@@ -60,28 +67,46 @@ def make_case(folder: Path, plants: int, markets: int, products: int, periods: i
     K = [f"k{k}" for k in range(products)]
     T = [str(2020 + t) for t in range(periods)]
     cur = ["USD", "EUR", "KRW"]
-    (folder / "plants.csv").write_text("plant,country,currency\n" + "".join(
-        f"{p},C{i % 5},{cur[i % 3]}\n" for i, p in enumerate(P)))
+    (folder / "plants.csv").write_text(
+        "plant,country,currency\n" + "".join(f"{p},C{i % 5},{cur[i % 3]}\n" for i, p in enumerate(P))
+    )
     demand = rng.integers(100, 1000, size=(markets, products, periods))
-    (folder / "demand.csv").write_text("market,product,period,units\n" + "".join(
-        f"{m},{k},{t},{demand[j, kk, tt]}\n" for j, m in enumerate(M) for kk, k in enumerate(K) for tt, t in enumerate(T)))
+    (folder / "demand.csv").write_text(
+        "market,product,period,units\n"
+        + "".join(
+            f"{m},{k},{t},{demand[j, kk, tt]}\n"
+            for j, m in enumerate(M)
+            for kk, k in enumerate(K)
+            for tt, t in enumerate(T)
+        )
+    )
     per_plant = int(demand.sum(axis=(0, 1)).max() * 1.3 / plants) + 1
     (folder / "capacity.csv").write_text("plant,max_units\n" + "".join(f"{p},{per_plant}\n" for p in P))
     freight = rng.uniform(50, 900, size=(plants, markets))
-    (folder / "lanes.csv").write_text("plant,market,freight_cost\n" + "".join(
-        f"{p},{m},{freight[i, j]:.2f}\n" for i, p in enumerate(P) for j, m in enumerate(M)))
+    (folder / "lanes.csv").write_text(
+        "plant,market,freight_cost\n"
+        + "".join(f"{p},{m},{freight[i, j]:.2f}\n" for i, p in enumerate(P) for j, m in enumerate(M))
+    )
     rate = {"USD": 1.0, "EUR": 0.9, "KRW": 1100.0}
-    (folder / "costs.csv").write_text("plant,product,unit_cost\n" + "".join(
-        f"{p},{k},{rng.uniform(9000, 12000) * rate[cur[i % 3]]:.2f}\n" for i, p in enumerate(P) for k in K))
+    (folder / "costs.csv").write_text(
+        "plant,product,unit_cost\n"
+        + "".join(f"{p},{k},{rng.uniform(9000, 12000) * rate[cur[i % 3]]:.2f}\n" for i, p in enumerate(P) for k in K)
+    )
     if drift:
         walk = np.exp(np.cumsum(rng.normal(0, 0.1, size=(2, periods)), axis=1))
-        (folder / "fx.csv").write_text("currency,period,rate\n" + "".join(
-            f"{c},{t},{base * walk[i, tt]:.6f}\n" for i, (c, base) in enumerate([("EUR", 0.9), ("KRW", 1100)])
-            for tt, t in enumerate(T)))
+        (folder / "fx.csv").write_text(
+            "currency,period,rate\n"
+            + "".join(
+                f"{c},{t},{base * walk[i, tt]:.6f}\n"
+                for i, (c, base) in enumerate([("EUR", 0.9), ("KRW", 1100)])
+                for tt, t in enumerate(T)
+            )
+        )
     else:
         (folder / "fx.csv").write_text("currency,rate\nEUR,0.9\nKRW,1100\n")
-    (folder / "tariffs.csv").write_text("origin,market,rate\n" + "".join(
-        f"C{c},{m},{(c * 7 + j) % 10}%\n" for c in range(5) for j, m in enumerate(M)))
+    (folder / "tariffs.csv").write_text(
+        "origin,market,rate\n" + "".join(f"C{c},{m},{(c * 7 + j) % 10}%\n" for c in range(5) for j, m in enumerate(M))
+    )
 
 
 def peak_mb() -> float:
@@ -120,11 +145,24 @@ def one(size: int, mode: str, case_dir: Path, out: Path) -> dict:
     stage("marginals", t0)
     t0 = time.perf_counter()
     res = tabulate(case, co, lp, sol, steps)
-    write_all(out, {"plan.csv": csv_bytes(res.plan), "utilization.csv": csv_bytes(res.utilization),
-                    "supply.csv": csv_bytes(res.supply)})
+    write_all(
+        out,
+        {
+            "plan.csv": csv_bytes(res.plan),
+            "utilization.csv": csv_bytes(res.utilization),
+            "supply.csv": csv_bytes(res.supply),
+        },
+    )
     stage("results + write", t0)
-    return {"vars": lp.num_col, "rows": lp.num_row, "status": sol.status.value, "objective": sol.objective,
-            "blocks": len(sol.blocks) if sol.blocks else 1, "times": t, "peak_mb": mem}
+    return {
+        "vars": lp.num_col,
+        "rows": lp.num_row,
+        "status": sol.status.value,
+        "objective": sol.objective,
+        "blocks": len(sol.blocks) if sol.blocks else 1,
+        "times": t,
+        "peak_mb": mem,
+    }
 
 
 HIGHS_ALONE = """
@@ -177,7 +215,12 @@ def bench(size: int, modes: list[str], alone: bool = True, drift: bool = False) 
         make_case(case_dir, *SHAPES[size], drift=drift)
         runs = {m: run_child([__file__, "--one", str(size), m, str(case_dir), str(Path(tmp) / m)]) for m in modes}
         if not alone:
-            return {"size": size, "runs": runs, "alone": {"error": "not run (--no-alone)"}, "linopy": {"error": "not run"}}
+            return {
+                "size": size,
+                "runs": runs,
+                "alone": {"error": "not run (--no-alone)"},
+                "linopy": {"error": "not run"},
+            }
         model = Path(tmp) / "model.mps"
         case = load_case(case_dir)
         write_model(create_model(case, coefficients.build(case)), model)
@@ -194,8 +237,11 @@ def bench(size: int, modes: list[str], alone: bool = True, drift: bool = False) 
 
 def report(rows: list[dict]) -> None:
     stages = ["read + check", "coefficients", "model", "solve", "marginals", "results + write"]
-    print("| flow variables | rows | mode | blocks | " + " | ".join(stages)
-          + " | total | peak RSS MB after each stage | status |")
+    print(
+        "| flow variables | rows | mode | blocks | "
+        + " | ".join(stages)
+        + " | total | peak RSS MB after each stage | status |"
+    )
     print("|---" * (len(stages) + 7) + "|")
     for r in rows:
         for mode, x in r["runs"].items():
@@ -204,12 +250,17 @@ def report(rows: list[dict]) -> None:
                 continue
             cells = [f"{x['times'][s]:.2f} s" for s in stages]
             peaks = " / ".join(f"{x['peak_mb'][s]:.0f}" for s in stages)
-            print(f"| {x['vars']:,} | {x['rows']:,} | {mode} | {x['blocks']} | " + " | ".join(cells)
-                  + f" | {sum(x['times'].values()):.2f} s | {peaks} | {x['status']} |")
+            print(
+                f"| {x['vars']:,} | {x['rows']:,} | {mode} | {x['blocks']} | "
+                + " | ".join(cells)
+                + f" | {sum(x['times'].values()):.2f} s | {peaks} | {x['status']} |"
+            )
     modes = list(dict.fromkeys(m for r in rows for m in r["runs"]))
-    print("\n| flow variables | HiGHS alone (read MPS + solve) | its peak MB | plantsplit end to end / HiGHS alone "
-          f"({', '.join(modes)}) | peak MB ratio (same) | linopy build + load (anchor) | "
-          "largest objective difference |")
+    print(
+        "\n| flow variables | HiGHS alone (read MPS + solve) | its peak MB | plantsplit end to end / HiGHS alone "
+        f"({', '.join(modes)}) | peak MB ratio (same) | linopy build + load (anchor) | "
+        "largest objective difference |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         a = r["alone"]
@@ -223,8 +274,10 @@ def report(rows: list[dict]) -> None:
         diff = max((abs(x["objective"] - a["objective"]) / abs(a["objective"]) for x in ok.values()), default=0.0)
         lin = r["linopy"]
         anchor = lin["error"] if "error" in lin else f"{lin['build']:.2f} s + {lin['load']:.2f} s"
-        print(f"| {r['size']:,} | {base:.2f} s (solve {a['solve']:.2f} s) | {a['peak_mb']:.0f} | {ratios} | {mem} | "
-              f"{anchor} | {diff:.1e} |")
+        print(
+            f"| {r['size']:,} | {base:.2f} s (solve {a['solve']:.2f} s) | {a['peak_mb']:.0f} | {ratios} | {mem} | "
+            f"{anchor} | {diff:.1e} |"
+        )
 
 
 def main() -> None:
@@ -240,7 +293,9 @@ def main() -> None:
         print(json.dumps(one(int(size), mode, Path(case_dir), Path(out))))
         return
     print(f"plantsplit {__version__}, Python {platform.python_version()}, {platform.machine()}\n")
-    report([bench(int(s), args.modes.split(","), alone=not args.no_alone, drift=args.drift) for s in args.sizes.split(",")])
+    report(
+        [bench(int(s), args.modes.split(","), alone=not args.no_alone, drift=args.drift) for s in args.sizes.split(",")]
+    )
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ unit (lost sales), so that high-demand scenarios stay feasible. Scenarios come f
    objectives against enumerate's (target: agree to 1e-6 relative).
 Every time is the whole command (subprocess), start-up included.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,7 +51,9 @@ def lost_sales_case(tmp: Path) -> Path:
     case = tmp / "rogue-lost-sales"
     shutil.copytree(CASE, case)
     lines = (case / "demand.csv").read_text().splitlines()
-    (case / "demand.csv").write_text("\n".join([lines[0] + ",unmet_penalty"] + [ln + ",30000" for ln in lines[1:]]) + "\n")
+    (case / "demand.csv").write_text(
+        "\n".join([lines[0] + ",unmet_penalty"] + [ln + ",30000" for ln in lines[1:]]) + "\n"
+    )
     return case
 
 
@@ -64,13 +67,29 @@ def main() -> None:
         tmp = Path(t)
         case = lost_sales_case(tmp)
         sc = tmp / "scenarios.csv"
-        cli("scenarios", case, "--out", sc, "--fx", "KRW:vol=10%", "--demand", "usa/rogue:vol=5%",
-            "--corr", "KRW,usa/rogue=-0.3", "--n", a.n, "--seed", 1)
+        cli(
+            "scenarios",
+            case,
+            "--out",
+            sc,
+            "--fx",
+            "KRW:vol=10%",
+            "--demand",
+            "usa/rogue:vol=5%",
+            "--corr",
+            "KRW,usa/rogue=-0.3",
+            "--n",
+            a.n,
+            "--seed",
+            1,
+        )
         small = tmp / "small.csv"
         small.write_text("".join(sc.read_text().splitlines(keepends=True)[: a.n_small + 1]))
         jobs = ["--jobs", a.jobs]
         t_sweep = cli("sweep", case, "--scenarios", sc, "--out", tmp / "sweep", "--quiet", *jobs)
-        t_enum = cli("stochastic", case, "--scenarios", sc, "--out", tmp / "enum", "--quiet", "--method", "enumerate", *jobs)
+        t_enum = cli(
+            "stochastic", case, "--scenarios", sc, "--out", tmp / "enum", "--quiet", "--method", "enumerate", *jobs
+        )
         s_enum = json.loads((tmp / "enum" / "summary.json").read_text())
         rows = []
         for method in ("enumerate", "extensive", "benders"):
@@ -80,15 +99,24 @@ def main() -> None:
     print(f"plantsplit stochastic benchmark ({platform.python_version()}, {os.cpu_count()} cores, --jobs {a.jobs})")
     print(f"{a.n:,} scenarios, Rogue + lost sales, KRW vol 10%, usa/rogue demand vol 5%, corr -0.3")
     print(f"  load average at the start: {os.getloadavg()[0]:.1f} (the cores are shared: CPU seconds are fairer)")
-    print(f"  sweep over the same scenarios (every build combination): {t_sweep:6.2f} s wall, {CPU[t_sweep]:6.2f} s CPU")
-    print(f"  stochastic --method enumerate (whole command):            {t_enum:6.2f} s wall, {CPU[t_enum]:6.2f} s CPU "
-          f"(ratio {t_enum / t_sweep:.2f} wall, {CPU[t_enum] / CPU[t_sweep]:.2f} CPU; targets <= 2 and < 15 s)")
-    print(f"  recommendation objective {s_enum['objective']:,.2f}; VSS {s_enum['vss']:,.2f}; EVPI {s_enum['evpi']:,.2f}")
+    print(
+        f"  sweep over the same scenarios (every build combination): {t_sweep:6.2f} s wall, {CPU[t_sweep]:6.2f} s CPU"
+    )
+    print(
+        f"  stochastic --method enumerate (whole command):            {t_enum:6.2f} s wall, {CPU[t_enum]:6.2f} s CPU "
+        f"(ratio {t_enum / t_sweep:.2f} wall, {CPU[t_enum] / CPU[t_sweep]:.2f} CPU; targets <= 2 and < 15 s)"
+    )
+    print(
+        f"  recommendation objective {s_enum['objective']:,.2f}; VSS {s_enum['vss']:,.2f}; EVPI {s_enum['evpi']:,.2f}"
+    )
     ref = rows[0][2]["objective"]
     print(f"{a.n_small:,} scenarios:")
     for method, sec, s in rows:
         rel = abs(s["objective"] - ref) / abs(ref)
-        print(f"  {method:10s} {sec:6.2f} s wall {CPU[sec]:6.2f} s CPU  objective {s['objective']:,.2f}  |diff| vs enumerate {rel:.1e} (target <= 1e-6)")
+        print(
+            f"  {method:10s} {sec:6.2f} s wall {CPU[sec]:6.2f} s CPU  objective {s['objective']:,.2f}  |diff| vs "
+            f"enumerate {rel:.1e} (target <= 1e-6)"
+        )
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ around PuLP would do). It runs on an evenly spread sample of the scenarios (it i
 `plantsplit sweep` runs on that same sample and on the whole grid. Objectives of the
 sample are compared, so the speed-up is between equal answers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -70,8 +71,10 @@ def main() -> None:
     grid = [900 + i * step for i in range(a.n)]
     sample = [grid[int(k)] for k in np.linspace(0, a.n - 1, a.naive)]
     case = load_case(CASE)
-    print(f"plantsplit {__version__}, Python {platform.python_version()}, {platform.machine()}, "
-          f"{os.cpu_count()} cores; Rogue case, fx:KRW 900..1400\n")
+    print(
+        f"plantsplit {__version__}, Python {platform.python_version()}, {platform.machine()}, "
+        f"{os.cpu_count()} cores; Rogue case, fx:KRW 900..1400\n"
+    )
     naive_s, naive_obj = naive(case, sample)
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

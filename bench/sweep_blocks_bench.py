@@ -15,6 +15,7 @@ process (reading the case, building the model and the live HiGHS models included
 
 results.csv objectives are compared across modes (largest relative difference).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,8 +31,12 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-MODES = {"one-model": ["--no-decompose"], "blocks": [], "one-model, 1 job": ["--jobs", "1", "--no-decompose"],
-         "blocks, 1 job, 2 threads": ["--jobs", "1", "--threads", "2"]}
+MODES = {
+    "one-model": ["--no-decompose"],
+    "blocks": [],
+    "one-model, 1 job": ["--jobs", "1", "--no-decompose"],
+    "blocks, 1 job, 2 threads": ["--jobs", "1", "--threads", "2"],
+}
 
 
 def make_case():
@@ -52,8 +57,19 @@ def scenarios(path: Path, n: int, markets: int) -> None:
 
 
 def run(case: Path, sc: Path, out: Path, flags: list[str]) -> float:
-    cmd = [sys.executable, "-m", "solver", "sweep", str(case), "--scenarios", str(sc), "--out", str(out), "--quiet",
-           *flags]
+    cmd = [
+        sys.executable,
+        "-m",
+        "solver",
+        "sweep",
+        str(case),
+        "--scenarios",
+        str(sc),
+        "--out",
+        str(out),
+        "--quiet",
+        *flags,
+    ]
     t0 = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
     return time.perf_counter() - t0
@@ -70,8 +86,10 @@ def main() -> None:
     ap.add_argument("--n", type=int, default=50, help="scenarios")
     a = ap.parse_args()
     flows = a.plants * a.markets * a.products * a.periods
-    print(f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
-          f"load average {os.getloadavg()[0]:.1f}; {flows:,} flows, {a.periods} periods, {a.n} scenarios\n")
+    print(
+        f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
+        f"load average {os.getloadavg()[0]:.1f}; {flows:,} flows, {a.periods} periods, {a.n} scenarios\n"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         make_case()(tmp / "case", a.plants, a.markets, a.products, a.periods)
@@ -81,7 +99,9 @@ def main() -> None:
             secs = run(tmp / "case", tmp / "sc.csv", tmp / f"out{k}", flags)
             res = pd.read_csv(tmp / f"out{k}" / "results.csv")
             objectives[mode] = res["objective_USD"].to_numpy(float)
-            rows.append((mode, " ".join(flags) or "(default)", secs, a.n / secs, int((res["status"] != "optimal").sum())))
+            rows.append(
+                (mode, " ".join(flags) or "(default)", secs, a.n / secs, int((res["status"] != "optimal").sum()))
+            )
         ref = objectives["one-model"]
         print("| mode | flags | whole command | scenarios/s | infeasible | largest objective difference |")
         print("|---|---|---|---|---|---|")

@@ -4,6 +4,7 @@ Everything stays in memory (pandas DataFrames) unless you ask for files. The cas
 discounts at 8% a year: a total cost is a present value at 2012, while the amounts of a
 single year are at face value (the money of that year); each print says which.
 """
+
 # %% Load and solve
 import sys
 from pathlib import Path
@@ -48,12 +49,15 @@ points = be.table[["value_from", "value_to", "built:busan-rogue-line"]].astype({
 print(points.to_string(index=False, formatters=["{:,.2f}".format, "{:,.2f}".format, count]))
 
 # %% Build the line before the won is known? Five equally likely rates (two-stage decision)
-futures = pd.DataFrame({"scenario": ["w900", "w1000", "w1100", "w1200", "w1300"],
-                        "fx:KRW": [900, 1000, 1100, 1200, 1300]})
+futures = pd.DataFrame(
+    {"scenario": ["w900", "w1000", "w1100", "w1200", "w1300"], "fx:KRW": [900, 1000, 1100, 1200, 1300]}
+)
 st = solver.stochastic_case(case, futures)
 print(st.decision[["option", "built", "built_mean_value"]].to_string(index=False))  # 1 built, 0 not
-print(f"expected cost of the decision: {st.summary['expected_cost']:,.0f} {cur} ({pv}); "
-      f"value of perfect information: {st.summary['evpi']:,.0f} {cur}")
+print(
+    f"expected cost of the decision: {st.summary['expected_cost']:,.0f} {cur} ({pv}); "
+    f"value of perfect information: {st.summary['evpi']:,.0f} {cur}"
+)
 regret = st.scenario_costs[["scenario", f"cost_recommended_{cur}", f"regret_{cur}"]].copy()
 regret.columns = ["scenario", f"cost, present value ({cur})", f"regret, present value ({cur})"]
 print(regret.to_string(index=False, formatters=[str, money, money]))

@@ -5,10 +5,22 @@ The Python API (see ``solver.api`` and the README, "Python API"): ``load_case``,
 ``CaseError``, ``UsageError``, ``NoPlanError``. They are imported on first use, so
 ``import solver`` stays cheap for the command line.
 """
+
 from solver._version import __version__ as __version__
 
-_API = {"load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
-        "Breakeven", "StochasticRun", "Comparison", "Case"}
+_API = {
+    "load_case",
+    "solve_case",
+    "sweep_case",
+    "breakeven_case",
+    "stochastic_case",
+    "compare_runs",
+    "Run",
+    "Breakeven",
+    "StochasticRun",
+    "Comparison",
+    "Case",
+}
 _ERRORS = {"PlantsplitError", "CaseError", "UsageError", "NoPlanError", "Problem"}
 __all__ = sorted(_API | _ERRORS | {"__version__"})
 

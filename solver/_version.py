@@ -1,4 +1,5 @@
 """The installed version of plantsplit, in one place (a leaf: every room may import it)."""
+
 from importlib.metadata import PackageNotFoundError, version
 
 try:

@@ -21,6 +21,7 @@ The command line is a thin shell around these same calls.
 Room: the public Python surface, above every room but ``cli`` (it may import all of them; only
 ``cli`` imports it).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -39,13 +40,24 @@ from solver.pipeline.run import Run, no_plan_error, solve_loaded
 from solver.studies.stochastic.run import StochasticRun
 
 
-def load_case(path: str | Path, currency: str | None = None, *, discount_rate: float | None = None,
-              encoding: str = "utf-8-sig", delimiter: str | None = None, decimal: str | None = None) -> Case:
+def load_case(
+    path: str | Path,
+    currency: str | None = None,
+    *,
+    discount_rate: float | None = None,
+    encoding: str = "utf-8-sig",
+    delimiter: str | None = None,
+    decimal: str | None = None,
+) -> Case:
     """Read and check a case; raises ``CaseError`` listing every problem found.
 
     ``currency`` and ``discount_rate`` override the case's settings.csv (default: USD, 0)."""
-    return _load(Path(path), currency=currency, discount_rate=discount_rate,
-                 opts=CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal))
+    return _load(
+        Path(path),
+        currency=currency,
+        discount_rate=discount_rate,
+        opts=CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal),
+    )
 
 
 def _check_options(**values) -> None:
@@ -74,10 +86,20 @@ def _case(case: Case | str | Path) -> Case:
     return case if isinstance(case, Case) else load_case(case)
 
 
-def solve_case(case: Case | str | Path, solver: str = "highs", *, time_limit: float | None = None,
-               relax: bool = False, sensitivity: bool = False, threads: int | None = None,
-               decompose: bool = True, gap: float | None = None, tighten: bool = True,
-               write_model: str | Path | None = None, marginals: str = "exact") -> Run:
+def solve_case(
+    case: Case | str | Path,
+    solver: str = "highs",
+    *,
+    time_limit: float | None = None,
+    relax: bool = False,
+    sensitivity: bool = False,
+    threads: int | None = None,
+    decompose: bool = True,
+    gap: float | None = None,
+    tighten: bool = True,
+    write_model: str | Path | None = None,
+    marginals: str = "exact",
+) -> Run:
     """Solve a case (a ``Case`` or a path) in memory; raises ``NoPlanError`` without a plan.
 
     The ``Run`` has ``status``, ``objective``, the tables ``plan``, ``utilization``,
@@ -89,17 +111,34 @@ def solve_case(case: Case | str | Path, solver: str = "highs", *, time_limit: fl
     """
     _check_options(threads=threads, time_limit=time_limit)
     gap = None if gap is None else gap_value(gap)
-    run = solve_loaded(_case(case), solver, time_limit, relax, sensitivity, threads=threads,
-                       decompose=decompose, gap=gap, tighten=tighten, write_model=write_model,
-                       marginals=marginals)
+    run = solve_loaded(
+        _case(case),
+        solver,
+        time_limit,
+        relax,
+        sensitivity,
+        threads=threads,
+        decompose=decompose,
+        gap=gap,
+        tighten=tighten,
+        write_model=write_model,
+        marginals=marginals,
+    )
     if run.results is None:
         raise no_plan_error(run)
     return run
 
 
-def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[str] | None = None,
-               scenarios: str | Path | pd.DataFrame | None = None, *, jobs: int = 1, plans: bool = False,
-               threads: int = 1, decompose: bool = True):
+def sweep_case(
+    case: Case | str | Path,
+    vary: Mapping[str, object] | Iterable[str] | None = None,
+    scenarios: str | Path | pd.DataFrame | None = None,
+    *,
+    jobs: int = 1,
+    plans: bool = False,
+    threads: int = 1,
+    decompose: bool = True,
+):
     """Solve many scenarios of a case; returns a ``SweepRun`` (``results``, ``plans``, ``write``).
 
     ``vary``: a grid, as ``{"fx:KRW": "900:1400:50", "tariff:KR:usa": [0, 0.025]}`` (values
@@ -117,9 +156,14 @@ def sweep_case(case: Case | str | Path, vary: Mapping[str, object] | Iterable[st
     if (vary is None) == (scenarios is None):
         raise UsageError("give either vary or scenarios")
     if vary is not None:
-        specs = list(vary) if not isinstance(vary, Mapping) else [
-            f"{k}={v if isinstance(v, str) else ','.join(x if isinstance(x, str) else repr(float(x)) for x in v)}"
-            for k, v in vary.items()]
+        specs = (
+            list(vary)
+            if not isinstance(vary, Mapping)
+            else [
+                f"{k}={v if isinstance(v, str) else ','.join(x if isinstance(x, str) else repr(float(x)) for x in v)}"
+                for k, v in vary.items()
+            ]
+        )
         sc = grid(specs, c)
     elif isinstance(scenarios, pd.DataFrame):
         sc = from_text(scenarios.to_csv(index=False), "scenarios", c)
@@ -147,11 +191,22 @@ class Breakeven:
     def write(self, out_dir: str | Path, csv_style: str = "plain") -> Path:
         out = Path(out_dir)
         check_out_dir(self.case.folder, out, "breakeven")
-        info = {"kind": "breakeven", "case": self.case.name, "currency": self.case.currency,
-                "parameter": self.parameter, "lp_solves": self.solves}
-        write_outputs(out, "breakeven", {"breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency),
-                                                                      CSV_STYLES[csv_style]),
-                                         "breakeven.json": json_bytes(info)}, self.case.folder)
+        info = {
+            "kind": "breakeven",
+            "case": self.case.name,
+            "currency": self.case.currency,
+            "parameter": self.parameter,
+            "lp_solves": self.solves,
+        }
+        write_outputs(
+            out,
+            "breakeven",
+            {
+                "breakpoints.csv": csv_bytes(with_currency(self.table, self.case.currency), CSV_STYLES[csv_style]),
+                "breakeven.json": json_bytes(info),
+            },
+            self.case.folder,
+        )
         return out
 
 
@@ -164,18 +219,27 @@ def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) ->
     return Breakeven(c, param, table, solves)
 
 
-def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFrame, *, method: str = "auto",
-                    risk_weight: float = 0.0, cvar_alpha: float = 0.95, gap: float = 1e-6,
-                    evaluate: str | Path | pd.DataFrame | None = None, jobs: int = 1,
-                    threads: int = 1) -> StochasticRun:
+def stochastic_case(
+    case: Case | str | Path,
+    scenarios: str | Path | pd.DataFrame,
+    *,
+    method: str = "auto",
+    risk_weight: float = 0.0,
+    cvar_alpha: float = 0.95,
+    gap: float = 1e-6,
+    evaluate: str | Path | pd.DataFrame | None = None,
+    jobs: int = 1,
+    threads: int = 1,
+) -> StochasticRun:
     """The build decisions best across the scenarios (two-stage, E + risk_weight * CVaR);
     returns a ``StochasticRun`` (``decision``, ``scenario_costs``, ``decisions``,
     ``evaluation`` as DataFrames, ``summary`` dict, ``text``, ``write``, ``plot``).
 
     ``scenarios`` (and ``evaluate``): a scenarios CSV file or a DataFrame with a
     ``scenario`` column, one column per parameter name and an optional ``probability``.
-    ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). Raises ``NoPlanError`` when no build decision serves every scenario (``reasons``:
-    which and why), ``UsageError`` for a bad scenarios file, method or option.
+    ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). Raises
+    ``NoPlanError`` when no build decision serves every scenario (``reasons``: which and why),
+    ``UsageError`` for a bad scenarios file, method or option.
     """
     from solver.solve.status import Status
     from solver.studies.stochastic.decide import NoDecision
@@ -192,8 +256,9 @@ def stochastic_case(case: Case | str | Path, scenarios: str | Path | pd.DataFram
         raise UsageError(f"method {method!r}: one of auto, enumerate, extensive, benders")
     path = lambda x: x if x is None or isinstance(x, pd.DataFrame) else Path(x)  # noqa: E731
     try:
-        return decide_case(c, path(scenarios), method, risk_weight, cvar_alpha, gap, jobs, None, path(evaluate),
-                           threads=threads)
+        return decide_case(
+            c, path(scenarios), method, risk_weight, cvar_alpha, gap, jobs, None, path(evaluate), threads=threads
+        )
     except NoDecision as exc:
         raise NoPlanError(c.name, Status.INFEASIBLE, exc.reasons, f"case {c.name}: {exc}") from None
 
@@ -215,8 +280,9 @@ class Comparison:
         if xlsx:
             from solver.report.workbook import workbook_bytes
 
-            files["comparison.xlsx"] = workbook_bytes({"comparison.csv": self.table}, self.facts,
-                                                      "plantsplit comparison")
+            files["comparison.xlsx"] = workbook_bytes(
+                {"comparison.csv": self.table}, self.facts, "plantsplit comparison"
+            )
         write_outputs(out, "compare", files)
         return out
 
@@ -233,10 +299,28 @@ def compare_runs(a, b) -> Comparison:
         ta, tb = tables_of(a), tables_of(b)
         table = compare(ta, tb)
     name = lambda x: str(x) if isinstance(x, (str, Path)) else f"run of {x.case.name}"  # noqa: E731
-    facts = {"a": name(a), "case_a": ta.case, "objective_a": round(ta.objective, 2),
-             "b": name(b), "case_b": tb.case, "objective_b": round(tb.objective, 2), "currency": ta.currency}
+    facts = {
+        "a": name(a),
+        "case_a": ta.case,
+        "objective_a": round(ta.objective, 2),
+        "b": name(b),
+        "case_b": tb.case,
+        "objective_b": round(tb.objective, 2),
+        "currency": ta.currency,
+    }
     return Comparison(table, render(table, name(a), name(b), ta, tb), facts)
 
 
-__all__ = ["load_case", "solve_case", "sweep_case", "breakeven_case", "stochastic_case", "compare_runs", "Run",
-           "Breakeven", "StochasticRun", "Comparison", "Case"]
+__all__ = [
+    "load_case",
+    "solve_case",
+    "sweep_case",
+    "breakeven_case",
+    "stochastic_case",
+    "compare_runs",
+    "Run",
+    "Breakeven",
+    "StochasticRun",
+    "Comparison",
+    "Case",
+]

@@ -1,4 +1,5 @@
 """Problems found in a case, reported all at once (calliope style)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -1,4 +1,5 @@
 """Helpers: write tiny case folders from inline CSV text and solve them for real."""
+
 from __future__ import annotations
 
 import textwrap
@@ -37,7 +38,14 @@ def solve_case(tmp_path):
     def _solve(solver="highs", currency=None, relax=False, time_limit=None, discount_rate=None, **files):
         count[0] += 1
         case = write_case(tmp_path / f"case{count[0]}", **files)
-        return run_solve(case, tmp_path / f"out{count[0]}", solver=solver, currency=currency,
-                         relax=relax, time_limit=time_limit, discount_rate=discount_rate)
+        return run_solve(
+            case,
+            tmp_path / f"out{count[0]}",
+            solver=solver,
+            currency=currency,
+            relax=relax,
+            time_limit=time_limit,
+            discount_rate=discount_rate,
+        )
 
     return _solve

@@ -1,4 +1,5 @@
 """The Python API: results in memory, nothing written unless asked, typed errors, the example runs."""
+
 from __future__ import annotations
 
 import os
@@ -54,18 +55,26 @@ def test_run_write_gives_the_files_of_the_command_line(tmp_path):
 
 
 def test_typed_errors_carry_located_problems(tmp_path):
-    bad = write_case(tmp_path / "bad", plants="plant,country,currency\nA,X,USD",
-                     demand="market,product,period,units\nm,p,1,-5", lanes="plant,market,freight_cost\nA,m,0",
-                     capacity="plant,max_units\nA,60")
+    bad = write_case(
+        tmp_path / "bad",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,-5",
+        lanes="plant,market,freight_cost\nA,m,0",
+        capacity="plant,max_units\nA,60",
+    )
     with pytest.raises(solver.CaseError) as exc:
         solver.load_case(bad)
     [p] = exc.value.problems
     assert (p.file, p.row, p.column, p.value) == ("demand.csv", 2, "units", "-5")
     assert isinstance(exc.value, solver.PlantsplitError)
     # demand 100 against capacity 60, no penalty: infeasible, with the reason
-    short = write_case(tmp_path / "short", plants="plant,country,currency\nA,X,USD",
-                       demand="market,product,period,units\nm,p,1,100", capacity="plant,max_units\nA,60",
-                       lanes="plant,market,freight_cost\nA,m,0")
+    short = write_case(
+        tmp_path / "short",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,100",
+        capacity="plant,max_units\nA,60",
+        lanes="plant,market,freight_cost\nA,m,0",
+    )
     with pytest.raises(solver.NoPlanError) as exc:
         solver.solve_case(short)
     assert exc.value.status.value == "infeasible" and exc.value.reasons
@@ -88,8 +97,20 @@ def test_sweep_in_memory_shows_a_dropped_market(tmp_path, monkeypatch):
     assert r["unmet_cost_USD"].tolist() == pytest.approx([2400, 7200])
     assert r["duty_cost_USD"].tolist() == pytest.approx([0, 0])
     # the same numbers through the command line, and write() gives the same file
-    r = CliRunner().invoke(cli, ["sweep", str(tmp_path / "two"), "--out", str(tmp_path / "cli"),
-                                 "--vary", "cost_scale:A=1,1.2", "--jobs", "1", "--quiet"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "sweep",
+            str(tmp_path / "two"),
+            "--out",
+            str(tmp_path / "cli"),
+            "--vary",
+            "cost_scale:A=1,1.2",
+            "--jobs",
+            "1",
+            "--quiet",
+        ],
+    )
     assert r.exit_code == 0, r.output
     sw.write(tmp_path / "api")
     assert (tmp_path / "api" / "results.csv").read_bytes() == (tmp_path / "cli" / "results.csv").read_bytes()
@@ -100,8 +121,9 @@ def test_sweep_from_a_dataframe_and_breakeven(tmp_path):
     import pandas as pd
 
     case = solver.load_case(write_case(tmp_path / "two", **TWO_MARKETS))
-    sw = solver.sweep_case(case, scenarios=pd.DataFrame({"scenario": ["cheap", "dear"], "cost_scale:A": [1, 1.2]}),
-                           plans=True)
+    sw = solver.sweep_case(
+        case, scenarios=pd.DataFrame({"scenario": ["cheap", "dear"], "cost_scale:A": [1, 1.2]}), plans=True
+    )
     assert sw.results["scenario"].tolist() == ["cheap", "dear"]
     plans = sw.plans.groupby(["scenario", "market"])["units"].sum()
     assert plans.to_dict() == pytest.approx({("cheap", "x"): 60, ("cheap", "y"): 40, ("dear", "x"): 60})
@@ -117,8 +139,14 @@ def test_sweep_from_a_dataframe_and_breakeven(tmp_path):
 def test_the_example_script_runs(tmp_path):
     out = tmp_path / "out"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    r = subprocess.run([sys.executable, str(ROOT / "examples" / "rogue_api.py"), str(out)], capture_output=True,
-                       text=True, cwd=tmp_path, env=env, timeout=300)
+    r = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "rogue_api.py"), str(out)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
     assert lines[0].startswith("rogue-2012: optimal, total cost ")
@@ -136,7 +164,7 @@ def test_the_example_script_runs(tmp_path):
     head = next(i for i, ln in enumerate(lines) if "face value (USD)" in ln)
     assert lines[head].split() == ["face", "value", "(USD)", "present", "value", "(USD)"]
     assert lines[head + 7].split()[0] == "total" and lines[head + 7].split()[2] == total
-    parts = [int(ln.split()[2].replace(",", "")) for ln in lines[head + 2:head + 7]]
+    parts = [int(ln.split()[2].replace(",", "")) for ln in lines[head + 2 : head + 7]]
     assert abs(sum(parts) - int(total.replace(",", ""))) <= 3  # each rounded to the unit
     # counts are whole numbers: built 1, not 1.00
     assert ["busan-rogue-line", "1"] in [ln.split() for ln in lines]
@@ -177,8 +205,19 @@ def test_stochastic_in_memory_and_written(tmp_path, monkeypatch):
     assert "Recommendation: do not build line" in st.text
     # write() gives the files of the command line, byte for byte (summary.json but its timing)
     st.write(tmp_path / "api", xlsx=True)
-    r = CliRunner().invoke(cli, ["stochastic", str(tmp_path / "c"), "--scenarios", "sc.csv", "--out",
-                                 str(tmp_path / "cli"), "--quiet", "--xlsx"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "stochastic",
+            str(tmp_path / "c"),
+            "--scenarios",
+            "sc.csv",
+            "--out",
+            str(tmp_path / "cli"),
+            "--quiet",
+            "--xlsx",
+        ],
+    )
     assert r.exit_code == 0, r.output
     for name in ("decision.csv", "scenario_costs.csv", "decisions.csv", "stochastic.xlsx"):
         assert (tmp_path / "api" / name).read_bytes() == (tmp_path / "cli" / name).read_bytes(), name
@@ -218,9 +257,11 @@ def test_stochastic_decision_is_whole_numbers_as_in_decision_csv(tmp_path):
 
 
 def test_dir_lists_the_api_without_loading_it():
-    code = ("import sys, solver; names = dir(solver); "
-            "print(sorted(set(solver.__all__) - set(names))); "
-            "print(sorted(m for m in ('pandas', 'numpy', 'solver.api', 'solver.errors') if m in sys.modules))")
+    code = (
+        "import sys, solver; names = dir(solver); "
+        "print(sorted(set(solver.__all__) - set(names))); "
+        "print(sorted(m for m in ('pandas', 'numpy', 'solver.api', 'solver.errors') if m in sys.modules))"
+    )
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert r.returncode == 0, r.stderr
@@ -238,9 +279,13 @@ def test_a_missing_case_folder_names_no_row_or_column(tmp_path):
     assert p.where == str(missing)  # the whole folder: no row, no column
     assert str(p) == f"{missing}: is not a case folder (no such directory) nor an .xlsx workbook"
     # a located problem names file, row and column
-    bad = write_case(tmp_path / "bad", plants="plant,country,currency\nA,X,USD",
-                     demand="market,product,period,units\nm,p,1,-5", lanes="plant,market,freight_cost\nA,m,0",
-                     capacity="plant,max_units\nA,60")
+    bad = write_case(
+        tmp_path / "bad",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,-5",
+        lanes="plant,market,freight_cost\nA,m,0",
+        capacity="plant,max_units\nA,60",
+    )
     with pytest.raises(solver.CaseError) as exc:
         solver.load_case(bad)
     assert exc.value.problems[0].where == "demand.csv, row 2, column units"
@@ -249,7 +294,8 @@ def test_a_missing_case_folder_names_no_row_or_column(tmp_path):
     assert r.exit_code == 2
     assert r.stderr.splitlines()[:2] == [
         "Error: 1 problem in the case:",
-        f"  - {missing}: is not a case folder (no such directory) nor an .xlsx workbook"]
+        f"  - {missing}: is not a case folder (no such directory) nor an .xlsx workbook",
+    ]
     assert "row" not in r.stderr and not (tmp_path / "o").exists()
 
 
@@ -288,18 +334,24 @@ def test_sweep_case_on_blocks_and_as_one_model(tmp_path):
         assert res[cost[0]].tolist() == pytest.approx([205, 82.5]), opts
 
 
-@pytest.mark.parametrize("call, message", [
-    (lambda c: solver.solve_case(c, gap=-1), "gap=-1 must be a relative gap from 0 to 1 (100%), like 0.01 or 1%"),
-    (lambda c: solver.solve_case(c, gap=2), "gap=2 must be a relative gap from 0 to 1 (100%), like 0.01 or 1%"),
-    (lambda c: solver.solve_case(c, gap="lots"), "gap='lots' is not a gap: write it like 0.01 or 1%"),
-    (lambda c: solver.stochastic_case(c, "krw.csv", gap=0), "gap=0 must be a relative gap above 0 to 1 (100%), like 0.01 or 1%"),
-    (lambda c: solver.stochastic_case(c, "krw.csv", cvar_alpha=1), "cvar_alpha=1: a number from 0 up to"),
-    (lambda c: solver.solve_case(c, threads=0), "threads=0: a whole number >= 1"),
-    (lambda c: solver.solve_case(c, threads=1.5), "threads=1.5: a whole number >= 1"),
-    (lambda c: solver.solve_case(c, time_limit=0), "time_limit=0: a number > 0"),
-    (lambda c: solver.sweep_case(c, {"fx:KRW": [900]}, jobs=0), "jobs=0: a whole number >= 1"),
-    (lambda c: solver.stochastic_case(c, "krw.csv", threads=-2), "threads=-2: a whole number >= 1"),
-])
+@pytest.mark.parametrize(
+    "call, message",
+    [
+        (lambda c: solver.solve_case(c, gap=-1), "gap=-1 must be a relative gap from 0 to 1 (100%), like 0.01 or 1%"),
+        (lambda c: solver.solve_case(c, gap=2), "gap=2 must be a relative gap from 0 to 1 (100%), like 0.01 or 1%"),
+        (lambda c: solver.solve_case(c, gap="lots"), "gap='lots' is not a gap: write it like 0.01 or 1%"),
+        (
+            lambda c: solver.stochastic_case(c, "krw.csv", gap=0),
+            "gap=0 must be a relative gap above 0 to 1 (100%), like 0.01 or 1%",
+        ),
+        (lambda c: solver.stochastic_case(c, "krw.csv", cvar_alpha=1), "cvar_alpha=1: a number from 0 up to"),
+        (lambda c: solver.solve_case(c, threads=0), "threads=0: a whole number >= 1"),
+        (lambda c: solver.solve_case(c, threads=1.5), "threads=1.5: a whole number >= 1"),
+        (lambda c: solver.solve_case(c, time_limit=0), "time_limit=0: a number > 0"),
+        (lambda c: solver.sweep_case(c, {"fx:KRW": [900]}, jobs=0), "jobs=0: a whole number >= 1"),
+        (lambda c: solver.stochastic_case(c, "krw.csv", threads=-2), "threads=-2: a whole number >= 1"),
+    ],
+)
 def test_api_options_are_checked_as_the_command_line_does(call, message):
     import re
 

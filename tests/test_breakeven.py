@@ -1,4 +1,5 @@
 """Exact breakeven: breakpoints by hand on tiny cases, and against fine grid sweeps on Rogue."""
+
 from __future__ import annotations
 
 import csv
@@ -38,9 +39,15 @@ def test_exchange_rate_breakpoint_by_hand(tmp_path):
 def test_demand_breakpoint_and_infeasible_end_by_hand(tmp_path):
     # A: 11/unit up to 60, B: 12/unit up to 1,000. z(d) = 11 d to 60, 660 + 12 (d - 60) to 1,060,
     # infeasible beyond (edge found by bisection to 1e-9 of the range).
-    case = write_case(tmp_path / "c", **dict(TWO, plants="plant,country,currency\nA,US,USD\nB,KR,USD",
-                                             capacity="plant,max_units\nA,60\nB,1000",
-                                             costs="plant,unit_cost\nA,11\nB,12"))
+    case = write_case(
+        tmp_path / "c",
+        **dict(
+            TWO,
+            plants="plant,country,currency\nA,US,USD\nB,KR,USD",
+            capacity="plant,max_units\nA,60\nB,1000",
+            costs="plant,unit_cost\nA,11\nB,12",
+        ),
+    )
     table, _ = breakeven(load_case(case), "demand:m/p", 0, 2000)
     assert table["status"].tolist() == ["optimal", "optimal", "infeasible"]
     assert table["value_from"].tolist() == pytest.approx([0, 60, 1060], abs=2000 * 1e-9)
@@ -75,12 +82,15 @@ def grid(tmp_path, name, spec):
     return list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
 
 
-@pytest.mark.parametrize("name, lo, hi, step, inverse", [
-    ("fx:KRW", 900, 1400, 0.5, True),
-    ("tariff:KR:usa", 0, 0.3, 0.0005, False),
-    ("demand_scale:usa", 0.5, 1.3, 0.001, False),
-    ("cost_scale:kyushu", 0.6, 1.2, 0.001, False),
-])
+@pytest.mark.parametrize(
+    "name, lo, hi, step, inverse",
+    [
+        ("fx:KRW", 900, 1400, 0.5, True),
+        ("tariff:KR:usa", 0, 0.3, 0.0005, False),
+        ("demand_scale:usa", 0.5, 1.3, 0.001, False),
+        ("cost_scale:kyushu", 0.6, 1.2, 0.001, False),
+    ],
+)
 def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, inverse):
     table, _ = breakeven(load_case(ROGUE), name, lo, hi)
     rows = grid(tmp_path, name, f"{lo}:{hi}:{step}")
@@ -93,7 +103,7 @@ def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, 
     # 1a. for cost parameters the plan is constant between breakpoints: where neighbours differ,
     #     a breakpoint lies between them
     if name.split(":")[0] not in ("demand", "demand_scale", "capacity"):
-        for r0, r1, v0, v1 in zip(rows, rows[1:], values, values[1:]):
+        for r0, r1, v0, v1 in zip(rows, rows[1:], values, values[1:], strict=False):
             if any(abs(float(r0[c]) - float(r1[c])) > 1e-6 for c in plants if c in r0):
                 assert ((breaks > v0 - 1e-9) & (breaks < v1 + 1e-9)).any(), (v0, v1)
     # 1b. for every parameter: where the slope of the objective changes across three
@@ -106,7 +116,7 @@ def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, 
         if abs(s0 - s1) > 1e-6 * max(1.0, abs(s0), abs(s1)):
             assert ((breaks > values[i - 1] - 1e-9) & (breaks < values[i + 1] + 1e-9)).any(), values[i]
     # 2. each grid objective lies on its interval's line (linear in 1/rate for fx)
-    for r, v in zip(rows, values):
+    for r, v in zip(rows, values, strict=True):
         if r["status"] != "optimal":
             continue
         k = int(np.searchsorted(table["value_to"].to_numpy(), v - 1e-12))
@@ -116,8 +126,16 @@ def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, 
         assert float(r["objective_USD"]) == pytest.approx(expected, rel=1e-9), v
     # 3. each breakpoint is real: the slope of the objective (in 1/rate for fx) differs either side
     for b in breaks:
-        left = [(f(v), float(r["objective_USD"])) for r, v in zip(rows, values) if v < b - 1e-9 and r["status"] == "optimal"]
-        right = [(f(v), float(r["objective_USD"])) for r, v in zip(rows, values) if v > b + 1e-9 and r["status"] == "optimal"]
+        left = [
+            (f(v), float(r["objective_USD"]))
+            for r, v in zip(rows, values, strict=True)
+            if v < b - 1e-9 and r["status"] == "optimal"
+        ]
+        right = [
+            (f(v), float(r["objective_USD"]))
+            for r, v in zip(rows, values, strict=True)
+            if v > b + 1e-9 and r["status"] == "optimal"
+        ]
         if len(left) < 2 or len(right) < 2:
             continue
         (x0, z0), (x1, z1) = sorted(left)[-2:] if not inverse else sorted(left)[:2]
@@ -127,22 +145,28 @@ def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, 
 
 
 def test_cli_breakeven_writes_breakpoints(tmp_path):
-    r = CliRunner().invoke(cli, ["breakeven", str(ROGUE), "--param", "fx:KRW", "--from", "900", "--to", "1400",
-                                 "--out", str(tmp_path)])
+    r = CliRunner().invoke(
+        cli, ["breakeven", str(ROGUE), "--param", "fx:KRW", "--from", "900", "--to", "1400", "--out", str(tmp_path)]
+    )
     assert r.exit_code == 0, r.output
     assert "busan-rogue-line not built" in r.output and "busan-rogue-line built" in r.output
     header = (tmp_path / "breakpoints.csv").read_text().splitlines()[0]
-    assert header.startswith("interval,parameter,value_from,value_to,status,objective_from_USD,objective_to_USD,units:busan,units:kyushu,units:smyrna,")
+    assert header.startswith(
+        "interval,parameter,value_from,value_to,status,objective_from_USD,objective_to_USD,units:busan,units:kyushu,units:smyrna,"
+    )
     r = CliRunner().invoke(cli, ["plot", str(tmp_path / "breakpoints.csv")])
     assert r.exit_code == 0, r.output
     assert (tmp_path / "breakpoints.png").read_bytes().startswith(b"\x89PNG")
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--param", "fx:KRW", "--from", "1200", "--to", "1000"], "--to must be greater than --from"),
-    (["--param", "fx:KRW", "--from", "0", "--to", "1000"], "fx:KRW = 0: an exchange rate must be greater than 0"),
-    (["--param", "fx:EUR", "--from", "1", "--to", "2"], "currency 'EUR' is not in the case"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--param", "fx:KRW", "--from", "1200", "--to", "1000"], "--to must be greater than --from"),
+        (["--param", "fx:KRW", "--from", "0", "--to", "1000"], "fx:KRW = 0: an exchange rate must be greater than 0"),
+        (["--param", "fx:EUR", "--from", "1", "--to", "2"], "currency 'EUR' is not in the case"),
+    ],
+)
 def test_breakeven_bad_arguments(tmp_path, args, message):
     r = CliRunner().invoke(cli, ["breakeven", str(ROGUE), *args, "--out", str(tmp_path / "o")])
     assert r.exit_code == 2
@@ -169,15 +193,21 @@ def test_tariff_range_given_as_percentages(tmp_path):
     # A (US) costs 110 a unit, B (KR) 100 plus the duty on its goods (no freight, so FOB and
     # CIF agree): B is cheaper while 100 (1 + r) < 110, i.e. below r = 10%. 10 units: 1,000
     # at 0, 1,100 from 10% on.
-    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,US,USD\nB,KR,USD",
-                      demand="market,product,period,units\nm,p,1,10", capacity="plant,max_units\nA,10\nB,10",
-                      lanes="plant,market,freight_cost\nA,m,0\nB,m,0", costs="plant,unit_cost\nA,110\nB,100",
-                      tariffs="origin,market,rate\nKR,m,0")
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,US,USD\nB,KR,USD",
+        demand="market,product,period,units\nm,p,1,10",
+        capacity="plant,max_units\nA,10\nB,10",
+        lanes="plant,market,freight_cost\nA,m,0\nB,m,0",
+        costs="plant,unit_cost\nA,110\nB,100",
+        tariffs="origin,market,rate\nKR,m,0",
+    )
     outs = []
     for lo, hi in (("0%", "30%"), ("0", "0.3")):
         out = tmp_path / f"be{len(outs)}"
-        r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "tariff:KR:m", "--from", lo, "--to", hi,
-                                     "--out", str(out)])
+        r = CliRunner().invoke(
+            cli, ["breakeven", str(case), "--param", "tariff:KR:m", "--from", lo, "--to", hi, "--out", str(out)]
+        )
         assert r.exit_code == 0, r.output
         assert r.output.startswith("tariff:KR:m in [0, 0.3]: 1 breakpoint")
         outs.append((out / "breakpoints.csv").read_bytes())
@@ -186,8 +216,21 @@ def test_tariff_range_given_as_percentages(tmp_path):
     assert [float(r["value_from"]) for r in rows] == pytest.approx([0, 0.1], rel=1e-9)
     assert float(rows[0]["objective_from_USD"]) == pytest.approx(1000)
     assert float(rows[1]["objective_to_USD"]) == pytest.approx(1100)
-    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "tariff:KR:m", "--from", "0", "--to", "lots",
-                                 "--out", str(tmp_path / "bad")])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "breakeven",
+            str(case),
+            "--param",
+            "tariff:KR:m",
+            "--from",
+            "0",
+            "--to",
+            "lots",
+            "--out",
+            str(tmp_path / "bad"),
+        ],
+    )
     assert r.exit_code == 2
     assert r.stderr.strip() == "Error: --to 'lots' is not a number (write it like 0.3, or 30% for a tariff)"
     assert not (tmp_path / "bad").exists()
@@ -197,13 +240,18 @@ def test_a_long_list_of_intervals_stops_at_20_lines(tmp_path):
     # 25 plants of 10 units each, plant k making at k: as demand rises from 1 to 249 the
     # plants fill in cost order, a breakpoint at every 10 units: 24 breakpoints, 25 intervals.
     plants = [f"p{k}" for k in range(1, 26)]
-    case = write_case(tmp_path / "c", plants="plant,country,currency\n" + "\n".join(f"{p},X,USD" for p in plants),
-                      demand="market,product,period,units\nm,q,1,5",
-                      capacity="plant,max_units\n" + "\n".join(f"{p},10" for p in plants),
-                      lanes="plant,market,freight_cost\n" + "\n".join(f"{p},m,0" for p in plants),
-                      costs="plant,unit_cost\n" + "\n".join(f"{p},{k}" for k, p in enumerate(plants, 1)))
-    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "demand:m/q", "--from", "1", "--to", "249",
-                                 "--out", str(tmp_path / "o")])
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\n" + "\n".join(f"{p},X,USD" for p in plants),
+        demand="market,product,period,units\nm,q,1,5",
+        capacity="plant,max_units\n" + "\n".join(f"{p},10" for p in plants),
+        lanes="plant,market,freight_cost\n" + "\n".join(f"{p},m,0" for p in plants),
+        costs="plant,unit_cost\n" + "\n".join(f"{p},{k}" for k, p in enumerate(plants, 1)),
+    )
+    r = CliRunner().invoke(
+        cli,
+        ["breakeven", str(case), "--param", "demand:m/q", "--from", "1", "--to", "249", "--out", str(tmp_path / "o")],
+    )
     assert r.exit_code == 0, r.output
     lines = r.output.splitlines()
     assert lines[0].startswith("demand:m/q in [1, 249]: 24 breakpoints")

@@ -1,4 +1,5 @@
 """The broken-case corpus: every defect gets exit 2 and exactly the expected message."""
+
 from __future__ import annotations
 
 import shutil

@@ -1,4 +1,5 @@
 """plantsplit compare: two real runs side by side, checked against figures worked out by hand."""
+
 from __future__ import annotations
 
 import json
@@ -80,8 +81,10 @@ def test_rogue_with_a_won_at_900_drops_the_busan_line(tmp_path):
     # with shadow price 22,140 - 20,705.56 = 1,434.44 (a Busan unit would replace a
     # Kyushu unit in Korea); with the line it had spare room that year.
     a = solve(ROGUE, tmp_path / "a")
-    b = solve(rogue_with_fx(tmp_path, "won900", [("KRW,2014,1053", "KRW,2014,900"), ("KRW,,1053", "KRW,,900")]),
-              tmp_path / "b")
+    b = solve(
+        rogue_with_fx(tmp_path, "won900", [("KRW,2014,1053", "KRW,2014,900"), ("KRW,,1053", "KRW,,900")]),
+        tmp_path / "b",
+    )
     r = compare(a, b, tmp_path / "cmp")
     assert r.exit_code == 0, r.output
     t = table(tmp_path / "cmp")
@@ -94,25 +97,35 @@ def test_rogue_with_a_won_at_900_drops_the_busan_line(tmp_path):
     assert value(t, "units", "kyushu", "2016") == 80000
     # cost rows are present values at 2012 (8%): the 2014 charge counts 1.08^-2 of it, and
     # the components add up to the objective
-    charge = 160e6 * 0.08 / (1 - 1.08 ** -7)
-    assert value(t, "cost", "expansion", "2014") == pytest.approx(-charge / 1.08 ** 2, abs=0.01)
+    charge = 160e6 * 0.08 / (1 - 1.08**-7)
+    assert value(t, "cost", "expansion", "2014") == pytest.approx(-charge / 1.08**2, abs=0.01)
     comps = t[(t["section"] == "cost") & (t["period"] == "all") & (t["item"] != "objective")]
     assert comps["value_b"].sum() == pytest.approx(value(t, "cost", "objective", "all", "value_b"), abs=0.1)
     assert value(t, "binding", "busan/rogue", "2015", "value_a") == 0
-    assert value(t, "binding", "busan/rogue", "2015", "value_b") == pytest.approx(22140 - 18_500_000 / 900 - 150, abs=1e-3)
+    assert value(t, "binding", "busan/rogue", "2015", "value_b") == pytest.approx(
+        22140 - 18_500_000 / 900 - 150, abs=1e-3
+    )
     assert "busan-rogue-line: built in A, not built in B" in r.output
     assert "busan/rogue 2015: binding in B only (1,434.44)" in r.output
 
 
-TWO_PLANTS = dict(plants="plant,country,currency\nA,X,USD\nB,X,USD", capacity="plant,max_units\nA,60\nB,100",
-                  lanes="plant,market,freight_cost\nA,m,0\nB,m,0", costs="plant,unit_cost\nA,10\nB,20")
+TWO_PLANTS = dict(
+    plants="plant,country,currency\nA,X,USD\nB,X,USD",
+    capacity="plant,max_units\nA,60\nB,100",
+    lanes="plant,market,freight_cost\nA,m,0\nB,m,0",
+    costs="plant,unit_cost\nA,10\nB,20",
+)
 
 
 def test_a_capacity_binding_in_one_run_only(tmp_path):
     # A costs 10 (max 60), B 20 (max 100). Demand 100: A 60 (full, shadow price 20 - 10 = 10),
     # B 40, cost 600 + 800 = 1,400. Demand 50: A 50, not full, B 0, cost 500.
-    a = solve(write_case(tmp_path / "d100", demand="market,product,period,units\nm,p,1,100", **TWO_PLANTS), tmp_path / "a")
-    b = solve(write_case(tmp_path / "d50", demand="market,product,period,units\nm,p,1,50", **TWO_PLANTS), tmp_path / "b")
+    a = solve(
+        write_case(tmp_path / "d100", demand="market,product,period,units\nm,p,1,100", **TWO_PLANTS), tmp_path / "a"
+    )
+    b = solve(
+        write_case(tmp_path / "d50", demand="market,product,period,units\nm,p,1,50", **TWO_PLANTS), tmp_path / "b"
+    )
     r = compare(a, b, tmp_path / "cmp")
     assert r.exit_code == 0, r.output
     t = table(tmp_path / "cmp")
@@ -126,13 +139,16 @@ def test_a_capacity_binding_in_one_run_only(tmp_path):
 
 def test_refuses_folders_of_different_kinds(tmp_path):
     a = solve(ROGUE, tmp_path / "a")
-    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "sw"), "--vary", "fx:KRW=1000",
-                                 "--jobs", "1", "--quiet"])
+    r = CliRunner().invoke(
+        cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "sw"), "--vary", "fx:KRW=1000", "--jobs", "1", "--quiet"]
+    )
     assert r.exit_code == 0
     r = compare(a, tmp_path / "sw", tmp_path / "cmp")
     assert r.exit_code == 2
-    assert (f"cannot compare {a} (output of 'solve') with {tmp_path / 'sw'} (output of 'sweep'): "
-            "give two folders of the same kind") in r.stderr
+    assert (
+        f"cannot compare {a} (output of 'solve') with {tmp_path / 'sw'} (output of 'sweep'): "
+        "give two folders of the same kind"
+    ) in r.stderr
     r = compare(tmp_path / "sw", tmp_path / "sw", tmp_path / "cmp")
     assert r.exit_code == 2 and "holds the output of 'sweep'; compare takes folders of 'solve'" in r.stderr
     other = tmp_path / "other"
@@ -165,15 +181,21 @@ def test_compare_runs_in_memory_matches_the_command_line(tmp_path):
 
 def test_a_stochastic_folder_is_recognised_and_refused_beside_a_solve(tmp_path):
     # a real stochastic run on a tiny case (two exchange-rate scenarios)
-    case = write_case(tmp_path / "case", plants="plant,country,currency\nA,US,USD\nB,KR,KRW",
-                      demand="market,product,period,units\nm,p,1,100", capacity="plant,max_units\nA,100\nB,0",
-                      lanes="plant,market,freight_cost\nA,m,0\nB,m,0", costs="plant,unit_cost\nA,200\nB,100000",
-                      fx="currency,rate\nKRW,1000",
-                      expansions="option,plant,added_units,fixed_cost,first_period\nline,B,100,10000,1")
+    case = write_case(
+        tmp_path / "case",
+        plants="plant,country,currency\nA,US,USD\nB,KR,KRW",
+        demand="market,product,period,units\nm,p,1,100",
+        capacity="plant,max_units\nA,100\nB,0",
+        lanes="plant,market,freight_cost\nA,m,0\nB,m,0",
+        costs="plant,unit_cost\nA,200\nB,100000",
+        fx="currency,rate\nKRW,1000",
+        expansions="option,plant,added_units,fixed_cost,first_period\nline,B,100,10000,1",
+    )
     sc = tmp_path / "sc.csv"
     sc.write_text("scenario,fx:KRW\nweak,500\nstrong,2000\n")
-    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--out", str(tmp_path / "st"),
-                                 "--quiet"])
+    r = CliRunner().invoke(
+        cli, ["stochastic", str(case), "--scenarios", str(sc), "--out", str(tmp_path / "st"), "--quiet"]
+    )
     assert r.exit_code == 0, r.output
     a = solve(case, tmp_path / "a")
     r = compare(a, tmp_path / "st", tmp_path / "cmp")
@@ -213,8 +235,12 @@ def test_workbook_formats_each_value_by_its_unit_and_names_the_currency_of_the_o
     # B 40 at 20; A binding at a shadow price of 20 - 10 = 10), demand 50 costs 500 (A 50).
     import openpyxl
 
-    a = solve(write_case(tmp_path / "d100", demand="market,product,period,units\nm,p,1,100", **TWO_PLANTS), tmp_path / "a")
-    b = solve(write_case(tmp_path / "d50", demand="market,product,period,units\nm,p,1,50", **TWO_PLANTS), tmp_path / "b")
+    a = solve(
+        write_case(tmp_path / "d100", demand="market,product,period,units\nm,p,1,100", **TWO_PLANTS), tmp_path / "a"
+    )
+    b = solve(
+        write_case(tmp_path / "d50", demand="market,product,period,units\nm,p,1,50", **TWO_PLANTS), tmp_path / "b"
+    )
     r = CliRunner().invoke(cli, ["compare", str(a), str(b), "--out", str(tmp_path / "cmp"), "--xlsx"])
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(tmp_path / "cmp" / "comparison.xlsx")

@@ -17,6 +17,7 @@ B's recommended cost per scenario: 15,000 with probability 0.8, 30,000 with 0.2:
 18,000, min 15,000, the 5%, 25%, 50% and 75% quantiles 15,000 (P(cost <= 15,000) = 0.8),
 the 95% quantile and max 30,000. A's: 20,000 throughout.
 """
+
 from __future__ import annotations
 
 import openpyxl
@@ -51,7 +52,9 @@ def table(out) -> pd.DataFrame:
 
 def rows_of(t, section):
     part = t[t["section"] == section]
-    return {i: (a, b, c) for i, a, b, c in zip(part["item"], part["value_a"], part["value_b"], part["change"])}
+    return {
+        i: (a, b, c) for i, a, b, c in zip(part["item"], part["value_a"], part["value_b"], part["change"], strict=True)
+    }
 
 
 def test_two_stochastic_runs_side_by_side(tmp_path):
@@ -64,22 +67,36 @@ def test_two_stochastic_runs_side_by_side(tmp_path):
     assert list(t.columns) == ["section", "item", "period", "unit", "value_a", "value_b", "change"]
     assert (t["period"] == "all").all()
     ev_b = 10_000 + 10_000_000 / 1_700
-    expected = {"objective": (20_000, 18_000), "expected_cost": (20_000, 18_000), "cvar": (20_000, 30_000),
-                "mean_value_cost": (18_000, ev_b), "expected_cost_of_mean_value_decision": (22_500, 18_000),
-                "wait_and_see_cost": (17_500, 16_000), "vss": (2_500, 0), "evpi": (2_500, 2_000)}
+    expected = {
+        "objective": (20_000, 18_000),
+        "expected_cost": (20_000, 18_000),
+        "cvar": (20_000, 30_000),
+        "mean_value_cost": (18_000, ev_b),
+        "expected_cost_of_mean_value_decision": (22_500, 18_000),
+        "wait_and_see_cost": (17_500, 16_000),
+        "vss": (2_500, 0),
+        "evpi": (2_500, 2_000),
+    }
     got = rows_of(t, "figure")
     assert list(got) == list(expected)
     for k, (va, vb) in expected.items():
         assert got[k] == pytest.approx((va, vb, vb - va), abs=0.01), k
     dist = rows_of(t, "scenario_cost")
     assert list(dist) == ["mean", "min", "p05", "p25", "median", "p75", "p95", "max"]
-    b_side = {"mean": 18_000, "min": 15_000, "p05": 15_000, "p25": 15_000, "median": 15_000, "p75": 15_000,
-              "p95": 30_000, "max": 30_000}
+    b_side = {
+        "mean": 18_000,
+        "min": 15_000,
+        "p05": 15_000,
+        "p25": 15_000,
+        "median": 15_000,
+        "p75": 15_000,
+        "p95": 30_000,
+        "max": 30_000,
+    }
     for k, vb in b_side.items():
         assert dist[k] == pytest.approx((20_000, vb, vb - 20_000), abs=1e-6), k
     assert rows_of(t, "build") == {"line": (0, 1, 1)}
-    assert rows_of(t, "setting") == {"risk_weight": (0, 0, 0), "cvar_alpha": (0.95, 0.95, 0),
-                                     "scenarios": (2, 2, 0)}
+    assert rows_of(t, "setting") == {"risk_weight": (0, 0, 0), "cvar_alpha": (0.95, 0.95, 0), "scenarios": (2, 2, 0)}
     assert set(t.loc[t["section"].isin(["figure", "scenario_cost"]), "unit"]) == {"USD"}
     out = r.output
     assert "A: " + str(a) + " (case case, 2 scenarios, risk weight 0, objective 20,000 USD)" in out
@@ -135,8 +152,9 @@ def test_rogue_at_two_wons(tmp_path):
     b = stochastic(ROGUE, "scenario,fx:KRW\nwon1100,1100\n", tmp_path / "b", "--jobs", "1")
     r = invoke("compare", a, b, "--out", tmp_path / "cmp", "--csv-style", "excel-eu")
     assert r.exit_code == 0, r.output
-    t = pd.read_csv(tmp_path / "cmp" / "comparison.csv", sep=";", decimal=",", encoding="utf-8-sig",
-                    dtype={"item": str})
+    t = pd.read_csv(
+        tmp_path / "cmp" / "comparison.csv", sep=";", decimal=",", encoding="utf-8-sig", dtype={"item": str}
+    )
     assert rows_of(t, "build") == {"busan-rogue-line": (0, 1, 1)}
     sweep = solver.sweep_case(ROGUE, vary={"fx:KRW": [900, 1100]}).results
     cost900, cost1100 = sweep["objective_USD"].tolist()

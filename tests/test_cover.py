@@ -1,6 +1,7 @@
 """The cover rows (solver/model/cover.py) on cases worked by hand: which rows, their
 coefficients, the relaxation bound they give, and a MILP optimum and duals they leave as
 they are."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -31,8 +32,9 @@ from test_linking import MULTI
 THREE = dict(
     plants="plant,country,currency\nw1,X,USD\nw2,X,USD\nw3,X,USD",
     capacity="plant,max_units\nw1,0\nw2,0\nw3,0",
-    expansions=("option,plant,added_units,fixed_cost,first_period\n"
-                "open-w1,w1,50,10,1\nopen-w2,w2,50,20,1\nopen-w3,w3,50,30,1"),
+    expansions=(
+        "option,plant,added_units,fixed_cost,first_period\nopen-w1,w1,50,10,1\nopen-w2,w2,50,20,1\nopen-w3,w3,50,30,1"
+    ),
     demand="market,product,period,units\nc1,goods,1,120",
     lanes="plant,market,freight_cost\nw1,c1,1\nw2,c1,2\nw3,c1,3",
 )
@@ -49,8 +51,10 @@ def _cover_rows(lp) -> dict:
     out = {}
     for i in range(rs.start, rs.stop):
         sl = slice(lp.start[i], lp.start[i + 1])
-        out[str(lp.row_names[i])] = (lp.row_lower[i], {str(lp.col_names[c]): v
-                                                       for c, v in zip(lp.index[sl], lp.value[sl])})
+        out[str(lp.row_names[i])] = (
+            lp.row_lower[i],
+            {str(lp.col_names[c]): v for c, v in zip(lp.index[sl], lp.value[sl], strict=True)},
+        )
         assert lp.row_upper[i] == np.inf
     return out
 
@@ -84,9 +88,7 @@ def test_unmet_units_enter_the_row_and_a_covered_period_gets_none(tmp_path):
     # MULTI (test_linking.py): period 1 needs 10, p2 holds 10: nothing to cover. Period 2
     # needs 11, p2 holds 10, p1 none unless open-p1 (8 units) is built, and 6 of m1's A
     # may go unmet: 8 b + u[m1,A,2] >= 1. No rounding: the row has a continuous column.
-    assert _cover_rows(_model(tmp_path, MULTI)) == {
-        "cover[2]": (1, {"build[open-p1]": 8, "unmet[m1,A,2]": 1}),
-    }
+    assert _cover_rows(_model(tmp_path, MULTI)) == {"cover[2]": (1, {"build[open-p1]": 8, "unmet[m1,A,2]": 1})}
 
 
 def test_a_plant_without_a_capacity_row_leaves_its_period_uncovered(tmp_path):
@@ -108,14 +110,15 @@ def test_milp_optimum_plan_and_duals_are_those_of_the_model_without_them(tmp_pat
     b = run_solve(write_case(tmp_path / "b", **THREE), tmp_path / "ob", sensitivity=True, tighten=False)
     assert a.lp.family_rows("cover").stop > a.lp.family_rows("cover").start
     assert a.objective == pytest.approx(270) and b.objective == pytest.approx(270)
-    duals = dict(zip(a.lp.row_names, a.solution.row_dual))
+    duals = dict(zip(a.lp.row_names, a.solution.row_dual, strict=True))
     assert duals["demand[c1,goods,1]"] == pytest.approx(3)
     assert duals["capacity[w1,1]"] == pytest.approx(-2) and duals["capacity[w2,1]"] == pytest.approx(-1)
     assert duals["cover[1]"] == 0 and duals["cover[1,rounded]"] == 0  # free in the LP of the duals
     for out in ("oa", "ob"):
         cons = read(tmp_path / out, "sensitivity_constraints.csv")
         assert not cons["constraint"].str.startswith("cover").any()
-    pd.testing.assert_frame_equal(read(tmp_path / "oa", "sensitivity_constraints.csv"),
-                                  read(tmp_path / "ob", "sensitivity_constraints.csv"))
+    pd.testing.assert_frame_equal(
+        read(tmp_path / "oa", "sensitivity_constraints.csv"), read(tmp_path / "ob", "sensitivity_constraints.csv")
+    )
     for name in ("plan.csv", "cost_breakdown.csv", "builds.csv", "utilization.csv"):
         pd.testing.assert_frame_equal(read(tmp_path / "oa", name), read(tmp_path / "ob", name))

@@ -1,4 +1,5 @@
 """Sweeps on a real Dask cluster on 127.0.0.1: same results file as a local run."""
+
 from __future__ import annotations
 
 import os
@@ -35,8 +36,14 @@ def start_cluster(nanny: bool = True, workers: int = 2):
     """`dask scheduler` and `dask worker` processes, started as a user starts them: (address, processes)."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    procs = [subprocess.Popen([DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port),
-                               "--no-dashboard"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)]
+    procs = [
+        subprocess.Popen(
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env=ENV,
+        )
+    ]
     deadline = time.time() + 60
     while time.time() < deadline:
         try:
@@ -55,9 +62,22 @@ ENV = dict(os.environ, DASK_DISTRIBUTED__WORKER__DAEMON="False")
 
 
 def start_worker(address: str, nanny: bool = True) -> subprocess.Popen:
-    return subprocess.Popen([DASK, "worker", address, "--nthreads", "1", "--no-dashboard", "--host", "127.0.0.1",
-                             *([] if nanny else ["--no-nanny"])], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.DEVNULL, env=ENV)
+    return subprocess.Popen(
+        [
+            DASK,
+            "worker",
+            address,
+            "--nthreads",
+            "1",
+            "--no-dashboard",
+            "--host",
+            "127.0.0.1",
+            *([] if nanny else ["--no-nanny"]),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env=ENV,
+    )
 
 
 def wait_for_workers(address: str, n: int) -> None:
@@ -111,8 +131,9 @@ def test_dask_local_cluster(tmp_path, local_results):
 
 
 def test_unreachable_scheduler_is_a_usage_error(tmp_path):
-    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "o"), *ARGS,
-                                 "--dask", f"tcp://127.0.0.1:{free_port()}"])
+    r = CliRunner().invoke(
+        cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "o"), *ARGS, "--dask", f"tcp://127.0.0.1:{free_port()}"]
+    )
     assert r.exit_code == 2
     assert "cannot reach the scheduler" in r.stderr
 
@@ -125,9 +146,23 @@ def test_a_lost_worker_is_survived(tmp_path):
     after the sweep started): the sweep finishes, each scenario once, byte for byte as a local run."""
     address, procs = start_cluster(nanny=False, workers=1)
     try:
-        sweep = subprocess.Popen([sys.executable, "-m", "solver", "sweep", str(ROGUE), "--out", str(tmp_path / "d"),
-                                  *LONG, "--dask", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                 text=True)
+        sweep = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "solver",
+                "sweep",
+                str(ROGUE),
+                "--out",
+                str(tmp_path / "d"),
+                *LONG,
+                "--dask",
+                address,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         results = tmp_path / "d" / "results.csv"
         deadline = time.time() + 120
         while not (results.exists() and results.read_text().count("\n") > 50):
@@ -157,8 +192,23 @@ def test_a_lost_worker_is_survived_by_stochastic(tmp_path):
     args = ["--scenarios", str(sc), "--method", "enumerate", "--quiet"]
     address, procs = start_cluster(nanny=False, workers=1)
     try:
-        run = subprocess.Popen([sys.executable, "-m", "solver", "stochastic", str(ROGUE), "--out", str(tmp_path / "d"),
-                                *args, "--dask", address], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        run = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "solver",
+                "stochastic",
+                str(ROGUE),
+                "--out",
+                str(tmp_path / "d"),
+                *args,
+                "--dask",
+                address,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         with Client(address, timeout="30s") as c:
             deadline = time.time() + 120
             while not any(c.processing().values()):  # the first worker is evaluating scenarios

@@ -1,5 +1,6 @@
 """Decomposed solves (independent blocks in a thread pool) against hand numbers and the
 monolithic solve of the same LP: objective, plan, duals, ranging and infeasibility."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -58,7 +59,7 @@ def model(tmp_path, relax=False, **files):
 
 
 def duals_by_name(lp, sol) -> dict:
-    return dict(zip(lp.row_names, sol.row_dual))
+    return dict(zip(lp.row_names, sol.row_dual, strict=True))
 
 
 def assert_same(lp, mono, dec):
@@ -188,7 +189,7 @@ def test_ranging_of_blocks_equals_monolithic(tmp_path, files):
     lp = model(tmp_path, **files)
     mono, dec = solve(lp, decompose=False), solve(lp, min_block=0)
     assert dec.blocks is not None
-    for a, b in zip(ranging(lp, mono), ranging(lp, dec)):
+    for a, b in zip(ranging(lp, mono), ranging(lp, dec), strict=True):
         pd.testing.assert_frame_equal(a, b, rtol=1e-9, atol=1e-9)
 
 
@@ -212,7 +213,8 @@ def test_infeasible_block_is_explained_in_the_words_of_the_inputs(tmp_path):
     assert run.reasons == [
         "demand of usa/rogue in 2014 is 180,000 but at most 140,000 can reach it (demand.csv row 2): "
         "smyrna rogue capacity 100,000 in 2014 (capacity.csv row 2) + "
-        "busan→usa lane limit 40,000 in 2014 (lanes.csv row 3)"]
+        "busan→usa lane limit 40,000 in 2014 (lanes.csv row 3)"
+    ]
     assert not (tmp_path / "out").exists()
 
 
@@ -253,7 +255,7 @@ def test_no_model_is_kept_without_ranging_and_ranging_still_works(tmp_path, file
     mono = solve(lp, decompose=False, ranging=False)
     assert mono.highs is None and solve(lp, decompose=False).highs is not None
     # ranging asked of a solve that kept no model: the same report, from a re-solve
-    for a, b in zip(ranging(lp, kept), ranging(lp, freed)):
+    for a, b in zip(ranging(lp, kept), ranging(lp, freed), strict=True):
         pd.testing.assert_frame_equal(a, b, rtol=1e-9, atol=1e-9)
 
 

@@ -1,4 +1,5 @@
 """Files as spreadsheets in different locales save them solve to the same plan as plain/."""
+
 from __future__ import annotations
 
 import pytest
@@ -40,6 +41,8 @@ def test_plain_plan_has_the_non_ascii_market(plain_plan):
 def test_cp1252_without_the_flag_says_how_to_fix(tmp_path):
     r = CliRunner().invoke(cli, ["solve", str(FIXTURES / "cp1252"), "--out", str(tmp_path / "o")])
     assert r.exit_code == 2
-    assert ("demand.csv, row 3: is not valid utf-8-sig text (byte 0xe9); save it as 'CSV UTF-8' "
-            "from your spreadsheet, or pass --encoding cp1252") in r.stderr
+    assert (
+        "demand.csv, row 3: is not valid utf-8-sig text (byte 0xe9); save it as 'CSV UTF-8' "
+        "from your spreadsheet, or pass --encoding cp1252"
+    ) in r.stderr
     assert not (tmp_path / "o").exists()

@@ -1,4 +1,5 @@
 """The README's input reference is generated from the schema table; keep them equal."""
+
 from solver.io.schema import markdown
 
 from conftest import ROOT

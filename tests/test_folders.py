@@ -5,6 +5,7 @@ Real processes only: `python -m solver` as a user starts it, killed with SIGKILL
 the real code at an exact point), two concurrent runs, a file-size limit standing in for a full disk,
 and a user without write permission.
 """
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,13 @@ import pytest
 from conftest import ROGUE
 
 PY = [sys.executable, "-m", "solver"]
-USER_FILES = {"plan.csv": b"my own plan\n", "builds.csv": b"my builds\n", "sensitivity_flows.csv": b"mine\n",
-              "plan.png": b"\x89PNG not really", "summary.json": b'{"mine": true}\n'}
+USER_FILES = {
+    "plan.csv": b"my own plan\n",
+    "builds.csv": b"my builds\n",
+    "sensitivity_flows.csv": b"mine\n",
+    "plan.png": b"\x89PNG not really",
+    "summary.json": b'{"mine": true}\n',
+}
 KILL_AT = """
 import os, signal, sys
 n, calls, real = int(sys.argv[1]), [0], os.replace
@@ -65,6 +71,7 @@ def temporaries(folder: Path) -> list[str]:
 
 # ------------------------------------------------------------------ 1. only its own files
 
+
 def test_a_folder_of_the_users_own_files_is_refused_and_left_as_it_was(tmp_path):
     out = tmp_path / "mine"
     out.mkdir()
@@ -99,10 +106,13 @@ def test_a_folder_of_another_command_is_refused_by_its_record(tmp_path):
     out = tmp_path / "o"
     assert run("breakeven", ROGUE, "--param", "fx:KRW", "--from", "900", "--to", "1000", "--out", out).returncode == 0
     r = run("solve", ROGUE, "--out", out)
-    assert r.returncode == 2 and "holds the outputs of plantsplit breakeven (breakpoints.csv, breakeven.json)" in r.stderr
+    assert (
+        r.returncode == 2 and "holds the outputs of plantsplit breakeven (breakpoints.csv, breakeven.json)" in r.stderr
+    )
 
 
 # ------------------------------------------------------------------ 2. killed at any instant
+
 
 @pytest.fixture(scope="module")
 def clean_runs(tmp_path_factory):
@@ -119,8 +129,11 @@ def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_ru
     a, b = clean_runs
     out = tmp_path / "o"
     assert run("solve", ROGUE, "--out", out, "--discount-rate", "0").returncode == 0
-    killed = subprocess.run([sys.executable, "-c", KILL_AT, str(instant), "solve", str(ROGUE), "--out", str(out)],
-                            capture_output=True, text=True)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT, str(instant), "solve", str(ROGUE), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
     assert killed.returncode == -signal.SIGKILL
     if instant == 1:  # killed before anything was renamed: the earlier run, whole
         assert visible(out) == a
@@ -137,6 +150,7 @@ def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_ru
 
 # ------------------------------------------------------------------ 3. one writer per folder
 
+
 def _wait_for(path: Path, seconds: float = 60) -> None:
     deadline = time.time() + seconds
     while not path.exists():
@@ -146,8 +160,12 @@ def _wait_for(path: Path, seconds: float = 60) -> None:
 
 def test_a_second_run_on_a_folder_being_written_is_refused_naming_the_process(tmp_path):
     out = tmp_path / "sw"
-    first = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for(out / "results.csv")
         second = run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume")
@@ -162,8 +180,11 @@ def test_a_second_run_on_a_folder_being_written_is_refused_naming_the_process(tm
 
 def test_the_lock_dies_with_its_process_and_resume_finishes_every_scenario_once(tmp_path):
     out, clean = tmp_path / "sw", tmp_path / "clean"
-    first = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    first = subprocess.Popen(
+        [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _wait_for(out / "results.csv")
     time.sleep(0.5)
     first.send_signal(signal.SIGKILL)
@@ -176,6 +197,7 @@ def test_the_lock_dies_with_its_process_and_resume_finishes_every_scenario_once(
 
 
 # ------------------------------------------------------------------ 4. no orphans
+
 
 def _children(pid: int) -> set[int]:
     kids = set()
@@ -200,8 +222,11 @@ def _alive(pid: int) -> bool:
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
 def test_workers_exit_when_their_sweep_is_killed(tmp_path):
     out = tmp_path / "sw"
-    parent = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "2"],
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    parent = subprocess.Popen(
+        [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "2"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 60
     while len(workers := _children(parent.pid)) < 2:
         assert time.time() < deadline and parent.poll() is None, "the sweep started no workers"
@@ -219,10 +244,12 @@ def test_workers_exit_when_their_sweep_is_killed(tmp_path):
 
 # ------------------------------------------------------------------ 6. disk full, no permission
 
+
 def _file_size_limit(nbytes: int):
     def limit():
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) as on a full disk
         resource.setrlimit(resource.RLIMIT_FSIZE, (nbytes, nbytes))
+
     return limit
 
 
@@ -230,8 +257,12 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing_behind(tmp_path):
     out = tmp_path / "o"
     assert run("solve", ROGUE, "--out", out).returncode == 0
     before = visible(out)
-    r = subprocess.run([*PY, "solve", str(ROGUE), "--out", str(out), "--sensitivity", "--discount-rate", "0"],
-                       capture_output=True, text=True, preexec_fn=_file_size_limit(4000))
+    r = subprocess.run(
+        [*PY, "solve", str(ROGUE), "--out", str(out), "--sensitivity", "--discount-rate", "0"],
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit(4000),
+    )
     assert r.returncode == 4, r.stderr
     assert f"could not write the outputs in {out}: the disk is full" in r.stderr
     assert "Nothing was changed there: earlier outputs are intact" in r.stderr and "Traceback" not in r.stderr
@@ -241,8 +272,12 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing_behind(tmp_path):
 def test_a_full_disk_during_a_sweep_keeps_what_was_written_and_resume_continues(tmp_path):
     out, clean = tmp_path / "sw", tmp_path / "clean"
     args = ["--vary", "fx:KRW=900:1400:1", "--quiet", "--chunk", "8", "--jobs", "1"]
-    r = subprocess.run([*PY, "sweep", str(ROGUE), "--out", str(out), *args], capture_output=True, text=True,
-                       preexec_fn=_file_size_limit(20_000))
+    r = subprocess.run(
+        [*PY, "sweep", str(ROGUE), "--out", str(out), *args],
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit(20_000),
+    )
     assert r.returncode == 4, r.stderr
     assert "could not write the sweep's results" in r.stderr and "--resume" in r.stderr
     assert run("sweep", ROGUE, "--out", out, *args, "--resume").returncode == 0
@@ -262,10 +297,17 @@ def test_a_folder_without_write_permission_is_a_clear_error(tmp_path):
     try:
         prefix = []
         if os.geteuid() == 0:
-            prefix = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
-                      "--inh-caps=-dac_override,-dac_read_search", "--"]
-        r = subprocess.run([*prefix, *PY, "solve", str(case), "--out", str(out), "--discount-rate", "0"],
-                           capture_output=True, text=True)
+            prefix = [
+                "setpriv",
+                "--bounding-set=-dac_override,-dac_read_search",
+                "--inh-caps=-dac_override,-dac_read_search",
+                "--",
+            ]
+        r = subprocess.run(
+            [*prefix, *PY, "solve", str(case), "--out", str(out), "--discount-rate", "0"],
+            capture_output=True,
+            text=True,
+        )
     finally:
         os.chmod(out, 0o755)
     assert r.returncode == 4, r.stderr
@@ -276,14 +318,23 @@ def test_a_folder_without_write_permission_is_a_clear_error(tmp_path):
 
 # ------------------------------------------------------------------ found by the hostile trial
 
-@pytest.mark.parametrize("record", [
-    {"command": "solve", "files": ["../victim.txt"], "state": "complete"},
-    {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": {"../victim.txt": "evil"},
-     "remove": []},
-    {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": {}, "remove": ["../victim.txt"]},
-    {"command": "solve", "files": "victim.txt", "state": "complete"},
-    {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": []},
-])
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"command": "solve", "files": ["../victim.txt"], "state": "complete"},
+        {
+            "command": "solve",
+            "files": ["plan.csv"],
+            "state": "committing",
+            "staged": {"../victim.txt": "evil"},
+            "remove": [],
+        },
+        {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": {}, "remove": ["../victim.txt"]},
+        {"command": "solve", "files": "victim.txt", "state": "complete"},
+        {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": []},
+    ],
+)
 def test_a_tampered_record_is_refused_and_touches_nothing(tmp_path, record):
     victim = tmp_path / "victim.txt"
     victim.write_text("mine")
@@ -325,8 +376,10 @@ def test_misnamed_case_files_are_errors_not_absent_files(tmp_path):
     (case / "fx.csv").rename(case / "fx.csv ")
     r = run("validate", case)
     assert r.returncode == 2
-    assert (f"Costs.csv: is not read: plantsplit reads costs.csv (file names are exact: lower case, no blanks); "
-            f"rename it to costs.csv, or move it out of {case}") in r.stderr
+    assert (
+        f"Costs.csv: is not read: plantsplit reads costs.csv (file names are exact: lower case, no blanks); "
+        f"rename it to costs.csv, or move it out of {case}"
+    ) in r.stderr
     assert "setting.csv: is not read: plantsplit reads settings.csv" in r.stderr
     assert "fx.csv : is not read: plantsplit reads fx.csv" in r.stderr
 
@@ -334,8 +387,9 @@ def test_misnamed_case_files_are_errors_not_absent_files(tmp_path):
 def test_a_convert_killed_among_its_renames_leaves_no_case_that_solves(tmp_path):
     book, dest = tmp_path / "case.xlsx", tmp_path / "back"
     assert run("convert", ROGUE, book).returncode == 0
-    killed = subprocess.run([sys.executable, "-c", KILL_AT, "5", "convert", str(book), str(dest)],
-                            capture_output=True, text=True)
+    killed = subprocess.run(
+        [sys.executable, "-c", KILL_AT, "5", "convert", str(book), str(dest)], capture_output=True, text=True
+    )
     assert killed.returncode == -signal.SIGKILL
     r = run("solve", dest, "--out", tmp_path / "o")
     assert r.returncode == 2 and "was interrupted while writing its files" in r.stderr
@@ -351,7 +405,7 @@ def test_resume_refuses_a_results_file_edited_to_repeat_or_rename_a_scenario(tmp
     r = run("sweep", ROGUE, "--out", out, *args, "--resume")
     assert r.returncode == 2
     assert f"{out / 'results.csv'}, row 4: scenario 's2' is there twice (also row 3" in r.stderr
-    (out / "results.csv").write_text("".join(lines[:2]) + "zz" + lines[2][lines[2].index(","):])
+    (out / "results.csv").write_text("".join(lines[:2]) + "zz" + lines[2][lines[2].index(",") :])
     r = run("sweep", ROGUE, "--out", out, *args, "--resume")
     assert r.returncode == 2 and "row 3: scenario 'zz' is not a scenario of this sweep" in r.stderr
 
@@ -359,8 +413,12 @@ def test_resume_refuses_a_results_file_edited_to_repeat_or_rename_a_scenario(tmp
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
 def test_a_killed_worker_is_a_clear_error_and_resume_finishes(tmp_path):
     out, clean = tmp_path / "sw", tmp_path / "clean"
-    sweep = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "2"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sweep = subprocess.Popen(
+        [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "2"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     deadline = time.time() + 60
     while len(workers := _children(sweep.pid)) < 2:
         assert time.time() < deadline and sweep.poll() is None, "the sweep started no workers"
@@ -395,8 +453,12 @@ def test_single_file_outputs_never_replace_a_file_of_another_kind(tmp_path):
 
 def test_ctrl_c_is_said_in_words_with_exit_130_and_resume_finishes(tmp_path):
     out, clean = tmp_path / "sw", tmp_path / "clean"
-    sweep = subprocess.Popen([*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    sweep = subprocess.Popen(
+        [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     _wait_for(out / "results.csv")
     time.sleep(0.3)
     sweep.send_signal(signal.SIGINT)
@@ -416,8 +478,11 @@ def test_an_out_name_too_long_for_the_file_system_is_a_usage_error(tmp_path):
 
 
 def _without_root_override():
-    return (["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
-             "--"] if os.geteuid() == 0 else [])
+    return (
+        ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search", "--"]
+        if os.geteuid() == 0
+        else []
+    )
 
 
 def test_a_model_file_in_a_folder_that_cannot_be_written_is_exit_4_before_the_solve(tmp_path):
@@ -427,8 +492,20 @@ def test_a_model_file_in_a_folder_that_cannot_be_written_is_exit_4_before_the_so
     try:
         for option in ("--write-model", "--write-lp"):
             name = "m.mps" if option == "--write-model" else "m.lp"
-            r = subprocess.run([*_without_root_override(), *PY, "solve", str(ROGUE), "--out", str(tmp_path / "o"),
-                                option, str(ro / name)], capture_output=True, text=True)
+            r = subprocess.run(
+                [
+                    *_without_root_override(),
+                    *PY,
+                    "solve",
+                    str(ROGUE),
+                    "--out",
+                    str(tmp_path / "o"),
+                    option,
+                    str(ro / name),
+                ],
+                capture_output=True,
+                text=True,
+            )
             assert r.returncode == 4, r.stderr
             assert f"{option} {ro / name}: cannot write the folder {ro}" in r.stderr
             assert "Traceback" not in r.stderr
@@ -492,8 +569,9 @@ def test_what_a_killed_writer_left_is_removed_by_the_next_run(tmp_path):
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in scratch.iterdir()) == [alive.name]
     assert sorted(p.name for p in books.iterdir()) == ["case.xlsx"]
-    r = subprocess.run([*PY, "solve", str(ROGUE), "--out", str(tmp_path / "o"), "--xlsx"], capture_output=True,
-                       text=True, env=env)
+    r = subprocess.run(
+        [*PY, "solve", str(ROGUE), "--out", str(tmp_path / "o"), "--xlsx"], capture_output=True, text=True, env=env
+    )
     assert r.returncode == 0, r.stderr
     assert sorted(p.name for p in scratch.iterdir()) == [alive.name]  # its own scratch folder is gone too
 
@@ -503,9 +581,35 @@ def test_a_full_temporary_folder_under_xlsx_is_named_with_what_to_do(tmp_path):
     scratch.mkdir()
     out = tmp_path / "o"
     # a file-size limit (EFBIG, as a full disk) that the workbook's scratch sheets pass first
-    r = subprocess.run([*PY, "solve", str(ROGUE), "--out", str(out), "--xlsx"], capture_output=True, text=True,
-                       env={**os.environ, "TMPDIR": str(scratch)}, preexec_fn=_file_size_limit(3000))
+    r = subprocess.run(
+        [*PY, "solve", str(ROGUE), "--out", str(out), "--xlsx"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        preexec_fn=_file_size_limit(3000),
+    )
     assert r.returncode == 4, r.stderr
     assert f"in {scratch}" in r.stderr and "set TMPDIR to a folder with room" in r.stderr, r.stderr
     assert " in ." not in r.stderr and "Traceback" not in r.stderr
     assert list(scratch.iterdir()) == [] and not (out.exists() and visible(out))
+
+
+def test_a_model_file_cut_short_by_a_full_disk_is_an_error_and_is_not_left(tmp_path):
+    model = tmp_path / "m.mps"
+    r = subprocess.run(
+        [*PY, "solve", str(ROGUE), "--out", str(tmp_path / "o"), "--write-model", str(model)],
+        capture_output=True,
+        text=True,
+        preexec_fn=_file_size_limit(4000),
+    )
+    assert r.returncode == 4, r.stderr  # HiGHS itself reports no error: its file just ends early
+    assert f"--write-model {model}: " in r.stderr and "Traceback" not in r.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == []  # no model, no temporary, no output folder
+
+
+def test_a_file_of_yours_named_like_a_temporary_one_is_kept(tmp_path):
+    out = tmp_path / "o"
+    assert run("solve", ROGUE, "--out", out).returncode == 0
+    (out / ".plantsplit-notes.tmp").write_text("mine")
+    assert run("solve", ROGUE, "--out", out).returncode == 0  # beside the outputs, as your notes.txt would be
+    assert (out / ".plantsplit-notes.tmp").read_text() == "mine"

@@ -7,6 +7,7 @@ numbers: the converted unit costs are checked against hand-worked values in a wo
 whose true rates are TRUTH. A new hint without an applier here fails
 test_every_hint_has_an_applier.
 """
+
 from __future__ import annotations
 
 import csv
@@ -22,12 +23,16 @@ from solver.cli import cli
 from solver.pipeline.run import run_solve
 from solver.io.readcsv import CsvOptions
 
-from test_broken import CASES, CORPUS, assemble
+from test_broken import CASES, assemble
 
 HINT = re.compile(r"add a |pass --|leave it blank|keep one|write it as|did you mean|give the other")
 # The world's true exchange rates: units of each currency per 1 USD, by period.
-TRUTH = {"USD": {"1": 1.0, "2": 1.0}, "EUR": {"1": 0.9, "2": 0.95}, "GBP": {"1": 0.8, "2": 0.8},
-         "JPY": {"1": 150.0, "2": 150.0}}
+TRUTH = {
+    "USD": {"1": 1.0, "2": 1.0},
+    "EUR": {"1": 0.9, "2": 0.95},
+    "GBP": {"1": 0.8, "2": 0.8},
+    "JPY": {"1": 150.0, "2": 150.0},
+}
 
 
 def _delimiter(path: Path) -> str:
@@ -138,18 +143,26 @@ def pass_flag(case: Path, msg: str) -> list[str]:
 
 
 APPLIERS = {
-    "currency_with_no_rate": [add_rate], "lane_currency_with_no_rate": [add_rate],
-    "rate_missing_for_one_period": [add_rate], "rate_missing_used_many_times": [add_rate],
-    "duplicate_demand_row": [keep_one], "duplicate_expansion_option": [keep_one], "duplicate_plant": [keep_one],
-    "equal_specificity_costs": [keep_one], "equal_specificity_fx": [keep_one],
+    "currency_with_no_rate": [add_rate],
+    "lane_currency_with_no_rate": [add_rate],
+    "rate_missing_for_one_period": [add_rate],
+    "rate_missing_used_many_times": [add_rate],
+    "duplicate_demand_row": [keep_one],
+    "duplicate_expansion_option": [keep_one],
+    "duplicate_plant": [keep_one],
+    "equal_specificity_costs": [keep_one],
+    "equal_specificity_fx": [keep_one],
     "equal_specificity_lanes": [keep_one],
-    "single_tier_with_limit": [leave_blank], "no_open_last_tier": [leave_blank],
+    "single_tier_with_limit": [leave_blank],
+    "no_open_last_tier": [leave_blank],
     "two_open_tiers": [give_other_tiers_limits],
     "market_nobody_can_serve": [add_lane, add_unmet_penalty],
     "not_utf8_encoding": [pass_flag],
     "ambiguous_group_of_three": [write_as_decimal, pass_flag],
-    "unknown_plant_in_lanes": [use_suggestion], "unknown_product_in_lanes": [use_suggestion],
-    "misspelt_optional_column": [use_suggestion], "misspelt_required_column": [use_suggestion],
+    "unknown_plant_in_lanes": [use_suggestion],
+    "unknown_product_in_lanes": [use_suggestion],
+    "misspelt_optional_column": [use_suggestion],
+    "misspelt_required_column": [use_suggestion],
 }
 # Hand-worked checks of the numbers a hint leads to: (plant, period) -> unit production cost in USD.
 UNIT_COST = {
@@ -177,14 +190,17 @@ def test_every_hint_has_an_applier(tmp_path):
     assert with_hint and set(with_hint) <= set(APPLIERS), set(with_hint) - set(APPLIERS)
 
 
-@pytest.mark.parametrize("name, apply", [(n, a) for n, fs in APPLIERS.items() for a in fs],
-                         ids=lambda v: v if isinstance(v, str) else v.__name__)
+@pytest.mark.parametrize(
+    "name, apply",
+    [(n, a) for n, fs in APPLIERS.items() for a in fs],
+    ids=lambda v: v if isinstance(v, str) else v.__name__,
+)
 def test_hint_followed_literally_solves(tmp_path, name, apply):
     case = assemble(name, tmp_path)
     found = [p for p in problems(case) if HINT.search(p)]
     assert len(found) == 1, found
     args = apply(case, found[0])
-    opts = dict(zip(args[::2], args[1::2]))
+    opts = dict(zip(args[::2], args[1::2], strict=True))
     csv_opts = CsvOptions(encoding=opts.get("--encoding", "utf-8-sig"), decimal=opts.get("--decimal"))
     run = run_solve(case, tmp_path / "out", csv=csv_opts)
     assert run.solution.status.has_plan
@@ -192,10 +208,13 @@ def test_hint_followed_literally_solves(tmp_path, name, apply):
         assert unit_costs(run, plant, period) == pytest.approx([cost], rel=1e-12)
 
 
-@pytest.mark.parametrize("fx, a_cost", [
-    ("currency,period,rate\nEUR,,0.9\nEUR,2,0.95\n", {"1": 100 * 0.9, "2": 100 * 0.95}),
-    ("currency,period,rate\nEUR,,0.9\n", {"1": 100 * 0.9, "2": 100 * 0.9}),
-])
+@pytest.mark.parametrize(
+    "fx, a_cost",
+    [
+        ("currency,period,rate\nEUR,,0.9\nEUR,2,0.95\n", {"1": 100 * 0.9, "2": 100 * 0.95}),
+        ("currency,period,rate\nEUR,,0.9\n", {"1": 100 * 0.9, "2": 100 * 0.9}),
+    ],
+)
 def test_missing_rate_hint_with_another_reporting_currency(tmp_path, fx, a_cost):
     """--currency EUR on a case whose rates are quoted per USD: USD, the quote base, lacks a row.
 
@@ -208,9 +227,11 @@ def test_missing_rate_hint_with_another_reporting_currency(tmp_path, fx, a_cost)
     (case / "plants.csv").write_text("plant,country,currency\nA,X,USD\nB,Y,EUR\n", encoding="utf-8")
     (case / "fx.csv").write_text(fx, encoding="utf-8")
     found = problems(case, ["--currency", "EUR"])
-    assert found == ['  - plants.csv, row 2, column currency: "USD" has no exchange rate in fx.csv for period 1, 2: '
-                     "add a row (currency USD, rate 1): the rates in fx.csv are quoted against USD, the case's "
-                     "currency; also used in lanes.csv row 2, lanes.csv row 3, expansions.csv row 2"]
+    assert found == [
+        '  - plants.csv, row 2, column currency: "USD" has no exchange rate in fx.csv for period 1, 2: '
+        "add a row (currency USD, rate 1): the rates in fx.csv are quoted against USD, the case's "
+        "currency; also used in lanes.csv row 2, lanes.csv row 3, expansions.csv row 2"
+    ]
     add_rate(case, found[0])
     run = run_solve(case, tmp_path / "out", currency="EUR")
     for period, cost in a_cost.items():
@@ -228,10 +249,12 @@ def test_quote_base_and_reporting_currency_both_missing(tmp_path):
     case = assemble("currency_with_no_rate", tmp_path)  # A in USD, B in GBP
     (case / "fx.csv").write_text("currency,period,rate\nGBP,,0.8\n", encoding="utf-8")
     found = problems(case, ["--currency", "EUR"])
-    assert found == ['  - plants.csv, row 2, column currency: "USD" has no exchange rate in fx.csv for period 1, 2: '
-                     "add a row (currency USD, rate 1) and a row (currency EUR, rate = EUR per 1 USD): the rates "
-                     "in fx.csv are quoted against USD, the case's currency, and EUR needs a rate against it too; "
-                     "also used in lanes.csv row 2, lanes.csv row 3, expansions.csv row 2"]
+    assert found == [
+        '  - plants.csv, row 2, column currency: "USD" has no exchange rate in fx.csv for period 1, 2: '
+        "add a row (currency USD, rate 1) and a row (currency EUR, rate = EUR per 1 USD): the rates "
+        "in fx.csv are quoted against USD, the case's currency, and EUR needs a rate against it too; "
+        "also used in lanes.csv row 2, lanes.csv row 3, expansions.csv row 2"
+    ]
     add_rate(case, found[0])
     assert problems(case, ["--currency", "EUR"]) == []
     run = run_solve(case, tmp_path / "out", currency="EUR")
@@ -247,9 +270,11 @@ def test_missing_rate_of_a_currency_that_is_not_the_quote_base(tmp_path):
     case = assemble("currency_with_no_rate", tmp_path)  # A in USD, B in GBP
     (case / "fx.csv").write_text("currency,period,rate\nUSD,,1\nEUR,,0.9\n", encoding="utf-8")
     found = problems(case, ["--currency", "EUR"])
-    assert found == ['  - plants.csv, row 3, column currency: "GBP" has no exchange rate in fx.csv for period 1, 2: '
-                     "add a row (currency GBP, rate = GBP per 1 EUR × 0.9, the rate of EUR in fx.csv row 3); "
-                     "fx.csv quotes every rate against one base currency, and EUR is not it"]
+    assert found == [
+        '  - plants.csv, row 3, column currency: "GBP" has no exchange rate in fx.csv for period 1, 2: '
+        "add a row (currency GBP, rate = GBP per 1 EUR × 0.9, the rate of EUR in fx.csv row 3); "
+        "fx.csv quotes every rate against one base currency, and EUR is not it"
+    ]
     add_rate(case, found[0])
     run = run_solve(case, tmp_path / "out", currency="EUR")
     for period in ("1", "2"):

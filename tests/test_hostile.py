@@ -1,5 +1,6 @@
 """Hostile inputs that once passed silently or crashed (issue 17, sections B and C): each is an input
 error now, exit 2, naming file, row and column, with nothing written."""
+
 from __future__ import annotations
 
 import json
@@ -35,26 +36,47 @@ def solve(folder, *args):
     return r, out
 
 
-@pytest.mark.parametrize("files, message", [
-    ({"tariffs.csv": "origin,market,rate\nX,m,1e308%\n"},
-     'tariffs.csv, row 2, column rate: "1e308%" is out of range: a duty rate must be at most 100'),
-    ({"demand.csv": "market,product,period,units\nm,p,2020,1e308\n"},
-     'demand.csv, row 2, column units: "1e308" is out of range: units must be at most 1e+12'),
-    ({"capacity.csv": "plant,max_units\nA,1e308\n"},
-     'capacity.csv, row 2, column max_units: "1e308" is out of range: units must be at most 1e+12'),
-    ({"plants.csv": "plant,country,currency\nA,X,EUR\n", "fx.csv": "currency,rate\nEUR,1e-308\n"},
-     'fx.csv, row 2, column rate: "1e-308" is out of range: an exchange rate must be at least 1e-06'),
-    ({"expansions.csv": "option,plant,added_units,fixed_cost,first_period,lifetime_periods\n"
-                        "o,A,10,100,2020,9223372036854775808\n"},
-     'expansions.csv, row 2, column lifetime_periods: "9223372036854775808" is out of range: a number of '
-     'periods must be at most 1000'),
-    ({"costs.csv": "plant,product,unit_cost\nA,p,1e14\n"},
-     'costs.csv, row 2, column unit_cost: "1e14" is out of range: an amount of money must be at most 1e+13'),
-    ({"demand.csv": "market,product,period,units\nm,p,2020,１０\n"},
-     'demand.csv, row 2, column units: "１０" must be a number >= 0 (it has the digits ０１, which are not 0-9'),
-    ({"demand.csv": "market,product,period,units\nm,p,2020,١٠\n"},
-     'demand.csv, row 2, column units: "١٠" must be a number >= 0 (it has the digits ٠١, which are not 0-9'),
-])
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        (
+            {"tariffs.csv": "origin,market,rate\nX,m,1e308%\n"},
+            'tariffs.csv, row 2, column rate: "1e308%" is out of range: a duty rate must be at most 100',
+        ),
+        (
+            {"demand.csv": "market,product,period,units\nm,p,2020,1e308\n"},
+            'demand.csv, row 2, column units: "1e308" is out of range: units must be at most 1e+12',
+        ),
+        (
+            {"capacity.csv": "plant,max_units\nA,1e308\n"},
+            'capacity.csv, row 2, column max_units: "1e308" is out of range: units must be at most 1e+12',
+        ),
+        (
+            {"plants.csv": "plant,country,currency\nA,X,EUR\n", "fx.csv": "currency,rate\nEUR,1e-308\n"},
+            'fx.csv, row 2, column rate: "1e-308" is out of range: an exchange rate must be at least 1e-06',
+        ),
+        (
+            {
+                "expansions.csv": "option,plant,added_units,fixed_cost,first_period,lifetime_periods\n"
+                "o,A,10,100,2020,9223372036854775808\n"
+            },
+            'expansions.csv, row 2, column lifetime_periods: "9223372036854775808" is out of range: a number of '
+            "periods must be at most 1000",
+        ),
+        (
+            {"costs.csv": "plant,product,unit_cost\nA,p,1e14\n"},
+            'costs.csv, row 2, column unit_cost: "1e14" is out of range: an amount of money must be at most 1e+13',
+        ),
+        (
+            {"demand.csv": "market,product,period,units\nm,p,2020,１０\n"},
+            'demand.csv, row 2, column units: "１０" must be a number >= 0 (it has the digits ０１, which are not 0-9',
+        ),
+        (
+            {"demand.csv": "market,product,period,units\nm,p,2020,١٠\n"},
+            'demand.csv, row 2, column units: "١٠" must be a number >= 0 (it has the digits ٠١, which are not 0-9',
+        ),
+    ],
+)
 def test_numbers_out_of_range_or_in_other_digits_are_input_errors(tmp_path, files, message):
     r, out = solve(case(tmp_path, **files))
     assert r.exit_code == 2, r.output
@@ -65,8 +87,9 @@ def test_numbers_out_of_range_or_in_other_digits_are_input_errors(tmp_path, file
 def test_numbers_at_the_ends_of_their_ranges_solve(tmp_path):
     """1e12 units of capacity and a 100 (10,000%) duty rate are allowed: 10 units at freight 1 + duty 0 (fob,
     production cost 0) = 10."""
-    r, out = solve(case(tmp_path, **{"capacity.csv": "plant,max_units\nA,1e12\n",
-                                     "tariffs.csv": "origin,market,rate\nX,m,100\n"}))
+    r, out = solve(
+        case(tmp_path, **{"capacity.csv": "plant,max_units\nA,1e12\n", "tariffs.csv": "origin,market,rate\nX,m,100\n"})
+    )
     assert r.exit_code == 0, r.output
     assert json.loads((out / "summary.json").read_text())["objective"] == 10.0
 
@@ -82,14 +105,18 @@ def test_an_input_that_is_not_a_regular_file_is_never_absent(tmp_path):
     (folder / "capacity.csv").mkdir()  # a required file
     r, out = solve(folder)
     assert r.exit_code == 2, r.output
-    assert f"costs.csv: exists in {folder} but is a symbolic link to {tmp_path / 'nowhere.csv'}, which does not " \
-           "exist, not a file plantsplit can read: replace it with the CSV file, or remove it (the file is " \
-           "optional)" in r.stderr
+    assert (
+        f"costs.csv: exists in {folder} but is a symbolic link to {tmp_path / 'nowhere.csv'}, which does not "
+        "exist, not a file plantsplit can read: replace it with the CSV file, or remove it (the file is "
+        "optional)" in r.stderr
+    )
     assert f"tariffs.csv: exists in {folder} but is a folder" in r.stderr
     assert f"fx.csv: exists in {folder} but is a named pipe (FIFO)" in r.stderr
     assert f"shares.csv: exists in {folder} but is a device" in r.stderr
-    assert f"capacity.csv: exists in {folder} but is a folder, not a file plantsplit can read: replace it with " \
-           "the CSV file\n" in r.stderr
+    assert (
+        f"capacity.csv: exists in {folder} but is a folder, not a file plantsplit can read: replace it with "
+        "the CSV file\n" in r.stderr
+    )
     assert "missing" not in r.stderr
     assert not out.exists()
 
@@ -104,8 +131,10 @@ def test_two_sheets_whose_names_fold_together_are_an_error(tmp_path):
     wb.save(book)
     r = CliRunner().invoke(cli, ["validate", str(book)])
     assert r.exit_code == 2
-    assert ("case.xlsx: has sheets 'costs' and 'COSTS ' that both read as sheet costs (case and blanks around a "
-            "name do not count): rename or delete all but one") in r.stderr
+    assert (
+        "case.xlsx: has sheets 'costs' and 'COSTS ' that both read as sheet costs (case and blanks around a "
+        "name do not count): rename or delete all but one"
+    ) in r.stderr
 
 
 def test_json_never_holds_nan_or_infinity():
@@ -114,7 +143,6 @@ def test_json_never_holds_nan_or_infinity():
     text = json_bytes({"a": float("nan"), "b": [1.5, float("inf")], "c": {"d": -float("inf")}}).decode()
     assert json.loads(text) == {"a": None, "b": [1.5, None], "c": {"d": None}}
     assert "NaN" not in text and "Infinity" not in text
-
 
 
 def test_a_long_error_list_is_capped_and_every_problem_goes_to_the_file_asked_for(tmp_path):
@@ -151,8 +179,10 @@ def test_utf16_is_recognised_by_its_byte_order_mark_and_named_without_one(tmp_pa
     (folder / "demand.csv").write_bytes(TINY["demand.csv"].encode("utf-16-le"))  # no BOM
     r = CliRunner().invoke(cli, ["validate", str(folder)])
     assert r.exit_code == 2
-    assert ("demand.csv: looks like UTF-16 text without a byte-order mark (every other byte is 0): save it as "
-            "'CSV UTF-8' from your spreadsheet (UTF-16 or UTF-32 with a byte-order mark is read too)") in r.stderr
+    assert (
+        "demand.csv: looks like UTF-16 text without a byte-order mark (every other byte is 0): save it as "
+        "'CSV UTF-8' from your spreadsheet (UTF-16 or UTF-32 with a byte-order mark is read too)"
+    ) in r.stderr
     (folder / "demand.csv").write_bytes(TINY["demand.csv"].encode("utf-32-le"))  # UTF-32, no BOM: not "UTF-16"
     r = CliRunner().invoke(cli, ["validate", str(folder)])
     assert r.exit_code == 2
@@ -163,8 +193,10 @@ def test_a_cell_over_the_csv_limit_names_the_row_where_its_quote_opens(tmp_path)
     folder = case(tmp_path, **{"lanes.csv": 'plant,market,freight_cost\nA,m,1\nA,"m2,' + "x" * 140_000 + "\n"})
     r = CliRunner().invoke(cli, ["validate", str(folder)])
     assert r.exit_code == 2
-    assert ('lanes.csv, row 3: cannot be read from this row on (field larger than field limit (131072)): a quote (") '
-            "opened here is probably never closed") in r.stderr
+    assert (
+        'lanes.csv, row 3: cannot be read from this row on (field larger than field limit (131072)): a quote (") '
+        "opened here is probably never closed"
+    ) in r.stderr
 
 
 def test_a_long_cell_without_any_quote_is_not_blamed_on_a_quote(tmp_path):
@@ -180,9 +212,11 @@ def test_pipes_and_devices_as_scenarios_or_workbook_are_refused_at_once(tmp_path
     os.mkfifo(fifo)
     book = tmp_path / "case.xlsx"
     os.mkfifo(book)
-    for args in (["sweep", str(ROGUE), "--scenarios", str(fifo), "--out", str(tmp_path / "s")],
-                 ["sweep", str(ROGUE), "--scenarios", "/dev/zero", "--out", str(tmp_path / "s")],
-                 ["validate", str(book)]):
+    for args in (
+        ["sweep", str(ROGUE), "--scenarios", str(fifo), "--out", str(tmp_path / "s")],
+        ["sweep", str(ROGUE), "--scenarios", "/dev/zero", "--out", str(tmp_path / "s")],
+        ["validate", str(book)],
+    ):
         r = CliRunner().invoke(cli, args)  # would block for ever (FIFO) or fill memory (/dev/zero)
         assert r.exit_code == 2, r.output
         assert ("is a named pipe (FIFO)" in r.stderr) or ("is a device" in r.stderr), r.stderr
@@ -224,8 +258,10 @@ def test_hostile_workbooks_are_refused_naming_what_is_wrong(tmp_path, rogue_book
     def laughs(name, data):
         if not name.startswith("xl/worksheets/sheet1"):
             return data
-        return (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
-                + data.split(b"?>", 1)[1])
+        return (
+            b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>'
+            + data.split(b"?>", 1)[1]
+        )
 
     def bomb(out):  # 1.25 GB of zeros declared, about 1.2 MB on disk
         with out.open("xl/media/zeros.bin", "w", force_zip64=True) as fh:
@@ -234,10 +270,10 @@ def test_hostile_workbooks_are_refused_naming_what_is_wrong(tmp_path, rogue_book
 
     cases = {
         _rezip(rogue_book, tmp_path / "laughs.xlsx", laughs): "laughs.xlsx: holds XML that declares entities",
-        _rezip(rogue_book, tmp_path / "cut.xlsx", lambda n, d: d[: len(d) // 2] if "sheet1" in n else d):
-            "cut.xlsx: cannot be read as an Excel workbook (.xlsx)",
-        _rezip(rogue_book, tmp_path / "bomb.xlsx", extra=bomb):
-            "bomb.xlsx: declares 1,280 MB once unzipped from 1.",
+        _rezip(
+            rogue_book, tmp_path / "cut.xlsx", lambda n, d: d[: len(d) // 2] if "sheet1" in n else d
+        ): "cut.xlsx: cannot be read as an Excel workbook (.xlsx)",
+        _rezip(rogue_book, tmp_path / "bomb.xlsx", extra=bomb): "bomb.xlsx: declares 1,280 MB once unzipped from 1.",
     }
     enc = tmp_path / "locked.xlsx"
     enc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)  # an OLE container, as Excel encrypts
@@ -254,8 +290,21 @@ def test_scenario_values_keep_their_digits_and_are_formatted_as_what_they_are(tm
 
     scen = tmp_path / "s.csv"
     scen.write_text("scenario,demand_scale:usa,tariff:KR:usa\nlow,1.0600494,2.5%\nhigh,0.9,0\n")
-    r = CliRunner().invoke(cli, ["stochastic", str(ROGUE), "--scenarios", str(scen), "--out", str(tmp_path / "st"),
-                                 "--xlsx", "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "stochastic",
+            str(ROGUE),
+            "--scenarios",
+            str(scen),
+            "--out",
+            str(tmp_path / "st"),
+            "--xlsx",
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    )
     assert r.exit_code == 0, r.output
     rows = (tmp_path / "st" / "scenario_costs.csv").read_text().splitlines()
     assert rows[1].startswith("low,0.5,1.0600494,0.025,")  # not 1.06
@@ -272,8 +321,9 @@ def test_a_scenarios_file_with_semicolons_and_decimal_commas_is_read_as_case_fil
     outs = []
     for f in (eu, plain):
         out = tmp_path / f.stem
-        r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--scenarios", str(f), "--out", str(out), "--quiet",
-                                     "--jobs", "1"])
+        r = CliRunner().invoke(
+            cli, ["sweep", str(ROGUE), "--scenarios", str(f), "--out", str(out), "--quiet", "--jobs", "1"]
+        )
         assert r.exit_code == 0, r.output
         outs.append((out / "results.csv").read_bytes())
     assert outs[0] == outs[1]
@@ -281,56 +331,83 @@ def test_a_scenarios_file_with_semicolons_and_decimal_commas_is_read_as_case_fil
 
 
 def test_a_plant_without_capacity_rows_is_a_warning_of_every_command(tmp_path):
-    folder = case(tmp_path, **{"plants.csv": "plant,country,currency\nA,X,USD\nB,X,USD\n",
-                               "lanes.csv": "plant,market,freight_cost\nA,m,1\nB,m,2\n"})
+    folder = case(
+        tmp_path,
+        **{
+            "plants.csv": "plant,country,currency\nA,X,USD\nB,X,USD\n",
+            "lanes.csv": "plant,market,freight_cost\nA,m,1\nB,m,2\n",
+        },
+    )
     r, out = solve(folder)
     assert r.exit_code == 0, r.output
-    assert ('Warning: capacity.csv, column plant: "B" is never named in capacity.csv: its production is unlimited '
-            "in every period (add a row plant,max_units if that is not meant)") in r.stderr
+    assert (
+        'Warning: capacity.csv, column plant: "B" is never named in capacity.csv: its production is unlimited '
+        "in every period (add a row plant,max_units if that is not meant)"
+    ) in r.stderr
 
 
 def test_one_period_written_two_ways_is_an_error(tmp_path):
-    folder = case(tmp_path, **{"demand.csv": "market,product,period,units\nm,p,2012,10\nm,p,2013,10\n",
-                               "capacity.csv": "plant,period,max_units\nA,2012.0,50\nA,2013,50\n"})
+    folder = case(
+        tmp_path,
+        **{
+            "demand.csv": "market,product,period,units\nm,p,2012,10\nm,p,2013,10\n",
+            "capacity.csv": "plant,period,max_units\nA,2012.0,50\nA,2013,50\n",
+        },
+    )
     r = CliRunner().invoke(cli, ["validate", str(folder)])
     assert r.exit_code == 2
-    assert ('capacity.csv, row 2, column period: "2012.0" is the period "2012" (demand.csv row 2) written another '
-            "way; write it as 2012 everywhere, or it would be a period of its own") in r.stderr
+    assert (
+        'capacity.csv, row 2, column period: "2012.0" is the period "2012" (demand.csv row 2) written another '
+        "way; write it as 2012 everywhere, or it would be a period of its own"
+    ) in r.stderr
 
 
 def test_a_comma_followed_by_four_zeros_is_not_read_as_a_decimal_comma(tmp_path):
     folder = case(tmp_path, **{"capacity.csv": "plant;max_units\nA;15,0000\n"})
     r = CliRunner().invoke(cli, ["validate", str(folder)])
     assert r.exit_code == 2
-    assert ('capacity.csv, row 2, column max_units: "15,0000" is ambiguous: 150000 if "," groups thousands, 15 if '
-            '"," is the decimal mark') in r.stderr
+    assert (
+        'capacity.csv, row 2, column max_units: "15,0000" is ambiguous: 150000 if "," groups thousands, 15 if '
+        '"," is the decimal mark'
+    ) in r.stderr
     assert r.stderr.count("15,0000") == 1  # reported once
     # beside a file that shows its decimal comma, it is that: 15 units (then 10 units of demand cost 10)
     (tmp_path / "2").mkdir()
-    folder2 = case(tmp_path / "2", **{"capacity.csv": "plant;max_units\nA;15,0000\n",
-                                      "lanes.csv": "plant;market;freight_cost\nA;m;1,5\n"})
+    folder2 = case(
+        tmp_path / "2",
+        **{"capacity.csv": "plant;max_units\nA;15,0000\n", "lanes.csv": "plant;market;freight_cost\nA;m;1,5\n"},
+    )
     r, out = solve(folder2)
     assert r.exit_code == 0, r.output
     assert json.loads((out / "summary.json").read_text())["objective"] == 15.0  # 10 units x freight 1.5
 
 
 def test_a_tariff_parameter_that_replaces_more_than_it_names_warns(tmp_path):
-    folder = case(tmp_path, **{"tariffs.csv": "origin,market,product,period,rate,up_to_units\n"
-                                              "X,m,,,0,5\nX,m,,,25%,\nX,m,,2020,10%,\n"})
-    r = CliRunner().invoke(cli, ["sweep", str(folder), "--vary", "tariff:X:m=0,0.05", "--out", str(tmp_path / "s"),
-                                 "--quiet", "--jobs", "1"])
+    folder = case(
+        tmp_path,
+        **{"tariffs.csv": "origin,market,product,period,rate,up_to_units\nX,m,,,0,5\nX,m,,,25%,\nX,m,,2020,10%,\n"},
+    )
+    r = CliRunner().invoke(
+        cli,
+        ["sweep", str(folder), "--vary", "tariff:X:m=0,0.05", "--out", str(tmp_path / "s"), "--quiet", "--jobs", "1"],
+    )
     assert r.exit_code == 0, r.output
-    assert ("Warning: parameter tariff:X:m sets the rate of 3 tariffs.csv rows (2, 3, 4): the tiers of a "
-            "tariff-rate quota (over-quota rate included) and rows for a product or period it does not name, all "
-            "to the one value; name a product or period (tariff:X:m/PRODUCT@PERIOD) to change fewer") in r.stderr
+    assert (
+        "Warning: parameter tariff:X:m sets the rate of 3 tariffs.csv rows (2, 3, 4): the tiers of a "
+        "tariff-rate quota (over-quota rate included) and rows for a product or period it does not name, all "
+        "to the one value; name a product or period (tariff:X:m/PRODUCT@PERIOD) to change fewer"
+    ) in r.stderr
     scen = tmp_path / "t.csv"
     scen.write_text("scenario,tariff:X:m\nfree,0\nduty,0.05\n")
-    r = CliRunner().invoke(cli, ["stochastic", str(folder), "--scenarios", str(scen), "--out", str(tmp_path / "st"),
-                                 "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        ["stochastic", str(folder), "--scenarios", str(scen), "--out", str(tmp_path / "st"), "--quiet", "--jobs", "1"],
+    )
     assert r.exit_code == 0, r.output
     assert "Warning: parameter tariff:X:m sets the rate of 3 tariffs.csv rows (2, 3, 4)" in r.stderr
-    r = CliRunner().invoke(cli, ["sweep", str(folder), "--vary", "freight:A:m=1,2", "--out", str(tmp_path / "f"),
-                                 "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli, ["sweep", str(folder), "--vary", "freight:A:m=1,2", "--out", str(tmp_path / "f"), "--quiet", "--jobs", "1"]
+    )
     assert r.exit_code == 0 and "parameter" not in r.stderr
 
 
@@ -344,13 +421,17 @@ def test_a_case_too_large_to_read_stops_before_its_files_are_read(tmp_path, monk
     (folder / "capacity.csv").write_text("plant,max_units\nA,1e11\n")
     rows = [f"market{i // 10},p,{2020 + i % 10},100\n" for i in range(399_999)] + ["market0,p,2031,lots\n"]
     (folder / "demand.csv").write_text("market,product,period,units\n" + "".join(rows))
-    (folder / "lanes.csv").write_text("plant,market,freight_cost\n" + "".join(f"A,market{j},1\n" for j in range(40_000)))
+    (folder / "lanes.csv").write_text(
+        "plant,market,freight_cost\n" + "".join(f"A,market{j},1\n" for j in range(40_000))
+    )
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "200")
     for command in (["solve", str(folder), "--out", str(tmp_path / "o")], ["validate", str(folder)]):
         r = CliRunner().invoke(cli, command)
         assert r.exit_code == 3, r.output
-        assert ("case big is too large for the memory available: its files hold 440,002 rows (demand.csv 400,000), "
-                "and reading and checking them needs about 336 MB (800 bytes a row); 200 MB are available") in r.stderr
+        assert (
+            "case big is too large for the memory available: its files hold 440,002 rows (demand.csv 400,000), "
+            "and reading and checking them needs about 336 MB (800 bytes a row); 200 MB are available"
+        ) in r.stderr
         assert "lots" not in r.stderr
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "400")  # enough: then it is read, and the bad row found
     r = CliRunner().invoke(cli, ["validate", str(folder)])
@@ -377,8 +458,24 @@ def test_vss_and_evpi_with_a_risk_weight_are_on_the_objective_minimised(tmp_path
     folder = case(tmp_path, **RISKY)
     scen = tmp_path / "s.csv"
     scen.write_text("scenario,demand:m/p,probability\nlow,10,0.9\nhigh,100,0.1\n")
-    r = CliRunner().invoke(cli, ["stochastic", str(folder), "--scenarios", str(scen), "--out", str(tmp_path / "o"),
-                                 "--risk-weight", "1", "--method", method, "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "stochastic",
+            str(folder),
+            "--scenarios",
+            str(scen),
+            "--out",
+            str(tmp_path / "o"),
+            "--risk-weight",
+            "1",
+            "--method",
+            method,
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    )
     assert r.exit_code == 0, r.output
     s = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert s["objective"] == pytest.approx(519) and s["expected_cost"] == pytest.approx(219)
@@ -391,3 +488,85 @@ def test_vss_and_evpi_with_a_risk_weight_are_on_the_objective_minimised(tmp_path
     if found:  # bounds of the objective shown
         lower, upper = (float(g.replace(",", "")) for g in found.groups())
         assert lower <= upper + 1e-6 and upper == pytest.approx(519)
+
+
+@pytest.mark.parametrize(
+    "files, message",
+    [
+        (
+            {"demand.csv": "market,product,period,units\nm,p,2020," + "9" * 5000 + "\n"},
+            'demand.csv, row 2, column units: "' + "9" * 57 + '..." is too large (not a finite number)',
+        ),
+        (
+            {"costs.csv": "plant,product,unit_cost\nA,p," + "9" * 5000 + "\n"},
+            'costs.csv, row 2, column unit_cost: "' + "9" * 57 + '..." is too large (not a finite number)',
+        ),
+        (
+            {"demand.csv": "market,product,period,units\nm,p," + "9" * 4500 + ",10\n"},
+            'demand.csv, row 2, column period: "' + "9" * 40 + '..." is too long for a period: at most 9 digits',
+        ),
+        (
+            {"demand.csv": "market,product,period,units\nm,p," + "9" * 400 + ",10\n"},
+            "is too long for a period: at most 9 digits (2012, 202401), or 64 characters of text",
+        ),
+    ],
+)
+def test_numbers_of_thousands_of_digits_are_input_errors(tmp_path, files, message):
+    """Past Python's 4,300-digit limit for reading an integer, such a cell was read as blank: a hang
+    (a unit cost), 'HiGHS rejected the model' (demand), a crash (a period)."""
+    r, out = solve(case(tmp_path, **files))
+    assert r.exit_code == 2, r.output
+    assert message in r.stderr
+    assert not out.exists()
+
+
+def test_an_out_folder_that_is_a_loop_of_links_is_a_usage_error(tmp_path):
+    (tmp_path / "a").symlink_to(tmp_path / "b")
+    (tmp_path / "b").symlink_to(tmp_path / "a")
+    r = CliRunner().invoke(cli, ["solve", str(case(tmp_path)), "--out", str(tmp_path / "a")])
+    assert r.exit_code == 2, r.output
+    assert "is a loop of symbolic links" in r.stderr
+
+
+def test_a_picture_or_model_file_of_yours_is_never_replaced(tmp_path):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    folder = case(tmp_path)
+    mine = tmp_path / "mine.png"
+    plt.plot([1, 2])
+    plt.savefig(mine)  # a PNG, but not a chart plantsplit drew
+    plt.close("all")
+    sweep = tmp_path / "sw"
+    assert (
+        CliRunner().invoke(cli, ["sweep", str(folder), "--out", str(sweep), "--vary", "demand_scale:m=1,2"]).exit_code
+        == 0
+    )
+    before = mine.read_bytes()
+    r = CliRunner().invoke(cli, ["plot", str(sweep / "results.csv"), "--out", str(mine)])
+    assert r.exit_code == 2 and "is not a PNG chart plantsplit drew" in r.stderr
+    assert mine.read_bytes() == before
+    ours = tmp_path / "ours.png"
+    for _ in range(2):  # its own chart it replaces
+        assert CliRunner().invoke(cli, ["plot", str(sweep / "results.csv"), "--out", str(ours)]).exit_code == 0
+    notes = tmp_path / "notes.lp"
+    notes.write_text("my notes\n")
+    link = tmp_path / "link.mps"
+    link.symlink_to(tmp_path / "nowhere.mps")
+    for option, path, what in (
+        ("--write-lp", notes, "not a model file plantsplit wrote"),
+        ("--write-model", link, "a symbolic link"),
+    ):
+        r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(tmp_path / "o"), option, str(path)])
+        assert r.exit_code == 2, r.output
+        assert f"{option} {path}: exists and is {what}" in r.stderr
+    assert notes.read_text() == "my notes\n" and link.is_symlink() and not (tmp_path / "o").exists()
+    for option in ("--write-lp", "--write-model"):  # a model file it wrote, it writes again
+        model = tmp_path / ("again.lp" if option == "--write-lp" else "again.mps")
+        for k in range(2):
+            r = CliRunner().invoke(
+                cli, ["solve", str(folder), "--out", str(tmp_path / f"o{option}{k}"), option, str(model)]
+            )
+            assert r.exit_code == 0, r.output

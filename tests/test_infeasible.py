@@ -1,4 +1,5 @@
 """Infeasible cases are explained in the words of the inputs (elastic re-solve), exit 3."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner
@@ -49,14 +50,20 @@ def test_minimum_production_beyond_demand(tmp_path):
     )
     r = solve(case, tmp_path)
     assert r.exit_code == 3
-    assert ("  - demand of m/p in 1 is 100 but minimum production forces 150 into it (demand.csv row 2); "
-            "limited by A total min_units 150 in 1 (capacity.csv row 2)") in r.stderr.splitlines()
+    assert (
+        "  - demand of m/p in 1 is 100 but minimum production forces 150 into it (demand.csv row 2); "
+        "limited by A total min_units 150 in 1 (capacity.csv row 2)"
+    ) in r.stderr.splitlines()
 
 
 def test_previous_outputs_survive_a_failed_run(tmp_path):
-    good = write_case(tmp_path / "good", plants="plant,country,currency\nA,X,USD",
-                      demand="market,product,period,units\nm,p,1,10",
-                      capacity="plant,max_units\nA,50", lanes="plant,market,freight_cost\nA,m,1")
+    good = write_case(
+        tmp_path / "good",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,10",
+        capacity="plant,max_units\nA,50",
+        lanes="plant,market,freight_cost\nA,m,1",
+    )
     out = tmp_path / "out"
     assert CliRunner().invoke(cli, ["solve", str(good), "--out", str(out)]).exit_code == 0
     before = {p.name: p.read_bytes() for p in out.iterdir()}
@@ -74,12 +81,22 @@ def test_outputs_of_an_earlier_case_do_not_linger(tmp_path):
     out = tmp_path / "out"
     assert CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(out)]).exit_code == 0
     assert (out / "builds.csv").exists()
-    small = write_case(tmp_path / "small", plants="plant,country,currency\nA,X,USD",
-                       demand="market,product,period,units\nm,p,1,10",
-                       capacity="plant,max_units\nA,50", lanes="plant,market,freight_cost\nA,m,1")
+    small = write_case(
+        tmp_path / "small",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,10",
+        capacity="plant,max_units\nA,50",
+        lanes="plant,market,freight_cost\nA,m,1",
+    )
     assert CliRunner().invoke(cli, ["solve", str(small), "--out", str(out)]).exit_code == 0
     assert sorted(p.name for p in out.iterdir()) == [
-        ".plantsplit.json", "cost_breakdown.csv", "plan.csv", "summary.json", "supply.csv", "utilization.csv"]
+        ".plantsplit.json",
+        "cost_breakdown.csv",
+        "plan.csv",
+        "summary.json",
+        "supply.csv",
+        "utilization.csv",
+    ]
 
 
 def test_time_limit_without_a_plan_exit_3(tmp_path):
@@ -92,7 +109,9 @@ def test_time_limit_without_a_plan_exit_3(tmp_path):
     from run import make_case
 
     make_case(tmp_path / "big", 20, 100, 5, 10)
-    r = CliRunner().invoke(cli, ["solve", str(tmp_path / "big"), "--out", str(tmp_path / "out"), "--time-limit", "0.001"])
+    r = CliRunner().invoke(
+        cli, ["solve", str(tmp_path / "big"), "--out", str(tmp_path / "out"), "--time-limit", "0.001"]
+    )
     assert r.exit_code == 3
     assert r.stderr.splitlines() == [
         "Error: case big: no plan was found within the time limit of 0.001 s; raise --time-limit.",
@@ -112,15 +131,18 @@ GROUP = dict(
 def test_shortage_counts_the_options_and_adds_up(tmp_path):
     # usa can be reached only from US (400 + 61 from the option) and MX (70): 531 < 600.
     # canada and eu have DE, which has room: they are not short and must not be named.
-    case = write_case(tmp_path / "c", **GROUP,
-                      demand="market,product,period,units\nusa,suv,1,600\ncanada,suv,1,60\neu,suv,1,100",
-                      lanes="plant,market,freight_cost\nUS,usa,1\nUS,canada,2\nMX,usa,2\nDE,canada,3\nDE,eu,1")
+    case = write_case(
+        tmp_path / "c",
+        **GROUP,
+        demand="market,product,period,units\nusa,suv,1,600\ncanada,suv,1,60\neu,suv,1,100",
+        lanes="plant,market,freight_cost\nUS,usa,1\nUS,canada,2\nMX,usa,2\nDE,canada,3\nDE,eu,1",
+    )
     r = solve(case, tmp_path)
     assert r.exit_code == 3
     assert [line for line in r.stderr.splitlines() if line.startswith("  - ")] == [
         "  - demand of usa/suv in 1 is 600 but at most 531 can reach it (demand.csv row 2): "
         "MX total capacity 70 in 1 (capacity.csv row 3) + US total capacity 400 + 61 from option us-line in 1 "
-        "(capacity.csv row 2)",
+        "(capacity.csv row 2)"
     ]
 
 
@@ -128,15 +150,18 @@ def test_markets_short_together_are_named_together(tmp_path):
     # usa (450), canada (80) and eu (70) share US (400 + 61) and MX (70): 600 > 531, and
     # which of them goes short is arbitrary, so the message names the group, not one
     # market with "at most 0 can reach it".
-    case = write_case(tmp_path / "c", **GROUP,
-                      demand="market,product,period,units\nusa,suv,1,450\ncanada,suv,1,80\neu,suv,1,70",
-                      lanes="plant,market,freight_cost\nUS,usa,1\nUS,canada,2\nUS,eu,3\nMX,usa,2\nMX,canada,3\nMX,eu,4")
+    case = write_case(
+        tmp_path / "c",
+        **GROUP,
+        demand="market,product,period,units\nusa,suv,1,450\ncanada,suv,1,80\neu,suv,1,70",
+        lanes="plant,market,freight_cost\nUS,usa,1\nUS,canada,2\nUS,eu,3\nMX,usa,2\nMX,canada,3\nMX,eu,4",
+    )
     r = solve(case, tmp_path)
     assert r.exit_code == 3
     assert [line for line in r.stderr.splitlines() if line.startswith("  - ")] == [
         "  - demand of usa/suv, canada/suv, eu/suv in 1 is 600 together but at most 531 can reach them "
         "(demand.csv rows 2, 3, 4): MX total capacity 70 in 1 (capacity.csv row 3) + US total capacity 400 "
-        "+ 61 from option us-line in 1 (capacity.csv row 2)",
+        "+ 61 from option us-line in 1 (capacity.csv row 2)"
     ]
 
 
@@ -168,15 +193,24 @@ def test_validate_warns_of_a_period_no_lane_serves(tmp_path):
     assert r.stdout.splitlines()[0] == (
         'Warning: demand.csv, row 5, column period: "2026" has demand for m5/a but no lanes.csv row serves m5 '
         "in 2026 (its lanes are open only in 2025: rows 3, 4); with no unmet_penalty the case has no plan "
-        "(add a lanes.csv row for 2026, or with a blank period, or an unmet_penalty)")
+        "(add a lanes.csv row for 2026, or with a blank period, or an unmet_penalty)"
+    )
     # with an unmet_penalty the demand goes unmet, and the warning says so
-    soft = write_case(tmp_path / "s", **dict(OPEN_ONLY_IN_2025, demand=OPEN_ONLY_IN_2025["demand"].replace(
-        "units\n", "units,unmet_penalty\n").replace("m5,a,2026,30", "m5,a,2026,30,500")))
+    soft = write_case(
+        tmp_path / "s",
+        **dict(
+            OPEN_ONLY_IN_2025,
+            demand=OPEN_ONLY_IN_2025["demand"]
+            .replace("units\n", "units,unmet_penalty\n")
+            .replace("m5,a,2026,30", "m5,a,2026,30,500"),
+        ),
+    )
     r = CliRunner().invoke(cli, ["validate", str(soft)])
     assert r.exit_code == 0
     assert r.stdout.splitlines()[0] == (
         'Warning: demand.csv, row 5, column period: "2026" has demand for m5/a but no lanes.csv row serves m5 '
-        "in 2026 (its lanes are open only in 2025: rows 3, 4); it will go unmet")
+        "in 2026 (its lanes are open only in 2025: rows 3, 4); it will go unmet"
+    )
 
 
 def test_a_product_with_no_lane_open_in_its_period(tmp_path):
@@ -193,7 +227,8 @@ def test_a_product_with_no_lane_open_in_its_period(tmp_path):
     assert r.exit_code == 3
     assert r.stderr.splitlines()[-2] == (
         "  - demand of m/a in 2 is 7 but at most 0 can reach it (demand.csv row 3): no lanes.csv row serves m/a "
-        "in 2 (its lanes for a are open only in 1, 3: rows 3-5)")
+        "in 2 (its lanes for a are open only in 1, 3: rows 3-5)"
+    )
 
 
 def test_capacity_cites_the_row_whose_limit_binds(tmp_path):
@@ -210,7 +245,8 @@ def test_capacity_cites_the_row_whose_limit_binds(tmp_path):
     assert r.exit_code == 3
     assert r.stderr.splitlines()[1] == (
         "  - demand of m/a in 2027 is 1,800 but at most 1,500 can reach it (demand.csv row 3): "
-        "p1 total capacity 1,000 in 2027 (capacity.csv row 4) + p2 total capacity 500 in 2027 (capacity.csv row 3)")
+        "p1 total capacity 1,000 in 2027 (capacity.csv row 4) + p2 total capacity 500 in 2027 (capacity.csv row 3)"
+    )
 
 
 def test_capacity_rows_that_set_the_same_limit_are_both_cited(tmp_path):
@@ -225,7 +261,8 @@ def test_capacity_rows_that_set_the_same_limit_are_both_cited(tmp_path):
     assert r.exit_code == 3
     assert r.stderr.splitlines()[1] == (
         "  - demand of m/a in 2027 is 1,800 but at most 1,000 can reach it (demand.csv row 2): "
-        "p1 total capacity 1,000 in 2027 (capacity.csv rows 2, 3)")
+        "p1 total capacity 1,000 in 2027 (capacity.csv rows 2, 3)"
+    )
 
 
 def test_a_minimum_cites_the_row_that_sets_it(tmp_path):
@@ -239,8 +276,10 @@ def test_a_minimum_cites_the_row_that_sets_it(tmp_path):
     )
     r = solve(case, tmp_path)
     assert r.exit_code == 3
-    assert ("  - demand of m/p in 1 is 100 but minimum production forces 150 into it (demand.csv row 2); "
-            "limited by A total min_units 150 in 1 (capacity.csv row 2)") in r.stderr.splitlines()
+    assert (
+        "  - demand of m/p in 1 is 100 but minimum production forces 150 into it (demand.csv row 2); "
+        "limited by A total min_units 150 in 1 (capacity.csv row 2)"
+    ) in r.stderr.splitlines()
 
 
 def test_rows_are_cited_as_runs():

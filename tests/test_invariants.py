@@ -1,4 +1,5 @@
 """Invariants re-checked from the written CSVs alone (PyPSA style), on several cases."""
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,12 @@ def check_outputs(case_dir, out):
 
     # every flow uses a lane open in its period
     for r in plan.itertuples():
-        ok = ((lanes["plant"] == r.plant) & (lanes["market"] == r.market)
-              & lanes["product"].isin([r.product, ""]) & lanes["period"].isin([r.period, ""])).any()
+        ok = (
+            (lanes["plant"] == r.plant)
+            & (lanes["market"] == r.market)
+            & lanes["product"].isin([r.product, ""])
+            & lanes["period"].isin([r.period, ""])
+        ).any()
         assert ok, f"no lane for {r.plant}->{r.market} {r.product} in {r.period}"
 
     # demand met: flows add up to supplied = demand - unmet
@@ -63,7 +68,7 @@ def check_outputs(case_dir, out):
     if (out / "builds.csv").exists():
         builds = read(out, "builds.csv")
         exp = pd.read_csv(case_dir / "expansions.csv", dtype=str, keep_default_na=False)
-        for b, e in zip(builds.itertuples(), exp.itertuples()):
+        for b, e in zip(builds.itertuples(), exp.itertuples(), strict=True):
             for t in periods:
                 if position[t] >= position[e.first_period]:
                     key = (b.plant, b.product, t)
@@ -116,8 +121,10 @@ def check_shares(case_dir, out, plan, periods):
     for r in rules.itertuples():
         i = r.Index
         source = {r.plant} if r.plant else set(plants.loc[plants["country"] == r.country, "plant"])
-        share = {k: (float(v[:-1]) / 100 if v.endswith("%") else float(v)) if v else None
-                 for k, v in (("min", r.min_share), ("max", r.max_share))}
+        share = {
+            k: (float(v[:-1]) / 100 if v.endswith("%") else float(v)) if v else None
+            for k, v in (("min", r.min_share), ("max", r.max_share))
+        }
         for t in [r.period] if r.period else periods:
             flows = plan[(plan["market"] == r.market) & (plan["period"] == t)]
             if r.product:
@@ -144,11 +151,16 @@ def test_tiny_cases_hold_every_constraint(tmp_path, solver):
     from conftest import write_case
 
     cases = {
-        "expansion": dict(EXPANSION_CASE, expansions="option,plant,added_units,fixed_cost,first_period\nbig,A,50,200,2"),
-        "unmet": dict(plants=PLANTS_AB, demand="market,product,period,units,unmet_penalty\nm,p,1,100,30\nn,p,1,50,",
-                      capacity="plant,max_units\nA,60\nB,60",
-                      lanes="plant,market,freight_cost\nA,m,1\nB,m,3\nA,n,2\nB,n,1",
-                      costs="plant,unit_cost\nA,10\nB,12"),
+        "expansion": dict(
+            EXPANSION_CASE, expansions="option,plant,added_units,fixed_cost,first_period\nbig,A,50,200,2"
+        ),
+        "unmet": dict(
+            plants=PLANTS_AB,
+            demand="market,product,period,units,unmet_penalty\nm,p,1,100,30\nn,p,1,50,",
+            capacity="plant,max_units\nA,60\nB,60",
+            lanes="plant,market,freight_cost\nA,m,1\nB,m,3\nA,n,2\nB,n,1",
+            costs="plant,unit_cost\nA,10\nB,12",
+        ),
     }
     for name, files in cases.items():
         case = write_case(tmp_path / name, **files)

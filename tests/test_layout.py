@@ -1,6 +1,7 @@
 """The house by stage (README, "How it is built"): solver/ is rooms that follow the data, imports run
 one way, no two modules import each other, modules and functions stay small, and every room's
 docstring says what it may import, the same list the import contracts in pyproject.toml enforce."""
+
 from __future__ import annotations
 
 import ast
@@ -35,7 +36,9 @@ def test_every_room_is_a_layer_and_every_package_is_installed():
     assert rooms == layered, "a sub-package of solver/ that is no layer of the import contract (or the reverse)"
     packages = {".".join(p.relative_to(ROOT).parts[:-1]) for p in SOLVER.rglob("__init__.py")}
     listed = set(CONFIG["tool"]["setuptools"]["packages"]) - {"solver.cases"}
-    assert packages == listed, "pyproject.toml [tool.setuptools] packages must list every package (a wheel lacks the rest)"
+    assert packages == listed, (
+        "pyproject.toml [tool.setuptools] packages must list every package (a wheel lacks the rest)"
+    )
 
 
 @pytest.mark.parametrize("room", [r for r in ROOMS if r not in ("cli", "api")])
@@ -46,7 +49,7 @@ def test_a_rooms_docstring_names_the_rooms_it_may_import(room):
     m = re.search(r"May import:(.*?)(\.\s|\.$)", doc, re.S)
     assert m, f"solver/{room}/__init__.py: no 'May import:' sentence"
     named = set(re.findall(r"``(?:solver\.)?([a-z_]+)``", m.group(1)))
-    below = {r for r in ROOMS[ROOMS.index(room) + 1:]} | {"errors"}
+    below = {r for r in ROOMS[ROOMS.index(room) + 1 :]} | {"errors"}
     assert named == below, f"solver/{room}: the docstring names {sorted(named)}, the contract allows {sorted(below)}"
 
 
@@ -55,7 +58,9 @@ def _modules():
 
 
 def test_no_module_over_400_lines():
-    long = {str(p.relative_to(ROOT)): n for p in _modules() if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES}
+    long = {
+        str(p.relative_to(ROOT)): n for p in _modules() if (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES
+    }
     assert not long, f"split by meaning: {long}"
 
 

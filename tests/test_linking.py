@@ -1,5 +1,6 @@
 """The strong linking rows (solver/model/linking.py) on cases solved by hand: they leave
 the MILP's optimum, plan and shadow prices unchanged and raise the LP relaxation's bound."""
+
 from __future__ import annotations
 
 import json
@@ -65,10 +66,15 @@ def _link_rows(lp) -> pd.DataFrame:
     rs = lp.family_rows("link")
     out = []
     for i in range(rs.start, rs.stop):
-        cols = lp.index[lp.start[i]:lp.start[i + 1]]
-        vals = lp.value[lp.start[i]:lp.start[i + 1]]
-        out.append({"name": str(lp.row_names[i]), "upper": lp.row_upper[i],
-                    "terms": {str(lp.col_names[c]): v for c, v in zip(cols, vals)}})
+        cols = lp.index[lp.start[i] : lp.start[i + 1]]
+        vals = lp.value[lp.start[i] : lp.start[i + 1]]
+        out.append(
+            {
+                "name": str(lp.row_names[i]),
+                "upper": lp.row_upper[i],
+                "terms": {str(lp.col_names[c]): v for c, v in zip(cols, vals, strict=True)},
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -89,14 +95,18 @@ def test_cflp_rows_are_flow_minus_demand_times_build(tmp_path):
     rows = _link_rows(_model(tmp_path, CFLP))
     assert rows["name"].tolist() == ["link[w1,c1,goods,1]", "link[w2,c1,goods,1]"]
     assert (rows["upper"] == 0).all()
-    assert rows["terms"].tolist() == [{"flow[w1,c1,goods,1]": 1.0, "build[open-w1]": -10.0},
-                                      {"flow[w2,c1,goods,1]": 1.0, "build[open-w2]": -10.0}]
+    assert rows["terms"].tolist() == [
+        {"flow[w1,c1,goods,1]": 1.0, "build[open-w1]": -10.0},
+        {"flow[w2,c1,goods,1]": 1.0, "build[open-w2]": -10.0},
+    ]
 
 
 def test_multi_product_multi_period_rows_and_optimum(tmp_path):
     rows = _link_rows(_model(tmp_path, MULTI))
-    assert rows["terms"].tolist() == [{"flow[p1,m1,A,2]": 1.0, "build[open-p1]": -6.0},
-                                      {"flow[p1,m1,B,2]": 1.0, "build[open-p1]": -5.0}]
+    assert rows["terms"].tolist() == [
+        {"flow[p1,m1,A,2]": 1.0, "build[open-p1]": -6.0},
+        {"flow[p1,m1,B,2]": 1.0, "build[open-p1]": -5.0},
+    ]
     runs = {t: run_solve(write_case(tmp_path / f"c{t}", **MULTI), tmp_path / f"o{t}", tighten=t) for t in (True, False)}
     for run in runs.values():
         assert run.status == "optimal" and run.objective == pytest.approx(188)
@@ -120,8 +130,11 @@ def test_no_rows_without_build_options_nor_with_relax(tmp_path):
 
 def test_tiers_are_summed_in_one_row(tmp_path):
     # an import quota splits p1's flow into two tariff tiers; still one row for the flow pair
-    files = dict(MULTI, plants="plant,country,currency\np1,Y,USD\np2,X,USD",
-                 tariffs="origin,market,product,period,rate,up_to_units\nY,m1,A,,0,2\nY,m1,A,,0.5,")
+    files = dict(
+        MULTI,
+        plants="plant,country,currency\np1,Y,USD\np2,X,USD",
+        tariffs="origin,market,product,period,rate,up_to_units\nY,m1,A,,0,2\nY,m1,A,,0.5,",
+    )
     rows = _link_rows(_model(tmp_path, files))
     assert len(rows) == 2
     a = rows["terms"].iloc[0]
@@ -142,8 +155,7 @@ def test_cbc_gives_the_same_optimum_and_duals(tmp_path):
         pytest.skip("no CBC binary here")
     # TWO (below): the relaxation needs two of its four linking rows
     a = run_solve(write_case(tmp_path / "a", **TWO), tmp_path / "oa", solver="cbc", sensitivity=True)
-    b = run_solve(write_case(tmp_path / "b", **TWO), tmp_path / "ob", solver="highs", sensitivity=True,
-                  tighten=False)
+    b = run_solve(write_case(tmp_path / "b", **TWO), tmp_path / "ob", solver="highs", sensitivity=True, tighten=False)
     assert a.objective == pytest.approx(120) and a.solution.duals == "lp with build decisions fixed"
     # CBC was given the two linking rows and the two cover rows (cover.py: 100 b1 + 100 b2 >= 20
     # and its rounding b1 + b2 >= 1)
@@ -178,7 +190,7 @@ ROUND_UP = dict(
     plants="plant,country,currency\nw1,X,USD\nw2,X,USD\nw3,X,USD",
     capacity="plant,max_units\nw1,0\nw2,0\nw3,0",
     expansions="option,plant,added_units,fixed_cost,first_period\n"
-               "open-w1,w1,8,80,1\nopen-w2,w2,6,60,1\nopen-w3,w3,12,200,1",
+    "open-w1,w1,8,80,1\nopen-w2,w2,6,60,1\nopen-w3,w3,12,200,1",
     demand="market,product,period,units\nc1,goods,1,10",
     lanes="plant,market,freight_cost\nw1,c1,1\nw2,c1,1\nw3,c1,1",
 )
@@ -189,9 +201,13 @@ def _feasible(lp, x) -> bool:
 
     act = activity(lp, x)
     ints = lp.integer
-    return bool((act >= lp.row_lower - 1e-7).all() and (act <= lp.row_upper + 1e-7).all()
-                and (x >= lp.col_lower - 1e-9).all() and (x <= lp.col_upper + 1e-9).all()
-                and np.allclose(x[ints], np.round(x[ints])))
+    return bool(
+        (act >= lp.row_lower - 1e-7).all()
+        and (act <= lp.row_upper + 1e-7).all()
+        and (x >= lp.col_lower - 1e-9).all()
+        and (x <= lp.col_upper + 1e-9).all()
+        and np.allclose(x[ints], np.round(x[ints]))
+    )
 
 
 @pytest.mark.parametrize("files, builds, cost", [(CFLP, [1, 0], 110), (ROUND_UP, [1, 1, 0], 150), (MULTI, [1], 188)])
@@ -220,8 +236,11 @@ def test_warm_start_is_a_feasible_plan(tmp_path, files, builds, cost):
 # are violated (10 > 10 * 0.1) and added. Then c2 needs y1 >= 10/10 = 1 (w2 costs 100.6), and
 # with w1 open c1 comes from it at 1 (w2 would cost 1 + 6): bound 100 + 10 + 10 = 120, the
 # optimum, and w1->c1 (10 <= 10 * 1) and w2->c2 (no flow) were never needed.
-TWO = dict(CFLP, demand="market,product,period,units\nc1,goods,1,10\nc2,goods,1,10",
-           lanes="plant,market,freight_cost\nw1,c1,1\nw2,c1,1\nw1,c2,1\nw2,c2,100")
+TWO = dict(
+    CFLP,
+    demand="market,product,period,units\nc1,goods,1,10\nc2,goods,1,10",
+    lanes="plant,market,freight_cost\nw1,c1,1\nw2,c1,1\nw1,c2,1\nw2,c2,100",
+)
 
 
 def test_needed_rows_leave_out_rows_that_never_bind(tmp_path):
@@ -230,7 +249,7 @@ def test_needed_rows_leave_out_rows_that_never_bind(tmp_path):
     lp = _model(tmp_path, TWO)
     names = _link_rows(lp)["name"].tolist()
     keep, y, _ = needed_rows(lp)
-    assert sorted(n for n, k in zip(names, keep) if k) == ["link[w1,c2,goods,1]", "link[w2,c1,goods,1]"]
+    assert sorted(n for n, k in zip(names, keep, strict=True) if k) == ["link[w1,c2,goods,1]", "link[w2,c1,goods,1]"]
     assert y.tolist() == [1.0, 0.0]
     # the bound with only the rows kept is the bound with all of them: 120
     case = load_case(tmp_path / "case")
@@ -240,8 +259,9 @@ def test_needed_rows_leave_out_rows_that_never_bind(tmp_path):
 
 def test_written_model_holds_the_rows_solved_with(tmp_path):
     case = write_case(tmp_path / "case", **TWO)
-    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "out"),
-                                 "--write-model", str(tmp_path / "m.lp")])
+    r = CliRunner().invoke(
+        cli, ["solve", str(case), "--out", str(tmp_path / "out"), "--write-model", str(tmp_path / "m.lp")]
+    )
     assert r.exit_code == 0, r.output
     text = (tmp_path / "m.lp").read_text()
     assert text.count("link(") == 2 and "link(w1,c2,goods,1)" in text and "link(w2,c1,goods,1)" in text

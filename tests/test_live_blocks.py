@@ -2,6 +2,7 @@
 scipy's linprog (HiGHS behind scipy's own interface) on ``materialize(lp, change)``, the
 whole LP as one model, which shares no code with the blocks. Sweeps, breakeven and the
 stochastic decision on blocks give what they give on one live model of the whole LP."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -33,16 +34,22 @@ def independent(lp, fixed=(), at=()):
     A = csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))
     eq = lp.row_lower == lp.row_upper
     le, ge = ~eq & np.isfinite(lp.row_upper), ~eq & np.isfinite(lp.row_lower)
-    res = linprog(lp.cost, A_ub=csr_matrix(np.vstack([A[le].toarray(), -A[ge].toarray()])),
-                  b_ub=np.concatenate([lp.row_upper[le], -lp.row_lower[ge]]), A_eq=A[eq], b_eq=lp.row_upper[eq],
-                  bounds=list(zip(lo, np.where(np.isinf(up), None, up))), method="highs")
+    res = linprog(
+        lp.cost,
+        A_ub=csr_matrix(np.vstack([A[le].toarray(), -A[ge].toarray()])),
+        b_ub=np.concatenate([lp.row_upper[le], -lp.row_lower[ge]]),
+        A_eq=A[eq],
+        b_eq=lp.row_upper[eq],
+        bounds=list(zip(lo, np.where(np.isinf(up), None, up), strict=True)),
+        method="highs",
+    )
     if res.status != 0:
         return False, np.nan, None, None
     y = np.zeros(lp.num_row)
     y[eq] = res.eqlin.marginals
     m = res.ineqlin.marginals
     y[np.flatnonzero(le)] += m[: le.sum()]
-    y[np.flatnonzero(ge)] -= m[le.sum():]
+    y[np.flatnonzero(ge)] -= m[le.sum() :]
     return True, res.fun, res.x, y
 
 
@@ -81,9 +88,18 @@ def test_changes_on_blocks_of_different_sizes(tmp_path):
     base = Change()
     assert check(live, lp, base) == pytest.approx(205)
     y, _ = live.duals()
-    assert dict(zip(lp.row_names, y)) == pytest.approx({  # by hand, test_decompose.py
-        "demand[m1,p,1]": 3, "demand[m2,p,1]": 4, "demand[m3,p,1]": 5, "demand[m1,p,2]": 1,
-        "capacity[A,1]": -2, "capacity[A,2]": 0, "capacity[B,1]": 0, "capacity[B,2]": 0})
+    assert dict(zip(lp.row_names, y, strict=True)) == pytest.approx(
+        {  # by hand, test_decompose.py
+            "demand[m1,p,1]": 3,
+            "demand[m2,p,1]": 4,
+            "demand[m3,p,1]": 5,
+            "demand[m1,p,2]": 1,
+            "capacity[A,1]": -2,
+            "capacity[A,2]": 0,
+            "capacity[B,1]": 0,
+            "capacity[B,2]": 0,
+        }
+    )
     # m3 needs 20: A's 40 serve m1 10, m2 20, m3 10 (10 + 40 + 30), B m3 10 (50); + 25 = 155
     m3 = Change(row_index=rows(lp, "demand[m3,p,1]"), row_lower=np.array([20.0]), row_upper=np.array([20.0]))
     assert check(live, lp, m3) == pytest.approx(155)
@@ -146,8 +162,10 @@ PERIODS = dict(
     costs="plant,unit_cost\nA,10\nB,9",
     fx="currency,rate\nEUR,0.9",
 )
-SWEEP = ("scenario,fx:EUR,demand:m1/p@3,capacity:A\n"
-         "s1,0.9,40,40\ns2,1.2,40,40\ns3,0.7,60,30\nshort,0.9,200,40\ns5,0.95,10,50\n")
+SWEEP = (
+    "scenario,fx:EUR,demand:m1/p@3,capacity:A\n"
+    "s1,0.9,40,40\ns2,1.2,40,40\ns3,0.7,60,30\nshort,0.9,200,40\ns5,0.95,10,50\n"
+)
 
 
 def _sweep_models(tmp_path, files, text, **kw):
@@ -164,7 +182,7 @@ def test_sweep_on_blocks_equals_one_model_and_the_independent_solve(tmp_path):
     sc, blocks, whole = _sweep_models(tmp_path, PERIODS, SWEEP, threads=2)
     assert isinstance(blocks.combos[0][0], BlockLiveLP) and isinstance(whole.combos[0][0], LiveLP)
     assert sorted(len(b.cols) for b in blocks.combos[0][0].blocks) == [2, 2, 2, 6]
-    for values, name in zip(sc.values, sc.names):
+    for values, name in zip(sc.values, sc.names, strict=True):
         a, b = blocks.solve(values, True), whole.solve(values, True)
         ok, obj, _, _ = independent(materialize(blocks.lp, blocks.change(values)))
         assert (a.status == "optimal") == ok and a.status == b.status
@@ -186,7 +204,7 @@ def test_sweep_with_a_build_option_on_blocks(tmp_path):
     build = np.arange(blocks.build.start, blocks.build.stop)
     assert [r.objective for r in got[:2]] == pytest.approx([2150, 975])
     assert [r.built[0] for r in got[:2]] == [1, 0]
-    for values, r in zip(sc.values, got):
+    for values, r in zip(sc.values, got, strict=True):
         ch = blocks.change(values)
         best = min(independent(materialize(blocks.lp, ch), build, [v])[1] for v in (0.0, 1.0))
         assert r.objective == pytest.approx(best, rel=1e-12) == whole.solve(values).objective
@@ -242,8 +260,21 @@ def test_sweep_command_threads_and_no_decompose(tmp_path):
     case = write_case(tmp_path / "case", **PERIODS)
     texts = []
     for k, flags in enumerate((["--threads", "2"], ["--no-decompose"])):
-        r = CliRunner().invoke(cli, ["sweep", str(case), "--vary", "fx:EUR=0.9,1.3", "--out", str(tmp_path / f"o{k}"),
-                                     "--quiet", "--jobs", "1", *flags])
+        r = CliRunner().invoke(
+            cli,
+            [
+                "sweep",
+                str(case),
+                "--vary",
+                "fx:EUR=0.9,1.3",
+                "--out",
+                str(tmp_path / f"o{k}"),
+                "--quiet",
+                "--jobs",
+                "1",
+                *flags,
+            ],
+        )
         assert r.exit_code == 0, r.output
         texts.append((tmp_path / f"o{k}" / "results.csv").read_text())
     assert texts[0] == texts[1]
@@ -260,8 +291,22 @@ def test_stochastic_command_takes_threads(tmp_path):
 
     case = write_case(tmp_path / "case", **LINKED)
     (tmp_path / "sc.csv").write_text("scenario,demand_scale:m\nfull,1\nhalf,0.5\n")
-    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(tmp_path / "sc.csv"), "--out",
-                                 str(tmp_path / "out"), "--jobs", "1", "--threads", "2", "--quiet"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "stochastic",
+            str(case),
+            "--scenarios",
+            str(tmp_path / "sc.csv"),
+            "--out",
+            str(tmp_path / "out"),
+            "--jobs",
+            "1",
+            "--threads",
+            "2",
+            "--quiet",
+        ],
+    )
     assert r.exit_code == 0, r.output
     s = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert (s["expected_cost"], s["wait_and_see_cost"], s["mean_value_cost"]) == pytest.approx((1637.5, 1562.5, 1587.5))

@@ -4,6 +4,7 @@ saving of one unit less, exactly, where the plan sits on a limit (issue 17, B8).
 Hand-worked values, and a check against the case itself solved again with one unit more or
 less in its CSV files (an independent re-solve of the whole pipeline, not the program's duals).
 """
+
 from __future__ import annotations
 
 import json
@@ -70,9 +71,11 @@ def test_values_are_in_their_own_periods_money(tmp_path):
 def test_unmet_demand_moves_with_its_demand(tmp_path):
     # far: 10 cars, unmet at 1,000 each (cheaper than any car): all unmet. One more car is one
     # more unmet (1,000), not one more car made by B (25,000); one less saves 1,000.
-    files = dict(DEGENERATE,
-                 demand="market,product,period,units,unmet_penalty\neu,car,2025,100,\nfar,car,2025,10,1000",
-                 lanes="plant,market,freight_cost\nA,eu,0\nB,eu,0\nC,eu,0\nB,far,0")
+    files = dict(
+        DEGENERATE,
+        demand="market,product,period,units,unmet_penalty\neu,car,2025,100,\nfar,car,2025,10,1000",
+        lanes="plant,market,freight_cost\nA,eu,0\nB,eu,0\nC,eu,0\nB,far,0",
+    )
     run = _solve(tmp_path, **files)
     s = read(run.out_dir, "supply.csv").set_index("market")
     assert s.loc["far", "unmet"] == pytest.approx(10)
@@ -82,9 +85,13 @@ def test_unmet_demand_moves_with_its_demand(tmp_path):
 
 def test_a_step_with_no_plan_is_blank(tmp_path):
     # demand 100 = all of A's and B's capacity with C absent: one more car cannot be made
-    files = dict(DEGENERATE, plants="plant,country,currency\nA,X,USD\nB,X,USD",
-                 capacity="plant,max_units\nA,60\nB,40", lanes="plant,market,freight_cost\nA,eu,0\nB,eu,0",
-                 costs="plant,unit_cost\nA,20000\nB,25000")
+    files = dict(
+        DEGENERATE,
+        plants="plant,country,currency\nA,X,USD\nB,X,USD",
+        capacity="plant,max_units\nA,60\nB,40",
+        lanes="plant,market,freight_cost\nA,eu,0\nB,eu,0",
+        costs="plant,unit_cost\nA,20000\nB,25000",
+    )
     run = _solve(tmp_path, **files)
     s = read(run.out_dir, "supply.csv").iloc[0]
     assert np.isnan(s["marginal_cost_USD"])
@@ -108,12 +115,11 @@ def _case_files(rng, plants=4, markets=5, periods=2):
     cap = int(demand.sum(axis=0).max() / plants) + 3
     return dict(
         plants="plant,country,currency\n" + "\n".join(f"{p},X,USD" for p in P),
-        demand="market,product,period,units\n" + "\n".join(
-            f"{m},car,{t},{demand[j, k]}" for j, m in enumerate(M) for k, t in enumerate(T)),
-        capacity="plant,max_units,min_units\n" + "\n".join(
-            f"{p},{cap},{rng.integers(0, cap // 2) if i % 2 else ''}" for i, p in enumerate(P)),
-        lanes="plant,market,freight_cost\n" + "\n".join(
-            f"{p},{m},{rng.integers(0, 5) * 10}" for p in P for m in M),
+        demand="market,product,period,units\n"
+        + "\n".join(f"{m},car,{t},{demand[j, k]}" for j, m in enumerate(M) for k, t in enumerate(T)),
+        capacity="plant,max_units,min_units\n"
+        + "\n".join(f"{p},{cap},{rng.integers(0, cap // 2) if i % 2 else ''}" for i, p in enumerate(P)),
+        lanes="plant,market,freight_cost\n" + "\n".join(f"{p},{m},{rng.integers(0, 5) * 10}" for p in P for m in M),
         costs="plant,unit_cost\n" + "\n".join(f"{p},{100 + 10 * rng.integers(0, 4)}" for p in P),
     )
 
@@ -125,7 +131,7 @@ def _bump(files, key, match, column, delta):
     out = [lines[0]]
     for line in lines[1:]:
         cells = line.split(",")
-        row = dict(zip(head, cells))
+        row = dict(zip(head, cells, strict=True))
         if all(row[k] == v for k, v in match.items()):
             cells[head.index(column)] = str(int(row[column]) + delta)
         out.append(",".join(cells))
@@ -162,7 +168,9 @@ def test_every_value_is_the_cost_of_the_case_solved_again(tmp_path, seed, min_bl
         key = {"market": s["market"], "period": s["period"]}
         up = again(_bump(files, "demand", key, "units", +1)) - z0
         down = z0 - again(_bump(files, "demand", key, "units", -1))
-        assert s["marginal_cost_USD"] == pytest.approx(up, abs=1e-6) or (np.isnan(up) and np.isnan(s["marginal_cost_USD"]))
+        assert s["marginal_cost_USD"] == pytest.approx(up, abs=1e-6) or (
+            np.isnan(up) and np.isnan(s["marginal_cost_USD"])
+        )
         assert s["marginal_saving_USD"] == pytest.approx(down, abs=1e-6)
         checked += 1
     # a capacity.csv row covers both periods, which are independent: its step is the sum of the
@@ -170,13 +178,17 @@ def test_every_value_is_the_cost_of_the_case_solved_again(tmp_path, seed, min_bl
     for p in sorted(set(util["plant"])):
         rows = util[(util["plant"] == p) & (util["product"] == "")]
         assert rows["shadow_price_USD"].sum() == pytest.approx(
-            z0 - again(_bump(files, "capacity", {"plant": p}, "max_units", +1)), abs=1e-6)
+            z0 - again(_bump(files, "capacity", {"plant": p}, "max_units", +1)), abs=1e-6
+        )
         assert rows["shadow_price_one_less_USD"].sum() == pytest.approx(
-            again(_bump(files, "capacity", {"plant": p}, "max_units", -1)) - z0, abs=1e-6)
+            again(_bump(files, "capacity", {"plant": p}, "max_units", -1)) - z0, abs=1e-6
+        )
         if rows["min_units"].notna().all() and rows["min_units"].iloc[0] >= 1:
             assert rows["min_shadow_price_USD"].sum() == pytest.approx(
-                again(_bump(files, "capacity", {"plant": p}, "min_units", +1)) - z0, abs=1e-6)
+                again(_bump(files, "capacity", {"plant": p}, "min_units", +1)) - z0, abs=1e-6
+            )
             assert rows["min_shadow_price_one_less_USD"].sum() == pytest.approx(
-                z0 - again(_bump(files, "capacity", {"plant": p}, "min_units", -1)), abs=1e-6)
+                z0 - again(_bump(files, "capacity", {"plant": p}, "min_units", -1)), abs=1e-6
+            )
         checked += 1
     assert checked >= 9

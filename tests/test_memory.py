@@ -1,6 +1,7 @@
 """A case too large for the memory available stops before the solver starts: exit 3,
 a clear message, nothing written. The memory available is lowered with
 PLANTSPLIT_MEMORY_MB (a real setting), never by exhausting the machine's memory."""
+
 from __future__ import annotations
 
 import pytest
@@ -41,14 +42,18 @@ def test_a_case_far_too_large_stops_before_its_model_is_built(tmp_path, monkeypa
     # that builds the model.
     _bench_make_case()(tmp_path / "c", 10, 50, 2, 10)
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "3")
-    message = ("Error: case c is too large for the memory available: its lanes and demand rows give up to "
-               "10,000 flows, and building their model needs about 3.4 MB before the solver starts; 3.0 MB are "
-               "available. Free memory, use a larger machine, or split the case (fewer periods or markets per case).")
+    message = (
+        "Error: case c is too large for the memory available: its lanes and demand rows give up to "
+        "10,000 flows, and building their model needs about 3.4 MB before the solver starts; 3.0 MB are "
+        "available. Free memory, use a larger machine, or split the case (fewer periods or markets per case)."
+    )
     scen = tmp_path / "scen.csv"
     scen.write_text("scenario,demand_scale:m0\nlow,0.9\nhigh,1.1\n")
-    for args in (["solve", str(tmp_path / "c"), "--out", str(tmp_path / "solve")],
-                 ["sweep", str(tmp_path / "c"), "--vary", "demand_scale:m0=0.9,1.1", "--out", str(tmp_path / "sweep")],
-                 ["stochastic", str(tmp_path / "c"), "--scenarios", str(scen), "--out", str(tmp_path / "st")]):
+    for args in (
+        ["solve", str(tmp_path / "c"), "--out", str(tmp_path / "solve")],
+        ["sweep", str(tmp_path / "c"), "--vary", "demand_scale:m0=0.9,1.1", "--out", str(tmp_path / "sweep")],
+        ["stochastic", str(tmp_path / "c"), "--scenarios", str(scen), "--out", str(tmp_path / "st")],
+    ):
         r = CliRunner().invoke(cli, args)
         assert r.exit_code == 3, (args, r.output)
         assert r.stderr.splitlines() == [message, "No output was written."], args
@@ -79,12 +84,15 @@ def test_estimate_counts_the_blocks_alive_at_once(tmp_path):
     assert memory.needed_bytes(lp, threads=8) == 49_200_000
 
 
-@pytest.mark.parametrize("value, message", [
-    ("lots", "Error: PLANTSPLIT_MEMORY_MB='lots' is not a number of megabytes"),
-    ("-5", "Error: PLANTSPLIT_MEMORY_MB='-5' must be a finite number of megabytes greater than 0"),
-    ("0", "Error: PLANTSPLIT_MEMORY_MB='0' must be a finite number of megabytes greater than 0"),
-    ("inf", "Error: PLANTSPLIT_MEMORY_MB='inf' must be a finite number of megabytes greater than 0"),
-])
+@pytest.mark.parametrize(
+    "value, message",
+    [
+        ("lots", "Error: PLANTSPLIT_MEMORY_MB='lots' is not a number of megabytes"),
+        ("-5", "Error: PLANTSPLIT_MEMORY_MB='-5' must be a finite number of megabytes greater than 0"),
+        ("0", "Error: PLANTSPLIT_MEMORY_MB='0' must be a finite number of megabytes greater than 0"),
+        ("inf", "Error: PLANTSPLIT_MEMORY_MB='inf' must be a finite number of megabytes greater than 0"),
+    ],
+)
 def test_unreadable_memory_setting_is_a_usage_error(tmp_path, monkeypatch, value, message):
     _bench_make_case()(tmp_path / "c", 2, 2, 1, 1)
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", value)
@@ -107,17 +115,46 @@ def test_an_extensive_form_too_large_stops_before_any_solve(tmp_path, monkeypatc
     sc = tmp_path / "sc.csv"
     sc.write_text("scenario,demand_scale:m\n" + "".join(f"s{i},{0.5 + i / 200}\n" for i in range(100)))
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "1")
-    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--method", "extensive",
-                                 "--out", str(tmp_path / "ext"), "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "stochastic",
+            str(case),
+            "--scenarios",
+            str(sc),
+            "--method",
+            "extensive",
+            "--out",
+            str(tmp_path / "ext"),
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    )
     assert r.exit_code == 3, r.output
     assert r.stderr.splitlines() == [
         "Error: case c is too large for the memory available with --method extensive: one MILP of its 100 "
         "scenarios (100 x 5 variables and 6 constraints) needs about 2.0 MB, and 1.0 MB are available. Use "
         "--method benders or enumerate (one scenario's model at a time), or fewer scenarios.",
-        "No output was written."]
+        "No output was written.",
+    ]
     assert not (tmp_path / "ext").exists()
-    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--method", "enumerate",
-                                 "--out", str(tmp_path / "enum"), "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "stochastic",
+            str(case),
+            "--scenarios",
+            str(sc),
+            "--method",
+            "enumerate",
+            "--out",
+            str(tmp_path / "enum"),
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    )
     assert r.exit_code == 0, r.output
 
 
@@ -128,18 +165,36 @@ def test_the_extensive_message_offers_only_the_methods_that_can_run(tmp_path, mo
     from conftest import write_case
 
     w = [f"w{i}" for i in range(1, 8)]
-    case = write_case(tmp_path / "c", plants="plant,country,currency\n" + "\n".join(f"{x},X,USD" for x in w),
-                      demand="market,product,period,units\nm,p,1,30",
-                      capacity="plant,max_units\n" + "\n".join(f"{x},0" for x in w),
-                      lanes="plant,market,freight_cost\n" + "\n".join(f"{x},m,{i}" for i, x in enumerate(w, 1)),
-                      expansions="option,plant,added_units,fixed_cost,first_period\n"
-                                 + "\n".join(f"open-{x},{x},10,100,1" for x in w))
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\n" + "\n".join(f"{x},X,USD" for x in w),
+        demand="market,product,period,units\nm,p,1,30",
+        capacity="plant,max_units\n" + "\n".join(f"{x},0" for x in w),
+        lanes="plant,market,freight_cost\n" + "\n".join(f"{x},m,{i}" for i, x in enumerate(w, 1)),
+        expansions="option,plant,added_units,fixed_cost,first_period\n"
+        + "\n".join(f"open-{x},{x},10,100,1" for x in w),
+    )
     sc = tmp_path / "sc.csv"
     sc.write_text("scenario,demand_scale:m\n" + "".join(f"s{i},{0.5 + i / 100}\n" for i in range(40)))
     monkeypatch.setenv("PLANTSPLIT_MEMORY_MB", "1")
-    r = CliRunner().invoke(cli, ["stochastic", str(case), "--scenarios", str(sc), "--method", "extensive",
-                                 "--out", str(tmp_path / "ext"), "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "stochastic",
+            str(case),
+            "--scenarios",
+            str(sc),
+            "--method",
+            "extensive",
+            "--out",
+            str(tmp_path / "ext"),
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    )
     assert r.exit_code == 3, r.output
     assert r.stderr.splitlines()[0].endswith(
         "one MILP of its 40 scenarios (40 x 14 variables and 8 constraints) needs about 1.9 MB, and 1.0 MB are "
-        "available. Use --method benders (one scenario's model at a time), or fewer scenarios.")
+        "available. Use --method benders (one scenario's model at a time), or fewer scenarios."
+    )

@@ -1,5 +1,6 @@
 """Plants, markets and products in natural order (p2 before p10) in every output, whatever
 the order of the input files: sweep results and plans, the sensitivity report, compare."""
+
 from __future__ import annotations
 
 import csv
@@ -48,21 +49,32 @@ def test_sweep_results_and_plans_list_plants_and_markets_naturally(tmp_path):
     invoke("sweep", case, "--vary", "capacity:p1=0,40,100", "--out", tmp_path / "s", "--plans", "--quiet")
     got = rows(tmp_path / "s" / "results.csv")
     head = got[0]
-    assert head[head.index("units:p1"):head.index("production_cost_USD")] == [
-        "units:p1", "units:p2", "units:p10", "unmet:m1", "unmet:m2", "unmet:m10"]
-    cells = [dict(zip(head, r)) for r in got[1:]]
-    assert [[c["objective_USD"]] + [c[f"units:{p}"] for p in PLANTS] + [c[f"unmet:{m}"] for m in MARKETS]
-            for c in cells] == [["3070", "0", "20", "10", "30", "0", "0"],
-                                ["80", "40", "20", "0", "0", "0", "0"],
-                                ["60", "60", "0", "0", "0", "0", "0"]]
+    assert head[head.index("units:p1") : head.index("production_cost_USD")] == [
+        "units:p1",
+        "units:p2",
+        "units:p10",
+        "unmet:m1",
+        "unmet:m2",
+        "unmet:m10",
+    ]
+    cells = [dict(zip(head, r, strict=True)) for r in got[1:]]
+    assert [
+        [c["objective_USD"]] + [c[f"units:{p}"] for p in PLANTS] + [c[f"unmet:{m}"] for m in MARKETS] for c in cells
+    ] == [
+        ["3070", "0", "20", "10", "30", "0", "0"],
+        ["80", "40", "20", "0", "0", "0", "0"],
+        ["60", "60", "0", "0", "0", "0", "0"],
+    ]
     plans = rows(tmp_path / "s" / "plans.csv")
     assert [r[3:] for r in plans[1:] if r[0] == "s3"] == [["p1", "m1", "30"], ["p1", "m2", "20"], ["p1", "m10", "10"]]
     assert [r[3:] for r in plans[1:] if r[0] == "s1"] == [["p2", "m2", "20"], ["p10", "m10", "10"]]
     # the Python API holds the same columns
     sw = solver.sweep_case(case, vary={"capacity:p1": [0]})
     cols = list(sw.results.columns)
-    assert cols[cols.index("units:p1"):cols.index("production_cost_USD")] == head[head.index("units:p1"):
-                                                                                  head.index("production_cost_USD")]
+    assert (
+        cols[cols.index("units:p1") : cols.index("production_cost_USD")]
+        == head[head.index("units:p1") : head.index("production_cost_USD")]
+    )
     assert sw.results.loc[0, "unmet:m1"] == 30 and sw.results.loc[0, "units:p10"] == 10
 
 
@@ -73,12 +85,25 @@ def test_sensitivity_report_lists_names_naturally(tmp_path):
     invoke("solve", case, "--out", tmp_path / "o", "--sensitivity")
     flows = read(tmp_path / "o", "sensitivity_flows.csv")
     assert flows["variable"].tolist() == [
-        "flow[p1,m1,a,1]", "flow[p1,m2,a,1]", "flow[p1,m10,a,1]", "flow[p2,m2,a,1]", "flow[p10,m10,a,1]",
-        "unmet[m1,a,1]", "unmet[m2,a,1]", "unmet[m10,a,1]"]
+        "flow[p1,m1,a,1]",
+        "flow[p1,m2,a,1]",
+        "flow[p1,m10,a,1]",
+        "flow[p2,m2,a,1]",
+        "flow[p10,m10,a,1]",
+        "unmet[m1,a,1]",
+        "unmet[m2,a,1]",
+        "unmet[m10,a,1]",
+    ]
     assert flows["final_value"].tolist() == [30, 20, 10, 0, 0, 0, 0, 0]
     cons = read(tmp_path / "o", "sensitivity_constraints.csv")
-    assert cons["constraint"].tolist() == ["demand[m1,a,1]", "demand[m2,a,1]", "demand[m10,a,1]",
-                                           "capacity[p1,1]", "capacity[p2,1]", "capacity[p10,1]"]
+    assert cons["constraint"].tolist() == [
+        "demand[m1,a,1]",
+        "demand[m2,a,1]",
+        "demand[m10,a,1]",
+        "capacity[p1,1]",
+        "capacity[p2,1]",
+        "capacity[p10,1]",
+    ]
     assert cons["final_value"].tolist() == [30, 20, 10, 60, 0, 0]
     assert cons["shadow_price_USD"].tolist() == [1, 1, 1, 0, 0, 0]
 
@@ -86,10 +111,14 @@ def test_sensitivity_report_lists_names_naturally(tmp_path):
 def test_products_in_natural_order(tmp_path):
     # Two products, k10 listed first everywhere; A makes both (1 a unit, room for 10 of
     # each): flows, demand and capacity rows go by product k2 (5 units), then k10 (3).
-    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD",
-                      demand="market,product,period,units\nm,k10,1,3\nm,k2,1,5",
-                      capacity="plant,product,max_units\nA,k10,10\nA,k2,10",
-                      lanes="plant,market,freight_cost\nA,m,0", costs="plant,unit_cost\nA,1")
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,k10,1,3\nm,k2,1,5",
+        capacity="plant,product,max_units\nA,k10,10\nA,k2,10",
+        lanes="plant,market,freight_cost\nA,m,0",
+        costs="plant,unit_cost\nA,1",
+    )
     invoke("solve", case, "--out", tmp_path / "o", "--sensitivity")
     flows = read(tmp_path / "o", "sensitivity_flows.csv")
     assert flows["variable"].tolist() == ["flow[A,m,k2,1]", "flow[A,m,k10,1]"]
@@ -113,7 +142,7 @@ def test_compare_lists_plants_naturally(tmp_path):
     assert units[["item", "value_a", "value_b"]].values.tolist() == [["p1", 60, 0], ["p2", 0, 20], ["p10", 0, 10]]
     lines = r.stdout.splitlines()
     i = lines.index("Units by plant over the horizon:")
-    assert [line.split()[0] for line in lines[i + 2:i + 5]] == PLANTS
+    assert [line.split()[0] for line in lines[i + 2 : i + 5]] == PLANTS
 
 
 def test_workbook_chart_lists_plants_naturally(tmp_path):

@@ -1,4 +1,5 @@
 """Number cells as the CSV writer spells them, worked out by hand (no solver involved)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -14,8 +15,10 @@ def test_whole_numbers_fractions_blanks_and_limits():
         "0.12",  # 0.125 is 0.12499999999999999722... in binary: rounds down
         "0",  # -0 is written 0
         "0",  # rounds to -0.00, written 0
-        "", "",  # missing values are blank cells
-        "1E+30", "-1E+30",  # Excel's infinity
+        "",
+        "",  # missing values are blank cells
+        "1E+30",
+        "-1E+30",  # Excel's infinity
         "1000000000000000",  # 1e15 keeps every digit (it used to lose its zeros)
         "1234567.89",
     ]

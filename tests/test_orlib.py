@@ -1,5 +1,6 @@
 """bench/orlib.py writes OR-Library's capa/capb/capc as plantsplit cases (checked by hand
 against the raw file's first numbers; solving them is a benchmark, not a test)."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -34,7 +35,12 @@ def test_capa_as_a_case(tmp_path):
     assert len(lanes) == 100_000
     assert lanes.iloc[0]["freight_cost"] == pytest.approx(32514.75907 / 56, rel=1e-15)
     ex = pd.read_csv(folder / "expansions.csv")
-    assert ex.iloc[0].to_dict() == {"option": "open-w1", "plant": "w1", "added_units": 8000,
-                                    "fixed_cost": 2141200.0, "first_period": 1}
+    assert ex.iloc[0].to_dict() == {
+        "option": "open-w1",
+        "plant": "w1",
+        "added_units": 8000,
+        "fixed_cost": 2141200.0,
+        "first_period": 1,
+    }
     case = load_case(folder)
     assert len(case.plants) == 100 and case.demand["units"].iloc[0] == 56

@@ -1,4 +1,5 @@
 """Where and how outputs are written: one command's outputs per folder, modes from the umask."""
+
 from __future__ import annotations
 
 import itertools
@@ -32,8 +33,11 @@ def args(tmp_path):
     sc.write_text("scenario,demand:m/p\nlow,90\nhigh,110\n")
     for name in ("RUN_A", "RUN_B"):
         assert run("solve", str(CASE), "--out", str(tmp_path / "inputs" / name)).exit_code == 0
-    fill = {"SCENARIOS": str(sc), "RUN_A": str(tmp_path / "inputs" / "RUN_A"),
-            "RUN_B": str(tmp_path / "inputs" / "RUN_B")}
+    fill = {
+        "SCENARIOS": str(sc),
+        "RUN_A": str(tmp_path / "inputs" / "RUN_A"),
+        "RUN_B": str(tmp_path / "inputs" / "RUN_B"),
+    }
     return {cmd: [fill.get(a, a) for a in argv] for cmd, argv in ARGS.items()}
 
 
@@ -90,8 +94,10 @@ def test_two_commands_never_share_a_folder(tmp_path, monkeypatch, args, first, s
 
 def test_a_command_may_rewrite_its_own_folder(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    ARGS = {"solve": ["solve", str(CASE)],
-            "breakeven": ["breakeven", str(CASE), "--param", "fx:EUR", "--from", "0.8", "--to", "1.0"]}
+    ARGS = {
+        "solve": ["solve", str(CASE)],
+        "breakeven": ["breakeven", str(CASE), "--param", "fx:EUR", "--from", "0.8", "--to", "1.0"],
+    }
     for _ in range(2):
         assert run(*ARGS["solve"]).exit_code == 0
         assert run(*ARGS["breakeven"]).exit_code == 0

@@ -1,4 +1,5 @@
 """plantsplit plot writes a real PNG from a sweep's results.csv."""
+
 from __future__ import annotations
 
 import pytest
@@ -11,8 +12,22 @@ from conftest import ROGUE
 
 def test_plot_a_sweep(tmp_path):
     out = tmp_path / "sw"
-    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--vary", "fx:KRW=900:1300:50",
-                                 "--vary", "tariff:KR:usa=0,2.5%", "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "sweep",
+            str(ROGUE),
+            "--out",
+            str(out),
+            "--vary",
+            "fx:KRW=900:1300:50",
+            "--vary",
+            "tariff:KR:usa=0,2.5%",
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    )
     assert r.exit_code == 0
     r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--x", "fx:KRW"])
     assert r.exit_code == 2
@@ -26,8 +41,9 @@ def test_plot_a_sweep(tmp_path):
     from PIL import Image
 
     # a slice says so in its title (drawn, and the PNG's Title text)
-    assert Image.open(png).text["Title"] == ("Rogue 2012: production split against the KRW/USD rate\n"
-                                            "only the scenarios with tariff:KR:usa = 0.025")
+    assert Image.open(png).text["Title"] == (
+        "Rogue 2012: production split against the KRW/USD rate\nonly the scenarios with tariff:KR:usa = 0.025"
+    )
 
 
 def test_plot_errors(tmp_path):
@@ -74,8 +90,9 @@ def test_several_parameters_plot_as_distributions(tmp_path):
     rows = ["scenario,fx:KRW,fx:JPY"] + [f"m{i},{900 + 25 * (i % 20)},{70 + (i * 7) % 30}" for i in range(60)]
     scen.write_text("\n".join(rows) + "\n")
     out = tmp_path / "sw"
-    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--quiet",
-                                 "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--quiet", "--jobs", "1"]
+    )
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(cli, ["plot", str(out / "results.csv")])
     assert r.exit_code == 0, r.output
@@ -89,8 +106,22 @@ def test_several_parameters_plot_as_distributions(tmp_path):
 
 def test_plot_reads_an_excel_eu_sweep(tmp_path):
     out = tmp_path / "sw"
-    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--vary", "fx:KRW=900:1000:50",
-                                 "--csv-style", "excel-eu", "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "sweep",
+            str(ROGUE),
+            "--out",
+            str(out),
+            "--vary",
+            "fx:KRW=900:1000:50",
+            "--csv-style",
+            "excel-eu",
+            "--quiet",
+            "--jobs",
+            "1",
+        ],
+    )
     assert r.exit_code == 0, r.output
     assert ";" in (out / "results.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     r = CliRunner().invoke(cli, ["plot", str(out / "results.csv")])
@@ -102,11 +133,13 @@ def test_a_slice_of_distributions_says_so(tmp_path):
     # 20 Monte-Carlo scenarios, half with the 2.5% KORUS duty: --where keeps those 10
     scen = tmp_path / "mc.csv"
     rows = ["scenario,fx:KRW,fx:JPY,tariff:KR:usa"] + [
-        f"m{i},{900 + 50 * (i % 10)},{70 + 3 * (i % 10)},{0 if i < 10 else 0.025}" for i in range(20)]
+        f"m{i},{900 + 50 * (i % 10)},{70 + 3 * (i % 10)},{0 if i < 10 else 0.025}" for i in range(20)
+    ]
     scen.write_text("\n".join(rows) + "\n")
     out = tmp_path / "sw"
-    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--quiet",
-                                 "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--quiet", "--jobs", "1"]
+    )
     assert r.exit_code == 0, r.output
     r = CliRunner().invoke(cli, ["plot", str(out / "results.csv"), "--where", "tariff:KR:usa=0.025"])
     assert r.exit_code == 0, r.output
@@ -125,8 +158,9 @@ def test_a_rate_written_as_a_percentage_is_a_number_in_results_and_on_the_x_axis
     scen = tmp_path / "duty.csv"
     scen.write_text("scenario,tariff:KR:usa\nnone,0\nhigh,25%\n")
     out = tmp_path / "sw"
-    r = CliRunner().invoke(cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--xlsx",
-                                 "--quiet", "--jobs", "1"])
+    r = CliRunner().invoke(
+        cli, ["sweep", str(ROGUE), "--out", str(out), "--scenarios", str(scen), "--xlsx", "--quiet", "--jobs", "1"]
+    )
     assert r.exit_code == 0, r.output
     rows = [line.split(",")[:2] for line in (out / "results.csv").read_text().splitlines()]
     assert rows == [["scenario", "tariff:KR:usa"], ["none", "0"], ["high", "0.25"]]  # 25% = 0.25
@@ -148,27 +182,42 @@ def test_a_rate_written_as_a_percentage_is_a_number_in_results_and_on_the_x_axis
 
 
 # a results.csv as earlier versions wrote a scenarios file's rates (text as typed), the README's what-if
-WHAT_IF = ("scenario,fx:KRW,tariff:KR:usa@2016,freight_scale:busan,status,objective_USD,units:busan\n"
-           "base,1053,0,1,optimal,100,10\nwon,1000,0,1,optimal,90,12\nkorus,1053,2.5%,1,optimal,110,9\n"
-           "freight,1053,0,2,optimal,120,8\n")
+WHAT_IF = (
+    "scenario,fx:KRW,tariff:KR:usa@2016,freight_scale:busan,status,objective_USD,units:busan\n"
+    "base,1053,0,1,optimal,100,10\nwon,1000,0,1,optimal,90,12\nkorus,1053,2.5%,1,optimal,110,9\n"
+    "freight,1053,0,2,optimal,120,8\n"
+)
 
 
-@pytest.mark.parametrize("where, message", [
-    # 0.03 is in no scenario: the message lists the values there are
-    (["tariff:KR:usa@2016=0.03"], "--where 'tariff:KR:usa@2016=0.03': no scenario has tariff:KR:usa@2016 = 0.03 "
-                                  "(values: 0, 0.025)"),
-    (["tariff:KR:usa@2016=lots"], "--where 'tariff:KR:usa@2016=lots': 'lots' is not a number"),
-    (["tariff:KR:usa@2016"], "--where 'tariff:KR:usa@2016': expected NAME=VALUE"),
-    (["fx:JPY=80"], "--where 'fx:JPY=80': 'fx:JPY' is not a parameter of results.csv"),
-    # one --where left two values of another parameter: they are listed as numbers
-    (["freight_scale:busan=1"], "the results vary tariff:KR:usa@2016 too; pick one value with --where "
-                                "tariff:KR:usa@2016=VALUE (values: 0, 0.025)"),
-    (["tariff:KR:usa@2016=0"], "the results vary freight_scale:busan too; pick one value with --where "
-                               "freight_scale:busan=VALUE (values: 1, 2)"),
-    # the values of what is left after the first --where
-    (["freight_scale:busan=2", "fx:KRW=1000"], "--where 'fx:KRW=1000': no scenario left has fx:KRW = 1000 "
-                                               "(values: 1053)"),
-])
+@pytest.mark.parametrize(
+    "where, message",
+    [
+        # 0.03 is in no scenario: the message lists the values there are
+        (
+            ["tariff:KR:usa@2016=0.03"],
+            "--where 'tariff:KR:usa@2016=0.03': no scenario has tariff:KR:usa@2016 = 0.03 (values: 0, 0.025)",
+        ),
+        (["tariff:KR:usa@2016=lots"], "--where 'tariff:KR:usa@2016=lots': 'lots' is not a number"),
+        (["tariff:KR:usa@2016"], "--where 'tariff:KR:usa@2016': expected NAME=VALUE"),
+        (["fx:JPY=80"], "--where 'fx:JPY=80': 'fx:JPY' is not a parameter of results.csv"),
+        # one --where left two values of another parameter: they are listed as numbers
+        (
+            ["freight_scale:busan=1"],
+            "the results vary tariff:KR:usa@2016 too; pick one value with --where "
+            "tariff:KR:usa@2016=VALUE (values: 0, 0.025)",
+        ),
+        (
+            ["tariff:KR:usa@2016=0"],
+            "the results vary freight_scale:busan too; pick one value with --where "
+            "freight_scale:busan=VALUE (values: 1, 2)",
+        ),
+        # the values of what is left after the first --where
+        (
+            ["freight_scale:busan=2", "fx:KRW=1000"],
+            "--where 'fx:KRW=1000': no scenario left has fx:KRW = 1000 (values: 1053)",
+        ),
+    ],
+)
 def test_bad_where_is_a_clear_error(tmp_path, where, message):
     f = tmp_path / "results.csv"
     f.write_text(WHAT_IF)
@@ -183,19 +232,26 @@ def test_bad_where_is_a_clear_error(tmp_path, where, message):
 def test_where_takes_a_rate_as_sweep_vary_does(tmp_path, value):
     f = tmp_path / "results.csv"
     f.write_text(WHAT_IF)
-    r = CliRunner().invoke(cli, ["plot", str(f), "--x", "fx:KRW", "--where", f"tariff:KR:usa@2016={value}",
-                                 "--where", "freight_scale:busan=1"])
+    r = CliRunner().invoke(
+        cli,
+        ["plot", str(f), "--x", "fx:KRW", "--where", f"tariff:KR:usa@2016={value}", "--where", "freight_scale:busan=1"],
+    )
     assert r.exit_code == 0, r.output  # the one scenario korus
     from PIL import Image
 
-    assert Image.open(tmp_path / "results.png").text["Title"].endswith(
-        f"only the scenarios with tariff:KR:usa@2016 = {value} and freight_scale:busan = 1")
+    assert (
+        Image.open(tmp_path / "results.png")
+        .text["Title"]
+        .endswith(f"only the scenarios with tariff:KR:usa@2016 = {value} and freight_scale:busan = 1")
+    )
 
 
-CJK_CASE = dict(plants="plant,country,currency\n부산,KR,USD\n東京,JP,USD",
-                demand="market,product,period,units\nm,p,1,10\nm,p,2,10",
-                capacity="plant,max_units\n부산,6\n東京,20",
-                lanes="plant,market,freight_cost\n부산,m,1\n東京,m,2")
+CJK_CASE = dict(
+    plants="plant,country,currency\n부산,KR,USD\n東京,JP,USD",
+    demand="market,product,period,units\nm,p,1,10\nm,p,2,10",
+    capacity="plant,max_units\n부산,6\n東京,20",
+    lanes="plant,market,freight_cost\n부산,m,1\n東京,m,2",
+)
 
 
 def test_korean_chinese_and_japanese_names_are_drawn_as_text_or_warned_once(tmp_path):
@@ -208,8 +264,11 @@ def test_korean_chinese_and_japanese_names_are_drawn_as_text_or_warned_once(tmp_
     from solver.report.charts import cjk_fonts
 
     case = write_case(tmp_path / "c", **CJK_CASE)
-    r = subprocess.run([sys.executable, "-W", "always", "-m", "solver", "solve", str(case), "--out",
-                        str(tmp_path / "o"), "--plot"], capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-W", "always", "-m", "solver", "solve", str(case), "--out", str(tmp_path / "o"), "--plot"],
+        capture_output=True,
+        text=True,
+    )
     assert r.returncode == 0, r.stderr
     assert (tmp_path / "o" / "plan.png").stat().st_size > 10_000
     assert "Glyph" not in r.stderr  # matplotlib's own per-glyph noise never reaches the user
@@ -217,9 +276,11 @@ def test_korean_chinese_and_japanese_names_are_drawn_as_text_or_warned_once(tmp_
     if cjk_fonts():
         assert warned == []
     else:
-        assert warned == ["Warning: charts draw Korean, Chinese and Japanese names as empty boxes: no font for "
-                          "them is installed; install Noto Sans CJK (Debian/Ubuntu: apt-get install "
-                          "fonts-noto-cjk; Fedora: google-noto-sans-cjk-fonts; macOS and Windows have one)"]
+        assert warned == [
+            "Warning: charts draw Korean, Chinese and Japanese names as empty boxes: no font for "
+            "them is installed; install Noto Sans CJK (Debian/Ubuntu: apt-get install "
+            "fonts-noto-cjk; Fedora: google-noto-sans-cjk-fonts; macOS and Windows have one)"
+        ]
 
 
 def test_without_a_cjk_font_the_warning_comes_once_and_with_one_the_font_is_used(monkeypatch):

@@ -1,4 +1,5 @@
 """The default case: figures of the solved plan worked out by hand from the inputs."""
+
 from __future__ import annotations
 
 import pytest
@@ -23,7 +24,7 @@ def test_2012_every_rogue_comes_from_kyushu(rogue):
     plan = read(rogue.out_dir, "plan.csv")
     y = plan[(plan["period"] == "2012") & (plan["product"] == "rogue")]
     assert set(y["plant"]) == {"kyushu"}
-    landed = dict(zip(y["market"], y["unit_landed_cost_USD"]))
+    landed = dict(zip(y["market"], y["unit_landed_cost_USD"], strict=True))
     assert landed == pytest.approx({"usa": 21600, "canada": 22420, "asia": 22550, "korea": 22140})
     assert y["units"].sum() == 150000 + 15000 + 12000 + 4000
 
@@ -55,4 +56,6 @@ def test_sm_lineup_is_busan_only(rogue):
     plan = read(rogue.out_dir, "plan.csv")
     sm = plan[plan["product"] == "sm-lineup"]
     assert set(sm["plant"]) == {"busan"} and (sm["units"] == 180000).all()
-    assert sm[sm["period"] == "2012"]["unit_production_cost_USD"].iloc[0] == pytest.approx(17_000_000 / 1126.8, abs=1e-3)
+    assert sm[sm["period"] == "2012"]["unit_production_cost_USD"].iloc[0] == pytest.approx(
+        17_000_000 / 1126.8, abs=1e-3
+    )

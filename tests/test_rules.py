@@ -2,6 +2,7 @@
 
 Each expected number is worked out by hand in the comment above its assert.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -31,7 +32,7 @@ def test_cheapest_plant_first_until_capacity(solve_case):
     )
     assert run.solution.objective == pytest.approx(1140)
     plan = read(run.out_dir, "plan.csv")
-    assert dict(zip(plan["plant"], plan["units"])) == {"A": 60, "B": 40}
+    assert dict(zip(plan["plant"], plan["units"], strict=True)) == {"A": 60, "B": 40}
     util = read(run.out_dir, "utilization.csv")
     a = util[(util["plant"] == "A") & (util["product"] == "")].iloc[0]
     assert a["shadow_price_USD"] == pytest.approx(1.0)
@@ -263,17 +264,19 @@ EXPANSION_CASE = dict(
 )
 
 
-@pytest.mark.parametrize("fixed, built, objective", [
-    # Period 1: A 50, B 50 = 1500 either way. Period 2 (demand 75): without the option
-    # A 50 + B 25 = 1000; with it A 75 = 750 + fixed. Fixed 200 -> build (950);
-    # fixed 300 -> don't (1000).
-    (200, 1, 1500 + 950),
-    (300, 0, 1500 + 1000),
-])
+@pytest.mark.parametrize(
+    "fixed, built, objective",
+    [
+        # Period 1: A 50, B 50 = 1500 either way. Period 2 (demand 75): without the option
+        # A 50 + B 25 = 1000; with it A 75 = 750 + fixed. Fixed 200 -> build (950);
+        # fixed 300 -> don't (1000).
+        (200, 1, 1500 + 950),
+        (300, 0, 1500 + 1000),
+    ],
+)
 def test_expansion_build_or_not(solve_case, fixed, built, objective):
     run = solve_case(
-        **EXPANSION_CASE,
-        expansions=f"option,plant,added_units,fixed_cost,first_period\nbig,A,50,{fixed},2",
+        **EXPANSION_CASE, expansions=f"option,plant,added_units,fixed_cost,first_period\nbig,A,50,{fixed},2"
     )
     assert run.solution.objective == pytest.approx(objective)
     builds = read(run.out_dir, "builds.csv")
@@ -285,8 +288,7 @@ def test_expansion_relaxed(solve_case):
     # LP relaxation: building half the option (b = 0.5) adds exactly the 25 units needed
     # in period 2 for 0.5 * 200 = 100: period 2 costs 750 + 100 = 850; total 2350.
     run = solve_case(
-        relax=True, **EXPANSION_CASE,
-        expansions="option,plant,added_units,fixed_cost,first_period\nbig,A,50,200,2",
+        relax=True, **EXPANSION_CASE, expansions="option,plant,added_units,fixed_cost,first_period\nbig,A,50,200,2"
     )
     assert run.solution.objective == pytest.approx(2350)
     assert read(run.out_dir, "builds.csv")["built"].iloc[0] == pytest.approx(0.5)

@@ -1,4 +1,5 @@
 """Ranging report (Excel's Sensitivity Report) checked against ranges worked out by hand."""
+
 from __future__ import annotations
 
 import csv
@@ -71,7 +72,10 @@ def test_names_split_into_parts_and_rounded_as_promised(tmp_path):
     assert text[0].startswith("variable,plant,market,product,period,final_value,")
     assert text[1] == '"flow[A,m,p,1]",A,m,p,1,60,0,4.3333,7.6667,1E+30'
     cons = (tmp_path / "o" / "sensitivity_constraints.csv").read_text().splitlines()
-    assert cons[0] == "constraint,plant,market,product,period,final_value,shadow_price_USD,rhs,allowable_increase,allowable_decrease"
+    assert (
+        cons[0] == "constraint,plant,market,product,period,final_value,shadow_price_USD,rhs,allowable_increase,"
+        "allowable_decrease"
+    )
     assert '"demand[m,p,1]",,m,p,1,100,12,100,960,40' in cons
     assert '"capacity[A,1]",A,,,1,60,-7.6667,60,40,60' in cons
 
@@ -109,9 +113,14 @@ def test_costs_read_the_same_at_any_discount_rate(tmp_path):
     # in floating point, which once read 100.0030 instead of 100.0031).
     from conftest import write_case
 
-    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD",
-                      demand="market,product,period,units\nm,p,1,10\nm,p,2,10", capacity="plant,max_units\nA,100",
-                      lanes="plant,market,freight_cost\nA,m,0", costs="plant,unit_cost\nA,100.00305")
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,10\nm,p,2,10",
+        capacity="plant,max_units\nA,100",
+        lanes="plant,market,freight_cost\nA,m,0",
+        costs="plant,unit_cost\nA,100.00305",
+    )
     texts = []
     for rate in ("0", "8%"):
         out = tmp_path / f"o{rate[0]}"
@@ -134,11 +143,16 @@ def test_a_built_options_capacity_is_in_the_rows_right_hand_side(tmp_path):
     out = tmp_path / "o"
     r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(out), "--sensitivity"])
     assert r.exit_code == 0, r.output
-    rows = {row["constraint"]: row for row in csv.DictReader(open(out / "sensitivity_constraints.csv", encoding="utf-8"))}
+    rows = {
+        row["constraint"]: row for row in csv.DictReader(open(out / "sensitivity_constraints.csv", encoding="utf-8"))
+    }
     a1, a2 = rows["capacity[A,1]"], rows["capacity[A,2]"]
     assert (float(a1["final_value"]), float(a1["rhs"])) == (100, 100)
     assert (float(a2["final_value"]), float(a2["rhs"])) == (75, 100)
     assert float(a1["shadow_price_USD"]) == pytest.approx(-10)
-    util = {(u["plant"], u["period"]): u for u in csv.DictReader(open(out / "utilization.csv", encoding="utf-8"))
-            if not u["product"]}
+    util = {
+        (u["plant"], u["period"]): u
+        for u in csv.DictReader(open(out / "utilization.csv", encoding="utf-8"))
+        if not u["product"]
+    }
     assert float(util[("A", "1")]["units"]) == 100 and float(util[("A", "1")]["max_units"]) == 100

@@ -1,5 +1,6 @@
 """Sourcing shares (shares.csv), worked by hand: min and max, by plant and by country,
 product blank (all products of the market together) and product set, by period."""
+
 from __future__ import annotations
 
 import pytest
@@ -111,18 +112,26 @@ def test_an_impossible_share_is_explained_naming_the_row(tmp_path):
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("rules, line", [
-    # at least 60% of m's 100 units from A and at least 60% from B: 120 > 100, 20 short
-    ("market,plant,min_share\nm,B,60%\nm,A,60%",
-     "the rule that at least 60% of m (all products) in 1 comes from A (shares.csv row 3) cannot hold: it would "
-     "need 20 more units from that source; it conflicts with the rule that at least 60% of m (all products) in 1 "
-     "comes from B (shares.csv row 2)"),
-    # at least 60 from B and at most 40 from B: 20 apart
-    ("market,plant,min_share,max_share\nm,B,60%,\nm,B,,40%",
-     "the rule that at most 40% of m (all products) in 1 comes from B (shares.csv row 3) cannot hold: it would "
-     "have to allow 20 more units from that source; it conflicts with the rule that at least 60% of m (all "
-     "products) in 1 comes from B (shares.csv row 2)"),
-])
+@pytest.mark.parametrize(
+    "rules, line",
+    [
+        # at least 60% of m's 100 units from A and at least 60% from B: 120 > 100, 20 short
+        (
+            "market,plant,min_share\nm,B,60%\nm,A,60%",
+            "the rule that at least 60% of m (all products) in 1 comes from A (shares.csv row 3) cannot hold: it would "
+            "need 20 more units from that source; it conflicts with the rule that at least 60% of m (all products) "
+            "in 1 "
+            "comes from B (shares.csv row 2)",
+        ),
+        # at least 60 from B and at most 40 from B: 20 apart
+        (
+            "market,plant,min_share,max_share\nm,B,60%,\nm,B,,40%",
+            "the rule that at most 40% of m (all products) in 1 comes from B (shares.csv row 3) cannot hold: it would "
+            "have to allow 20 more units from that source; it conflicts with the rule that at least 60% of m (all "
+            "products) in 1 comes from B (shares.csv row 2)",
+        ),
+    ],
+)
 def test_two_share_rules_that_conflict_are_both_named(tmp_path, rules, line):
     case = write_case(
         tmp_path / "c",
@@ -134,27 +143,47 @@ def test_two_share_rules_that_conflict_are_both_named(tmp_path, rules, line):
     )
     r = invoke("solve", case, "--out", tmp_path / "out")
     assert r.exit_code == 3
-    assert r.stderr.splitlines() == ["Error: case c is infeasible: no plan satisfies the case.", f"  - {line}",
-                                     "No output was written."]
+    assert r.stderr.splitlines() == [
+        "Error: case c is infeasible: no plan satisfies the case.",
+        f"  - {line}",
+        "No output was written.",
+    ]
     assert not (tmp_path / "out").exists()
 
 
-@pytest.mark.parametrize("shares, message", [
-    ("market,plant,country,min_share\nm,A,X,0.3",
-     'shares.csv, row 2, column plant: "A" give exactly one source: a plant or a country, not both'),
-    ("market,plant,country,min_share\nm,,,0.3",
-     "shares.csv, row 2, column country: is blank: give exactly one source, a plant or a country"),
-    ("market,plant,min_share,max_share\nm,A,,",
-     "shares.csv, row 2, column min_share: and max_share are both blank: give at least one"),
-    ("market,plant,min_share,max_share\nm,A,60%,40%",
-     'shares.csv, row 2, column min_share: "0.6" is above max_share 0.4'),
-    ("market,plant,min_share\nm,A,1.5",
-     'shares.csv, row 2, column min_share: "1.5" must be a share between 0 and 1, like 0.3 or 30%'),
-    ("market,country,min_share\nm,ZZ,0.5",
-     'shares.csv, row 2, column country: "ZZ" is not the country of any plant (known: X, Y)'),
-    ("market,plant,min_share\nnowhere,A,0.5",
-     'shares.csv, row 2, column market: "nowhere" is not a known market of demand.csv (known: m)'),
-])
+@pytest.mark.parametrize(
+    "shares, message",
+    [
+        (
+            "market,plant,country,min_share\nm,A,X,0.3",
+            'shares.csv, row 2, column plant: "A" give exactly one source: a plant or a country, not both',
+        ),
+        (
+            "market,plant,country,min_share\nm,,,0.3",
+            "shares.csv, row 2, column country: is blank: give exactly one source, a plant or a country",
+        ),
+        (
+            "market,plant,min_share,max_share\nm,A,,",
+            "shares.csv, row 2, column min_share: and max_share are both blank: give at least one",
+        ),
+        (
+            "market,plant,min_share,max_share\nm,A,60%,40%",
+            'shares.csv, row 2, column min_share: "0.6" is above max_share 0.4',
+        ),
+        (
+            "market,plant,min_share\nm,A,1.5",
+            'shares.csv, row 2, column min_share: "1.5" must be a share between 0 and 1, like 0.3 or 30%',
+        ),
+        (
+            "market,country,min_share\nm,ZZ,0.5",
+            'shares.csv, row 2, column country: "ZZ" is not the country of any plant (known: X, Y)',
+        ),
+        (
+            "market,plant,min_share\nnowhere,A,0.5",
+            'shares.csv, row 2, column market: "nowhere" is not a known market of demand.csv (known: m)',
+        ),
+    ],
+)
 def test_bad_share_rows_are_located_input_errors(tmp_path, shares, message):
     case = write_case(
         tmp_path / "c",

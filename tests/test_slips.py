@@ -1,6 +1,7 @@
 """Slips a spreadsheet user makes that plantsplit would otherwise read quietly one way:
 a misspelt column name (an error, not an ignored column) and a duty rate written as a
 percentage without its % sign (a warning: rates above 100% exist)."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner
@@ -42,8 +43,9 @@ def test_spacing_and_case_slips_are_caught_too(tmp_path):
     case = write_case(tmp_path / "c", **dict(CASE, lanes="plant,market,freight_cost,Max Units\nA,m,1,50\nB,m,2,"))
     r = validate(case)
     assert r.exit_code == 2
-    assert ('  - lanes.csv, row 1, column max units: "max units" is not a column of lanes.csv; '
-            'did you mean "max_units"?') in r.stderr.splitlines()
+    assert (
+        '  - lanes.csv, row 1, column max units: "max units" is not a column of lanes.csv; did you mean "max_units"?'
+    ) in r.stderr.splitlines()
 
 
 def test_unrelated_extra_columns_stay_warnings(tmp_path):
@@ -61,8 +63,10 @@ def test_a_close_column_beside_the_real_one_is_a_warning(tmp_path):
     case = write_case(tmp_path / "c", **dict(CASE, capacity="plant,max_units,max_units_2\nA,60,70\nB,60,70"))
     r = validate(case)
     assert r.exit_code == 0, r.output
-    assert ('Warning: capacity.csv, row 1, column max_units_2: "max_units_2" column is not used by plantsplit '
-            "and is ignored") in r.stdout.splitlines()
+    assert (
+        'Warning: capacity.csv, row 1, column max_units_2: "max_units_2" column is not used by plantsplit '
+        "and is ignored"
+    ) in r.stdout.splitlines()
 
 
 TARIFFS = "origin,market,rate\nX,m,{a}\nY,m,{b}"
@@ -74,7 +78,7 @@ def test_a_tariff_rate_above_1_without_percent_sign_warns(tmp_path):
     assert r.exit_code == 0, r.output
     assert [line for line in r.stdout.splitlines() if line.startswith("Warning")] == [
         'Warning: tariffs.csv, row 2, column rate: "10" is read as a rate of 1000% (a rate without a % sign '
-        "is a fraction: 1 = 100%); if 10% is meant, write it as 0.1 or 10%",
+        "is a fraction: 1 = 100%); if 10% is meant, write it as 0.1 or 10%"
     ]
     # what the warning says it is read as: 10 (1000%), and 0.1 (10%) as written
     assert load_case(case).tariffs["rate"].tolist() == [10.0, 0.1]
@@ -90,6 +94,8 @@ def test_rates_written_as_fractions_or_with_percent_do_not_warn(tmp_path):
 def test_the_rate_hint_uses_the_files_decimal_mark(tmp_path):
     case = write_case(tmp_path / "c", **dict(CASE, tariffs="origin;market;rate\nX;m;12,5\nY;m;0,1"))
     r = validate(case)
-    assert ('Warning: tariffs.csv, row 2, column rate: "12,5" is read as a rate of 1250% (a rate without a % '
-            "sign is a fraction: 1 = 100%); if 12,5% is meant, write it as 0,125 or 12,5%") in r.stdout.splitlines()
+    assert (
+        'Warning: tariffs.csv, row 2, column rate: "12,5" is read as a rate of 1250% (a rate without a % '
+        "sign is a fraction: 1 = 100%); if 12,5% is meant, write it as 0,125 or 12,5%"
+    ) in r.stdout.splitlines()
     assert load_case(case).tariffs["rate"].tolist() == [12.5, 0.1]

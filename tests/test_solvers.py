@@ -1,4 +1,5 @@
 """HiGHS in-process, CBC and PuLP's own HiGHS interface agree, duals included."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -65,10 +66,28 @@ def test_inconsistent_duals_are_detected():
 
     b = Builder()
     b.add_cols(Cols("flow", np.array(["a", "b"], object), np.array([11.0, 12.0]), np.zeros(2), np.full(2, np.inf)))
-    b.add_rows(Rows("demand", np.array(["d"], object), np.array([100.0]), np.array([100.0]),
-                    np.array([0, 0]), np.array([0, 1]), np.ones(2)))
-    b.add_rows(Rows("capacity", np.array(["c"], object), np.array([-np.inf]), np.array([60.0]),
-                    np.array([0]), np.array([0]), np.ones(1)))
+    b.add_rows(
+        Rows(
+            "demand",
+            np.array(["d"], object),
+            np.array([100.0]),
+            np.array([100.0]),
+            np.array([0, 0]),
+            np.array([0, 1]),
+            np.ones(2),
+        )
+    )
+    b.add_rows(
+        Rows(
+            "capacity",
+            np.array(["c"], object),
+            np.array([-np.inf]),
+            np.array([60.0]),
+            np.array([0]),
+            np.array([0]),
+            np.ones(1),
+        )
+    )
     lp = b.finish()
     x = np.array([60.0, 40.0])
     assert _duals_consistent(lp, x, np.array([12.0, -1.0]))

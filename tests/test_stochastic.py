@@ -13,6 +13,7 @@ equally likely exchange rates: 500 KRW/USD (B costs 200 USD a unit) and 2,000 (B
 So RP = 20,000 (do not build), EV = 18,000, EEV = 22,500, WS = (20,000 + 15,000)/2 =
 17,500, VSS = 2,500, EVPI = 2,500. The stochastic decision differs from the mean-value one.
 """
+
 from __future__ import annotations
 
 import csv
@@ -63,26 +64,56 @@ def test_stochastic_decision_differs_from_mean_value(tmp_path, case, method):
     r = run("stochastic", case, "--scenarios", scenarios(tmp_path, TWO), "--out", out, "--method", method)
     assert r.exit_code == 0, r.output
     s = json.loads((out / "summary.json").read_text())
-    assert list(s) == ["kind", "case", "currency", "discount_rate", "objective", "expected_cost", "cvar",
-                       "cvar_alpha", "risk_weight", "mean_value_cost", "expected_cost_of_mean_value_decision",
-                       "wait_and_see_cost", "vss", "evpi", "method", "scenarios", "seconds"]
+    assert list(s) == [
+        "kind",
+        "case",
+        "currency",
+        "discount_rate",
+        "objective",
+        "expected_cost",
+        "cvar",
+        "cvar_alpha",
+        "risk_weight",
+        "mean_value_cost",
+        "expected_cost_of_mean_value_decision",
+        "wait_and_see_cost",
+        "vss",
+        "evpi",
+        "method",
+        "scenarios",
+        "seconds",
+    ]
     assert (s["kind"], s["case"], s["currency"], s["discount_rate"]) == ("stochastic", case.name, "USD", 0)
     assert (s["objective"], s["expected_cost"], s["mean_value_cost"]) == (20_000, 20_000, 18_000)
     assert (s["expected_cost_of_mean_value_decision"], s["wait_and_see_cost"]) == (22_500, 17_500)
     assert (s["vss"], s["evpi"], s["method"], s["scenarios"]) == (2_500, 2_500, method, 2)
     assert s["cvar"] == 20_000  # worst 5% of probability: the 20,000 of either scenario
-    assert rows(out / "decision.csv") == [{"option": "line", "plant": "B", "product": "", "built": "0",
-                                           "built_mean_value": "1"}]
+    assert rows(out / "decision.csv") == [
+        {"option": "line", "plant": "B", "product": "", "built": "0", "built_mean_value": "1"}
+    ]
     costs = rows(out / "scenario_costs.csv")
-    assert [(c["scenario"], c["probability"], c["fx:KRW"], c["cost_recommended_USD"],
-             c["cost_mean_value_decision_USD"], c["cost_perfect_information_USD"], c["regret_USD"]) for c in costs] == [
+    assert [
+        (
+            c["scenario"],
+            c["probability"],
+            c["fx:KRW"],
+            c["cost_recommended_USD"],
+            c["cost_mean_value_decision_USD"],
+            c["cost_perfect_information_USD"],
+            c["regret_USD"],
+        )
+        for c in costs
+    ] == [
         ("weak", "0.5", "500", "20000", "30000", "20000", "0"),
-        ("strong", "0.5", "2000", "20000", "15000", "15000", "5000")]
+        ("strong", "0.5", "2000", "20000", "15000", "15000", "5000"),
+    ]
     assert "do not build line" in r.output and "would build: line (a different decision)" in r.output
     if method == "enumerate":
         d = rows(out / "decisions.csv")
         assert [(x["decision"], x["eligible"], x["expected_cost_USD"], x["best_share"]) for x in d] == [
-            ("line=not built", "yes", "20000", "0.5"), ("line=built", "yes", "22500", "0.5")]
+            ("line=not built", "yes", "20000", "0.5"),
+            ("line=built", "yes", "22500", "0.5"),
+        ]
     else:
         assert not (out / "decisions.csv").exists()
 
@@ -95,8 +126,20 @@ def test_risk_weight_changes_the_decision(tmp_path, case, method):
     c = write_case(tmp_path / "c5", **dict(CASE, expansions=CASE["expansions"].replace("10000", "5000")))
     sc = scenarios(tmp_path, TWO)
     neutral = run("stochastic", c, "--scenarios", sc, "--out", tmp_path / "n", "--method", method)
-    averse = run("stochastic", c, "--scenarios", sc, "--out", tmp_path / "a", "--method", method,
-                 "--risk-weight", "1", "--cvar-alpha", "0.5")
+    averse = run(
+        "stochastic",
+        c,
+        "--scenarios",
+        sc,
+        "--out",
+        tmp_path / "a",
+        "--method",
+        method,
+        "--risk-weight",
+        "1",
+        "--cvar-alpha",
+        "0.5",
+    )
     assert neutral.exit_code == 0 and averse.exit_code == 0, neutral.output + averse.output
     n = json.loads((tmp_path / "n" / "summary.json").read_text())
     a = json.loads((tmp_path / "a" / "summary.json").read_text())
@@ -121,14 +164,21 @@ def test_discounted_case_objective_by_hand(tmp_path):
     # charged once (10,000 in period 1). Not built: 20,000 * (1 + 1/1.1) = 38,181.82 in both
     # scenarios. Built: 10,000 + (20,000 or 5,000) * (1 + 1/1.1); expected 10,000 + 12,500 *
     # 1.909090... = 33,863.64 < 38,181.82: build.
-    c = write_case(tmp_path / "d", **dict(CASE, demand="market,product,period,units\nm,p,1,100\nm,p,2,100",
-                                          settings="setting,value\ndiscount_rate,10%"))
+    c = write_case(
+        tmp_path / "d",
+        **dict(
+            CASE,
+            demand="market,product,period,units\nm,p,1,100\nm,p,2,100",
+            settings="setting,value\ndiscount_rate,10%",
+        ),
+    )
     r = run("stochastic", c, "--scenarios", scenarios(tmp_path, TWO), "--out", tmp_path / "o")
     assert r.exit_code == 0, r.output
     s = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert s["expected_cost"] == pytest.approx(10_000 + 12_500 * (1 + 1 / 1.1), abs=0.01)
-    assert s["wait_and_see_cost"] == pytest.approx(0.5 * 20_000 * (1 + 1 / 1.1) + 0.5 * (10_000 + 5_000 * (1 + 1 / 1.1)),
-                                                   abs=0.01)
+    assert s["wait_and_see_cost"] == pytest.approx(
+        0.5 * 20_000 * (1 + 1 / 1.1) + 0.5 * (10_000 + 5_000 * (1 + 1 / 1.1)), abs=0.01
+    )
 
 
 def test_a_decision_some_scenario_cannot_live_with_is_not_eligible(tmp_path, case):
@@ -145,7 +195,10 @@ def test_a_decision_some_scenario_cannot_live_with_is_not_eligible(tmp_path, cas
         assert rows(out / "decision.csv")[0]["built"] == "1"
     d = rows(tmp_path / "enumerate" / "decisions.csv")
     assert (d[0]["eligible"], d[0]["why_not_eligible"], d[0]["expected_cost_USD"]) == (
-        "no", "infeasible in 1 scenario (peak)", "")
+        "no",
+        "infeasible in 1 scenario (peak)",
+        "",
+    )
     assert d[1]["eligible"] == "yes"
 
 
@@ -155,27 +208,48 @@ def test_scenario_no_decision_can_serve_exits_3_naming_it(tmp_path, case):
     r = run("stochastic", case, "--scenarios", sc, "--out", out)
     assert r.exit_code == 3, r.output
     assert "1 scenario cannot be served whatever is built" in r.output
-    assert ("scenario boom: no decision can serve it (even with every option built): demand of m/p in 1 is 300 "
-            "but at most 200 can reach it (demand.csv row 2)") in r.output
+    assert (
+        "scenario boom: no decision can serve it (even with every option built): demand of m/p in 1 is 300 "
+        "but at most 200 can reach it (demand.csv row 2)"
+    ) in r.output
     assert "B total capacity 0 + 100 from option line in 1" in r.output
-    assert "; the scenario sets demand:m/p = 300 (scenarios file row 3), in place of the values in the rows cited" \
+    assert (
+        "; the scenario sets demand:m/p = 300 (scenarios file row 3), in place of the values in the rows cited"
         in r.output
+    )
     assert "No output was written." in r.output and not out.exists()
 
 
-@pytest.mark.parametrize("text, message", [
-    ("scenario,fx:KRW,probability\na,500,0.5\nb,2000,x\n",
-     "sc.csv, row 3, column probability: \"x\" is not a number"),
-    ("scenario,fx:KRW,probability\na,500,-0.5\nb,2000,1.5\n",
-     "sc.csv, row 2, column probability: \"-0.5\" must be a number >= 0"),
-    ("scenario,fx:KRW,probability\na,500,0.5\n\nb,2000,\n",
-     "sc.csv, row 4, column probability: is blank but other rows give a probability"),
-    ("scenario,fx:KRW,probability\na,500,0.5\nb,2000,0.4\n",
-     "sc.csv, column probability: the probabilities of rows 2-3 sum to 0.9, not 1 (within 1e-06)"),
-    ("scenario,fx:KRW\na,500\nb,-3\n", "sc.csv, row 3, column fx:KRW: \"-3\" an exchange rate must be greater than 0"),
-    ("scenario,fx:EUR\na,500\n", "sc.csv, row 1, column fx:EUR: parameter 'fx:EUR': currency 'EUR' is not in the case"),
-    ("name,fx:KRW\na,500\n", "sc.csv, row 1: needs a 'scenario' column"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        (
+            "scenario,fx:KRW,probability\na,500,0.5\nb,2000,x\n",
+            'sc.csv, row 3, column probability: "x" is not a number',
+        ),
+        (
+            "scenario,fx:KRW,probability\na,500,-0.5\nb,2000,1.5\n",
+            'sc.csv, row 2, column probability: "-0.5" must be a number >= 0',
+        ),
+        (
+            "scenario,fx:KRW,probability\na,500,0.5\n\nb,2000,\n",
+            "sc.csv, row 4, column probability: is blank but other rows give a probability",
+        ),
+        (
+            "scenario,fx:KRW,probability\na,500,0.5\nb,2000,0.4\n",
+            "sc.csv, column probability: the probabilities of rows 2-3 sum to 0.9, not 1 (within 1e-06)",
+        ),
+        (
+            "scenario,fx:KRW\na,500\nb,-3\n",
+            'sc.csv, row 3, column fx:KRW: "-3" an exchange rate must be greater than 0',
+        ),
+        (
+            "scenario,fx:EUR\na,500\n",
+            "sc.csv, row 1, column fx:EUR: parameter 'fx:EUR': currency 'EUR' is not in the case",
+        ),
+        ("name,fx:KRW\na,500\n", "sc.csv, row 1: needs a 'scenario' column"),
+    ],
+)
 def test_input_errors_are_located_exit_2(tmp_path, case, text, message):
     out = tmp_path / "o"
     r = run("stochastic", case, "--scenarios", scenarios(tmp_path, text), "--out", out)
@@ -193,10 +267,11 @@ def test_evaluate_on_an_independent_file(tmp_path, case):
     r = run("stochastic", case, "--scenarios", scenarios(tmp_path, TWO), "--out", out, "--evaluate", other)
     assert r.exit_code == 0, r.output
     ev = rows(out / "evaluation.csv")
-    assert [(e["decision"], e["scenarios"], e["mean_cost_USD"], e["ci95_low_USD"], e["ci95_high_USD"]) for e in ev][0] \
-        == ("recommended", "4", "20000", "20000", "20000")
+    assert [(e["decision"], e["scenarios"], e["mean_cost_USD"], e["ci95_low_USD"], e["ci95_high_USD"]) for e in ev][
+        0
+    ] == ("recommended", "4", "20000", "20000", "20000")
     assert ev[1]["decision"] == "mean_value" and float(ev[1]["mean_cost_USD"]) == 22_500
-    half = 3.182446305284263 * (7_500 * 2 / 3 ** 0.5) / 2
+    half = 3.182446305284263 * (7_500 * 2 / 3**0.5) / 2
     assert half == pytest.approx(13_780.4, abs=0.1)
     assert float(ev[1]["ci95_low_USD"]) == pytest.approx(22_500 - half, abs=0.01)
     assert float(ev[1]["ci95_high_USD"]) == pytest.approx(22_500 + half, abs=0.01)
@@ -212,7 +287,9 @@ def test_outputs_are_byte_identical_across_runs(tmp_path, case):
 
 def test_enumerate_refuses_more_than_six_options(tmp_path):
     opts = "\n".join(f"o{i},B,10,100,1" for i in range(7))
-    c = write_case(tmp_path / "c7", **dict(CASE, expansions="option,plant,added_units,fixed_cost,first_period\n" + opts))
+    c = write_case(
+        tmp_path / "c7", **dict(CASE, expansions="option,plant,added_units,fixed_cost,first_period\n" + opts)
+    )
     r = run("stochastic", c, "--scenarios", scenarios(tmp_path, TWO), "--out", tmp_path / "o", "--method", "enumerate")
     assert r.exit_code == 2 and "--method enumerate takes up to 6 build options" in r.output
 
@@ -236,8 +313,9 @@ def test_process_pool_and_dask_give_the_same_files(tmp_path, where):
     c = write_case(tmp_path / "c", **CASE)
     sc = scenarios(tmp_path, "scenario,fx:KRW\n" + "".join(f"s{i},{500 + i * 1500 / 39:.6f}\n" for i in range(40)))
     for method in ("enumerate", "benders"):
-        one = run("stochastic", c, "--scenarios", sc, "--out", tmp_path / f"one-{method}", "--jobs", "1",
-                  "--method", method)
+        one = run(
+            "stochastic", c, "--scenarios", sc, "--out", tmp_path / f"one-{method}", "--jobs", "1", "--method", method
+        )
         many = run("stochastic", c, "--scenarios", sc, "--out", tmp_path / f"many-{method}", *where, "--method", method)
         assert one.exit_code == 0 and many.exit_code == 0, one.output + many.output
         for f in ("decision.csv", "scenario_costs.csv"):
@@ -248,7 +326,9 @@ def test_xlsx_and_european_csv_style(tmp_path, case):
     import openpyxl
 
     out = tmp_path / "o"
-    r = run("stochastic", case, "--scenarios", scenarios(tmp_path, TWO), "--out", out, "--xlsx", "--csv-style", "excel-eu")
+    r = run(
+        "stochastic", case, "--scenarios", scenarios(tmp_path, TWO), "--out", out, "--xlsx", "--csv-style", "excel-eu"
+    )
     assert r.exit_code == 0, r.output
     text = (out / "decisions.csv").read_bytes().decode("utf-8-sig")
     assert text.splitlines()[0].startswith("decision;built:line;eligible;expected_cost_USD")
@@ -264,9 +344,14 @@ def test_xlsx_and_european_csv_style(tmp_path, case):
 def test_a_case_without_build_options_has_nothing_to_decide_but_is_costed(tmp_path):
     # A lands at 10 + 1 = 11 (max 60), B at 12: demand 80 costs 60 x 11 + 20 x 12 = 900,
     # demand 50 costs 50 x 11 = 550; equally likely: 725 expected, and no option to decide.
-    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD\nB,Y,USD",
-                      demand="market,product,period,units\nm,p,1,100", capacity="plant,max_units\nA,60",
-                      lanes="plant,market,freight_cost\nA,m,1\nB,m,0", costs="plant,unit_cost\nA,10\nB,12")
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD\nB,Y,USD",
+        demand="market,product,period,units\nm,p,1,100",
+        capacity="plant,max_units\nA,60",
+        lanes="plant,market,freight_cost\nA,m,1\nB,m,0",
+        costs="plant,unit_cost\nA,10\nB,12",
+    )
     sc = scenarios(tmp_path, "scenario,demand:m/p@1\nhigh,80\nlow,50\n")
     for method in ("enumerate", "extensive", "benders"):
         out = tmp_path / method
@@ -277,8 +362,16 @@ def test_a_case_without_build_options_has_nothing_to_decide_but_is_costed(tmp_pa
         assert (s["expected_cost"], s["wait_and_see_cost"], s["vss"], s["evpi"]) == (725, 725, 0, 0)
         assert (out / "decision.csv").read_text() == "option,plant,product,built,built_mean_value\n"
         assert [(c["scenario"], c["cost_recommended_USD"]) for c in rows(out / "scenario_costs.csv")] == [
-            ("high", "900"), ("low", "550")]
-    r = run("stochastic", case, "--scenarios", scenarios(tmp_path, "scenario,demand:m/p@1\nhigh,80\n", "one.csv"),
-            "--out", tmp_path / "one")
+            ("high", "900"),
+            ("low", "550"),
+        ]
+    r = run(
+        "stochastic",
+        case,
+        "--scenarios",
+        scenarios(tmp_path, "scenario,demand:m/p@1\nhigh,80\n", "one.csv"),
+        "--out",
+        tmp_path / "one",
+    )
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("c: 1 scenario, method enumerate (0 build options: 1 combination, each")

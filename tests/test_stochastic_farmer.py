@@ -11,6 +11,7 @@ objective lambda_m * E[cost] + beta * CVaR_0.8[cost] with lambda_m = 1 (its defa
 --cvar-mean-weight) and beta = 2 (--cvar-weight 2.0), optimum -220,700. Ours is
 E + lambda * CVaR, so lambda = beta / lambda_m = 2 gives the same objective.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -27,8 +28,17 @@ YIELDS = {"above": (3.0, 3.6, 24.0), "average": (2.5, 3.0, 20.0), "below": (2.0,
 
 def farmer() -> ExplicitProblem:
     b = Builder()
-    names = ["acres_wheat", "acres_corn", "acres_beets", "buy_wheat", "buy_corn", "sell_wheat", "sell_corn",
-             "sell_beets_quota", "sell_beets_extra"]
+    names = [
+        "acres_wheat",
+        "acres_corn",
+        "acres_beets",
+        "buy_wheat",
+        "buy_corn",
+        "sell_wheat",
+        "sell_corn",
+        "sell_beets_quota",
+        "sell_beets_extra",
+    ]
     cost = [150, 230, 260, 238, 210, -170, -150, -36, -10]
     upper = [INF] * 7 + [6000, INF]
     b.add_cols(Cols("all", np.array(names, object), np.array(cost, float), np.zeros(9), np.array(upper)))
@@ -38,12 +48,22 @@ def farmer() -> ExplicitProblem:
     r = [0, 0, 0, 1, 1, 1, 2, 2, 2, 3, 3, 3]
     c = [0, 1, 2, 0, 3, 5, 1, 4, 6, 2, 7, 8]
     v = [1, 1, 1, yw, 1, -1, yc, 1, -1, yb, -1, -1]
-    b.add_rows(Rows("rows", np.array(["land", "wheat", "corn", "beets"], object),
-                    np.array([-INF, 200, 240, 0.0]), np.array([500, INF, INF, INF]),
-                    np.array(r), np.array(c), np.array(v, float)))
+    b.add_rows(
+        Rows(
+            "rows",
+            np.array(["land", "wheat", "corn", "beets"], object),
+            np.array([-INF, 200, 240, 0.0]),
+            np.array([500, INF, INF, INF]),
+            np.array(r),
+            np.array(c),
+            np.array(v, float),
+        )
+    )
     lp = b.finish()
-    changes = [Change(coef_row=np.array([1, 2, 3]), coef_col=np.array([0, 1, 2]), coef_value=np.array(y))
-               for y in YIELDS.values()]
+    changes = [
+        Change(coef_row=np.array([1, 2, 3]), coef_col=np.array([0, 1, 2]), coef_value=np.array(y))
+        for y in YIELDS.values()
+    ]
     return ExplicitProblem(lp, np.array([0, 1, 2]), tuple(YIELDS), np.full(3, 1 / 3), changes)
 
 

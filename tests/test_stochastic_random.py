@@ -5,6 +5,7 @@ Random capacity-expansion problems: 3 build-or-not options (option j adds to pla
 build costs and demands and random probabilities. The reference model below is written
 from the maths (dense matrices), not from the engine's extensive form.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -24,19 +25,42 @@ K, P, M, S, PENALTY = 3, 3, 2, 6, 500.0
 
 def random_case(seed):
     rng = np.random.default_rng(seed)
-    return dict(cap=rng.uniform(20, 60, P), add=rng.uniform(20, 60, P),
-                build=rng.uniform(200, 2000, (S, K)), flow=rng.uniform(1, 40, (S, P, M)),
-                demand=rng.uniform(20, 90, (S, M)), p=rng.dirichlet(np.ones(S)))
+    return dict(
+        cap=rng.uniform(20, 60, P),
+        add=rng.uniform(20, 60, P),
+        build=rng.uniform(200, 2000, (S, K)),
+        flow=rng.uniform(1, 40, (S, P, M)),
+        demand=rng.uniform(20, 90, (S, M)),
+        p=rng.dirichlet(np.ones(S)),
+    )
 
 
 def as_problem(d) -> ExplicitProblem:
     b = Builder()
-    x = b.add_cols(Cols("build", np.array([f"x{j}" for j in range(K)], object), d["build"].mean(axis=0),
-                        np.zeros(K), np.ones(K), np.ones(K, bool)))
-    y = b.add_cols(Cols("flow", np.array([f"y{i}{m}" for i in range(P) for m in range(M)], object),
-                        np.zeros(P * M), np.zeros(P * M), np.full(P * M, np.inf)))
-    u = b.add_cols(Cols("unmet", np.array([f"u{m}" for m in range(M)], object), np.full(M, PENALTY),
-                        np.zeros(M), np.full(M, np.inf)))
+    x = b.add_cols(
+        Cols(
+            "build",
+            np.array([f"x{j}" for j in range(K)], object),
+            d["build"].mean(axis=0),
+            np.zeros(K),
+            np.ones(K),
+            np.ones(K, bool),
+        )
+    )
+    y = b.add_cols(
+        Cols(
+            "flow",
+            np.array([f"y{i}{m}" for i in range(P) for m in range(M)], object),
+            np.zeros(P * M),
+            np.zeros(P * M),
+            np.full(P * M, np.inf),
+        )
+    )
+    u = b.add_cols(
+        Cols(
+            "unmet", np.array([f"u{m}" for m in range(M)], object), np.full(M, PENALTY), np.zeros(M), np.full(M, np.inf)
+        )
+    )
     r, c, v = [], [], []
     for m in range(M):  # demand rows 0..M-1
         for i in range(P):
@@ -46,9 +70,17 @@ def as_problem(d) -> ExplicitProblem:
         for m in range(M):
             r.append(M + i), c.append(y[i * M + m]), v.append(1.0)
         r.append(M + i), c.append(x[i]), v.append(-d["add"][i])
-    b.add_rows(Rows("rows", np.array([f"r{k}" for k in range(M + P)], object),
-                    np.concatenate([np.zeros(M), np.full(P, -np.inf)]), np.concatenate([np.zeros(M), d["cap"]]),
-                    np.array(r), np.array(c), np.array(v)))
+    b.add_rows(
+        Rows(
+            "rows",
+            np.array([f"r{k}" for k in range(M + P)], object),
+            np.concatenate([np.zeros(M), np.full(P, -np.inf)]),
+            np.concatenate([np.zeros(M), d["cap"]]),
+            np.array(r),
+            np.array(c),
+            np.array(v),
+        )
+    )
     lp = b.finish()
     changes = []
     for s in range(S):
@@ -70,8 +102,8 @@ def reference(d, weight, alpha) -> float:
     rows, lo, hi = [], [], []
     for s in range(S):
         base = K + s * n_s
-        cost[base:base + P * M] = p[s] * d["flow"][s].ravel()
-        cost[base + P * M:base + n_s] = p[s] * PENALTY
+        cost[base : base + P * M] = p[s] * d["flow"][s].ravel()
+        cost[base + P * M : base + n_s] = p[s] * PENALTY
         for m in range(M):
             a = np.zeros(n)
             a[[base + i * M + m for i in range(P)]] = 1
@@ -79,13 +111,13 @@ def reference(d, weight, alpha) -> float:
             rows.append(a), lo.append(d["demand"][s, m]), hi.append(d["demand"][s, m])
         for i in range(P):
             a = np.zeros(n)
-            a[base + i * M:base + i * M + M] = 1
+            a[base + i * M : base + i * M + M] = 1
             a[i] = -d["add"][i]
             rows.append(a), lo.append(-np.inf), hi.append(d["cap"][i])
         a = np.zeros(n)  # scenario cost - eta - z_s <= 0
         a[:K] = d["build"][s]
-        a[base:base + P * M] = d["flow"][s].ravel()
-        a[base + P * M:base + n_s] = PENALTY
+        a[base : base + P * M] = d["flow"][s].ravel()
+        a[base + P * M : base + n_s] = PENALTY
         a[eta], a[z0 + s] = -1, -1
         rows.append(a), lo.append(-np.inf), hi.append(0.0)
     cost[eta] = weight
@@ -96,8 +128,13 @@ def reference(d, weight, alpha) -> float:
     upper[:K] = 1
     integrality = np.zeros(n)
     integrality[:K] = 1
-    res = milp(cost, constraints=LinearConstraint(np.array(rows), lo, hi), bounds=Bounds(lower, upper),
-               integrality=integrality, options={"mip_rel_gap": 1e-9})
+    res = milp(
+        cost,
+        constraints=LinearConstraint(np.array(rows), lo, hi),
+        bounds=Bounds(lower, upper),
+        integrality=integrality,
+        options={"mip_rel_gap": 1e-9},
+    )
     assert res.success
     return res.fun
 
@@ -121,9 +158,17 @@ def test_benders_feasibility_cut_forces_the_build():
     b = Builder()
     x = b.add_cols(Cols("build", np.array(["x"], object), np.array([5.0]), np.zeros(1), np.ones(1), np.ones(1, bool)))
     y = b.add_cols(Cols("flow", np.array(["y"], object), np.array([1.0]), np.zeros(1), np.full(1, np.inf)))
-    b.add_rows(Rows("rows", np.array(["demand", "capacity"], object), np.array([10.0, -np.inf]),
-                    np.array([10.0, 10.0]), np.array([0, 1, 1]), np.array([y[0], y[0], x[0]]),
-                    np.array([1.0, 1.0, -50.0])))
+    b.add_rows(
+        Rows(
+            "rows",
+            np.array(["demand", "capacity"], object),
+            np.array([10.0, -np.inf]),
+            np.array([10.0, 10.0]),
+            np.array([0, 1, 1]),
+            np.array([y[0], y[0], x[0]]),
+            np.array([1.0, 1.0, -50.0]),
+        )
+    )
     lp = b.finish()
     changes = [Change(row_index=np.array([0]), row_lower=np.array([v]), row_upper=np.array([v])) for v in (10.0, 30.0)]
     problem = ExplicitProblem(lp, x, ("base", "peak"), np.array([0.5, 0.5]), changes)

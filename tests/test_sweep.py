@@ -1,4 +1,5 @@
 """plantsplit sweep: same answers as solving an edited case, in order, resumable."""
+
 from __future__ import annotations
 
 import csv
@@ -42,19 +43,38 @@ EQUIVALENT = [
     ("fx:KRW@2014", "1000", {"fx.csv": ("KRW,2014,1053", "KRW,2014,1000")}),
     ("fx:KRW", "1200", {"fx.csv": ("KRW,2012,1126.8\nKRW,2013,1095\nKRW,2014,1053\nKRW,,1053", "KRW,,1200")}),
     ("fx:JPY", "120", {"fx.csv": ("JPY,,80", "JPY,,120")}),
-    ("tariff:KR:usa", "10%", {"tariffs.csv": ("KR,usa,,,2.5%,fob,,KORUS\nKR,usa,,2016,0%,fob,,KORUS",
-                                              "KR,usa,,,10%,fob,,KORUS")}),
+    (
+        "tariff:KR:usa",
+        "10%",
+        {"tariffs.csv": ("KR,usa,,,2.5%,fob,,KORUS\nKR,usa,,2016,0%,fob,,KORUS", "KR,usa,,,10%,fob,,KORUS")},
+    ),
     ("tariff:US:korea@2016", "8%", {"tariffs.csv": ("US,korea,,2016,0%", "US,korea,,2016,8%")}),
     ("freight:busan:usa", "2500", {"lanes.csv": ("busan,usa,rogue,1000", "busan,usa,rogue,2500")}),
-    ("freight_scale:kyushu", "2", {"lanes.csv": ("kyushu,usa,rogue,1100,USD\nkyushu,canada,rogue,1200,USD\n"
-                                                 "kyushu,korea,rogue,500,USD\nkyushu,asia,rogue,500,USD",
-                                                 "kyushu,usa,rogue,2200,USD\nkyushu,canada,rogue,2400,USD\n"
-                                                 "kyushu,korea,rogue,1000,USD\nkyushu,asia,rogue,1000,USD")}),
+    (
+        "freight_scale:kyushu",
+        "2",
+        {
+            "lanes.csv": (
+                "kyushu,usa,rogue,1100,USD\nkyushu,canada,rogue,1200,USD\n"
+                "kyushu,korea,rogue,500,USD\nkyushu,asia,rogue,500,USD",
+                "kyushu,usa,rogue,2200,USD\nkyushu,canada,rogue,2400,USD\n"
+                "kyushu,korea,rogue,1000,USD\nkyushu,asia,rogue,1000,USD",
+            )
+        },
+    ),
     ("demand:usa/rogue@2016", "200000", {"demand.csv": ("usa,rogue,2016,286000", "usa,rogue,2016,200000")}),
     # the parameter sets the limit that holds for that key (it replaces, it does not add a row)
-    ("capacity:smyrna/rogue@2015", "300000", {"capacity.csv": (
-        "smyrna,,rogue,240000,", "smyrna,2013,rogue,240000,\nsmyrna,2014,rogue,240000,\n"
-                                 "smyrna,2015,rogue,300000,\nsmyrna,2016,rogue,240000,")}),
+    (
+        "capacity:smyrna/rogue@2015",
+        "300000",
+        {
+            "capacity.csv": (
+                "smyrna,,rogue,240000,",
+                "smyrna,2013,rogue,240000,\nsmyrna,2014,rogue,240000,\n"
+                "smyrna,2015,rogue,300000,\nsmyrna,2016,rogue,240000,",
+            )
+        },
+    ),
     ("cost_scale:busan/rogue", "0.9", {"costs.csv": ("busan,rogue,,18500000", "busan,rogue,,16650000")}),
 ]
 
@@ -80,7 +100,9 @@ def test_capacity_scale_changes_a_raised_base_case(tmp_path):
     res = rows(tmp_path / "o" / "results.csv")
     assert [x["status"] for x in res] == ["optimal", "infeasible"]
     assert res[1]["objective_USD"] == ""
-    assert float(res[0]["objective_USD"]) == pytest.approx(run_solve(ROGUE, tmp_path / "b").solution.objective, abs=0.01)
+    assert float(res[0]["objective_USD"]) == pytest.approx(
+        run_solve(ROGUE, tmp_path / "b").solution.objective, abs=0.01
+    )
 
 
 def test_grid_order_columns_and_jobs_agree(tmp_path):
@@ -91,15 +113,37 @@ def test_grid_order_columns_and_jobs_agree(tmp_path):
     assert a == (tmp_path / "b" / "results.csv").read_bytes()
     res = rows(tmp_path / "a" / "results.csv")
     assert [(r["scenario"], r["fx:KRW"], r["tariff:KR:usa"]) for r in res] == [
-        ("s1", "1000", "0"), ("s2", "1000", "0.025"), ("s3", "1100", "0"), ("s4", "1100", "0.025"),
-        ("s5", "1200", "0"), ("s6", "1200", "0.025")]
+        ("s1", "1000", "0"),
+        ("s2", "1000", "0.025"),
+        ("s3", "1100", "0"),
+        ("s4", "1100", "0.025"),
+        ("s5", "1200", "0"),
+        ("s6", "1200", "0.025"),
+    ]
     header = a.decode().splitlines()[0].split(",")
     # plants in natural order, as plan.csv lists them (plants.csv has smyrna, busan, kyushu)
-    assert header[:8] == ["scenario", "fx:KRW", "tariff:KR:usa", "status", "objective_USD", "units:busan",
-                          "units:kyushu", "units:smyrna"]
+    assert header[:8] == [
+        "scenario",
+        "fx:KRW",
+        "tariff:KR:usa",
+        "status",
+        "objective_USD",
+        "units:busan",
+        "units:kyushu",
+        "units:smyrna",
+    ]
     assert "units:busan@2016" in header and "built:busan-rogue-line" in header
-    assert header[-9:] == ["unmet:asia", "unmet:canada", "unmet:korea", "unmet:usa", "production_cost_USD",
-                           "freight_cost_USD", "duty_cost_USD", "unmet_cost_USD", "expansion_cost_USD"]
+    assert header[-9:] == [
+        "unmet:asia",
+        "unmet:canada",
+        "unmet:korea",
+        "unmet:usa",
+        "production_cost_USD",
+        "freight_cost_USD",
+        "duty_cost_USD",
+        "unmet_cost_USD",
+        "expansion_cost_USD",
+    ]
 
 
 def test_plans_csv_has_every_scenarios_flows(tmp_path):
@@ -111,18 +155,26 @@ def test_plans_csv_has_every_scenarios_flows(tmp_path):
     assert {p["scenario"] for p in plans} == {"s1", "s2"}
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--vary", "fx:XYZ=1,2"], "parameter 'fx:XYZ': currency 'XYZ' is not in the case"),
-    (["--vary", "speed:busan=1"], "unknown parameter name 'speed:busan'"),
-    (["--vary", "fx:KRW=1000:900:10"], "--vary 'fx:KRW=1000:900:10': STOP is below START"),
-    (["--vary", "fx:KRW=0,1000"], "--vary 'fx:KRW=0,1000': value 0 an exchange rate must be greater than 0"),
-    (["--vary", "fx:KRW=abc"], "fx:KRW: 'abc' is not a number"),
-    (["--vary", "fx:KRW"], "--vary 'fx:KRW': expected NAME=START:STOP:STEP or NAME=V1,V2,..."),
-    (["--vary", "freight:smyrna:korea=5", "--vary", "freight:busan:nowhere=1"],
-     "parameter 'freight:busan:nowhere': market 'nowhere' is not in the case"),
-    (["--vary", "capacity:kyushu/sm-lineup=5"], "plant kyushu has no capacity.csv row with max_units for product sm-lineup"),
-    ([], "give either --vary (one or more) or --scenarios FILE"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--vary", "fx:XYZ=1,2"], "parameter 'fx:XYZ': currency 'XYZ' is not in the case"),
+        (["--vary", "speed:busan=1"], "unknown parameter name 'speed:busan'"),
+        (["--vary", "fx:KRW=1000:900:10"], "--vary 'fx:KRW=1000:900:10': STOP is below START"),
+        (["--vary", "fx:KRW=0,1000"], "--vary 'fx:KRW=0,1000': value 0 an exchange rate must be greater than 0"),
+        (["--vary", "fx:KRW=abc"], "fx:KRW: 'abc' is not a number"),
+        (["--vary", "fx:KRW"], "--vary 'fx:KRW': expected NAME=START:STOP:STEP or NAME=V1,V2,..."),
+        (
+            ["--vary", "freight:smyrna:korea=5", "--vary", "freight:busan:nowhere=1"],
+            "parameter 'freight:busan:nowhere': market 'nowhere' is not in the case",
+        ),
+        (
+            ["--vary", "capacity:kyushu/sm-lineup=5"],
+            "plant kyushu has no capacity.csv row with max_units for product sm-lineup",
+        ),
+        ([], "give either --vary (one or more) or --scenarios FILE"),
+    ],
+)
 def test_bad_parameters_exit_2_before_anything_runs(tmp_path, args, message):
     r = sweep(ROGUE, "--out", tmp_path / "o", *args)
     assert r.exit_code == 2
@@ -166,7 +218,9 @@ def test_resume_after_a_partial_write(tmp_path):
     lines = ref["results.csv"].decode().splitlines(keepends=True)
     (out / "results.csv").write_text("".join(lines[:5]) + lines[5][:17])
     plan_lines = ref["plans.csv"].decode().splitlines(keepends=True)
-    keep = [plan_lines[0]] + [ln for ln in plan_lines[1:] if ln.split(",")[0] in ("s01", "s02", "s03", "s04", "s05", "s06")]
+    keep = [plan_lines[0]] + [
+        ln for ln in plan_lines[1:] if ln.split(",")[0] in ("s01", "s02", "s03", "s04", "s05", "s06")
+    ]
     (out / "plans.csv").write_text("".join(keep))
     r = sweep(ROGUE, "--out", out, *args, "--resume")
     assert r.exit_code == 0
@@ -233,8 +287,8 @@ def test_many_build_options_fall_back_to_milp_resolves(tmp_path):
         lanes="plant,market,freight_cost\n" + "".join(f"P{i},m,{i}\n" for i in range(7)),
         costs="plant,unit_cost\n" + "".join(f"P{i},{100 - 5 * i}\n" for i in range(7)),
         demand_penalty="",
-        expansions="option,plant,added_units,fixed_cost,first_period\n" + "".join(
-            f"o{i},P{i},40,{300 + 150 * i},2\n" for i in range(7)),
+        expansions="option,plant,added_units,fixed_cost,first_period\n"
+        + "".join(f"o{i},P{i},40,{300 + 150 * i},2\n" for i in range(7)),
     )
     files["demand"] = "market,product,period,units,unmet_penalty\nm,p,1,100,200\nm,p,2,300,200"
     del files["demand_penalty"]
@@ -245,14 +299,31 @@ def test_many_build_options_fall_back_to_milp_resolves(tmp_path):
     assert r.exit_code == 0, r.output
     got = [float(x["objective_USD"]) for x in rows(tmp_path / "o" / "results.csv")]
     for k, units in enumerate((100, 250)):
-        edited = write_case(tmp_path / f"e{k}", **dict(files, demand=files["demand"].replace("m,p,2,300", f"m,p,2,{units}")))
+        edited = write_case(
+            tmp_path / f"e{k}", **dict(files, demand=files["demand"].replace("m,p,2,300", f"m,p,2,{units}"))
+        )
         assert got[k] == pytest.approx(run_solve(edited, tmp_path / f"eo{k}").solution.objective, rel=1e-9)
-    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "demand:m/p@2", "--from", "0", "--to", "300",
-                                 "--out", str(tmp_path / "b")])
+    r = CliRunner().invoke(
+        cli,
+        ["breakeven", str(case), "--param", "demand:m/p@2", "--from", "0", "--to", "300", "--out", str(tmp_path / "b")],
+    )
     assert r.exit_code == 2 and "needs at most 6 expansion options (the case has 7)" in r.stderr
     # a cost parameter stays exact (a MILP's cost is concave piecewise linear in it)
-    r = CliRunner().invoke(cli, ["breakeven", str(case), "--param", "cost_scale:P6", "--from", "0.5", "--to", "2",
-                                 "--out", str(tmp_path / "b")])
+    r = CliRunner().invoke(
+        cli,
+        [
+            "breakeven",
+            str(case),
+            "--param",
+            "cost_scale:P6",
+            "--from",
+            "0.5",
+            "--to",
+            "2",
+            "--out",
+            str(tmp_path / "b"),
+        ],
+    )
     assert r.exit_code == 0, r.output
     table = rows(tmp_path / "b" / "breakpoints.csv")
     assert "built:o6" in table[0]
@@ -270,20 +341,32 @@ def test_many_build_options_fall_back_to_milp_resolves(tmp_path):
 def test_help_lists_parameter_names_and_unknown_names_get_examples_from_the_case(tmp_path):
     r = CliRunner().invoke(cli, ["sweep", "--help"])
     assert r.exit_code == 0
-    for form in ("fx:CUR[@PERIOD]", "tariff:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "freight:PLANT:MARKET",
-                 "freight_scale:PLANT[:MARKET]", "demand:MARKET/PRODUCT[@PERIOD]",
-                 "demand_scale:MARKET[/PRODUCT][@PERIOD]", "capacity:PLANT[/PRODUCT][@PERIOD]",
-                 "cost_scale:PLANT[/PRODUCT]"):
+    for form in (
+        "fx:CUR[@PERIOD]",
+        "tariff:ORIGIN:MARKET[/PRODUCT][@PERIOD]",
+        "freight:PLANT:MARKET",
+        "freight_scale:PLANT[:MARKET]",
+        "demand:MARKET/PRODUCT[@PERIOD]",
+        "demand_scale:MARKET[/PRODUCT][@PERIOD]",
+        "capacity:PLANT[/PRODUCT][@PERIOD]",
+        "cost_scale:PLANT[/PRODUCT]",
+    ):
         assert form in r.output, form
-    case = write_case(tmp_path / "mill", plants="plant,country,currency\nlyon,FR,EUR\nturin,IT,EUR",
-                      demand="market,product,period,units\nparis,paper,q1,10\nparis,paper,q2,10",
-                      capacity="plant,product,max_units\nturin,paper,50", fx="currency,rate\nEUR,0.9",
-                      lanes="plant,market,freight_cost\nlyon,paris,1\nturin,paris,2")
+    case = write_case(
+        tmp_path / "mill",
+        plants="plant,country,currency\nlyon,FR,EUR\nturin,IT,EUR",
+        demand="market,product,period,units\nparis,paper,q1,10\nparis,paper,q2,10",
+        capacity="plant,product,max_units\nturin,paper,50",
+        fx="currency,rate\nEUR,0.9",
+        lanes="plant,market,freight_cost\nlyon,paris,1\nturin,paris,2",
+    )
     r = sweep(case, "--out", tmp_path / "o", "--vary", "rate:EUR=1")
     assert r.exit_code == 2
-    assert ("unknown parameter name 'rate:EUR'; in this case, names look like fx:EUR, tariff:FR:paris, "
-            "freight:lyon:paris, freight_scale:lyon, demand:paris/paper@q2, demand_scale:paris, "
-            "capacity:turin/paper, cost_scale:lyon (see plantsplit sweep --help)") in r.stderr
+    assert (
+        "unknown parameter name 'rate:EUR'; in this case, names look like fx:EUR, tariff:FR:paris, "
+        "freight:lyon:paris, freight_scale:lyon, demand:paris/paper@q2, demand_scale:paris, "
+        "capacity:turin/paper, cost_scale:lyon (see plantsplit sweep --help)"
+    ) in r.stderr
 
 
 # A (country X) makes at 100, B (country Y) at 110; m wants 10 in periods 1 and 2; no freight.
@@ -300,8 +383,7 @@ TWO_PERIOD_DUTY = dict(
 )
 
 
-@pytest.mark.parametrize("first, second", [("tariff:X:m=0", "tariff:X:m@2=0.5"),
-                                           ("tariff:X:m@2=0.5", "tariff:X:m=0")])
+@pytest.mark.parametrize("first, second", [("tariff:X:m=0", "tariff:X:m@2=0.5"), ("tariff:X:m@2=0.5", "tariff:X:m=0")])
 def test_the_more_specific_parameter_wins_whatever_the_order(tmp_path, first, second):
     case = write_case(tmp_path / "c", **TWO_PERIOD_DUTY)
     out = tmp_path / "out"
@@ -327,8 +409,9 @@ def test_a_demand_scale_multiplies_a_demand_set_in_the_same_scenario(tmp_path):
     case = write_case(tmp_path / "c", **TWO_PERIOD_DUTY)
     for k, order in enumerate((["demand:m/p@2=20", "demand_scale:m=1.5"], ["demand_scale:m=1.5", "demand:m/p@2=20"])):
         out = tmp_path / f"out{k}"
-        r = CliRunner().invoke(cli, ["sweep", str(case), "--vary", order[0], "--vary", order[1], "--out", str(out),
-                                     "--quiet"])
+        r = CliRunner().invoke(
+            cli, ["sweep", str(case), "--vary", order[0], "--vary", order[1], "--out", str(out), "--quiet"]
+        )
         assert r.exit_code == 0, r.output
         (row,) = list(csv.DictReader(io.StringIO((out / "results.csv").read_text())))
         assert float(row["objective_USD"]) == pytest.approx(4500), order
@@ -340,5 +423,7 @@ def test_a_currency_in_a_case_of_one_currency_is_explained(tmp_path):
     case = write_case(tmp_path / "c", **TWO_PERIOD_DUTY)
     r = CliRunner().invoke(cli, ["sweep", str(case), "--vary", "fx:EUR=0.9", "--out", str(tmp_path / "o")])
     assert r.exit_code == 2
-    assert ("parameter 'fx:EUR': currency 'EUR' is not in the case (it has no currency but the reporting "
-            "currency USD, whose rate is 1)") in r.stderr
+    assert (
+        "parameter 'fx:EUR': currency 'EUR' is not in the case (it has no currency but the reporting "
+        "currency USD, whose rate is 1)"
+    ) in r.stderr

@@ -1,4 +1,5 @@
 """The terminal summary hides nothing: units per product, "no line" limits, unmet demand, natural order."""
+
 from __future__ import annotations
 
 from click.testing import CliRunner
@@ -26,7 +27,7 @@ def test_summary_shows_products_no_line_limits_unmet_demand_in_natural_order(tmp
     r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
-    table = lines[lines.index("Units by plant/product and period:") + 1:][:4]
+    table = lines[lines.index("Units by plant/product and period:") + 1 :][:4]
     assert [line.split() for line in table] == [["1"], ["w1/p", "30"], ["w2/q", "15"], ["w10/q", "5"]]
     assert "Total cost: 1,935 USD" in lines
     i = lines.index("Unmet demand: 10 units (see supply.csv):")
@@ -39,9 +40,13 @@ def test_summary_shows_products_no_line_limits_unmet_demand_in_natural_order(tmp
 
 
 def test_summary_says_when_all_demand_is_met(tmp_path):
-    case = write_case(tmp_path / "c", plants="plant,country,currency\nA,X,USD",
-                      demand="market,product,period,units\nm,p,1,5", capacity="plant,max_units\nA,10",
-                      lanes="plant,market,freight_cost\nA,m,1")
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,5",
+        capacity="plant,max_units\nA,10",
+        lanes="plant,market,freight_cost\nA,m,1",
+    )
     r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
     assert "Unmet demand: none" in r.stdout.splitlines()
@@ -66,7 +71,7 @@ def test_long_lists_stop_at_twenty_and_say_how_many_more(tmp_path):
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     i = lines.index("Units by plant and period:")
-    assert [line.split() for line in lines[i + 2:i + 22]] == [[w, "10"] for w in names[:20]]
+    assert [line.split() for line in lines[i + 2 : i + 22]] == [[w, "10"] for w in names[:20]]
     assert lines[i + 22] == "  ... and 5 more rows (see plan.csv)"
     j = lines.index("Binding capacities (shadow price = USD saved per extra unit):")
     assert lines[j + 1] == "  w1 (total) 1: 10 of 10, shadow price 899.00"
@@ -90,14 +95,14 @@ def test_more_than_twenty_options_are_summed_up_and_the_built_ones_listed(tmp_pa
         lanes="plant,market,freight_cost\nA,m,0",
         costs="plant,unit_cost\nA,1",
         expansions="option,plant,added_units,fixed_cost,first_period\n"
-                   + "\n".join(f"{o},A,10,{100 * i},1" for i, o in enumerate(opts, 1)),
+        + "\n".join(f"{o},A,10,{100 * i},1" for i, o in enumerate(opts, 1)),
     )
     r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o")])
     assert r.exit_code == 0, r.output
     lines = r.stdout.splitlines()
     assert "Total cost: 25,520 USD" in lines
     i = lines.index("Options: 22 of 25 built (see builds.csv):")
-    assert lines[i + 1:i + 21] == [f"Option {o} (A, +10 units): built" for o in opts[:20]]
+    assert lines[i + 1 : i + 21] == [f"Option {o} (A, +10 units): built" for o in opts[:20]]
     assert lines[i + 21] == "  ... and 2 more built (see builds.csv)"
     assert not any("not built" in line for line in lines)  # with over 20 options only the built are listed
 
@@ -123,5 +128,7 @@ def test_a_plant_whose_only_capacity_is_an_unbuilt_option_says_so(tmp_path):
     assert "Total cost: 100 USD" in lines
     assert "Option open-W3 (W3, +10 units): not built" in lines
     i = lines.index("Binding capacities (shadow price = USD saved per extra unit):")
-    assert lines[i + 1:i + 3] == ["  W3 (total) 1: no line (max_units 0); one unit of capacity would save 4.00",
-                                  "  W3 (total) 2: not built (option open-W3); one unit of capacity would save 4.00"]
+    assert lines[i + 1 : i + 3] == [
+        "  W3 (total) 1: no line (max_units 0); one unit of capacity would save 4.00",
+        "  W3 (total) 2: not built (option open-W3); one unit of capacity would save 4.00",
+    ]

@@ -10,6 +10,7 @@ doubling, until a plan comes back; that first plan must be `feasible` (not optim
 complete and consistent. On a machine 8x faster or slower the first plan still comes far
 before the proof of optimality.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,16 +33,21 @@ def make_slow_case(folder, plants=40, markets=120, seed=7):
     M = [f"m{j}" for j in range(1, markets + 1)]
     (folder / "plants.csv").write_text("plant,country,currency\n" + "".join(f"{p},X,USD\n" for p in P))
     d = rng.integers(50, 150, size=markets)
-    (folder / "demand.csv").write_text("market,product,period,units\n"
-                                       + "".join(f"{m},car,1,{d[j]}\n" for j, m in enumerate(M)))
+    (folder / "demand.csv").write_text(
+        "market,product,period,units\n" + "".join(f"{m},car,1,{d[j]}\n" for j, m in enumerate(M))
+    )
     size = int(d.sum() / plants * 3)  # any third of the plants could serve every market
     (folder / "capacity.csv").write_text("plant,max_units\n" + "".join(f"{p},0\n" for p in P))
-    (folder / "expansions.csv").write_text("option,plant,added_units,fixed_cost,first_period\n" + "".join(
-        f"line-{p},{p},{size},{100000 + rng.integers(0, 1000)},1\n" for p in P))
+    (folder / "expansions.csv").write_text(
+        "option,plant,added_units,fixed_cost,first_period\n"
+        + "".join(f"line-{p},{p},{size},{100000 + rng.integers(0, 1000)},1\n" for p in P)
+    )
     xy, mxy = rng.uniform(0, 100, size=(plants, 2)), rng.uniform(0, 100, size=(markets, 2))
     dist = np.sqrt(((xy[:, None, :] - mxy[None, :, :]) ** 2).sum(-1))
-    (folder / "lanes.csv").write_text("plant,market,freight_cost\n" + "".join(
-        f"{p},{m},{10 * dist[i, j]:.2f}\n" for i, p in enumerate(P) for j, m in enumerate(M)))
+    (folder / "lanes.csv").write_text(
+        "plant,market,freight_cost\n"
+        + "".join(f"{p},{m},{10 * dist[i, j]:.2f}\n" for i, p in enumerate(P) for j, m in enumerate(M))
+    )
     return folder
 
 

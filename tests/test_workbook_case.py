@@ -1,4 +1,5 @@
 """A case as one workbook: reading, located errors, and `plantsplit convert` round trips."""
+
 from __future__ import annotations
 
 import csv
@@ -135,56 +136,119 @@ def broken(tmp_path, **kw):
     return book(tmp_path / "case.xlsx", kw.pop("sheets", tiny_sheets()), **kw)
 
 
-@pytest.mark.parametrize("make, lines", [
-    (lambda t: formula_without_value(broken(t)),
-     ["  - case.xlsx, sheet capacity, row 2, column max_units: is a formula with no saved value (the workbook was "
-      "written by a program and never recalculated): open it in Excel and save it, or type the value"]),
-    # a date where a period (required) or a number (required) belongs: each cell reported
-    # once, shown as Excel shows it (the date alone, minutes when it has a time of day),
-    # not again as "is blank but required"
-    (lambda t: broken(t, sheets=dict(tiny_sheets(), demand=[["market", "product", "period", "units"],
-                                                             ["m", "p", dt.date(2012, 1, 1),
-                                                              dt.datetime(2012, 3, 4, 13, 30)]])),
-     ['  - case.xlsx, sheet demand, row 2, column period: "2012-01-01" is a date; plantsplit expects a period as '
-      "text or a number (2012, or 2012-01 typed as text) here: format the cell as Text (Home > Number > Text) "
-      "and type the value again",
-      '  - case.xlsx, sheet demand, row 2, column units: "2012-03-04 13:30" is a date; plantsplit expects a number '
-      "here: format the cell as Text (Home > Number > Text) and type the value again"]),
-    # a date as a period and a blank market, in a case whose MXN rate is given per period:
-    # each cell reported once, not also as a period "" with no MXN rate nor as a market no lane serves
-    (lambda t: broken(t, sheets=dict(tiny_sheets(),
-                                     plants=[["plant", "country", "currency"], ["A", "X", "USD"], ["B", "Y", "MXN"]],
-                                     fx=[["currency", "period", "rate"], ["MXN", "2012", 20]],
-                                     demand=[["market", "product", "period", "units"], ["m", "p", 2012, 100],
-                                             ["m", "p", dt.date(2013, 1, 1), 100], [None, "p", 2012, 50]])),
-     ['  - case.xlsx, sheet demand, row 3, column period: "2013-01-01" is a date; plantsplit expects a period as '
-      "text or a number (2012, or 2012-01 typed as text) here: format the cell as Text (Home > Number > Text) "
-      "and type the value again",
-      "  - case.xlsx, sheet demand, row 4, column market: is blank but required"]),
-    # a formula with no saved value in a required column (a lane.s freight): once, not also blank
-    (lambda t: formula_in_required_column(broken(t)),
-     ["  - case.xlsx, sheet lanes, row 2, column freight_cost: is a formula with no saved value (the workbook was "
-      "written by a program and never recalculated): open it in Excel and save it, or type the value"]),
-    (lambda t: broken(t, merge=("lanes", 1, 0, 2, 0)),
-     ["  - case.xlsx, sheet lanes, row 2, column plant: cells A2:A3 are merged: unmerge them and type the value "
-      "in every cell"]),
-    (lambda t: broken(t, hidden=("costs",)),
-     ["  - case.xlsx, sheet costs: is a hidden sheet: unhide it (right-click a sheet tab > Unhide) or delete it; "
-      "plantsplit does not read data you cannot see"]),
-    (lambda t: broken(t, sheets={k: v for k, v in tiny_sheets().items() if k != "lanes"}),
-     ["  - case.xlsx, sheet lanes: is missing: the workbook has no sheet of that name (it is required; its "
-      "sheets: plants, demand, capacity, costs)"]),
-    (lambda t: broken(t, sheets=dict(tiny_sheets(), capacity=[["plant", "max_units"], ["A", "lots"], ["Z", 5]])),
-     ['  - case.xlsx, sheet capacity, row 2, column max_units: "lots" must be a number >= 0',
-      '  - case.xlsx, sheet capacity, row 3, column plant: "Z" is not a known plant of sheet plants (known: A, B)']),
-])
+@pytest.mark.parametrize(
+    "make, lines",
+    [
+        (
+            lambda t: formula_without_value(broken(t)),
+            [
+                "  - case.xlsx, sheet capacity, row 2, column max_units: is a formula with no saved value (the "
+                "workbook was "
+                "written by a program and never recalculated): open it in Excel and save it, or type the value"
+            ],
+        ),
+        # a date where a period (required) or a number (required) belongs: each cell reported
+        # once, shown as Excel shows it (the date alone, minutes when it has a time of day),
+        # not again as "is blank but required"
+        (
+            lambda t: broken(
+                t,
+                sheets=dict(
+                    tiny_sheets(),
+                    demand=[
+                        ["market", "product", "period", "units"],
+                        ["m", "p", dt.date(2012, 1, 1), dt.datetime(2012, 3, 4, 13, 30)],
+                    ],
+                ),
+            ),
+            [
+                '  - case.xlsx, sheet demand, row 2, column period: "2012-01-01" is a date; plantsplit expects a '
+                "period as "
+                "text or a number (2012, or 2012-01 typed as text) here: format the cell as Text (Home > Number > "
+                "Text) "
+                "and type the value again",
+                '  - case.xlsx, sheet demand, row 2, column units: "2012-03-04 13:30" is a date; plantsplit expects '
+                "a number "
+                "here: format the cell as Text (Home > Number > Text) and type the value again",
+            ],
+        ),
+        # a date as a period and a blank market, in a case whose MXN rate is given per period:
+        # each cell reported once, not also as a period "" with no MXN rate nor as a market no lane serves
+        (
+            lambda t: broken(
+                t,
+                sheets=dict(
+                    tiny_sheets(),
+                    plants=[["plant", "country", "currency"], ["A", "X", "USD"], ["B", "Y", "MXN"]],
+                    fx=[["currency", "period", "rate"], ["MXN", "2012", 20]],
+                    demand=[
+                        ["market", "product", "period", "units"],
+                        ["m", "p", 2012, 100],
+                        ["m", "p", dt.date(2013, 1, 1), 100],
+                        [None, "p", 2012, 50],
+                    ],
+                ),
+            ),
+            [
+                '  - case.xlsx, sheet demand, row 3, column period: "2013-01-01" is a date; plantsplit expects a '
+                "period as "
+                "text or a number (2012, or 2012-01 typed as text) here: format the cell as Text (Home > Number > "
+                "Text) "
+                "and type the value again",
+                "  - case.xlsx, sheet demand, row 4, column market: is blank but required",
+            ],
+        ),
+        # a formula with no saved value in a required column (a lane.s freight): once, not also blank
+        (
+            lambda t: formula_in_required_column(broken(t)),
+            [
+                "  - case.xlsx, sheet lanes, row 2, column freight_cost: is a formula with no saved value (the "
+                "workbook was "
+                "written by a program and never recalculated): open it in Excel and save it, or type the value"
+            ],
+        ),
+        (
+            lambda t: broken(t, merge=("lanes", 1, 0, 2, 0)),
+            [
+                "  - case.xlsx, sheet lanes, row 2, column plant: cells A2:A3 are merged: unmerge them and type the "
+                "value "
+                "in every cell"
+            ],
+        ),
+        (
+            lambda t: broken(t, hidden=("costs",)),
+            [
+                "  - case.xlsx, sheet costs: is a hidden sheet: unhide it (right-click a sheet tab > Unhide) or "
+                "delete it; "
+                "plantsplit does not read data you cannot see"
+            ],
+        ),
+        (
+            lambda t: broken(t, sheets={k: v for k, v in tiny_sheets().items() if k != "lanes"}),
+            [
+                "  - case.xlsx, sheet lanes: is missing: the workbook has no sheet of that name (it is required; its "
+                "sheets: plants, demand, capacity, costs)"
+            ],
+        ),
+        (
+            lambda t: broken(t, sheets=dict(tiny_sheets(), capacity=[["plant", "max_units"], ["A", "lots"], ["Z", 5]])),
+            [
+                '  - case.xlsx, sheet capacity, row 2, column max_units: "lots" must be a number >= 0',
+                '  - case.xlsx, sheet capacity, row 3, column plant: "Z" is not a known plant of sheet plants '
+                "(known: A, B)",
+            ],
+        ),
+    ],
+)
 def test_broken_workbook_names_book_sheet_row_column(tmp_path, make, lines):
     path = make(tmp_path)
     for command in ("solve", "validate"):
         r = invoke(command, path, *(("--out", tmp_path / "o") if command == "solve" else ()))
         assert r.exit_code == 2, r.output
         got = [line for line in r.stderr.splitlines() if not line.startswith("Warning: ")]
-        assert got[0].startswith("Error: ") and got[1:] == lines + (["No output was written."] if command == "solve" else [])
+        assert got[0].startswith("Error: ") and got[1:] == lines + (
+            ["No output was written."] if command == "solve" else []
+        )
     assert not (tmp_path / "o").exists()
 
 
@@ -196,10 +260,16 @@ def test_not_a_workbook(tmp_path):
 
 
 def test_formula_like_names_stay_text_through_convert(tmp_path):
-    case = write_case(tmp_path / "c", **dict(TINY, plants="plant,country,currency\n=1+1,X,USD\nB,Y,USD",
-                                             lanes="plant,market,freight_cost\n=1+1,m,1\nB,m,0",
-                                             capacity="plant,max_units\n=1+1,60",
-                                             costs="plant,unit_cost\n=1+1,10\nB,12"))
+    case = write_case(
+        tmp_path / "c",
+        **dict(
+            TINY,
+            plants="plant,country,currency\n=1+1,X,USD\nB,Y,USD",
+            lanes="plant,market,freight_cost\n=1+1,m,1\nB,m,0",
+            capacity="plant,max_units\n=1+1,60",
+            costs="plant,unit_cost\n=1+1,10\nB,12",
+        ),
+    )
     assert invoke("convert", case, tmp_path / "c.xlsx").exit_code == 0
     cell = openpyxl.load_workbook(tmp_path / "c.xlsx")["plants"]["A2"]
     assert cell.value == "=1+1" and cell.data_type == "s"
@@ -214,11 +284,13 @@ def test_formula_like_names_are_guarded_in_csv_and_read_back(tmp_path, style, se
     # quote (OWASP), and read back as the name that was typed; a name that itself starts
     # with a quote before '=' keeps it (written with two)
     names = ["=1+1", "+x", "-x", "@x", "'=q"]
-    sheets = dict(tiny_sheets(),
-                  plants=[["plant", "country", "currency"], *[[n, "X", "USD"] for n in names], ["B", "Y", "USD"]],
-                  lanes=[["plant", "market", "freight_cost"], *[[n, "m", 1] for n in names], ["B", "m", 0]],
-                  costs=[["plant", "unit_cost"], *[[n, 10] for n in names], ["B", 12]],
-                  capacity=[["plant", "max_units"], ["=1+1", 60]])
+    sheets = dict(
+        tiny_sheets(),
+        plants=[["plant", "country", "currency"], *[[n, "X", "USD"] for n in names], ["B", "Y", "USD"]],
+        lanes=[["plant", "market", "freight_cost"], *[[n, "m", 1] for n in names], ["B", "m", 0]],
+        costs=[["plant", "unit_cost"], *[[n, 10] for n in names], ["B", 12]],
+        capacity=[["plant", "max_units"], ["=1+1", 60]],
+    )
     book_path = tmp_path / "c.xlsx"
     wb = xlsxwriter.Workbook(str(book_path))  # names typed as text cells, as Excel keeps '=1+1
     for name, rows in sheets.items():
@@ -231,8 +303,13 @@ def test_formula_like_names_are_guarded_in_csv_and_read_back(tmp_path, style, se
     raw = (tmp_path / style / "plants.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") == bom
     assert raw.decode("utf-8-sig").splitlines()[1:] == [
-        f"'=1+1{sep}X{sep}USD", f"'+x{sep}X{sep}USD", f"'-x{sep}X{sep}USD", f"'@x{sep}X{sep}USD",
-        f"''=q{sep}X{sep}USD", f"B{sep}Y{sep}USD"]
+        f"'=1+1{sep}X{sep}USD",
+        f"'+x{sep}X{sep}USD",
+        f"'-x{sep}X{sep}USD",
+        f"'@x{sep}X{sep}USD",
+        f"''=q{sep}X{sep}USD",
+        f"B{sep}Y{sep}USD",
+    ]
     back = load_case(tmp_path / style)
     assert list(back.plants["plant"]) == names + ["B"]
     assert set(back.lanes["plant"]) == set(names) | {"B"}
@@ -248,8 +325,18 @@ def test_unused_sheet_is_a_warning(tmp_path):
 
 def test_sweep_and_breakeven_take_a_workbook(tmp_path):
     assert invoke("convert", ROGUE, tmp_path / "rogue.xlsx").exit_code == 0
-    r = invoke("breakeven", tmp_path / "rogue.xlsx", "--param", "fx:KRW", "--from", "900", "--to", "1400",
-               "--out", tmp_path / "b")
+    r = invoke(
+        "breakeven",
+        tmp_path / "rogue.xlsx",
+        "--param",
+        "fx:KRW",
+        "--from",
+        "900",
+        "--to",
+        "1400",
+        "--out",
+        tmp_path / "b",
+    )
     assert r.exit_code == 0, r.output
     r2 = invoke("breakeven", ROGUE, "--param", "fx:KRW", "--from", "900", "--to", "1400", "--out", tmp_path / "b2")
     assert (tmp_path / "b" / "breakpoints.csv").read_bytes() == (tmp_path / "b2" / "breakpoints.csv").read_bytes()
@@ -269,7 +356,8 @@ def test_infeasible_workbook_case_cites_its_sheets(tmp_path):
     assert r.stderr.splitlines()[1] == (
         "  - demand of m/p in 2012 is 100 but at most 90 can reach it (short.xlsx, sheet demand, row 2): "
         "A total capacity 60 in 2012 (short.xlsx, sheet Capacity, row 2) + "
-        "B total capacity 30 in 2012 (short.xlsx, sheet Capacity, row 3)")
+        "B total capacity 30 in 2012 (short.xlsx, sheet Capacity, row 3)"
+    )
     assert ".csv" not in r.stderr
     # the same case as a folder of CSV files keeps citing its files
     folder = write_case(tmp_path / "short", **dict(TINY, capacity="plant,max_units\nA,60\nB,30"))
@@ -277,7 +365,8 @@ def test_infeasible_workbook_case_cites_its_sheets(tmp_path):
     assert r.exit_code == 3
     assert r.stderr.splitlines()[1] == (
         "  - demand of m/p in 2012 is 100 but at most 90 can reach it (demand.csv row 2): "
-        "A total capacity 60 in 2012 (capacity.csv row 2) + B total capacity 30 in 2012 (capacity.csv row 3)")
+        "A total capacity 60 in 2012 (capacity.csv row 2) + B total capacity 30 in 2012 (capacity.csv row 3)"
+    )
     # and the API's NoPlanError, and a stochastic decision no scenario of which can be served
     import solver
 

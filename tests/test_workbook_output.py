@@ -1,4 +1,5 @@
 """Results as a workbook (--xlsx), and CSVs for every locale (--csv-style)."""
+
 from __future__ import annotations
 
 import csv
@@ -49,8 +50,8 @@ def test_every_table_sheet_matches_its_csv(rogue_xlsx):
         csv_rows = list(csv.reader(io.StringIO((rogue_xlsx / f"{name}.csv").read_text())))
         assert list(got[0]) == csv_rows[0], name
         assert len(got) == len(csv_rows), name
-        for cells, texts in zip(got[1:], csv_rows[1:]):
-            for cell, text in zip(cells, texts):
+        for cells, texts in zip(got[1:], csv_rows[1:], strict=True):
+            for cell, text in zip(cells, texts, strict=True):
                 if text == "":
                     assert cell is None
                 elif isinstance(cell, str):
@@ -85,7 +86,7 @@ def test_summary_sheet(rogue_xlsx):
     start = next(i for i, r in enumerate(rows) if r[0] == "Total cost by component")
     assert rows[start + 1][:3] == ("component", "amount_USD", "present_value_USD")
     for k, col in ((1, "amount_USD"), (2, "present_value_USD")):
-        comps = {r[0]: r[k] for r in rows[start + 2:start + 7]}
+        comps = {r[0]: r[k] for r in rows[start + 2 : start + 7]}
         assert comps == pytest.approx(cb.groupby("component")[col].sum().to_dict(), abs=0.05)  # 5 roundings
     # the build option, as in expansions.csv: 80,000 units for 160,000,000 USD
     start = next(i for i, r in enumerate(rows) if r[0] == "Build options")
@@ -94,13 +95,13 @@ def test_summary_sheet(rogue_xlsx):
     util = read(rogue_xlsx, "utilization.csv")
     start = next(i for i, r in enumerate(rows) if r[0] and r[0].startswith("Binding capacities"))
     n = int((util["shadow_price_USD"].abs() > 1e-6).sum())
-    block = rows[start + 2:start + 2 + n]
+    block = rows[start + 2 : start + 2 + n]
     assert all(r[0] in ("busan", "kyushu", "smyrna") for r in block) and rows[start + 2 + n][0] is None
     # chart data: units by period add up to the demand of that period (inputs only)
     start = next(i for i, r in enumerate(rows) if r[0] == "Units by plant and period")
     plants = [p for p in rows[start + 1][1:] if p]
     assert plants == ["busan", "kyushu", "smyrna"]
-    data = {r[0]: sum(r[1:4]) for r in rows[start + 2:start + 7]}
+    data = {r[0]: sum(r[1:4]) for r in rows[start + 2 : start + 7]}
     assert data == pytest.approx(demand_by_period())
     charts = wb["Summary"]._charts
     assert len(charts) == 1 and charts[0].tagname == "barChart"
@@ -113,10 +114,13 @@ def test_same_inputs_same_workbook_bytes(rogue_xlsx, tmp_path):
 
 
 def test_formula_like_names_stay_text(tmp_path):
-    case = write_case(tmp_path / "c", plants="plant,country,currency\n=1+1,X,USD\n@SUM(A1),Y,USD",
-                      demand="market,product,period,units\n+cmd,p,1,100",
-                      lanes="plant,market,freight_cost\n=1+1,+cmd,1\n@SUM(A1),+cmd,2",
-                      capacity="plant,max_units\n=1+1,60")
+    case = write_case(
+        tmp_path / "c",
+        plants="plant,country,currency\n=1+1,X,USD\n@SUM(A1),Y,USD",
+        demand="market,product,period,units\n+cmd,p,1,100",
+        lanes="plant,market,freight_cost\n=1+1,+cmd,1\n@SUM(A1),+cmd,2",
+        capacity="plant,max_units\n=1+1,60",
+    )
     r = invoke("solve", case, "--out", tmp_path / "o", "--xlsx")
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(tmp_path / "o" / "plan.xlsx")  # formulas would load as data_type "f"
@@ -133,14 +137,27 @@ def test_table_too_long_for_a_sheet_is_refused():
     too_long = pd.DataFrame({"units": [1.0] * 1_048_576})
     with pytest.raises(UsageError) as e:
         workbook_bytes({"supply.csv": ok.head(3), "plan.csv": too_long}, {}, "t")
-    assert str(e.value) == ("plan has 1,048,576 rows, more than an Excel sheet holds (1,048,576 with the header): "
-                            "use plan.csv instead (run without --xlsx)")
+    assert str(e.value) == (
+        "plan has 1,048,576 rows, more than an Excel sheet holds (1,048,576 with the header): "
+        "use plan.csv instead (run without --xlsx)"
+    )
     assert workbook_bytes({"plan.csv": ok.head(3)}, {}, "t")[:2] == b"PK"
 
 
 def test_sweep_xlsx_every_sheet(tmp_path):
-    r = invoke("sweep", ROGUE, "--out", tmp_path / "s", "--vary", "fx:KRW=900,1000,1100", "--plans", "--xlsx",
-               "--quiet", "--jobs", "1")
+    r = invoke(
+        "sweep",
+        ROGUE,
+        "--out",
+        tmp_path / "s",
+        "--vary",
+        "fx:KRW=900,1000,1100",
+        "--plans",
+        "--xlsx",
+        "--quiet",
+        "--jobs",
+        "1",
+    )
     assert r.exit_code == 0, r.output
     wb = openpyxl.load_workbook(tmp_path / "s" / "results.xlsx")
     assert wb.sheetnames == ["Summary", "results", "plans"]
@@ -150,13 +167,14 @@ def test_sweep_xlsx_every_sheet(tmp_path):
         df = pd.read_csv(tmp_path / "s" / f"{name}.csv", dtype={"scenario": str, "period": str})
         got = list(wb[name].iter_rows(values_only=True))
         assert list(got[0]) == list(df.columns) and len(got) == len(df) + 1
-        for cells, (_, row) in zip(got[1:], df.iterrows()):
-            for cell, v in zip(cells, row):
+        for cells, (_, row) in zip(got[1:], df.iterrows(), strict=True):
+            for cell, v in zip(cells, row, strict=True):
                 assert cell == (v if isinstance(v, str) else pytest.approx(v))
     assert [r[1] for r in list(wb["results"].iter_rows(values_only=True))[1:]] == [900, 1000, 1100]
 
 
 # ------------------------------------------------------------------ CSV styles
+
 
 def test_csv_styles_write_the_same_numbers(tmp_path):
     for style in ("plain", "excel", "excel-eu"):
@@ -194,8 +212,19 @@ def test_case_in_every_style_reads_back(tmp_path, style):
 
 
 def test_sweep_and_breakeven_in_excel_eu(tmp_path):
-    args = ["sweep", ROGUE, "--out", tmp_path / "s", "--vary", "fx:KRW=1000,1100.5", "--csv-style", "excel-eu",
-            "--quiet", "--jobs", "1"]
+    args = [
+        "sweep",
+        ROGUE,
+        "--out",
+        tmp_path / "s",
+        "--vary",
+        "fx:KRW=1000,1100.5",
+        "--csv-style",
+        "excel-eu",
+        "--quiet",
+        "--jobs",
+        "1",
+    ]
     assert invoke(*args).exit_code == 0
     first = (tmp_path / "s" / "results.csv").read_bytes()
     lines = first.decode("utf-8-sig").splitlines()
@@ -204,8 +233,20 @@ def test_sweep_and_breakeven_in_excel_eu(tmp_path):
     r = invoke(*args, "--resume")  # the resume reads its own style back: nothing left to run
     assert r.exit_code == 0 and "(0 run, 2 already done" in r.output
     assert (tmp_path / "s" / "results.csv").read_bytes() == first
-    r = invoke("breakeven", ROGUE, "--param", "fx:KRW", "--from", "900", "--to", "1400", "--out", tmp_path / "b",
-               "--csv-style", "excel-eu")
+    r = invoke(
+        "breakeven",
+        ROGUE,
+        "--param",
+        "fx:KRW",
+        "--from",
+        "900",
+        "--to",
+        "1400",
+        "--out",
+        tmp_path / "b",
+        "--csv-style",
+        "excel-eu",
+    )
     assert r.exit_code == 0
     head = (tmp_path / "b" / "breakpoints.csv").read_text(encoding="utf-8-sig").splitlines()
     assert head[0].startswith("interval;parameter;value_from;value_to;status;objective_from_USD;objective_to_USD")
@@ -220,8 +261,18 @@ def test_stochastic_xlsx_and_excel_eu(tmp_path):
     (tmp_path / "sc.csv").write_text(TWO)
     outs = []
     for k in (1, 2):
-        r = invoke("stochastic", case, "--scenarios", tmp_path / "sc.csv", "--out", tmp_path / f"o{k}", "--quiet",
-                   "--xlsx", "--csv-style", "excel-eu")
+        r = invoke(
+            "stochastic",
+            case,
+            "--scenarios",
+            tmp_path / "sc.csv",
+            "--out",
+            tmp_path / f"o{k}",
+            "--quiet",
+            "--xlsx",
+            "--csv-style",
+            "excel-eu",
+        )
         assert r.exit_code == 0, r.output
         outs.append((tmp_path / f"o{k}" / "stochastic.xlsx").read_bytes())
     assert outs[0] == outs[1]  # no timing in the workbook
@@ -257,18 +308,31 @@ def test_stochastic_scenario_values_are_numbers_in_every_output(tmp_path):
     case = write_case(tmp_path / "c", **CASE)
     (tmp_path / "sc.csv").write_text("scenario,fx:KRW,cost_scale:A\nweak,500,1\nstrong,1999.5,0.95\n")
     expected = {"fx:KRW": [500, 1999.5], "cost_scale:A": [1, 0.95]}
-    for style, texts in (("plain", {"fx:KRW": ["500", "1999.5"], "cost_scale:A": ["1", "0.95"]}),
-                         ("excel-eu", {"fx:KRW": ["500", "1999,5"], "cost_scale:A": ["1", "0,95"]})):
+    for style, texts in (
+        ("plain", {"fx:KRW": ["500", "1999.5"], "cost_scale:A": ["1", "0.95"]}),
+        ("excel-eu", {"fx:KRW": ["500", "1999,5"], "cost_scale:A": ["1", "0,95"]}),
+    ):
         out = tmp_path / style
-        r = invoke("stochastic", case, "--scenarios", tmp_path / "sc.csv", "--out", out, "--quiet", "--xlsx",
-                   "--csv-style", style)
+        r = invoke(
+            "stochastic",
+            case,
+            "--scenarios",
+            tmp_path / "sc.csv",
+            "--out",
+            out,
+            "--quiet",
+            "--xlsx",
+            "--csv-style",
+            style,
+        )
         assert r.exit_code == 0, r.output
         ws = openpyxl.load_workbook(out / "stochastic.xlsx")["scenario_costs"]
         header = [c.value for c in ws[1]]
         assert [c.value for c in ws["A"][1:]] == ["weak", "strong"]
         sep = ";" if style == "excel-eu" else ","
-        rows = list(csv.DictReader(io.StringIO((out / "scenario_costs.csv").read_text(encoding="utf-8-sig")),
-                                   delimiter=sep))
+        rows = list(
+            csv.DictReader(io.StringIO((out / "scenario_costs.csv").read_text(encoding="utf-8-sig")), delimiter=sep)
+        )
         for name, values in expected.items():
             cells = [ws.cell(row=i, column=header.index(name) + 1) for i in (2, 3)]
             assert [c.value for c in cells] == values

@@ -1,4 +1,5 @@
 """solve --write-model: the monolithic model written by HiGHS, read back by a fresh HiGHS."""
+
 from __future__ import annotations
 
 import highspy
@@ -57,11 +58,13 @@ def test_names_with_blanks_and_dashes_are_kept_readable(tmp_path):
 
 def test_unknown_extension_is_a_usage_error_before_anything_is_written(tmp_path):
     case = write_case(tmp_path / "c", **TWO_PERIODS)
-    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "out"),
-                                 "--write-model", str(tmp_path / "model.txt")])
+    r = CliRunner().invoke(
+        cli, ["solve", str(case), "--out", str(tmp_path / "out"), "--write-model", str(tmp_path / "model.txt")]
+    )
     assert r.exit_code == 2
-    assert r.stderr.strip() == (f"Error: --write-model {tmp_path / 'model.txt'}: the file name must end in "
-                                ".mps or .lp (the format follows it)")
+    assert r.stderr.strip() == (
+        f"Error: --write-model {tmp_path / 'model.txt'}: the file name must end in .mps or .lp (the format follows it)"
+    )
     assert not (tmp_path / "out").exists() and not (tmp_path / "model.txt").exists()
 
 
@@ -71,8 +74,9 @@ def test_a_model_file_in_a_missing_folder_is_a_usage_error(tmp_path, option, nam
     target = tmp_path / "nodir" / name
     r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "out"), option, str(target)])
     assert r.exit_code == 2, r.output
-    assert r.stderr.strip() == (f"Error: {option} {target}: the folder {tmp_path / 'nodir'} does not exist "
-                                "(create it, or give another path)")
+    assert r.stderr.strip() == (
+        f"Error: {option} {target}: the folder {tmp_path / 'nodir'} does not exist (create it, or give another path)"
+    )
     assert "Traceback" not in r.output and not (tmp_path / "out").exists()
 
 

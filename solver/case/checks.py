@@ -4,21 +4,17 @@ Each function reports into the Collector; none raises. ``check_all`` runs them i
 order and returns the tables with rows that only earn a warning (a period no demand
 has, a tariff for an origin no plant is in) removed.
 """
+
 from __future__ import annotations
 
-import re
 
 import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
+from solver.case.rules import check_shares
 from solver.errors import Collector
 from solver.io.schema import FILES
-
-SETTINGS = {
-    "discount_rate": "a rate >= 0 per period, like 0.08 or 8%",
-    "currency": "an ISO currency code, like USD",
-}
 
 # file -> the columns that identify a row, including the optional ones that set its specificity
 SPECIFIC_KEYS = {
@@ -28,8 +24,9 @@ SPECIFIC_KEYS = {
 }
 
 
-def check_all(t: dict[str, pd.DataFrame], products, periods, currency: str, out: Collector,
-              case_currency: str | None = None):
+def check_all(
+    t: dict[str, pd.DataFrame], products, periods, currency: str, out: Collector, case_currency: str | None = None
+):
     """``currency`` is the reporting currency; ``case_currency`` the case's own (settings.csv
     or USD), the quote base of fx.csv, when ``currency`` overrides it."""
     check_unique(t["plants"], "plants.csv", ["plant"], out)
@@ -60,7 +57,9 @@ def check_period_spellings(t: dict[str, pd.DataFrame], out: Collector) -> None:
         df = t.get(spec.name[:-4])
         for col in (c.name for c in spec.columns if c.kind == "period"):
             if df is not None and col in df.columns and len(df):
-                cells += [(str(v), spec.name, int(r), col) for v, r in zip(df[col], df["row"]) if str(v).strip()]
+                cells += [
+                    (str(v), spec.name, int(r), col) for v, r in zip(df[col], df["row"], strict=True) if str(v).strip()
+                ]
     by_value: dict[float, dict[str, list]] = {}
     for label, file, row, col in cells:
         try:
@@ -75,8 +74,14 @@ def check_period_spellings(t: dict[str, pd.DataFrame], out: Collector) -> None:
         file0, row0, _ = spellings[usual][0]
         for label, places in spellings.items():
             for file, row, col in places if label != usual else ():
-                out.error(file, row, col, label, f'is the period "{usual}" ({file0} row {row0}) written another '
-                          f"way; write it as {usual} everywhere, or it would be a period of its own")
+                out.error(
+                    file,
+                    row,
+                    col,
+                    label,
+                    f'is the period "{usual}" ({file0} row {row0}) written another '
+                    f"way; write it as {usual} everywhere, or it would be a period of its own",
+                )
 
 
 def check_unique(df, file, cols, out: Collector, equal_specificity=False):
@@ -94,8 +99,7 @@ def drop_unknown_periods(t, periods: set, out: Collector):
         df = t[key]
         unknown = (df["period"] != "") & ~df["period"].isin(periods)
         for _, r in df[unknown].iterrows():
-            out.warn(f"{key}.csv", r["row"], "period", r["period"],
-                     "is not a period of demand.csv; row ignored")
+            out.warn(f"{key}.csv", r["row"], "period", r["period"], "is not a period of demand.csv; row ignored")
         t[key] = df[~unknown].reset_index(drop=True)
     return t
 
@@ -117,8 +121,13 @@ def check_references(t, plants, markets, products, periods, out: Collector):
     exp = t["expansions"]
     bad = ~exp["first_period"].isin(periods)
     for _, r in exp[bad & (exp["first_period"] != "")].iterrows():
-        out.error("expansions.csv", r["row"], "first_period", r["first_period"],
-                  "is not a period of demand.csv" + suggest(r["first_period"], periods))
+        out.error(
+            "expansions.csv",
+            r["row"],
+            "first_period",
+            r["first_period"],
+            "is not a period of demand.csv" + suggest(r["first_period"], periods),
+        )
 
 
 def suggest(value: str, known) -> str:
@@ -140,14 +149,21 @@ def suggest(value: str, known) -> str:
 def drop_unused_tariffs(t, countries, markets, products, out: Collector):
     df = t["tariffs"]
     keep = pd.Series(True, index=df.index)
-    for col, known, what in (("origin", countries, "country of any plant"),
-                             ("market", markets, "market of demand.csv"),
-                             ("product", products, "product of demand.csv")):
+    for col, known, what in (
+        ("origin", countries, "country of any plant"),
+        ("market", markets, "market of demand.csv"),
+        ("product", products, "product of demand.csv"),
+    ):
         bad = (df[col] != "") & ~df[col].isin(known) & keep
         for _, r in df[bad].iterrows():
             hint = suggest(r[col], known)
-            out.warn("tariffs.csv", r["row"], col, r[col],
-                     f"is not a {what}; row unused" + (hint if "did you mean" in hint else ""))
+            out.warn(
+                "tariffs.csv",
+                r["row"],
+                col,
+                r[col],
+                f"is not a {what}; row unused" + (hint if "did you mean" in hint else ""),
+            )
         keep &= ~bad
     t["tariffs"] = df[keep].reset_index(drop=True)
     return t
@@ -156,40 +172,66 @@ def drop_unused_tariffs(t, countries, markets, products, out: Collector):
 def check_min_max(cap, out: Collector):
     bad = cap["min_units"].notna() & cap["max_units"].notna() & (cap["min_units"] > cap["max_units"])
     for _, r in cap[bad].iterrows():
-        out.error("capacity.csv", r["row"], "min_units", f"{r['min_units']:g}",
-                  f"is above max_units {r['max_units']:g}")
+        out.error(
+            "capacity.csv", r["row"], "min_units", f"{r['min_units']:g}", f"is above max_units {r['max_units']:g}"
+        )
 
 
 def check_tariff_tiers(tar, out: Collector):
     key = ["origin", "market", "product", "period"]
     single = ~tar.duplicated(key, keep=False)
     for _, r in tar[single & tar["up_to_units"].notna()].iterrows():
-        out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}",
-                  "is set on the only tier of this tariff: leave it blank, or add a row for the volume above it")
+        out.error(
+            "tariffs.csv",
+            r["row"],
+            "up_to_units",
+            f"{r['up_to_units']:g}",
+            "is set on the only tier of this tariff: leave it blank, or add a row for the volume above it",
+        )
     for _, g in tar[~single].groupby(key, sort=False):
         open_rows = g[g["up_to_units"].isna()]
         rows = ", ".join(str(r) for r in g["row"])
         if len(open_rows) > 1:
             for r in open_rows["row"].iloc[1:]:
-                out.error("tariffs.csv", r, "up_to_units", "",
-                          f"is blank on more than one tier of this tariff (rows {rows}): only the last tier may "
-                          "leave it blank; give the other tiers their up_to_units")
+                out.error(
+                    "tariffs.csv",
+                    r,
+                    "up_to_units",
+                    "",
+                    f"is blank on more than one tier of this tariff (rows {rows}): only the last tier may "
+                    "leave it blank; give the other tiers their up_to_units",
+                )
             continue
         if len(open_rows) == 0:
             r = g.sort_values("up_to_units").iloc[-1]
-            out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}",
-                      f"every tier of this tariff (rows {rows}) has a limit: leave it blank on the last tier")
+            out.error(
+                "tariffs.csv",
+                r["row"],
+                "up_to_units",
+                f"{r['up_to_units']:g}",
+                f"every tier of this tariff (rows {rows}) has a limit: leave it blank on the last tier",
+            )
             continue
         tiers = g.sort_values("up_to_units", na_position="last")
         ups = tiers["up_to_units"].iloc[:-1]
-        for (_, a), (_, b) in zip(tiers.iloc[:-1].iterrows(), tiers.iloc[1:].iterrows()):
+        for (_, a), (_, b) in zip(tiers.iloc[:-1].iterrows(), tiers.iloc[1:].iterrows(), strict=True):
             if pd.notna(b["up_to_units"]) and b["up_to_units"] == a["up_to_units"]:
-                out.error("tariffs.csv", b["row"], "up_to_units", f"{b['up_to_units']:g}",
-                          f"repeats the tier limit of row {a['row']}")
+                out.error(
+                    "tariffs.csv",
+                    b["row"],
+                    "up_to_units",
+                    f"{b['up_to_units']:g}",
+                    f"repeats the tier limit of row {a['row']}",
+                )
             if b["rate"] < a["rate"]:
-                out.error("tariffs.csv", b["row"], "rate", f"{b['rate']:g}",
-                          f"is below the rate {a['rate']:g} of the lower tier in row {a['row']}: "
-                          "tier rates must not fall as volume rises")
+                out.error(
+                    "tariffs.csv",
+                    b["row"],
+                    "rate",
+                    f"{b['rate']:g}",
+                    f"is below the rate {a['rate']:g} of the lower tier in row {a['row']}: "
+                    "tier rates must not fall as volume rises",
+                )
         if (ups <= 0).any():
             r = tiers[tiers["up_to_units"] <= 0].iloc[0]
             out.error("tariffs.csv", r["row"], "up_to_units", f"{r['up_to_units']:g}", "must be greater than 0")
@@ -206,16 +248,22 @@ def check_expansions(t, out: Collector):
         match = cap[(cap["plant"] == r["plant"]) & (cap["product"] == r["product"]) & cap["max_units"].notna()]
         if len(match) == 0 and r["plant"] in set(t["plants"]["plant"]):
             scope = f"product {r['product']}" if r["product"] else "its total (blank product)"
-            out.error("expansions.csv", r["row"], "plant", r["plant"],
-                      f"has no capacity.csv row with max_units for {scope}, so option {r['option']} has nothing to add to")
+            out.error(
+                "expansions.csv",
+                r["row"],
+                "plant",
+                r["plant"],
+                f"has no capacity.csv row with max_units for {scope}, so option {r['option']} has nothing to add to",
+            )
 
 
 def check_servable(t, out: Collector):
     lanes, dem = t["lanes"], t["demand"]
     served = pd.MultiIndex.from_arrays([lanes["market"], lanes["product"]])
     d = dem[(dem["units"] > 0) & (dem["market"] != "") & (dem["product"] != "")]  # blanks are reported already
-    ok = (pd.MultiIndex.from_arrays([d["market"], d["product"]]).isin(served)
-          | pd.MultiIndex.from_arrays([d["market"], pd.Series([""] * len(d), dtype=object)]).isin(served))
+    ok = pd.MultiIndex.from_arrays([d["market"], d["product"]]).isin(served) | pd.MultiIndex.from_arrays(
+        [d["market"], pd.Series([""] * len(d), dtype=object)]
+    ).isin(served)
     for _, r in d[~ok].iterrows():
         msg = f"has demand for product {r['product']} but no lanes.csv row serves this market"
         if pd.isna(r["unmet_penalty"]):
@@ -226,9 +274,14 @@ def check_servable(t, out: Collector):
     for _, r in d[ok & d["row"].isin(set(closed))].iterrows():
         msg = f"has demand for {r['market']}/{r['product']} but {closed[r['row']]}"
         if pd.isna(r["unmet_penalty"]):
-            out.warn("demand.csv", r["row"], "period", r["period"],
-                     msg + f"; with no unmet_penalty the case has no plan (add a lanes.csv row for "
-                     f"{r['period']}, or with a blank period, or an unmet_penalty)")
+            out.warn(
+                "demand.csv",
+                r["row"],
+                "period",
+                r["period"],
+                msg + f"; with no unmet_penalty the case has no plan (add a lanes.csv row for "
+                f"{r['period']}, or with a blank period, or an unmet_penalty)",
+            )
         else:
             out.warn("demand.csv", r["row"], "period", r["period"], msg + "; it will go unmet")
     idle = t["plants"][~t["plants"]["plant"].isin(set(lanes["plant"]))]
@@ -271,8 +324,10 @@ def closed_lanes(lanes: pd.DataFrame, demand: pd.DataFrame) -> dict[int, str]:
             what = what.replace("lanes", "lane") + " is"
         else:
             what += " are"
-        found[int(r["row"])] = (f"no lanes.csv row serves {scope} in {r['period']} "
-                                f"({what} open only in {periods}: {row_span(rows['row'].tolist())})")
+        found[int(r["row"])] = (
+            f"no lanes.csv row serves {scope} in {r['period']} "
+            f"({what} open only in {periods}: {row_span(rows['row'].tolist())})"
+        )
     return found
 
 
@@ -284,7 +339,7 @@ def row_span(rows: list[int], shown: int = 8) -> str:
         j = i
         while j + 1 < len(rows) and rows[j + 1] == rows[j] + 1:
             j += 1
-        parts += [(f"{rows[i]}-{rows[j]}", j - i + 1)] if j - i >= 2 else [(str(r), 1) for r in rows[i:j + 1]]
+        parts += [(f"{rows[i]}-{rows[j]}", j - i + 1)] if j - i >= 2 else [(str(r), 1) for r in rows[i : j + 1]]
         i = j + 1
     more = sum(n for _, n in parts[shown:])
     text = ", ".join(p for p, _ in parts[:shown]) + (f" and {more} more" if more else "")
@@ -303,69 +358,19 @@ def warn_unlimited(t, periods, out: Collector):
         # a plant capacity.csv never names while it names others: a slip more often than a plant meant to
         # have no limit, so every command warns
         if free and r["plant"] not in mentioned and mentioned:
-            out.warn("capacity.csv", 0, "plant", r["plant"],
-                     "is never named in capacity.csv: its production is unlimited in every period (add a row "
-                     "plant,max_units if that is not meant)")
+            out.warn(
+                "capacity.csv",
+                0,
+                "plant",
+                r["plant"],
+                "is never named in capacity.csv: its production is unlimited in every period (add a row "
+                "plant,max_units if that is not meant)",
+            )
         elif free:
-            out.note("capacity.csv", 0, "plant", r["plant"],
-                     f"has no max_units limit in period {', '.join(free)}: unlimited there")
-
-
-def discount_rate_too_high(rate: float) -> str:
-    """A rate above 100% per period is almost always a percentage typed without its %."""
-    return (f"is a discount rate of {rate:.0%} per period: write {rate:g}% as {rate / 100:g} or {rate:g}% "
-            "(rates above 100% per period are not accepted)")
-
-
-def check_settings(df, out: Collector) -> dict:
-    """settings.csv as a dict of parsed values; unknown settings and bad values are errors."""
-    found: dict = {}
-    seen: dict[str, int] = {}
-    for _, r in df.iterrows():
-        key, value = r["setting"].strip().lower(), r["value"].strip()
-        if not key or not value:
-            continue  # a blank required cell is reported by the reader
-        if key not in SETTINGS:
-            out.error("settings.csv", r["row"], "setting", r["setting"],
-                      f"is not a known setting (known: {', '.join(SETTINGS)})")
-            continue
-        if key in seen:
-            out.error("settings.csv", r["row"], "setting", r["setting"], f"is set twice (also row {seen[key]}); keep one")
-            continue
-        seen[key] = r["row"]
-        if key == "discount_rate":
-            number = value[:-1].strip() if value.endswith("%") else value
-            try:
-                rate = float(number) / (100.0 if value.endswith("%") else 1.0)
-            except ValueError:
-                rate = float("nan")
-            if not (rate >= 0 and rate < 10):  # also rejects nan and inf
-                out.error("settings.csv", r["row"], "value", value, f"must be {SETTINGS[key]}")
-                continue
-            if rate > 1:
-                out.error("settings.csv", r["row"], "value", value, discount_rate_too_high(rate))
-                continue
-            found[key] = rate
-        elif key == "currency":
-            if not re.fullmatch(r"[A-Za-z]{3}", value):
-                out.error("settings.csv", r["row"], "value", value, f"must be {SETTINGS[key]}")
-                continue
-            found[key] = value.upper()
-    return found
-
-
-def check_shares(t, countries: set, out: Collector):
-    sh = t["shares"]
-    for _, r in sh.iterrows():
-        if bool(r["plant"]) == bool(r["country"]):
-            out.error("shares.csv", r["row"], "plant" if r["plant"] else "country", r["plant"] or r["country"],
-                      "give exactly one source: a plant or a country, not both" if r["plant"]
-                      else "is blank: give exactly one source, a plant or a country")
-        if r["country"] and r["country"] not in countries:
-            out.error("shares.csv", r["row"], "country", r["country"],
-                      f"is not the country of any plant (known: {', '.join(sorted(countries)[:12])})")
-        if pd.isna(r["min_share"]) and pd.isna(r["max_share"]):
-            out.error("shares.csv", r["row"], "min_share", "", "and max_share are both blank: give at least one")
-        elif pd.notna(r["min_share"]) and pd.notna(r["max_share"]) and r["min_share"] > r["max_share"]:
-            out.error("shares.csv", r["row"], "min_share", f"{r['min_share']:g}",
-                      f"is above max_share {r['max_share']:g}")
+            out.note(
+                "capacity.csv",
+                0,
+                "plant",
+                r["plant"],
+                f"has no max_units limit in period {', '.join(free)}: unlimited there",
+            )

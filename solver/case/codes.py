@@ -6,6 +6,7 @@ of names once. Two tables whose key columns share categories merge on those inte
 ``align`` gives a small table the categories of a large one before a merge. A key of
 several columns is one int64 (``composite``), looked up by binary search (``lookup``).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -30,7 +31,7 @@ def categorical(codes_: np.ndarray, categories) -> pd.Categorical:
 def composite(columns: list[np.ndarray], sizes: list[int]) -> np.ndarray:
     """One int64 per row from several code columns (each in 0..size-1)."""
     key = np.zeros(len(columns[0]) if columns else 0, np.int64)
-    for c, n in zip(columns, sizes):  # in place: no temporary the size of the key
+    for c, n in zip(columns, sizes, strict=True):  # in place: no temporary the size of the key
         key *= n + 1
         key += c
     return key
@@ -65,6 +66,7 @@ def plain(df: pd.DataFrame | None) -> pd.DataFrame | None:
     """``df`` with categorical columns back as plain text (tables users and writers see)."""
     if df is None:
         return None
-    cats = {c: df[c].astype(df[c].cat.categories.dtype) for c in df.columns
-            if isinstance(df[c].dtype, pd.CategoricalDtype)}
+    cats = {
+        c: df[c].astype(df[c].cat.categories.dtype) for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)
+    }
     return df.assign(**cats) if cats else df

@@ -1,5 +1,6 @@
 """Exchange-rate rules: every currency a case uses has a rate in every period it is used in, and a
 hint when a missing rate looks quoted against another base."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -21,13 +22,28 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | No
     costed = plants[plants["plant"].isin(set(t["costs"]["plant"]))]
     foreign_lanes = lanes[~lanes["currency"].isin(["", reporting])]
     foreign_exp = exp[~exp["currency"].isin(["", reporting]) & exp["first_period"].isin(set(periods))]
-    needs = pd.concat([
-        pd.DataFrame({"file": "plants.csv", "row": costed["row"], "currency": costed["currency"], "period": ""}),
-        pd.DataFrame({"file": "lanes.csv", "row": foreign_lanes["row"], "currency": foreign_lanes["currency"],
-                      "period": foreign_lanes["period"]}),
-        pd.DataFrame({"file": "expansions.csv", "row": foreign_exp["row"], "currency": foreign_exp["currency"],
-                      "period": foreign_exp["first_period"]}),
-    ], ignore_index=True)
+    needs = pd.concat(
+        [
+            pd.DataFrame({"file": "plants.csv", "row": costed["row"], "currency": costed["currency"], "period": ""}),
+            pd.DataFrame(
+                {
+                    "file": "lanes.csv",
+                    "row": foreign_lanes["row"],
+                    "currency": foreign_lanes["currency"],
+                    "period": foreign_lanes["period"],
+                }
+            ),
+            pd.DataFrame(
+                {
+                    "file": "expansions.csv",
+                    "row": foreign_exp["row"],
+                    "currency": foreign_exp["currency"],
+                    "period": foreign_exp["first_period"],
+                }
+            ),
+        ],
+        ignore_index=True,
+    )
     needs = needs[needs["currency"] != ""]  # a blank currency is reported as a blank required cell
     for cur, uses in needs.groupby("currency", sort=False):
         wanted = set(periods) if (uses["period"] == "").any() else set(uses["period"])
@@ -35,17 +51,27 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | No
         if not missing:
             continue
         first = uses.iloc[0]
-        also = [f"{f} row {r}" for f, r in zip(uses["file"].iloc[1:], uses["row"].iloc[1:])]
-        out.error(first["file"], first["row"], "currency", cur,
-                  f"has no exchange rate in fx.csv for period {', '.join(missing)}: "
-                  + rate_hint(fx, cur, reporting, missing, periods, base or reporting)
-                  + (f"; also used in {_also(also)}" if also else ""))
+        also = [f"{f} row {r}" for f, r in zip(uses["file"].iloc[1:], uses["row"].iloc[1:], strict=True)]
+        out.error(
+            first["file"],
+            first["row"],
+            "currency",
+            cur,
+            f"has no exchange rate in fx.csv for period {', '.join(missing)}: "
+            + rate_hint(fx, cur, reporting, missing, periods, base or reporting)
+            + (f"; also used in {_also(also)}" if also else ""),
+        )
     if (fx["currency"] == reporting).any():
         base_rows = fx[fx["currency"] == reporting]
         for p in periods:
             if not fx_available(fx, reporting, p, reporting):
-                out.error("fx.csv", base_rows["row"].iat[0], "currency", reporting,
-                          f"the reporting currency has rates for some periods but not for {p}")
+                out.error(
+                    "fx.csv",
+                    base_rows["row"].iat[0],
+                    "currency",
+                    reporting,
+                    f"the reporting currency has rates for some periods but not for {p}",
+                )
 
 
 def rate_hint(fx, cur: str, reporting: str, missing: list, periods, base: str | None = None) -> str:
@@ -67,8 +93,10 @@ def rate_hint(fx, cur: str, reporting: str, missing: list, periods, base: str | 
         why = f"the rates in fx.csv are quoted against {cur}, the case's currency"
         if based:
             return f"add a row (currency {cur}, rate 1): {why}"
-        return (f"add a row (currency {cur}, rate 1) and a row (currency {reporting}, rate = {reporting} "
-                f"per 1 {cur}): {why}, and {reporting} needs a rate against it too")
+        return (
+            f"add a row (currency {cur}, rate 1) and a row (currency {reporting}, rate = {reporting} "
+            f"per 1 {cur}): {why}, and {reporting} needs a rate against it too"
+        )
     own = {p: _rate_row(fx, reporting, p) if based else None for p in missing}
     why = f"; fx.csv quotes every rate against one base currency, and {reporting} is not it" if based else ""
     factors = {(r["rate"], r["row"]) if r is not None else None for r in own.values()}
@@ -79,8 +107,10 @@ def rate_hint(fx, cur: str, reporting: str, missing: list, periods, base: str | 
         return f"add a row (currency {cur}, {period}rate = {cur} per 1 {reporting}{times}){why}"
     each = ", ".join(f"{r['rate']:g} in period {p} (fx.csv row {r['row']})" for p, r in own.items() if r is not None)
     times = f" × the rate of {reporting} in P: {each}" if based else ""
-    return (f"add a row for each period P of {', '.join(missing)} (currency {cur}, period P, "
-            f"rate = {cur} per 1 {reporting} in P{times}){why}")
+    return (
+        f"add a row for each period P of {', '.join(missing)} (currency {cur}, period P, "
+        f"rate = {cur} per 1 {reporting} in P{times}){why}"
+    )
 
 
 def _rate_row(fx, currency: str, period: str):

@@ -1,4 +1,5 @@
 """A case: a folder of CSV files (or one workbook with a sheet per file), read, checked and frozen."""
+
 from __future__ import annotations
 
 import re
@@ -7,7 +8,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from solver.case import checks, plausibility
+from solver.case import checks, plausibility, rules
 from solver.case.names import natural_sorted, period_sort_key
 from solver.errors import CaseError, Collector, Problem, in_file_order
 from solver.io.casefiles import case_name, content_digest, read_case_tables
@@ -67,11 +68,12 @@ def discount_factors(periods, rate: float) -> dict[str, float]:
         steps = [int(p) - t0 for p in periods]
     else:
         steps = list(range(len(periods)))
-    return {p: (1.0 + rate) ** -k for p, k in zip(periods, steps)}
+    return {p: (1.0 + rate) ** -k for p, k in zip(periods, steps, strict=True)}
 
 
-def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions | None = None,
-              discount_rate: float | None = None) -> Case:
+def load_case(
+    source: str | Path, currency: str | None = None, opts: CsvOptions | None = None, discount_rate: float | None = None
+) -> Case:
     """Read and check every file of a case (a folder of CSV files or one .xlsx workbook);
     raise CaseError listing every problem.
 
@@ -82,7 +84,7 @@ def load_case(source: str | Path, currency: str | None = None, opts: CsvOptions 
     out = Collector()
     tables, _ = read_case_tables(source, opts or CsvOptions(), out)
     digest = content_digest(tables)
-    settings = checks.check_settings(tables["settings"], out)
+    settings = rules.check_settings(tables["settings"], out)
     case_currency = (settings.get("currency") or "USD").strip().upper()
     currency = (currency or case_currency).strip().upper()
     if currency != case_currency:
@@ -125,11 +127,19 @@ def warn_reinterpreted(tables: dict[str, pd.DataFrame], currency: str, case_curr
     if n:
         parts.append(f"demand.csv unmet_penalty ({n} row{'s' * (n != 1)})")
     if parts:
-        fix = (f" (write {case_currency} in those currency cells to keep them in {case_currency})"
-               if any("blank currency" in p for p in parts) else "")
-        out.warn("--currency", 0, "", currency,
-                 f"is not the case's currency {case_currency} (settings.csv, or the default USD): "
-                 f"{'; '.join(parts)} are read as {currency}, not converted from {case_currency}{fix}")
+        fix = (
+            f" (write {case_currency} in those currency cells to keep them in {case_currency})"
+            if any("blank currency" in p for p in parts)
+            else ""
+        )
+        out.warn(
+            "--currency",
+            0,
+            "",
+            currency,
+            f"is not the case's currency {case_currency} (settings.csv, or the default USD): "
+            f"{'; '.join(parts)} are read as {currency}, not converted from {case_currency}{fix}",
+        )
 
 
 __all__ = ["Case", "CaseError", "load_case", "period_sort_key"]

@@ -1,4 +1,5 @@
 """Natural order of names and periods (w2 before w10, 2025q2 before 2025q10): one rule for every table and report."""
+
 from __future__ import annotations
 
 import re

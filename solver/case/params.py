@@ -2,6 +2,7 @@
 against the case, and their values as a user writes them (2.5% or 0.025 for a rate).
 
 Forms: see studies/sweep/names.FORMS ([...] optional)."""
+
 from __future__ import annotations
 
 import math
@@ -50,8 +51,14 @@ def examples(case: Case) -> list[str]:
     others = sorted(set(case.plants["currency"]) - {case.currency})
     cur = others[0] if others else case.currency
     dm = case.demand.iloc[0]
-    out = [f"fx:{cur}", f"tariff:{origin}:{market}", f"freight:{plant}:{market}", f"freight_scale:{plant}",
-           f"demand:{dm['market']}/{dm['product']}@{case.periods[-1]}", f"demand_scale:{dm['market']}"]
+    out = [
+        f"fx:{cur}",
+        f"tariff:{origin}:{market}",
+        f"freight:{plant}:{market}",
+        f"freight_scale:{plant}",
+        f"demand:{dm['market']}/{dm['product']}@{case.periods[-1]}",
+        f"demand_scale:{dm['market']}",
+    ]
     cap = case.capacity[case.capacity["max_units"].notna()]
     if len(cap):
         r = cap.iloc[0]
@@ -62,10 +69,18 @@ def examples(case: Case) -> list[str]:
 def parse_name(name: str, case: Case) -> Param:
     m = _NAME.match(name.strip())
     if not m or m["kind"] not in KINDS:
-        raise UsageError(f"unknown parameter name {name!r}; in this case, names look like "
-                         f"{', '.join(examples(case))} (see plantsplit sweep --help)")
-    p = Param(name.strip(), m["kind"], m["a"].strip(), (m["b"] or "").strip(),
-              (m["product"] or "").strip(), (m["period"] or "").strip())
+        raise UsageError(
+            f"unknown parameter name {name!r}; in this case, names look like "
+            f"{', '.join(examples(case))} (see plantsplit sweep --help)"
+        )
+    p = Param(
+        name.strip(),
+        m["kind"],
+        m["a"].strip(),
+        (m["b"] or "").strip(),
+        (m["product"] or "").strip(),
+        (m["period"] or "").strip(),
+    )
     plants = set(case.plants["plant"])
     markets = set(case.demand["market"])
     currencies = set(case.plants["currency"]) | set(case.lanes["currency"]) | set(case.fx["currency"]) | {case.currency}
@@ -77,8 +92,10 @@ def parse_name(name: str, case: Case) -> Param:
             if known:
                 problems.append(f"{what} {value!r} is not in the case (known: {', '.join(natural_sorted(known)[:12])})")
             elif what == "currency":
-                problems.append(f"{what} {value!r} is not in the case (it has no currency but the reporting "
-                                f"currency {case.currency}, whose rate is 1)")
+                problems.append(
+                    f"{what} {value!r} is not in the case (it has no currency but the reporting "
+                    f"currency {case.currency}, whose rate is 1)"
+                )
             else:
                 problems.append(f"{what} {value!r} is not in the case (it has none)")
 
@@ -102,7 +119,11 @@ def parse_name(name: str, case: Case) -> Param:
     elif p.kind in ("freight", "freight_scale", "capacity", "cost_scale"):
         need(p.a, plants, "plant")
         need(p.b, markets, "market")
-        if p.kind == "freight" and not problems and not ((case.lanes["plant"] == p.a) & (case.lanes["market"] == p.b)).any():
+        if (
+            p.kind == "freight"
+            and not problems
+            and not ((case.lanes["plant"] == p.a) & (case.lanes["market"] == p.b)).any()
+        ):
             problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
     else:
         need(p.a, markets, "market")
@@ -163,7 +184,9 @@ def reach_warnings(params, case: Case) -> list[str]:
             what.append("the tiers of a tariff-rate quota (over-quota rate included)")
         if not narrower.empty:
             what.append("rows for a product or period it does not name")
-        out.append(f"parameter {p.name} sets the rate of {len(rows)} tariffs.csv rows ({listed}): "
-                   f"{' and '.join(what)}, all to the one value; name a product or period "
-                   f"(tariff:{p.a}:{p.b}/PRODUCT@PERIOD) to change fewer")
+        out.append(
+            f"parameter {p.name} sets the rate of {len(rows)} tariffs.csv rows ({listed}): "
+            f"{' and '.join(what)}, all to the one value; name a product or period "
+            f"(tariff:{p.a}:{p.b}/PRODUCT@PERIOD) to change fewer"
+        )
     return out

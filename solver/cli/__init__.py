@@ -10,6 +10,7 @@ Room: the top floor. It may import every room below (through lazy imports inside
 Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
 3 infeasible, unbounded, or no plan (time limit, solver failure).
 """
+
 from __future__ import annotations
 
 import sys
@@ -28,8 +29,12 @@ from solver.cli.sweeping import breakeven, sweep
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="plantsplit")
 @click.option("--debug", is_flag=True, help="Show a traceback when something goes wrong.")
-@click.option("--problems-file", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write every problem and warning of a case to this file (the terminal shows the first 50).")
+@click.option(
+    "--problems-file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Write every problem and warning of a case to this file (the terminal shows the first 50).",
+)
 @click.pass_context
 def cli(ctx, debug, problems_file):
     """plantsplit: split production of a product across plants (an LP/MILP on CSV inputs)."""

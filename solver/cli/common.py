@@ -4,6 +4,7 @@ that turns the library's errors into a message and an exit code (never a traceba
 Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
 3 infeasible, unbounded, or no plan (time limit, solver failure); 4 the outputs could not be written
 (disk full, read-only folder, no permission: nothing changed in the folder)."""
+
 from __future__ import annotations
 
 import errno
@@ -69,13 +70,22 @@ class Fail(click.ClickException):
 
 
 def csv_options(f):
-    f = click.option("--encoding", default="utf-8-sig", show_default=True,
-                     help="Encoding of the case's CSV files (e.g. cp1252 for old Excel files).")(f)
-    f = click.option("--delimiter", default=None,
-                     help="CSV delimiter; default: detected from each header row (, ; or tab).")(f)
-    f = click.option("--decimal", type=click.Choice([".", ","]), default=None,
-                     help="Decimal mark of every file; default: decided per file from its numbers "
-                          "(an ambiguous value stops the case).")(f)
+    f = click.option(
+        "--encoding",
+        default="utf-8-sig",
+        show_default=True,
+        help="Encoding of the case's CSV files (e.g. cp1252 for old Excel files).",
+    )(f)
+    f = click.option(
+        "--delimiter", default=None, help="CSV delimiter; default: detected from each header row (, ; or tab)."
+    )(f)
+    f = click.option(
+        "--decimal",
+        type=click.Choice([".", ","]),
+        default=None,
+        help="Decimal mark of every file; default: decided per file from its numbers "
+        "(an ambiguous value stops the case).",
+    )(f)
     return f
 
 
@@ -96,7 +106,7 @@ class DiscountRate(click.ParamType):
         if not (rate >= 0 and rate < float("inf")):
             self.fail(f"{value!r} must be a rate >= 0, like 0.08 or 8%", param, ctx)
         if rate > 1:
-            from solver.case.checks import discount_rate_too_high
+            from solver.case.rules import discount_rate_too_high
 
             self.fail(f"{value!r} {discount_rate_too_high(rate)}", param, ctx)
         return rate
@@ -126,19 +136,30 @@ class Gap(click.ParamType):
 
 def money_options(f):
     """--currency and --discount-rate: every command that reads a case takes both."""
-    f = click.option("--discount-rate", "discount_rate", type=RATE, default=None,
-                     metavar="R", help="Discount rate per period (0.08 = 8%); overrides settings.csv "
-                     "(default there: 0). Costs are summed as present values at the first period.")(f)
-    f = click.option("--currency", default=None,
-                     help="Reporting currency; overrides settings.csv (default there: USD).")(f)
+    f = click.option(
+        "--discount-rate",
+        "discount_rate",
+        type=RATE,
+        default=None,
+        metavar="R",
+        help="Discount rate per period (0.08 = 8%); overrides settings.csv "
+        "(default there: 0). Costs are summed as present values at the first period.",
+    )(f)
+    f = click.option(
+        "--currency", default=None, help="Reporting currency; overrides settings.csv (default there: USD)."
+    )(f)
     return f
 
 
 def csv_style_option(f):
-    return click.option("--csv-style", type=click.Choice(["plain", "excel", "excel-eu"]), default="plain",
-                        show_default=True,
-                        help="CSV files written: plain (, and .), excel (the same with a UTF-8 BOM), "
-                             "excel-eu (; and decimal comma, BOM) for Excel in a German/French/... locale.")(f)
+    return click.option(
+        "--csv-style",
+        type=click.Choice(["plain", "excel", "excel-eu"]),
+        default="plain",
+        show_default=True,
+        help="CSV files written: plain (, and .), excel (the same with a UTF-8 BOM), "
+        "excel-eu (; and decimal comma, BOM) for Excel in a German/French/... locale.",
+    )(f)
 
 
 def _opts(encoding, delimiter, decimal):
@@ -169,8 +190,12 @@ def failure(exc) -> Fail | None:
     from solver.io.resources import TooLargeError
 
     # (error, exit code, what follows the message); UsageError covers SolverUnavailable
-    for kind, code, after in ((UsageError, EXIT_INPUT, ""), (WriteError, EXIT_WRITE, ""),
-                              (WorkerLost, EXIT_INTERNAL, ""), (TooLargeError, EXIT_NO_PLAN, "\nNo output was written.")):
+    for kind, code, after in (
+        (UsageError, EXIT_INPUT, ""),
+        (WriteError, EXIT_WRITE, ""),
+        (WorkerLost, EXIT_INTERNAL, ""),
+        (TooLargeError, EXIT_NO_PLAN, "\nNo output was written."),
+    ):
         if isinstance(exc, kind):
             return Fail(f"{exc}{after}", code)
     return None
@@ -196,13 +221,15 @@ def _guard(ctx, work):
     except click.ClickException:
         raise
     except KeyboardInterrupt:  # Ctrl-C: said in words, with the code shells use for it
-        echo("Interrupted: earlier outputs are intact (a sweep keeps its results so far: --resume continues).",
-             err=True)
+        echo(
+            "Interrupted: earlier outputs are intact (a sweep keeps its results so far: --resume continues).", err=True
+        )
         raise SystemExit(EXIT_INTERRUPTED) from None
     except OSError as exc:
         if exc.errno == errno.ENAMETOOLONG:
-            raise Fail(f"{exc.filename}: the name is too long for the file system; choose a shorter one",
-                       EXIT_INPUT) from None
+            raise Fail(
+                f"{exc.filename}: the name is too long for the file system; choose a shorter one", EXIT_INPUT
+            ) from None
         if exc.errno not in WRITE_ERRNOS:
             _unexpected(ctx, exc)
         if debug:
@@ -230,14 +257,16 @@ def _write_problems(ctx, exc) -> None:
     if file:
         lines = [f"Error: {p}" for p in exc.problems] + [f"Warning: {w}" for w in exc.warnings]
         from solver.io.outdir import write_failure
-        from solver.io.output import stage
+        from solver.io.temporary import stage
 
         try:  # all or nothing, names shown as on the terminal (no escape sequence reaches a file viewer)
             data = (shown("\n".join(lines)) + "\n").encode("utf-8")
             os.replace(stage(Path(file).parent, Path(file).name, data), file)
         except OSError as exc2:
-            echo(f"Warning: --problems-file {file}: {write_failure(exc2, Path(file).parent, 'write the problems')}",
-                 err=True)
+            echo(
+                f"Warning: --problems-file {file}: {write_failure(exc2, Path(file).parent, 'write the problems')}",
+                err=True,
+            )
 
 
 def _unexpected(ctx, exc):

@@ -1,4 +1,5 @@
 """The commands of decisions under uncertainty: `stochastic` and `scenarios` (thin shells)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -22,43 +23,121 @@ from solver.cli.common import (
 
 @click.command()
 @click.argument("case", type=click.Path(path_type=Path))
-@click.option("--scenarios", "scenarios_file", type=click.Path(path_type=Path), required=True,
-              help="CSV: a 'scenario' column, one column per parameter (as for sweep), optional 'probability'.")
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Folder for summary.json, decision.csv, scenario_costs.csv (and decisions.csv); "
-                   "default: outputs/<case folder name>/stochastic/.")
-@click.option("--method", type=click.Choice(["auto", "enumerate", "extensive", "benders"]), default="auto",
-              show_default=True, help="How to solve the two-stage problem (all exact).")
-@click.option("--risk-weight", "weight", type=click.FloatRange(min=0), default=0.0, show_default=True,
-              help="lambda in E[cost] + lambda * CVaR (0 = risk-neutral).")
-@click.option("--cvar-alpha", "alpha", type=click.FloatRange(min=0, max=1, max_open=True), default=0.95,
-              show_default=True, help="CVaR level: the mean cost of the worst 1 - alpha of probability.")
-@click.option("--gap", type=Gap(positive=True), default=1e-6, show_default=True,
-              help="Relative gap at which benders (and the extensive MILP) stop.")
-@click.option("--evaluate", "evaluate_file", type=click.Path(path_type=Path), default=None,
-              help="Also evaluate the recommended and mean-value decisions on this independent scenarios file.")
+@click.option(
+    "--scenarios",
+    "scenarios_file",
+    type=click.Path(path_type=Path),
+    required=True,
+    help="CSV: a 'scenario' column, one column per parameter (as for sweep), optional 'probability'.",
+)
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Folder for summary.json, decision.csv, scenario_costs.csv (and decisions.csv); "
+    "default: outputs/<case folder name>/stochastic/.",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["auto", "enumerate", "extensive", "benders"]),
+    default="auto",
+    show_default=True,
+    help="How to solve the two-stage problem (all exact).",
+)
+@click.option(
+    "--risk-weight",
+    "weight",
+    type=click.FloatRange(min=0),
+    default=0.0,
+    show_default=True,
+    help="lambda in E[cost] + lambda * CVaR (0 = risk-neutral).",
+)
+@click.option(
+    "--cvar-alpha",
+    "alpha",
+    type=click.FloatRange(min=0, max=1, max_open=True),
+    default=0.95,
+    show_default=True,
+    help="CVaR level: the mean cost of the worst 1 - alpha of probability.",
+)
+@click.option(
+    "--gap",
+    type=Gap(positive=True),
+    default=1e-6,
+    show_default=True,
+    help="Relative gap at which benders (and the extensive MILP) stop.",
+)
+@click.option(
+    "--evaluate",
+    "evaluate_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also evaluate the recommended and mean-value decisions on this independent scenarios file.",
+)
 @click.option("--jobs", type=click.IntRange(min=1), default=None, help="Worker processes (default: all cores).")
-@click.option("--dask", metavar="ADDRESS", default=None,
-              help="Run scenario solves on a Dask cluster (address, or 'local').")
+@click.option(
+    "--dask", metavar="ADDRESS", default=None, help="Run scenario solves on a Dask cluster (address, or 'local')."
+)
 @click.option("--quiet", is_flag=True, help="No progress bar.")
-@click.option("--threads", type=click.IntRange(min=1), default=1,
-              help="Threads per worker for a second stage that splits into blocks (e.g. by period; default 1).")
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=1,
+    help="Threads per worker for a second stage that splits into blocks (e.g. by period; default 1).",
+)
 @money_options
 @click.option("--xlsx", is_flag=True, help="Also write stochastic.xlsx: a Summary sheet, then a sheet per table.")
 @csv_style_option
 @csv_options
 @click.pass_context
-def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, evaluate_file, jobs, dask, quiet,
-               threads, currency, discount_rate, xlsx, csv_style, encoding, delimiter, decimal):
+def stochastic(
+    ctx,
+    case,
+    scenarios_file,
+    out_dir,
+    method,
+    weight,
+    alpha,
+    gap,
+    evaluate_file,
+    jobs,
+    dask,
+    quiet,
+    threads,
+    currency,
+    discount_rate,
+    xlsx,
+    csv_style,
+    encoding,
+    delimiter,
+    decimal,
+):
     """Choose the build decisions that are best across the scenarios (two-stage, E + lambda*CVaR)."""
     from solver.studies.stochastic.decide import NoDecision, SolverDisagrees
     from solver.studies.stochastic.run import run_stochastic
 
     def work():
         try:
-            return run_stochastic(case, scenarios_file, out_dir, method, weight, alpha, gap, jobs, dask, quiet,
-                                  evaluate_file, currency, _opts(encoding, delimiter, decimal), discount_rate,
-                                  csv_style=csv_style, xlsx=xlsx, threads=threads)
+            return run_stochastic(
+                case,
+                scenarios_file,
+                out_dir,
+                method,
+                weight,
+                alpha,
+                gap,
+                jobs,
+                dask,
+                quiet,
+                evaluate_file,
+                currency,
+                _opts(encoding, delimiter, decimal),
+                discount_rate,
+                csv_style=csv_style,
+                xlsx=xlsx,
+                threads=threads,
+            )
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)
             raise Fail(msg + "\nNo output was written.", EXIT_NO_PLAN) from None
@@ -77,8 +156,9 @@ def stochastic(ctx, case, scenarios_file, out_dir, method, weight, alpha, gap, e
 @click.argument("case", type=click.Path(path_type=Path))
 @click.option("--out", "out_file", type=click.Path(path_type=Path), required=True, help="Scenarios CSV to write.")
 @click.option("--fx", multiple=True, metavar="CUR:vol=10%[,drift=0%]", help="A volatile exchange rate (repeatable).")
-@click.option("--demand", multiple=True, metavar="MARKET[/PRODUCT]:vol=15%[,drift=0%]",
-              help="A volatile demand (repeatable).")
+@click.option(
+    "--demand", multiple=True, metavar="MARKET[/PRODUCT]:vol=15%[,drift=0%]", help="A volatile demand (repeatable)."
+)
 @click.option("--corr", multiple=True, metavar="A,B=RHO", help="Correlation of two shocks, e.g. KRW,usa/rogue=-0.3.")
 @click.option("--n", "n", type=click.IntRange(min=1), default=1000, show_default=True, help="Number of scenarios.")
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed (same seed, same file).")

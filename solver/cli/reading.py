@@ -1,4 +1,5 @@
 """The commands on output folders: `plot` and `compare` (thin shells)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,14 +12,26 @@ from solver.cli.common import _guard, csv_style_option, echo
 @click.command()
 @click.argument("results", type=click.Path(path_type=Path))
 @click.option("--x", "x", default=None, help="Parameter on the x axis (default: the first in the file).")
-@click.option("--where", multiple=True, metavar="NAME=VALUE",
-              help="Keep only scenarios with this value of another parameter, as --vary takes it "
-                   "(0.025 or 2.5% for a rate; repeatable).")
-@click.option("--out", "out_file", type=click.Path(path_type=Path), default=None,
-              help="PNG file to write (default: next to RESULTS, same name, .png).")
-@click.option("--distributions", is_flag=True,
-              help="Plot the spread over all scenarios (cost histogram, fan chart of units by period); "
-                   "the default when several parameters vary and no --x is given.")
+@click.option(
+    "--where",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="Keep only scenarios with this value of another parameter, as --vary takes it "
+    "(0.025 or 2.5% for a rate; repeatable).",
+)
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="PNG file to write (default: next to RESULTS, same name, .png).",
+)
+@click.option(
+    "--distributions",
+    is_flag=True,
+    help="Plot the spread over all scenarios (cost histogram, fan chart of units by period); "
+    "the default when several parameters vary and no --x is given.",
+)
 @click.pass_context
 def plot(ctx, results, x, where, out_file, distributions):
     """Chart a sweep's results.csv (or breakeven's breakpoints.csv) as a PNG."""
@@ -31,8 +44,7 @@ def plot(ctx, results, x, where, out_file, distributions):
 @click.command()
 @click.argument("a", type=click.Path(path_type=Path))
 @click.argument("b", type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True,
-              help="Folder for comparison.csv.")
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), required=True, help="Folder for comparison.csv.")
 @click.option("--xlsx", is_flag=True, help="Also write comparison.xlsx (a Summary sheet, then the table).")
 @csv_style_option
 @click.pass_context

@@ -1,4 +1,5 @@
 """The commands on one case: `solve`, `validate`, `convert` (thin shells)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,52 +26,126 @@ from solver.cli.common import (
 
 @click.command()
 @click.argument("case", required=False, type=click.Path(path_type=Path))
-@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
-              help="Output folder (default: outputs/<case folder name>/solve/).")
-@click.option("--solver", default="highs", show_default=True,
-              help="highs (in-process), cbc, or any PuLP solver available here.")
-@click.option("--time-limit", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Stop the solver after this many seconds; a plan found by then is written with its status.")
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Output folder (default: outputs/<case folder name>/solve/).",
+)
+@click.option(
+    "--solver", default="highs", show_default=True, help="highs (in-process), cbc, or any PuLP solver available here."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Stop the solver after this many seconds; a plan found by then is written with its status.",
+)
 @money_options
 @click.option("--relax", is_flag=True, help="Solve the LP relaxation of the build decisions.")
-@click.option("--write-lp", type=click.Path(path_type=Path), default=None,
-              help="Also write the model in LP format to this file.")
-@click.option("--sensitivity", is_flag=True,
-              help="Also write sensitivity_flows.csv and sensitivity_constraints.csv (ranging, as Excel's Sensitivity Report).")
-@click.option("--plot", "plot", is_flag=True,
-              help="Also write plan.png: units by plant and period, cost components by period.")
-@click.option("--write-model", type=click.Path(path_type=Path), default=None,
-              help="Also write the model exactly as HiGHS is given it, by HiGHS (.mps or .lp, by extension).")
-@click.option("--threads", type=click.IntRange(min=1), default=None,
-              help="Threads for the independent blocks of the LP (default: all cores).")
+@click.option(
+    "--write-lp", type=click.Path(path_type=Path), default=None, help="Also write the model in LP format to this file."
+)
+@click.option(
+    "--sensitivity",
+    is_flag=True,
+    help="Also write sensitivity_flows.csv and sensitivity_constraints.csv (ranging, as Excel's Sensitivity Report).",
+)
+@click.option(
+    "--plot", "plot", is_flag=True, help="Also write plan.png: units by plant and period, cost components by period."
+)
+@click.option(
+    "--write-model",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Also write the model exactly as HiGHS is given it, by HiGHS (.mps or .lp, by extension).",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Threads for the independent blocks of the LP (default: all cores).",
+)
 @click.option("--no-decompose", is_flag=True, help="Give HiGHS the whole LP as one model (no blocks).")
-@click.option("--gap", type=Gap(), default=None,
-              help="Relative MIP gap at which a plan with build options counts as optimal (default 1e-6).")
-@click.option("--no-tighten", is_flag=True,
-              help="Leave out the rows that tighten a model with build options (linking rows: flow <= demand x "
-                   "builds; cover rows: builds cover what existing capacity cannot) and the warm start.")
-@click.option("--marginals", type=click.Choice(["exact", "dual"]), default="exact", show_default=True,
-              help="exact: the cost of one unit more and the saving of one unit less of every demand, capacity "
-                   "and minimum, re-priced where the plan sits on a limit; dual: the LP dual for both (faster).")
+@click.option(
+    "--gap",
+    type=Gap(),
+    default=None,
+    help="Relative MIP gap at which a plan with build options counts as optimal (default 1e-6).",
+)
+@click.option(
+    "--no-tighten",
+    is_flag=True,
+    help="Leave out the rows that tighten a model with build options (linking rows: flow <= demand x "
+    "builds; cover rows: builds cover what existing capacity cannot) and the warm start.",
+)
+@click.option(
+    "--marginals",
+    type=click.Choice(["exact", "dual"]),
+    default="exact",
+    show_default=True,
+    help="exact: the cost of one unit more and the saving of one unit less of every demand, capacity "
+    "and minimum, re-priced where the plan sits on a limit; dual: the LP dual for both (faster).",
+)
 @click.option("--xlsx", is_flag=True, help="Also write plan.xlsx: a Summary sheet with a chart, and a sheet per table.")
 @csv_style_option
 @csv_options
 @click.pass_context
-def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax, write_lp, sensitivity, plot,
-          write_model, threads, no_decompose, gap, no_tighten, marginals, xlsx, csv_style, encoding, delimiter,
-          decimal):
+def solve(
+    ctx,
+    case,
+    out_dir,
+    solver,
+    time_limit,
+    currency,
+    discount_rate,
+    relax,
+    write_lp,
+    sensitivity,
+    plot,
+    write_model,
+    threads,
+    no_decompose,
+    gap,
+    no_tighten,
+    marginals,
+    xlsx,
+    csv_style,
+    encoding,
+    delimiter,
+    decimal,
+):
     """Solve CASE (a folder of CSV files or an .xlsx workbook; default: the Rogue 2012 case) and write the plan."""
     from solver.io.casefiles import default_case_dir
     from solver.pipeline.run import run_solve
     from solver.report.terminal import render
 
     case = case or _guard(ctx, default_case_dir)
-    run = _guard(ctx, lambda: run_solve(case, out_dir, solver, time_limit, currency, relax, write_lp,
-                                        _opts(encoding, delimiter, decimal), sensitivity=sensitivity,
-                                        discount_rate=discount_rate, threads=threads,
-                                        decompose=not no_decompose, write_model=write_model,
-                                        gap=gap, tighten=not no_tighten, marginals=marginals, csv_style=csv_style,
-                                        xlsx=xlsx, plot=plot))
+    run = _guard(
+        ctx,
+        lambda: run_solve(
+            case,
+            out_dir,
+            solver,
+            time_limit,
+            currency,
+            relax,
+            write_lp,
+            _opts(encoding, delimiter, decimal),
+            sensitivity=sensitivity,
+            discount_rate=discount_rate,
+            threads=threads,
+            decompose=not no_decompose,
+            write_model=write_model,
+            gap=gap,
+            tighten=not no_tighten,
+            marginals=marginals,
+            csv_style=csv_style,
+            xlsx=xlsx,
+            plot=plot,
+        ),
+    )
     _warn(run.case)
     if not run.solution.status.has_plan:
         from solver.results.explain import headline
@@ -79,8 +154,11 @@ def solve(ctx, case, out_dir, solver, time_limit, currency, discount_rate, relax
         if run.reasons:
             msg += "\n" + "\n".join(f"  - {r}" for r in run.reasons)
         models = [str(f) for f in (write_model, write_lp) if f]
-        msg += ("\nNo output was written." if not models else
-                f"\nNo plan was written; the model is in {' and '.join(models)} (written before the solve).")
+        msg += (
+            "\nNo output was written."
+            if not models
+            else f"\nNo plan was written; the model is in {' and '.join(models)} (written before the solve)."
+        )
         raise Fail(msg, EXIT_NO_PLAN)
     if run.recovered:  # an interrupted earlier write there, completed before this one
         echo(f"Note: {run.recovered}", err=True)
@@ -111,12 +189,19 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
     from solver.model import coefficients
 
     for file, row in coefficients.unused_rows(c, coefficients.build(c).arcs):
-        echo(f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
-                   "or no demand it could serve); it has no effect")
+        echo(
+            f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
+            "or no demand it could serve); it has no effect"
+        )
     from solver.errors import plural
 
-    counts = ((len(c.plants), "plant"), (c.demand["market"].nunique(), "market"), (len(c.products), "product"),
-              (len(c.periods), "period"), (len(c.warnings), "warning"))
+    counts = (
+        (len(c.plants), "plant"),
+        (c.demand["market"].nunique(), "market"),
+        (len(c.products), "product"),
+        (len(c.periods), "period"),
+        (len(c.warnings), "warning"),
+    )
     echo(f"{c.name}: OK ({', '.join(plural(n, w) for n, w in counts)})")
 
 

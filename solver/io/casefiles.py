@@ -1,4 +1,5 @@
 """The files of a case, whatever their format: a folder of CSV files or one workbook, read into raw tables."""
+
 from __future__ import annotations
 
 import hashlib
@@ -31,8 +32,10 @@ def read_case_tables(source: Path, opts: CsvOptions, out: Collector) -> tuple[di
         out.error(str(source), 0, "", "", broken.split(": ", 1)[1])  # a convert killed half-way: not a case
     out.raise_if_any()
     if isinstance(src, _Folder):  # before any file is held: its rows, counted, must fit when read
-        check_reading(case_name(source), [src.folder / s.name for s in FILES if src.has(s) and
-                                          not not_a_file(src.folder / s.name)])
+        check_reading(
+            case_name(source),
+            [src.folder / s.name for s in FILES if src.has(s) and not not_a_file(src.folder / s.name)],
+        )
     unusable = False  # a file or required column is missing: cross-file checks would mislead
     present = [spec for spec in FILES if src.has(spec)]
     for spec in FILES:
@@ -82,9 +85,16 @@ class _Folder:
         for spec in specs:
             what = not_a_file(self.folder / spec.name)
             if what:
-                todo = "replace it with the CSV file" + ("" if spec.required else ", or remove it (the file is optional)")
-                out.error(spec.name, 0, "", "", f"exists in {self.folder} but is {what}, not a file plantsplit can "
-                          f"read: {todo}")
+                todo = "replace it with the CSV file" + (
+                    "" if spec.required else ", or remove it (the file is optional)"
+                )
+                out.error(
+                    spec.name,
+                    0,
+                    "",
+                    "",
+                    f"exists in {self.folder} but is {what}, not a file plantsplit can read: {todo}",
+                )
                 unreadable[spec.name] = None
         read = read_tables([(s, self.folder / s.name) for s in specs if s.name not in unreadable], self.opts, out)
         return {**read, **unreadable}
@@ -119,8 +129,11 @@ class _Workbook:
         return self.book.has(spec)
 
     def missing(self, spec) -> str:
-        return ("is missing: the workbook has no sheet of that name (it is required; its sheets: "
-                + ", ".join(self.book.sheets.values()) + ")")
+        return (
+            "is missing: the workbook has no sheet of that name (it is required; its sheets: "
+            + ", ".join(self.book.sheets.values())
+            + ")"
+        )
 
     def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
         return {spec.name: self.book.read(spec, out) for spec in specs}
@@ -162,8 +175,14 @@ def misnamed(folder: Path, out: Collector) -> None:
         folded = entry.strip().lower()
         match = folded if folded in names else next(iter(get_close_matches(folded, names, n=1, cutoff=0.85)), None)
         if match and match not in entries:
-            out.error(entry, 0, "", "", f"is not read: plantsplit reads {match} (file names are exact: lower case, "
-                      f"no blanks); rename it to {match}, or move it out of {folder}")
+            out.error(
+                entry,
+                0,
+                "",
+                "",
+                f"is not read: plantsplit reads {match} (file names are exact: lower case, "
+                f"no blanks); rename it to {match}, or move it out of {folder}",
+            )
 
 
 def _empty(spec) -> pd.DataFrame:
@@ -187,6 +206,8 @@ def default_case_dir() -> Path:
     except ModuleNotFoundError:  # an editable install maps no solver.cases: the checkout's inputs/
         shipped = Path(__file__).resolve().parents[2] / "inputs" / DEFAULT_CASE
     if not (shipped / "demand.csv").is_file():
-        raise UsageError(f"no CASE given, and neither {local}/ here nor a copy shipped with plantsplit was "
-                         "found: give the case folder, e.g. plantsplit solve inputs/rogue-2012")
+        raise UsageError(
+            f"no CASE given, and neither {local}/ here nor a copy shipped with plantsplit was "
+            "found: give the case folder, e.g. plantsplit solve inputs/rogue-2012"
+        )
     return shipped

@@ -8,6 +8,7 @@ as exactly that number), text as text. The digest of the case's content
 so the plans are too. Columns plantsplit does not use and sheets not named after an
 input file are not carried over.
 """
+
 from __future__ import annotations
 
 import os
@@ -18,7 +19,8 @@ import pandas as pd
 from solver.errors import Collector, UsageError
 from solver.io.casefiles import content_digest, read_case_tables
 from solver.io.folders import write_outputs
-from solver.io.output import PLAIN, CsvStyle, guard_text, scratch_dir, write_all
+from solver.io.output import PLAIN, CsvStyle, guard_text
+from solver.io.temporary import scratch_dir, write_all
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions
 from solver.io.readxlsx import is_workbook, number_text, sheet_name
 from solver.io.schema import FILES, FileSpec
@@ -26,15 +28,18 @@ from solver.io.schema import FILES, FileSpec
 PERCENT = ("rate", "share")  # shown as % in a workbook
 
 
-def convert(source: str | Path, dest: str | Path, opts: CsvOptions | None = None,
-            style: CsvStyle = PLAIN) -> tuple[str, list[str]]:
+def convert(
+    source: str | Path, dest: str | Path, opts: CsvOptions | None = None, style: CsvStyle = PLAIN
+) -> tuple[str, list[str]]:
     """Write SOURCE's case to DEST; returns the content digest and the files or sheets written."""
     source, dest = Path(source), Path(dest)
     if dest.exists() and (dest.is_file() or any(dest.iterdir())):
         raise UsageError(f"{dest} already exists: choose a new name (convert never overwrites)")
     if is_workbook(source) == is_workbook(dest):
-        raise UsageError("convert goes from a case folder to an .xlsx workbook or back: "
-                         f"{source} and {dest} are both {'workbooks' if is_workbook(dest) else 'folders'}")
+        raise UsageError(
+            "convert goes from a case folder to an .xlsx workbook or back: "
+            f"{source} and {dest} are both {'workbooks' if is_workbook(dest) else 'folders'}"
+        )
     out = Collector()
     tables, present = read_case_tables(source, opts or CsvOptions(), out)
     out.raise_if_any()  # a cell that cannot be read would be lost: refuse
@@ -59,7 +64,7 @@ def case_csv_bytes(table: pd.DataFrame, spec: FileSpec, style: CsvStyle) -> byte
     lines = [style.delimiter.join(_columns(spec)) + "\n"]
     for rec in table[_columns(spec)].itertuples(index=False, name=None):
         cells = []
-        for numeric, v in zip(kinds, rec):
+        for numeric, v in zip(kinds, rec, strict=False):
             if numeric:
                 text = "" if pd.isna(v) else number_text(float(v))
                 cells.append(text.replace(".", style.decimal))
@@ -81,8 +86,9 @@ def case_workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
 
     with scratch_dir("case") as tmp:
         path = os.path.join(tmp, "case.xlsx")
-        wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                        "strings_to_numbers": False})
+        wb = xlsxwriter.Workbook(
+            path, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+        )
         wb.set_properties({"title": "plantsplit case", "author": "plantsplit", "created": XLSX_DATE})
         head = wb.add_format({"bold": True})
         rate = wb.add_format({"num_format": "0.00##%"})

@@ -16,6 +16,7 @@ agree on (a `,` file's `2.5` says nothing about a `;` file's `1.000`); if there
 is none and it holds an ambiguous cell, that cell is an error that says how to write it
 and which ``--decimal`` to pass. An explicit ``--decimal`` decides for every file.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -63,8 +64,9 @@ def _cells(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     return long["text"], long["row"], long["column"]
 
 
-def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector,
-           groups: dict[str, str] | None = None) -> dict[str, str | None]:
+def decide(
+    files: dict[str, pd.DataFrame], given: str | None, out: Collector, groups: dict[str, str] | None = None
+) -> dict[str, str | None]:
     """Decimal mark per file (None: the file shows both, reported). ``files``: file name ->
     its numeric cells as text and a ``row`` column; ``groups``: file name -> its delimiter
     (only files of the same delimiter lend a file without evidence their mark)."""
@@ -81,14 +83,20 @@ def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector,
         text, rows, cols = (s[marked].reset_index(drop=True) for s in (text, rows, cols))
         inverse, distinct = pd.factorize(text)
         dot, dot_amb, comma, comma_amb, exp = (
-            pd.Series(v.to_numpy(bool)[inverse], dtype=bool) for v in _marks(pd.Series(distinct, dtype=object)))
+            pd.Series(v.to_numpy(bool)[inverse], dtype=bool) for v in _marks(pd.Series(distinct, dtype=object))
+        )
         if dot.any() and comma.any():
             i, j = dot.idxmax(), comma.idxmax()
             first, second = (i, j) if i > j else (j, i)
-            out.error(name, rows.iat[first], cols.iat[first], text.iat[first],
-                      f'uses "{"." if dot.iat[first] else ","}" as decimal mark, but row {rows.iat[second]} '
-                      f'("{text.iat[second]}") uses "{"." if dot.iat[second] else ","}": write every number '
-                      "of a file with one decimal mark")
+            out.error(
+                name,
+                rows.iat[first],
+                cols.iat[first],
+                text.iat[first],
+                f'uses "{"." if dot.iat[first] else ","}" as decimal mark, but row {rows.iat[second]} '
+                f'("{text.iat[second]}") uses "{"." if dot.iat[second] else ","}": write every number '
+                "of a file with one decimal mark",
+            )
             conflicted.add(name)
             found[name] = "."
         elif dot.any() or comma.any():
@@ -104,7 +112,7 @@ def decide(files: dict[str, pd.DataFrame], given: str | None, out: Collector,
         agreed = {m for n, m in evidence.items() if groups.get(n) == groups.get(name)}
         fallback = agreed.pop() if len(agreed) == 1 else None
         if fallback is None:
-            for t, r, c in zip(text, rows, cols):
+            for t, r, c in zip(text, rows, cols, strict=True):
                 out.unreadable_cell(name, r, c, t, _ambiguous(t))  # reported once, nothing more there
         found[name] = fallback or "."
     return {name: (None if name in conflicted else mark or ".") for name, mark in found.items()}
@@ -117,6 +125,8 @@ def _ambiguous(cell: str) -> str:
     as_group = digits.replace(mark, "") + pct
     as_decimal = f"{float(digits.replace(mark, '.')):.15g}" + pct
     other = _SIDE[mark]
-    return (f'is ambiguous: {as_group} if "{mark}" groups thousands, {as_decimal} if "{mark}" is the decimal '
-            f"mark, and no other number of the case tells which; write it as {as_group} or {as_decimal}, "
-            f'or pass --decimal {other} ("{mark}" groups thousands) or --decimal {mark} ("{mark}" is the decimal mark)')
+    return (
+        f'is ambiguous: {as_group} if "{mark}" groups thousands, {as_decimal} if "{mark}" is the decimal '
+        f"mark, and no other number of the case tells which; write it as {as_group} or {as_decimal}, "
+        f'or pass --decimal {other} ("{mark}" groups thousands) or --decimal {mark} ("{mark}" is the decimal mark)'
+    )

@@ -18,6 +18,7 @@ Every command writes its outputs through an ``OutputFolder``:
 - **Failures name the folder.** A full disk, a read-only folder or missing permissions raise
   ``WriteError`` (exit 4) after every temporary file is removed; earlier outputs stay as they were.
 """
+
 from __future__ import annotations
 
 import errno
@@ -27,11 +28,23 @@ from pathlib import Path
 
 from solver._version import __version__
 from solver.errors import UsageError, WriteError
-from solver.io.output import TMP_PREFIX, stage
+from solver.io.lock import LOCK, FolderLock
+from solver.io.temporary import TMP_PREFIX, is_temporary, stage
 from solver.io.schema import FILES
 
-OUTPUT_NAMES = ("plan.csv", "utilization.csv", "supply.csv", "cost_breakdown.csv", "builds.csv", "sourcing.csv",
-                "sensitivity_flows.csv", "sensitivity_constraints.csv", "summary.json", "plan.xlsx", "plan.png")
+OUTPUT_NAMES = (
+    "plan.csv",
+    "utilization.csv",
+    "supply.csv",
+    "cost_breakdown.csv",
+    "builds.csv",
+    "sourcing.csv",
+    "sensitivity_flows.csv",
+    "sensitivity_constraints.csv",
+    "summary.json",
+    "plan.xlsx",
+    "plan.png",
+)
 
 
 # What each command writes into its output folder. A folder holds the outputs of one
@@ -42,15 +55,21 @@ COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
     "solve": OUTPUT_NAMES,
     "breakeven": ("breakpoints.csv", "breakeven.json", "breakpoints.png"),
     "sweep": ("results.csv", "plans.csv", "sweep.json", "results.xlsx", "results.png", "plans.png"),
-    "stochastic": ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv",
-                   "stochastic.xlsx", "scenario_costs.png"),
+    "stochastic": (
+        "summary.json",
+        "decision.csv",
+        "scenario_costs.csv",
+        "decisions.csv",
+        "evaluation.csv",
+        "stochastic.xlsx",
+        "scenario_costs.png",
+    ),
     "compare": ("comparison.csv", "comparison.xlsx"),
 }
 # what a record may name: the commands' outputs, and a case folder written by convert
 RECORDABLE = {**COMMAND_OUTPUTS, "convert": tuple(spec.name for spec in FILES)}
 
 RECORD = ".plantsplit.json"
-LOCK = ".plantsplit.lock"
 HIDDEN = (RECORD, LOCK)
 NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 WRITE_ERRNOS = NO_SPACE | {errno.EROFS, errno.EACCES, errno.EPERM}  # what a user can fix: exit 4
@@ -73,15 +92,23 @@ def read_record(folder: Path) -> dict | None:
         data = json.loads(path.read_text(encoding="utf-8"))
         _check_record(data)
     except (OSError, ValueError, TypeError, KeyError, UnicodeDecodeError) as exc:
-        raise BadRecord(f"{folder} holds a record of an earlier run ({RECORD}) that plantsplit did not write as it "
-                        f"is ({exc}); it is not trusted: delete {path} if the folder holds only plantsplit's "
-                        "outputs, or choose another --out") from None
+        raise BadRecord(
+            f"{folder} holds a record of an earlier run ({RECORD}) that plantsplit did not write as it "
+            f"is ({exc}); it is not trusted: delete {path} if the folder holds only plantsplit's "
+            "outputs, or choose another --out"
+        ) from None
     return data
 
 
 def _plain(name) -> bool:
-    return isinstance(name, str) and name == Path(name).name and name not in ("", ".", "..") \
-        and not name.startswith(".") and "\\" not in name and "/" not in name
+    return (
+        isinstance(name, str)
+        and name == Path(name).name
+        and name not in ("", ".", "..")
+        and not name.startswith(".")
+        and "\\" not in name
+        and "/" not in name
+    )
 
 
 def _check_record(data) -> None:
@@ -94,8 +121,14 @@ def _check_record(data) -> None:
     if not isinstance(remove, list) or not all(_plain(n) and n in own for n in remove):
         raise ValueError("it would remove files that are not outputs")
     if not isinstance(staged, dict) or not all(
-            _plain(n) and n in own and isinstance(t, str) and t == Path(t).name and t.startswith(TMP_PREFIX)
-            and t.endswith(".tmp") for n, t in staged.items()):
+        _plain(n)
+        and n in own
+        and isinstance(t, str)
+        and t == Path(t).name
+        and t.startswith(TMP_PREFIX)
+        and t.endswith(".tmp")
+        for n, t in staged.items()
+    ):
         raise ValueError("its staged files are not plantsplit's temporary files")
 
 
@@ -103,19 +136,22 @@ def interrupted(folder: Path) -> str | None:
     """A message naming an interrupted write in ``folder``, for a command that reads it; else None."""
     rec = read_record(folder)
     if rec and rec.get("state") == "committing":
-        return (f"{folder}: the plantsplit {rec['command']} that wrote this folder was interrupted while "
-                f"writing its files ({', '.join(rec.get('staged', {}))}), so it may mix two runs; run "
-                f"plantsplit {rec['command']} again with this --out (it completes or replaces them)")
+        return (
+            f"{folder}: the plantsplit {rec['command']} that wrote this folder was interrupted while "
+            f"writing its files ({', '.join(rec.get('staged', {}))}), so it may mix two runs; run "
+            f"plantsplit {rec['command']} again with this --out (it completes or replaces them)"
+        )
     return None
 
 
 NOTHING_CHANGED = "Nothing was changed there: earlier outputs are intact and no temporary file was left"
 
 
-def write_failure(exc: OSError, folder: Path, action: str = "write the outputs",
-                  after: str = NOTHING_CHANGED) -> WriteError:
+def write_failure(
+    exc: OSError, folder: Path, action: str = "write the outputs", after: str = NOTHING_CHANGED
+) -> WriteError:
     """A WriteError in words: what happened, to which folder, and what to do."""
-    from solver.io.output import SCRATCH
+    from solver.io.temporary import SCRATCH
 
     name = getattr(exc, "filename", None)
     # a writer's own relative name (xlsxwriter's "xl/worksheets/sheet1.xml") says nothing of where
@@ -126,8 +162,11 @@ def write_failure(exc: OSError, folder: Path, action: str = "write the outputs",
         action = "write scratch files (a workbook is assembled there)"
     if exc.errno in NO_SPACE:
         what = "the disk is full (or a file-size or quota limit was reached)"
-        todo = ("free some space there, or set TMPDIR to a folder with room" if in_scratch
-                else "free some space or choose another --out")
+        todo = (
+            "free some space there, or set TMPDIR to a folder with room"
+            if in_scratch
+            else "free some space or choose another --out"
+        )
     elif exc.errno == errno.EROFS:
         what = "the folder is on a read-only file system"
         todo = "choose another --out"
@@ -165,90 +204,33 @@ def check_replace(path: Path, option: str, what: str, looks_like) -> None:
     """A single-file output (a chart, a scenarios file) replaces an existing file only if that file is one
     of its kind (``looks_like(first bytes)``): never a case's demand.csv or a user's own file."""
     path = Path(path)
+    if path.is_symlink():
+        raise UsageError(
+            f"{option} {path}: is a symbolic link; plantsplit writes a file of its own there only "
+            "where nothing is: choose another name"
+        )
     for folder in path.parents:  # the nearest existing one must be a folder (mkdir would fail on a file)
         if folder.exists() or folder.is_symlink():
             if not folder.is_dir():
-                raise UsageError(f"{option} {path}: {folder} is not a folder (it is a file or a broken link); "
-                                 "choose another path")
+                raise UsageError(
+                    f"{option} {path}: {folder} is not a folder (it is a file or a broken link); choose another path"
+                )
             break
     if not path.exists():
         return
     try:
         with open(path, "rb") as fh:
-            head = fh.read(64)
+            head = fh.read(4096)
     except OSError:
         head = b""
     if not path.is_file() or not looks_like(head):
-        raise UsageError(f"{option} {path}: exists and is not {what}; plantsplit never replaces a file it did not "
-                         "write: choose another name, or move that file")
+        raise UsageError(
+            f"{option} {path}: exists and is not {what}; plantsplit never replaces a file it did not "
+            "write: choose another name, or move that file"
+        )
 
 
 PNG = b"\x89PNG\r\n\x1a\n"
-
-
-class FolderLock:
-    """An exclusive OS lock on ``folder/.plantsplit.lock`` (flock; msvcrt on Windows), naming its holder."""
-
-    def __init__(self, folder: Path, command: str):
-        self.path, self.command, self.fd = Path(folder) / LOCK, command, None
-
-    def acquire(self) -> None:
-        while True:
-            if self.path.is_symlink() or (self.path.exists() and not self.path.is_file()):
-                raise UsageError(f"{self.path} is not a lock file plantsplit made (it is a link or not a file); "
-                                 "remove it, or choose another --out")
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o666)
-            if not _try_lock(fd):
-                holder = _read_holder(fd)
-                os.close(fd)
-                raise UsageError(f"{self.path.parent} is being written by another plantsplit run ({holder}); "
-                                 "wait for it to finish, or choose another --out")
-            try:  # the file may have been removed by its last holder between our open and our lock
-                same = os.path.samestat(os.fstat(fd), os.stat(self.path))
-            except FileNotFoundError:
-                same = False
-            if same:
-                break
-            os.close(fd)
-        os.ftruncate(fd, 0)
-        os.write(fd, f"process {os.getpid()}: plantsplit {self.command}\n".encode())
-        self.fd = fd
-
-    def release(self) -> None:
-        if self.fd is None:
-            return
-        try:
-            self.path.unlink(missing_ok=True)  # still ours: nobody else can hold it now
-        except OSError:
-            pass
-        os.close(self.fd)  # closing releases the lock
-        self.fd = None
-
-
-def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
-        import msvcrt
-
-        try:
-            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
-            return True
-        except OSError:
-            return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
-    except BlockingIOError:
-        return False
-
-
-def _read_holder(fd: int) -> str:
-    try:
-        text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
-    except (OSError, AttributeError):
-        text = ""
-    return text or "a process that has not yet said which"
 
 
 class OutputFolder:
@@ -261,6 +243,7 @@ class OutputFolder:
         self.recovered: str | None = None
 
     def __enter__(self) -> OutputFolder:
+        self.created = not self.folder.exists()
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
             self.lock.acquire()
@@ -278,6 +261,11 @@ class OutputFolder:
     def __exit__(self, *exc) -> bool:
         self._remove_temporaries()
         self.lock.release()
+        if exc[0] is not None and self.created:  # a folder this run made and could not fill: gone again
+            try:
+                self.folder.rmdir()  # only if empty
+            except OSError:
+                pass
         return False
 
     @property
@@ -298,14 +286,16 @@ class OutputFolder:
                     os.replace(self.folder / tmp, self.folder / name)
             for name in rec.get("remove", []):
                 (self.folder / name).unlink(missing_ok=True)
-            self.recovered = (f"{self.folder}: the last plantsplit {rec['command']} there was interrupted while "
-                              "writing its files; it was completed from what it had staged")
+            self.recovered = (
+                f"{self.folder}: the last plantsplit {rec['command']} there was interrupted while "
+                "writing its files; it was completed from what it had staged"
+            )
             write_record(self.folder, self._record(list(rec["files"]), "complete"))
         self._remove_temporaries()
 
     def _remove_temporaries(self) -> None:
         try:
-            stale = [p for p in self.folder.iterdir() if p.name.startswith(TMP_PREFIX) and p.name.endswith(".tmp")]
+            stale = [p for p in self.folder.iterdir() if is_temporary(p.name)]
         except OSError:
             return
         for p in stale:

@@ -5,42 +5,83 @@ units 3 decimals; per-unit money and shadow prices 4; totals 2; rates and
 utilization 6; numbers of a column without a fixed rounding (a scenario's parameter
 values) with every digit they have. Integers are written without a decimal point, -0 as 0.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
-import os
-import secrets
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 DECIMALS = {
-    "units": 3, "max_units": 3, "min_units": 3, "demand": 3, "supplied": 3, "unmet": 3,
-    "added_units": 3, "built": 6, "built_mean_value": 6,
-    "unit_production_cost": 4, "unit_freight": 4, "unit_duty": 4, "unit_landed_cost": 4,
-    "shadow_price": 4, "min_shadow_price": 4, "marginal_cost": 4,
-    "shadow_price_one_less": 4, "min_shadow_price_one_less": 4, "marginal_saving": 4,
-    "landed_cost": 2, "amount": 2, "fixed_cost": 2, "present_value": 2,
-    "charge_per_period": 2, "charged_in_horizon": 2, "lifetime_periods": 0, "charges_in_horizon": 0,
-    "units_from_source": 3, "units_supplied": 3, "share": 6, "min_share": 6, "max_share": 6,
+    "units": 3,
+    "max_units": 3,
+    "min_units": 3,
+    "demand": 3,
+    "supplied": 3,
+    "unmet": 3,
+    "added_units": 3,
+    "built": 6,
+    "built_mean_value": 6,
+    "unit_production_cost": 4,
+    "unit_freight": 4,
+    "unit_duty": 4,
+    "unit_landed_cost": 4,
+    "shadow_price": 4,
+    "min_shadow_price": 4,
+    "marginal_cost": 4,
+    "shadow_price_one_less": 4,
+    "min_shadow_price_one_less": 4,
+    "marginal_saving": 4,
+    "landed_cost": 2,
+    "amount": 2,
+    "fixed_cost": 2,
+    "present_value": 2,
+    "charge_per_period": 2,
+    "charged_in_horizon": 2,
+    "lifetime_periods": 0,
+    "charges_in_horizon": 0,
+    "units_from_source": 3,
+    "units_supplied": 3,
+    "share": 6,
+    "min_share": 6,
+    "max_share": 6,
     "max_shadow_price": 4,
-    "duty_rate": 6, "utilization": 6,
+    "duty_rate": 6,
+    "utilization": 6,
     # sensitivity report, as every output: units 3, money per unit 4 (allowable ranges are
     # units for a constraint, money per unit with a currency suffix for a flow: AS_MONEY)
-    "final_value": 3, "reduced_cost": 4, "objective_coefficient": 4, "rhs": 3,
-    "allowable_increase": 3, "allowable_decrease": 3,
+    "final_value": 3,
+    "reduced_cost": 4,
+    "objective_coefficient": 4,
+    "rhs": 3,
+    "allowable_increase": 3,
+    "allowable_decrease": 3,
     # breakeven: breakpoints at full precision (they are exact)
-    "value_from": 12, "value_to": 12, "objective_from": 2, "objective_to": 2,
+    "value_from": 12,
+    "value_to": 12,
+    "objective_from": 2,
+    "objective_to": 2,
     # compare: units, money and shadow prices in one column, so the finest of their roundings
-    "value_a": 4, "value_b": 4, "change": 4,
+    "value_a": 4,
+    "value_b": 4,
+    "change": 4,
     # stochastic decision (money columns carry the currency: expected_cost_USD)
-    "probability": 12, "best_share": 6, "expected_cost": 2, "cvar": 2, "objective": 2, "regret": 2,
-    "cost_recommended": 2, "cost_mean_value_decision": 2, "cost_perfect_information": 2,
-    "mean_cost": 2, "ci95_low": 2, "ci95_high": 2,
+    "probability": 12,
+    "best_share": 6,
+    "expected_cost": 2,
+    "cvar": 2,
+    "objective": 2,
+    "regret": 2,
+    "cost_recommended": 2,
+    "cost_mean_value_decision": 2,
+    "cost_perfect_information": 2,
+    "mean_cost": 2,
+    "ci95_low": 2,
+    "ci95_high": 2,
 }
 # columns in units unless they carry a currency suffix, then money per unit
 AS_MONEY = {"allowable_increase": 4, "allowable_decrease": 4}
@@ -53,13 +94,32 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # Money columns name their currency in every output: ``landed_cost`` is written
 # ``landed_cost_USD`` (the reporting currency). Tables in memory keep the plain names;
 # ``with_currency`` renames them at the edge, where a file is written.
-MONEY = frozenset({
-    "unit_production_cost", "unit_freight", "unit_duty", "unit_landed_cost", "landed_cost",
-    "shadow_price", "min_shadow_price", "marginal_cost", "amount", "fixed_cost",
-    "reduced_cost", "objective_coefficient", "objective", "objective_from", "objective_to",
-    "present_value", "charge_per_period", "charged_in_horizon", "max_shadow_price",
-    "shadow_price_one_less", "min_shadow_price_one_less", "marginal_saving",
-})
+MONEY = frozenset(
+    {
+        "unit_production_cost",
+        "unit_freight",
+        "unit_duty",
+        "unit_landed_cost",
+        "landed_cost",
+        "shadow_price",
+        "min_shadow_price",
+        "marginal_cost",
+        "amount",
+        "fixed_cost",
+        "reduced_cost",
+        "objective_coefficient",
+        "objective",
+        "objective_from",
+        "objective_to",
+        "present_value",
+        "charge_per_period",
+        "charged_in_horizon",
+        "max_shadow_price",
+        "shadow_price_one_less",
+        "min_shadow_price_one_less",
+        "marginal_saving",
+    }
+)
 
 
 def with_currency(df: pd.DataFrame, currency: str, also: tuple[str, ...] = ()) -> pd.DataFrame:
@@ -144,7 +204,7 @@ def format_numbers(values, decimals: int | None) -> list[str]:
         whole = (a == np.trunc(a)) & (np.abs(a) < 1e15)
     out[whole] = a[whole].astype(np.int64).astype(str).astype(object)
     rest = np.flatnonzero(~whole & ~np.isnan(a))
-    for i, x in zip(rest, a[rest].tolist()):
+    for i, x in zip(rest, a[rest].tolist(), strict=True):
         out[i] = _fraction(x, decimals)
     return out.tolist()
 
@@ -174,17 +234,25 @@ class CsvStyle:
 
     def line(self, cells: list[str]) -> str:
         """One CSV line of already formatted cells (text cells are made formula-safe here)."""
+
         def q(c: str) -> str:
             c = safe_text(c)
             return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in self.delimiter + '"\n\r') else c
+
         return self.delimiter.join(q(c) for c in cells) + "\n"
 
     def encode(self, text: str) -> bytes:
         return (("\ufeff" if self.bom else "") + text).encode("utf-8")
 
 
-CSV_STYLES = {s.name: s for s in (CsvStyle("plain", ",", ".", False), CsvStyle("excel", ",", ".", True),
-                                  CsvStyle("excel-eu", ";", ",", True))}
+CSV_STYLES = {
+    s.name: s
+    for s in (
+        CsvStyle("plain", ",", ".", False),
+        CsvStyle("excel", ",", ".", True),
+        CsvStyle("excel-eu", ";", ",", True),
+    )
+}
 PLAIN = CSV_STYLES["plain"]
 
 
@@ -197,122 +265,15 @@ def to_cells(df: pd.DataFrame, style: CsvStyle = PLAIN) -> pd.DataFrame:
             out[col] = style.numbers(s.to_numpy(), decimals)
         else:
             codes, distinct = pd.factorize(s.to_numpy(object), use_na_sentinel=False)
-            texts = [safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in distinct]
+            texts = [
+                safe_text("" if v is None or (isinstance(v, float) and math.isnan(v)) else str(v)) for v in distinct
+            ]
             out[col] = np.asarray(texts, dtype=object)[codes] if len(texts) else np.zeros(0, object)
     return pd.DataFrame(out, columns=list(df.columns))
 
 
 def csv_bytes(df: pd.DataFrame, style: CsvStyle = PLAIN) -> bytes:
     return style.encode(to_cells(df, style).to_csv(index=False, sep=style.delimiter, lineterminator="\n"))
-
-
-TMP_PREFIX = ".plantsplit-"  # every temporary file plantsplit makes: .plantsplit-<name>.<pid>-<random>.tmp
-SCRATCH = ("plantsplit-xlsx-", "plantsplit-case-")  # scratch folders in the system's temp folder: <prefix><pid>-...
-
-
-def _dead(pid: str) -> bool:
-    """True when no process ``pid`` runs here (a process of another user counts as running)."""
-    if not pid.isdigit() or os.name == "nt":
-        return False
-    try:
-        os.kill(int(pid), 0)
-    except ProcessLookupError:
-        return True
-    except OSError:
-        return False
-    return False
-
-
-def remove_orphans(folder: Path) -> None:
-    """Remove temporary files and scratch folders that a plantsplit process killed mid-write left in
-    ``folder`` (their names carry the pid of their maker; one still running keeps them)."""
-    import re
-    import shutil
-
-    try:
-        entries = list(Path(folder).iterdir())
-        journal = (Path(folder) / ".plantsplit.json").read_text(errors="replace") if any(
-            p.name == ".plantsplit.json" for p in entries) else ""
-    except OSError:
-        return
-    if '"committing"' in journal:  # staged files of an interrupted commit: its next run completes it
-        return
-    for p in entries:
-        m = None
-        if p.name.startswith(TMP_PREFIX) and p.name.endswith(".tmp"):
-            m = re.search(r"\.(\d+)-[0-9a-f]+\.tmp$", p.name)
-        elif p.name.startswith(SCRATCH):
-            m = re.match(r"plantsplit-(?:xlsx|case)-(\d+)-", p.name)
-        if m is None or not _dead(m.group(1)):
-            continue
-        try:
-            if p.is_dir() and not p.is_symlink():
-                shutil.rmtree(p, ignore_errors=True)
-            else:
-                p.unlink(missing_ok=True)
-        except OSError:
-            pass
-
-
-def scratch_dir(kind: str):
-    """A scratch folder in the system's temp folder (``plantsplit-<kind>-<pid>-...``), removed on exit;
-    those of killed runs are removed first."""
-    import tempfile
-
-    remove_orphans(Path(tempfile.gettempdir()))
-    return tempfile.TemporaryDirectory(prefix=f"plantsplit-{kind}-{os.getpid()}-")
-
-
-def write_all(out_dir: Path, files: dict[str, bytes]) -> None:
-    """Write every file to a temporary name first, then rename each into place: if anything fails
-    before the renames, no file is touched. Temporary files of these names left by a run that was
-    killed are removed. (An output folder of a command is written by io/outdir.py, which adds the
-    record, the journal and the lock.)"""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    for stale in out_dir.glob(f"{TMP_PREFIX}*.tmp"):
-        if any(stale.name.startswith(f"{TMP_PREFIX}{name}.") for name in files):
-            stale.unlink(missing_ok=True)
-    staged: list[tuple[str, Path]] = []
-    try:
-        for name, data in files.items():
-            staged.append((name, stage(out_dir, name, data)))
-    except BaseException:
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        raise
-    for name, tmp in staged:
-        os.replace(tmp, out_dir / name)
-
-
-def temp_file(folder: Path, name: str) -> tuple[int, Path]:
-    """A new, uniquely named ``.plantsplit-<name>.<pid>-<random>.tmp`` in ``folder``, open for writing
-    (temporary files of killed runs there are removed first: remove_orphans).
-
-    Its mode is what the umask gives any file a user creates (0666 minus the umask), so
-    it keeps that mode when renamed into place; ``tempfile.mkstemp`` would make it
-    owner-only (0600).
-    """
-    remove_orphans(folder)
-    while True:
-        tmp = folder / f"{TMP_PREFIX}{name}.{os.getpid()}-{secrets.token_hex(6)}.tmp"
-        try:
-            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666), tmp
-        except FileExistsError:
-            continue
-
-
-def stage(folder: Path, name: str, data: bytes) -> Path:
-    """``data`` in a new temporary file of ``folder`` (``temp_file``), fsynced, ready to be renamed."""
-    fd, tmp = temp_file(folder, name)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
 
 
 def json_bytes(data: dict) -> bytes:

@@ -1,4 +1,6 @@
-"""plantsplit's own output files read back (compare, plot, report): any CSV style it writes, money columns found by name."""
+"""plantsplit's own output files read back (compare, plot, report): any CSV style it writes, money
+columns found by name."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -11,15 +13,19 @@ from solver.io.output import read_dialect
 
 def read_csv(path: Path) -> pd.DataFrame:
     """An output CSV in any style plantsplit writes (',' or ';' with decimal comma, BOM or not)."""
-    return pd.read_csv(path, **read_dialect(path),
-                       dtype={"period": str, "plant": str, "product": str, "market": str, "option": str,
-                              "component": str}, keep_default_na=False, na_values=[""])
+    return pd.read_csv(
+        path,
+        **read_dialect(path),
+        dtype={"period": str, "plant": str, "product": str, "market": str, "option": str, "component": str},
+        keep_default_na=False,
+        na_values=[""],
+    )
 
 
 def column(df: pd.DataFrame, base: str, path: Path) -> str:
     """The column named ``base``, or ``base_<CUR>`` (money columns name their currency)."""
     for c in df.columns:
-        suffix = c[len(base) + 1:]
+        suffix = c[len(base) + 1 :]
         if c == base or (c.startswith(base + "_") and suffix.isalpha() and suffix.isupper()):
             return c
     raise UsageError(f"{path}: no column {base!r} (is this a plantsplit output folder?)")

@@ -4,6 +4,7 @@ Every cell is read as text, trimmed, then parsed per the schema (``schema.py``),
 vectorised with pandas. Problems are collected, never raised one at a time.
 A ``row`` column keeps the row number the spreadsheet shows (header = row 1).
 """
+
 from __future__ import annotations
 
 import csv
@@ -52,12 +53,17 @@ def read_tables(paths: list[tuple[FileSpec, Path]], opts: CsvOptions, out: Colle
     shows none is the one the case's other files agree on (see ``decimalmark``).
     """
     raw = {spec.name: read_raw(path, spec, opts, out) for spec, path in paths}
-    numeric = {name: r.cells[[c.name for c in r.spec.columns if c.kind in NUMERIC_KINDS]].assign(row=r.rows)
-               for name, r in raw.items() if r is not None}
-    marks = decimalmark.decide(numeric, opts.decimal, out,
-                               groups={name: r.delimiter for name, r in raw.items() if r is not None})
-    return {name: (parse_raw(r, marks[name], out) if r is not None and marks[name] else None)
-            for name, r in raw.items()}
+    numeric = {
+        name: r.cells[[c.name for c in r.spec.columns if c.kind in NUMERIC_KINDS]].assign(row=r.rows)
+        for name, r in raw.items()
+        if r is not None
+    }
+    marks = decimalmark.decide(
+        numeric, opts.decimal, out, groups={name: r.delimiter for name, r in raw.items() if r is not None}
+    )
+    return {
+        name: (parse_raw(r, marks[name], out) if r is not None and marks[name] else None) for name, r in raw.items()
+    }
 
 
 def read_table(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> pd.DataFrame | None:
@@ -74,23 +80,41 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
         return None
     encoding = _bom_encoding(raw) or opts.encoding  # a byte-order mark says what the file is
     if encoding == opts.encoding and (wide := _wide_without_bom(raw)):
-        out.error(name, 0, "", "", f"looks like {wide} text without a byte-order mark ("
-                  + ("every other byte is 0" if wide == "UTF-16" else "three bytes in four are 0")
-                  + "): save it as 'CSV UTF-8' from your spreadsheet (UTF-16 or UTF-32 with a byte-order mark "
-                  "is read too)")
+        out.error(
+            name,
+            0,
+            "",
+            "",
+            f"looks like {wide} text without a byte-order mark ("
+            + ("every other byte is 0" if wide == "UTF-16" else "three bytes in four are 0")
+            + "): save it as 'CSV UTF-8' from your spreadsheet (UTF-16 or UTF-32 with a byte-order mark "
+            "is read too)",
+        )
         return None
     try:
         text = raw.decode(encoding)
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        out.error(name, line, "", "", (
-            f"is not valid {opts.encoding} text (byte 0x{raw[exc.start]:02x}); "
-            "save it as 'CSV UTF-8' from your spreadsheet, or pass --encoding cp1252"))
+        out.error(
+            name,
+            line,
+            "",
+            "",
+            (
+                f"is not valid {opts.encoding} text (byte 0x{raw[exc.start]:02x}); "
+                "save it as 'CSV UTF-8' from your spreadsheet, or pass --encoding cp1252"
+            ),
+        )
         return None
     text = text.lstrip("\ufeff")
     if not text.strip():
-        out.error(name, 0, "", "", "is empty: it needs a header row (" +
-                  ", ".join(c.name for c in spec.columns if c.required) + ")")
+        out.error(
+            name,
+            0,
+            "",
+            "",
+            "is empty: it needs a header row (" + ", ".join(c.name for c in spec.columns if c.required) + ")",
+        )
         return None
     delimiter = opts.delimiter or detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
@@ -98,10 +122,12 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
         records = list(reader)
     except csv.Error as exc:  # a cell over the csv module's limit (an unclosed quote swallows the file)
         if '"' in text:
-            hint = "a quote (\") opened here is probably never closed; close it, or remove the stray quote"
+            hint = 'a quote (") opened here is probably never closed; close it, or remove the stray quote'
         else:
-            hint = (f"a cell longer than {csv.field_size_limit():,} characters (no line breaks or no "
-                    f"{delimiter!r} between values?): is this the case's CSV file?")
+            hint = (
+                f"a cell longer than {csv.field_size_limit():,} characters (no line breaks or no "
+                f"{delimiter!r} between values?): is this the case's CSV file?"
+            )
         out.error(name, reader.line_num, "", "", f"cannot be read from this row on ({exc}): {hint}")
         return None
     raw = raw_from_records(records, spec, out)
@@ -110,8 +136,12 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
     return dataclasses.replace(raw, delimiter=delimiter, cells=_unguarded(raw))
 
 
-BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"))
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
 
 
 def _bom_encoding(raw: bytes) -> str | None:
@@ -120,7 +150,7 @@ def _bom_encoding(raw: bytes) -> str | None:
 
 
 def _wide_without_bom(raw: bytes) -> str | None:
-    """"UTF-32" or "UTF-16" when the first bytes look like one (zeros in 3 of 4, or 1 of 2, positions)."""
+    """ "UTF-32" or "UTF-16" when the first bytes look like one (zeros in 3 of 4, or 1 of 2, positions)."""
     head = raw[:400]
     if len(head) < 8:
         return None
@@ -179,8 +209,7 @@ def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -
     missing = [c.name for c in spec.columns if c.required and c.name not in seen]
     for m in missing:
         if m not in meant:  # already reported, at the header cell that misspells it
-            out.error(name, 1, m, "", "required column is missing (the header has: "
-                      + ", ".join(header) + ")")
+            out.error(name, 1, m, "", "required column is missing (the header has: " + ", ".join(header) + ")")
     if missing or meant:  # a misspelt column, read as absent, would only lead to misleading problems
         return None
 
@@ -199,11 +228,16 @@ def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -
     df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     df = df.loc[:, [c for c in header if c in known and c != ""]]
     df = df.loc[:, ~df.columns.duplicated()]
-    cells = pd.DataFrame({
-        col.name: (df[col.name].reset_index(drop=True).astype(str) if col.name in df.columns
-                   else pd.Series([""] * len(df), dtype=object))
-        for col in spec.columns
-    })
+    cells = pd.DataFrame(
+        {
+            col.name: (
+                df[col.name].reset_index(drop=True).astype(str)
+                if col.name in df.columns
+                else pd.Series([""] * len(df), dtype=object)
+            )
+            for col in spec.columns
+        }
+    )
     return RawTable(spec, np.asarray(numbers, dtype=np.int64), cells)
 
 
@@ -245,6 +279,16 @@ def _parse(values: pd.Series, col, file: str, rows: pd.Series, decimal: str, out
         for i in np.flatnonzero(blank.to_numpy()):
             out.error(file, rows.iat[i], col.name, "", "is blank but required")
     kind = col.kind
+    if kind == "period":  # a period number is counted in (discounting): keep it to what a calendar needs
+        long = values.str.fullmatch(r"[+-]?\d{10,}") | (values.str.len() > 64)
+        for i in np.flatnonzero(long.to_numpy(bool)):
+            out.error(
+                file,
+                rows.iat[i],
+                col.name,
+                values.iat[i][:40] + ("..." if len(values.iat[i]) > 40 else ""),
+                "is too long for a period: at most 9 digits (2012, 202401), or 64 characters of text",
+            )
     if kind in ("name", "text", "period"):
         return values
     if kind == "currency":
@@ -268,8 +312,13 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
     outside = ok & ~huge & ~bad & ((number > hi) | (number < lo))
     for i in np.flatnonzero(outside):
         side = f"at most {hi:g}" if number[i] > hi else f"at least {lo:g}"
-        out.error(file, rows.iat[i], col.name, values.iat[i],
-                  f"is out of range: {what.split(':')[0]} must be {side} (see the README, Ranges of numbers)")
+        out.error(
+            file,
+            rows.iat[i],
+            col.name,
+            values.iat[i],
+            f"is out of range: {what.split(':')[0]} must be {side} (see the README, Ranges of numbers)",
+        )
     for i in np.flatnonzero(huge):
         out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
     for i in np.flatnonzero(bad):
@@ -284,11 +333,14 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
 
 def rate_above_one(rate: float, decimal: str) -> str:
     """The warning for a duty rate above 1 written without a % sign (``10`` = 1000%)."""
+
     def show(x: float) -> str:
         return f"{x:g}".replace(".", decimal)
 
-    return (f"is read as a rate of {show(rate * 100)}% (a rate without a % sign is a fraction: 1 = 100%); "
-            f"if {show(rate)}% is meant, write it as {show(rate / 100)} or {show(rate)}%")
+    return (
+        f"is read as a rate of {show(rate * 100)}% (a rate without a % sign is a fraction: 1 = 100%); "
+        f"if {show(rate)}% is meant, write it as {show(rate / 100)} or {show(rate)}%"
+    )
 
 
 def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):
@@ -300,14 +352,18 @@ def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):
     thousands = "." if decimal == "," else ","
     # A thousands separator is accepted only in groups of three digits (1,126.8; 300,000),
     # after a first group that does not start with 0 (0.920 is never 920).
-    grouped = text.str.fullmatch(r"[+-]?[1-9]\d{0,2}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal) + r"\d*)?")
+    grouped = text.str.fullmatch(
+        r"[+-]?[1-9]\d{0,2}(" + re.escape(thousands) + r"\d{3})+(" + re.escape(decimal) + r"\d*)?"
+    )
     text = text.where(~grouped.astype(bool), text.str.replace(thousands, "", regex=False))
     stray = text.str.contains(thousands, regex=False)  # a thousands mark outside a group of three
     if decimal == ",":
         text = text.str.replace(",", ".", regex=False)
     ok = ((text.str.fullmatch(_NUMBER.pattern) & ~stray) | blank).astype(bool)
     number = pd.to_numeric(text.where(ok & ~blank, None), errors="coerce").astype(float)
-    huge = np.isinf(number.to_numpy())  # 1e999 is a well-formed number, but not a usable one
+    # 1e999 is a well-formed number, but not a usable one; nor are 5,000 digits (past Python's limit for
+    # converting text to an integer, to_numeric gives up and leaves NaN)
+    huge = np.isinf(number.to_numpy()) | (ok & ~blank & number.isna()).to_numpy(bool)
     number = number.where(~huge, np.nan)
     number = number.where(~percent.astype(bool), number / 100.0)
     bad = (number < 0) if col.kind != "positive" else (number <= 0)

@@ -13,6 +13,7 @@ of a folder of CSV files, and nothing after the reader knows the format.
   with a message that says what to do.
 Every problem names the workbook, the sheet, the row number Excel shows and the column.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -58,8 +59,10 @@ def refuse_workbook(path: Path) -> str | None:
     except OSError:
         return None  # opening reports it
     if head.startswith(b"\xd0\xcf\x11\xe0"):  # an OLE container: what Excel writes for a password
-        return ("is password-protected (encrypted), or an old .xls saved as .xlsx: open it in Excel and save a "
-                "copy without a password (File > Info > Protect Workbook) as 'Excel Workbook (*.xlsx)'")
+        return (
+            "is password-protected (encrypted), or an old .xls saved as .xlsx: open it in Excel and save a "
+            "copy without a password (File > Info > Protect Workbook) as 'Excel Workbook (*.xlsx)'"
+        )
     try:
         with zipfile.ZipFile(path) as z:
             declared = sum(i.file_size for i in z.infolist())
@@ -67,9 +70,11 @@ def refuse_workbook(path: Path) -> str | None:
         return None  # opening reports it, in openpyxl's words
     on_disk = max(path.stat().st_size, 1)
     if declared > MAX_UNZIPPED or declared > MAX_RATIO * max(on_disk, 1 << 20):
-        return (f"declares {declared / 2**20:,.0f} MB once unzipped from {on_disk / 2**20:,.1f} MB on disk, more than "
-                f"a case workbook holds (at most {MAX_UNZIPPED >> 20:,} MB, or {MAX_RATIO} times its size): it was "
-                "not opened (a damaged file, or a zip bomb); save the case again from Excel")
+        return (
+            f"declares {declared / 2**20:,.0f} MB once unzipped from {on_disk / 2**20:,.1f} MB on disk, more than "
+            f"a case workbook holds (at most {MAX_UNZIPPED >> 20:,} MB, or {MAX_RATIO} times its size): it was "
+            "not opened (a damaged file, or a zip bomb); save the case again from Excel"
+        )
     return None
 
 
@@ -103,12 +108,23 @@ class CaseWorkbook:
             # SyntaxError: XML that is not well formed (xml.etree's ParseError is one)
             if any(isinstance(e, DefusedXmlException) for e in _chain(exc)):
                 # openpyxl parses through defusedxml when it is installed (it is a dependency)
-                out.error(self.label, 0, "", "", "holds XML that declares entities: Excel never writes that, and "
-                          "it is how billion-laughs and external-entity (XXE) attacks work; it was not read: save "
-                          "the case again from Excel")
+                out.error(
+                    self.label,
+                    0,
+                    "",
+                    "",
+                    "holds XML that declares entities: Excel never writes that, and "
+                    "it is how billion-laughs and external-entity (XXE) attacks work; it was not read: save "
+                    "the case again from Excel",
+                )
                 return
-            out.error(self.label, 0, "", "", "cannot be read as an Excel workbook (.xlsx): "
-                      f"{exc}; save it from Excel as 'Excel Workbook (*.xlsx)'")
+            out.error(
+                self.label,
+                0,
+                "",
+                "",
+                f"cannot be read as an Excel workbook (.xlsx): {exc}; save it from Excel as 'Excel Workbook (*.xlsx)'",
+            )
             return
         self.sheets = {name.strip().lower(): name for name in self.book.sheetnames}
         folded: dict[str, list[str]] = {}
@@ -116,14 +132,18 @@ class CaseWorkbook:
             folded.setdefault(name.strip().lower(), []).append(name)
         for key, names in folded.items():
             if len(names) > 1:
-                out.error(self.label, 0, "", "", "has sheets " + " and ".join(repr(n) for n in names) + " that both "
-                          f"read as sheet {key} (case and blanks around a name do not count): rename or delete "
-                          "all but one")
+                out.error(
+                    self.label,
+                    0,
+                    "",
+                    "",
+                    "has sheets " + " and ".join(repr(n) for n in names) + " that both "
+                    f"read as sheet {key} (case and blanks around a name do not count): rename or delete "
+                    "all but one",
+                )
         # Formula cells, to tell "no saved value" from a blank cell (from the cells the sheet holds,
         # not its used range: see _rows).
-        self.formula_cells = {
-            name: set(_formula_positions(formulas[name])) for name in formulas.sheetnames
-        }
+        self.formula_cells = {name: set(_formula_positions(formulas[name])) for name in formulas.sheetnames}
         formulas.close()
         self.ok = True
 
@@ -141,14 +161,29 @@ class CaseWorkbook:
         name = spec.name  # problems are filed under the CSV name; the collector shows the sheet
         ws = self.book[self.sheets[sheet_name(spec)]]
         if ws.sheet_state != "visible":
-            out.error(name, 0, "", "", "is a hidden sheet: unhide it (right-click a sheet tab > Unhide) "
-                      "or delete it; plantsplit does not read data you cannot see")
+            out.error(
+                name,
+                0,
+                "",
+                "",
+                "is a hidden sheet: unhide it (right-click a sheet tab > Unhide) "
+                "or delete it; plantsplit does not read data you cannot see",
+            )
             return None
         rows = _rows(ws, self.formula_cells.get(ws.title, set()))
-        header = [c.value.strip().lower() if c is not None and isinstance(c.value, str) else "" for c in rows[0]] if rows else []
+        header = (
+            [c.value.strip().lower() if c is not None and isinstance(c.value, str) else "" for c in rows[0]]
+            if rows
+            else []
+        )
         if not any(header):
-            out.error(name, 0, "", "", "has no header in row 1 (it needs " +
-                      ", ".join(c.name for c in spec.columns if c.required) + ")")
+            out.error(
+                name,
+                0,
+                "",
+                "",
+                "has no header in row 1 (it needs " + ", ".join(c.name for c in spec.columns if c.required) + ")",
+            )
             return None
 
         def column(col: int) -> str:
@@ -159,8 +194,13 @@ class CaseWorkbook:
 
         merged = sorted(ws.merged_cells.ranges, key=lambda r: (r.min_row, r.min_col))
         for rng in merged:
-            out.error(name, rng.min_row, column(rng.min_col), "",
-                      f"cells {rng.coord} are merged: unmerge them and type the value in every cell")
+            out.error(
+                name,
+                rng.min_row,
+                column(rng.min_col),
+                "",
+                f"cells {rng.coord} are merged: unmerge them and type the value in every cell",
+            )
         if merged:
             return None
         formulas = self.formula_cells.get(ws.title, set())
@@ -179,19 +219,29 @@ class CaseWorkbook:
         where = (name, cell.row, column(cell.column))
         if v is None:
             if (cell.row, cell.column) in formulas:
-                out.unreadable_cell(*where, "", (
-                    "is a formula with no saved value (the workbook was written by a program and "
-                    "never recalculated): open it in Excel and save it, or type the value"))
+                out.unreadable_cell(
+                    *where,
+                    "",
+                    (
+                        "is a formula with no saved value (the workbook was written by a program and "
+                        "never recalculated): open it in Excel and save it, or type the value"
+                    ),
+                )
             return ""
         if isinstance(v, bool):
             return "TRUE" if v else "FALSE"
         if isinstance(v, (int, float)):
             return number_text(v)
         if isinstance(v, (dt.datetime, dt.date, dt.time, dt.timedelta)):
-            out.unreadable_cell(*where, shown_date(v), (
-                f"is a {'time' if isinstance(v, (dt.time, dt.timedelta)) else 'date'}; plantsplit expects "
-                f"{EXPECTED.get(kinds.get(where[2]), 'text or a number')} here: format the cell as Text "
-                "(Home > Number > Text) and type the value again"))
+            out.unreadable_cell(
+                *where,
+                shown_date(v),
+                (
+                    f"is a {'time' if isinstance(v, (dt.time, dt.timedelta)) else 'date'}; plantsplit expects "
+                    f"{EXPECTED.get(kinds.get(where[2]), 'text or a number')} here: format the cell as Text "
+                    "(Home > Number > Text) and type the value again"
+                ),
+            )
             return ""
         if cell.data_type == "e":
             out.unreadable_cell(*where, v, "is an Excel error value: fix the formula")
@@ -200,9 +250,11 @@ class CaseWorkbook:
 
 
 # What a column holds, in words, for the message about a date typed where it does not belong.
-EXPECTED = {"period": "a period as text or a number (2012, or 2012-01 typed as text)",
-            **{k: "a number" for k in ("units", "money", "rate", "share", "count", "positive")},
-            **{k: "text" for k in ("name", "text", "currency", "basis")}}
+EXPECTED = {
+    "period": "a period as text or a number (2012, or 2012-01 typed as text)",
+    **{k: "a number" for k in ("units", "money", "rate", "share", "count", "positive")},
+    **{k: "text" for k in ("name", "text", "currency", "basis")},
+}
 
 
 def shown_date(v) -> str:

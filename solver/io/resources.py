@@ -5,6 +5,7 @@ group's limit if lower), or the ``PLANTSPLIT_MEMORY_MB`` environment variable wh
 with other work). Reading a case is checked here, before any file is held (``check_reading``); solving it in
 ``solve/memory.py``.
 """
+
 from __future__ import annotations
 
 import os
@@ -72,20 +73,31 @@ def check_reading(case_name: str, files: list[Path]) -> None:
     size = sum(sizes.values())
     if READ_BYTES_PER_BYTE * size > available:  # sizes first (no file opened): far too large stops at once
         largest = max(sizes, key=sizes.get)
-        _too_large(case_name, f"its files are {_mb(size)} ({largest} {_mb(sizes[largest])})",
-                   READ_BYTES_PER_BYTE * size, f"{READ_BYTES_PER_BYTE} bytes for each byte", available)
+        _too_large(
+            case_name,
+            f"its files are {_mb(size)} ({largest} {_mb(sizes[largest])})",
+            READ_BYTES_PER_BYTE * size,
+            f"{READ_BYTES_PER_BYTE} bytes for each byte",
+            available,
+        )
     rows = {p.name: count_rows(p) for p in files}
     if READ_BYTES_PER_ROW * sum(rows.values()) > available:
         largest = max(rows, key=rows.get)
-        _too_large(case_name, f"its files hold {sum(rows.values()):,} rows ({largest} {rows[largest]:,})",
-                   READ_BYTES_PER_ROW * sum(rows.values()), f"{READ_BYTES_PER_ROW} bytes a row", available)
+        _too_large(
+            case_name,
+            f"its files hold {sum(rows.values()):,} rows ({largest} {rows[largest]:,})",
+            READ_BYTES_PER_ROW * sum(rows.values()),
+            f"{READ_BYTES_PER_ROW} bytes a row",
+            available,
+        )
 
 
 def _too_large(case_name: str, what: str, needed: float, rate: str, available: float) -> None:
     raise TooLargeError(
         f"case {case_name} is too large for the memory available: {what}, and reading and checking them needs "
         f"about {_mb(needed)} ({rate}); {_mb(available)} are available. Free memory, use a larger machine, or "
-        "split the case (fewer periods or markets per case).")
+        "split the case (fewer periods or markets per case)."
+    )
 
 
 def _mb(n: float) -> str:

@@ -3,6 +3,7 @@
 One table drives the loader's checks, the README's input reference
 (``python -m solver.schema`` prints it as Markdown) and ``plantsplit validate``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -37,101 +38,270 @@ BLANK_PRODUCT = "blank = every product"
 BLANK_PERIOD = "blank = every period"
 
 FILES: tuple[FileSpec, ...] = (
-    FileSpec("plants.csv", True, "One row per plant.", (
-        _c("plant", "name", True, "", "", "Plant name, referenced by the other files."),
-        _c("country", "name", True, "", "", "Country of origin for tariffs (matched against `tariffs.csv` `origin`)."),
-        _c("currency", "currency", True, "", "ISO code", "Currency of the plant's `unit_cost`."),
-    )),
-    FileSpec("demand.csv", True, "Demand per market, product and period. Defines the products and periods of the case.", (
-        _c("market", "name", True, "", "", "Market name."),
-        _c("product", "name", True, "", "", "Product name."),
-        _c("period", "period", True, "", "", "Period label (numbers sort as numbers)."),
-        _c("units", "units", True, "", "units", "Units demanded."),
-        _c("unmet_penalty", "money", False, "blank = demand must be met exactly", "reporting currency/unit",
-           "Cost of each unit not supplied; when given, demand may go partly unmet."),
-    )),
-    FileSpec("capacity.csv", True, "Capacity limits. Every row is a constraint; all of them hold.", (
-        _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
-        _c("period", "period", False, BLANK_PERIOD, "", "Period the limit applies to."),
-        _c("product", "name", False, "blank = total over all products", "", "Product the limit applies to."),
-        _c("max_units", "units", False, "blank = no upper limit", "units/period", "Upper limit on production."),
-        _c("min_units", "units", False, "blank = 0", "units/period", "Lower limit on the same production."),
-    )),
-    FileSpec("lanes.csv", True, "Which plant may serve which market, at what freight cost, per product and period.", (
-        _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
-        _c("market", "name", True, "", "", "Market name from `demand.csv`."),
-        _c("product", "name", False, BLANK_PRODUCT, "", "Product the lane row applies to."),
-        _c("period", "period", False, BLANK_PERIOD, "",
-           "Period the lane row applies to. The most specific row wins (product and period, then product, "
-           "then period, then neither), so freight and limits can change by year; a lane with rows only "
-           "for some periods is open only in those."),
-        _c("freight_cost", "money", True, "", "lane currency/unit", "Freight per unit shipped."),
-        _c("currency", "currency", False, "blank = reporting currency", "ISO code", "Currency of `freight_cost`."),
-        _c("max_units", "units", False, "blank = no limit", "units/period",
-           "Limit per period on the total units over the products for which this row applies."),
-    )),
-    FileSpec("costs.csv", False, "Production cost per unit. No applicable row = 0.", (
-        _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
-        _c("product", "name", False, BLANK_PRODUCT, "", "Product."),
-        _c("period", "period", False, BLANK_PERIOD, "", "Period."),
-        _c("unit_cost", "money", True, "", "plant currency/unit", "Production cost per unit, in the plant's currency."),
-    )),
-    FileSpec("fx.csv", False, "Exchange rates.", (
-        _c("currency", "currency", True, "", "ISO code", "Currency quoted."),
-        _c("period", "period", False, BLANK_PERIOD, "", "Period."),
-        _c("rate", "positive", True, "", "currency per 1 reporting-currency unit",
-           "Units of `currency` per 1 unit of the reporting currency (KRW 1126.8 = 1 USD buys 1,126.8 KRW)."),
-    )),
-    FileSpec("tariffs.csv", False, "Import duties. No applicable row = no duty.", (
-        _c("origin", "name", True, "", "", "Country of the producing plant (`plants.csv` `country`)."),
-        _c("market", "name", True, "", "", "Market name from `demand.csv`."),
-        _c("product", "name", False, BLANK_PRODUCT, "", "Product."),
-        _c("period", "period", False, BLANK_PERIOD, "", "Period."),
-        _c("rate", "rate", True, "", "fraction or %", "Duty rate on the customs value: `0.025` or `2.5%`; above 1 without a % sign "
-           "(`10` = 1000%) is read as written, with a warning."),
-        _c("basis", "basis", False, "fob", "", "`fob`: customs value = production cost; `cif`: production + freight."),
-        _c("up_to_units", "units", False, "blank = no upper end (last tier)", "units/period",
-           "Tariff-rate quota: cumulative volume up to which this tier's rate applies."),
-        _c("agreement", "text", False, "", "", "Label carried to the plan (e.g. KORUS)."),
-    )),
-    FileSpec("expansions.csv", False, "Build-or-not capacity options (make the model a MILP).", (
-        _c("option", "name", True, "", "", "Option name (unique)."),
-        _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
-        _c("product", "name", False, "blank = the plant's total capacity rows", "", "Capacity rows this option adds to."),
-        _c("added_units", "units", True, "", "units/period", "Units added to those capacity rows' `max_units`."),
-        _c("fixed_cost", "money", True, "", "option currency",
-           "Investment if built: charged once in `first_period`, or spread over `lifetime_periods`."),
-        _c("first_period", "period", True, "", "", "First period with the added capacity."),
-        _c("currency", "currency", False, "blank = reporting currency", "ISO code",
-           "Currency of `fixed_cost` (converted at `first_period`'s rate)."),
-        _c("lifetime_periods", "count", False, "blank = charged once, in `first_period`", "periods",
-           "Life of the investment: `fixed_cost` F becomes an equal charge per period "
-           "A = F R / (1 - (1 + R)^-n) (A = F / n when the discount rate R is 0), charged in "
-           "`first_period` and each following period of the case, at most n charges; charges after "
-           "the case's last period are not part of the case."),
-    )),
-    FileSpec("shares.csv", False,
-             "Sourcing rules: the share of a market's supply that must (or may at most) come from one "
-             "plant or from all plants of one country. Every row holds, in every period it covers.", (
-        _c("market", "name", True, "", "", "Market name from `demand.csv`."),
-        _c("product", "name", False, "blank = all products of the market together", "",
-           "Product the rule applies to."),
-        _c("period", "period", False, "blank = each period on its own", "", "Period the rule applies to."),
-        _c("plant", "name", False, "", "", "The source: one plant of `plants.csv` (give `plant` or `country`, not both)."),
-        _c("country", "name", False, "", "",
-           "The source: every plant whose `plants.csv` `country` this is (give `plant` or `country`, not both)."),
-        _c("min_share", "share", False, "blank = no lower bound", "fraction or %",
-           "Units from the source >= min_share x all units supplied to the market (`0.3` or `30%`)."),
-        _c("max_share", "share", False, "blank = no upper bound", "fraction or %",
-           "Units from the source <= max_share x all units supplied to the market."),
-    )),
-    FileSpec("settings.csv", False, "Case settings, one per row (`setting,value`).", (
-        _c("setting", "name", True, "", "",
-           "`discount_rate`: per period, `0.08` or `8%`, default 0 (the objective is the present value "
-           "of all costs at the first period; `--discount-rate` overrides it). `currency`: the reporting "
-           "currency, an ISO code, default USD (`--currency` overrides it)."),
-        _c("value", "text", True, "", "", "The setting's value."),
-    )),
+    FileSpec(
+        "plants.csv",
+        True,
+        "One row per plant.",
+        (
+            _c("plant", "name", True, "", "", "Plant name, referenced by the other files."),
+            _c(
+                "country",
+                "name",
+                True,
+                "",
+                "",
+                "Country of origin for tariffs (matched against `tariffs.csv` `origin`).",
+            ),
+            _c("currency", "currency", True, "", "ISO code", "Currency of the plant's `unit_cost`."),
+        ),
+    ),
+    FileSpec(
+        "demand.csv",
+        True,
+        "Demand per market, product and period. Defines the products and periods of the case.",
+        (
+            _c("market", "name", True, "", "", "Market name."),
+            _c("product", "name", True, "", "", "Product name."),
+            _c("period", "period", True, "", "", "Period label (numbers sort as numbers)."),
+            _c("units", "units", True, "", "units", "Units demanded."),
+            _c(
+                "unmet_penalty",
+                "money",
+                False,
+                "blank = demand must be met exactly",
+                "reporting currency/unit",
+                "Cost of each unit not supplied; when given, demand may go partly unmet.",
+            ),
+        ),
+    ),
+    FileSpec(
+        "capacity.csv",
+        True,
+        "Capacity limits. Every row is a constraint; all of them hold.",
+        (
+            _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
+            _c("period", "period", False, BLANK_PERIOD, "", "Period the limit applies to."),
+            _c("product", "name", False, "blank = total over all products", "", "Product the limit applies to."),
+            _c("max_units", "units", False, "blank = no upper limit", "units/period", "Upper limit on production."),
+            _c("min_units", "units", False, "blank = 0", "units/period", "Lower limit on the same production."),
+        ),
+    ),
+    FileSpec(
+        "lanes.csv",
+        True,
+        "Which plant may serve which market, at what freight cost, per product and period.",
+        (
+            _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
+            _c("market", "name", True, "", "", "Market name from `demand.csv`."),
+            _c("product", "name", False, BLANK_PRODUCT, "", "Product the lane row applies to."),
+            _c(
+                "period",
+                "period",
+                False,
+                BLANK_PERIOD,
+                "",
+                "Period the lane row applies to. The most specific row wins (product and period, then product, "
+                "then period, then neither), so freight and limits can change by year; a lane with rows only "
+                "for some periods is open only in those.",
+            ),
+            _c("freight_cost", "money", True, "", "lane currency/unit", "Freight per unit shipped."),
+            _c("currency", "currency", False, "blank = reporting currency", "ISO code", "Currency of `freight_cost`."),
+            _c(
+                "max_units",
+                "units",
+                False,
+                "blank = no limit",
+                "units/period",
+                "Limit per period on the total units over the products for which this row applies.",
+            ),
+        ),
+    ),
+    FileSpec(
+        "costs.csv",
+        False,
+        "Production cost per unit. No applicable row = 0.",
+        (
+            _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
+            _c("product", "name", False, BLANK_PRODUCT, "", "Product."),
+            _c("period", "period", False, BLANK_PERIOD, "", "Period."),
+            _c(
+                "unit_cost",
+                "money",
+                True,
+                "",
+                "plant currency/unit",
+                "Production cost per unit, in the plant's currency.",
+            ),
+        ),
+    ),
+    FileSpec(
+        "fx.csv",
+        False,
+        "Exchange rates.",
+        (
+            _c("currency", "currency", True, "", "ISO code", "Currency quoted."),
+            _c("period", "period", False, BLANK_PERIOD, "", "Period."),
+            _c(
+                "rate",
+                "positive",
+                True,
+                "",
+                "currency per 1 reporting-currency unit",
+                "Units of `currency` per 1 unit of the reporting currency (KRW 1126.8 = 1 USD buys 1,126.8 KRW).",
+            ),
+        ),
+    ),
+    FileSpec(
+        "tariffs.csv",
+        False,
+        "Import duties. No applicable row = no duty.",
+        (
+            _c("origin", "name", True, "", "", "Country of the producing plant (`plants.csv` `country`)."),
+            _c("market", "name", True, "", "", "Market name from `demand.csv`."),
+            _c("product", "name", False, BLANK_PRODUCT, "", "Product."),
+            _c("period", "period", False, BLANK_PERIOD, "", "Period."),
+            _c(
+                "rate",
+                "rate",
+                True,
+                "",
+                "fraction or %",
+                "Duty rate on the customs value: `0.025` or `2.5%`; above 1 without a % sign "
+                "(`10` = 1000%) is read as written, with a warning.",
+            ),
+            _c(
+                "basis",
+                "basis",
+                False,
+                "fob",
+                "",
+                "`fob`: customs value = production cost; `cif`: production + freight.",
+            ),
+            _c(
+                "up_to_units",
+                "units",
+                False,
+                "blank = no upper end (last tier)",
+                "units/period",
+                "Tariff-rate quota: cumulative volume up to which this tier's rate applies.",
+            ),
+            _c("agreement", "text", False, "", "", "Label carried to the plan (e.g. KORUS)."),
+        ),
+    ),
+    FileSpec(
+        "expansions.csv",
+        False,
+        "Build-or-not capacity options (make the model a MILP).",
+        (
+            _c("option", "name", True, "", "", "Option name (unique)."),
+            _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
+            _c(
+                "product",
+                "name",
+                False,
+                "blank = the plant's total capacity rows",
+                "",
+                "Capacity rows this option adds to.",
+            ),
+            _c("added_units", "units", True, "", "units/period", "Units added to those capacity rows' `max_units`."),
+            _c(
+                "fixed_cost",
+                "money",
+                True,
+                "",
+                "option currency",
+                "Investment if built: charged once in `first_period`, or spread over `lifetime_periods`.",
+            ),
+            _c("first_period", "period", True, "", "", "First period with the added capacity."),
+            _c(
+                "currency",
+                "currency",
+                False,
+                "blank = reporting currency",
+                "ISO code",
+                "Currency of `fixed_cost` (converted at `first_period`'s rate).",
+            ),
+            _c(
+                "lifetime_periods",
+                "count",
+                False,
+                "blank = charged once, in `first_period`",
+                "periods",
+                "Life of the investment: `fixed_cost` F becomes an equal charge per period "
+                "A = F R / (1 - (1 + R)^-n) (A = F / n when the discount rate R is 0), charged in "
+                "`first_period` and each following period of the case, at most n charges; charges after "
+                "the case's last period are not part of the case.",
+            ),
+        ),
+    ),
+    FileSpec(
+        "shares.csv",
+        False,
+        "Sourcing rules: the share of a market's supply that must (or may at most) come from one "
+        "plant or from all plants of one country. Every row holds, in every period it covers.",
+        (
+            _c("market", "name", True, "", "", "Market name from `demand.csv`."),
+            _c(
+                "product",
+                "name",
+                False,
+                "blank = all products of the market together",
+                "",
+                "Product the rule applies to.",
+            ),
+            _c("period", "period", False, "blank = each period on its own", "", "Period the rule applies to."),
+            _c(
+                "plant",
+                "name",
+                False,
+                "",
+                "",
+                "The source: one plant of `plants.csv` (give `plant` or `country`, not both).",
+            ),
+            _c(
+                "country",
+                "name",
+                False,
+                "",
+                "",
+                "The source: every plant whose `plants.csv` `country` this is (give `plant` or `country`, not both).",
+            ),
+            _c(
+                "min_share",
+                "share",
+                False,
+                "blank = no lower bound",
+                "fraction or %",
+                "Units from the source >= min_share x all units supplied to the market (`0.3` or `30%`).",
+            ),
+            _c(
+                "max_share",
+                "share",
+                False,
+                "blank = no upper bound",
+                "fraction or %",
+                "Units from the source <= max_share x all units supplied to the market.",
+            ),
+        ),
+    ),
+    FileSpec(
+        "settings.csv",
+        False,
+        "Case settings, one per row (`setting,value`).",
+        (
+            _c(
+                "setting",
+                "name",
+                True,
+                "",
+                "",
+                "`discount_rate`: per period, `0.08` or `8%`, default 0 (the objective is the present value "
+                "of all costs at the first period; `--discount-rate` overrides it). `currency`: the reporting "
+                "currency, an ISO code, default USD (`--currency` overrides it).",
+            ),
+            _c("value", "text", True, "", "", "The setting's value."),
+        ),
+    ),
 )
 
 BY_NAME = {f.name: f for f in FILES}
@@ -160,13 +330,13 @@ def markdown() -> str:
         out.append("| column | required | unit | default | meaning |")
         out.append("|---|---|---|---|---|")
         for c in f.columns:
-            out.append(
-                f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.unit} | {c.default} | {c.meaning} |"
-            )
+            out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.unit} | {c.default} | {c.meaning} |")
         out.append("")
     out.append("### Ranges of numbers\n")
-    out.append("A number outside its range is an input error (exit 2, naming file, row and column). Numbers are "
-               "written with the digits 0-9.\n")
+    out.append(
+        "A number outside its range is an input error (exit 2, naming file, row and column). Numbers are "
+        "written with the digits 0-9.\n"
+    )
     out.append("| kind of column | columns | lowest | highest |")
     out.append("|---|---|---|---|")
     for kind, (lo, hi, what) in RANGES.items():

@@ -8,6 +8,7 @@ Several rows for the same key all hold, so the tightest (smallest max, largest m
 kept. Expansion option e adds to the rows of its plant and product scope from its
 first period on (b_e binary, see expansions.py).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,9 +22,11 @@ def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> tuple[np.ndarray, np.nda
     """(row, arc) pairs: which flow arcs each capacity key sums."""
     k = keys[["plant", "product", "period"]].reset_index()
     total = align(k[k["product"] == ""].drop(columns="product"), arcs, ["plant", "period"]).merge(
-        arcs[["plant", "period"]].reset_index(names="arc"), on=["plant", "period"])
+        arcs[["plant", "period"]].reset_index(names="arc"), on=["plant", "period"]
+    )
     single = align(k[k["product"] != ""], arcs, ["plant", "product", "period"]).merge(
-        arcs[["plant", "product", "period"]].reset_index(names="arc"), on=["plant", "product", "period"])
+        arcs[["plant", "product", "period"]].reset_index(names="arc"), on=["plant", "product", "period"]
+    )
     both = pd.concat([total[["index", "arc"]], single[["index", "arc"]]], ignore_index=True)
     return both["index"].to_numpy(np.int64), both["arc"].to_numpy(np.int64)
 
@@ -63,6 +66,8 @@ def define_min_production_constraints(keys, arcs, flow_idx) -> Rows:
         names=names("min_production", floor["plant"], floor["product"], floor["period"]),
         lower=floor["min_units"].to_numpy(dtype=float),
         upper=np.full(len(floor), INF),
-        row=r, col=flow_idx[a], coef=np.ones(len(r)),
+        row=r,
+        col=flow_idx[a],
+        coef=np.ones(len(r)),
         meta=floor,
     )

@@ -9,6 +9,7 @@ Entries a Change does not name keep the base model's values; a ``LiveLP`` restor
 entries an earlier Change touched and the new one does not, so Changes may differ in
 what they touch. Coefficient changes must name entries that exist in the base matrix.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -44,7 +45,7 @@ class Change:
 def coef_positions(lp: LinearProgram, rows: np.ndarray, cols: np.ndarray) -> np.ndarray:
     """Positions in lp.index/lp.value of the (row, col) entries; each must exist."""
     out = np.empty(len(rows), np.int64)
-    for k, (r, c) in enumerate(zip(rows, cols)):
+    for k, (r, c) in enumerate(zip(rows, cols, strict=True)):
         s, e = lp.start[r], lp.start[r + 1]
         hit = np.flatnonzero(lp.index[s:e] == c)
         if not len(hit):

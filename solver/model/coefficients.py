@@ -20,6 +20,7 @@ A = F R / (1 - (1 + R)^-n) (F / n when R = 0) from ``first_period`` on, cut at t
 case's last period; ``charges`` lists them and ``expansions.pv_factor`` is
 sum(A d(t)) / F, so the build column costs F * pv_factor.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -63,8 +64,11 @@ def _dims(case: Case) -> dict[str, pd.Index]:
     """The names of each dimension, in the order arcs sort by: periods and products in the
     case's order (both natural), everything else in natural order too (w2 before w10), so
     the model's columns and rows, and the tables taken from them, list names that way."""
+
     def sorted_index(*columns):
-        return pd.Index(natural_sorted(set().union(*(pd.unique(pd.Series(col)) for col in columns)) - {""}), dtype=object)
+        return pd.Index(
+            natural_sorted(set().union(*(pd.unique(pd.Series(col)) for col in columns)) - {""}), dtype=object
+        )
 
     return {
         "plant": sorted_index(case.plants["plant"]),
@@ -98,7 +102,9 @@ def _arcs(case: Case) -> pd.DataFrame:
     dem_code = {d: _code32(dims[d], dem[d]) for d in ("market", "product", "period")}
     pairs = lanes[["plant", "market"]].drop_duplicates()
     pair_plant, pair_market = _code32(dims["plant"], pairs["plant"]), _code32(dims["market"], pairs["market"])
-    pair, dem_row = _pairs_by_market(np.where(pair_plant >= 0, pair_market, -1), dem_code["market"], len(dims["market"]))
+    pair, dem_row = _pairs_by_market(
+        np.where(pair_plant >= 0, pair_market, -1), dem_code["market"], len(dims["market"])
+    )
     c = {"plant": pair_plant[pair]}
     del pair
     c.update({d: dem_code[d][dem_row] for d in ("market", "product", "period")})
@@ -111,35 +117,19 @@ def _arcs(case: Case) -> pd.DataFrame:
     c = {d: v[keep] for d, v in c.items()}
     lane_row, dem_row = pos[keep], dem_row[keep]
     del pos, keep
-    plants = case.plants.set_index("plant").reindex(dims["plant"])
-    c["country"] = _code32(dims["country"], plants["country"])[c["plant"]]
-    c["plant_currency"] = _code32(dims["currency"], plants["currency"].replace("", case.currency))[c["plant"]]
-    c["lane_currency"] = _code32(dims["currency"], lanes["currency"].replace("", case.currency))[lane_row]
-
-    cost_row = resolve(frame(("plant", "product", "period")), case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
-    local_cost = np.where(cost_row >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cost_row, 0)] if len(case.costs) else 0.0, 0.0)
-    # Convert only where there is a cost: a plant with no cost rows needs no exchange rate.
-    has = local_cost != 0
-    production = np.zeros(len(lane_row))
-    production[has] = _to_reporting(case, local_cost[has], c["plant_currency"][has], dims["currency"],
-                                    c["period"][has], dims["period"])
-    del has
-    freight_local = lanes["freight_cost"].to_numpy(float)[lane_row]
-    freight = _to_reporting(case, freight_local, c["lane_currency"], dims["currency"], c["period"], dims["period"])
+    cost_row, local_cost, production, freight_local, freight = _unit_costs(case, c, dims, frame, lane_row)
 
     # Tariff tiers: an arc with a tariff group of n tiers becomes n arcs.
-    tier = _tiers(case, frame(("market", "product", "period")).assign(origin=categorical(c["country"], dims["country"])),
-                  production, freight)
+    tier = _tiers(
+        case,
+        frame(("market", "product", "period")).assign(origin=categorical(c["country"], dims["country"])),
+        production,
+        freight,
+    )
     d = case.discount_factors()
     discount = np.array([d[p] for p in dims["period"]], float)
     arc = tier.pop("arc")
-    sort_dims = ("period", "product", "plant", "market")
-    # composite(arc's key columns + [tier]), built per arc and then per arc tier
-    key = composite([c[k] for k in sort_dims], [len(dims[k]) for k in sort_dims])[arc]
-    key *= int(tier["tier"].max(initial=0)) + 2
-    key += tier["tier"]
-    order = np.argsort(key)
-    del key
+    order = _order(c, dims, arc, tier["tier"])
     at = arc[order]
     del arc
     out = {}
@@ -150,9 +140,18 @@ def _arcs(case: Case) -> pd.DataFrame:
             period_discount = discount[code]
         del code
     names = {"country": "country", "plant_currency": "currency", "lane_currency": "currency"}
-    columns = dict(lane_row=lane_row, demand_row=dem_row, country=None, plant_currency=None, cost_row=cost_row,
-                   unit_production_cost=production, lane_currency=None, unit_freight=freight,
-                   local_cost=local_cost, freight_local=freight_local)
+    columns = dict(
+        lane_row=lane_row,
+        demand_row=dem_row,
+        country=None,
+        plant_currency=None,
+        cost_row=cost_row,
+        unit_production_cost=production,
+        lane_currency=None,
+        unit_freight=freight,
+        local_cost=local_cost,
+        freight_local=freight_local,
+    )
     del lane_row, dem_row, cost_row, production, freight, local_cost, freight_local
     for k in list(columns):
         values = columns.pop(k)
@@ -167,6 +166,40 @@ def _arcs(case: Case) -> pd.DataFrame:
     out["unit_cost"] = unit_cost
     out["discount"] = period_discount
     return pd.DataFrame(out, copy=False)
+
+
+def _unit_costs(case: Case, c: dict, dims: dict, frame, lane_row: np.ndarray):
+    """Each arc's currencies (into ``c``), costs.csv row, production cost in its plant's currency
+    and in the reporting one, freight in the lane's currency and in the reporting one."""
+    lanes = case.lanes
+    plants = case.plants.set_index("plant").reindex(dims["plant"])
+    c["country"] = _code32(dims["country"], plants["country"])[c["plant"]]
+    c["plant_currency"] = _code32(dims["currency"], plants["currency"].replace("", case.currency))[c["plant"]]
+    c["lane_currency"] = _code32(dims["currency"], lanes["currency"].replace("", case.currency))[lane_row]
+    cost_row = resolve(frame(("plant", "product", "period")), case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
+    local_cost = np.where(
+        cost_row >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cost_row, 0)] if len(case.costs) else 0.0, 0.0
+    )
+    # Convert only where there is a cost: a plant with no cost rows needs no exchange rate.
+    has = local_cost != 0
+    production = np.zeros(len(lane_row))
+    production[has] = _to_reporting(
+        case, local_cost[has], c["plant_currency"][has], dims["currency"], c["period"][has], dims["period"]
+    )
+    del has
+    freight_local = lanes["freight_cost"].to_numpy(float)[lane_row]
+    freight = _to_reporting(case, freight_local, c["lane_currency"], dims["currency"], c["period"], dims["period"])
+    return cost_row, local_cost, production, freight_local, freight
+
+
+def _order(c: dict, dims: dict, arc: np.ndarray, tier: np.ndarray) -> np.ndarray:
+    """The order of the arc tiers: by period, product, plant, market, tier (a composite key of the
+    arc's codes, built per arc and then per arc tier)."""
+    sort_dims = ("period", "product", "plant", "market")
+    key = composite([c[k] for k in sort_dims], [len(dims[k]) for k in sort_dims])[arc]
+    key *= int(tier.max(initial=0)) + 2
+    key += tier
+    return np.argsort(key)
 
 
 def _code32(names: pd.Index, values) -> np.ndarray:
@@ -208,9 +241,16 @@ def _tiers(case: Case, targets: pd.DataFrame, production: np.ndarray, freight: n
     duty = production[arc]  # the customs value, then times the rate: the duty per unit
     duty += np.where(cif, freight[arc], 0.0)
     duty *= rate
-    return {"arc": arc, "tariff_group": g, "tier": tier.astype(np.int64, copy=False),
-            "n_tiers": n_tiers[arc].astype(np.int64, copy=False), "agreement": agreement, "duty_rate": rate,
-            "unit_duty": duty, "cif": cif}
+    return {
+        "arc": arc,
+        "tariff_group": g,
+        "tier": tier.astype(np.int64, copy=False),
+        "n_tiers": n_tiers[arc].astype(np.int64, copy=False),
+        "agreement": agreement,
+        "duty_rate": rate,
+        "unit_duty": duty,
+        "cif": cif,
+    }
 
 
 def _tier_widths(case: Case) -> pd.DataFrame:
@@ -223,7 +263,9 @@ def _tier_widths(case: Case) -> pd.DataFrame:
     t["width"] = t["up_to_units"] - prev
     multi = t.groupby("tariff_group")["tier"].transform("size") > 1
     t = t[multi & t["up_to_units"].notna()]
-    return t[["tariff_group", "tier", "origin", "market", "product", "period", "width", "up_to_units", "row"]].reset_index(drop=True)
+    return t[
+        ["tariff_group", "tier", "origin", "market", "product", "period", "width", "up_to_units", "row"]
+    ].reset_index(drop=True)
 
 
 def _capacity_keys(case: Case) -> pd.DataFrame:
@@ -239,7 +281,9 @@ def _capacity_keys(case: Case) -> pd.DataFrame:
     blank["period"] = blank["period_all"]
     rows = pd.concat([cap[cap["period"] != ""], blank.drop(columns="period_all")], ignore_index=True)
     keys = ["plant", "product", "period"]
-    agg = rows.groupby(keys, sort=False).agg(max_units=("max_units", "min"), min_units=("min_units", "max")).reset_index()
+    agg = (
+        rows.groupby(keys, sort=False).agg(max_units=("max_units", "min"), min_units=("min_units", "max")).reset_index()
+    )
     for bound, col in (("max_rows", "max_units"), ("min_rows", "min_units")):
         set_here = rows[rows[col].notna()]  # a blank cell sets no limit (and merge would pair NaN with NaN)
         tight = set_here.merge(agg[keys + [col]], on=keys + [col])
@@ -280,17 +324,27 @@ def unused_rows(case: Case, arcs: pd.DataFrame) -> list[tuple[str, int]]:
         unused += [(file, int(r)) for pos, r in enumerate(table["row"]) if pos not in used]
     _, gid = _tariff_groups(case)
     used_groups = set(arcs["tariff_group"])
-    unused += [("tariffs.csv", int(r)) for g, r in zip(gid, case.tariffs["row"]) if g not in used_groups]
+    unused += [("tariffs.csv", int(r)) for g, r in zip(gid, case.tariffs["row"], strict=True) if g not in used_groups]
     return unused
 
 
 def _expansions(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     exp = case.expansions.reset_index(drop=True)
-    empty = pd.DataFrame({"option": pd.Series(dtype=np.int64), "period": pd.Series(dtype=object),
-                          "amount": pd.Series(dtype=float), "discount": pd.Series(dtype=float)})
+    empty = pd.DataFrame(
+        {
+            "option": pd.Series(dtype=np.int64),
+            "period": pd.Series(dtype=object),
+            "amount": pd.Series(dtype=float),
+            "discount": pd.Series(dtype=float),
+        }
+    )
     if exp.empty:
-        return exp.assign(fixed_cost_reporting=pd.Series(dtype=float), charge_per_period=pd.Series(dtype=float),
-                          charges=pd.Series(dtype=np.int64), pv_factor=pd.Series(dtype=float)), empty
+        return exp.assign(
+            fixed_cost_reporting=pd.Series(dtype=float),
+            charge_per_period=pd.Series(dtype=float),
+            charges=pd.Series(dtype=np.int64),
+            pv_factor=pd.Series(dtype=float),
+        ), empty
     fixed = to_reporting(case, exp["fixed_cost"].to_numpy(), exp["currency"], exp["first_period"])
     spread = exp["lifetime_periods"].notna().to_numpy()
     n = exp["lifetime_periods"].fillna(1).to_numpy(dtype=float)
@@ -298,17 +352,19 @@ def _expansions(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     d = case.discount_factors()
     order = case.period_order()
     rows = []
-    for i, (first, k) in enumerate(zip(exp["first_period"], n.astype(int))):
-        for t in case.periods[order[first]:order[first] + k]:
+    for i, (first, k) in enumerate(zip(exp["first_period"], n.astype(int), strict=True)):
+        for t in case.periods[order[first] : order[first] + k]:
             rows.append((i, t, charge[i], d[t]))
     charges = pd.DataFrame(rows, columns=["option", "period", "amount", "discount"]) if rows else empty
     count = np.bincount(charges["option"].to_numpy(np.int64), minlength=len(exp))
-    pv = np.bincount(charges["option"].to_numpy(np.int64),
-                     weights=(charges["amount"] * charges["discount"]).to_numpy(float), minlength=len(exp))
+    pv = np.bincount(
+        charges["option"].to_numpy(np.int64),
+        weights=(charges["amount"] * charges["discount"]).to_numpy(float),
+        minlength=len(exp),
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(fixed != 0, pv / np.where(fixed != 0, fixed, 1.0), 0.0)
-    return exp.assign(fixed_cost_reporting=fixed, charge_per_period=charge, charges=count,
-                      pv_factor=factor), charges
+    return exp.assign(fixed_cost_reporting=fixed, charge_per_period=charge, charges=count, pv_factor=factor), charges
 
 
 def _share_keys(case: Case) -> pd.DataFrame:

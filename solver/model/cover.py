@@ -36,6 +36,7 @@ demands and capacities change after the build) and free in the LP of the duals (
 free_rows), so shadow prices, the sensitivity report and infeasibility explanations are
 those of the model without them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -50,8 +51,9 @@ TOL = 1e-9
 
 def define_cover_constraints(demand: Rows, capacity: Rows, cols: list[Cols]) -> Rows:
     """The rows above from the demand and capacity rows (``meta`` with a ``period``)."""
-    empty = Rows(FAMILY, np.zeros(0, object), np.zeros(0), np.zeros(0), np.zeros(0, np.int64),
-                 np.zeros(0, np.int64), np.zeros(0))
+    empty = Rows(
+        FAMILY, np.zeros(0, object), np.zeros(0), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    )
     lower = np.concatenate([c.lower for c in cols])
     upper = np.concatenate([c.upper for c in cols])
     integer = np.concatenate([c.integer if c.integer is not None else np.zeros(len(c.cost), bool) for c in cols])
@@ -60,18 +62,22 @@ def define_cover_constraints(demand: Rows, capacity: Rows, cols: list[Cols]) -> 
     dem_period = demand.meta["period"].astype(str).to_numpy()
     cap_period = capacity.meta["period"].astype(str).to_numpy()
     codes, periods = pd.factorize(np.concatenate([dem_period, cap_period]), sort=False)
-    dt, ct = codes[:len(dem_period)], codes[len(dem_period):]
+    dt, ct = codes[: len(dem_period)], codes[len(dem_period) :]
     T = len(periods)
     if not (np.isfinite(demand.lower).all() and np.isfinite(capacity.upper).all()):
         return empty
-    G = sparse.csr_matrix((np.concatenate([demand.coef, -capacity.coef]),
-                           (np.concatenate([dt[demand.row], ct[capacity.row]]),
-                            np.concatenate([demand.col, capacity.col]))), shape=(T, len(lower)))
+    G = sparse.csr_matrix(
+        (
+            np.concatenate([demand.coef, -capacity.coef]),
+            (np.concatenate([dt[demand.row], ct[capacity.row]]), np.concatenate([demand.col, capacity.col])),
+        ),
+        shape=(T, len(lower)),
+    )
     G.sum_duplicates()
     R = np.bincount(dt, demand.lower, minlength=T) - np.bincount(ct, capacity.upper, minlength=T)
     out_row, out_col, out_coef, rhs, meta = [], [], [], [], []
     for t in range(T):
-        idx, g = G.indices[G.indptr[t]:G.indptr[t + 1]], G.data[G.indptr[t]:G.indptr[t + 1]]
+        idx, g = G.indices[G.indptr[t] : G.indptr[t + 1]], G.data[G.indptr[t] : G.indptr[t + 1]]
         scale = max(1.0, float(np.abs(g).max(initial=0.0)))
         pos, neg = g > TOL * scale, g < -TOL * scale
         if R[t] <= TOL * max(1.0, abs(R[t])) or (lower[idx[neg]] < 0).any():
@@ -97,7 +103,10 @@ def define_cover_constraints(demand: Rows, capacity: Rows, cols: list[Cols]) -> 
     return Rows(
         family=FAMILY,
         names=names(FAMILY, meta["period"], meta["kind"]),
-        lower=np.asarray(rhs), upper=np.full(len(rhs), INF),
-        row=np.concatenate(out_row), col=np.concatenate(out_col), coef=np.concatenate(out_coef),
+        lower=np.asarray(rhs),
+        upper=np.full(len(rhs), INF),
+        row=np.concatenate(out_row),
+        col=np.concatenate(out_col),
+        coef=np.concatenate(out_coef),
         meta=meta[["period"]],
     )

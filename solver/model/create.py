@@ -1,11 +1,9 @@
 """The production-split model: ``create_model`` calls one function per constraint family, in order."""
+
 from __future__ import annotations
 
 from solver.case.load import Case
-from solver.model.capacity import (
-    define_capacity_constraints,
-    define_min_production_constraints,
-)
+from solver.model.capacity import define_capacity_constraints, define_min_production_constraints
 from solver.model.coefficients import Coefficients
 from solver.model.cover import define_cover_constraints
 from solver.model.demand import define_demand_constraints, define_unmet_variables
@@ -38,8 +36,11 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
         b.add_rows(rows)
     if (tighten is not False) and not relax:
         keep = None if tighten is True else tighten
-        b.add_rows(define_linking_constraints(co.capacity, co.arcs, case.demand, flow, build, co.expansions,
-                                              case.period_order(), keep))
+        b.add_rows(
+            define_linking_constraints(
+                co.capacity, co.arcs, case.demand, flow, build, co.expansions, case.period_order(), keep
+            )
+        )
         b.add_rows(define_cover_constraints(demand, capacity, b.cols))
     lp = b.finish()
     _set_discounts(lp, case, co)

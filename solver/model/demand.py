@@ -6,6 +6,7 @@
 gives an ``unmet_penalty``; elsewhere demand must be met exactly. The dual of the row
 is the marginal cost of one more unit of demand.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -40,7 +41,8 @@ def define_demand_constraints(demand, arcs, flow_idx, soft, unmet_idx) -> Rows:
     return Rows(
         family="demand",
         names=names("demand", rows["market"], rows["product"], rows["period"]),
-        lower=units, upper=units.copy(),
+        lower=units,
+        upper=units.copy(),
         row=np.concatenate([f, u]).astype(np.int64),
         col=np.concatenate([flow_idx, unmet_idx]).astype(np.int64),
         coef=np.ones(len(f) + len(u)),

@@ -10,6 +10,7 @@ none after the case's last period (coefficients.py).
 
 The capacity it adds enters the capacity rows (capacity.py).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,6 +24,7 @@ def define_build_variables(expansions, relax: bool) -> Cols:
         family="build",
         names=names("build", expansions["option"]) if n else np.zeros(0, object),
         cost=(expansions["fixed_cost_reporting"] * expansions["pv_factor"]).to_numpy(dtype=float),
-        lower=np.zeros(n), upper=np.ones(n),
+        lower=np.zeros(n),
+        upper=np.ones(n),
         integer=np.full(n, not relax),
     )

@@ -6,6 +6,7 @@
 (reporting currency per unit, c in money of period t, d(t) its discount factor to the
 first period; ``coefficients.py`` computes both).
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -5,6 +5,7 @@
 A row with a product applies to that product; a blank-product row to every product
 that has no product-specific row for the same plant and market.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +22,8 @@ def define_lane_constraints(limits, arcs, flow_idx) -> Rows:
         names=names("lane", limits["plant"], limits["market"], limits["product"], limits["period"]),
         lower=np.full(len(limits), -INF),
         upper=limits["max_units"].to_numpy(dtype=float),
-        row=m["index"].to_numpy(np.int64), col=flow_idx[m["arc"].to_numpy(np.int64)],
+        row=m["index"].to_numpy(np.int64),
+        col=flow_idx[m["arc"].to_numpy(np.int64)],
         coef=np.ones(len(m)),
         meta=limits,
     )

@@ -35,6 +35,7 @@ are free in the elastic re-solve of the infeasibility explanation too (explain.p
 they never appear in its messages: they hold for every plan with integer builds, so a
 MILP is infeasible with them exactly when it is without them.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -46,11 +47,13 @@ from solver.model.lp import INF, Rows, names
 FAMILY = "link"
 
 
-def define_linking_constraints(keys, arcs, demand, flow_idx, build_idx, expansions, period_order,
-                               keep: np.ndarray | None = None) -> Rows:
+def define_linking_constraints(
+    keys, arcs, demand, flow_idx, build_idx, expansions, period_order, keep: np.ndarray | None = None
+) -> Rows:
     """The rows above; ``keep`` (a mask over them, from tighten.needed_rows): only those."""
-    empty = Rows(FAMILY, np.zeros(0, object), np.zeros(0), np.zeros(0), np.zeros(0, np.int64),
-                 np.zeros(0, np.int64), np.zeros(0))
+    empty = Rows(
+        FAMILY, np.zeros(0, object), np.zeros(0), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    )
     zero = keys[keys["max_units"].notna() & (keys["max_units"] == 0)].reset_index(drop=True)
     if zero.empty or expansions.empty:
         return empty
@@ -76,17 +79,29 @@ def define_linking_constraints(keys, arcs, demand, flow_idx, build_idx, expansio
     terms = rows[["row", "key", "arc"]].merge(ex, left_on="key", right_on="index")
     coef = np.minimum(d[terms["arc"].to_numpy()], terms["added_units"].to_numpy(float))
     scope = zero["product"].to_numpy(object)[rows["key"].to_numpy()]
-    meta = pd.DataFrame({"plant": arcs["plant"].to_numpy()[first], "market": rows["market"].to_numpy(),
-                         "product": rows["product"].to_numpy(), "period": arcs["period"].to_numpy()[first],
-                         "scope": scope})
+    meta = pd.DataFrame(
+        {
+            "plant": arcs["plant"].to_numpy()[first],
+            "market": rows["market"].to_numpy(),
+            "product": rows["product"].to_numpy(),
+            "period": arcs["period"].to_numpy()[first],
+            "scope": scope,
+        }
+    )
     return Rows(
         family=FAMILY,
-        names=names(FAMILY, meta["plant"], meta["market"], meta["product"], meta["period"],
-                    pd.Series(np.where(scope != "", "product", ""))),
-        lower=np.full(n, -INF), upper=np.zeros(n),
+        names=names(
+            FAMILY,
+            meta["plant"],
+            meta["market"],
+            meta["product"],
+            meta["period"],
+            pd.Series(np.where(scope != "", "product", "")),
+        ),
+        lower=np.full(n, -INF),
+        upper=np.zeros(n),
         row=np.concatenate([m["row"].to_numpy(np.int64), terms["row"].to_numpy(np.int64)]),
-        col=np.concatenate([flow_idx[m["arc"].to_numpy(np.int64)],
-                            build_idx[terms["option"].to_numpy(np.int64)]]),
+        col=np.concatenate([flow_idx[m["arc"].to_numpy(np.int64)], build_idx[terms["option"].to_numpy(np.int64)]]),
         coef=np.concatenate([np.ones(len(m)), -coef]),
         meta=meta,
     )

@@ -5,6 +5,7 @@ coefficients reference columns by global index. ``LinearProgram`` concatenates
 them; ``to_pulp`` turns it into a PuLP ``LpProblem`` (for CBC, any PuLP solver and
 ``--write-lp``) and ``solve.highs`` loads the same arrays into HiGHS in one call.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -123,17 +124,31 @@ class Builder:
             parts = [np.asarray(getattr(b, attr), dtype=dtype) for b in self.cols]
             return np.concatenate(parts) if parts else np.zeros(0, dtype)
 
-        integer = np.concatenate([
-            np.asarray(b.integer if b.integer is not None else np.zeros(len(b.cost), bool), bool)
-            for b in self.cols]) if self.cols else np.zeros(0, bool)
+        integer = (
+            np.concatenate(
+                [
+                    np.asarray(b.integer if b.integer is not None else np.zeros(len(b.cost), bool), bool)
+                    for b in self.cols
+                ]
+            )
+            if self.cols
+            else np.zeros(0, bool)
+        )
         return LinearProgram(
-            col_names=_concat_names([b.names for b in self.cols]), cost=cat("cost"), col_lower=cat("lower"),
-            col_upper=cat("upper"), integer=integer,
+            col_names=_concat_names([b.names for b in self.cols]),
+            cost=cat("cost"),
+            col_lower=cat("lower"),
+            col_upper=cat("upper"),
+            integer=integer,
             row_names=_concat_names([b.names for b in self.rows]),
             row_lower=np.concatenate([b.lower for b in self.rows]) if self.rows else np.zeros(0),
             row_upper=np.concatenate([b.upper for b in self.rows]) if self.rows else np.zeros(0),
-            start=start, index=c, value=v,
-            col_family=col_family, row_family=row_family, row_meta=meta,
+            start=start,
+            index=c,
+            value=v,
+            col_family=col_family,
+            row_family=row_family,
+            row_meta=meta,
         )
 
 
@@ -208,17 +223,24 @@ def to_pulp(lp: LinearProgram, relax: bool = False):
     for j in range(lp.num_col):
         lo = lp.col_lower[j]
         up = lp.col_upper[j]
-        cat = pulp.LpBinary if (lp.integer[j] and not relax and lo == 0 and up == 1) else (
-            pulp.LpInteger if lp.integer[j] and not relax else pulp.LpContinuous)
-        variables.append(prob.add_variable(
-            f"x{j}_{_safe(lp.col_names[j])}", lowBound=None if lo == -INF else lo,
-            upBound=None if up == INF else up, cat=cat))
-    prob += pulp.LpAffineExpression(
-        [(variables[j], lp.cost[j]) for j in np.flatnonzero(lp.cost)], name="total_cost")
+        cat = (
+            pulp.LpBinary
+            if (lp.integer[j] and not relax and lo == 0 and up == 1)
+            else (pulp.LpInteger if lp.integer[j] and not relax else pulp.LpContinuous)
+        )
+        variables.append(
+            prob.add_variable(
+                f"x{j}_{_safe(lp.col_names[j])}",
+                lowBound=None if lo == -INF else lo,
+                upBound=None if up == INF else up,
+                cat=cat,
+            )
+        )
+    prob += pulp.LpAffineExpression([(variables[j], lp.cost[j]) for j in np.flatnonzero(lp.cost)], name="total_cost")
     constraints = []
     for i in range(lp.num_row):
         s, e = lp.start[i], lp.start[i + 1]
-        expr = pulp.LpAffineExpression([(variables[j], v) for j, v in zip(lp.index[s:e], lp.value[s:e])])
+        expr = pulp.LpAffineExpression([(variables[j], v) for j, v in zip(lp.index[s:e], lp.value[s:e], strict=True)])
         lo, up = lp.row_lower[i], lp.row_upper[i]
         name = f"r{i}_{_safe(lp.row_names[i])}"
         if lo == up:

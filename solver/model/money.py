@@ -6,6 +6,7 @@ fixed cost spread over its lifetime as an annuity.
 where ``rate(C, t)`` is fx.csv's rate (units of C per 1 unit of the quote base, normally the reporting
 currency, whose implicit rate is 1). With ``lifetime_periods`` n and discount rate R, a fixed cost F is
 n equal charges A = F R / (1 - (1 + R)^-n) (F / n when R = 0)."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -36,8 +37,9 @@ def _rate(case: Case, cc: np.ndarray, cur_names: pd.Index, pc: np.ndarray, per_n
         pairs, inverse = np.unique(key, return_inverse=True)
     first = np.zeros(len(pairs), np.int64)
     first[inverse[::-1]] = np.arange(len(inverse))[::-1]
-    targets = pd.DataFrame({"currency": cur_names.to_numpy(object)[cc[first]],
-                            "period": per_names.to_numpy(object)[pc[first]]})
+    targets = pd.DataFrame(
+        {"currency": cur_names.to_numpy(object)[cc[first]], "period": per_names.to_numpy(object)[pc[first]]}
+    )
     pos = resolve(targets, fx, ["currency"], (("period",), ()))
     rate = np.where(pos >= 0, fx["rate"].to_numpy()[np.maximum(pos, 0)] if len(fx) else 1.0, np.nan)
     # The reporting currency needs no row: it is the quote base.

@@ -9,6 +9,7 @@ i.e. each flow into the scope gets coefficient (1 - share) if it comes from the 
 is d(total cost)/d(units the rule asks of the source): what one more unit forced from (or
 allowed to) the source costs, in present value (results.py divides by d(t)).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -23,13 +24,18 @@ def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> pd.DataFrame:
     k = keys[["market", "product", "period", "plant", "country"]].reset_index()
     a = arcs[["market", "product", "period", "plant", "country"]].reset_index(names="arc")
     whole = align(k[k["product"] == ""].drop(columns="product"), arcs, ["market", "period"]).merge(
-        a, on=["market", "period"], suffixes=("", "_arc"))
+        a, on=["market", "period"], suffixes=("", "_arc")
+    )
     single = align(k[k["product"] != ""], arcs, ["market", "product", "period"]).merge(
-        a, on=["market", "product", "period"], suffixes=("", "_arc"))
+        a, on=["market", "product", "period"], suffixes=("", "_arc")
+    )
     m = pd.concat([whole, single], ignore_index=True)
     plant, country = m["plant"].astype(object).to_numpy(), m["country"].astype(object).to_numpy()
-    m["from_source"] = np.where(plant != "", plant == m["plant_arc"].astype(object).to_numpy(),
-                                country == m["country_arc"].astype(object).to_numpy())
+    m["from_source"] = np.where(
+        plant != "",
+        plant == m["plant_arc"].astype(object).to_numpy(),
+        country == m["country_arc"].astype(object).to_numpy(),
+    )
     return m
 
 
@@ -41,9 +47,14 @@ def _rows(family: str, keys: pd.DataFrame, share: str, arcs, flow_idx, lower, up
     n = len(keys)
     return Rows(
         family=family,
-        names=names(family, keys["market"], keys["product"], keys["period"], keys["source"]) if n else np.zeros(0, object),
-        lower=np.full(n, lower), upper=np.full(n, upper),
-        row=m["index"].to_numpy(np.int64), col=flow_idx[m["arc"].to_numpy(np.int64)], coef=coef,
+        names=names(family, keys["market"], keys["product"], keys["period"], keys["source"])
+        if n
+        else np.zeros(0, object),
+        lower=np.full(n, lower),
+        upper=np.full(n, upper),
+        row=m["index"].to_numpy(np.int64),
+        col=flow_idx[m["arc"].to_numpy(np.int64)],
+        coef=coef,
         meta=keys,
     )
 

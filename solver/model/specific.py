@@ -2,6 +2,7 @@
 
 A row that names a product and a period beats one that names only the product, which beats one
 that names only the period, which beats a row for every product and period (blank cells)."""
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The whole pipeline as a library call: case folder -> Case -> coefficients -> LP -> Solution -> files."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from solver.results.tables import Results, tabulate
 from solver.solve import memory
 from solver.solve.decompose import lp_labels
 from solver.solve.highs import write_model as save_model
-from solver.solve.options import check_model_files
+from solver.solve.options import check_model_files, write_complete
 from solver.solve.solve import solve
 from solver.solve.status import Solution, Status
 
@@ -74,13 +75,21 @@ class Run:
     def tables(self) -> dict[str, pd.DataFrame]:
         """The output tables by the CSV name they are written to, money columns named with the currency."""
         res, cur = self.results, self.case.currency
-        tables = {"plan.csv": res.plan, "utilization.csv": res.utilization, "supply.csv": res.supply,
-                  "cost_breakdown.csv": res.cost_breakdown, "builds.csv": res.builds, "sourcing.csv": res.sourcing}
+        tables = {
+            "plan.csv": res.plan,
+            "utilization.csv": res.utilization,
+            "supply.csv": res.supply,
+            "cost_breakdown.csv": res.cost_breakdown,
+            "builds.csv": res.builds,
+            "sourcing.csv": res.sourcing,
+        }
         tables = {name: with_currency(t, cur) for name, t in tables.items() if t is not None}
         if self.sensitivity is not None:
             flows, constraints = self.sensitivity
             # a flow's allowable increase/decrease is a change of its cost coefficient: money
-            tables["sensitivity_flows.csv"] = with_currency(flows, cur, also=("allowable_increase", "allowable_decrease"))
+            tables["sensitivity_flows.csv"] = with_currency(
+                flows, cur, also=("allowable_increase", "allowable_decrease")
+            )
             tables["sensitivity_constraints.csv"] = with_currency(constraints, cur)
         return tables
 
@@ -116,11 +125,22 @@ class Run:
         return out
 
 
-def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = None, relax: bool = False,
-                 sensitivity: bool = False, write_lp: str | Path | None = None, *, threads: int | None = None,
-                 decompose: bool = True, min_block: int | None = None,
-                 write_model: str | Path | None = None, gap: float | None = None, tighten: bool = True,
-                 marginals: str = "exact") -> Run:
+def solve_loaded(
+    case: Case,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    relax: bool = False,
+    sensitivity: bool = False,
+    write_lp: str | Path | None = None,
+    *,
+    threads: int | None = None,
+    decompose: bool = True,
+    min_block: int | None = None,
+    write_model: str | Path | None = None,
+    gap: float | None = None,
+    tighten: bool = True,
+    marginals: str = "exact",
+) -> Run:
     """Solve a loaded case in memory. A run without a plan has ``results`` None and, when
     infeasible, the reasons in ``reasons``. ``threads``, ``decompose``, ``min_block``, ``gap``:
     see ``solve.solve``; ``write_model``: also write the model HiGHS is given (.mps or .lp);
@@ -147,17 +167,21 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
         limit, labels = (max(1e-3, time_limit - spent) if time_limit else None), None
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
-        try:
-            prob.writeLP(str(write_lp))
-        except OSError as exc:
-            from solver.errors import WriteError
-
-            Path(write_lp).unlink(missing_ok=True)  # nothing half-written
-            raise WriteError(f"--write-lp {write_lp}: {exc.strerror or exc}") from None
+        write_complete(write_lp, "--write-lp", lambda tmp: prob.writeLP(str(tmp)))
     if write_model:
         save_model(lp, write_model)
-    sol = solve(lp, solver=solver, time_limit=limit, threads=threads, decompose=decompose,
-                min_block=min_block, ranging=sensitivity, gap=gap, start=start, labels=labels)
+    sol = solve(
+        lp,
+        solver=solver,
+        time_limit=limit,
+        threads=threads,
+        decompose=decompose,
+        min_block=min_block,
+        ranging=sensitivity,
+        gap=gap,
+        start=start,
+        labels=labels,
+    )
     if not sol.status.has_plan:
         reasons = [case.cite(r) for r in explain_infeasible(lp, case.lanes)] if sol.status == Status.INFEASIBLE else []
         return Run(case, lp, sol, None, None, reasons, relaxed=relax, time_limit=time_limit)
@@ -172,21 +196,34 @@ def solve_loaded(case: Case, solver: str = "highs", time_limit: float | None = N
         from solver.results.sensitivity import ranging, with_parts
 
         sens = with_parts(*ranging(lp, sol), lp, co, case)
-    return Run(case, lp, sol, res, None, [], relaxed=relax, time_limit=time_limit, sensitivity=sens,
-               marginals=marginals)
+    return Run(
+        case, lp, sol, res, None, [], relaxed=relax, time_limit=time_limit, sensitivity=sens, marginals=marginals
+    )
 
 
 def no_plan_error(run: Run) -> NoPlanError:
     sol = run.solution
-    return NoPlanError(run.case.name, sol.status, run.reasons,
-                       headline(run.case.name, sol.status, run.time_limit, sol.message))
+    return NoPlanError(
+        run.case.name, sol.status, run.reasons, headline(run.case.name, sol.status, run.time_limit, sol.message)
+    )
 
 
-def run_solve(case_dir: str | Path, out_dir: str | Path | None = None, solver: str = "highs",
-              time_limit: float | None = None, currency: str | None = None, relax: bool = False,
-              write_lp: str | Path | None = None, csv: CsvOptions | None = None,
-              sensitivity: bool = False, discount_rate: float | None = None, csv_style: str = "plain",
-              xlsx: bool = False, plot: bool = False, **solve_options) -> Run:
+def run_solve(
+    case_dir: str | Path,
+    out_dir: str | Path | None = None,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    currency: str | None = None,
+    relax: bool = False,
+    write_lp: str | Path | None = None,
+    csv: CsvOptions | None = None,
+    sensitivity: bool = False,
+    discount_rate: float | None = None,
+    csv_style: str = "plain",
+    xlsx: bool = False,
+    plot: bool = False,
+    **solve_options,
+) -> Run:
     """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
     ``solve_options``: threads, decompose, min_block, write_model, gap, tighten, marginals (see
     ``solve_loaded``)."""

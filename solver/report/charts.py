@@ -1,4 +1,6 @@
-"""What every chart of plantsplit shares: titles and axis labels in words, money scaled to thousands or millions, legends, rendering to PNG (matplotlib, Agg: no screen needed)."""
+"""What every chart of plantsplit shares: titles and axis labels in words, money scaled to thousands or
+millions, legends, rendering to PNG (matplotlib, Agg: no screen needed)."""
+
 from __future__ import annotations
 
 import os
@@ -8,12 +10,19 @@ import numpy as np
 
 from solver.errors import UsageError
 from solver.io.outdir import PNG, check_replace
-from solver.io.output import temp_file
+from solver.io.temporary import temp_file
+
+MARK = b"Software\x00plantsplit"  # the PNG text chunk every chart of plantsplit carries
 
 UNIT_LABELS = {
-    "fx": "{a} per 1 {cur}", "tariff": "duty rate", "freight": "freight per unit (lane currency)",
-    "freight_scale": "freight multiplier", "demand": "units", "demand_scale": "demand multiplier",
-    "capacity": "max units", "cost_scale": "production cost multiplier",
+    "fx": "{a} per 1 {cur}",
+    "tariff": "duty rate",
+    "freight": "freight per unit (lane currency)",
+    "freight_scale": "freight multiplier",
+    "demand": "units",
+    "demand_scale": "demand multiplier",
+    "capacity": "max units",
+    "cost_scale": "production cost multiplier",
 }
 
 
@@ -107,9 +116,19 @@ def _two_panels(plt):
 
 
 def _flip_label(ax, xv, text) -> None:
-    ax.annotate(text, (xv, 1.0), xycoords=("data", "axes fraction"), xytext=(-3, -4), textcoords="offset points",
-                rotation=90, ha="right", va="top", color="red", fontsize=8,
-                bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1))
+    ax.annotate(
+        text,
+        (xv, 1.0),
+        xycoords=("data", "axes fraction"),
+        xytext=(-3, -4),
+        textcoords="offset points",
+        rotation=90,
+        ha="right",
+        va="top",
+        color="red",
+        fontsize=8,
+        bbox=dict(facecolor="white", alpha=0.8, edgecolor="none", pad=1),
+    )
 
 
 def _line_legend(ax, flips: bool, breaks: bool) -> None:
@@ -124,13 +143,31 @@ def _line_legend(ax, flips: bool, breaks: bool) -> None:
 
 
 # Fonts that draw Korean, Chinese and Japanese (Noto Sans CJK first: Debian's fonts-noto-cjk), tried in turn
-CJK_FONTS = ("Noto Sans CJK JP", "Noto Sans CJK KR", "Noto Sans CJK SC", "Noto Sans CJK TC", "Source Han Sans",
-             "NanumGothic", "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "IPAGothic", "IPAexGothic",
-             "Droid Sans Fallback", "Malgun Gothic", "Microsoft YaHei", "Yu Gothic", "MS Gothic",
-             "Apple SD Gothic Neo", "Hiragino Sans", "PingFang SC")
-NO_CJK_FONT = ("charts draw Korean, Chinese and Japanese names as empty boxes: no font for them is installed; "
-               "install Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: google-noto-sans-cjk-"
-               "fonts; macOS and Windows have one)")
+CJK_FONTS = (
+    "Noto Sans CJK JP",
+    "Noto Sans CJK KR",
+    "Noto Sans CJK SC",
+    "Noto Sans CJK TC",
+    "Source Han Sans",
+    "NanumGothic",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "IPAGothic",
+    "IPAexGothic",
+    "Droid Sans Fallback",
+    "Malgun Gothic",
+    "Microsoft YaHei",
+    "Yu Gothic",
+    "MS Gothic",
+    "Apple SD Gothic Neo",
+    "Hiragino Sans",
+    "PingFang SC",
+)
+NO_CJK_FONT = (
+    "charts draw Korean, Chinese and Japanese names as empty boxes: no font for them is installed; "
+    "install Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: google-noto-sans-cjk-"
+    "fonts; macOS and Windows have one)"
+)
 _warned, _scanned = [], []
 
 
@@ -139,8 +176,14 @@ class ChartWarning(UserWarning):
 
 
 def is_cjk(text: str) -> bool:
-    return any(0x1100 <= ord(ch) <= 0x11FF or 0x2E80 <= ord(ch) <= 0x9FFF or 0xAC00 <= ord(ch) <= 0xD7AF
-               or 0xF900 <= ord(ch) <= 0xFAFF or 0xFF00 <= ord(ch) <= 0xFFEF for ch in str(text))
+    return any(
+        0x1100 <= ord(ch) <= 0x11FF
+        or 0x2E80 <= ord(ch) <= 0x9FFF
+        or 0xAC00 <= ord(ch) <= 0xD7AF
+        or 0xF900 <= ord(ch) <= 0xFAFF
+        or 0xFF00 <= ord(ch) <= 0xFFEF
+        for ch in str(text)
+    )
 
 
 def cjk_fonts() -> list[str]:
@@ -195,13 +238,19 @@ def _render(fig, target) -> None:
     titles = [t for t in [fig.get_suptitle()] + [ax.get_title() for ax in fig.axes] if t]
     with warnings.catch_warnings():  # matplotlib's "Glyph ... missing": said once, in words, above
         warnings.filterwarnings("ignore", message="Glyph .* missing from")
-        fig.savefig(target, dpi=110, format="png", bbox_inches="tight",
-                    metadata={"Software": None, "Title": "\n".join(titles) or None})
+        fig.savefig(
+            target,
+            dpi=110,
+            format="png",
+            bbox_inches="tight",
+            metadata={"Software": "plantsplit", "Title": "\n".join(titles) or None},
+        )
     plt.close(fig)
 
 
 def _save(fig, out: Path) -> Path:
-    check_replace(out, "--out", "a PNG chart", lambda head: head.startswith(PNG))
+    # only a chart plantsplit drew (its Software text chunk, near the start), never a picture of yours
+    check_replace(out, "--out", "a PNG chart plantsplit drew", lambda head: head.startswith(PNG) and MARK in head)
     tmp = None
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

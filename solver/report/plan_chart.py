@@ -1,18 +1,12 @@
 """plan.png: units by plant and period, cost components by period."""
+
 from __future__ import annotations
 
 import io
 
 import numpy as np
 
-from solver.report.charts import (
-    _legend,
-    _pyplot,
-    _render,
-    _thousands,
-    case_title,
-    money_scale,
-)
+from solver.report.charts import _legend, _pyplot, _render, _thousands, case_title, money_scale
 
 
 def plan_png(case, results) -> bytes:
@@ -27,7 +21,7 @@ def plan_png(case, results) -> bytes:
     xs = np.arange(len(periods))
     plants = list(case.plants["plant"])
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
-    for ax, product in zip(axes, panels):
+    for ax, product in zip(axes, panels, strict=False):
         rows = plan if product is None else plan[plan["product"] == product]
         table = rows.pivot_table(index="period", columns="plant", values="units", aggfunc="sum", fill_value=0.0)
         table = table.reindex(index=periods, columns=plants, fill_value=0.0)
@@ -45,15 +39,25 @@ def plan_png(case, results) -> bytes:
         built = "; built: " + (", ".join(done["option"]) if len(done) else "nothing")
     discounted = abs(results.objective - getattr(results, "undiscounted_cost", results.objective)) > 0.5
     pv = " in present value" if discounted else ""
-    axes[0].set_title(f"{case_title(case.name)}: production by plant and period "
-                      f"(total cost {results.objective:,.0f} {cur}{pv}{built})")
+    axes[0].set_title(
+        f"{case_title(case.name)}: production by plant and period "
+        f"(total cost {results.objective:,.0f} {cur}{pv}{built})"
+    )
     cb = results.cost_breakdown
     table = cb.pivot_table(index="period", columns="component", values="amount", aggfunc="sum", fill_value=0.0)
     table = table.reindex(index=periods, fill_value=0.0)
-    comps = [c for c in ("production", "freight", "duty", "unmet", "expansion")
-             if c in table.columns and table[c].abs().sum() > 0.5]
-    comps += [c for c in table.columns if c not in comps and table[c].abs().sum() > 0.5
-              and c not in ("production", "freight", "duty", "unmet", "expansion")]
+    comps = [
+        c
+        for c in ("production", "freight", "duty", "unmet", "expansion")
+        if c in table.columns and table[c].abs().sum() > 0.5
+    ]
+    comps += [
+        c
+        for c in table.columns
+        if c not in comps
+        and table[c].abs().sum() > 0.5
+        and c not in ("production", "freight", "duty", "unmet", "expansion")
+    ]
     ax = axes[-1]
     div, word = money_scale(table[comps].sum(axis=1) if comps else [])
     base = np.zeros(len(periods))

@@ -11,6 +11,7 @@ labelled with the option; other breakpoints as grey dotted lines.
 - ``solve --plot``: plan.png, units by plant and period (stacked, one panel per product
   where there are several) and the cost components by period.
 """
+
 from __future__ import annotations
 
 import json
@@ -42,8 +43,7 @@ from solver.report.charts import (
 )
 
 
-def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
-                 distributions: bool = False) -> Path:
+def plot_results(path: Path, x: str | None, where: list[str], out: Path | None, distributions: bool = False) -> Path:
     _pyplot()
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
@@ -54,12 +54,18 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None,
     if rec and rec.get("state") == "running":
         import warnings
 
-        warnings.warn(f"{path} is from a plantsplit {rec.get('command', 'run')} that has not finished (still "
-                      "running, or stopped: --resume continues it): the chart shows the scenarios done so far",
-                      ChartWarning, stacklevel=2)
+        warnings.warn(
+            f"{path} is from a plantsplit {rec.get('command', 'run')} that has not finished (still "
+            "running, or stopped: --resume continues it): the chart shows the scenarios done so far",
+            ChartWarning,
+            stacklevel=2,
+        )
     owner = read_record(target.parent)
-    if owner is None or owner.get("command") not in COMMAND_OUTPUTS or target.name not in COMMAND_OUTPUTS[
-            owner["command"]]:
+    if (
+        owner is None
+        or owner.get("command") not in COMMAND_OUTPUTS
+        or target.name not in COMMAND_OUTPUTS[owner["command"]]
+    ):
         return _plot_results(path, x, where, target, distributions)
     # a chart beside its run's outputs: written under that folder's lock and recorded as the run's,
     # so the next run there replaces or removes it with the rest (never a stale chart)
@@ -87,18 +93,28 @@ def _plot_results(path: Path, x: str | None, where: list[str], out: Path, distri
     return plot_table(df, x, where, case, currency, out, distributions, path.name)
 
 
-def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, currency: str, out: Path,
-               distributions: bool = False, source: str = "the results") -> Path:
+def plot_table(
+    df: pd.DataFrame,
+    x: str | None,
+    where: list[str],
+    case: str,
+    currency: str,
+    out: Path,
+    distributions: bool = False,
+    source: str = "the results",
+) -> Path:
     """A sweep's results (results.csv's columns) along one parameter, or as distributions."""
     df, currency = _plain_money_names(df, currency)
     case = case_title(case)
     fixed_cols = {"scenario", "status", "objective"}
     cols = list(df.columns)
     # parameters sit between the scenario and status columns of results.csv
-    params = cols[cols.index("scenario") + 1:cols.index("status")] if fixed_cols <= set(cols) else []
+    params = cols[cols.index("scenario") + 1 : cols.index("status")] if fixed_cols <= set(cols) else []
     if not params:
-        raise UsageError(f"{source} is not a plantsplit sweep results.csv (it needs scenario, status, objective "
-                         "and parameter columns) nor a breakeven breakpoints.csv")
+        raise UsageError(
+            f"{source} is not a plantsplit sweep results.csv (it needs scenario, status, objective "
+            "and parameter columns) nor a breakeven breakpoints.csv"
+        )
     if x is not None and x not in params:
         raise UsageError(f"--x {x!r} is not a parameter of {source} (its parameters: {', '.join(params)})")
     df = df.assign(**{p: _numbers(df[p], p, source) for p in params})  # "2.5%" in files of older versions
@@ -107,17 +123,23 @@ def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, cur
         name, eq, value = w.partition("=")
         name, value = name.strip(), value.strip()
         if not eq or not name or not value:
-            raise UsageError(f"--where {w!r}: expected NAME=VALUE, e.g. --where {params[-1]}={_shown(df[params[-1]].iat[0])}")
+            raise UsageError(
+                f"--where {w!r}: expected NAME=VALUE, e.g. --where {params[-1]}={_shown(df[params[-1]].iat[0])}"
+            )
         if name not in params:
-            raise UsageError(f"--where {w!r}: {name!r} is not a parameter of {source} (its parameters: {', '.join(params)})")
+            raise UsageError(
+                f"--where {w!r}: {name!r} is not a parameter of {source} (its parameters: {', '.join(params)})"
+            )
         try:
             v = parse_value(name, value)
         except UsageError:
             raise UsageError(f"--where {w!r}: {value!r} is not a number (e.g. 0.025 or 2.5% for a rate)") from None
         keep = (df[name] - v).abs() <= 1e-9 * max(1.0, abs(v))
         if not keep.any():
-            raise UsageError(f"--where {w!r}: no scenario {'left ' if picked else ''}has {name} = {value} "
-                             f"(values: {_values(df[name])})")
+            raise UsageError(
+                f"--where {w!r}: no scenario {'left ' if picked else ''}has {name} = {value} "
+                f"(values: {_values(df[name])})"
+            )
         df = df[keep]
         picked.append(f"{name} = {value}")
     # a slice of the results says so in its title, or the picture passes for all of them
@@ -130,9 +152,11 @@ def plot_table(df: pd.DataFrame, x: str | None, where: list[str], case: str, cur
     x = x or params[0]
     for other in params:
         if other != x and df[other].nunique() > 1:
-            raise UsageError(f"the results vary {other} too; pick one value with --where {other}=VALUE "
-                             f"(values: {_values(df[other])}), "
-                             "or plot the distributions with --distributions")
+            raise UsageError(
+                f"the results vary {other} too; pick one value with --where {other}=VALUE "
+                f"(values: {_values(df[other])}), "
+                "or plot the distributions with --distributions"
+            )
     return plot_sweep(df.sort_values(x), x, case, currency, out, only)
 
 
@@ -183,7 +207,7 @@ def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path, on
     flips = False
     for b in [c for c in df.columns if c.startswith("built:")]:
         changed = df.loc[ok, b].diff().fillna(0) != 0
-        for xv, now in zip(xs[changed], df.loc[ok, b][changed]):
+        for xv, now in zip(xs[changed], df.loc[ok, b][changed], strict=True):
             flips = True
             for ax in (top, bottom):
                 ax.axvline(xv, **FLIP)
@@ -198,8 +222,9 @@ def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path, on
     return _save(fig, out)
 
 
-def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency: str, out: Path,
-                       only: str = "") -> Path:
+def plot_distributions(
+    df: pd.DataFrame, params: list[str], case: str, currency: str, out: Path, only: str = ""
+) -> Path:
     """Monte-Carlo view: histogram of total cost, fan chart (5-95% band, median) of units by period."""
     plt = _pyplot()
     ok = df[df["status"] == "optimal"]
@@ -213,8 +238,13 @@ def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency:
     top.hist(cost, bins=min(40, max(5, len(ok) // 10)), color="steelblue", alpha=0.85, label="scenarios")
     for q, style in ((0.05, ":"), (0.5, "-"), (0.95, ":")):
         v = float(np.quantile(cost, q))
-        top.axvline(v, color="black", linestyle=style, linewidth=1.2,
-                    label=f"{'median' if q == 0.5 else f'{q:.0%} quantile'}: {v:,.0f}")
+        top.axvline(
+            v,
+            color="black",
+            linestyle=style,
+            linewidth=1.2,
+            label=f"{'median' if q == 0.5 else f'{q:.0%} quantile'}: {v:,.0f}",
+        )
     top.set_xlabel(f"total cost ({word}{currency})")
     top.set_ylabel("scenarios")
     _thousands(top, "x")
@@ -225,8 +255,9 @@ def plot_distributions(df: pd.DataFrame, params: list[str], case: str, currency:
     _legend(top)
     words = [describe(p, currency) for p in params] if len(params) <= 3 else params[:4]
     varying = "; ".join(words) + (f" and {len(params) - 4} more" if len(params) > 4 else "")
-    top.set_title(f"{case}: cost and production over {len(df):,} scenarios\nvarying {varying}"
-                  + (f"\n{only}" if only else ""))
+    top.set_title(
+        f"{case}: cost and production over {len(df):,} scenarios\nvarying {varying}" + (f"\n{only}" if only else "")
+    )
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     if all(by_period.values()):
         periods = [c.split("@", 1)[1] for c in by_period[plants[0]]]
@@ -255,7 +286,7 @@ def _plain_money_names(df: pd.DataFrame, currency: str) -> tuple[pd.DataFrame, s
     names = {}
     for col in df.columns:
         for base in ("objective", "objective_from", "objective_to"):
-            suffix = col[len(base) + 1:]
+            suffix = col[len(base) + 1 :]
             if col.startswith(base + "_") and suffix.isalpha() and suffix.isupper():
                 names[col], currency = base, suffix
     return df.rename(columns=names), currency

@@ -4,6 +4,7 @@ One step curve per decision (recommended, mean-value; perfect information in gre
 P(cost <= c) with the scenarios' probabilities, with E[cost] (solid) and CVaR (dashed)
 marked; alpha comes from summary.json beside the file (default 0.95).
 """
+
 from __future__ import annotations
 
 import json
@@ -15,9 +16,11 @@ import pandas as pd
 from solver.errors import UsageError
 from solver.results.risk import expected, var_cvar
 
-CURVES = (("cost_recommended", "recommended decision", "tab:blue"),
-          ("cost_mean_value_decision", "mean-value decision", "tab:orange"),
-          ("cost_perfect_information", "perfect information", "grey"))
+CURVES = (
+    ("cost_recommended", "recommended decision", "tab:blue"),
+    ("cost_mean_value_decision", "mean-value decision", "tab:orange"),
+    ("cost_perfect_information", "perfect information", "grey"),
+)
 
 
 def is_scenario_costs(df: pd.DataFrame) -> bool:
@@ -29,8 +32,9 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
     summary = path.with_name("summary.json")
     info = json.loads(summary.read_text()) if summary.exists() else {}
     # folders written before summary.json named the case: the folder's name
-    return plot_costs(df, info.get("case") or path.parent.name, info.get("cvar_alpha", 0.95),
-                      out or path.with_suffix(".png"))
+    return plot_costs(
+        df, info.get("case") or path.parent.name, info.get("cvar_alpha", 0.95), out or path.with_suffix(".png")
+    )
 
 
 def plot_costs(df: pd.DataFrame, case: str, alpha: float, out: Path) -> Path:
@@ -65,13 +69,21 @@ def plot_costs(df: pd.DataFrame, case: str, alpha: float, out: Path) -> Path:
             ax.axvline(e / div, color=color, linewidth=1)
             ax.axvline(cvar / div, color=color, linestyle="--", linewidth=1)
             ax.annotate(f"E {e / div:,.0f}", (e / div, 0.03), color=color, fontsize=8, rotation=90, ha="right")
-            ax.annotate(f"CVaR {alpha:g}: {cvar / div:,.0f}", (cvar / div, 0.03), color=color, fontsize=8,
-                        rotation=90, ha="right")
+            ax.annotate(
+                f"CVaR {alpha:g}: {cvar / div:,.0f}",
+                (cvar / div, 0.03),
+                color=color,
+                fontsize=8,
+                rotation=90,
+                ha="right",
+            )
     _thousands(ax, "x")
     ax.set_xlabel(f"cost of the scenario ({word}{currency}); solid: expected cost, dashed: CVaR {alpha:g}")
     ax.set_ylabel("probability that the cost is at most this")
-    ax.set_title(f"{case}: cost of each scenario, recommended decision against the mean-value one "
-                 f"({len(df):,} scenarios)", fontsize=10)
+    ax.set_title(
+        f"{case}: cost of each scenario, recommended decision against the mean-value one ({len(df):,} scenarios)",
+        fontsize=10,
+    )
     ax.set_ylim(0, 1.02)
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=9)

@@ -1,4 +1,5 @@
 """The short readable summary shown after a solve."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -30,8 +31,10 @@ def render(run) -> str:
     cb = res.cost_breakdown.groupby("component", sort=False)["amount"].sum()
     parts = ", ".join(f"{c} {v:,.0f}" for c, v in cb.items() if abs(v) > 0.5)
     if case.discount_rate:
-        lines.append(f"Total cost: {res.objective:,.0f} {cur}, present value at {case.periods[0]} "
-                     f"(discount rate {case.discount_rate:.4g} per period)")
+        lines.append(
+            f"Total cost: {res.objective:,.0f} {cur}, present value at {case.periods[0]} "
+            f"(discount rate {case.discount_rate:.4g} per period)"
+        )
         lines.append(f"  at face value {res.undiscounted_cost:,.0f}: {parts}")
     else:
         lines.append(f"Total cost: {res.objective:,.0f} {cur}")
@@ -41,11 +44,14 @@ def render(run) -> str:
         builds = res.builds
         if len(builds) > MOST:
             built = builds[builds["built"] > TOL]
-            lines.append(f"Options: {len(built)} of {len(builds)} built (see builds.csv)"
-                         + (":" if len(built) else ""))
+            lines.append(f"Options: {len(built)} of {len(builds)} built (see builds.csv)" + (":" if len(built) else ""))
             builds = built
         for _, b in builds.head(MOST).iterrows():
-            what = "built" if b["built"] > 1 - TOL else ("not built" if b["built"] < TOL else f"{b['built']:.3f} built (relaxed)")
+            what = (
+                "built"
+                if b["built"] > 1 - TOL
+                else ("not built" if b["built"] < TOL else f"{b['built']:.3f} built (relaxed)")
+            )
             lines.append(f"Option {b['option']} ({b['plant']}, +{b['added_units']:,.0f} units): {what}")
         if len(builds) > MOST:
             lines.append(f"  ... and {len(builds) - MOST} more built (see builds.csv)")
@@ -58,16 +64,23 @@ def render(run) -> str:
             scope = f"{u['plant']}/{u['product']}" if u["product"] else f"{u['plant']} (total)"
             if u["max_units"] < TOL:  # a limit of 0 is a plant without that line, not a full plant
                 opts = _unbuilt_options(case, u)
-                what = (f"not built (option{'s' * (len(opts) > 1)} {', '.join(opts)})" if opts
-                        else "no line (max_units 0)")
-                lines.append(f"  {scope} {u['period']}: {what}; one unit of capacity would save "
-                             f"{u['shadow_price']:,.2f}")
+                what = (
+                    f"not built (option{'s' * (len(opts) > 1)} {', '.join(opts)})" if opts else "no line (max_units 0)"
+                )
+                lines.append(
+                    f"  {scope} {u['period']}: {what}; one unit of capacity would save {u['shadow_price']:,.2f}"
+                )
             else:
                 one_less = u.get("shadow_price_one_less", u["shadow_price"])
-                lines.append(f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
-                             f"shadow price {u['shadow_price']:,.2f}"
-                             + (f"; one unit less would cost {one_less:,.2f}"
-                                if one_less == one_less and abs(one_less - u["shadow_price"]) > 0.005 else ""))
+                lines.append(
+                    f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
+                    f"shadow price {u['shadow_price']:,.2f}"
+                    + (
+                        f"; one unit less would cost {one_less:,.2f}"
+                        if one_less == one_less and abs(one_less - u["shadow_price"]) > 0.005
+                        else ""
+                    )
+                )
         if len(binding) > MOST:
             lines.append(f"  ... and {len(binding) - MOST} more (see utilization.csv)")
     if sol.duals == "none":
@@ -88,8 +101,12 @@ def _unbuilt_options(case, u) -> list[str]:
     if not len(exp):
         return []
     order = case.period_order()
-    here = ((exp["plant"] == u["plant"]) & (exp["product"] == u["product"]) & (exp["added_units"] > 0)
-            & (exp["first_period"].map(order) <= order[u["period"]]))
+    here = (
+        (exp["plant"] == u["plant"])
+        & (exp["product"] == u["product"])
+        & (exp["added_units"] > 0)
+        & (exp["first_period"].map(order) <= order[u["period"]])
+    )
     return exp.loc[here, "option"].tolist()
 
 

@@ -17,6 +17,7 @@ currency, e.g. ``landed_cost_USD``), keyed by the CSV name they are also written
   creation date; XlsxWriter stores fixed zip timestamps).
 - A table over Excel's 1,048,576 rows is refused before anything is written.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,13 +29,23 @@ import pandas as pd
 
 from solver.case.names import natural_sorted
 from solver.errors import UsageError
-from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of, is_parameter, scratch_dir
+from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of, is_parameter
+from solver.io.temporary import scratch_dir
 
 RATES = {"duty_rate", "utilization"}
 # money figures of summary.json files (solve, stochastic) besides the MONEY columns
-SUMMARY_MONEY = {"undiscounted_cost", "expected_cost", "cvar", "mean_value_cost",
-                 "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi",
-                 "objective_a", "objective_b"}  # the last two: compare's runs A and B
+SUMMARY_MONEY = {
+    "undiscounted_cost",
+    "expected_cost",
+    "cvar",
+    "mean_value_cost",
+    "expected_cost_of_mean_value_decision",
+    "wait_and_see_cost",
+    "vss",
+    "evpi",
+    "objective_a",
+    "objective_b",
+}  # the last two: compare's runs A and B
 TOL = 1e-6
 
 
@@ -52,8 +63,10 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -
     """The workbook as bytes; raises UsageError naming the CSV to use if a table is too long."""
     for name, df in tables.items():
         if len(df) + 1 > XLSX_MAX_ROWS:
-            raise UsageError(f"{name[:-4]} has {len(df):,} rows, more than an Excel sheet holds "
-                             f"({XLSX_MAX_ROWS:,} with the header): use {name} instead (run without --xlsx)")
+            raise UsageError(
+                f"{name[:-4]} has {len(df):,} rows, more than an Excel sheet holds "
+                f"({XLSX_MAX_ROWS:,} with the header): use {name} instead (run without --xlsx)"
+            )
     with scratch_dir("xlsx") as tmp:
         try:
             return _write_book(tmp, tables, summary, title)
@@ -67,10 +80,25 @@ def _write_book(tmp: str, tables: dict[str, pd.DataFrame], summary: dict, title:
     import xlsxwriter
 
     path = os.path.join(tmp, "book.xlsx")
-    wb = xlsxwriter.Workbook(path, {"strings_to_formulas": False, "strings_to_urls": False,
-                                    "strings_to_numbers": False, "constant_memory": True, "tmpdir": tmp})
-    wb.set_properties({"title": title, "author": "plantsplit", "company": "", "created": XLSX_DATE,
-                       "comments": "written by plantsplit"})
+    wb = xlsxwriter.Workbook(
+        path,
+        {
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+            "constant_memory": True,
+            "tmpdir": tmp,
+        },
+    )
+    wb.set_properties(
+        {
+            "title": title,
+            "author": "plantsplit",
+            "company": "",
+            "created": XLSX_DATE,
+            "comments": "written by plantsplit",
+        }
+    )
     fmt = _formats(wb)
     _summary_sheet(wb, fmt, tables, summary, title)
     for name, df in tables.items():
@@ -148,8 +176,10 @@ def _row_kinds(df: pd.DataFrame, currency: str) -> list[str] | None:
     """The kind of each row's numbers, from its ``unit`` cell (tables of mixed figures)."""
     if "unit" not in df.columns or not currency:
         return None
-    return ["money" if u == currency or str(u).startswith(currency + " ") else "units" if u == "units" else "plain"
-            for u in df["unit"]]
+    return [
+        "money" if u == currency or str(u).startswith(currency + " ") else "units" if u == "units" else "plain"
+        for u in df["unit"]
+    ]
 
 
 def _table_sheet(wb, fmt, name: str, df: pd.DataFrame, currency: str = "") -> None:
@@ -212,8 +242,14 @@ def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, titl
     cb = tables.get("cost_breakdown.csv")
     if cb is not None and (amount := find(cb, "amount")):
         cols = [amount] + [c for c in [find(cb, "present_value")] if c]  # face value, and discounted if any
-        r = _block(ws, fmt, r + 1, "Total cost by component", ["component", *cols],
-                   cb.groupby("component", sort=False)[cols].sum().reset_index())
+        r = _block(
+            ws,
+            fmt,
+            r + 1,
+            "Total cost by component",
+            ["component", *cols],
+            cb.groupby("component", sort=False)[cols].sum().reset_index(),
+        )
     builds = tables.get("builds.csv")
     if builds is not None:
         r = _block(ws, fmt, r + 1, "Build options", list(builds.columns), builds)
@@ -235,7 +271,7 @@ def _block(ws, fmt, r: int, heading: str, cols: list[str], df: pd.DataFrame) -> 
         ws.write_string(r, j, c, fmt["head"])
     for rec in df[cols].itertuples(index=False, name=None):
         r += 1
-        for j, (c, v) in enumerate(zip(cols, rec)):
+        for j, (c, v) in enumerate(zip(cols, rec, strict=True)):
             _write(ws, r, j, v, _kind(c), fmt, decimals_of(c))
     if df.empty:
         r += 1
@@ -259,10 +295,14 @@ def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int) -> None:
         for j, p in enumerate(plants, start=1):
             ws.write_number(top + i, j, round(float(pivot.at[t, p]), 3), fmt["units"])
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for j, p in enumerate(plants, start=1):
-        chart.add_series({"name": ["Summary", top, j],
-                          "categories": ["Summary", top + 1, 0, top + len(periods), 0],
-                          "values": ["Summary", top + 1, j, top + len(periods), j]})
+    for j, _plant in enumerate(plants, start=1):
+        chart.add_series(
+            {
+                "name": ["Summary", top, j],
+                "categories": ["Summary", top + 1, 0, top + len(periods), 0],
+                "values": ["Summary", top + 1, j, top + len(periods), j],
+            }
+        )
     chart.set_title({"name": "Units by plant and period"})
     chart.set_x_axis({"name": "period"})
     chart.set_y_axis({"name": "units", "num_format": "#,##0"})

@@ -7,6 +7,7 @@ the smallest set of changes that make the case feasible; for each short demand, 
 limits that bind in the elastic model (non-zero dual) on the flows that could reach it
 are what stands in the way.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -17,8 +18,15 @@ from solver.model.lp import LinearProgram
 from solver.solve.highs import free_in, load_highs
 from solver.solve.status import Status
 
-WEIGHTS = {"demand": 1.0, "capacity": 2.0, "min_production": 2.0, "lane": 2.0, "tariff_quota": 2.0,
-           "share_min": 2.0, "share_max": 2.0}
+WEIGHTS = {
+    "demand": 1.0,
+    "capacity": 2.0,
+    "min_production": 2.0,
+    "lane": 2.0,
+    "tariff_quota": 2.0,
+    "share_min": 2.0,
+    "share_max": 2.0,
+}
 SHARES = ("share_min", "share_max")
 TOL = 1e-6
 
@@ -57,21 +65,28 @@ def explain_infeasible(lp: LinearProgram, lanes=None) -> list[str]:
     n = len(slacks)
     if n == 0:
         return []
-    h.addCols(n, np.array([s[2] for s in slacks]), np.zeros(n), np.full(n, highspy.kHighsInf), n,
-              np.arange(n, dtype=np.int32), np.array([s[0] for s in slacks], dtype=np.int32),
-              np.array([s[1] for s in slacks]))
+    h.addCols(
+        n,
+        np.array([s[2] for s in slacks]),
+        np.zeros(n),
+        np.full(n, highspy.kHighsInf),
+        n,
+        np.arange(n, dtype=np.int32),
+        np.array([s[0] for s in slacks], dtype=np.int32),
+        np.array([s[1] for s in slacks]),
+    )
     h.run()
     if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
         return []
     sol = h.getSolution()
     values = np.asarray(sol.col_value)
-    e = Elastic(lp, values[:lp.num_col], values[lp.num_col:], np.asarray(sol.row_dual), slacks)
+    e = Elastic(lp, values[: lp.num_col], values[lp.num_col :], np.asarray(sol.row_dual), slacks)
     if lanes is not None and "demand" in lp.row_meta:
         from solver.case.checks import closed_lanes
 
         e.closed = closed_lanes(lanes, lp.row_meta["demand"])
     lines = shortages(e)
-    for (i, sign, _), s in zip(slacks, e.amount):
+    for (i, sign, _), s in zip(slacks, e.amount, strict=True):
         if s > TOL and not (sign > 0 and _family(lp, i)[0] == "demand"):
             lines.append(_describe(e, i, sign, s))
     return lines
@@ -89,11 +104,15 @@ class Elastic:
     closed: dict = field(default_factory=dict)  # demand.csv row -> why no lane reaches it
 
     def cols(self, i: int) -> np.ndarray:
-        return self.lp.index[self.lp.start[i]:self.lp.start[i + 1]]
+        return self.lp.index[self.lp.start[i] : self.lp.start[i + 1]]
 
     def binding(self, families=("capacity", "lane", "min_production", "tariff_quota") + SHARES) -> set[int]:
-        return {i for fam in families for i in range(self.lp.family_rows(fam).start, self.lp.family_rows(fam).stop)
-                if abs(self.duals[i]) > TOL}
+        return {
+            i
+            for fam in families
+            for i in range(self.lp.family_rows(fam).start, self.lp.family_rows(fam).stop)
+            if abs(self.duals[i]) > TOL
+        }
 
 
 def shortages(e: Elastic) -> list[str]:
@@ -106,8 +125,11 @@ def shortages(e: Elastic) -> list[str]:
     (built options included) whenever each flow crosses one of them.
     """
     lp = e.lp
-    short = {i: s for (i, sign, _), s in zip(e.slacks, e.amount) if sign > 0 and s > TOL
-             and _family(lp, i)[0] == "demand"}
+    short = {
+        i: s
+        for (i, sign, _), s in zip(e.slacks, e.amount, strict=True)
+        if sign > 0 and s > TOL and _family(lp, i)[0] == "demand"
+    }
     if not short:
         return []
     dem = lp.family_rows("demand")
@@ -150,10 +172,15 @@ def _short_group(e: Elastic, rows: list[int], missing: float, limits: list[int])
         where = ", ".join(f"{r['market']}/{r['product']} in {r['period']}" for r in meta)
     reach = units - missing
     if len(rows) == 1:
-        head = f"demand of {where} is {_fmt(units)} but at most {_fmt(reach)} can reach it (demand.csv row {meta[0]['row']})"
+        head = (
+            f"demand of {where} is {_fmt(units)} but at most {_fmt(reach)} can reach it "
+            f"(demand.csv row {meta[0]['row']})"
+        )
     else:
-        head = (f"demand of {where} is {_fmt(units)} together but at most {_fmt(reach)} can reach them "
-                f"(demand.csv rows {', '.join(str(r['row']) for r in meta)})")
+        head = (
+            f"demand of {where} is {_fmt(units)} together but at most {_fmt(reach)} can reach them "
+            f"(demand.csv rows {', '.join(str(r['row']) for r in meta)})"
+        )
     phrases = [_limit_phrase(e, k) for k in limits]
     if not phrases:
         cause = e.closed.get(int(meta[0]["row"])) if len(rows) == 1 else None
@@ -177,11 +204,11 @@ def _options(e: Elastic, i: int) -> tuple[str, float]:
     lp, build = e.lp, e.lp.family_cols("build")
     lo, hi = lp.start[i], lp.start[i + 1]
     text, added = "", 0.0
-    for col, coef in zip(lp.index[lo:hi], lp.value[lo:hi]):
+    for col, coef in zip(lp.index[lo:hi], lp.value[lo:hi], strict=True):
         if build.start <= col < build.stop and e.x[col] > TOL:
             units = -float(coef) * float(e.x[col])
             added += units
-            text += f" + {_fmt(units)} from option {str(lp.col_names[col])[len('build['):-1]}"
+            text += f" + {_fmt(units)} from option {str(lp.col_names[col])[len('build[') : -1]}"
     return text, added
 
 
@@ -192,11 +219,16 @@ def _limit_phrase(e: Elastic, i: int) -> tuple[str, float]:
     if family == "capacity":
         scope = r["product"] or "total"
         extra, added = _options(e, i)
-        return (f"{r['plant']} {scope} capacity {_fmt(limit)}{extra} in {r['period']} ({_capacity_rows(r['max_rows'])})",
-                limit + added)
+        return (
+            f"{r['plant']} {scope} capacity {_fmt(limit)}{extra} in {r['period']} ({_capacity_rows(r['max_rows'])})",
+            limit + added,
+        )
     if family == "lane":
         scope = f" {r['product']}" if r["product"] else ""
-        return f"{r['plant']}→{r['market']}{scope} lane limit {_fmt(limit)} in {r['period']} (lanes.csv row {r['row']})", limit
+        return (
+            f"{r['plant']}→{r['market']}{scope} lane limit {_fmt(limit)} in {r['period']} (lanes.csv row {r['row']})",
+            limit,
+        )
     if family == "min_production":
         scope = r["product"] or "total"
         return f"{r['plant']} {scope} min_units {_fmt(limit)} in {r['period']} ({_capacity_rows(r['min_rows'])})", limit
@@ -215,14 +247,15 @@ def _share_phrase(r, family: str) -> str:
     bound = "at least" if family == "share_min" else "at most"
     source = r["plant"] or f"plants in {r['country']}"
     scope = f"{r['market']}/{r['product']}" if r["product"] else f"{r['market']} (all products)"
-    return (f"the rule that {bound} {share:.0%} of {scope} in {r['period']} comes from {source} "
-            f"(shares.csv row {r['row']})")
+    return (
+        f"the rule that {bound} {share:.0%} of {scope} in {r['period']} comes from {source} (shares.csv row {r['row']})"
+    )
 
 
 def _rows_touching(lp: LinearProgram, cols: set[int], candidates: set[int]) -> list[int]:
     found = []
     for i in sorted(candidates):
-        if cols & set(lp.index[lp.start[i]:lp.start[i + 1]].tolist()):
+        if cols & set(lp.index[lp.start[i] : lp.start[i + 1]].tolist()):
             found.append(i)
     return found
 
@@ -232,16 +265,21 @@ def _describe(e: Elastic, i: int, sign: float, amount: float) -> str:
     family, r = _family(lp, i)
     if family == "demand":  # over-supply: minimums force more in than the market takes
         units = float(lp.row_lower[i])  # the row's right-hand side (a scenario may change it)
-        head = (f"demand of {r['market']}/{r['product']} in {r['period']} is {_fmt(units)} but minimum production "
-                f"forces {_fmt(units + amount)} into it (demand.csv row {r['row']})")
+        head = (
+            f"demand of {r['market']}/{r['product']} in {r['period']} is {_fmt(units)} but minimum production "
+            f"forces {_fmt(units + amount)} into it (demand.csv row {r['row']})"
+        )
         lower = [k for k in _rows_touching(lp, set(e.cols(i).tolist()), e.binding()) if lp.row_upper[k] == np.inf]
         if not lower:
             return head
         return head + "; limited by " + "; ".join(_limit_phrase(e, k)[0] for k in lower)
     phrase, limit = _limit_phrase(e, i)
     if family in SHARES:
-        need = (f"it would need {_fmt(amount)} more units from that source" if family == "share_min" else
-                f"it would have to allow {_fmt(amount)} more units from that source")
+        need = (
+            f"it would need {_fmt(amount)} more units from that source"
+            if family == "share_min"
+            else f"it would have to allow {_fmt(amount)} more units from that source"
+        )
         # the other rules that hold it back: share rows on the same flows binding in the re-solve
         others = [k for k in _rows_touching(lp, set(e.cols(i).tolist()), e.binding(SHARES)) if k != i]
         beside = "".join(f"; it conflicts with {_limit_phrase(e, k)[0]}" for k in others)
@@ -256,9 +294,10 @@ def headline(case_name: str, status: Status, time_limit: float | None = None, de
     if status == Status.INFEASIBLE:
         return f"case {case_name} is infeasible: no plan satisfies the case."
     if status == Status.UNBOUNDED:
-        return (f"case {case_name} is unbounded: the cost can fall without limit "
-                "(check for a negative cost with no capacity limit).")
+        return (
+            f"case {case_name} is unbounded: the cost can fall without limit "
+            "(check for a negative cost with no capacity limit)."
+        )
     if status == Status.NO_SOLUTION:
-        return (f"case {case_name}: no plan was found within the time limit of {time_limit:g} s; "
-                "raise --time-limit.")
+        return f"case {case_name}: no plan was found within the time limit of {time_limit:g} s; raise --time-limit."
     return f"case {case_name}: the solver failed ({detail or status.value})."

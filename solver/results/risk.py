@@ -1,4 +1,5 @@
 """Risk measures of a cost distribution over scenarios: expected value, VaR and CVaR, and E + lambda * CVaR."""
+
 from __future__ import annotations
 
 import numpy as np

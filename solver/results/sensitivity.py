@@ -17,6 +17,7 @@ and supply.csv: the LP's present-value coefficients, reduced costs, ranges and d
 divided by the period's discount factor d(t) (identical when the discount rate is 0;
 build variables are already present values).
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -53,10 +54,14 @@ def _ranged(h, n: int, m: int) -> dict:
     sol = h.getSolution()
     basis = h.getBasis()
     return {
-        "x": np.asarray(sol.col_value)[:n], "reduced_cost": np.asarray(sol.col_dual)[:n],
-        "cost_up": np.asarray(r.col_cost_up.value_)[:n], "cost_dn": np.asarray(r.col_cost_dn.value_)[:n],
-        "act": np.asarray(sol.row_value)[:m], "dual": np.asarray(sol.row_dual)[:m],
-        "bound_up": np.asarray(r.row_bound_up.value_)[:m], "bound_dn": np.asarray(r.row_bound_dn.value_)[:m],
+        "x": np.asarray(sol.col_value)[:n],
+        "reduced_cost": np.asarray(sol.col_dual)[:n],
+        "cost_up": np.asarray(r.col_cost_up.value_)[:n],
+        "cost_dn": np.asarray(r.col_cost_dn.value_)[:n],
+        "act": np.asarray(sol.row_value)[:m],
+        "dual": np.asarray(sol.row_dual)[:m],
+        "bound_up": np.asarray(r.row_bound_up.value_)[:m],
+        "bound_dn": np.asarray(r.row_bound_dn.value_)[:m],
         "basic": np.array([s == highspy.HighsBasisStatus.kBasic for s in basis.row_status], bool)[:m],
     }
 
@@ -66,9 +71,17 @@ def _stitched(lp: LinearProgram, sol: Solution) -> dict:
     bounds shifted back by the fixed columns' contribution); a fixed column keeps its
     basis for any cost."""
     n, m = lp.num_col, lp.num_row
-    out = {"x": sol.x, "reduced_cost": sol.col_dual, "act": sol.row_activity, "dual": sol.row_dual,
-           "cost_up": np.full(n, np.inf), "cost_dn": np.full(n, -np.inf),
-           "bound_up": np.zeros(m), "bound_dn": np.zeros(m), "basic": np.zeros(m, bool)}
+    out = {
+        "x": sol.x,
+        "reduced_cost": sol.col_dual,
+        "act": sol.row_activity,
+        "dual": sol.row_dual,
+        "cost_up": np.full(n, np.inf),
+        "cost_dn": np.full(n, -np.inf),
+        "bound_up": np.zeros(m),
+        "bound_dn": np.zeros(m),
+        "basic": np.zeros(m, bool),
+    }
     for b in sol.blocks:
         r = _ranged(b.highs, len(b.cols), len(b.rows))
         out["cost_up"][b.cols], out["cost_dn"][b.cols] = r["cost_up"], r["cost_dn"]
@@ -95,14 +108,16 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     n, m = lp.num_col, lp.num_row
     dc = lp.col_discount if lp.col_discount is not None else np.ones(n)
     dr = lp.row_discount if lp.row_discount is not None else np.ones(m)
-    flows = pd.DataFrame({
-        "variable": np.asarray(lp.col_names),
-        "final_value": r["x"],
-        "reduced_cost": _own_period(r["reduced_cost"], dc),
-        "objective_coefficient": _own_period(cost, dc),
-        "allowable_increase": _clip(_own_period(r["cost_up"] - cost, dc)),
-        "allowable_decrease": _clip(_own_period(cost - r["cost_dn"], dc)),
-    })
+    flows = pd.DataFrame(
+        {
+            "variable": np.asarray(lp.col_names),
+            "final_value": r["x"],
+            "reduced_cost": _own_period(r["reduced_cost"], dc),
+            "objective_coefficient": _own_period(cost, dc),
+            "allowable_increase": _clip(_own_period(r["cost_up"] - cost, dc)),
+            "allowable_decrease": _clip(_own_period(cost - r["cost_dn"], dc)),
+        }
+    )
     basic, act = r["basic"], r["act"]
     lo, hi = lp.row_lower, lp.row_upper
     is_le = np.isinf(lo)
@@ -112,14 +127,16 @@ def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFram
     if lp.is_mip:  # builds fixed: their part of a row joins its right-hand side, as utilization.csv shows it
         shift = activity(lp, np.where(lp.integer, np.round(sol.x), 0.0))
         act, rhs = act - shift, rhs - shift
-    constraints = pd.DataFrame({
-        "constraint": np.asarray(lp.row_names),
-        "final_value": act,
-        "shadow_price": _own_period(r["dual"], dr),
-        "rhs": rhs,
-        "allowable_increase": _clip(inc),
-        "allowable_decrease": _clip(dec),
-    })
+    constraints = pd.DataFrame(
+        {
+            "constraint": np.asarray(lp.row_names),
+            "final_value": act,
+            "shadow_price": _own_period(r["dual"], dr),
+            "rhs": rhs,
+            "allowable_increase": _clip(inc),
+            "allowable_decrease": _clip(dec),
+        }
+    )
     return flows, constraints
 
 
@@ -141,8 +158,9 @@ def with_parts(flows: pd.DataFrame, constraints: pd.DataFrame, lp: LinearProgram
     tables, not parsed back from the names (a name leaves blank parts out)."""
     soft = case.demand[case.demand["unmet_penalty"].notna()].reset_index(drop=True)
     exp = co.expansions.rename(columns={"first_period": "period"}) if len(co.expansions) else pd.DataFrame()
-    cols = [(lp.family_cols(f), m) for f, m in (("flow", co.arcs), ("unmet", soft), ("build", exp))
-            if f in lp.col_family]
+    cols = [
+        (lp.family_cols(f), m) for f, m in (("flow", co.arcs), ("unmet", soft), ("build", exp)) if f in lp.col_family
+    ]
     rows = [(lp.family_rows(f), m) for f, m in lp.row_meta.items()]
     cp, rp = _parts_frame(lp.num_col, cols), _parts_frame(lp.num_row, rows)
     constraints = pd.concat([constraints.iloc[:, :1], rp, constraints.iloc[:, 1:]], axis=1)

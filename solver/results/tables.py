@@ -1,4 +1,5 @@
 """From a Solution back to tables in the words of the inputs (no file I/O here)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -45,8 +46,9 @@ def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame
     return df.sort_values(keys, kind="stable", key=key).reset_index(drop=True)
 
 
-def tabulate(case: Case, co: Coefficients, lp: LinearProgram, sol: Solution,
-             steps: tuple[np.ndarray, np.ndarray] | None = None) -> Results:
+def tabulate(
+    case: Case, co: Coefficients, lp: LinearProgram, sol: Solution, steps: tuple[np.ndarray, np.ndarray] | None = None
+) -> Results:
     """``steps``: (up, down) per row, what one unit more and one unit less of the row's limit
     changes the cost (solve.marginal.limit_marginals, present value); None: the LP duals for both
     (exact wherever the plan is not on a limit, see marginal.py)."""
@@ -85,9 +87,13 @@ def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
     keys = ["period", "product", "plant", "market"]
     grouped = a.groupby(keys, sort=False, observed=True)
     g = grouped.agg(
-        units=("units", "sum"), production=("production", "sum"), freight=("freight", "sum"),
-        duty=("duty", "sum"), rate_units=("rate_units", "sum"),
-        any_rate=("duty_rate", "first"), p_unit=("unit_production_cost", "first"),
+        units=("units", "sum"),
+        production=("production", "sum"),
+        freight=("freight", "sum"),
+        duty=("duty", "sum"),
+        rate_units=("rate_units", "sum"),
+        any_rate=("duty_rate", "first"),
+        p_unit=("unit_production_cost", "first"),
         f_unit=("unit_freight", "first"),
     ).reset_index()
     # The agreements an arc's tiers name, distinct, sorted, joined (most arcs have one tier).
@@ -98,17 +104,22 @@ def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
     g = g[g["units"] > TOL]
     units = g["units"]
     landed = g["production"] + g["freight"] + g["duty"]
-    plan = pd.DataFrame({
-        "period": g["period"], "product": g["product"], "plant": g["plant"], "market": g["market"],
-        "units": units,
-        "unit_production_cost": g["p_unit"],
-        "unit_freight": g["f_unit"],
-        "unit_duty": g["duty"] / units,
-        "unit_landed_cost": landed / units,
-        "landed_cost": landed,
-        "duty_rate": g["rate_units"] / units,
-        "agreement": g["agreement"],
-    })
+    plan = pd.DataFrame(
+        {
+            "period": g["period"],
+            "product": g["product"],
+            "plant": g["plant"],
+            "market": g["market"],
+            "units": units,
+            "unit_production_cost": g["p_unit"],
+            "unit_freight": g["f_unit"],
+            "unit_duty": g["duty"] / units,
+            "unit_landed_cost": landed / units,
+            "landed_cost": landed,
+            "duty_rate": g["rate_units"] / units,
+            "agreement": g["agreement"],
+        }
+    )
     return _sort_periods(plan, case, keys)
 
 
@@ -120,8 +131,9 @@ def _scope_units(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
 
 def _utilization(case, co, lp, sol, steps, arcs) -> pd.DataFrame:
     keys = co.capacity[["plant", "product", "period", "max_units", "min_units"]]
-    every = pd.DataFrame([(p, "", t) for p in case.plants["plant"] for t in case.periods],
-                         columns=["plant", "product", "period"])
+    every = pd.DataFrame(
+        [(p, "", t) for p in case.plants["plant"] for t in case.periods], columns=["plant", "product", "period"]
+    )
     keys = every.merge(keys, on=["plant", "product", "period"], how="left")
     keys = pd.concat([keys, co.capacity[co.capacity["product"] != ""][keys.columns]], ignore_index=True)
     keys = keys.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
@@ -139,7 +151,8 @@ def _utilization(case, co, lp, sol, steps, arcs) -> pd.DataFrame:
         rows = rows.merge(_scope_units(case, arcs), on=["plant", "product", "period"], how="left")
         rows["added_units"] = (rows["units"].fillna(0.0) - rows["used"]).clip(lower=0.0)
         keys = keys.drop(columns=cap_cols).merge(
-            rows[["plant", "product", "period"] + cap_cols], on=["plant", "product", "period"], how="left")
+            rows[["plant", "product", "period"] + cap_cols], on=["plant", "product", "period"], how="left"
+        )
         keys["added_units"] = keys["added_units"].fillna(0.0)
     min_meta = lp.row_meta.get("min_production")
     min_cols = ["min_shadow_price", "min_shadow_price_one_less"]
@@ -149,17 +162,24 @@ def _utilization(case, co, lp, sol, steps, arcs) -> pd.DataFrame:
         # one more unit of min_units costs up; one unit less saves down
         m = min_meta.assign(min_shadow_price=up[rs], min_shadow_price_one_less=down[rs])
         keys = keys.drop(columns=min_cols).merge(
-            m[["plant", "product", "period"] + min_cols], on=["plant", "product", "period"], how="left")
+            m[["plant", "product", "period"] + min_cols], on=["plant", "product", "period"], how="left"
+        )
     max_units = keys["max_units"] + keys["added_units"]
-    out = pd.DataFrame({
-        "plant": keys["plant"], "period": keys["period"], "product": keys["product"],
-        "units": keys["units"], "max_units": max_units, "min_units": keys["min_units"],
-        "utilization": np.where(max_units > 0, keys["units"] / max_units, np.nan),
-        "shadow_price": keys["shadow_price"],
-        "shadow_price_one_less": keys["shadow_price_one_less"],
-        "min_shadow_price": keys["min_shadow_price"],
-        "min_shadow_price_one_less": keys["min_shadow_price_one_less"],
-    })
+    out = pd.DataFrame(
+        {
+            "plant": keys["plant"],
+            "period": keys["period"],
+            "product": keys["product"],
+            "units": keys["units"],
+            "max_units": max_units,
+            "min_units": keys["min_units"],
+            "utilization": np.where(max_units > 0, keys["units"] / max_units, np.nan),
+            "shadow_price": keys["shadow_price"],
+            "shadow_price_one_less": keys["shadow_price_one_less"],
+            "min_shadow_price": keys["min_shadow_price"],
+            "min_shadow_price_one_less": keys["min_shadow_price_one_less"],
+        }
+    )
     out["_blank_last"] = out["product"] != ""
     out = _sort_periods(out, case, ["plant", "period", "_blank_last", "product"])
     return out.drop(columns="_blank_last")
@@ -174,12 +194,18 @@ def _supply(case, lp, sol, steps) -> pd.DataFrame:
         u = soft.assign(unmet=sol.x[lp.family_cols("unmet")])
         unmet = meta.merge(u, on=["market", "product", "period"], how="left")["unmet"].fillna(0.0).to_numpy()
     demand = meta["units"].to_numpy(dtype=float)
-    out = pd.DataFrame({
-        "market": meta["market"], "product": meta["product"], "period": meta["period"],
-        "demand": demand, "supplied": demand - unmet, "unmet": unmet,
-        "marginal_cost": steps[0][rs],  # one more unit of the demand costs
-        "marginal_saving": steps[1][rs],  # one unit less saves
-    })
+    out = pd.DataFrame(
+        {
+            "market": meta["market"],
+            "product": meta["product"],
+            "period": meta["period"],
+            "demand": demand,
+            "supplied": demand - unmet,
+            "unmet": unmet,
+            "marginal_cost": steps[0][rs],  # one more unit of the demand costs
+            "marginal_saving": steps[1][rs],  # one unit less saves
+        }
+    )
     return _sort_periods(out, case, ["market", "product", "period"])
 
 
@@ -201,7 +227,7 @@ def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
     got = pd.concat(parts, ignore_index=True).groupby(["period", "component"], sort=False)["amount"].sum()
     comps = ["production", "freight", "duty", "unmet", "expansion"]
     grid = pd.DataFrame([(t, c) for t in case.periods for c in comps], columns=["period", "component"])
-    grid["amount"] = [float(got.get((t, c), 0.0)) for t, c in zip(grid["period"], grid["component"])]
+    grid["amount"] = [float(got.get((t, c), 0.0)) for t, c in zip(grid["period"], grid["component"], strict=True)]
     grid["present_value"] = grid["amount"] * grid["period"].map(case.discount_factors()).to_numpy(float)
     return grid
 
@@ -212,16 +238,21 @@ def _builds(co, lp, sol) -> pd.DataFrame:
     if lp.is_mip:  # whole builds (a relaxed model's may be fractional)
         built = np.rint(built).astype(np.int64)
     charges = e["charges"].to_numpy(float)
-    return pd.DataFrame({
-        "option": e["option"], "plant": e["plant"], "product": e["product"],
-        "built": built, "added_units": e["added_units"],
-        "fixed_cost": e["fixed_cost_reporting"],
-        "lifetime_periods": e["lifetime_periods"],
-        "charge_per_period": e["charge_per_period"],
-        "charges_in_horizon": charges,
-        "charged_in_horizon": built * e["charge_per_period"].to_numpy(float) * charges,
-        "present_value": built * (e["fixed_cost_reporting"] * e["pv_factor"]).to_numpy(float),
-    })
+    return pd.DataFrame(
+        {
+            "option": e["option"],
+            "plant": e["plant"],
+            "product": e["product"],
+            "built": built,
+            "added_units": e["added_units"],
+            "fixed_cost": e["fixed_cost_reporting"],
+            "lifetime_periods": e["lifetime_periods"],
+            "charge_per_period": e["charge_per_period"],
+            "charges_in_horizon": charges,
+            "charged_in_horizon": built * e["charge_per_period"].to_numpy(float) * charges,
+            "present_value": built * (e["fixed_cost_reporting"] * e["pv_factor"]).to_numpy(float),
+        }
+    )
 
 
 def _sourcing(co, lp, sol, dual, arcs) -> pd.DataFrame:
@@ -234,14 +265,23 @@ def _sourcing(co, lp, sol, dual, arcs) -> pd.DataFrame:
     units = arcs["units"].to_numpy(float)[m["arc"].to_numpy(np.int64)]
     total = np.bincount(idx, weights=units, minlength=len(keys))
     source = np.bincount(idx, weights=units * m["from_source"].to_numpy(float), minlength=len(keys))
-    out = pd.DataFrame({
-        "row": keys["row"], "market": keys["market"], "product": keys["product"], "period": keys["period"],
-        "plant": keys["plant"], "country": keys["country"],
-        "units_from_source": source, "units_supplied": total,
-        "share": np.where(total > TOL, source / np.where(total > TOL, total, 1.0), np.nan),
-        "min_share": keys["min_share"], "max_share": keys["max_share"],
-        "min_shadow_price": np.nan, "max_shadow_price": np.nan,
-    })
+    out = pd.DataFrame(
+        {
+            "row": keys["row"],
+            "market": keys["market"],
+            "product": keys["product"],
+            "period": keys["period"],
+            "plant": keys["plant"],
+            "country": keys["country"],
+            "units_from_source": source,
+            "units_supplied": total,
+            "share": np.where(total > TOL, source / np.where(total > TOL, total, 1.0), np.nan),
+            "min_share": keys["min_share"],
+            "max_share": keys["max_share"],
+            "min_shadow_price": np.nan,
+            "max_shadow_price": np.nan,
+        }
+    )
     # Signs as in utilization.csv: min = cost of one more unit required from the source,
     # max = saving from one more unit allowed from it (both >= 0).
     for family, col, sign in (("share_min", "min_shadow_price", 1.0), ("share_max", "max_shadow_price", -1.0)):

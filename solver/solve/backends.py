@@ -1,4 +1,5 @@
 """Any PuLP solver (CBC, Gurobi, ...): the LinearProgram through PuLP, duals checked for consistency."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -9,14 +10,7 @@ import numpy as np
 
 from solver.model.lp import LinearProgram, to_pulp
 from solver.solve.highs import free_rows, quiet_stdout
-from solver.solve.status import (
-    DEFAULT_GAP,
-    Solution,
-    SolverUnavailable,
-    Status,
-    _empty,
-    activity,
-)
+from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
 
 
 def available_solvers() -> list[str]:
@@ -71,13 +65,14 @@ def pulp_solver(key: str, time_limit, mip: bool = True, gap: float | None = None
     if key == "cbc":
         path = cbc_path()
         if not path:
-            raise SolverUnavailable("CBC is not installed here: pip install 'plantsplit[cbc]' (PuLP 4 bundles no CBC binary)")
+            raise SolverUnavailable(
+                "CBC is not installed here: pip install 'plantsplit[cbc]' (PuLP 4 bundles no CBC binary)"
+            )
         return pulp.COIN_CMD(path=path, msg=False, timeLimit=time_limit, mip=mip, gapRel=gap), "cbc"
     with quiet_stdout():
         avail = {s.lower(): s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"}
     if key not in avail:
-        raise SolverUnavailable(
-            f"solver '{key}' is not available; available: {', '.join(available_solvers())}")
+        raise SolverUnavailable(f"solver '{key}' is not available; available: {', '.join(available_solvers())}")
     kwargs = {"msg": False}
     if time_limit:
         kwargs["timeLimit"] = time_limit
@@ -94,9 +89,16 @@ def without_rows(lp: LinearProgram, rows: np.ndarray) -> tuple[LinearProgram, np
     counts = np.diff(lp.start)[kept]
     take = np.concatenate([np.arange(lp.start[i], lp.start[i + 1]) for i in kept]) if len(kept) else np.zeros(0, int)
     return dataclasses.replace(
-        lp, row_names=np.asarray(lp.row_names)[kept], row_lower=lp.row_lower[kept], row_upper=lp.row_upper[kept],
-        start=np.concatenate([[0], np.cumsum(counts)]), index=lp.index[take], value=lp.value[take],
-        row_family={}, row_meta={}), kept
+        lp,
+        row_names=np.asarray(lp.row_names)[kept],
+        row_lower=lp.row_lower[kept],
+        row_upper=lp.row_upper[kept],
+        start=np.concatenate([[0], np.cumsum(counts)]),
+        index=lp.index[take],
+        value=lp.value[take],
+        row_family={},
+        row_meta={},
+    ), kept
 
 
 def _solve_pulp(lp: LinearProgram, key: str, time_limit, gap: float = DEFAULT_GAP) -> Solution:

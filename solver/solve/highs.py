@@ -1,4 +1,5 @@
 """HiGHS in-process: the LinearProgram loaded from CSR arrays in one call, solved, its banner silenced."""
+
 from __future__ import annotations
 
 import contextlib
@@ -15,14 +16,7 @@ from solver.model.cover import FAMILY as COVER
 from solver.model.linking import FAMILY as LINK
 from solver.model.lp import INF, LinearProgram
 from solver.solve.options import check_model_path
-from solver.solve.status import (
-    DEFAULT_GAP,
-    Solution,
-    SolverUnavailable,
-    Status,
-    _empty,
-    activity,
-)
+from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
 
 
 _QUIET = threading.RLock()  # file descriptor 1 is one per process: one thread swaps it at a time
@@ -82,17 +76,32 @@ def load_highs(lp: LinearProgram, relax: bool = False, named: bool = False):
         m.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
         m.a_matrix_.start_, m.a_matrix_.index_, m.a_matrix_.value_ = start, index, value
         if mip:
-            m.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                              for i in lp.integer]
+            m.integrality_ = [
+                highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in lp.integer
+            ]
+        m.model_name_ = "plantsplit"  # MPS: NAME plantsplit (how plantsplit knows a file it may replace)
         m.col_names_ = highs_names(lp.col_names)
         m.row_names_ = highs_names(lp.row_names)
         status = h.passModel(m)
     else:
         integrality = (np.asarray(lp.integer, bool) & mip).astype(np.int32) * int(highspy.HighsVarType.kInteger)
-        status = h.passModel(int(lp.num_col), int(lp.num_row), int(len(value)), int(highspy.MatrixFormat.kRowwise),
-                             int(highspy.ObjSense.kMinimize), 0.0,
-                             np.ascontiguousarray(lp.cost, dtype=float), np.ascontiguousarray(lp.col_lower, dtype=float),
-                             upper, row_lower, row_upper, start, index, value, integrality)
+        status = h.passModel(
+            int(lp.num_col),
+            int(lp.num_row),
+            int(len(value)),
+            int(highspy.MatrixFormat.kRowwise),
+            int(highspy.ObjSense.kMinimize),
+            0.0,
+            np.ascontiguousarray(lp.cost, dtype=float),
+            np.ascontiguousarray(lp.col_lower, dtype=float),
+            upper,
+            row_lower,
+            row_upper,
+            start,
+            index,
+            value,
+            integrality,
+        )
     if status == highspy.HighsStatus.kError:
         raise RuntimeError("HiGHS rejected the model")
     return h
@@ -115,14 +124,23 @@ def write_model(lp: LinearProgram, path) -> None:
     """The monolithic model exactly as HiGHS is given it, written by HiGHS (.mps or .lp)."""
     import highspy
 
+    from solver.solve.options import write_complete
+
     check_model_path(path)
     h = load_highs(lp, named=True)
-    if h.writeModel(str(path)) == highspy.HighsStatus.kError:
-        from solver.errors import WriteError
+    ext = Path(path).suffix.lower()
 
-        Path(path).unlink(missing_ok=True)  # nothing half-written
-        raise WriteError(f"--write-model {path}: HiGHS could not write the file (disk full, read-only or no "
-                         "permission?)")
+    def write(tmp):
+        # HiGHS picks the format from the name: the temporary name keeps the extension
+        named = Path(f"{tmp}{ext}")
+        try:
+            if h.writeModel(str(named)) == highspy.HighsStatus.kError:
+                raise OSError("HiGHS could not write the file (disk full, read-only or no permission?)")
+            os.replace(named, tmp)
+        finally:
+            named.unlink(missing_ok=True)
+
+    write_complete(path, "--write-model", write)
 
 
 def free_rows(lp: LinearProgram, families=(LINK, COVER)) -> np.ndarray:
@@ -130,6 +148,27 @@ def free_rows(lp: LinearProgram, families=(LINK, COVER)) -> np.ndarray:
     (-inf, inf) in the LP with the builds fixed, so they take no part in its duals."""
     rows = [np.arange(lp.family_rows(f).start, lp.family_rows(f).stop) for f in families]
     return np.concatenate(rows).astype(np.int32)
+
+
+def fixed_lp(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
+    """The LP the duals belong to: a MILP's integer columns fixed at their (rounded) values and
+    its linking and cover rows free (solve.highs does the same)."""
+    if not lp.is_mip:
+        return lp
+    ints = np.flatnonzero(lp.integer)
+    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
+    lower[ints] = upper[ints] = np.round(x[ints])
+    row_lower, row_upper = lp.row_lower.copy(), lp.row_upper.copy()
+    free = free_rows(lp)
+    row_lower[free], row_upper[free] = -INF, INF
+    return dataclasses.replace(
+        lp,
+        col_lower=lower,
+        col_upper=upper,
+        row_lower=row_lower,
+        row_upper=row_upper,
+        integer=np.zeros_like(lp.integer),
+    )
 
 
 def free_in(h, lp: LinearProgram) -> None:
@@ -174,8 +213,16 @@ def mip_start(h, lp: LinearProgram, y: np.ndarray | None = None) -> np.ndarray |
         h.clearSolver()
 
 
-def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True, gap: float = DEFAULT_GAP,
-                 start: np.ndarray | None = None, basis=None, want_basis: bool = False) -> Solution:
+def _solve_highs(
+    lp: LinearProgram,
+    time_limit,
+    blocks=None,
+    keep: bool = True,
+    gap: float = DEFAULT_GAP,
+    start: np.ndarray | None = None,
+    basis=None,
+    want_basis: bool = False,
+) -> Solution:
     """``basis``: a HighsBasis to start an LP's simplex from (one HiGHS rejects is ignored:
     the solve starts cold); ``want_basis``: return the LP's optimal basis in ``basis``."""
     import highspy
@@ -184,32 +231,12 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True, 
         h = load_highs(lp)
     except ImportError as exc:  # pragma: no cover - highspy is a dependency
         raise SolverUnavailable(f"HiGHS is not installed ({exc}); pip install highspy") from exc
-    if basis is not None and not lp.is_mip:
-        h.setBasis(basis)
-    if time_limit:
-        h.setOptionValue("time_limit", float(time_limit))
-    if lp.is_mip:
-        h.setOptionValue("mip_rel_gap", gap)
-        if start is not None:
-            t0 = time.perf_counter()
-            x0 = mip_start(h, lp, start)
-            if time_limit:
-                h.setOptionValue("time_limit", max(1e-3, float(time_limit) - (time.perf_counter() - t0)))
-            if x0 is not None:
-                h.setSolution(lp.num_col, np.arange(lp.num_col, dtype=np.int32), x0)
+    _prepare(h, lp, time_limit, gap, start, basis)
     h.run()
     ms = h.getModelStatus()
     S = highspy.HighsModelStatus
-    has_x = h.getInfo().primal_solution_status == 2
-    if ms == S.kOptimal:
-        status = Status.OPTIMAL
-    elif ms == S.kInfeasible:
-        status = Status.INFEASIBLE
-    elif ms in (S.kUnbounded, S.kUnboundedOrInfeasible):
-        status = Status.UNBOUNDED if ms == S.kUnbounded else _infeasible_or_unbounded(lp)
-    elif ms in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt):
-        status = Status.FEASIBLE if has_x else Status.NO_SOLUTION
-    else:
+    status = _status(h, lp)
+    if status is None:
         return _empty(lp, Status.ERROR, "highs", h.modelStatusToString(ms))
     if not status.has_plan:
         return _empty(lp, status, "highs", h.modelStatusToString(ms))
@@ -223,20 +250,15 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True, 
         # without the time limit (it bounds the search for a plan; this LP is cheap).
         ints = np.flatnonzero(lp.integer)
         fixed = np.round(x[ints])
-        free = free_rows(lp)
         if blocks is not None:
-            lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
-            lower[ints] = upper[ints] = fixed
-            row_lower, row_upper = lp.row_lower.copy(), lp.row_upper.copy()
-            row_lower[free], row_upper[free] = -INF, INF
-            part = blocks(dataclasses.replace(lp, col_lower=lower, col_upper=upper, row_lower=row_lower,
-                                              row_upper=row_upper, integer=np.zeros_like(lp.integer)), None)
+            part = blocks(fixed_lp(lp, x), None)
             if part is not None and part.status == Status.OPTIMAL:
                 part.status, part.objective, part.duals = status, objective, "lp with build decisions fixed"
                 part.mip_gap = mip_gap
                 return part
-        h.changeColsIntegrality(len(ints), ints.astype(np.int32),
-                                np.array([highspy.HighsVarType.kContinuous] * len(ints)))
+        h.changeColsIntegrality(
+            len(ints), ints.astype(np.int32), np.array([highspy.HighsVarType.kContinuous] * len(ints))
+        )
         h.changeColsBounds(len(ints), ints.astype(np.int32), fixed, fixed)
         free_in(h, lp)
         h.setOptionValue("time_limit", highspy.kHighsInf)
@@ -249,9 +271,54 @@ def _solve_highs(lp: LinearProgram, time_limit, blocks=None, keep: bool = True, 
             duals = "none"
     row_dual = np.asarray(sol.row_dual, dtype=float) if duals != "none" else np.full(lp.num_row, np.nan)
     col_dual = np.asarray(sol.col_dual, dtype=float) if duals != "none" else np.full(lp.num_col, np.nan)
-    return Solution(status, objective, x, activity(lp, x), row_dual, col_dual, "highs", 0.0, duals,
-                    highs=h if duals != "none" and keep else None, mip_gap=mip_gap,
-                    basis=h.getBasis() if want_basis and not lp.is_mip and status == Status.OPTIMAL else None)
+    return Solution(
+        status,
+        objective,
+        x,
+        activity(lp, x),
+        row_dual,
+        col_dual,
+        "highs",
+        0.0,
+        duals,
+        highs=h if duals != "none" and keep else None,
+        mip_gap=mip_gap,
+        basis=h.getBasis() if want_basis and not lp.is_mip and status == Status.OPTIMAL else None,
+    )
+
+
+def _prepare(h, lp: LinearProgram, time_limit, gap: float, start, basis) -> None:
+    """Options and starts of a solve: the LP's starting basis, the time limit, a MILP's gap and the
+    plan its search starts from (the time spent finding it counts against the limit)."""
+    if basis is not None and not lp.is_mip:
+        h.setBasis(basis)
+    if time_limit:
+        h.setOptionValue("time_limit", float(time_limit))
+    if lp.is_mip:
+        h.setOptionValue("mip_rel_gap", gap)
+        if start is not None:
+            t0 = time.perf_counter()
+            x0 = mip_start(h, lp, start)
+            if time_limit:
+                h.setOptionValue("time_limit", max(1e-3, float(time_limit) - (time.perf_counter() - t0)))
+            if x0 is not None:
+                h.setSolution(lp.num_col, np.arange(lp.num_col, dtype=np.int32), x0)
+
+
+def _status(h, lp: LinearProgram) -> Status | None:
+    """What HiGHS's model status means here (None: an error)."""
+    import highspy
+
+    S, ms = highspy.HighsModelStatus, h.getModelStatus()
+    if ms == S.kOptimal:
+        return Status.OPTIMAL
+    if ms == S.kInfeasible:
+        return Status.INFEASIBLE
+    if ms in (S.kUnbounded, S.kUnboundedOrInfeasible):
+        return Status.UNBOUNDED if ms == S.kUnbounded else _infeasible_or_unbounded(lp)
+    if ms in (S.kTimeLimit, S.kIterationLimit, S.kInterrupt):
+        return Status.FEASIBLE if h.getInfo().primal_solution_status == 2 else Status.NO_SOLUTION
+    return None
 
 
 def _infeasible_or_unbounded(lp: LinearProgram) -> Status:

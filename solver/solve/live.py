@@ -2,6 +2,7 @@
 
 It keeps its basis between solves; entries an earlier Change touched and the new one does not are
 restored to the base model's values."""
+
 from __future__ import annotations
 
 import numpy as np
@@ -20,8 +21,14 @@ class LiveLP:
     cost 1 per finite row side), whose optimum is how far a scenario is from feasible.
     """
 
-    def __init__(self, lp: LinearProgram, fixed: np.ndarray = _EMPTY_I, elastic: bool = False, integer: bool = False,
-                 exact_mip: bool = True):
+    def __init__(
+        self,
+        lp: LinearProgram,
+        fixed: np.ndarray = _EMPTY_I,
+        elastic: bool = False,
+        integer: bool = False,
+        exact_mip: bool = True,
+    ):
         import highspy
 
         from solver.solve.highs import load_highs
@@ -46,8 +53,7 @@ class LiveLP:
             rows = np.concatenate([lo_rows, up_rows]).astype(np.int32)
             signs = np.concatenate([np.ones(len(lo_rows)), -np.ones(len(up_rows))])
             n = len(rows)
-            self.h.addCols(n, np.ones(n), np.zeros(n), np.full(n, inf), n,
-                           np.arange(n, dtype=np.int32), rows, signs)
+            self.h.addCols(n, np.ones(n), np.zeros(n), np.full(n, inf), n, np.arange(n, dtype=np.int32), rows, signs)
 
     def apply(self, ch: Change) -> None:
         lp, h, last = self.lp, self.h, self._last
@@ -55,12 +61,14 @@ class LiveLP:
             h.changeColsCost(lp.num_col, self.all_cols, np.asarray(ch.cost, float))
         elif last.cost is not None and not self.elastic:  # back to the base costs
             h.changeColsCost(lp.num_col, self.all_cols, lp.cost)
-        self._restore(last.col_index, ch.col_index, lambda i: h.changeColsBounds(
-            len(i), i, lp.col_lower[i], lp.col_upper[i]))
-        self._restore(last.row_index, ch.row_index, lambda i: h.changeRowsBounds(
-            len(i), i, lp.row_lower[i], lp.row_upper[i]))
+        self._restore(
+            last.col_index, ch.col_index, lambda i: h.changeColsBounds(len(i), i, lp.col_lower[i], lp.col_upper[i])
+        )
+        self._restore(
+            last.row_index, ch.row_index, lambda i: h.changeRowsBounds(len(i), i, lp.row_lower[i], lp.row_upper[i])
+        )
         if len(last.coef_row) and not (_same(last.coef_row, ch.coef_row) and _same(last.coef_col, ch.coef_col)):
-            for r, c in zip(last.coef_row, last.coef_col):
+            for r, c in zip(last.coef_row, last.coef_col, strict=True):
                 pos = coef_positions(lp, np.array([r]), np.array([c]))[0]
                 h.changeCoeff(int(r), int(c), float(lp.value[pos]))
         load(h, ch, lp.num_col, cost=False)
@@ -109,7 +117,7 @@ def load(h, ch: Change, num_col: int, cost: bool = True) -> None:
         h.changeColsBounds(len(ch.col_index), np.asarray(ch.col_index, np.int32), ch.col_lower, ch.col_upper)
     if len(ch.row_index):
         h.changeRowsBounds(len(ch.row_index), np.asarray(ch.row_index, np.int32), ch.row_lower, ch.row_upper)
-    for r, c, v in zip(ch.coef_row, ch.coef_col, ch.coef_value):
+    for r, c, v in zip(ch.coef_row, ch.coef_col, ch.coef_value, strict=True):
         h.changeCoeff(int(r), int(c), float(v))
 
 

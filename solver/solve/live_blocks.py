@@ -23,6 +23,7 @@ task_labels), else one LiveLP. Blocks run one after another, or on ``threads`` t
 (highspy releases the GIL while HiGHS runs; inside a sweep's worker processes the cores
 are already busy, so serial is the default there).
 """
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -44,8 +45,17 @@ def block_labels(lp: LinearProgram, fixed=_EMPTY_I, min_block: int = MIN_BLOCK):
     return split_labels(lp, min_block, fixed=mask)
 
 
-def live_lp(lp: LinearProgram, fixed=_EMPTY_I, elastic: bool = False, integer: bool = False, *,
-            threads: int = 1, min_block: int = MIN_BLOCK, labels=None, exact_mip: bool = True):
+def live_lp(
+    lp: LinearProgram,
+    fixed=_EMPTY_I,
+    elastic: bool = False,
+    integer: bool = False,
+    *,
+    threads: int = 1,
+    min_block: int = MIN_BLOCK,
+    labels=None,
+    exact_mip: bool = True,
+):
     """A BlockLiveLP when the LP splits (an LP, not the phase-1 model), else a LiveLP.
     ``labels``: block_labels already computed for this LP and ``fixed`` (False: none)."""
     if not elastic and not (integer and lp.is_mip):
@@ -96,8 +106,11 @@ class BlockLiveLP:
         self.cost = lp.cost.copy()
         self.row_lower, self.row_upper = lp.row_lower.copy(), lp.row_upper.copy()
         self.shift = np.zeros(lp.num_row)
-        self.fixed_at: np.ndarray | None = (lp.col_lower[self.fixed].copy()
-                                            if np.array_equal(lp.col_lower[self.fixed], lp.col_upper[self.fixed]) else None)
+        self.fixed_at: np.ndarray | None = (
+            lp.col_lower[self.fixed].copy()
+            if np.array_equal(lp.col_lower[self.fixed], lp.col_upper[self.fixed])
+            else None
+        )
         self._stale_shift = True
         self._dirty = [np.arange(lp.num_row)]
         self._last = Change()
@@ -111,7 +124,7 @@ class BlockLiveLP:
         cost = np.asarray(ch.cost, float) if ch.cost is not None else (lp.cost if last.cost is not None else None)
         if cost is not None:
             self.cost = cost.copy()
-            for b, h in zip(self.blocks, self.models):
+            for b, h in zip(self.blocks, self.models, strict=True):
                 h.changeColsCost(len(b.cols), np.arange(len(b.cols), dtype=np.int32), self.cost[b.cols])
         gone = _gone(last.col_index, ch.col_index)
         idx = np.concatenate([gone, np.asarray(ch.col_index, np.int64)])
@@ -138,7 +151,7 @@ class BlockLiveLP:
         self._last = ch
 
     def _coefficients(self, rows, cols, values) -> None:
-        for r, c, v in zip(rows, cols, values):
+        for r, c, v in zip(rows, cols, values, strict=True):
             r, c, v = int(r), int(c), float(v)
             k = self.col_task[c]
             if k >= 0:
@@ -210,7 +223,7 @@ class BlockLiveLP:
 
     def x(self) -> np.ndarray:
         x = np.empty(self.lp.num_col)
-        for b, h in zip(self.blocks, self.models):
+        for b, h in zip(self.blocks, self.models, strict=True):
             x[b.cols] = h.getSolution().col_value
         if len(self.fixed):
             x[self.fixed] = self.fixed_at
@@ -219,7 +232,7 @@ class BlockLiveLP:
     def duals(self) -> tuple[np.ndarray, np.ndarray]:
         """(row duals, column duals) stitched from the blocks; a fixed column's is c_j - a_j'y."""
         y, d = np.zeros(self.lp.num_row), np.zeros(self.lp.num_col)
-        for b, h in zip(self.blocks, self.models):
+        for b, h in zip(self.blocks, self.models, strict=True):
             sol = h.getSolution()
             y[b.rows] = sol.row_dual
             d[b.cols] = sol.col_dual

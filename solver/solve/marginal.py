@@ -21,36 +21,26 @@ one); those that do are added and it is solved again (column generation), so eve
 whole LP's. A HiGHS run on 100,000 columns costs ~22 ms however few its iterations; on the
 reduced LP well under 1 ms.
 """
+
 from __future__ import annotations
 
-import dataclasses
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-from solver.model.lp import INF, LinearProgram
+from solver.model.lp import LinearProgram
 
 
-def fixed_lp(lp: LinearProgram, x: np.ndarray) -> LinearProgram:
-    """The LP the duals belong to: a MILP's integer columns fixed at their (rounded) values and
-    its linking and cover rows free (solve.highs does the same)."""
-    if not lp.is_mip:
-        return lp
-    from solver.solve.highs import free_rows
-
-    ints = np.flatnonzero(lp.integer)
-    lower, upper = lp.col_lower.copy(), lp.col_upper.copy()
-    lower[ints] = upper[ints] = np.round(x[ints])
-    row_lower, row_upper = lp.row_lower.copy(), lp.row_upper.copy()
-    free = free_rows(lp)
-    row_lower[free], row_upper[free] = -INF, INF
-    return dataclasses.replace(lp, col_lower=lower, col_upper=upper, row_lower=row_lower, row_upper=row_upper,
-                               integer=np.zeros_like(lp.integer))
-
-
-def one_sided(lp: LinearProgram, x: np.ndarray, col_dual: np.ndarray, rows: np.ndarray,
-              tie: np.ndarray | None = None, units: list[tuple[np.ndarray, np.ndarray]] | None = None,
-              threads: int | None = None, k: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+def one_sided(
+    lp: LinearProgram,
+    x: np.ndarray,
+    col_dual: np.ndarray,
+    rows: np.ndarray,
+    tie: np.ndarray | None = None,
+    units: list[tuple[np.ndarray, np.ndarray]] | None = None,
+    threads: int | None = None,
+    k: int | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
     """(up, down) of the global rows ``rows`` of ``lp`` (an LP: see fixed_lp) at its optimum ``x``,
     in the objective's money. ``tie``: per row of ``rows``, a column whose upper bound moves with
     it, or -1. ``units``: (rows, columns) of independent blocks (decompose.Block), default the
@@ -125,10 +115,18 @@ class _Unit:
         self.row_lo, self.row_hi = lp.row_lower[urows] - shift, lp.row_upper[urows] + 0.0 - shift
         sub = self.A[:, self.cols].tocsr()
         part = LinearProgram(
-            col_names=np.zeros(0, object), cost=lp.cost[self.cols], col_lower=lp.col_lower[self.cols],
-            col_upper=lp.col_upper[self.cols], integer=np.zeros(len(self.cols), bool), row_names=np.zeros(0, object),
-            row_lower=self.row_lo, row_upper=self.row_hi, start=sub.indptr.astype(np.int64),
-            index=sub.indices.astype(np.int64), value=sub.data)
+            col_names=np.zeros(0, object),
+            cost=lp.cost[self.cols],
+            col_lower=lp.col_lower[self.cols],
+            col_upper=lp.col_upper[self.cols],
+            integer=np.zeros(len(self.cols), bool),
+            row_names=np.zeros(0, object),
+            row_lower=self.row_lo,
+            row_upper=self.row_hi,
+            start=sub.indptr.astype(np.int64),
+            index=sub.indices.astype(np.int64),
+            value=sub.data,
+        )
         self.col_upper = lp.col_upper[self.cols].copy()
         self.delta = np.zeros(len(urows))  # the step being priced, on its row
         self.lp = lp
@@ -167,8 +165,16 @@ class _Unit:
         self.row_lo, self.row_hi = self.row_lo + back, self.row_hi + back
         touched = np.flatnonzero(back != 0).astype(np.int32)
         hi = np.where(np.isinf(lp.col_upper[cols]), highspy.kHighsInf, lp.col_upper[cols])
-        self.h.addCols(len(cols), lp.cost[cols], lp.col_lower[cols], hi, sub.nnz, sub.indptr.astype(np.int32),
-                       sub.indices.astype(np.int32), sub.data)
+        self.h.addCols(
+            len(cols),
+            lp.cost[cols],
+            lp.col_lower[cols],
+            hi,
+            sub.nnz,
+            sub.indptr.astype(np.int32),
+            sub.indices.astype(np.int32),
+            sub.data,
+        )
         if len(touched):
             self._set_rows(touched)
         for c in cols:
@@ -287,12 +293,13 @@ def limit_marginals(lp: LinearProgram, sol, threads: int | None = None) -> tuple
     if unmet.stop > unmet.start and d.stop > d.start:
         cnt = np.diff(lp.start)[d]
         r = np.repeat(np.arange(d.start, d.stop), cnt)
-        c = lp.index[lp.start[d.start]:lp.start[d.stop]]
+        c = lp.index[lp.start[d.start] : lp.start[d.stop]]
         hit = (c >= unmet.start) & (c < unmet.stop)
         tie[r[hit] - d.start] = c[hit]  # demand rows come first in ``rows``
+    from solver.solve.highs import fixed_lp
+
     flp = fixed_lp(lp, sol.x)
     units = [(b.rows, b.cols) for b in sol.blocks] if sol.blocks else None
-    u, dn = one_sided(flp, sol.x, np.nan_to_num(sol.col_dual, nan=0.0), rows, tie, units,
-                      threads or default_threads())
+    u, dn = one_sided(flp, sol.x, np.nan_to_num(sol.col_dual, nan=0.0), rows, tie, units, threads or default_threads())
     up[rows], down[rows] = u, dn
     return up, down

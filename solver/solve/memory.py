@@ -21,6 +21,7 @@ the operating system's estimate (``MemAvailable`` in /proc/meminfo, or the contr
 group's limit if lower), or the ``PLANTSPLIT_MEMORY_MB`` environment variable when set
 (for a machine shared with other work).
 """
+
 from __future__ import annotations
 
 from solver.io.resources import TooLargeError, _mb, available_bytes
@@ -43,10 +44,14 @@ FACTORS = {  # bytes per column, per non-zero, per row: how far the solve raises
 PER_FLOW = 360  # bytes: coefficients + model stages per flow (bench/run.py, 1M-10M flows)
 
 
-
-
-def needed_bytes(lp: LinearProgram, solver: str = "highs", decompose: bool = True, keep_blocks: bool = False,
-                 threads: int | None = None, labels=None) -> int:
+def needed_bytes(
+    lp: LinearProgram,
+    solver: str = "highs",
+    decompose: bool = True,
+    keep_blocks: bool = False,
+    threads: int | None = None,
+    labels=None,
+) -> int:
     """``keep_blocks``: a decomposed solve keeps every block's HiGHS model (for ranging);
     without it a block's model is freed as soon as its solution is read, so at most
     ``threads`` of them live at once (counted as all of them above 2 threads). ``labels``:
@@ -85,7 +90,8 @@ def check_case(case) -> None:
             f"case {case.name} is too large for the memory available: its lanes and demand rows give up to "
             f"{flows:,} flows, and building their model needs about {_mb(need)} before the solver starts; "
             f"{_mb(max(have, 0))} are available. "
-            "Free memory, use a larger machine, or split the case (fewer periods or markets per case).")
+            "Free memory, use a larger machine, or split the case (fewer periods or markets per case)."
+        )
 
 
 EXTENSIVE = (3_000, 1_000)  # bytes per column and per row of each scenario's copy in one MILP (search included):
@@ -105,16 +111,26 @@ def check_extensive(case_name: str, lp: LinearProgram, scenarios: int, enumerabl
             f"case {case_name} is too large for the memory available with --method extensive: one MILP of its "
             f"{scenarios:,} scenarios ({scenarios:,} x {lp.num_col:,} variables and {lp.num_row:,} constraints) needs "
             f"about {_mb(need)}, and {_mb(max(have, 0))} are available. Use --method "
-            + ("benders or enumerate" if enumerable else "benders") + " (one scenario's model at a time), or fewer "
-            "scenarios.")
+            + ("benders or enumerate" if enumerable else "benders")
+            + " (one scenario's model at a time), or fewer "
+            "scenarios."
+        )
 
 
-def check(case_name: str, lp: LinearProgram, solver: str = "highs", decompose: bool = True,
-          keep_blocks: bool = False, threads: int | None = None, labels=None) -> None:
+def check(
+    case_name: str,
+    lp: LinearProgram,
+    solver: str = "highs",
+    decompose: bool = True,
+    keep_blocks: bool = False,
+    threads: int | None = None,
+    labels=None,
+) -> None:
     need, have = needed_bytes(lp, solver, decompose, keep_blocks, threads, labels), available_bytes()
     if have is not None and need > have:
         raise TooLargeError(
             f"case {case_name} is too large for the memory available: solving its "
             f"{lp.num_col:,} variables and {lp.num_row:,} constraints ({len(lp.value):,} non-zeros) needs "
             f"about {_mb(need)}, and {_mb(max(have, 0))} are available. "
-            "Free memory, use a larger machine, or split the case (fewer periods or markets per case).")
+            "Free memory, use a larger machine, or split the case (fewer periods or markets per case)."
+        )

@@ -1,4 +1,5 @@
 """Solve options as the user gives them: a MIP gap, a fraction, model file names; checked before anything runs."""
+
 from __future__ import annotations
 
 import os
@@ -41,12 +42,19 @@ def check_model_path(path, option: str = "--write-model", formats: tuple[str, ..
         raise UsageError(f"{option} {path}: the folder {folder} does not exist (create it, or give another path)")
     if Path(path).is_dir():
         raise UsageError(f"{option} {path}: is a folder; give a file name")
+    if Path(path).is_symlink() or (Path(path).exists() and not _ours(Path(path))):
+        what = "a symbolic link" if Path(path).is_symlink() else "not a model file plantsplit wrote"
+        raise UsageError(
+            f"{option} {path}: exists and is {what}; plantsplit never replaces a file it did not write: "
+            "choose another name, or move that file"
+        )
     if not os.access(folder, os.W_OK | os.X_OK) or (Path(path).exists() and not os.access(path, os.W_OK)):
         from solver.errors import WriteError
 
         where = path if Path(path).exists() else f"the folder {folder}"
-        raise WriteError(f"{option} {path}: cannot write {where} (read-only or no permission); "
-                         "give a path in a folder you can write")
+        raise WriteError(
+            f"{option} {path}: cannot write {where} (read-only or no permission); give a path in a folder you can write"
+        )
 
 
 def check_model_files(write_model=None, write_lp=None) -> None:
@@ -55,3 +63,46 @@ def check_model_files(write_model=None, write_lp=None) -> None:
         check_model_path(write_model)
     if write_lp:  # PuLP's LP format: a name that says so (never a case's demand.csv)
         check_model_path(write_lp, "--write-lp", formats=(".lp",))
+
+
+# The first line of each model file plantsplit writes: PuLP's LP (its problem is named plantsplit),
+# HiGHS's MPS (the model named plantsplit) and HiGHS's LP; their last lines (a file cut short by a full
+# disk lacks it). An existing file is replaced only if it starts as one of these.
+MODEL_HEADS = (b"\\* plantsplit *\\", b"NAME        plantsplit", b"\\ File written by HiGHS .lp file handler")
+MODEL_ENDS = (b"End", b"ENDATA", b"end")
+
+
+def _ours(path: Path) -> bool:
+    try:
+        with open(path, "rb") as fh:
+            head = fh.readline(200).rstrip(b"\r\n")
+    except OSError:
+        return False
+    return head in MODEL_HEADS or head == b""  # an empty file holds nothing to lose
+
+
+def write_complete(path, option: str, write) -> None:
+    """``write(tmp)`` writes a model file to a temporary name beside ``path``; it becomes ``path`` only
+    if it ends as a whole model file does (HiGHS reports no error when a full disk cuts its file
+    short). Otherwise nothing is left and the write is an error (exit 4)."""
+    from solver.errors import WriteError
+    from solver.io.temporary import temp_file
+
+    path = Path(path)
+    fd, tmp = temp_file(path.parent, path.name)
+    os.close(fd)
+    try:
+        try:
+            write(tmp)
+            with open(tmp, "rb") as fh:
+                fh.seek(max(0, os.path.getsize(tmp) - 64))
+                tail = fh.read().rstrip()
+        except OSError as exc:
+            raise WriteError(f"{option} {path}: could not write the file ({exc.strerror or exc})") from None
+        if not any(tail.endswith(end) for end in MODEL_ENDS):
+            raise WriteError(
+                f"{option} {path}: the file was cut short (disk full, or a file-size limit?); nothing was written"
+            )
+        os.replace(tmp, path)
+    finally:
+        Path(tmp).unlink(missing_ok=True)

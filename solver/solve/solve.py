@@ -4,6 +4,7 @@ Results come back as a ``Solution`` with signs normalised in one place:
 ``row_dual[i]`` = d(total cost) / d(right-hand side of row i), for every backend.
 Infeasible, unbounded or a time limit are statuses, not exceptions.
 """
+
 from __future__ import annotations
 
 import time
@@ -16,10 +17,18 @@ from solver.solve.highs import _solve_highs
 from solver.solve.status import DEFAULT_GAP, Solution
 
 
-def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = None,
-          threads: int | None = None, decompose: bool = True, min_block: int | None = None,
-          ranging: bool = True, gap: float | None = None, start: np.ndarray | None = None,
-          labels=None) -> Solution:
+def solve(
+    lp: LinearProgram,
+    solver: str = "highs",
+    time_limit: float | None = None,
+    threads: int | None = None,
+    decompose: bool = True,
+    min_block: int | None = None,
+    ranging: bool = True,
+    gap: float | None = None,
+    start: np.ndarray | None = None,
+    labels=None,
+) -> Solution:
     """Solve ``lp``. With HiGHS and ``decompose``, an LP that splits into independent blocks
     (see decompose.py) is solved block by block on ``threads`` threads (default: all cores);
     a MILP is solved as one model, then the LP of its duals (builds fixed) decomposes.
@@ -38,8 +47,10 @@ def solve(lp: LinearProgram, solver: str = "highs", time_limit: float | None = N
             from solver.solve.decompose import MIN_BLOCK, solve_blocks
 
             def blocks(part, limit, labels=None):
-                return solve_blocks(part, limit, threads, MIN_BLOCK if min_block is None else min_block, ranging,
-                                    labels)
+                return solve_blocks(
+                    part, limit, threads, MIN_BLOCK if min_block is None else min_block, ranging, labels
+                )
+
         sol = None
         if blocks is not None and not lp.is_mip:
             sol = blocks(lp, time_limit, labels)

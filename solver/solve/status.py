@@ -1,4 +1,5 @@
 """What a solve returns: its status, the solution's values and duals, and row activities."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -13,6 +13,7 @@ The loop's last LP relaxation also gives the warm start (highs.mip_start): its b
 rounded at 1/2, or every fractional one rounded up when that is infeasible, and the flows of
 the LP with those builds fixed.
 """
+
 from __future__ import annotations
 
 import time
@@ -44,8 +45,9 @@ def needed_rows(lp: LinearProgram, time_limit: float | None = None) -> tuple[np.
     base, _ = without_rows(lp, link)
     h = load_highs(base, relax=True)
     lo, hi = lp.start[rs.start], lp.start[rs.stop]
-    A = sparse.csr_matrix((lp.value[lo:hi], lp.index[lo:hi], lp.start[rs.start:rs.stop + 1] - lo),
-                          shape=(len(link), lp.num_col))
+    A = sparse.csr_matrix(
+        (lp.value[lo:hi], lp.index[lo:hi], lp.start[rs.start : rs.stop + 1] - lo), shape=(len(link), lp.num_col)
+    )
     ints = np.flatnonzero(lp.integer)
     y = None
     while True:
@@ -63,7 +65,14 @@ def needed_rows(lp: LinearProgram, time_limit: float | None = None) -> tuple[np.
         if not len(new):
             break
         sub = A[new]
-        h.addRows(len(new), np.full(len(new), -highspy.kHighsInf), np.zeros(len(new)), sub.nnz,
-                  sub.indptr[:-1].astype(np.int32), sub.indices.astype(np.int32), sub.data)
+        h.addRows(
+            len(new),
+            np.full(len(new), -highspy.kHighsInf),
+            np.zeros(len(new)),
+            sub.nnz,
+            sub.indptr[:-1].astype(np.int32),
+            sub.indices.astype(np.int32),
+            sub.data,
+        )
         keep[new] = True
     return keep, y, time.perf_counter() - t0

@@ -18,7 +18,10 @@ computed exactly from the crossing of two linear pieces. Where a right-hand side
 combination infeasible, the edge of its feasible range is found by bisection to
 1e-9 of the range (the one place with a tolerance).
 """
+
 from __future__ import annotations
+
+import itertools
 
 import math
 from dataclasses import dataclass
@@ -51,9 +54,11 @@ class Search:
         self.sm = build_scenario_model(case, Scenarios((param,), ("x",), ((lo,),), (("",),)), min_block=min_block)
         self.sm.start()
         if self.sm.combos[0][1] is None and self.sm.lp.is_mip and param.kind in RHS_KINDS:
-            raise UsageError(f"breakeven on {param.name} needs at most {MAX_ENUMERATED} expansion options "
-                             f"(the case has {len(self.sm.options)}): beyond that the cost is not piecewise "
-                             "linear in a demand or capacity, so no exact search exists; use a sweep")
+            raise UsageError(
+                f"breakeven on {param.name} needs at most {MAX_ENUMERATED} expansion options "
+                f"(the case has {len(self.sm.options)}): beyond that the cost is not piecewise "
+                "linear in a demand or capacity, so no exact search exists; use a sweep"
+            )
         self.inverse = param.kind == "fx" and param.a != case.currency
         self.rhs = param.kind in RHS_KINDS
         self.t_lo, self.t_hi = sorted((self.to_t(lo), self.to_t(hi)))
@@ -159,7 +164,7 @@ def envelope(pieces: list[Piece]) -> list[Piece]:
     """Lower envelope of linear pieces, with exact crossing points."""
     cuts = sorted({p.t0 for p in pieces} | {p.t1 for p in pieces})
     out: list[Piece] = []
-    for t0, t1 in zip(cuts, cuts[1:]):
+    for t0, t1 in itertools.pairwise(cuts):
         if t1 <= t0:
             continue
         live = [p for p in pieces if p.t0 <= t0 + 1e-15 and p.t1 >= t1 - 1e-15]
@@ -173,19 +178,24 @@ def envelope(pieces: list[Piece]) -> list[Piece]:
             low = min(val(p, t) for p in live)
             tied = [p for p in live if val(p, t) <= low + REL * max(1.0, abs(low))]
             best = min(tied, key=lambda p: (p.b, p.combo))
-            nxt, cand = t1, None
+            nxt = t1
             for p in live:
                 if p.b < best.b - 1e-12:
                     x = (p.a - best.a) / (best.b - p.b)
                     if t + 1e-12 * max(1.0, abs(t)) < x < nxt:
-                        nxt, cand = x, p
+                        nxt = x
             out.append(Piece(t, nxt, best.a, best.b, best.combo))
             t = nxt
     merged: list[Piece] = []
     for p in out:
         q = merged[-1] if merged else None
-        if q and q.combo == p.combo and abs(q.b - p.b) <= REL * max(1.0, abs(p.b)) \
-                and abs(q.a - p.a) <= REL * max(1.0, abs(p.a)) and abs(q.t1 - p.t0) < 1e-12 * max(1.0, abs(p.t0)):
+        if (
+            q
+            and q.combo == p.combo
+            and abs(q.b - p.b) <= REL * max(1.0, abs(p.b))
+            and abs(q.a - p.a) <= REL * max(1.0, abs(p.a))
+            and abs(q.t1 - p.t0) < 1e-12 * max(1.0, abs(p.t0))
+        ):
             q.t1 = p.t1
         else:
             merged.append(Piece(p.t0, p.t1, p.a, p.b, p.combo))
@@ -206,11 +216,19 @@ def breakeven(case: Case, name: str, lo: float, hi: float, min_block: int | None
     rows = []
     # stretches of [A, B] where no combination is feasible (right-hand-side parameters)
     edges = [s.t_lo] + [x for p in env for x in (p.t0, p.t1)] + [s.t_hi]
-    for g0, g1 in zip(edges[0::2], edges[1::2]):
+    for g0, g1 in zip(edges[0::2], edges[1::2], strict=False):
         if g1 - g0 > 1e-9 * max(1.0, s.t_hi - s.t_lo):
             v0, v1 = sorted((s.to_value(g0), s.to_value(g1)))
-            rows.append({"parameter": name, "value_from": v0, "value_to": v1, "status": "infeasible",
-                         "objective_from": np.nan, "objective_to": np.nan})
+            rows.append(
+                {
+                    "parameter": name,
+                    "value_from": v0,
+                    "value_to": v1,
+                    "status": "infeasible",
+                    "objective_from": np.nan,
+                    "objective_to": np.nan,
+                }
+            )
     for p in env:
         mid = (p.t0 + p.t1) / 2
         ev = s.evaluate(p.combo, mid)
@@ -224,11 +242,17 @@ def breakeven(case: Case, name: str, lo: float, hi: float, min_block: int | None
         z0, z1 = p.a + p.b * p.t0, p.a + p.b * p.t1
         if v0 > v1:
             v0, v1, z0, z1 = v1, v0, z1, z0
-        row = {"parameter": name, "value_from": v0, "value_to": v1, "status": "optimal",
-               "objective_from": z0, "objective_to": z1}
-        row.update({c: u for c, u in zip(s.sm.result_columns, units)})
+        row = {
+            "parameter": name,
+            "value_from": v0,
+            "value_to": v1,
+            "status": "optimal",
+            "objective_from": z0,
+            "objective_to": z1,
+        }
+        row.update({c: u for c, u in zip(s.sm.result_columns, units, strict=True)})
         if built is not None:
-            row.update({f"built:{o}": b for o, b in zip(s.sm.options, built)})
+            row.update({f"built:{o}": b for o, b in zip(s.sm.options, built, strict=True)})
         rows.append(row)
     df = pd.DataFrame(rows).sort_values("value_from", kind="stable").reset_index(drop=True)
     df.insert(0, "interval", np.arange(1, len(df) + 1))

@@ -17,6 +17,7 @@ comparison.csv of two solves has one row per compared figure:
 built differently; ``binding`` only capacities binding (non-zero shadow price) in one run
 and not the other.
 """
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,9 @@ class Tables:
 def _solve_tables(folder: Path, info: dict) -> Tables:
     plan, util, cb = (need(folder, n, "solve") for n in ("plan.csv", "utilization.csv", "cost_breakdown.csv"))
     builds = need(folder, "builds.csv", "solve") if (folder / "builds.csv").is_file() else (None, None)
-    return solve_tables(plan, util, cb, builds, str(info.get("case", folder.name)), str(info.get("currency", "")),
-                        info.get("objective"))
+    return solve_tables(
+        plan, util, cb, builds, str(info.get("case", folder.name)), str(info.get("currency", "")), info.get("objective")
+    )
 
 
 def solve_tables(plan, util, cb, builds, case: str, currency: str, objective: float | None) -> Tables:
@@ -66,8 +68,7 @@ def solve_tables(plan, util, cb, builds, case: str, currency: str, objective: fl
         money = column(cb, "present_value", cp)
     except UsageError:
         money = column(cb, "amount", cp)
-    costs = pd.DataFrame({"period": cb["period"], "component": cb["component"],
-                          "amount": cb[money].astype(float)})
+    costs = pd.DataFrame({"period": cb["period"], "component": cb["component"], "amount": cb[money].astype(float)})
     face = cb[column(cb, "amount", cp)].astype(float)
     discounted = bool((face - costs["amount"]).abs().max() > 0.005) if len(cb) else False
     if b is not None:
@@ -75,7 +76,9 @@ def solve_tables(plan, util, cb, builds, case: str, currency: str, objective: fl
     else:
         built = pd.DataFrame({"option": pd.Series(dtype=str), "built": pd.Series(dtype=float)})
     price = util[column(util, "shadow_price", up)].astype(float).fillna(0.0)
-    scope = [f"{p}/{k}" if k else f"{p} (total)" for p, k in zip(util["plant"], util["product"].fillna(""))]
+    scope = [
+        f"{p}/{k}" if k else f"{p} (total)" for p, k in zip(util["plant"], util["product"].fillna(""), strict=True)
+    ]
     binding = pd.DataFrame({"scope": scope, "period": util["period"], "shadow_price": price})
     total = float(objective) if objective is not None else float(costs["amount"].sum())
     return Tables("solve", case, currency, total, units, costs, built, binding, discounted)
@@ -85,8 +88,15 @@ def run_tables(run) -> Tables:
     """Tables of a solve held in memory (a ``Run`` of the Python API)."""
     where = f"run of {run.case.name}"
     b = (run.builds, where) if run.builds is not None else (None, None)
-    return solve_tables((run.plan, where), (run.utilization, where), (run.costs, where), b, run.case.name,
-                        run.case.currency, run.objective)
+    return solve_tables(
+        (run.plan, where),
+        (run.utilization, where),
+        (run.costs, where),
+        b,
+        run.case.name,
+        run.case.currency,
+        run.objective,
+    )
 
 
 def _stochastic_tables(folder: Path, info: dict):
@@ -128,8 +138,9 @@ def folder_kind(folder: Path) -> tuple[str, dict]:
 
 def load(folder: Path, kind: str, info: dict) -> Tables:
     if kind not in READERS:
-        raise UsageError(f"{folder} holds the output of {kind!r}; compare takes folders of "
-                         f"{' or '.join(repr(k) for k in READERS)}")
+        raise UsageError(
+            f"{folder} holds the output of {kind!r}; compare takes folders of {' or '.join(repr(k) for k in READERS)}"
+        )
     return READERS[kind](folder, info)
 
 
@@ -149,20 +160,39 @@ def _side_by_side(section, unit, a: pd.DataFrame, b: pd.DataFrame, item: str, va
     rows = []
     for it in items:
         for t in periods:
-            rows.append({"section": section, "item": it, "period": t, "unit": unit,
-                         "value_a": float(ga.get((it, t), 0.0)), "value_b": float(gb.get((it, t), 0.0))})
-        rows.append({"section": section, "item": it, "period": "all", "unit": unit,
-                     "value_a": float(ta.get(it, 0.0)), "value_b": float(tb.get(it, 0.0))})
+            rows.append(
+                {
+                    "section": section,
+                    "item": it,
+                    "period": t,
+                    "unit": unit,
+                    "value_a": float(ga.get((it, t), 0.0)),
+                    "value_b": float(gb.get((it, t), 0.0)),
+                }
+            )
+        rows.append(
+            {
+                "section": section,
+                "item": it,
+                "period": "all",
+                "unit": unit,
+                "value_a": float(ta.get(it, 0.0)),
+                "value_b": float(tb.get(it, 0.0)),
+            }
+        )
     return rows
 
 
 def compare(a: Tables, b: Tables) -> pd.DataFrame:
     if a.kind != b.kind:
-        raise UsageError(f"cannot compare a {a.kind!r} folder with a {b.kind!r} folder: give two folders of "
-                         "the same kind")
+        raise UsageError(
+            f"cannot compare a {a.kind!r} folder with a {b.kind!r} folder: give two folders of the same kind"
+        )
     if a.currency != b.currency:
-        raise UsageError(f"the runs report money in different currencies ({a.currency} and {b.currency}); "
-                         "solve both with the same --currency")
+        raise UsageError(
+            f"the runs report money in different currencies ({a.currency} and {b.currency}); "
+            "solve both with the same --currency"
+        )
     cur = a.currency
     if a.kind == "stochastic":
         from solver.studies.compare_stochastic import stochastic_rows
@@ -178,22 +208,46 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
         ub = b.units.assign(item=b.units["plant"] + "/" + b.units["product"])
         rows += _side_by_side("units", "units", ua, ub, "item", "units", periods)
     rows += _side_by_side("cost", cur, a.costs, b.costs, "component", "amount", periods)
-    rows.append({"section": "cost", "item": "objective", "period": "all", "unit": cur,
-                 "value_a": a.objective, "value_b": b.objective})
+    rows.append(
+        {
+            "section": "cost",
+            "item": "objective",
+            "period": "all",
+            "unit": cur,
+            "value_a": a.objective,
+            "value_b": b.objective,
+        }
+    )
     ba = a.builds.set_index("option")["built"]
     bb = b.builds.set_index("option")["built"]
     for opt in dict.fromkeys(list(ba.index) + list(bb.index)):
         va, vb = float(ba.get(opt, 0.0)), float(bb.get(opt, 0.0))
         if abs(va - vb) > TOL:
-            rows.append({"section": "build", "item": opt, "period": "all", "unit": "built (1 = yes)",
-                         "value_a": va, "value_b": vb})
+            rows.append(
+                {
+                    "section": "build",
+                    "item": opt,
+                    "period": "all",
+                    "unit": "built (1 = yes)",
+                    "value_a": va,
+                    "value_b": vb,
+                }
+            )
     ka = a.binding.set_index(["scope", "period"])["shadow_price"]
     kb = b.binding.set_index(["scope", "period"])["shadow_price"]
     for key in dict.fromkeys(list(ka.index) + list(kb.index)):
         va, vb = float(ka.get(key, 0.0)), float(kb.get(key, 0.0))
         if (abs(va) > TOL) != (abs(vb) > TOL):
-            rows.append({"section": "binding", "item": key[0], "period": key[1],
-                         "unit": f"{cur} per unit (shadow price)", "value_a": va, "value_b": vb})
+            rows.append(
+                {
+                    "section": "binding",
+                    "item": key[0],
+                    "period": key[1],
+                    "unit": f"{cur} per unit (shadow price)",
+                    "value_a": va,
+                    "value_b": vb,
+                }
+            )
     out = pd.DataFrame(rows, columns=COLUMNS[:-1])
     out["change"] = out["value_b"] - out["value_a"]
     return out[COLUMNS]
@@ -204,9 +258,7 @@ def tables_of(x) -> Tables:
     if hasattr(x, "plan") and hasattr(x, "case"):
         return run_tables(x)
     if hasattr(x, "scenario_costs") and hasattr(x, "case"):
-        from solver.studies.compare_stochastic import (
-            run_tables as stochastic_run_tables,
-        )
+        from solver.studies.compare_stochastic import run_tables as stochastic_run_tables
 
         return stochastic_run_tables(x)
     kind, info = folder_kind(Path(x))
@@ -217,8 +269,9 @@ def compare_folders(a: str | Path, b: str | Path) -> tuple[pd.DataFrame, Tables,
     a, b = Path(a), Path(b)
     (ka, ia), (kb, ib) = folder_kind(a), folder_kind(b)
     if ka != kb:
-        raise UsageError(f"cannot compare {a} (output of {ka!r}) with {b} (output of {kb!r}): "
-                         "give two folders of the same kind")
+        raise UsageError(
+            f"cannot compare {a} (output of {ka!r}) with {b} (output of {kb!r}): give two folders of the same kind"
+        )
     ta, tb = load(a, ka, ia), load(b, kb, ib)
     return compare(ta, tb), ta, tb
 
@@ -235,8 +288,13 @@ def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables
         lines.append(title)
         lines.append("  " + "".ljust(w) + "A".rjust(18) + "B".rjust(18) + "change".rjust(18))
         for _, r in rows.iterrows():
-            lines.append("  " + str(r["item"]).ljust(w) + num(r["value_a"]).rjust(18)
-                         + num(r["value_b"]).rjust(18) + num(r["change"], "+").rjust(18))
+            lines.append(
+                "  "
+                + str(r["item"]).ljust(w)
+                + num(r["value_a"]).rjust(18)
+                + num(r["value_b"]).rjust(18)
+                + num(r["change"], "+").rjust(18)
+            )
         lines.append("")
 
     if ta.kind == "stochastic":

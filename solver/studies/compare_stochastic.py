@@ -17,6 +17,7 @@ change = value_b - value_a; period is ``all``):
 A q-quantile is the smallest scenario cost c with P(cost <= c) >= q (the step of the
 cost CDF that ``plantsplit plot`` draws); a figure that is not finite is a blank cell.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-FIGURES = ("objective", "expected_cost", "cvar", "mean_value_cost", "expected_cost_of_mean_value_decision",
-           "wait_and_see_cost", "vss", "evpi")
+FIGURES = (
+    "objective",
+    "expected_cost",
+    "cvar",
+    "mean_value_cost",
+    "expected_cost_of_mean_value_decision",
+    "wait_and_see_cost",
+    "vss",
+    "evpi",
+)
 QUANTILES = (("p05", 0.05), ("p25", 0.25), ("median", 0.5), ("p75", 0.75), ("p95", 0.95))
 SETTINGS = (("risk_weight", "weight of CVaR"), ("cvar_alpha", "CVaR level"), ("scenarios", "scenarios"))
 
@@ -51,8 +60,9 @@ class StochasticTables:
 def stochastic_tables(folder: Path, info: dict) -> StochasticTables:
     from solver.io.readback import need
 
-    return tables_from(need(folder, "decision.csv", "stochastic"), need(folder, "scenario_costs.csv", "stochastic"),
-                       info, folder.name)
+    return tables_from(
+        need(folder, "decision.csv", "stochastic"), need(folder, "scenario_costs.csv", "stochastic"), info, folder.name
+    )
 
 
 def run_tables(run) -> StochasticTables:
@@ -71,11 +81,17 @@ def tables_from(decision, scenario_costs, info: dict, name: str) -> StochasticTa
     builds = pd.DataFrame({"option": dec["option"].astype(str), "built": dec[column(dec, "built", dp)].astype(float)})
     objective = info.get("objective")
     return StochasticTables(
-        "stochastic", str(info.get("case", name)), currency,
+        "stochastic",
+        str(info.get("case", name)),
+        currency,
         float(objective) if objective is not None else math.nan,
-        {k: info.get(k) for k in FIGURES}, {k: info.get(k) for k, _ in SETTINGS} | {"method": info.get("method")},
-        builds, sc[cost].to_numpy(float), sc["probability"].to_numpy(float),
-        bool(info.get("discount_rate") or 0))
+        {k: info.get(k) for k in FIGURES},
+        {k: info.get(k) for k, _ in SETTINGS} | {"method": info.get("method")},
+        builds,
+        sc[cost].to_numpy(float),
+        sc["probability"].to_numpy(float),
+        bool(info.get("discount_rate") or 0),
+    )
 
 
 def distribution(costs: np.ndarray, p: np.ndarray) -> dict[str, float]:
@@ -98,37 +114,73 @@ def _num(v) -> float:
 
 def stochastic_rows(a: StochasticTables, b: StochasticTables, tol: float) -> list[dict]:
     cur = a.currency
-    rows = [{"section": "figure", "item": k, "period": "all", "unit": cur,
-             "value_a": _num(a.figures[k]), "value_b": _num(b.figures[k])} for k in FIGURES]
+    rows = [
+        {
+            "section": "figure",
+            "item": k,
+            "period": "all",
+            "unit": cur,
+            "value_a": _num(a.figures[k]),
+            "value_b": _num(b.figures[k]),
+        }
+        for k in FIGURES
+    ]
     da, db = distribution(a.costs, a.probability), distribution(b.costs, b.probability)
-    rows += [{"section": "scenario_cost", "item": k, "period": "all", "unit": cur, "value_a": da[k],
-              "value_b": db[k]} for k in da]
+    rows += [
+        {"section": "scenario_cost", "item": k, "period": "all", "unit": cur, "value_a": da[k], "value_b": db[k]}
+        for k in da
+    ]
     ba, bb = (t.builds.set_index("option")["built"] for t in (a, b))
     for opt in dict.fromkeys(list(ba.index) + list(bb.index)):
         va, vb = float(ba.get(opt, 0.0)), float(bb.get(opt, 0.0))
         if abs(va - vb) > tol:
-            rows.append({"section": "build", "item": opt, "period": "all", "unit": "built (1 = yes)",
-                         "value_a": va, "value_b": vb})
-    rows += [{"section": "setting", "item": k, "period": "all", "unit": unit, "value_a": _num(a.settings[k]),
-              "value_b": _num(b.settings[k])} for k, unit in SETTINGS]
+            rows.append(
+                {
+                    "section": "build",
+                    "item": opt,
+                    "period": "all",
+                    "unit": "built (1 = yes)",
+                    "value_a": va,
+                    "value_b": vb,
+                }
+            )
+    rows += [
+        {
+            "section": "setting",
+            "item": k,
+            "period": "all",
+            "unit": unit,
+            "value_a": _num(a.settings[k]),
+            "value_b": _num(b.settings[k]),
+        }
+        for k, unit in SETTINGS
+    ]
     return rows
 
 
-def render_stochastic(table: pd.DataFrame, a_name: str, b_name: str, a: StochasticTables, b: StochasticTables,
-                      block, tol: float) -> list[str]:
+def render_stochastic(
+    table: pd.DataFrame, a_name: str, b_name: str, a: StochasticTables, b: StochasticTables, block, tol: float
+) -> list[str]:
     """The terminal summary: key figures, the cost distribution, builds and settings that differ."""
     cur = a.currency
 
     def head(name, t: StochasticTables) -> str:
         s = t.settings
-        return (f"{name} (case {t.case}, {s['scenarios']:,} scenarios, risk weight {s['risk_weight']:g}, "
-                f"objective {t.objective:,.0f} {cur})" if s["scenarios"] is not None else f"{name} (case {t.case})")
+        return (
+            f"{name} (case {t.case}, {s['scenarios']:,} scenarios, risk weight {s['risk_weight']:g}, "
+            f"objective {t.objective:,.0f} {cur})"
+            if s["scenarios"] is not None
+            else f"{name} (case {t.case})"
+        )
 
     lines = [f"A: {head(a_name, a)}", f"B: {head(b_name, b)}", ""]
     pv = ", present value" if a.discounted or b.discounted else ""
     block(lines, f"Key figures ({cur}{pv}):", table[table["section"] == "figure"])
-    block(lines, f"Cost of the recommended decision across the scenarios ({cur}{pv}):",
-          table[table["section"] == "scenario_cost"])
+    block(
+        lines,
+        f"Cost of the recommended decision across the scenarios ({cur}{pv}):",
+        table[table["section"] == "scenario_cost"],
+    )
     builds = table[table["section"] == "build"]
     if len(builds):
         lines.append("Builds that differ (the recommended decision):")
@@ -139,7 +191,11 @@ def render_stochastic(table: pd.DataFrame, a_name: str, b_name: str, a: Stochast
     settings = table[(table["section"] == "setting") & (table["change"].abs() > tol)]
     methods = a.settings["method"], b.settings["method"]
     if len(settings) or methods[0] != methods[1]:
-        lines.append("Settings that differ: " + "; ".join(
-            [f"{r['item']} {r['value_a']:,.6g} in A, {r['value_b']:,.6g} in B" for _, r in settings.iterrows()]
-            + ([f"method {methods[0]} in A, {methods[1]} in B"] if methods[0] != methods[1] else [])))
+        lines.append(
+            "Settings that differ: "
+            + "; ".join(
+                [f"{r['item']} {r['value_a']:,.6g} in A, {r['value_b']:,.6g} in B" for _, r in settings.iterrows()]
+                + ([f"method {methods[0]} in A, {methods[1]} in B"] if methods[0] != methods[1] else [])
+            )
+        )
     return lines

@@ -16,6 +16,7 @@ holds for every x, and E + lambda*CVaR is non-decreasing in each f_s, so the mas
 bound is a lower bound. Each iteration evaluates x_k on every scenario (an upper bound
 when all are feasible); it stops when upper - lower <= gap * max(1, |upper|).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -73,10 +74,15 @@ class Master:
         pos = np.full(lp.num_col, -1)
         pos[first] = np.arange(self.k)
         for i in range(lp.num_row):
-            cols = lp.index[lp.start[i]:lp.start[i + 1]]
+            cols = lp.index[lp.start[i] : lp.start[i + 1]]
             if len(cols) and only_first[cols].all():
-                h.addRow(_inf(lp.row_lower[i], inf), _inf(lp.row_upper[i], inf), len(cols),
-                         pos[cols].astype(np.int32), lp.value[lp.start[i]:lp.start[i + 1]])
+                h.addRow(
+                    _inf(lp.row_lower[i], inf),
+                    _inf(lp.row_upper[i], inf),
+                    len(cols),
+                    pos[cols].astype(np.int32),
+                    lp.value[lp.start[i] : lp.start[i + 1]],
+                )
         self.inf = inf
         self.mip = bool(lp.integer[first].any())
 
@@ -107,8 +113,16 @@ def _inf(v: float, inf: float) -> float:
     return inf if v == np.inf else -inf if v == -np.inf else float(v)
 
 
-def solve_benders(problem: TwoStageProblem, pool, ws: np.ndarray, weight: float, alpha: float,
-                  gap: float = 1e-6, x0: np.ndarray | None = None, progress=None) -> BendersResult:
+def solve_benders(
+    problem: TwoStageProblem,
+    pool,
+    ws: np.ndarray,
+    weight: float,
+    alpha: float,
+    gap: float = 1e-6,
+    x0: np.ndarray | None = None,
+    progress=None,
+) -> BendersResult:
     p = problem.probability
     master = Master(problem, ws, weight, alpha, gap)
     chunks = chunked(list(range(problem.n)), pool.jobs, smallest=16, largest=512)

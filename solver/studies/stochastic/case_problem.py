@@ -6,6 +6,7 @@ demand and capacity right-hand sides, unmet bounds), so sweeps and the stochasti
 decision share one engine. The mean-value scenario sets every parameter to its
 probability-weighted mean (an exchange rate's mean rate, a demand scale's mean).
 """
+
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
@@ -35,8 +36,9 @@ class CaseProblem(TwoStageProblem):
         memory.check_case(case)
         co = coefficients.build(case)
         self.sm = ScenarioModel(case, co, create_model(case, co), scenarios.params)
-        self.expansions = co.expansions[["option", "plant", "product"]].reset_index(drop=True) if len(co.expansions) \
-            else None
+        self.expansions = (
+            co.expansions[["option", "plant", "product"]].reset_index(drop=True) if len(co.expansions) else None
+        )
         self.lp = self.sm.lp
         self.first = np.arange(self.sm.build.start, self.sm.build.stop)
         self.names = scenarios.names
@@ -62,8 +64,10 @@ class CaseProblem(TwoStageProblem):
         if why and sc.params:
             # the numbers above are the scenario's; the rows cited hold the case's own values
             where = f" (scenarios file row {sc.rows[s]})" if sc.rows else ""
-            why.append(f"the scenario sets {', '.join(f'{q.name} = {t}' for q, t in zip(sc.params, sc.texts[s]))}"
-                       f"{where}, in place of the values in the rows cited")
+            why.append(
+                f"the scenario sets {', '.join(f'{q.name} = {t}' for q, t in zip(sc.params, sc.texts[s], strict=True))}"
+                f"{where}, in place of the values in the rows cited"
+            )
         return why
 
 
@@ -82,10 +86,16 @@ def load_scenarios(source: Path | pd.DataFrame, case: Case) -> tuple[Scenarios, 
         return sc, np.full(n, 1.0 / n)
     out = Collector()
     p = np.zeros(n)
-    for k, (cell, row) in enumerate(zip(cells, sc.rows)):
+    for k, (cell, row) in enumerate(zip(cells, sc.rows, strict=True)):
         if cell == "":
-            out.error(path.name, row, PROBABILITY, "", "is blank but other rows give a probability "
-                      "(give every row one, or leave the column blank for equal weights)")
+            out.error(
+                path.name,
+                row,
+                PROBABILITY,
+                "",
+                "is blank but other rows give a probability "
+                "(give every row one, or leave the column blank for equal weights)",
+            )
             continue
         try:
             v = float(Decimal(cell))
@@ -97,8 +107,14 @@ def load_scenarios(source: Path | pd.DataFrame, case: Case) -> tuple[Scenarios, 
             continue
         p[k] = v
     if not out.problems and abs(p.sum() - 1.0) > PROBABILITY_TOL:
-        out.error(path.name, 0, PROBABILITY, "", f"the probabilities of rows {sc.rows[0]}-{sc.rows[-1]} sum to "
-                  f"{p.sum():.10g}, not 1 (within {PROBABILITY_TOL:g})")
+        out.error(
+            path.name,
+            0,
+            PROBABILITY,
+            "",
+            f"the probabilities of rows {sc.rows[0]}-{sc.rows[-1]} sum to "
+            f"{p.sum():.10g}, not 1 (within {PROBABILITY_TOL:g})",
+        )
     if out.problems:
         raise UsageError("problems in the scenarios file:\n" + "\n".join(f"  - {q}" for q in out.problems))
     return sc, p

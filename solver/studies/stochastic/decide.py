@@ -10,6 +10,7 @@ Methods: ``enumerate`` (every first-stage combination on every scenario, warm LP
 ``extensive`` (one MILP), ``benders`` (benders.py); ``auto`` picks. A scenario no
 decision can serve raises ``NoDecision`` naming it.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -103,19 +104,32 @@ def pick_method(problem: TwoStageProblem, method: str) -> tuple[str, str]:
     if method == "enumerate" and not binary:
         raise ValueError("--method enumerate needs first-stage decisions that are build-or-not (0/1)")
     if method == "enumerate" and k > MAX_ENUMERATED:
-        raise ValueError(f"--method enumerate takes up to {MAX_ENUMERATED} build options ({2 ** MAX_ENUMERATED} "
-                         f"combinations); this case has {k}: use --method benders or extensive")
+        raise ValueError(
+            f"--method enumerate takes up to {MAX_ENUMERATED} build options ({2**MAX_ENUMERATED} "
+            f"combinations); this case has {k}: use --method benders or extensive"
+        )
     if method != "auto":
         return method, "as asked"
     if binary and k <= MAX_ENUMERATED:
-        return "enumerate", f"{plural(k, 'build option')}: {plural(2 ** k, 'combination')}, each a warm-started LP per scenario"
+        return (
+            "enumerate",
+            f"{plural(k, 'build option')}: {plural(2**k, 'combination')}, each a warm-started LP per scenario",
+        )
     if problem.n <= EXTENSIVE_LIMIT:
         return "extensive", f"{problem.n} scenarios (<= {EXTENSIVE_LIMIT}): one MILP is small enough"
     return "benders", f"{k} first-stage decisions and {problem.n} scenarios: decomposition"
 
 
-def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, alpha: float = 0.95,
-           gap: float = 1e-6, jobs: int | None = None, dask: str | None = None, progress=None) -> Decision:
+def decide(
+    problem: TwoStageProblem,
+    method: str = "auto",
+    weight: float = 0.0,
+    alpha: float = 0.95,
+    gap: float = 1e-6,
+    jobs: int | None = None,
+    dask: str | None = None,
+    progress=None,
+) -> Decision:
     t0 = time.perf_counter()
     method, why = pick_method(problem, method)
     if method == "extensive":  # one MILP of every scenario's copy: checked before any solve
@@ -146,7 +160,6 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
             x, costs, lower = combos[j], matrix[:, j], scores[j]
             upper, iterations = scores[j], 1
         elif method == "extensive":
-
             x, costs, lower = _extensive(problem, pool, chunks, weight, alpha, gap, bar)
             upper, iterations = risk_objective(costs, p, weight, alpha), 1
         else:
@@ -158,9 +171,30 @@ def decide(problem: TwoStageProblem, method: str = "auto", weight: float = 0.0, 
             x, costs, lower, upper, iterations = res.x, res.costs, res.lower, res.upper, res.iterations
     e = expected(costs, p)
     cvar = var_cvar(costs, p, alpha)[1]
-    return Decision(method, why, x, costs, e + weight * cvar if weight else e, e, cvar, ev, x_ev, costs_ev,
-                    expected(costs_ev, p), ws_costs, expected(ws_costs, p), lower, upper, iterations,
-                    time.perf_counter() - t0, combos, matrix, weight, alpha, p)
+    return Decision(
+        method,
+        why,
+        x,
+        costs,
+        e + weight * cvar if weight else e,
+        e,
+        cvar,
+        ev,
+        x_ev,
+        costs_ev,
+        expected(costs_ev, p),
+        ws_costs,
+        expected(ws_costs, p),
+        lower,
+        upper,
+        iterations,
+        time.perf_counter() - t0,
+        combos,
+        matrix,
+        weight,
+        alpha,
+        p,
+    )
 
 
 class SolverDisagrees(Exception):
@@ -189,7 +223,8 @@ def _extensive(problem, pool, chunks, weight, alpha, gap, bar):
     raise SolverDisagrees(
         f"the extensive form's plan did not hold up: HiGHS called it optimal at {res.objective:,.2f} with a bound "
         f"of {res.bound:,.2f}, but the decision re-evaluated on every scenario costs {actual:,.2f} (also with "
-        "presolve off); no recommendation is made from it: use --method benders or enumerate")
+        "presolve off); no recommendation is made from it: use --method benders or enumerate"
+    )
 
 
 def _enumerate(pool, chunks, n, k, bar) -> np.ndarray:
@@ -217,11 +252,14 @@ def _check_servable(problem, ws) -> None:
         lines = []
         for s in bad[:5]:
             why = problem.why_infeasible(int(s))
-            lines.append(f"scenario {problem.names[s]}: no decision can serve it (even with every option built)"
-                         + (": " + "; ".join(why) if why else ""))
+            lines.append(
+                f"scenario {problem.names[s]}: no decision can serve it (even with every option built)"
+                + (": " + "; ".join(why) if why else "")
+            )
         more = f" (and {len(bad) - 5} more)" if len(bad) > 5 else ""
-        raise NoDecision(f"{len(bad)} scenario{'s' if len(bad) != 1 else ''} cannot be served whatever is built{more}",
-                         lines)
+        raise NoDecision(
+            f"{len(bad)} scenario{'s' if len(bad) != 1 else ''} cannot be served whatever is built{more}", lines
+        )
 
 
 def _mean_value(problem):
@@ -251,6 +289,7 @@ def evaluate(problem: TwoStageProblem, x: np.ndarray, jobs=None, dask=None, prog
 
 def _no_common_decision(problem, scenarios) -> NoDecision:
     names = [problem.names[s] for s in scenarios[:8]]
-    return NoDecision("no single decision serves every scenario (each can be served alone, but not all with "
-                      "the same builds)", [f"scenario {n} needs a decision that another scenario rules out"
-                                           for n in names])
+    return NoDecision(
+        "no single decision serves every scenario (each can be served alone, but not all with the same builds)",
+        [f"scenario {n} needs a decision that another scenario rules out" for n in names],
+    )

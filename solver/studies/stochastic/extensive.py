@@ -6,6 +6,7 @@ over (x, y_s); with lambda > 0 also  c_s x + q_s y_s - eta - z_s <= 0.
 
     min  sum_s p_s (c_s x + q_s y_s) + lambda * (eta + 1/(1 - alpha) * sum_s p_s z_s)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -31,21 +32,38 @@ def build(problem: TwoStageProblem, weight: float, alpha: float):
     second = np.setdiff1d(np.arange(lp.num_col), first)
     b = Builder()
     mats = [materialize(lp, problem.change(s)) for s in range(problem.n)]
-    x_cost = sum(pi * m.cost[first] for pi, m in zip(p, mats))
-    x_idx = b.add_cols(Cols("first", lp.col_names[first], x_cost, lp.col_lower[first], lp.col_upper[first],
-                            lp.integer[first]))
+    x_cost = sum(pi * m.cost[first] for pi, m in zip(p, mats, strict=True))
+    x_idx = b.add_cols(
+        Cols("first", lp.col_names[first], x_cost, lp.col_lower[first], lp.col_upper[first], lp.integer[first])
+    )
     where = np.full(lp.num_col, -1, np.int64)
     where[first] = x_idx
     y_blocks = []
     for s, m in enumerate(mats):
-        idx = b.add_cols(Cols(f"second[{s}]", m.col_names[second], p[s] * m.cost[second],
-                              m.col_lower[second], m.col_upper[second], m.integer[second]))
+        idx = b.add_cols(
+            Cols(
+                f"second[{s}]",
+                m.col_names[second],
+                p[s] * m.cost[second],
+                m.col_lower[second],
+                m.col_upper[second],
+                m.integer[second],
+            )
+        )
         y_blocks.append(idx)
     if weight > 0:
-        eta = b.add_cols(Cols("eta", np.array(["eta"], object), np.array([weight]), np.array([-np.inf]),
-                              np.array([np.inf])))
-        z = b.add_cols(Cols("z", np.array([f"z[{n}]" for n in problem.names], object),
-                            weight * p / (1.0 - alpha), np.zeros(problem.n), np.full(problem.n, np.inf)))
+        eta = b.add_cols(
+            Cols("eta", np.array(["eta"], object), np.array([weight]), np.array([-np.inf]), np.array([np.inf]))
+        )
+        z = b.add_cols(
+            Cols(
+                "z",
+                np.array([f"z[{n}]" for n in problem.names], object),
+                weight * p / (1.0 - alpha),
+                np.zeros(problem.n),
+                np.full(problem.n, np.inf),
+            )
+        )
     for s, m in enumerate(mats):
         col_map = where.copy()
         col_map[second] = y_blocks[s]
@@ -60,14 +78,23 @@ def build(problem: TwoStageProblem, weight: float, alpha: float):
             r += [np.full(len(nz) + 2, s)]
             c += [np.concatenate([col_map[nz], [eta[0], z[s]]])]
             v += [np.concatenate([m.cost[nz], [-1.0, -1.0]])]
-        b.add_rows(Rows("cvar", np.array([f"cvar[{n}]" for n in problem.names], object),
-                        np.full(problem.n, -np.inf), np.zeros(problem.n),
-                        np.concatenate(r), np.concatenate(c), np.concatenate(v)))
+        b.add_rows(
+            Rows(
+                "cvar",
+                np.array([f"cvar[{n}]" for n in problem.names], object),
+                np.full(problem.n, -np.inf),
+                np.zeros(problem.n),
+                np.concatenate(r),
+                np.concatenate(c),
+                np.concatenate(v),
+            )
+        )
     return b.finish(), x_idx
 
 
-def solve_extensive(problem: TwoStageProblem, weight: float, alpha: float, gap: float = 1e-6,
-                    safe: bool = False) -> Extensive:
+def solve_extensive(
+    problem: TwoStageProblem, weight: float, alpha: float, gap: float = 1e-6, safe: bool = False
+) -> Extensive:
     """The deterministic equivalent in HiGHS. ``safe``: presolve off and a tighter feasibility tolerance,
     the retry when a plan HiGHS called optimal did not hold up when re-evaluated (decide.py)."""
     import highspy

@@ -14,6 +14,7 @@ An exchange rate starts from the case's rate in its first period and is written 
 starting at 1 in the first period: the walk multiplies the case's own demand of each
 period, so its growth path is kept. Same seed, same file, byte for byte.
 """
+
 from __future__ import annotations
 
 import math
@@ -28,7 +29,7 @@ from solver.case.load import Case
 from solver.case.params import parse_name
 from solver.errors import UsageError
 from solver.io.outdir import check_replace
-from solver.io.output import stage
+from solver.io.temporary import stage
 from solver.model.money import fx_rate
 
 
@@ -69,8 +70,9 @@ def _correlation(keys: list[str], specs: list[str]) -> np.ndarray:
             raise UsageError(f"--corr {spec!r}: expected A,B=RHO (e.g. KRW,usa/rogue=-0.3)")
         for x in names:
             if x not in keys:
-                raise UsageError(f"--corr {spec!r}: {x!r} is not one of the series given with --fx/--demand "
-                                 f"({', '.join(keys)})")
+                raise UsageError(
+                    f"--corr {spec!r}: {x!r} is not one of the series given with --fx/--demand ({', '.join(keys)})"
+                )
         rho = _rate(val, f"--corr {spec}")
         if not -1 <= rho <= 1 or names[0] == names[1]:
             raise UsageError(f"--corr {spec!r}: a correlation of two different series, between -1 and 1")
@@ -79,12 +81,12 @@ def _correlation(keys: list[str], specs: list[str]) -> np.ndarray:
     try:
         return np.linalg.cholesky(c)
     except np.linalg.LinAlgError:
-        raise UsageError("--corr: these correlations are not possible together (the matrix is not positive definite)") \
-            from None
+        raise UsageError(
+            "--corr: these correlations are not possible together (the matrix is not positive definite)"
+        ) from None
 
 
-def generate(case: Case, fx: list[str], demand: list[str], corr: list[str], n: int, seed: int,
-             out_file: Path) -> int:
+def generate(case: Case, fx: list[str], demand: list[str], corr: list[str], n: int, seed: int, out_file: Path) -> int:
     """Write the scenarios file; returns the number of parameter columns."""
     series = []  # (key, column prefix, start level, sigma, drift)
     first = case.periods[0]
@@ -110,14 +112,18 @@ def generate(case: Case, fx: list[str], demand: list[str], corr: list[str], n: i
     shocks = rng.standard_normal((n, len(periods) - 1, len(series))) @ chol.T
     columns = {"scenario": [f"s{i + 1:0{len(str(n))}d}" for i in range(n)]}
     for k, (_, prefix, start, sigma, drift) in enumerate(series):
-        steps = np.exp(drift + sigma * shocks[:, :, k] - sigma ** 2 / 2)
+        steps = np.exp(drift + sigma * shocks[:, :, k] - sigma**2 / 2)
         levels = start * np.concatenate([np.ones((n, 1)), np.cumprod(steps, axis=1)], axis=1)
         for t, period in enumerate(periods):
             columns[f"{prefix}@{period}"] = [f"{v:.10g}" for v in levels[:, t]]
     text = pd.DataFrame(columns).to_csv(index=False, lineterminator="\n")
     out_file = Path(out_file)
-    check_replace(out_file, "--out", "a scenarios file (its header starts with scenario)",
-                  lambda head: head.lstrip(b"\xef\xbb\xbf").startswith(b"scenario"))
+    check_replace(
+        out_file,
+        "--out",
+        "a scenarios file (one whose header starts with scenario)",
+        lambda head: head.lstrip(b"\xef\xbb\xbf").startswith(b"scenario"),
+    )
     out_file.parent.mkdir(parents=True, exist_ok=True)
     os.replace(stage(out_file.parent, out_file.name, text.encode("utf-8")), out_file)
     return len(columns) - 1

@@ -5,6 +5,7 @@ when build combinations were enumerated, decisions.csv. Money columns carry the
 currency in their names (``expected_cost_USD``). A cost that is infinite (a decision
 that leaves some scenario infeasible) is written as a blank cell, and null in JSON.
 """
+
 from __future__ import annotations
 
 import math
@@ -18,11 +19,36 @@ from solver.results.risk import var_cvar
 from solver.studies.stochastic.case_problem import CaseProblem
 from solver.studies.stochastic.decide import Decision
 
-MONEY = ("cost_recommended", "cost_mean_value_decision", "cost_perfect_information", "regret", "expected_cost",
-         "cvar", "mean_cost", "ci95_low", "ci95_high")
-SUMMARY_KEYS = ("kind", "case", "currency", "discount_rate", "objective", "expected_cost", "cvar", "cvar_alpha", "risk_weight", "mean_value_cost",
-                "expected_cost_of_mean_value_decision", "wait_and_see_cost", "vss", "evpi", "method",
-                "scenarios", "seconds")
+MONEY = (
+    "cost_recommended",
+    "cost_mean_value_decision",
+    "cost_perfect_information",
+    "regret",
+    "expected_cost",
+    "cvar",
+    "mean_cost",
+    "ci95_low",
+    "ci95_high",
+)
+SUMMARY_KEYS = (
+    "kind",
+    "case",
+    "currency",
+    "discount_rate",
+    "objective",
+    "expected_cost",
+    "cvar",
+    "cvar_alpha",
+    "risk_weight",
+    "mean_value_cost",
+    "expected_cost_of_mean_value_decision",
+    "wait_and_see_cost",
+    "vss",
+    "evpi",
+    "method",
+    "scenarios",
+    "seconds",
+)
 
 
 def _money(v: float) -> float | None:
@@ -32,11 +58,21 @@ def _money(v: float) -> float | None:
 def summary(d: Decision, problem: CaseProblem, weight: float, alpha: float) -> dict:
     return {
         "kind": "stochastic",  # what wrote the folder (plantsplit compare reads it)
-        "case": problem.case.name, "currency": problem.case.currency, "discount_rate": problem.case.discount_rate,
-        "objective": _money(d.objective), "expected_cost": _money(d.expected_cost), "cvar": _money(d.cvar),
-        "cvar_alpha": alpha, "risk_weight": weight, "mean_value_cost": _money(d.ev),
-        "expected_cost_of_mean_value_decision": _money(d.eev), "wait_and_see_cost": _money(d.ws),
-        "vss": _money(d.vss), "evpi": _money(d.evpi), "method": d.method, "scenarios": problem.n,
+        "case": problem.case.name,
+        "currency": problem.case.currency,
+        "discount_rate": problem.case.discount_rate,
+        "objective": _money(d.objective),
+        "expected_cost": _money(d.expected_cost),
+        "cvar": _money(d.cvar),
+        "cvar_alpha": alpha,
+        "risk_weight": weight,
+        "mean_value_cost": _money(d.ev),
+        "expected_cost_of_mean_value_decision": _money(d.eev),
+        "wait_and_see_cost": _money(d.ws),
+        "vss": _money(d.vss),
+        "evpi": _money(d.evpi),
+        "method": d.method,
+        "scenarios": problem.n,
         "seconds": round(d.seconds, 3),
     }
 
@@ -48,11 +84,21 @@ def decision_table(d: Decision, problem: CaseProblem) -> pd.DataFrame:
     products = list(co["product"]) if co is not None else []
     # 1 built, 0 not, as decision.csv writes them; built_mean_value is <NA> (a blank cell)
     # when the mean-value problem has no plan
-    ev = (pd.array(np.round(d.x_ev).astype(np.int64), dtype="Int64") if d.x_ev is not None
-          else pd.array([pd.NA] * len(exp), dtype="Int64"))
-    return pd.DataFrame({"option": exp, "plant": plants, "product": products,
-                         "built": np.round(d.x).astype(np.int64), "built_mean_value": ev},
-                        columns=["option", "plant", "product", "built", "built_mean_value"])
+    ev = (
+        pd.array(np.round(d.x_ev).astype(np.int64), dtype="Int64")
+        if d.x_ev is not None
+        else pd.array([pd.NA] * len(exp), dtype="Int64")
+    )
+    return pd.DataFrame(
+        {
+            "option": exp,
+            "plant": plants,
+            "product": products,
+            "built": np.round(d.x).astype(np.int64),
+            "built_mean_value": ev,
+        },
+        columns=["option", "plant", "product", "built", "built_mean_value"],
+    )
 
 
 def _blank_inf(a: np.ndarray) -> np.ndarray:
@@ -84,12 +130,26 @@ def decisions_table(d: Decision, problem: CaseProblem, weight: float, alpha: flo
         why = ""
         if len(bad):
             names = ", ".join(problem.names[s] for s in bad[:3])
-            why = f"infeasible in {len(bad)} scenario{'s' if len(bad) != 1 else ''} ({names}{', ...' if len(bad) > 3 else ''})"
-        label = "; ".join(f"{o}={'built' if v > 0.5 else 'not built'}" for o, v in zip(problem.sm.options, combo)) or "(no options)"
-        rows.append({"decision": label, **{f"built:{o}": v for o, v in zip(problem.sm.options, combo)},
-                     "eligible": "no" if len(bad) else "yes",
-                     "expected_cost": e, "cvar": cvar, "objective": e + weight * cvar if not len(bad) else np.nan,
-                     "best_share": float(p[is_best[:, j]].sum()), "why_not_eligible": why})
+            more = ", ..." if len(bad) > 3 else ""
+            why = f"infeasible in {len(bad)} scenario{'s' if len(bad) != 1 else ''} ({names}{more})"
+        label = (
+            "; ".join(
+                f"{o}={'built' if v > 0.5 else 'not built'}" for o, v in zip(problem.sm.options, combo, strict=True)
+            )
+            or "(no options)"
+        )
+        rows.append(
+            {
+                "decision": label,
+                **{f"built:{o}": v for o, v in zip(problem.sm.options, combo, strict=True)},
+                "eligible": "no" if len(bad) else "yes",
+                "expected_cost": e,
+                "cvar": cvar,
+                "objective": e + weight * cvar if not len(bad) else np.nan,
+                "best_share": float(p[is_best[:, j]].sum()),
+                "why_not_eligible": why,
+            }
+        )
     return with_currency(pd.DataFrame(rows, columns=list(rows[0])), currency, also=MONEY)
 
 
@@ -98,15 +158,23 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
         return f"{v:,.0f} {currency}" if v is not None and math.isfinite(v) else "not finite (some scenario infeasible)"
 
     opts = problem.sm.options
-    built = [o for o, v in zip(opts, d.x) if v > 0.5]
-    not_built = [o for o, v in zip(opts, d.x) if v <= 0.5]
+    built = [o for o, v in zip(opts, d.x, strict=True) if v > 0.5]
+    not_built = [o for o, v in zip(opts, d.x, strict=True) if v <= 0.5]
     lines = [f"{problem.case.name}: {plural(problem.n, 'scenario')}, method {d.method} ({d.why}), {d.seconds:.2f} s"]
     if opts:
-        lines.append("Recommendation: " + "; ".join([f"build {o}" for o in built] + [f"do not build {o}" for o in not_built]))
-        ev_built = [o for o, v in zip(opts, d.x_ev if d.x_ev is not None else []) if v > 0.5]
+        lines.append(
+            "Recommendation: " + "; ".join([f"build {o}" for o in built] + [f"do not build {o}" for o in not_built])
+        )
+        ev_built = [o for o, v in zip(opts, d.x_ev if d.x_ev is not None else [], strict=False) if v > 0.5]
         same = d.x_ev is not None and np.allclose(d.x, d.x_ev)
-        lines.append("The mean-value plan " + ("makes the same build decision." if same else
-                     f"would build: {', '.join(ev_built) or 'nothing'} (a different decision)."))
+        lines.append(
+            "The mean-value plan "
+            + (
+                "makes the same build decision."
+                if same
+                else f"would build: {', '.join(ev_built) or 'nothing'} (a different decision)."
+            )
+        )
     else:
         lines.append("The case has no build options: nothing to decide before the scenarios are known.")
     risk = f" + {weight:g} x CVaR" if weight else ""
@@ -116,12 +184,19 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
         f"CVaR {alpha:g} (mean cost of the worst {1 - alpha:.0%} of probability): {m(d.cvar)}",
         f"Mean-value problem (EV): {m(d.ev)}; its decision costs on average (EEV) {m(d.eev)}",
         f"Wait-and-see (WS, perfect information): {m(d.ws)}",
-        *([f"Value of the stochastic solution (VSS = EEV - RP): {m(d.vss)}",
-           f"Expected value of perfect information (EVPI = RP - WS): {m(d.evpi)}"] if not d.weight else
-          [f"Value of the stochastic solution on the objective minimised, E + {d.weight:g} x CVaR "
-           f"(VSS = objective of the mean-value decision - objective of the recommended one): {m(d.vss)}",
-           f"Expected value of perfect information on that objective (EVPI = objective of the recommended "
-           f"decision - objective of the wait-and-see costs): {m(d.evpi)}"]),
+        *(
+            [
+                f"Value of the stochastic solution (VSS = EEV - RP): {m(d.vss)}",
+                f"Expected value of perfect information (EVPI = RP - WS): {m(d.evpi)}",
+            ]
+            if not d.weight
+            else [
+                f"Value of the stochastic solution on the objective minimised, E + {d.weight:g} x CVaR "
+                f"(VSS = objective of the mean-value decision - objective of the recommended one): {m(d.vss)}",
+                f"Expected value of perfect information on that objective (EVPI = objective of the recommended "
+                f"decision - objective of the wait-and-see costs): {m(d.evpi)}",
+            ]
+        ),
     ]
     if d.method == "benders":
         lines.append(f"Bounds: lower {d.lower:,.2f}, upper {d.upper:,.2f} after {d.iterations} iterations")

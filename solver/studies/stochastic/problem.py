@@ -19,6 +19,7 @@ decision, lambda = beta / lambda_m, objective scaled by 1 / lambda_m).
 f_s is convex in x (x enters the LP like a right-hand side), so cuts from the reduced
 costs of the fixed first-stage columns are valid everywhere (benders.py).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -93,17 +94,26 @@ class ExplicitProblem(TwoStageProblem):
 
         def avg(attr):
             with np.errstate(invalid="ignore"):
-                return sum(pi * getattr(m, attr) for pi, m in zip(p, mats))
+                return sum(pi * getattr(m, attr) for pi, m in zip(p, mats, strict=True))
 
-        pairs = sorted({(int(r), int(c)) for ch in self.changes for r, c in zip(ch.coef_row, ch.coef_col)})
+        pairs = sorted({(int(r), int(c)) for ch in self.changes for r, c in zip(ch.coef_row, ch.coef_col, strict=True)})
         r = np.array([a for a, _ in pairs], np.int64)
         c = np.array([b for _, b in pairs], np.int64)
         value = avg("value")
         all_cols = np.arange(self.lp.num_col)
         all_rows = np.arange(self.lp.num_row)
-        return Change(cost=avg("cost"), col_index=all_cols, col_lower=avg("col_lower"), col_upper=avg("col_upper"),
-                      row_index=all_rows, row_lower=avg("row_lower"), row_upper=avg("row_upper"),
-                      coef_row=r, coef_col=c, coef_value=value[coef_positions(self.lp, r, c)] if len(r) else np.zeros(0))
+        return Change(
+            cost=avg("cost"),
+            col_index=all_cols,
+            col_lower=avg("col_lower"),
+            col_upper=avg("col_upper"),
+            row_index=all_rows,
+            row_lower=avg("row_lower"),
+            row_upper=avg("row_upper"),
+            coef_row=r,
+            coef_col=c,
+            coef_value=value[coef_positions(self.lp, r, c)] if len(r) else np.zeros(0),
+        )
 
 
 def check_probabilities(p: np.ndarray) -> None:

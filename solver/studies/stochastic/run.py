@@ -5,6 +5,7 @@ independent scenario file (how a sample-average approximation is checked): the m
 cost of each with a 95% confidence interval, mean +- 1.96 * standard error, where
 se^2 = n/(n-1) * sum_s p_s^2 (c_s - mean)^2 (= s^2/n for equal weights).
 """
+
 from __future__ import annotations
 
 import math
@@ -21,14 +22,7 @@ from solver.io.folders import check_out_dir, default_out_dir, write_outputs
 from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
 from solver.studies.stochastic.decide import Decision, decide, evaluate
-from solver.studies.stochastic.outputs import (
-    MONEY,
-    decision_table,
-    decisions_table,
-    scenario_costs,
-    summary,
-    words,
-)
+from solver.studies.stochastic.outputs import MONEY, decision_table, decisions_table, scenario_costs, summary, words
 
 OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
 
@@ -110,8 +104,14 @@ class _Bar:
         if self.bar is None:
             from tqdm import tqdm
 
-            self.bar = tqdm(total=None, unit=" scenario solves", file=sys.stderr, disable=self.quiet,
-                            mininterval=0.2, dynamic_ncols=True)
+            self.bar = tqdm(
+                total=None,
+                unit=" scenario solves",
+                file=sys.stderr,
+                disable=self.quiet,
+                mininterval=0.2,
+                dynamic_ncols=True,
+            )
         self.bar.update(n)
 
     def close(self) -> None:
@@ -119,8 +119,19 @@ class _Bar:
             self.bar.close()
 
 
-def decide_case(case: Case, scenarios, method="auto", weight=0.0, alpha=0.95, gap=1e-6, jobs=None, dask=None,
-                evaluate_with=None, progress=None, threads: int = 1) -> StochasticRun:
+def decide_case(
+    case: Case,
+    scenarios,
+    method="auto",
+    weight=0.0,
+    alpha=0.95,
+    gap=1e-6,
+    jobs=None,
+    dask=None,
+    evaluate_with=None,
+    progress=None,
+    threads: int = 1,
+) -> StochasticRun:
     """The decision for a loaded case in memory: ``scenarios`` and ``evaluate_with`` are a
     scenarios file or a DataFrame of its columns. The one engine of the command and the API.
     ``threads``: per worker, for a second stage that splits into blocks (worker.py)."""
@@ -146,16 +157,33 @@ def decide_case(case: Case, scenarios, method="auto", weight=0.0, alpha=0.95, ga
         for _, r in table.iterrows():
             mean = r[f"mean_cost_{cur}"]
             if isinstance(mean, float) and math.isfinite(mean):
-                lines.append(f"  {r['decision']}: {mean:,.0f} {cur} "
-                             f"[{r[f'ci95_low_{cur}']:,.0f}, {r[f'ci95_high_{cur}']:,.0f}]")
+                lines.append(
+                    f"  {r['decision']}: {mean:,.0f} {cur} [{r[f'ci95_low_{cur}']:,.0f}, {r[f'ci95_high_{cur}']:,.0f}]"
+                )
             else:
                 lines.append(f"  {r['decision']}: infeasible in {r['infeasible_scenarios']} scenarios")
     return StochasticRun(case, problem, d, summary(d, problem, weight, alpha), tables, lines)
 
 
-def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0, alpha=0.95, gap=1e-6,
-                   jobs=None, dask=None, quiet=False, evaluate_file=None, currency=None, csv=None,
-                   discount_rate=None, csv_style="plain", xlsx=False, threads: int = 1) -> StochasticRun:
+def run_stochastic(
+    case_dir,
+    scenarios_file,
+    out_dir,
+    method="auto",
+    weight=0.0,
+    alpha=0.95,
+    gap=1e-6,
+    jobs=None,
+    dask=None,
+    quiet=False,
+    evaluate_file=None,
+    currency=None,
+    csv=None,
+    discount_rate=None,
+    csv_style="plain",
+    xlsx=False,
+    threads: int = 1,
+) -> StochasticRun:
     """Load, decide and write (the command line's ``stochastic``)."""
     case_dir = Path(case_dir)
     case = load_case(case_dir, currency=currency, opts=csv, discount_rate=discount_rate)
@@ -163,8 +191,19 @@ def run_stochastic(case_dir, scenarios_file, out_dir, method="auto", weight=0.0,
     check_out_dir(case_dir, out_dir, "stochastic")
     bar = _Bar(quiet)
     try:
-        run = decide_case(case, Path(scenarios_file), method, weight, alpha, gap, jobs, dask,
-                          Path(evaluate_file) if evaluate_file else None, progress=bar.update, threads=threads)
+        run = decide_case(
+            case,
+            Path(scenarios_file),
+            method,
+            weight,
+            alpha,
+            gap,
+            jobs,
+            dask,
+            Path(evaluate_file) if evaluate_file else None,
+            progress=bar.update,
+            threads=threads,
+        )
     finally:
         bar.close()
     run.write(out_dir, xlsx=xlsx, csv_style=csv_style)
@@ -179,7 +218,7 @@ def mean_ci(costs: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
         return mean, float("nan"), float("nan")
     from scipy.stats import t
 
-    se = math.sqrt(n / (n - 1) * float((p ** 2) @ (costs - mean) ** 2))
+    se = math.sqrt(n / (n - 1) * float((p**2) @ (costs - mean) ** 2))
     q = float(t.ppf(0.975, n - 1))  # Student's t: a few evaluation scenarios give a wider interval than 1.96
     return mean, mean - q * se, mean + q * se
 
@@ -190,6 +229,14 @@ def evaluation(other: CaseProblem, d: Decision, jobs, dask, cur: str) -> pd.Data
         costs = evaluate(other, x, jobs, dask) if x is not None else np.full(other.n, np.inf)
         bad = int((~np.isfinite(costs)).sum())
         mean, lo, hi = mean_ci(costs, other.probability) if not bad else (np.nan, np.nan, np.nan)
-        rows.append({"decision": label, "scenarios": other.n, "mean_cost": mean,
-                     "ci95_low": lo, "ci95_high": hi, "infeasible_scenarios": bad})
+        rows.append(
+            {
+                "decision": label,
+                "scenarios": other.n,
+                "mean_cost": mean,
+                "ci95_low": lo,
+                "ci95_high": hi,
+                "infeasible_scenarios": bad,
+            }
+        )
     return with_currency(pd.DataFrame(rows, columns=list(rows[0])), cur, also=MONEY)

@@ -15,6 +15,7 @@ Where the second stage (first stage fixed) splits into independent blocks, e.g. 
 period, a live LP is one live model per block (live_blocks.py; ``problem.threads``
 threads, default 1 inside worker processes); the phase-1 model stays whole.
 """
+
 from __future__ import annotations
 
 import numpy as np

@@ -1,4 +1,5 @@
 """The model on every Dask worker (imported only with --dask: distributed is an optional extra)."""
+
 from __future__ import annotations
 
 from distributed import WorkerPlugin

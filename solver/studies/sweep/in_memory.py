@@ -1,5 +1,6 @@
 """A sweep held in memory (the Python API): the same engine and rows as ``runner``, no files
 until ``write``, which produces the files an uninterrupted ``plantsplit sweep`` writes."""
+
 from __future__ import annotations
 
 import hashlib
@@ -47,8 +48,18 @@ class SweepRun:
         header = _header(self.model, self.scenarios, self.case.currency)
         data = []
         for index, status, objective, units, built, unmet, costs, _ in self.rows:
-            data.append([self.scenarios.names[index], *self.scenarios.values[index], status, objective,
-                         *units, *built, *unmet, *costs])
+            data.append(
+                [
+                    self.scenarios.names[index],
+                    *self.scenarios.values[index],
+                    status,
+                    objective,
+                    *units,
+                    *built,
+                    *unmet,
+                    *costs,
+                ]
+            )
         return pd.DataFrame(data, columns=header)
 
     @property
@@ -61,14 +72,19 @@ class SweepRun:
                 continue
             nz, vals = r[7]
             keys = self.model.arcs_key.iloc[nz].assign(units=vals)
-            agg = keys.groupby(["period", "product", "plant", "market"], sort=False, observed=True)["units"].sum().reset_index()
+            agg = (
+                keys.groupby(["period", "product", "plant", "market"], sort=False, observed=True)["units"]
+                .sum()
+                .reset_index()
+            )
             data.append(agg.assign(scenario=self.scenarios.names[r[0]]))
         if not data:
             return pd.DataFrame(columns=PLAN_COLUMNS)
         return pd.concat(data, ignore_index=True)[PLAN_COLUMNS]
 
-    def plot(self, png: str | Path, x: str | None = None, where: tuple[str, ...] = (),
-             distributions: bool = False) -> Path:
+    def plot(
+        self, png: str | Path, x: str | None = None, where: tuple[str, ...] = (), distributions: bool = False
+    ) -> Path:
         """Write a PNG of the results, as ``plantsplit plot`` draws results.csv."""
         from solver.report.plot import plot_table
 
@@ -78,23 +94,37 @@ class SweepRun:
         """Write results.csv (and plans.csv) and sweep.json, as ``plantsplit sweep`` does."""
         out = Path(out_dir)
         check_out_dir(self.case.folder, out, "sweep")
-        files = {RESULTS: (_line(_header(self.model, self.scenarios, self.case.currency))
-                           + "".join(_result_line(self.scenarios, *r[:7]) for r in self.rows)).encode("utf-8")}
+        files = {
+            RESULTS: (
+                _line(_header(self.model, self.scenarios, self.case.currency))
+                + "".join(_result_line(self.scenarios, *r[:7]) for r in self.rows)
+            ).encode("utf-8")
+        }
         if self.with_plans:
-            files[PLANS] = (_line(PLAN_COLUMNS)
-                            + "".join(_plan_lines(self.model, self.scenarios, r[0], r[7]) for r in self.rows)).encode("utf-8")
-        files[META] = (json.dumps(sweep_meta(self.case, self.scenarios, self.with_plans), indent=2) + "\n").encode("utf-8")
+            files[PLANS] = (
+                _line(PLAN_COLUMNS) + "".join(_plan_lines(self.model, self.scenarios, r[0], r[7]) for r in self.rows)
+            ).encode("utf-8")
+        files[META] = (json.dumps(sweep_meta(self.case, self.scenarios, self.with_plans), indent=2) + "\n").encode(
+            "utf-8"
+        )
         write_outputs(out, "sweep", files, self.case.folder)
         return out
 
 
-def sweep_in_memory(case: Case, scenarios: Scenarios, jobs: int = 1, plans: bool = False,
-                    chunk: int | None = None, threads: int = 1, decompose: bool = True) -> SweepRun:
+def sweep_in_memory(
+    case: Case,
+    scenarios: Scenarios,
+    jobs: int = 1,
+    plans: bool = False,
+    chunk: int | None = None,
+    threads: int = 1,
+    decompose: bool = True,
+) -> SweepRun:
     sm = build_scenario_model(case, scenarios, threads, decompose=decompose)
     todo = list(enumerate(scenarios.values))
     jobs = jobs or os.cpu_count() or 1
     size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))
-    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+    chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
     if jobs == 1:
         sm.start()
         rows = [r for c in chunks for r in solve_chunk(sm, c, plans)]

@@ -2,6 +2,7 @@
 
 Names: see ``names.FORMS`` (``[...]`` optional).
 """
+
 from __future__ import annotations
 
 import csv
@@ -98,9 +99,12 @@ def from_file(path: Path, case: Case, extra: tuple[str, ...] = ()) -> Scenarios:
 def _decimal_mark(rows, header: list[str], params, file: str, delimiter: str, out: Collector) -> str:
     """The file's decimal mark, decided from all its parameter cells as for a case file (io/decimalmark.py)."""
     cols = [header.index(p.name) for p in params]
-    table = pd.DataFrame({"row": [n for n, _ in rows[1:]],
-                          **{header[c]: [(r[c] if c < len(r) else "").strip().rstrip("%") for _, r in rows[1:]]
-                             for c in cols}})
+    table = pd.DataFrame(
+        {
+            "row": [n for n, _ in rows[1:]],
+            **{header[c]: [(r[c] if c < len(r) else "").strip().rstrip("%") for _, r in rows[1:]] for c in cols},
+        }
+    )
     return decide({file: table}, None, out, {file: delimiter})[file] or "."
 
 
@@ -117,8 +121,11 @@ def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> 
     # as a case file is read: the delimiter from the header row (, ; or tab), the decimal mark per file
     delimiter = detect_delimiter(text) if text.strip() else ","
     # (spreadsheet row, cells); blank rows are skipped but keep their place in the numbering
-    rows = [(n, r) for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
-            if any(c.strip() for c in r)]
+    rows = [
+        (n, r)
+        for n, r in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1)
+        if any(c.strip() for c in r)
+    ]
     if not rows:
         raise UsageError(f"--scenarios {file}: the file is empty")
     header = [h.strip() for h in rows[0][1]]

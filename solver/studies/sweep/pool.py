@@ -6,6 +6,7 @@ an iterative method (Benders) pays the start-up once. ``map(task, chunks, *args)
 yields each chunk's result as it finishes; ``task(key, payload, chunk, *args)`` is a
 module-level function that gets the worker's model with ``worker._model``.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -18,8 +19,14 @@ from solver.errors import UsageError, WorkerLost
 
 
 class Pool:
-    def __init__(self, model, jobs: int | None = None, dask: str | None = None, payload: bytes | None = None,
-                 key: str | None = None):
+    def __init__(
+        self,
+        model,
+        jobs: int | None = None,
+        dask: str | None = None,
+        payload: bytes | None = None,
+        key: str | None = None,
+    ):
         self.payload = payload if payload is not None else pickle.dumps(model)
         self.key = key or hashlib.sha256(self.payload).hexdigest()
         self.jobs = jobs or os.cpu_count() or 1
@@ -36,8 +43,9 @@ class Pool:
         from solver.studies.sweep.worker import _init_worker
 
         if self.executor is None:
-            self.executor = ProcessPoolExecutor(max_workers=self.jobs, initializer=_init_worker,
-                                                initargs=(self.key, self.payload, os.getpid()))
+            self.executor = ProcessPoolExecutor(
+                max_workers=self.jobs, initializer=_init_worker, initargs=(self.key, self.payload, os.getpid())
+            )
         return self.executor
 
     def _start_dask(self):
@@ -46,8 +54,9 @@ class Pool:
         except ImportError:
             raise UsageError("--dask needs the distributed package: pip install 'plantsplit[dask]'") from None
         if self.dask == "local":
-            self.cluster = LocalCluster(n_workers=self.jobs, threads_per_worker=1, processes=True,
-                                        host="127.0.0.1", dashboard_address=None)
+            self.cluster = LocalCluster(
+                n_workers=self.jobs, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None
+            )
             self.client = Client(self.cluster)
         else:
             try:
@@ -100,9 +109,11 @@ class Pool:
                     yield f.result()
                 top_up()
         except BrokenProcessPool:  # raised by a result or by the next submit
-            raise WorkerLost("a worker process died while solving (killed, or out of memory); what was written "
-                             "so far is kept: run the same command again (a sweep with --resume continues where "
-                             "it stopped)") from None
+            raise WorkerLost(
+                "a worker process died while solving (killed, or out of memory); what was written "
+                "so far is kept: run the same command again (a sweep with --resume continues where "
+                "it stopped)"
+            ) from None
 
     def _dask_map(self, task, chunks: list, args: tuple, attempts: int = 4):
         """Chunks on the cluster, results as they finish. Every worker holds the model (ModelPlugin, also
@@ -141,10 +152,13 @@ def _lost_worker(fut, exc: BaseException) -> bool:
     except ImportError:  # pragma: no cover
         KilledWorker = ()
     lost = (CancelledError, KilledWorker, ConnectionError, TimeoutError)
-    return fut.status == "cancelled" or isinstance(exc, lost) or type(exc).__name__ in (
-        "FutureCancelledError", "CommClosedError", "KilledWorker")
+    return (
+        fut.status == "cancelled"
+        or isinstance(exc, lost)
+        or type(exc).__name__ in ("FutureCancelledError", "CommClosedError", "KilledWorker")
+    )
 
 
 def chunked(items: list, jobs: int, smallest: int = 8, largest: int = 256) -> list[list]:
     size = max(smallest, min(largest, len(items) // (jobs * 4) or smallest))
-    return [items[k:k + size] for k in range(0, len(items), size)]
+    return [items[k : k + size] for k in range(0, len(items), size)]

@@ -6,6 +6,7 @@ skips every scenario already written and runs the rest. When all are done the fi
 rewritten (temporary file + rename) in scenario order, so it is byte-identical to an
 uninterrupted run's.
 """
+
 from __future__ import annotations
 
 import csv
@@ -24,13 +25,10 @@ from solver.case.load import Case
 from solver.errors import UsageError
 from solver.io.folders import check_out_dir
 from solver.io.outdir import OutputFolder, write_failure
-from solver.io.output import PLAIN, CsvStyle, safe_text, stage
+from solver.io.output import PLAIN, CsvStyle, safe_text
+from solver.io.temporary import stage
 from solver.studies.sweep.params import Scenarios
-from solver.studies.sweep.scenario import (
-    COMPONENTS,
-    ScenarioModel,
-    build_scenario_model,
-)
+from solver.studies.sweep.scenario import COMPONENTS, ScenarioModel, build_scenario_model
 from solver.studies.sweep.worker import run_chunk
 
 RESULTS = "results.csv"
@@ -53,13 +51,19 @@ class SweepReport:
 
 # ------------------------------------------------------------------ the sweep
 
+
 def cost_columns(currency: str) -> list[str]:
     return [f"{c}_cost_{currency}" for c in COMPONENTS]
 
 
 def _header(sm: ScenarioModel, scenarios: Scenarios, currency: str) -> list[str]:
-    return (["scenario", *[p.name for p in scenarios.params], "status", f"objective_{currency}"]
-            + sm.result_columns + [f"built:{o}" for o in sm.options] + sm.unmet_columns + cost_columns(currency))
+    return (
+        ["scenario", *[p.name for p in scenarios.params], "status", f"objective_{currency}"]
+        + sm.result_columns
+        + [f"built:{o}" for o in sm.options]
+        + sm.unmet_columns
+        + cost_columns(currency)
+    )
 
 
 def _line(cells: list[str], style: CsvStyle = PLAIN) -> str:
@@ -69,8 +73,9 @@ def _line(cells: list[str], style: CsvStyle = PLAIN) -> str:
 _NUMERIC_TEXT = re.compile(r"^[+-]?[0-9.]+([eE][+-]?[0-9]+)?%?$")
 
 
-def _result_line(scenarios: Scenarios, index: int, status, objective, units, built, unmet, costs,
-                 style: CsvStyle = PLAIN) -> str:
+def _result_line(
+    scenarios: Scenarios, index: int, status, objective, units, built, unmet, costs, style: CsvStyle = PLAIN
+) -> str:
     texts = [t.replace(".", style.decimal) if _NUMERIC_TEXT.match(t) else t for t in scenarios.texts[index]]
     cells = [scenarios.names[index], *texts, status, style.number(objective, 2)]
     cells += [style.number(u, 3) for u in units] + [style.number(b, 6) for b in built]
@@ -84,9 +89,11 @@ def _plan_lines(sm, scenarios, index, flows, style: CsvStyle = PLAIN) -> str:
     nz, vals = flows
     keys = sm.arcs_key.iloc[nz]
     agg = {}
-    for (t, k, p, m), v in zip(keys.itertuples(index=False, name=None), vals):
+    for (t, k, p, m), v in zip(keys.itertuples(index=False, name=None), vals, strict=True):
         agg[(t, k, p, m)] = agg.get((t, k, p, m), 0.0) + v
-    return "".join(style.line([scenarios.names[index], t, k, p, m, style.number(v, 3)]) for (t, k, p, m), v in agg.items())
+    return "".join(
+        style.line([scenarios.names[index], t, k, p, m, style.number(v, 3)]) for (t, k, p, m), v in agg.items()
+    )
 
 
 def _written_id(name: str) -> str:
@@ -104,8 +111,9 @@ def _read_done(path: Path, header: str, delimiter: str) -> list[str]:
         return set()
     data = path.read_bytes()
     if not data.startswith(header.encode()):
-        raise UsageError(f"{path} was written by a different sweep (other parameters or case); "
-                         "choose another --out or delete it")
+        raise UsageError(
+            f"{path} was written by a different sweep (other parameters or case); choose another --out or delete it"
+        )
     end = data.rfind(b"\n") + 1
     if end < len(data):
         with open(path, "r+b") as fh:
@@ -120,11 +128,15 @@ def _check_done(path: Path, ids: list[str], known: set[str]) -> set[str]:
     seen: dict[str, int] = {}
     for row, sid in enumerate(ids, start=2):
         if sid not in known:
-            raise UsageError(f"{path}, row {row}: scenario {sid!r} is not a scenario of this sweep (was the file "
-                             "edited?); --resume continues only the sweep that wrote it: choose another --out")
+            raise UsageError(
+                f"{path}, row {row}: scenario {sid!r} is not a scenario of this sweep (was the file "
+                "edited?); --resume continues only the sweep that wrote it: choose another --out"
+            )
         if sid in seen:
-            raise UsageError(f"{path}, row {row}: scenario {sid!r} is there twice (also row {seen[sid]}; was the file "
-                             "edited?); remove one of the rows, or choose another --out")
+            raise UsageError(
+                f"{path}, row {row}: scenario {sid!r} is there twice (also row {seen[sid]}; was the file "
+                "edited?); remove one of the rows, or choose another --out"
+            )
         seen[sid] = row
     return set(seen)
 
@@ -144,20 +156,41 @@ def _finalise(path: Path, header: str, order: dict[str, int], delimiter: str) ->
 def _drop_scenarios(path: Path, header: str, ids: set[str], delimiter: str) -> None:
     """Remove plan rows of scenarios that will run again (their results line never made it)."""
     lines = path.read_text(encoding="utf-8").splitlines(keepends=True)[1:]
-    _rewrite(path, header, [ln for ln, i in zip(lines, _first_cells(lines, delimiter)) if ln.endswith("\n") and i not in ids])
+    _rewrite(
+        path,
+        header,
+        [ln for ln, i in zip(lines, _first_cells(lines, delimiter), strict=True) if ln.endswith("\n") and i not in ids],
+    )
 
 
 def sweep_meta(case: Case, scenarios: Scenarios, plans: bool, style: CsvStyle = PLAIN) -> dict:
     """What sweep.json records (``--resume`` refuses a folder whose record differs)."""
-    return {"case": case.name, "currency": case.currency, "inputs_digest": case.digest,
-            "parameters": [p.name for p in scenarios.params],
-            "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(), "plans": plans,
-            "csv_style": style.name}
+    return {
+        "case": case.name,
+        "currency": case.currency,
+        "inputs_digest": case.digest,
+        "parameters": [p.name for p in scenarios.params],
+        "scenarios": hashlib.sha256("\n".join(scenarios.names).encode()).hexdigest(),
+        "plans": plans,
+        "csv_style": style.name,
+    }
 
 
-def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None = None, plans: bool = False,
-              resume: bool = False, quiet: bool = False, dask: str | None = None, chunk: int | None = None,
-              style: CsvStyle = PLAIN, xlsx: bool = False, threads: int = 1, decompose: bool = True) -> SweepReport:
+def run_sweep(
+    case: Case,
+    scenarios: Scenarios,
+    out_dir: Path,
+    jobs: int | None = None,
+    plans: bool = False,
+    resume: bool = False,
+    quiet: bool = False,
+    dask: str | None = None,
+    chunk: int | None = None,
+    style: CsvStyle = PLAIN,
+    xlsx: bool = False,
+    threads: int = 1,
+    decompose: bool = True,
+) -> SweepReport:
     """Run every scenario not yet in ``out_dir``'s results.csv, appending results as they finish, holding
     the folder's lock from start to end (io/outdir.py): a second run on the folder is refused."""
     t0 = time.perf_counter()
@@ -166,8 +199,10 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
         from solver.io.output import XLSX_MAX_ROWS
 
         if len(scenarios.names) + 1 > XLSX_MAX_ROWS:
-            raise UsageError(f"{len(scenarios.names):,} scenarios are more rows than an Excel sheet holds "
-                             f"({XLSX_MAX_ROWS:,} with the header): use {RESULTS} instead (run without --xlsx)")
+            raise UsageError(
+                f"{len(scenarios.names):,} scenarios are more rows than an Excel sheet holds "
+                f"({XLSX_MAX_ROWS:,} with the header): use {RESULTS} instead (run without --xlsx)"
+            )
     sm = build_scenario_model(case, scenarios, threads, decompose=decompose)
     with OutputFolder(out_dir, "sweep", check=lambda: check_out_dir(case.folder, out_dir, "sweep")) as folder:
         try:
@@ -178,13 +213,17 @@ def run_sweep(case: Case, scenarios: Scenarios, out_dir: Path, jobs: int | None 
                 _finalise(files.plans, files.plan_header, files.order, style.delimiter)
             folder.finish()
         except OSError as exc:
-            raise write_failure(exc, out_dir, "write the sweep's results",
-                                "The scenarios written so far are kept: run the same sweep again with --resume "
-                                "to continue") from None
+            raise write_failure(
+                exc,
+                out_dir,
+                "write the sweep's results",
+                "The scenarios written so far are kept: run the same sweep again with --resume to continue",
+            ) from None
         if xlsx:
             _write_workbook(folder, case, scenarios, out_dir, plans, style)
-    return SweepReport(len(scenarios.names), len(todo), len(scenarios.names) - len(todo),
-                       time.perf_counter() - t0, out_dir, infeasible)
+    return SweepReport(
+        len(scenarios.names), len(todo), len(scenarios.names) - len(todo), time.perf_counter() - t0, out_dir, infeasible
+    )
 
 
 @dataclass
@@ -197,8 +236,15 @@ class _Files:
     todo: list
 
 
-def _open_files(folder: OutputFolder, case: Case, scenarios: Scenarios, sm: ScenarioModel, plans: bool,
-                resume: bool, style: CsvStyle) -> _Files:
+def _open_files(
+    folder: OutputFolder,
+    case: Case,
+    scenarios: Scenarios,
+    sm: ScenarioModel,
+    plans: bool,
+    resume: bool,
+    style: CsvStyle,
+) -> _Files:
     """Check a resumed sweep against its record, record the files, write their headers; the scenarios to run."""
     out_dir = folder.folder
     bom, d = "\ufeff" if style.bom else "", style.delimiter
@@ -211,8 +257,9 @@ def _open_files(folder: OutputFolder, case: Case, scenarios: Scenarios, sm: Scen
     if resume and meta_path.exists():
         old = json.loads(meta_path.read_text())
         if old != meta:
-            raise UsageError(f"{out_dir} holds a sweep of other inputs or parameters ({META} differs); "
-                             "choose another --out")
+            raise UsageError(
+                f"{out_dir} holds a sweep of other inputs or parameters ({META} differs); choose another --out"
+            )
     folder.begin([RESULTS, META, *([PLANS] if plans else [])])  # recorded before any of them is written
     meta_path.write_text(json.dumps(meta, indent=2) + "\n")
     # A scenario is done once its results line is written; its plan rows are written first.
@@ -227,24 +274,28 @@ def _open_files(folder: OutputFolder, case: Case, scenarios: Scenarios, sm: Scen
         plans_path.write_text(plan_header, encoding="utf-8")
     if plans and resume:
         _drop_scenarios(plans_path, plan_header, {written[i] for i, _ in todo}, d)
-    return _Files(results, plans_path if plans else None, header, plan_header,
-                  {w: i for i, w in enumerate(written)}, todo)
+    return _Files(
+        results, plans_path if plans else None, header, plan_header, {w: i for i, w in enumerate(written)}, todo
+    )
 
 
-def _run_scenarios(sm: ScenarioModel, scenarios: Scenarios, files: _Files, jobs, dask, chunk, quiet: bool,
-                   style: CsvStyle) -> tuple[list, int]:
+def _run_scenarios(
+    sm: ScenarioModel, scenarios: Scenarios, files: _Files, jobs, dask, chunk, quiet: bool, style: CsvStyle
+) -> tuple[list, int]:
     """Solve the scenarios still to do in chunks, appending (and flushing) each chunk's lines as it finishes."""
     todo = files.todo
     jobs = jobs or os.cpu_count() or 1
     size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))
-    chunks = [todo[k:k + size] for k in range(0, len(todo), size)]
+    chunks = [todo[k : k + size] for k in range(0, len(todo), size)]
     payload = pickle.dumps(sm)
     key = hashlib.sha256(payload).hexdigest()
     bar = _progress(len(scenarios.names), len(scenarios.names) - len(todo), quiet)
     infeasible = 0
     plans = files.plans is not None
-    with open(files.results, "a", encoding="utf-8") as res_fh, \
-            (open(files.plans, "a", encoding="utf-8") if plans else open(os.devnull, "w")) as plan_fh:
+    with (
+        open(files.results, "a", encoding="utf-8") as res_fh,
+        open(files.plans, "a", encoding="utf-8") if plans else open(os.devnull, "w") as plan_fh,
+    ):
         for batch in _execute(chunks, key, payload, jobs, dask, plans):
             plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[7], style) for r in batch)
             if plans:
@@ -258,8 +309,9 @@ def _run_scenarios(sm: ScenarioModel, scenarios: Scenarios, files: _Files, jobs,
     return todo, infeasible
 
 
-def _write_workbook(folder: OutputFolder, case: Case, scenarios: Scenarios, out_dir: Path, plans: bool,
-                    style: CsvStyle) -> None:
+def _write_workbook(
+    folder: OutputFolder, case: Case, scenarios: Scenarios, out_dir: Path, plans: bool, style: CsvStyle
+) -> None:
     """results.xlsx: the finished results.csv (and plans.csv) as sheets, after a Summary."""
     from solver.report.workbook import workbook_bytes
 
@@ -267,11 +319,17 @@ def _write_workbook(folder: OutputFolder, case: Case, scenarios: Scenarios, out_
     if plans:
         tables[PLANS] = read_back(out_dir / PLANS, style)
     res = tables[RESULTS]
-    facts = {"case": case.name, "currency": case.currency, "inputs_digest": case.digest,
-             "parameters": [p.name for p in scenarios.params], "scenarios": len(res),
-             "infeasible": int((res["status"] != "optimal").sum())}
-    folder.commit({"results.xlsx": workbook_bytes(tables, facts, f"plantsplit sweep: {case.name}")},
-                  keep=(RESULTS, PLANS, META))
+    facts = {
+        "case": case.name,
+        "currency": case.currency,
+        "inputs_digest": case.digest,
+        "parameters": [p.name for p in scenarios.params],
+        "scenarios": len(res),
+        "infeasible": int((res["status"] != "optimal").sum()),
+    }
+    folder.commit(
+        {"results.xlsx": workbook_bytes(tables, facts, f"plantsplit sweep: {case.name}")}, keep=(RESULTS, PLANS, META)
+    )
 
 
 def read_back(path: Path, style: CsvStyle):
@@ -300,5 +358,13 @@ def _execute(chunks, key, payload, jobs, dask, plans):
 def _progress(total: int, initial: int, quiet: bool):
     from tqdm import tqdm
 
-    return tqdm(total=total, initial=initial, unit="scenario", file=sys.stderr, disable=quiet,
-                smoothing=0.1, mininterval=0.2, dynamic_ncols=True)
+    return tqdm(
+        total=total,
+        initial=initial,
+        unit="scenario",
+        file=sys.stderr,
+        disable=quiet,
+        smoothing=0.1,
+        mininterval=0.2,
+        dynamic_ncols=True,
+    )

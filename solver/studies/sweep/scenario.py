@@ -18,6 +18,7 @@ Costs per flow arc, as in coefficients.py, with r = fx rate of the arc's period:
     column cost = d(t) * (production + freight + duty); a build costs F * pv_factor
     (its charges' present value, see coefficients.py)
 """
+
 from __future__ import annotations
 
 import itertools
@@ -45,8 +46,15 @@ def application_order(params) -> list[int]:
     most specific input row does (a market before a plant-wide one, then product and period,
     then product, then period, then neither: ``tariff:X:m@2`` over ``tariff:X:m``). A
     ``demand_scale`` multiplies, after every ``demand`` has set its units."""
-    return sorted(range(len(params)), key=lambda i: (params[i].kind == "demand_scale", bool(params[i].b),
-                                                      bool(params[i].product), bool(params[i].period)))
+    return sorted(
+        range(len(params)),
+        key=lambda i: (
+            params[i].kind == "demand_scale",
+            bool(params[i].b),
+            bool(params[i].product),
+            bool(params[i].period),
+        ),
+    )
 
 
 MAX_ENUMERATED = 6
@@ -66,8 +74,15 @@ class Result:
 
 
 class ScenarioModel:
-    def __init__(self, case: Case, co: Coefficients, lp: LinearProgram, params: tuple[Param, ...],
-                 threads: int = 1, min_block: int = MIN_BLOCK):
+    def __init__(
+        self,
+        case: Case,
+        co: Coefficients,
+        lp: LinearProgram,
+        params: tuple[Param, ...],
+        threads: int = 1,
+        min_block: int = MIN_BLOCK,
+    ):
         self.threads, self.min_block = threads, min_block
         arcs = co.arcs
         self.arcs_key = arcs[["period", "product", "plant", "market"]].reset_index(drop=True)  # for plans.csv
@@ -89,7 +104,9 @@ class ScenarioModel:
         exp = co.expansions
         self.fixed_local = exp["fixed_cost"].to_numpy(float) if len(exp) else np.zeros(0)
         exp_cur = exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
-        self.fixed_r_rep = fx_rate(case, pd.Series([case.currency] * len(exp)), exp["first_period"]) if len(exp) else np.zeros(0)
+        self.fixed_r_rep = (
+            fx_rate(case, pd.Series([case.currency] * len(exp)), exp["first_period"]) if len(exp) else np.zeros(0)
+        )
         self.fixed_r_cur = fx_rate(case, exp_cur, exp["first_period"]) if len(exp) else np.zeros(0)
         self.options = exp["option"].tolist() if len(exp) else []
         self.pv_factor = exp["pv_factor"].to_numpy(float) if len(exp) else np.zeros(0)
@@ -100,8 +117,9 @@ class ScenarioModel:
         dem = lp.row_meta["demand"]
         self.demand_units = dem["units"].to_numpy(float)
         soft = case.demand[case.demand["unmet_penalty"].notna()][["market", "product", "period"]]
-        self.unmet_row = soft.merge(dem.reset_index()[["index", "market", "product", "period"]],
-                                    on=["market", "product", "period"], how="left")["index"].to_numpy(np.int64)
+        self.unmet_row = soft.merge(
+            dem.reset_index()[["index", "market", "product", "period"]], on=["market", "product", "period"], how="left"
+        )["index"].to_numpy(np.int64)
         cap = lp.row_meta.get("capacity")
         self.cap_upper = cap["max_units"].to_numpy(float) if cap is not None else np.zeros(0)
         # result columns: units per plant (all periods), then per plant and period
@@ -118,8 +136,11 @@ class ScenarioModel:
         # unmet units per market: every market, so a market left unserved shows in the results
         markets = natural_sorted(dem["market"])
         self.unmet_columns = [f"unmet:{m}" for m in markets]
-        self.unmet_market = pd.Series(range(len(markets)), index=markets)[
-            dem["market"].to_numpy()[self.unmet_row]].to_numpy(np.int64) if len(self.unmet_row) else np.zeros(0, np.int64)
+        self.unmet_market = (
+            pd.Series(range(len(markets)), index=markets)[dem["market"].to_numpy()[self.unmet_row]].to_numpy(np.int64)
+            if len(self.unmet_row)
+            else np.zeros(0, np.int64)
+        )
         self.currency = case.currency
         self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
         self.cap_rows = np.arange(lp.family_rows("capacity").start, lp.family_rows("capacity").stop, dtype=np.int32)
@@ -133,13 +154,19 @@ class ScenarioModel:
         product = (arcs["product"] == p.product).to_numpy() if p.product else np.ones(n, bool)
         if p.kind == "fx":
             exp = co.expansions
-            exp_cur = exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
-            exp_period = (exp["first_period"] == p.period).to_numpy() if p.period and len(exp) else np.ones(len(exp), bool)
-            return dict(plant=(arcs["plant_currency"] == p.a).to_numpy() & period,
-                        lane=(arcs["lane_currency"] == p.a).to_numpy() & period,
-                        rep=period if p.a == case.currency else np.zeros(n, bool),
-                        exp=(exp_cur == p.a).to_numpy() & exp_period if len(exp) else np.zeros(0, bool),
-                        exp_rep=exp_period if p.a == case.currency else np.zeros(len(exp), bool))
+            exp_cur = (
+                exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
+            )
+            exp_period = (
+                (exp["first_period"] == p.period).to_numpy() if p.period and len(exp) else np.ones(len(exp), bool)
+            )
+            return dict(
+                plant=(arcs["plant_currency"] == p.a).to_numpy() & period,
+                lane=(arcs["lane_currency"] == p.a).to_numpy() & period,
+                rep=period if p.a == case.currency else np.zeros(n, bool),
+                exp=(exp_cur == p.a).to_numpy() & exp_period if len(exp) else np.zeros(0, bool),
+                exp_rep=exp_period if p.a == case.currency else np.zeros(len(exp), bool),
+            )
         if p.kind == "tariff":
             return (arcs["country"] == p.a).to_numpy() & (arcs["market"] == p.b).to_numpy() & product & period
         if p.kind in ("freight", "freight_scale"):
@@ -219,17 +246,23 @@ class ScenarioModel:
                 live.fix(b)
                 self.combos.append((live, b))
         else:
-            self.combos.append((live_lp(lp, integer=True, exact_mip=False, threads=self.threads,
-                                        min_block=self.min_block), None))
+            self.combos.append(
+                (live_lp(lp, integer=True, exact_mip=False, threads=self.threads, min_block=self.min_block), None)
+            )
         self.live = True
 
     def as_change(self, cost, units, cap) -> Change:
         """One scenario's costs and right-hand sides as a change of the LP."""
         rows = np.concatenate([self.dem_rows, self.cap_rows])
-        return Change(cost=cost, col_index=self.unmet_cols, col_lower=np.zeros(len(self.unmet_cols)),
-                      col_upper=units[self.unmet_row], row_index=rows,
-                      row_lower=np.concatenate([units, np.full(len(cap), -np.inf)]),
-                      row_upper=np.concatenate([units, cap]))
+        return Change(
+            cost=cost,
+            col_index=self.unmet_cols,
+            col_lower=np.zeros(len(self.unmet_cols)),
+            col_upper=units[self.unmet_row],
+            row_index=rows,
+            row_lower=np.concatenate([units, np.full(len(cap), -np.inf)]),
+            row_upper=np.concatenate([units, cap]),
+        )
 
     def change(self, values) -> Change:
         return self.as_change(*self.coefficients(values))
@@ -249,8 +282,15 @@ class ScenarioModel:
                 best = (obj, live.x())
         if best is None:
             nan = np.full
-            return Result("infeasible", float("nan"), nan(self.n_results, np.nan), nan(len(self.options), np.nan),
-                          None, nan(len(self.unmet_columns), np.nan), nan(len(COMPONENTS), np.nan))
+            return Result(
+                "infeasible",
+                float("nan"),
+                nan(self.n_results, np.nan),
+                nan(len(self.options), np.nan),
+                None,
+                nan(len(self.unmet_columns), np.nan),
+                nan(len(COMPONENTS), np.nan),
+            )
         obj, x = best
         flows = x[self.flow]
         units_out = np.zeros(self.n_results)
@@ -260,13 +300,21 @@ class ScenarioModel:
         unmet_x = x[self.unmet]
         unmet = np.bincount(self.unmet_market, weights=unmet_x, minlength=len(self.unmet_columns)).astype(float)
         cost = coefs[0]
-        costs = np.array([parts[0] @ flows, parts[1] @ flows, parts[2] @ flows,
-                          cost[self.unmet] @ unmet_x, cost[self.build] @ x[self.build]])
+        costs = np.array(
+            [
+                parts[0] @ flows,
+                parts[1] @ flows,
+                parts[2] @ flows,
+                cost[self.unmet] @ unmet_x,
+                cost[self.build] @ x[self.build],
+            ]
+        )
         return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None, unmet, costs)
 
 
-def build_scenario_model(case: Case, scenarios: Scenarios, threads: int = 1, min_block: int | None = None,
-                         decompose: bool = True) -> ScenarioModel:
+def build_scenario_model(
+    case: Case, scenarios: Scenarios, threads: int = 1, min_block: int | None = None, decompose: bool = True
+) -> ScenarioModel:
     """``threads``, ``min_block``: how LPs that split into blocks are solved (live_blocks.py);
     ``decompose=False``: one live model of the whole LP, never blocks."""
     from solver.model import coefficients

@@ -1,4 +1,5 @@
 """What a worker process does: hold one scenario model (built once per process) and solve chunks of scenarios on it."""
+
 from __future__ import annotations
 
 import os
@@ -32,6 +33,7 @@ def exit_with_parent(parent: int, every: float = 0.5) -> None:
     """End this worker as soon as ``parent`` is gone, whatever ended it (kill -9 included): a thread
     that checks the parent's pid twice a second (an orphan is re-parented, so its parent pid changes).
     Portable, unlike Linux's PR_SET_PDEATHSIG, and blind to which thread started the worker."""
+
     def watch():
         while os.getppid() == parent:
             time.sleep(every)

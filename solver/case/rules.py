@@ -1,0 +1,93 @@
+"""Checks of the rules a case sets for itself: settings.csv (discounting, currency) and shares.csv
+(sourcing shares). Each reports into the Collector; none raises."""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from solver.errors import Collector
+
+SETTINGS = {"discount_rate": "a rate >= 0 per period, like 0.08 or 8%", "currency": "an ISO currency code, like USD"}
+
+
+def discount_rate_too_high(rate: float) -> str:
+    """A rate above 100% per period is almost always a percentage typed without its %."""
+    return (
+        f"is a discount rate of {rate:.0%} per period: write {rate:g}% as {rate / 100:g} or {rate:g}% "
+        "(rates above 100% per period are not accepted)"
+    )
+
+
+def check_settings(df, out: Collector) -> dict:
+    """settings.csv as a dict of parsed values; unknown settings and bad values are errors."""
+    found: dict = {}
+    seen: dict[str, int] = {}
+    for _, r in df.iterrows():
+        key, value = r["setting"].strip().lower(), r["value"].strip()
+        if not key or not value:
+            continue  # a blank required cell is reported by the reader
+        if key not in SETTINGS:
+            out.error(
+                "settings.csv",
+                r["row"],
+                "setting",
+                r["setting"],
+                f"is not a known setting (known: {', '.join(SETTINGS)})",
+            )
+            continue
+        if key in seen:
+            out.error(
+                "settings.csv", r["row"], "setting", r["setting"], f"is set twice (also row {seen[key]}); keep one"
+            )
+            continue
+        seen[key] = r["row"]
+        if key == "discount_rate":
+            number = value[:-1].strip() if value.endswith("%") else value
+            try:
+                rate = float(number) / (100.0 if value.endswith("%") else 1.0)
+            except ValueError:
+                rate = float("nan")
+            if not (rate >= 0 and rate < 10):  # also rejects nan and inf
+                out.error("settings.csv", r["row"], "value", value, f"must be {SETTINGS[key]}")
+                continue
+            if rate > 1:
+                out.error("settings.csv", r["row"], "value", value, discount_rate_too_high(rate))
+                continue
+            found[key] = rate
+        elif key == "currency":
+            if not re.fullmatch(r"[A-Za-z]{3}", value):
+                out.error("settings.csv", r["row"], "value", value, f"must be {SETTINGS[key]}")
+                continue
+            found[key] = value.upper()
+    return found
+
+
+def check_shares(t, countries: set, out: Collector):
+    sh = t["shares"]
+    for _, r in sh.iterrows():
+        if bool(r["plant"]) == bool(r["country"]):
+            out.error(
+                "shares.csv",
+                r["row"],
+                "plant" if r["plant"] else "country",
+                r["plant"] or r["country"],
+                "give exactly one source: a plant or a country, not both"
+                if r["plant"]
+                else "is blank: give exactly one source, a plant or a country",
+            )
+        if r["country"] and r["country"] not in countries:
+            out.error(
+                "shares.csv",
+                r["row"],
+                "country",
+                r["country"],
+                f"is not the country of any plant (known: {', '.join(sorted(countries)[:12])})",
+            )
+        if pd.isna(r["min_share"]) and pd.isna(r["max_share"]):
+            out.error("shares.csv", r["row"], "min_share", "", "and max_share are both blank: give at least one")
+        elif pd.notna(r["min_share"]) and pd.notna(r["max_share"]) and r["min_share"] > r["max_share"]:
+            out.error(
+                "shares.csv", r["row"], "min_share", f"{r['min_share']:g}", f"is above max_share {r['max_share']:g}"
+            )
