@@ -198,3 +198,18 @@ def test_the_extensive_message_offers_only_the_methods_that_can_run(tmp_path, mo
         "one MILP of its 40 scenarios (40 x 14 variables and 8 constraints) needs about 1.9 MB, and 1.0 MB are "
         "available. Use --method benders (one scenario's model at a time), or fewer scenarios."
     )
+
+
+def test_the_memory_available_is_known_without_proc_too():
+    """macOS and Windows have no /proc/meminfo: psutil's figure is used there. On Linux both read the
+    kernel's MemAvailable, so they agree (within what other processes change between the two reads)."""
+    from pathlib import Path
+
+    from solver.io.resources import os_available_bytes
+
+    proc = next(
+        int(line.split()[1]) * 1024
+        for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemAvailable:")
+    )
+    assert abs(os_available_bytes() - proc) <= 0.05 * proc

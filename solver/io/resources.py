@@ -44,6 +44,8 @@ def available_bytes() -> int | None:
                 found.append(int(line.split()[1]) * 1024)
     except OSError:
         pass
+    if not found and (os_figure := os_available_bytes()) is not None:  # macOS, Windows: no /proc
+        found.append(os_figure)
     try:
         limit = Path("/sys/fs/cgroup/memory.max").read_text().strip()
         used = Path("/sys/fs/cgroup/memory.current").read_text().strip()
@@ -52,6 +54,18 @@ def available_bytes() -> int | None:
     except OSError:
         pass
     return min(found) if found else None
+
+
+def os_available_bytes() -> int | None:
+    """The operating system's estimate of the memory available, on any system (psutil)."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil is a dependency
+        return None
+    try:
+        return int(psutil.virtual_memory().available)
+    except Exception:  # noqa: BLE001 - an estimate we can do without
+        return None
 
 
 def count_rows(path: Path) -> int:
