@@ -42,6 +42,22 @@ class Case:
     # where each file's rows are, for a workbook case: ("demand.csv", "case.xlsx, sheet demand")
     places: tuple[tuple[str, str], ...] = field(default=())
 
+    @classmethod
+    def from_frames(
+        cls, tables, name: str = "case", currency: str | None = None, discount_rate: float | None = None
+    ) -> Case:
+        """A case from pandas DataFrames (or lists of records, dicts of column: value), keyed by the
+        case's file names without .csv (``{"plants": df, "demand": df, ...}``), with every check a
+        case folder gets; problems name ``table demand, row 3`` (the header is row 1, so the
+        DataFrame's first row is row 2). See case/frames.py."""
+        import dataclasses
+
+        from solver.case.frames import frames_folder
+
+        with frames_folder(tables, name) as (folder, places):
+            case = load_case(folder, currency=currency, discount_rate=discount_rate, places=places)
+        return dataclasses.replace(case, folder=Path(f"<frames {name}>"))
+
     @property
     def has_builds(self) -> bool:
         return len(self.expansions) > 0
@@ -72,7 +88,11 @@ def discount_factors(periods, rate: float) -> dict[str, float]:
 
 
 def load_case(
-    source: str | Path, currency: str | None = None, opts: CsvOptions | None = None, discount_rate: float | None = None
+    source: str | Path,
+    currency: str | None = None,
+    opts: CsvOptions | None = None,
+    discount_rate: float | None = None,
+    places: dict[str, tuple[str, str]] | None = None,
 ) -> Case:
     """Read and check every file of a case (a folder of CSV files or one .xlsx workbook);
     raise CaseError listing every problem.
@@ -81,7 +101,7 @@ def load_case(
     without either, the reporting currency is USD and the discount rate 0.
     """
     source = Path(source)
-    out = Collector()
+    out = Collector(places=dict(places or {}))  # places: where each file's rows really are (frames.py)
     tables, _ = read_case_tables(source, opts or CsvOptions(), out)
     digest = content_digest(tables)
     settings = rules.check_settings(tables["settings"], out)
