@@ -570,3 +570,66 @@ def test_a_picture_or_model_file_of_yours_is_never_replaced(tmp_path):
                 cli, ["solve", str(folder), "--out", str(tmp_path / f"o{option}{k}"), option, str(model)]
             )
             assert r.exit_code == 0, r.output
+
+
+def test_second_trial_model_files_and_temporary_names_of_yours_are_kept(tmp_path):
+    """A file whose first line is blank is not empty; an LP file HiGHS wrote for you is not plantsplit's;
+    a file of yours whose name looks like a temporary one is not one."""
+    import highspy
+
+    folder = case(tmp_path)
+    blank = tmp_path / "blank.lp"
+    blank.write_text("\nmy notes\n")
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.addVar(0, 4)
+    theirs = tmp_path / "theirs.lp"
+    h.writeModel(str(theirs))
+    for option, path in (("--write-lp", blank), ("--write-model", blank), ("--write-model", theirs)):
+        before = path.read_bytes()
+        r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(tmp_path / "o"), option, str(path)])
+        assert r.exit_code == 2, r.output
+        assert path.read_bytes() == before
+    ours = tmp_path / "ours.lp"  # plantsplit's own HiGHS LP file it writes again
+    for k in range(2):
+        r = CliRunner().invoke(
+            cli, ["solve", str(folder), "--out", str(tmp_path / f"p{k}"), "--write-model", str(ours)]
+        )
+        assert r.exit_code == 0, r.output
+    out = tmp_path / "p0"
+    names = [".plantsplit-backup.2024-12.tmp", ".plantsplit-draft.1999-0a.tmp", ".plantsplit-notes.v3.40000-beef.tmp"]
+    for n in names:
+        (out / n).write_text("mine")
+    assert CliRunner().invoke(cli, ["solve", str(folder), "--out", str(out)]).exit_code == 0
+    assert all((out / n).read_text() == "mine" for n in names)
+
+
+def test_second_trial_convert_never_follows_a_link_nor_writes_under_a_file(tmp_path):
+    (tmp_path / "dangling.xlsx").symlink_to(tmp_path / "nowhere.xlsx")
+    (tmp_path / "afile").write_text("mine")
+    for dest, message in (
+        (tmp_path / "dangling.xlsx", "is a symbolic link"),
+        (tmp_path / "afile" / "case.xlsx", "is not a folder"),
+    ):
+        r = CliRunner().invoke(cli, ["convert", str(ROGUE), str(dest)])
+        assert r.exit_code == 2, r.output
+        assert message in r.stderr and "internal error" not in r.stderr
+    assert (tmp_path / "dangling.xlsx").is_symlink() and (tmp_path / "afile").read_text() == "mine"
+
+
+def test_second_trial_a_long_number_that_is_not_one_is_refused_at_once(tmp_path):
+    # '9' * 50,000 + '%': the number pattern backtracked for minutes (quadratic); now linear
+    r, out = solve(case(tmp_path, **{"costs.csv": "plant,product,unit_cost\nA,p," + "9" * 50_000 + "x\n"}))
+    assert r.exit_code == 2, r.output
+    assert "costs.csv, row 2, column unit_cost" in r.stderr
+
+
+def test_second_trial_periods_too_far_apart_to_discount_are_an_error(tmp_path):
+    folder = case(tmp_path, **{"demand.csv": "market,product,period,units\nm,p,2020,10\nm,p,999999999,10\n"})
+    r = CliRunner().invoke(cli, ["validate", str(folder), "--discount-rate", "0.08"])
+    assert r.exit_code == 2, r.output
+    assert (
+        '"999999999" is 999,997,979 periods after 2020: discounted at 0.08 per period it would be worth nothing'
+        in r.stderr
+    )
+    assert CliRunner().invoke(cli, ["validate", str(folder)]).exit_code == 0  # no discounting: no harm

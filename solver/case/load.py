@@ -114,6 +114,18 @@ def load_case(
     # a blank (or unreadable) period is already reported: it is no period of the case
     periods = tuple(sorted(set(tables["demand"]["period"]) - {""}, key=period_sort_key))
     products = tuple(natural_sorted(tables["demand"]["product"]))
+    if rate and len(periods) > 1 and all(re.fullmatch(r"[+-]?\d+", p) for p in periods):
+        span = int(periods[-1]) - int(periods[0])  # discounting counts the periods between two labels
+        if span > 1000:
+            out.error(
+                "demand.csv",
+                0,
+                "period",
+                periods[-1],
+                f"is {span:,} periods after {periods[0]}: discounted "
+                f"at {rate:g} per period it would be worth nothing; periods numbered for discounting are at "
+                "most 1,000 apart (or name them as text, e.g. 2012-Q1, to discount by position)",
+            )
     tables = checks.check_all(tables, products, periods, currency, out, case_currency)
     plausibility.warn_jumps(tables, periods, out)
     out.raise_if_any()

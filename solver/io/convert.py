@@ -33,6 +33,13 @@ def convert(
 ) -> tuple[str, list[str]]:
     """Write SOURCE's case to DEST; returns the content digest and the files or sheets written."""
     source, dest = Path(source), Path(dest)
+    if dest.is_symlink():
+        raise UsageError(f"{dest} is a symbolic link: choose a new name (convert never overwrites)")
+    for folder in dest.parents:  # the nearest existing one must be a folder
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                raise UsageError(f"{dest}: {folder} is not a folder (a file or a broken link); choose another path")
+            break
     if dest.exists() and (dest.is_file() or any(dest.iterdir())):
         raise UsageError(f"{dest} already exists: choose a new name (convert never overwrites)")
     if is_workbook(source) == is_workbook(dest):
@@ -87,7 +94,7 @@ def case_workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
     with scratch_dir("case") as tmp:
         path = os.path.join(tmp, "case.xlsx")
         wb = xlsxwriter.Workbook(
-            path, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+            path, {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False, "tmpdir": tmp}
         )
         wb.set_properties({"title": "plantsplit case", "author": "plantsplit", "created": XLSX_DATE})
         head = wb.add_format({"bold": True})
@@ -105,6 +112,14 @@ def case_workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
                             ws.write_number(i, j, float(v), rate if col.kind in PERCENT else None)
                     elif v != "":
                         ws.write_string(i, j, str(v))
-        wb.close()
-        with open(path, "rb") as fh:
-            return fh.read()
+        try:
+            wb.close()
+            with open(path, "rb") as fh:
+                return fh.read()
+        except Exception as exc:  # a full temporary folder
+            from solver.io.outdir import scratch_failure
+
+            failure = scratch_failure(exc, Path(tmp))
+            if failure is None:
+                raise
+            raise failure from None

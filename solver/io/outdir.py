@@ -147,6 +147,13 @@ def interrupted(folder: Path) -> str | None:
 NOTHING_CHANGED = "Nothing was changed there: earlier outputs are intact and no temporary file was left"
 
 
+def scratch_failure(exc: BaseException, scratch: Path):
+    """A workbook writer's failure in its scratch folder as a WriteError (xlsxwriter wraps the OSError
+    of a full disk in its FileCreateError); None when it is not a failure to write."""
+    cause = exc if isinstance(exc, OSError) else exc.__context__ or (exc.args[0] if exc.args else None)
+    return write_failure(cause, Path(scratch)) if isinstance(cause, OSError) else None
+
+
 def write_failure(
     exc: OSError, folder: Path, action: str = "write the outputs", after: str = NOTHING_CHANGED
 ) -> WriteError:

@@ -30,7 +30,9 @@ class CsvOptions:
     decimal: str | None = None  # None = decided per file from its numbers (decimalmark.py)
 
 
-_NUMBER = re.compile(r"(?a)^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")  # (?a): the digits 0-9 only
+_NUMBER = re.compile(
+    r"(?a)^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+)  # no nested repeats: linear time  # (?a): the digits 0-9 only
 
 
 NUMERIC_KINDS = ("units", "money", "rate", "positive", "share", "count")

@@ -53,8 +53,8 @@ def remove_orphans(folder: Path) -> None:
         return
     for p in entries:
         m = None
-        if p.name.startswith(TMP_PREFIX) and p.name.endswith(".tmp"):
-            m = re.search(r"\.(\d+)-[0-9a-f]+\.tmp$", p.name)
+        if is_temporary(p.name):
+            m = re.search(r"\.(\d+)-[0-9a-f]{12}\.tmp$", p.name)
         elif p.name.startswith(SCRATCH):
             m = re.match(r"plantsplit-(?:xlsx|case)-(\d+)-", p.name)
         if m is None or not _dead(m.group(1)):

@@ -70,10 +70,13 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -
     with scratch_dir("xlsx") as tmp:
         try:
             return _write_book(tmp, tables, summary, title)
-        except OSError as exc:  # the scratch sheets' folder is full or cannot be written
-            from solver.io.outdir import write_failure
+        except Exception as exc:  # the scratch sheets' folder is full or cannot be written
+            from solver.io.outdir import scratch_failure
 
-            raise write_failure(exc, Path(tmp)) from None
+            failure = scratch_failure(exc, Path(tmp))
+            if failure is None:
+                raise
+            raise failure from None
 
 
 def _write_book(tmp: str, tables: dict[str, pd.DataFrame], summary: dict, title: str) -> bytes:

@@ -136,7 +136,14 @@ def write_model(lp: LinearProgram, path) -> None:
         try:
             if h.writeModel(str(named)) == highspy.HighsStatus.kError:
                 raise OSError("HiGHS could not write the file (disk full, read-only or no permission?)")
-            os.replace(named, tmp)
+            if ext == ".lp":  # HiGHS's LP files carry no model name: a comment line says whose it is
+                import shutil
+
+                with open(tmp, "wb") as dst, open(named, "rb") as src:
+                    dst.write(b"\\ plantsplit model, written by HiGHS\n")
+                    shutil.copyfileobj(src, dst, 1 << 20)
+            else:
+                os.replace(named, tmp)
         finally:
             named.unlink(missing_ok=True)
 

@@ -68,7 +68,7 @@ def check_model_files(write_model=None, write_lp=None) -> None:
 # The first line of each model file plantsplit writes: PuLP's LP (its problem is named plantsplit),
 # HiGHS's MPS (the model named plantsplit) and HiGHS's LP; their last lines (a file cut short by a full
 # disk lacks it). An existing file is replaced only if it starts as one of these.
-MODEL_HEADS = (b"\\* plantsplit *\\", b"NAME        plantsplit", b"\\ File written by HiGHS .lp file handler")
+MODEL_HEADS = (b"\\* plantsplit *\\", b"NAME        plantsplit", b"\\ plantsplit model, written by HiGHS")
 MODEL_ENDS = (b"End", b"ENDATA", b"end")
 
 
@@ -78,7 +78,7 @@ def _ours(path: Path) -> bool:
             head = fh.readline(200).rstrip(b"\r\n")
     except OSError:
         return False
-    return head in MODEL_HEADS or head == b""  # an empty file holds nothing to lose
+    return head in MODEL_HEADS or path.stat().st_size == 0  # an empty file holds nothing to lose
 
 
 def write_complete(path, option: str, write) -> None:
