@@ -633,3 +633,12 @@ def test_second_trial_periods_too_far_apart_to_discount_are_an_error(tmp_path):
         in r.stderr
     )
     assert CliRunner().invoke(cli, ["validate", str(folder)]).exit_code == 0  # no discounting: no harm
+
+
+def test_second_trial_a_scenarios_file_written_by_hand_is_never_replaced(tmp_path):
+    mine = tmp_path / "what-if.csv"
+    mine.write_text("scenario,fx:KRW@2012\nmine,1000\n")
+    r = CliRunner().invoke(cli, ["scenarios", str(ROGUE), "--out", str(mine), "--fx", "KRW:vol=10%", "--n", "3"])
+    assert r.exit_code == 2, r.output
+    assert "exists and is not a scenarios file plantsplit generated" in r.stderr
+    assert mine.read_text() == "scenario,fx:KRW@2012\nmine,1000\n"

@@ -118,12 +118,20 @@ def generate(case: Case, fx: list[str], demand: list[str], corr: list[str], n: i
             columns[f"{prefix}@{period}"] = [f"{v:.10g}" for v in levels[:, t]]
     text = pd.DataFrame(columns).to_csv(index=False, lineterminator="\n")
     out_file = Path(out_file)
-    check_replace(
-        out_file,
-        "--out",
-        "a scenarios file (one whose header starts with scenario)",
-        lambda head: head.lstrip(b"\xef\xbb\xbf").startswith(b"scenario"),
-    )
+    check_replace(out_file, "--out", "a scenarios file plantsplit generated (ids s1, s2, ...)", _generated)
     out_file.parent.mkdir(parents=True, exist_ok=True)
     os.replace(stage(out_file.parent, out_file.name, text.encode("utf-8")), out_file)
     return len(columns) - 1
+
+
+def _generated(head: bytes) -> bool:
+    """Does a file start as `plantsplit scenarios` writes one (a scenario column of ids s1, s2, ... in
+    order, then PARAMETER@PERIOD columns)? A scenarios file written by hand is never replaced."""
+    import re
+
+    lines = head.lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace").split("\n")
+    cols = lines[0].rstrip("\r").split(",")
+    if cols[0] != "scenario" or len(cols) < 2 or not all("@" in c for c in cols[1:]):
+        return False
+    ids = [line.split(",", 1)[0] for line in lines[1:-1] if line]  # the last line may be cut by the head
+    return bool(ids) and all(re.fullmatch(rf"s0*{k + 1}", x) for k, x in enumerate(ids))
