@@ -556,12 +556,12 @@ def test_a_picture_or_model_file_of_yours_is_never_replaced(tmp_path):
     link = tmp_path / "link.mps"
     link.symlink_to(tmp_path / "nowhere.mps")
     for option, path, what in (
-        ("--write-lp", notes, "not a model file plantsplit wrote"),
-        ("--write-model", link, "a symbolic link"),
+        ("--write-lp", notes, "exists and is not a model file plantsplit wrote"),
+        ("--write-model", link, "is a symbolic link; plantsplit writes a file of its own there only where nothing is"),
     ):
         r = CliRunner().invoke(cli, ["solve", str(folder), "--out", str(tmp_path / "o"), option, str(path)])
         assert r.exit_code == 2, r.output
-        assert f"{option} {path}: exists and is {what}" in r.stderr
+        assert f"{option} {path}: {what}" in r.stderr
     assert notes.read_text() == "my notes\n" and link.is_symlink() and not (tmp_path / "o").exists()
     for option in ("--write-lp", "--write-model"):  # a model file it wrote, it writes again
         model = tmp_path / ("again.lp" if option == "--write-lp" else "again.mps")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
@@ -50,13 +50,11 @@ class Case:
         case's file names without .csv (``{"plants": df, "demand": df, ...}``), with every check a
         case folder gets; problems name ``table demand, row 3`` (the header is row 1, so the
         DataFrame's first row is row 2). See case/frames.py."""
-        import dataclasses
-
         from solver.case.frames import frames_folder
 
         with frames_folder(tables, name) as (folder, places):
             case = load_case(folder, currency=currency, discount_rate=discount_rate, places=places)
-        return dataclasses.replace(case, folder=Path(f"<frames {name}>"))
+        return replace(case, folder=Path(f"<frames {name}>"))  # the scratch folder is gone
 
     @property
     def has_builds(self) -> bool:

@@ -208,8 +208,9 @@ def write_record(folder: Path, record: dict) -> None:
 
 
 def check_replace(path: Path, option: str, what: str, looks_like) -> None:
-    """A single-file output (a chart, a scenarios file) replaces an existing file only if that file is one
-    of its kind (``looks_like(first bytes)``): never a case's demand.csv or a user's own file."""
+    """A single-file output (a chart, a scenarios file, a model file) replaces an existing file only if
+    plantsplit wrote it (``looks_like(first bytes)``): never a case's demand.csv, a user's own file or a
+    symbolic link."""
     path = Path(path)
     if path.is_symlink():
         raise UsageError(
@@ -229,8 +230,8 @@ def check_replace(path: Path, option: str, what: str, looks_like) -> None:
         with open(path, "rb") as fh:
             head = fh.read(4096)
     except OSError:
-        head = b""
-    if not path.is_file() or not looks_like(head):
+        head = None  # a file that cannot be read cannot be told to be plantsplit's
+    if not path.is_file() or head is None or not looks_like(head):
         raise UsageError(
             f"{option} {path}: exists and is not {what}; plantsplit never replaces a file it did not "
             "write: choose another name, or move that file"

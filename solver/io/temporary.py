@@ -5,6 +5,7 @@ killed run left (its pid is in the names)."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
 from pathlib import Path
 
@@ -13,12 +14,13 @@ TMP_PREFIX = ".plantsplit-"  # every temporary file plantsplit makes: .plantspli
 SCRATCH = ("plantsplit-xlsx-", "plantsplit-case-")  # scratch folders in the system's temp folder: <prefix><pid>-...
 
 
+TEMP_NAME = re.compile(r"\.(\d+)-[0-9a-f]{12}\.tmp$")  # the end of temp_file's names: .<pid>-<12 hex>.tmp
+
+
 def is_temporary(name: str) -> bool:
     """A temporary file plantsplit made (``.plantsplit-<name>.<pid>-<12 hex>.tmp``), not a file of yours
     that happens to start with .plantsplit-."""
-    import re
-
-    return name.startswith(TMP_PREFIX) and re.search(r"\.\d+-[0-9a-f]{12}\.tmp$", name) is not None
+    return name.startswith(TMP_PREFIX) and TEMP_NAME.search(name) is not None
 
 
 def _dead(pid: str) -> bool:
@@ -34,12 +36,18 @@ def _dead(pid: str) -> bool:
     return False
 
 
+_SWEPT: set[str] = set()  # folders this process has cleaned already
+
+
 def remove_orphans(folder: Path) -> None:
     """Remove temporary files and scratch folders that a plantsplit process killed mid-write left in
     ``folder`` (their names carry the pid of their maker; one still running keeps them)."""
-    import re
     import shutil
 
+    key = os.path.abspath(folder)
+    if key in _SWEPT:  # what is orphaned now was orphaned at the first look: once per folder
+        return
+    _SWEPT.add(key)
     try:
         entries = list(Path(folder).iterdir())
         journal = (
@@ -54,7 +62,7 @@ def remove_orphans(folder: Path) -> None:
     for p in entries:
         m = None
         if is_temporary(p.name):
-            m = re.search(r"\.(\d+)-[0-9a-f]{12}\.tmp$", p.name)
+            m = TEMP_NAME.search(p.name)
         elif p.name.startswith(SCRATCH):
             m = re.match(r"plantsplit-(?:xlsx|case)-(\d+)-", p.name)
         if m is None or not _dead(m.group(1)):

@@ -60,7 +60,7 @@ def plot_results(path: Path, x: str | None, where: list[str], out: Path | None, 
             ChartWarning,
             stacklevel=2,
         )
-    owner = read_record(target.parent)
+    owner = rec if target.parent == path.parent else read_record(target.parent)
     if (
         owner is None
         or owner.get("command") not in COMMAND_OUTPUTS

@@ -56,8 +56,8 @@ def render(run) -> str:
         if len(builds) > MOST:
             lines.append(f"  ... and {len(builds) - MOST} more built (see builds.csv)")
     util = res.utilization
-    less = util["shadow_price_one_less"] if "shadow_price_one_less" in util else util["shadow_price"]
-    binding = util[(util["shadow_price"].abs() > TOL) | ((less.abs() > TOL) & (less - util["shadow_price"] > TOL))]
+    # at capacity: one more unit saves something, or one unit less costs something
+    binding = util[(util["shadow_price"].abs() > TOL) | (util["shadow_price_one_less"] > TOL)]
     if len(binding):
         lines.append(f"Binding capacities (shadow price = {cur} saved per extra unit):")
         for _, u in binding.head(MOST).iterrows():
@@ -71,13 +71,13 @@ def render(run) -> str:
                     f"  {scope} {u['period']}: {what}; one unit of capacity would save {u['shadow_price']:,.2f}"
                 )
             else:
-                one_less = u.get("shadow_price_one_less", u["shadow_price"])
+                one_less = u["shadow_price_one_less"]
                 lines.append(
                     f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
                     f"shadow price {u['shadow_price']:,.2f}"
                     + (
                         f"; one unit less would cost {one_less:,.2f}"
-                        if one_less == one_less and abs(one_less - u["shadow_price"]) > 0.005
+                        if pd.notna(one_less) and abs(one_less - u["shadow_price"]) > 0.005
                         else ""
                     )
                 )

@@ -39,7 +39,6 @@ def one_sided(
     tie: np.ndarray | None = None,
     units: list[tuple[np.ndarray, np.ndarray]] | None = None,
     threads: int | None = None,
-    k: int | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:
     """(up, down) of the global rows ``rows`` of ``lp`` (an LP: see fixed_lp) at its optimum ``x``,
     in the objective's money. ``tie``: per row of ``rows``, a column whose upper bound moves with
@@ -66,7 +65,7 @@ def one_sided(
         if not len(pos):
             return None
         at = mine[pos]
-        u, d = _Unit(lp, A, x, col_dual, urows, ucols[free[ucols]], tie[at], k).price(pos, tie[at])
+        u, d = _Unit(lp, A, x, col_dual, urows, ucols[free[ucols]], tie[at]).price(pos)
         return at, u, d
 
     if (threads or 1) > 1 and len(units) > 1:
@@ -83,7 +82,7 @@ def one_sided(
 class _Unit:
     """The reduced LP of one block (rows ``urows``, movable columns ``ucols``), live in HiGHS."""
 
-    def __init__(self, lp, A, x, col_dual, urows, ucols, tie, k):
+    def __init__(self, lp, A, x, col_dual, urows, ucols, tie):
         from solver.solve.highs import load_highs
 
         self.A = A[urows]  # the block's rows, every column (columns of other blocks have no entry here)
@@ -96,7 +95,7 @@ class _Unit:
         inside = (xs > lo + self.tol_x) & (xs < hi - self.tol_x)
         take = inside.copy()
         rest = np.flatnonzero(~inside)
-        k = 200 + len(urows) // 10 if k is None else k
+        k = 200 + len(urows) // 10  # enough on the 1M-flow bench that no column had to be added
         rc = np.abs(np.nan_to_num(col_dual[ucols[rest]], nan=np.inf))
         if k < len(rest):
             rest = rest[np.argpartition(rc, k)[:k]]
@@ -112,7 +111,7 @@ class _Unit:
         self.cost_out = lp.cost[self.out]
         self.A_out_T = self.A[:, self.out].T.tocsr()
         shift = self.A @ x - self.A[:, self.cols] @ x[self.cols]
-        self.row_lo, self.row_hi = lp.row_lower[urows] - shift, lp.row_upper[urows] + 0.0 - shift
+        self.row_lo, self.row_hi = lp.row_lower[urows] - shift, lp.row_upper[urows] - shift
         sub = self.A[:, self.cols].tocsr()
         part = LinearProgram(
             col_names=np.zeros(0, object),
@@ -129,6 +128,7 @@ class _Unit:
         )
         self.col_upper = lp.col_upper[self.cols].copy()
         self.delta = np.zeros(len(urows))  # the step being priced, on its row
+        self.tie = tie  # per priced row (price's ``pos``): the column that moves with it, or -1
         self.lp = lp
         self.h = load_highs(part)
         self.colpos = {int(c): i for i, c in enumerate(self.cols)}
@@ -177,9 +177,8 @@ class _Unit:
         )
         if len(touched):
             self._set_rows(touched)
-        for c in cols:
-            self.colpos[int(c)] = len(self.cols)
-            self.cols = np.append(self.cols, c)
+        self.colpos.update({int(c): len(self.cols) + i for i, c in enumerate(cols)})
+        self.cols = np.concatenate([self.cols, cols])
         self.col_upper = np.append(self.col_upper, lp.col_upper[cols])
         keep = np.ones(len(self.out), bool)
         keep[which] = False
@@ -202,8 +201,8 @@ class _Unit:
 
     # -- pricing -------------------------------------------------------------------------------
 
-    def price(self, pos: np.ndarray, tie: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(up, down) of the block's rows at positions ``pos``."""
+    def price(self, pos: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(up, down) of the block's rows at positions ``pos`` (one per row of ``self.tie``)."""
         import highspy
 
         z0 = self.solve()
@@ -232,7 +231,7 @@ class _Unit:
         xcol = np.asarray(sol.col_value)
         col_basis = basis.col_status
         for i in range(len(pos)):
-            t = int(tie[i])
+            t = int(self.tie[i])
             if t >= 0:
                 j = self.colpos[t]
                 status = col_basis[j]

@@ -42,12 +42,9 @@ def check_model_path(path, option: str = "--write-model", formats: tuple[str, ..
         raise UsageError(f"{option} {path}: the folder {folder} does not exist (create it, or give another path)")
     if Path(path).is_dir():
         raise UsageError(f"{option} {path}: is a folder; give a file name")
-    if Path(path).is_symlink() or (Path(path).exists() and not _ours(Path(path))):
-        what = "a symbolic link" if Path(path).is_symlink() else "not a model file plantsplit wrote"
-        raise UsageError(
-            f"{option} {path}: exists and is {what}; plantsplit never replaces a file it did not write: "
-            "choose another name, or move that file"
-        )
+    from solver.io.outdir import check_replace
+
+    check_replace(path, option, "a model file plantsplit wrote", _ours)
     if not os.access(folder, os.W_OK | os.X_OK) or (Path(path).exists() and not os.access(path, os.W_OK)):
         from solver.errors import WriteError
 
@@ -72,13 +69,9 @@ MODEL_HEADS = (b"\\* plantsplit *\\", b"NAME        plantsplit", b"\\ plantsplit
 MODEL_ENDS = (b"End", b"ENDATA", b"end")
 
 
-def _ours(path: Path) -> bool:
-    try:
-        with open(path, "rb") as fh:
-            head = fh.readline(200).rstrip(b"\r\n")
-    except OSError:
-        return False
-    return head in MODEL_HEADS or path.stat().st_size == 0  # an empty file holds nothing to lose
+def _ours(head: bytes) -> bool:
+    """A model file plantsplit wrote, from its first bytes (an empty file holds nothing to lose)."""
+    return head == b"" or head.split(b"\n", 1)[0].rstrip(b"\r") in MODEL_HEADS
 
 
 def write_complete(path, option: str, write) -> None:
