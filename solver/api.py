@@ -72,6 +72,16 @@ def _check_options(**values) -> None:
             raise UsageError(f"{name}={v!r}: a number > 0")
 
 
+def solver_key(name) -> str:
+    """A solver's name as ``--solver`` takes it (``highs``, ``cbc``, ``gurobi``, ...), checked to be
+    available here (``SolverUnavailable``, a UsageError, names the ones that are)."""
+    from solver.solve.backends import check_solver
+
+    if not isinstance(name, str) or not name.strip():
+        raise UsageError(f"solver={name!r}: a solver's name, e.g. 'highs' or 'cbc'")
+    return check_solver(name)
+
+
 def gap_value(v, positive: bool = False) -> float:
     """A relative MIP gap as ``--gap`` takes it (solve.parse_gap), a UsageError naming ``gap``."""
     from solver.solve.options import parse_gap
@@ -138,6 +148,7 @@ def sweep_case(
     plans: bool = False,
     threads: int = 1,
     decompose: bool = True,
+    solver: str = "highs",
 ):
     """Solve many scenarios of a case; returns a ``SweepRun`` (``results``, ``plans``, ``write``).
 
@@ -146,12 +157,14 @@ def sweep_case(
     parameter changes fastest. ``scenarios``: a scenarios CSV file or a DataFrame with a
     ``scenario`` column and one column per parameter name. Give one of the two.
     ``threads``, ``decompose``: as ``plantsplit sweep``'s ``--threads`` (threads per worker for
-    an LP that splits into blocks) and ``--no-decompose``.
+    an LP that splits into blocks) and ``--no-decompose``. ``solver``: as ``--solver`` (HiGHS re-solves
+    each scenario warm; another solver solves each one from scratch).
     """
     from solver.studies.sweep.in_memory import sweep_in_memory
     from solver.studies.sweep.params import from_file, from_text, grid
 
     _check_options(jobs=jobs, threads=threads)
+    solver = solver_key(solver)
     c = _case(case)
     if (vary is None) == (scenarios is None):
         raise UsageError("give either vary or scenarios")
@@ -169,7 +182,7 @@ def sweep_case(
         sc = from_text(scenarios.to_csv(index=False), "scenarios", c)
     else:
         sc = from_file(Path(scenarios), c)
-    return sweep_in_memory(c, sc, jobs=jobs, plans=plans, threads=threads, decompose=decompose)
+    return sweep_in_memory(c, sc, jobs=jobs, plans=plans, threads=threads, decompose=decompose, solver=solver)
 
 
 @dataclass
@@ -210,12 +223,14 @@ class Breakeven:
         return out
 
 
-def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float) -> Breakeven:
-    """Every value of ``param`` (a sweep parameter name) in [lo, hi] where the optimal plan changes."""
+def breakeven_case(case: Case | str | Path, param: str, lo: float, hi: float, *, solver: str = "highs") -> Breakeven:
+    """Every value of ``param`` (a sweep parameter name) in [lo, hi] where the optimal plan changes.
+    ``solver``: as ``--solver`` (each LP solved from scratch by a solver other than HiGHS)."""
     from solver.studies.breakeven import breakeven
 
+    solver = solver_key(solver)
     c = _case(case)
-    table, solves = breakeven(c, param, lo, hi)
+    table, solves = breakeven(c, param, lo, hi, solver=solver)
     return Breakeven(c, param, table, solves)
 
 
@@ -230,6 +245,7 @@ def stochastic_case(
     evaluate: str | Path | pd.DataFrame | None = None,
     jobs: int = 1,
     threads: int = 1,
+    solver: str = "highs",
 ) -> StochasticRun:
     """The build decisions best across the scenarios (two-stage, E + risk_weight * CVaR);
     returns a ``StochasticRun`` (``decision``, ``scenario_costs``, ``decisions``,
@@ -237,7 +253,8 @@ def stochastic_case(
 
     ``scenarios`` (and ``evaluate``): a scenarios CSV file or a DataFrame with a
     ``scenario`` column, one column per parameter name and an optional ``probability``.
-    ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). Raises
+    ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). ``solver``: as
+    ``--solver`` (another solver than HiGHS: methods enumerate and extensive). Raises
     ``NoPlanError`` when no build decision serves every scenario (``reasons``: which and why),
     ``UsageError`` for a bad scenarios file, method or option.
     """
@@ -246,6 +263,7 @@ def stochastic_case(
     from solver.studies.stochastic.run import decide_case
 
     _check_options(jobs=jobs, threads=threads)
+    solver = solver_key(solver)
     c = _case(case)
     gap = gap_value(gap, positive=True)
     if risk_weight < 0:
@@ -257,7 +275,17 @@ def stochastic_case(
     path = lambda x: x if x is None or isinstance(x, pd.DataFrame) else Path(x)  # noqa: E731
     try:
         return decide_case(
-            c, path(scenarios), method, risk_weight, cvar_alpha, gap, jobs, None, path(evaluate), threads=threads
+            c,
+            path(scenarios),
+            method,
+            risk_weight,
+            cvar_alpha,
+            gap,
+            jobs,
+            None,
+            path(evaluate),
+            threads=threads,
+            solver=solver,
         )
     except NoDecision as exc:
         raise NoPlanError(c.name, Status.INFEASIBLE, exc.reasons, f"case {c.name}: {exc}") from None

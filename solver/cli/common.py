@@ -151,6 +151,16 @@ def money_options(f):
     return f
 
 
+def solver_option(f):
+    """--solver: every command that solves takes it (docs: the solvers, and what each supports)."""
+    return click.option(
+        "--solver",
+        default="highs",
+        show_default=True,
+        help="highs (in-process, warm re-solves), cbc, gurobi, or any PuLP solver available here.",
+    )(f)
+
+
 def csv_style_option(f):
     return click.option(
         "--csv-style",

@@ -17,6 +17,7 @@ from solver.cli.common import (
     csv_style_option,
     echo,
     money_options,
+    solver_option,
     warn_all,
 )
 
@@ -86,6 +87,7 @@ from solver.cli.common import (
     default=1,
     help="Threads per worker for a second stage that splits into blocks (e.g. by period; default 1).",
 )
+@solver_option
 @money_options
 @click.option("--xlsx", is_flag=True, help="Also write stochastic.xlsx: a Summary sheet, then a sheet per table.")
 @csv_style_option
@@ -105,6 +107,7 @@ def stochastic(
     dask,
     quiet,
     threads,
+    solver,
     currency,
     discount_rate,
     xlsx,
@@ -118,6 +121,9 @@ def stochastic(
     from solver.studies.stochastic.run import run_stochastic
 
     def work():
+        from solver.api import solver_key
+
+        key = solver_key(solver)
         try:
             return run_stochastic(
                 case,
@@ -137,6 +143,7 @@ def stochastic(
                 csv_style=csv_style,
                 xlsx=xlsx,
                 threads=threads,
+                solver=key,
             )
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from solver.cli.common import (
+    solver_option,
     EXIT_NO_PLAN,
     Fail,
     Gap,
@@ -33,9 +34,7 @@ from solver.cli.common import (
     default=None,
     help="Output folder (default: outputs/<case folder name>/solve/).",
 )
-@click.option(
-    "--solver", default="highs", show_default=True, help="highs (in-process), cbc, or any PuLP solver available here."
-)
+@solver_option
 @click.option(
     "--time-limit",
     type=click.FloatRange(min=0, min_open=True),

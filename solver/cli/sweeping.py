@@ -16,6 +16,7 @@ from solver.cli.common import (
     csv_style_option,
     echo,
     money_options,
+    solver_option,
     warn_all,
 )
 
@@ -73,6 +74,7 @@ Examples:
     help="Threads per worker for the blocks of an LP that splits (e.g. by period; default 1).",
 )
 @click.option("--no-decompose", is_flag=True, help="One live model of the whole LP per worker (no blocks).")
+@solver_option
 @money_options
 @click.option("--xlsx", is_flag=True, help="Also write results.xlsx (a Summary sheet, results and plans as sheets).")
 @csv_style_option
@@ -92,6 +94,7 @@ def sweep(
     chunk,
     threads,
     no_decompose,
+    solver,
     currency,
     discount_rate,
     xlsx,
@@ -108,6 +111,9 @@ def sweep(
     from solver.studies.sweep.runner import run_sweep
 
     def work():
+        from solver.api import solver_key
+
+        key = solver_key(solver)
         c = load_case(case, currency=currency, opts=_opts(encoding, delimiter, decimal), discount_rate=discount_rate)
         _warn(c)
         if bool(vary) == bool(scenarios_file):
@@ -132,6 +138,7 @@ def sweep(
             xlsx=xlsx,
             threads=threads,
             decompose=not no_decompose,
+            solver=key,
         )
 
     rep = _guard(ctx, work)
@@ -166,12 +173,13 @@ def sweep(
     default=None,
     help="Folder for breakpoints.csv (default: outputs/<case folder name>/breakeven/).",
 )
+@solver_option
 @money_options
 @csv_style_option
 @csv_options
 @click.pass_context
 def breakeven(
-    ctx, case, name, lo_text, hi_text, out_dir, currency, discount_rate, csv_style, encoding, delimiter, decimal
+    ctx, case, name, lo_text, hi_text, out_dir, solver, currency, discount_rate, csv_style, encoding, delimiter, decimal
 ):
     """Find every value of a parameter in [--from, --to] where the optimal plan changes, exactly."""
     from solver.api import breakeven_case
@@ -188,7 +196,7 @@ def breakeven(
         warn_all(reach_warnings([parse_name(name, c)], c))
         out = Path(out_dir) if out_dir else default_out_dir(c.name, "breakeven")
         check_out_dir(case, out, "breakeven")
-        be = breakeven_case(c, name, lo, hi)
+        be = breakeven_case(c, name, lo, hi, solver=solver)
         be.write(out, csv_style=csv_style)
         return c, be.table, be.solves, out
 

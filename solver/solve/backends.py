@@ -20,7 +20,7 @@ def available_solvers() -> list[str]:
     if cbc_path():
         names.append("cbc")
     with quiet_stdout():
-        names += [s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"]
+        names += [s.lower() for s in pulp.listSolvers(onlyAvailable=True) if s not in ("PULP_CBC_CMD", "HiGHS")]
     return names
 
 
@@ -45,6 +45,26 @@ def cbc_path() -> str | None:
     except ImportError:
         pass
     return shutil.which("cbc")
+
+
+def check_solver(name: str) -> str:
+    """``name`` as a solver key (lower case), or SolverUnavailable naming the solvers available here."""
+    key = name.strip().lower()
+    if key != "highs":
+        pulp_solver(key, None)
+    return key
+
+
+def in_process(key: str) -> bool:
+    """Whether PuLP calls solver ``key`` in-process (HiGHS, gurobipy, ...), so its answers come with
+    every digit; a solver run as a program (CBC, GUROBI_CMD, GLPK, ...) passes them through a text file,
+    rounded."""
+    import pulp
+
+    if key == "highs":
+        return True
+    solver, _ = pulp_solver(key, None)
+    return not isinstance(solver, pulp.LpSolver_CMD)
 
 
 def _duals_consistent(lp: LinearProgram, x: np.ndarray, row_dual: np.ndarray) -> bool:

@@ -55,9 +55,17 @@ def live_lp(
     min_block: int = MIN_BLOCK,
     labels=None,
     exact_mip: bool = True,
+    solver: str = "highs",
 ):
     """A BlockLiveLP when the LP splits (an LP, not the phase-1 model), else a LiveLP.
-    ``labels``: block_labels already computed for this LP and ``fixed`` (False: none)."""
+    ``labels``: block_labels already computed for this LP and ``fixed`` (False: none).
+    ``solver``: another PuLP solver than HiGHS gives a SolverLP (every run a cold solve)."""
+    if solver != "highs":
+        from solver.solve.other_live import SolverLP
+
+        if elastic:
+            raise ValueError("the phase-1 (elastic) model is HiGHS's only")
+        return SolverLP(lp, solver, fixed, integer)
     if not elastic and not (integer and lp.is_mip):
         if labels is None:
             labels = block_labels(lp, fixed, min_block)

@@ -49,9 +49,13 @@ class Piece:
 
 
 class Search:
-    def __init__(self, case: Case, param: Param, lo: float, hi: float, min_block: int | None = None):
+    def __init__(
+        self, case: Case, param: Param, lo: float, hi: float, min_block: int | None = None, solver: str = "highs"
+    ):
         self.param = param
-        self.sm = build_scenario_model(case, Scenarios((param,), ("x",), ((lo,),), (("",),)), min_block=min_block)
+        scenarios = Scenarios((param,), ("x",), ((lo,),), (("",),))
+        self.sm = build_scenario_model(case, scenarios, min_block=min_block, solver=solver)
+        self.sm.enumerate = True  # one LP per combination of builds, whatever the solver
         self.sm.start()
         if self.sm.combos[0][1] is None and self.sm.lp.is_mip and param.kind in RHS_KINDS:
             raise UsageError(
@@ -202,7 +206,9 @@ def envelope(pieces: list[Piece]) -> list[Piece]:
     return merged
 
 
-def breakeven(case: Case, name: str, lo: float, hi: float, min_block: int | None = None) -> tuple[pd.DataFrame, int]:
+def breakeven(
+    case: Case, name: str, lo: float, hi: float, min_block: int | None = None, solver: str = "highs"
+) -> tuple[pd.DataFrame, int]:
     param = parse_name(name, case)
     if not (math.isfinite(lo) and math.isfinite(hi)) or hi <= lo:
         raise UsageError(f"--from {lo:g} --to {hi:g}: --to must be greater than --from")
@@ -210,7 +216,17 @@ def breakeven(case: Case, name: str, lo: float, hi: float, min_block: int | None
         why = param.check_value(v)
         if why:
             raise UsageError(f"{name} = {v:g}: {why}")
-    s = Search(case, param, lo, hi, min_block)
+    if solver != "highs":
+        from solver.solve.backends import in_process
+
+        if not in_process(solver):
+            raise UsageError(
+                f"breakeven --solver {solver}: the search compares costs to 9 digits, and {solver} is run as a "
+                "program whose answers come back through a text file, rounded, which makes breakpoints that are "
+                "not there; use highs (the default) or a solver PuLP calls in-process (gurobi, cplex_py, "
+                "xpress_py, copt)"
+            )
+    s = Search(case, param, lo, hi, min_block, solver)
     pieces = [p for k in range(len(s.sm.combos)) for p in s.pieces(k)]
     env = envelope(pieces)
     rows = []

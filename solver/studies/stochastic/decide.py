@@ -108,6 +108,11 @@ def pick_method(problem: TwoStageProblem, method: str) -> tuple[str, str]:
             f"--method enumerate takes up to {MAX_ENUMERATED} build options ({2**MAX_ENUMERATED} "
             f"combinations); this case has {k}: use --method benders or extensive"
         )
+    if method == "benders" and problem.solver != "highs":
+        raise ValueError(
+            f"--method benders keeps its master and scenario models live in HiGHS; with --solver {problem.solver} "
+            "use --method extensive (one MILP to the solver) or enumerate"
+        )
     if method != "auto":
         return method, "as asked"
     if binary and k <= MAX_ENUMERATED:
@@ -117,6 +122,8 @@ def pick_method(problem: TwoStageProblem, method: str) -> tuple[str, str]:
         )
     if problem.n <= EXTENSIVE_LIMIT:
         return "extensive", f"{problem.n} scenarios (<= {EXTENSIVE_LIMIT}): one MILP is small enough"
+    if problem.solver != "highs":
+        return "extensive", f"one MILP of {problem.n} scenarios to {problem.solver} (benders runs in HiGHS only)"
     return "benders", f"{k} first-stage decisions and {problem.n} scenarios: decomposition"
 
 
@@ -263,7 +270,12 @@ def _check_servable(problem, ws) -> None:
 
 
 def _mean_value(problem):
-    live = LiveLP(problem.lp, integer=problem.integer_first)
+    if problem.solver != "highs":
+        from solver.solve.live_blocks import live_lp
+
+        live = live_lp(problem.lp, integer=problem.integer_first, solver=problem.solver)
+    else:
+        live = LiveLP(problem.lp, integer=problem.integer_first)
     live.apply(problem.mean_change())
     ok, obj = live.run()
     if not ok:

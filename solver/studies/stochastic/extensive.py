@@ -100,6 +100,8 @@ def solve_extensive(
     import highspy
 
     ef, x_idx = build(problem, weight, alpha)
+    if problem.solver != "highs":
+        return _solve_other(ef, x_idx, problem.solver, gap)
     h = load_highs(ef)
     h.setOptionValue("mip_rel_gap", gap)
     h.setOptionValue("mip_abs_gap", 0.0)
@@ -114,3 +116,16 @@ def solve_extensive(
     x = np.asarray(h.getSolution().col_value)[x_idx]
     bound = info.mip_dual_bound if ef.is_mip else info.objective_function_value
     return Extensive(True, info.objective_function_value, bound, x)
+
+
+def _solve_other(ef, x_idx: np.ndarray, key: str, gap: float) -> Extensive:
+    """The deterministic equivalent solved by a PuLP solver with relative gap ``gap``: its lower bound
+    is the plan's cost less that gap (PuLP reads back no solver's own bound)."""
+    from solver.solve.backends import _solve_pulp
+    from solver.solve.status import Status
+
+    sol = _solve_pulp(ef, key, None, gap)
+    if sol.status is not Status.OPTIMAL:
+        return Extensive(False, float("nan"), float("nan"), np.full(len(x_idx), np.nan))
+    bound = sol.objective - gap * abs(sol.objective) if ef.is_mip else sol.objective
+    return Extensive(True, sol.objective, bound, sol.x[x_idx])

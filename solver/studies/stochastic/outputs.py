@@ -72,6 +72,7 @@ def summary(d: Decision, problem: CaseProblem, weight: float, alpha: float) -> d
         "vss": _money(d.vss),
         "evpi": _money(d.evpi),
         "method": d.method,
+        "solver": problem.solver,
         "scenarios": problem.n,
         "seconds": round(d.seconds, 3),
     }

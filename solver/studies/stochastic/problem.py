@@ -43,6 +43,7 @@ class TwoStageProblem:
     probability: np.ndarray
     threads: int = 1
     min_block: int = MIN_BLOCK
+    solver: str = "highs"  # another PuLP solver: every scenario LP and the extensive form solved cold by it
 
     def change(self, s: int) -> Change:
         raise NotImplementedError

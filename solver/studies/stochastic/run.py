@@ -131,15 +131,17 @@ def decide_case(
     evaluate_with=None,
     progress=None,
     threads: int = 1,
+    solver: str = "highs",
 ) -> StochasticRun:
     """The decision for a loaded case in memory: ``scenarios`` and ``evaluate_with`` are a
     scenarios file or a DataFrame of its columns. The one engine of the command and the API.
-    ``threads``: per worker, for a second stage that splits into blocks (worker.py)."""
+    ``threads``: per worker, for a second stage that splits into blocks (worker.py); ``solver``:
+    another PuLP solver solves every LP and the extensive form cold (benders stays HiGHS's)."""
     problem = CaseProblem(case, *load_scenarios(scenarios, case))
     other = CaseProblem(case, *load_scenarios(evaluate_with, case)) if evaluate_with is not None else None
     for pr in (problem, other):
         if pr is not None:
-            pr.threads = threads
+            pr.threads, pr.solver = threads, solver
     try:
         d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=progress)
     except ValueError as exc:
@@ -183,6 +185,7 @@ def run_stochastic(
     csv_style="plain",
     xlsx=False,
     threads: int = 1,
+    solver: str = "highs",
 ) -> StochasticRun:
     """Load, decide and write (the command line's ``stochastic``)."""
     case_dir = Path(case_dir)
@@ -203,6 +206,7 @@ def run_stochastic(
             Path(evaluate_file) if evaluate_file else None,
             progress=bar.update,
             threads=threads,
+            solver=solver,
         )
     finally:
         bar.close()

@@ -42,10 +42,10 @@ class Worker:
         """A live model of the problem's LP (first stage fixed), in blocks where it splits."""
         p = self.problem
         if not first:
-            return live_lp(p.lp, integer=integer, threads=p.threads, min_block=p.min_block)
+            return live_lp(p.lp, integer=integer, threads=p.threads, min_block=p.min_block, solver=p.solver)
         if self._labels is None:  # the same blocks for every model with the first stage fixed
-            self._labels = block_labels(p.lp, p.first, p.min_block) or False
-        return live_lp(p.lp, p.first, threads=p.threads, labels=self._labels)
+            self._labels = p.solver == "highs" and (block_labels(p.lp, p.first, p.min_block) or False)
+        return live_lp(p.lp, p.first, threads=p.threads, labels=self._labels, solver=p.solver)
 
     def _fixed(self):
         if self.fixed is None:

@@ -119,8 +119,9 @@ def sweep_in_memory(
     chunk: int | None = None,
     threads: int = 1,
     decompose: bool = True,
+    solver: str = "highs",
 ) -> SweepRun:
-    sm = build_scenario_model(case, scenarios, threads, decompose=decompose)
+    sm = build_scenario_model(case, scenarios, threads, decompose=decompose, solver=solver)
     todo = list(enumerate(scenarios.values))
     jobs = jobs or os.cpu_count() or 1
     size = chunk or max(8, min(256, len(todo) // (jobs * 4) or 8))

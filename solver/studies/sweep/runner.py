@@ -190,6 +190,7 @@ def run_sweep(
     xlsx: bool = False,
     threads: int = 1,
     decompose: bool = True,
+    solver: str = "highs",
 ) -> SweepReport:
     """Run every scenario not yet in ``out_dir``'s results.csv, appending results as they finish, holding
     the folder's lock from start to end (io/outdir.py): a second run on the folder is refused."""
@@ -203,7 +204,7 @@ def run_sweep(
                 f"{len(scenarios.names):,} scenarios are more rows than an Excel sheet holds "
                 f"({XLSX_MAX_ROWS:,} with the header): use {RESULTS} instead (run without --xlsx)"
             )
-    sm = build_scenario_model(case, scenarios, threads, decompose=decompose)
+    sm = build_scenario_model(case, scenarios, threads, decompose=decompose, solver=solver)
     with OutputFolder(out_dir, "sweep", check=lambda: check_out_dir(case.folder, out_dir, "sweep")) as folder:
         try:
             files = _open_files(folder, case, scenarios, sm, plans, resume, style)

@@ -82,8 +82,12 @@ class ScenarioModel:
         params: tuple[Param, ...],
         threads: int = 1,
         min_block: int = MIN_BLOCK,
+        solver: str = "highs",
     ):
         self.threads, self.min_block = threads, min_block
+        # another solver than HiGHS solves each scenario cold (other_live.SolverLP): one MILP per
+        # scenario rather than one LP per combination of builds, unless ``enumerate`` (breakeven)
+        self.solver, self.enumerate = solver, solver == "highs"
         arcs = co.arcs
         self.arcs_key = arcs[["period", "product", "plant", "market"]].reset_index(drop=True)  # for plans.csv
         self.lp = lp
@@ -238,16 +242,26 @@ class ScenarioModel:
         lp = self.lp
         ints = np.flatnonzero(lp.integer).astype(np.int32)
         self.combos = []  # (live LP or BlockLiveLP, build decisions or None for the MILP)
-        if 0 < len(ints) <= MAX_ENUMERATED:
-            labels = block_labels(lp, ints, self.min_block) or False  # the same blocks for every combination
+        if 0 < len(ints) <= MAX_ENUMERATED and self.enumerate:
+            labels = self.solver == "highs" and (block_labels(lp, ints, self.min_block) or False)  # same for all
             for bits in itertools.product((0.0, 1.0), repeat=len(ints)):
-                live = live_lp(lp, ints, threads=self.threads, labels=labels)
+                live = live_lp(lp, ints, threads=self.threads, labels=labels, solver=self.solver)
                 b = np.array(bits)
                 live.fix(b)
                 self.combos.append((live, b))
         else:
             self.combos.append(
-                (live_lp(lp, integer=True, exact_mip=False, threads=self.threads, min_block=self.min_block), None)
+                (
+                    live_lp(
+                        lp,
+                        integer=True,
+                        exact_mip=False,
+                        threads=self.threads,
+                        min_block=self.min_block,
+                        solver=self.solver,
+                    ),
+                    None,
+                )
             )
         self.live = True
 
@@ -313,10 +327,16 @@ class ScenarioModel:
 
 
 def build_scenario_model(
-    case: Case, scenarios: Scenarios, threads: int = 1, min_block: int | None = None, decompose: bool = True
+    case: Case,
+    scenarios: Scenarios,
+    threads: int = 1,
+    min_block: int | None = None,
+    decompose: bool = True,
+    solver: str = "highs",
 ) -> ScenarioModel:
     """``threads``, ``min_block``: how LPs that split into blocks are solved (live_blocks.py);
-    ``decompose=False``: one live model of the whole LP, never blocks."""
+    ``decompose=False``: one live model of the whole LP, never blocks; ``solver``: a PuLP solver
+    other than HiGHS solves each scenario cold (other_live.py)."""
     from solver.model import coefficients
     from solver.model.create import create_model
     from solver.solve import memory
@@ -326,4 +346,4 @@ def build_scenario_model(
     lp = create_model(case, co)
     if not decompose:
         min_block = math.inf
-    return ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block)
+    return ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block, solver)
