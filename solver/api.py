@@ -33,6 +33,7 @@ import pandas as pd
 from solver.case.load import Case
 from solver.case.load import load_case as _load
 from solver.errors import NoPlanError, UsageError
+from solver.io.display import Displayed, money
 from solver.io.folders import check_out_dir, write_outputs
 from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.io.readcsv import CsvOptions
@@ -57,7 +58,7 @@ def load_case(
         currency=currency,
         discount_rate=discount_rate,
         opts=CsvOptions(encoding=encoding, delimiter=delimiter, decimal=decimal),
-    )
+    ).seal()
 
 
 def _check_options(**values) -> None:
@@ -93,7 +94,12 @@ def gap_value(v, positive: bool = False) -> float:
 
 
 def _case(case: Case | str | Path) -> Case:
-    return case if isinstance(case, Case) else load_case(case)
+    """A case given to the API: a Case, refused if a table was changed in place since it was checked
+    (``Case.replace`` makes a checked copy), or a path loaded now."""
+    if isinstance(case, Case):
+        case.check_unchanged()
+        return case
+    return load_case(case)
 
 
 def solve_case(
@@ -185,8 +191,8 @@ def sweep_case(
     return sweep_in_memory(c, sc, jobs=jobs, plans=plans, threads=threads, decompose=decompose, solver=solver)
 
 
-@dataclass
-class Breakeven:
+@dataclass(repr=False)
+class Breakeven(Displayed):
     """Exact breakpoints of one parameter: ``table`` has one row per interval (the
     columns of breakpoints.csv); ``solves`` counts the LP solves it took."""
 
@@ -194,6 +200,17 @@ class Breakeven:
     parameter: str
     table: pd.DataFrame
     solves: int
+
+    def _card(self):
+        t = self.table
+        points = t["value_from"].iloc[1:].tolist()
+        shown = ", ".join(f"{v:.6g}" for v in points[:6]) + (", ..." if len(points) > 6 else "")
+        rows = [
+            ("range", f"{t['value_from'].iloc[0]:.6g} .. {t['value_to'].iloc[-1]:.6g}"),
+            ("breakpoints", f"{len(points)}" + (f": {shown}" if points else "")),
+            ("LP solves", f"{self.solves:,}"),
+        ]
+        return f"Breakeven of {self.parameter} on {self.case.name}", rows
 
     def plot(self, png: str | Path) -> Path:
         """Write a PNG of the intervals, as ``plantsplit plot`` draws breakpoints.csv."""
@@ -291,14 +308,23 @@ def stochastic_case(
         raise NoPlanError(c.name, Status.INFEASIBLE, exc.reasons, f"case {c.name}: {exc}") from None
 
 
-@dataclass
-class Comparison:
+@dataclass(repr=False)
+class Comparison(Displayed):
     """Two runs side by side: ``table`` has the rows of comparison.csv (section, item,
     period, unit, value_a, value_b, change); ``text`` is the short summary the command prints."""
 
     table: pd.DataFrame
     text: str
     facts: dict
+
+    def _card(self):
+        f, cur = self.facts, self.facts.get("currency", "")
+        rows = [
+            ("A", f"{f.get('a')}: {money(f.get('objective_a'), cur)}"),
+            ("B", f"{f.get('b')}: {money(f.get('objective_b'), cur)}"),
+            ("rows", f"{len(self.table):,} (table)"),
+        ]
+        return "Comparison", rows
 
     def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain") -> Path:
         """comparison.csv (and comparison.xlsx with ``xlsx``: a Summary sheet, then the table)."""

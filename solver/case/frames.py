@@ -61,3 +61,33 @@ def _csv(key: str, table) -> str:
     lines = [",".join(cell(c) for c in cols)]
     lines += [",".join(cell(v) for v in row) for row in df.itertuples(index=False, name=None)]
     return "\n".join(lines) + "\n"
+
+
+def case_tables(case) -> dict[str, pd.DataFrame]:
+    """A case's tables as DataFrames of its files' columns (copies, without the ``row`` column), and its
+    settings as a ``settings`` table: what ``Case.from_frames`` takes back."""
+    out = {
+        name: getattr(case, name).drop(columns="row", errors="ignore").reset_index(drop=True) for name in TABLE_NAMES
+    }
+    out["settings"] = pd.DataFrame(
+        {"setting": ["currency", "discount_rate"], "value": [case.currency, case.discount_rate]}
+    )
+    return out
+
+
+TABLE_NAMES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares")
+
+
+def fingerprint(case) -> tuple[tuple[str, str], ...]:
+    """(table, hash of its contents) per table: ``Case.check_unchanged`` compares it to find a table
+    changed in place after the case was checked."""
+    import hashlib
+
+    out = []
+    for name in TABLE_NAMES:
+        df = getattr(case, name)
+        h = hashlib.blake2b(digest_size=16)
+        h.update(repr((list(df.columns), [str(t) for t in df.dtypes])).encode())
+        h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+        out.append((name, h.hexdigest()))
+    return tuple(out)

@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import pandas as pd
 
 from solver.case import checks, plausibility, rules
 from solver.case.names import natural_sorted, period_sort_key
-from solver.errors import CaseError, Collector, Problem, in_file_order
+from solver.errors import CaseError, Collector, Problem, UsageError, in_file_order
 from solver.io.casefiles import case_name, content_digest, read_case_tables
+from solver.io.display import Displayed, plural
 from solver.io.readcsv import CsvOptions
 
 TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares")
+_CHECKED = contextvars.ContextVar("plantsplit_case_checked", default=False)  # load_case is building it
 
 
-@dataclass(frozen=True)
-class Case:
+@contextlib.contextmanager
+def _checked():
+    token = _CHECKED.set(True)
+    try:
+        yield
+    finally:
+        _CHECKED.reset(token)
+
+
+@dataclass(frozen=True, repr=False)
+class Case(Displayed):
     """Typed, checked inputs. Every table keeps a ``row`` column (spreadsheet row)."""
 
     name: str
@@ -41,6 +54,74 @@ class Case:
     discount_rate: float = 0.0  # per period; settings.csv or --discount-rate
     # where each file's rows are, for a workbook case: ("demand.csv", "case.xlsx, sheet demand")
     places: tuple[tuple[str, str], ...] = field(default=())
+    # the tables' contents when the case was checked (seal): check_unchanged finds a table changed in place
+    _fingerprint: tuple = field(default=(), init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        """A Case made by hand or by ``dataclasses.replace(case, demand=df)`` is checked as a folder is:
+        its tables go through every check (``from_frames``) and the checked tables replace them."""
+        if _CHECKED.get():
+            return
+        from solver.case.frames import case_tables
+
+        checked = Case.from_frames(
+            case_tables(self), name=self.name, currency=self.currency, discount_rate=self.discount_rate
+        )
+        for f in fields(self):
+            if f.name not in ("folder", "name"):
+                object.__setattr__(self, f.name, getattr(checked, f.name))
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The case's tables as DataFrames of its files' columns (copies; ``settings`` too): what
+        ``Case.from_frames`` and ``replace`` take."""
+        from solver.case.frames import case_tables
+
+        return case_tables(self)
+
+    def replace(self, **changes) -> Case:
+        """A new case with tables (DataFrames or lists of records, by file name: ``demand=df``) or
+        ``name``, ``currency``, ``discount_rate`` changed, checked as a case folder is (``CaseError``
+        naming ``table demand, row 3, column units``). The case itself never changes."""
+        settings = {k: changes.pop(k) for k in ("name", "currency", "discount_rate") if k in changes}
+        tables = self.tables()
+        del tables["settings"]
+        unknown = [k for k in changes if k not in tables]
+        if unknown:
+            raise UsageError(
+                f"Case.replace: no table or setting named {', '.join(map(repr, unknown))} "
+                f"(tables: {', '.join(tables)}; settings: name, currency, discount_rate)"
+            )
+        tables.update(changes)
+        new = Case.from_frames(
+            tables,
+            name=settings.get("name", self.name),
+            currency=settings.get("currency", self.currency),
+            discount_rate=settings.get("discount_rate", self.discount_rate),
+        )
+        with _checked():
+            return replace(new, folder=self.folder).seal()
+
+    def seal(self) -> Case:
+        """Remember the tables' contents, so ``check_unchanged`` can tell a table changed in place."""
+        from solver.case.frames import fingerprint
+
+        object.__setattr__(self, "_fingerprint", fingerprint(self))
+        return self
+
+    def check_unchanged(self) -> None:
+        """UsageError naming the tables changed in place since the case was checked (a sealed case)."""
+        if not self._fingerprint:
+            return
+        from solver.case.frames import fingerprint
+
+        now = dict(fingerprint(self))
+        changed = [name for name, h in self._fingerprint if now.get(name) != h]
+        if changed:
+            names = ", ".join(f"case.{n}" for n in changed)
+            raise UsageError(
+                f"{names} changed in place after the case was checked: a case is not edited in place; "
+                f"make a checked copy with case.replace({changed[0]}=new_table)"
+            )
 
     @classmethod
     def from_frames(
@@ -54,7 +135,21 @@ class Case:
 
         with frames_folder(tables, name) as (folder, places):
             case = load_case(folder, currency=currency, discount_rate=discount_rate, places=places)
-        return replace(case, folder=Path(f"<frames {name}>"))  # the scratch folder is gone
+        with _checked():
+            return replace(case, folder=Path(f"<frames {name}>")).seal()  # the scratch folder is gone
+
+    def _card(self):
+        markets = self.demand["market"].nunique()
+        sizes = (
+            f"{plural(len(self.plants), 'plant')}, {plural(markets, 'market')}, "
+            f"{plural(len(self.products), 'product')}, {plural(len(self.periods), 'period')}"
+        )
+        rows = [("folder", str(self.folder)), ("size", sizes), ("lanes", f"{len(self.lanes):,}")]
+        if len(self.expansions):
+            rows.append(("build options", ", ".join(self.expansions["option"].drop_duplicates().astype(str))))
+        rows.append(("money", f"{self.currency}, discount rate {self.discount_rate:g} per period"))
+        rows.append(("warnings", f"{len(self.warnings)}"))
+        return f"Case {self.name}", rows
 
     @property
     def has_builds(self) -> bool:
@@ -127,6 +222,11 @@ def load_case(
     tables = checks.check_all(tables, products, periods, currency, out, case_currency)
     plausibility.warn_jumps(tables, periods, out)
     out.raise_if_any()
+    with _checked():
+        return _case(source, currency, products, periods, digest, out, rate, tables)
+
+
+def _case(source, currency, products, periods, digest, out, rate, tables) -> Case:
     return Case(
         name=case_name(source),
         folder=source,

@@ -9,7 +9,9 @@ import pandas as pd
 
 from solver._version import __version__
 from solver.case.load import Case, load_case
+from solver.case.names import natural_sorted
 from solver.errors import NoPlanError, UsageError
+from solver.io.display import Displayed, money
 from solver.io.folders import check_out_dir, default_out_dir, write_outputs
 from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.io.readcsv import CsvOptions
@@ -26,8 +28,8 @@ from solver.solve.solve import solve
 from solver.solve.status import Solution, Status
 
 
-@dataclass
-class Run:
+@dataclass(repr=False)
+class Run(Displayed):
     """One solved case, in memory. Tables are pandas DataFrames with the columns of the
     output files; nothing is written until ``write``."""
 
@@ -47,6 +49,24 @@ class Run:
     @property
     def status(self) -> str:
         return self.solution.status.value
+
+    def _card(self):
+        cur = self.case.currency
+        rows = [("solver", f"{self.solution.solver}, {self.solution.seconds:.2f} s")]
+        if self.results is None:
+            rows += [("why", "; ".join(self.reasons) or "no plan")]
+            return f"Run of {self.case.name}: {self.status}", rows
+        rows.append(("cost", money(self.objective, cur) + (" (present value)" if self.case.discount_rate else "")))
+        by_plant = self.plan.groupby("plant")["units"].sum()
+        units = ", ".join(f"{p} {by_plant[p]:,.0f}" for p in natural_sorted(by_plant.index))
+        rows.append(("units", units or "none"))
+        if self.builds is not None and len(self.builds):
+            built = self.builds[self.builds["built"] > 0.5]["option"].astype(str).tolist()
+            rows.append(("built", ", ".join(built) or "nothing"))
+        rows.append(("tables", "plan, utilization, supply, costs" + (", builds" if self.builds is not None else "")))
+        if self.out_dir is not None and self.written:
+            rows.append(("written to", str(self.out_dir)))
+        return f"Run of {self.case.name}: {self.status}", rows
 
     @property
     def objective(self) -> float:

@@ -18,6 +18,7 @@ import pandas as pd
 
 from solver.case.load import Case, load_case
 from solver.errors import UsageError
+from solver.io.display import Displayed, money
 from solver.io.folders import check_out_dir, default_out_dir, write_outputs
 from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
@@ -27,8 +28,8 @@ from solver.studies.stochastic.outputs import MONEY, decision_table, decisions_t
 OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
 
 
-@dataclass
-class StochasticRun:
+@dataclass(repr=False)
+class StochasticRun(Displayed):
     """A stochastic decision in memory; nothing is written until ``write``.
 
     ``decision``, ``scenario_costs`` (and ``decisions`` with ``enumerate``, ``evaluation``
@@ -44,6 +45,20 @@ class StochasticRun:
     lines: list[str]
     out_dir: Path | None = None
     written: tuple[str, ...] = ()
+
+    def _card(self):
+        s, cur = self.summary, self.case.currency
+        d = self.decision
+        built = d[d["built"] > 0.5]["option"].astype(str).tolist() if "built" in d else []
+        rows = [
+            ("method", f"{s.get('method')} ({s.get('solver', 'highs')}), {s.get('seconds', 0):.2f} s"),
+            ("scenarios", f"{s.get('scenarios', 0):,}"),
+            ("decision", "build " + ", ".join(built) if built else "build nothing"),
+            ("expected cost", money(s.get("expected_cost"), cur)),
+            (f"CVaR {s.get('cvar_alpha', 0.95):g}", money(s.get("cvar"), cur)),
+            ("VSS, EVPI", f"{money(s.get('vss'), cur)}, {money(s.get('evpi'), cur)}"),
+        ]
+        return f"Stochastic decision for {self.case.name}", rows
 
     @property
     def decision(self) -> pd.DataFrame:

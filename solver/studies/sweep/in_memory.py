@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from solver.case.load import Case
+from solver.io.display import Displayed, money
 from solver.io.folders import check_out_dir, write_outputs
 from solver.studies.sweep.params import Scenarios
 from solver.studies.sweep.runner import (
@@ -32,8 +33,8 @@ from solver.studies.sweep.worker import solve_chunk
 PLAN_COLUMNS = ["scenario", "period", "product", "plant", "market", "units"]
 
 
-@dataclass
-class SweepRun:
+@dataclass(repr=False)
+class SweepRun(Displayed):
     """Every scenario's result. ``results``: one row per scenario, the columns of results.csv
     (parameter values as numbers); ``plans``: the non-zero flows per scenario, when asked for."""
 
@@ -42,6 +43,19 @@ class SweepRun:
     model: ScenarioModel
     rows: list  # raw rows from the workers, in scenario order
     with_plans: bool
+
+    def _card(self):
+        status = [r[1] for r in self.rows]
+        objective = [r[2] for r in self.rows if r[1] == "optimal"]
+        cur = self.case.currency
+        rows = [
+            ("parameters", ", ".join(p.name for p in self.scenarios.params)),
+            ("scenarios", f"{len(status):,} ({status.count('optimal'):,} optimal)"),
+        ]
+        if objective:
+            rows.append(("cost", f"{money(min(objective), cur)} .. {money(max(objective), cur)}"))
+        rows.append(("tables", "results" + (", plans" if self.with_plans else "")))
+        return f"Sweep of {self.case.name}", rows
 
     @property
     def results(self) -> pd.DataFrame:
