@@ -13,6 +13,7 @@ import pandas as pd
 from solver.errors import Collector, UsageError
 from solver.io.outdir import interrupted
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions, read_tables
+from solver.io.readparquet import parquet_name, read_parquet
 from solver.io.readxlsx import CaseWorkbook, is_workbook
 from solver.io.resources import check_reading
 from solver.io.schema import FILES
@@ -74,15 +75,40 @@ class _Folder:
     def __init__(self, folder: Path, opts: CsvOptions):
         self.folder, self.opts = folder, opts
 
-    def has(self, spec) -> bool:
-        return os.path.lexists(self.folder / spec.name)  # present in any form: a folder is not "absent"
+    def has(self, spec) -> bool:  # present in any form: a folder is not "absent"
+        return os.path.lexists(self.folder / spec.name) or os.path.lexists(self.folder / parquet_name(spec))
 
     def missing(self, spec) -> str:
         return f"is missing from {self.folder} (it is required)"
 
     def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
-        unreadable = {}
+        done: dict[str, pd.DataFrame | None] = {}  # Parquet tables, and files that cannot be read
         for spec in specs:
+            parquet = self.folder / parquet_name(spec)
+            if not os.path.lexists(parquet):
+                continue
+            if os.path.lexists(self.folder / spec.name):
+                out.error(
+                    spec.name,
+                    0,
+                    "",
+                    "",
+                    f"is beside {parquet.name} in {self.folder}: keep one of them (each table is read from one file)",
+                )
+                done[spec.name] = None
+                continue
+            out.places[spec.name] = (parquet.name, parquet.name)
+            what = not_a_file(parquet)
+            if what:
+                out.error(
+                    spec.name, 0, "", "", f"exists in {self.folder} but is {what}, not a file plantsplit can read"
+                )
+                done[spec.name] = None
+            else:
+                done[spec.name] = read_parquet(parquet, spec, out)
+        for spec in specs:
+            if spec.name in done:
+                continue
             what = not_a_file(self.folder / spec.name)
             if what:
                 todo = "replace it with the CSV file" + (
@@ -95,9 +121,9 @@ class _Folder:
                     "",
                     f"exists in {self.folder} but is {what}, not a file plantsplit can read: {todo}",
                 )
-                unreadable[spec.name] = None
-        read = read_tables([(s, self.folder / s.name) for s in specs if s.name not in unreadable], self.opts, out)
-        return {**read, **unreadable}
+                done[spec.name] = None
+        read = read_tables([(s, self.folder / s.name) for s in specs if s.name not in done], self.opts, out)
+        return {**read, **done}
 
 
 def not_a_file(path: Path) -> str | None:
