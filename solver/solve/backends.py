@@ -13,6 +13,15 @@ from solver.solve.highs import free_rows, quiet_stdout
 from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
 
 
+# how to install the solvers PuLP calls in-process (docs/solvers.md)
+INSTALL = {
+    "gurobi": "pip install gurobipy",
+    "cplex_py": "pip install cplex",
+    "xpress_py": "pip install xpress",
+    "copt": "pip install coptpy",
+}
+
+
 def available_solvers() -> list[str]:
     import pulp
 
@@ -92,7 +101,11 @@ def pulp_solver(key: str, time_limit, mip: bool = True, gap: float | None = None
     with quiet_stdout():
         avail = {s.lower(): s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"}
     if key not in avail:
-        raise SolverUnavailable(f"solver '{key}' is not available; available: {', '.join(available_solvers())}")
+        how = INSTALL.get(key)
+        raise SolverUnavailable(
+            f"solver '{key}' is not available; available: {', '.join(available_solvers())}"
+            + (f" ({key}: {how})" if how else "")
+        )
     kwargs = {"msg": False}
     if time_limit:
         kwargs["timeLimit"] = time_limit
