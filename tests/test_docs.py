@@ -98,7 +98,8 @@ def run_block(block: Block, namespace: dict, targets: set[str]) -> None:
     elif block.lang == "bash":
         for line in block.text.replace("\\\n", " ").splitlines():
             result = run_command(block, line, targets)
-            assert result is None or result.exit_code == 0, f"{block}: `{line}` exit {result.exit_code}\n{result.output}"
+            failed = result is not None and result.exit_code != 0
+            assert not failed, f"{block}: `{line}` exit {result.exit_code}\n{result.output}"
     elif block.lang == "console":
         steps: list[tuple[str, list[str]]] = []
         for line in block.text.splitlines():
