@@ -22,6 +22,16 @@ check: $(STAMP)
 test: check
 	$(BIN)/python -m pytest
 
+# the documentation site (mkdocs.yml, pages in docs/): the docs extra, then a strict build into site/
+.PHONY: docs
+DOCS_STAMP := $(VENV)/.docs-installed
+$(DOCS_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[docs]"
+	touch $(DOCS_STAMP)
+
+docs: $(DOCS_STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict
+
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/sweep_bench.py
@@ -37,4 +47,4 @@ bench-ab: $(STAMP)
 	$(BIN)/python bench/ab.py --base $(BASE)
 
 clean:
-	rm -rf $(VENV) outputs build *.egg-info
+	rm -rf $(VENV) outputs build *.egg-info site

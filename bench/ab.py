@@ -7,7 +7,7 @@ same generated case (bench/run.py's ``make_case``) once with REF's code and once
 tree's, in fresh processes, alternating which goes first. Prints the wall time of each run, the
 median of each side and their ratio, and checks that every output file is byte-identical (in
 summary.json, only ``solve_seconds`` may differ). Not part of the test suite: a refactoring that
-promises "same outputs, same speed" records its numbers from here in the README.
+promises "same outputs, same speed" records its numbers from here in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -7,7 +7,7 @@ linopy building and loading the same LP structure (an anchor, if linopy is insta
 
 A case of P plants x M markets x K products x T periods has P*M*K*T flow variables. Every
 measurement runs in a fresh process (peak memory is per process). Prints Markdown tables
-(paste them into the README). Not part of the test suite.
+(paste them into docs/benchmarks.md). Not part of the test suite.
 """
 
 from __future__ import annotations

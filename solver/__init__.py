@@ -1,6 +1,6 @@
 """plantsplit: decide how to split production of a product across plants.
 
-The Python API (see ``solver.api`` and the README, "Python API"): ``load_case``,
+The Python API (see ``solver.api`` and docs/python-api.md): ``load_case``,
 ``solve_case``, ``sweep_case``, ``breakeven_case``, ``stochastic_case``, ``compare_runs``; errors ``PlantsplitError``,
 ``CaseError``, ``UsageError``, ``NoPlanError``. They are imported on first use, so
 ``import solver`` stays cheap for the command line.

@@ -169,7 +169,7 @@ def test_the_example_script_runs(tmp_path):
     # counts are whole numbers: built 1, not 1.00
     assert ["busan-rogue-line", "1"] in [ln.split() for ln in lines]
     assert ["busan-rogue-line", "1", "1"] in [ln.split() for ln in lines]  # stochastic: built, and by the mean plan
-    # below 936.27 KRW/USD the line does not pay (README, breakeven): only the 900 future regrets building it
+    # below 936.27 KRW/USD the line does not pay (docs/getting-started.md): only the 900 future regrets building it
     futures = ("w900", "w1000", "w1100", "w1200", "w1300")
     regrets = {ln.split()[0]: ln.split()[2] for ln in lines if ln.split()[:1] and ln.split()[0] in futures}
     assert set(regrets) == set(futures)

@@ -144,7 +144,7 @@ def test_risk_weight_and_refusals(tmp_path):
 
 def test_rogue_at_two_wons(tmp_path):
     # One scenario each: the won at 900 and at 1,100 per dollar in every period. The Busan
-    # line stops paying below 936.27 (README, breakeven): not built at 900, built at 1,100.
+    # line stops paying below 936.27 (docs/getting-started.md, breakeven): not built at 900, built at 1,100.
     # With one scenario the stochastic decision is the plan of that scenario: its expected
     # cost is what a sweep finds at that rate (a separate command), and every quantile of
     # the cost distribution is that one cost.

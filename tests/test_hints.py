@@ -218,8 +218,8 @@ def test_hint_followed_literally_solves(tmp_path, name, apply):
 def test_missing_rate_hint_with_another_reporting_currency(tmp_path, fx, a_cost):
     """--currency EUR on a case whose rates are quoted per USD: USD, the quote base, lacks a row.
 
-    The hint is the README's "list the quote base with rate 1". Plant A's 100 USD must then
-    cost 100 x 0.9 = 90 EUR (0.95 in period 2 where the rate differs). An older hint
+    The hint is docs/input-reference.md's "list the quote base with rate 1". Plant A's 100 USD must
+    then cost 100 x 0.9 = 90 EUR (0.95 in period 2 where the rate differs). An older hint
     (rate = USD per 1 EUR = 1/0.9) gave 81 EUR; the one before this (USD per 1 EUR x the
     rate of EUR) always came to 1, said in a roundabout way.
     """

@@ -1,4 +1,4 @@
-"""The house by stage (README, "How it is built"): solver/ is rooms that follow the data, imports run
+"""The house by stage (docs/design.md, "How it is built"): solver/ is rooms that follow the data, imports run
 one way, no two modules import each other, modules and functions stay small, and every room's
 docstring says what it may import, the same list the import contracts in pyproject.toml enforce."""
 

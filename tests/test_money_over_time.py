@@ -1,7 +1,7 @@
 """Money over time, worked by hand: discount factors, investments over their life, lanes by period.
 
 Every expected number is computed in the comment (or in plain arithmetic) above its assert,
-from the README's rules, not from plantsplit's output.
+from the rules of docs/input-reference.md, not from plantsplit's output.
 """
 
 from __future__ import annotations

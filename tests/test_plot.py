@@ -181,7 +181,8 @@ def test_a_rate_written_as_a_percentage_is_a_number_in_results_and_on_the_x_axis
     assert drawn == {"x": [0.0, 0.25], "labels": ["0.0%", "25.0%"]}  # 25% drawn at 0.25 (was at 1 = "100%")
 
 
-# a results.csv as earlier versions wrote a scenarios file's rates (text as typed), the README's what-if
+# a results.csv as earlier versions wrote a scenarios file's rates (text as typed), the what-if of
+# docs/getting-started.md
 WHAT_IF = (
     "scenario,fx:KRW,tariff:KR:usa@2016,freight_scale:busan,status,objective_USD,units:busan\n"
     "base,1053,0,1,optimal,100,10\nwon,1000,0,1,optimal,90,12\nkorus,1053,2.5%,1,optimal,110,9\n"

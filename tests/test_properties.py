@@ -1,11 +1,11 @@
 """Property tests: random valid cases that use every rule, checked against an independent
-formulation of the same (MI)LP written here with scipy, straight from the README's rules;
+formulation of the same (MI)LP written here with scipy, straight from the rules of docs/input-reference.md;
 random broken cases always get exit 2 and a message, never a traceback.
 
 The reference below shares no code with plantsplit: it reads the generated dicts, not the
 CSVs, resolves "most specific row wins" with plain loops, keeps every capacity row as its
 own constraint (plantsplit merges rows with the same key), and solves with scipy.optimize.milp.
-Money over time as the README states it: every cost of period t times d(t) (integer labels:
+Money over time as docs/input-reference.md states it: every cost of period t times d(t) (integer labels:
 steps between labels; otherwise positions in natural order), an option's charges by the
 annuity rule, cut at the last period; one share row per shares.csv row and period covered.
 """

@@ -58,7 +58,7 @@ def test_milp_ranging_is_labelled(tmp_path):
     summary = json.loads((tmp_path / "o" / "summary.json").read_text())
     assert summary["sensitivity"] == "lp with build decisions fixed"
     cons = read(tmp_path / "o", "sensitivity_constraints.csv").set_index("constraint")
-    # Smyrna's 2016 Rogue capacity: shadow price -3,233.11 (README's hand derivation).
+    # Smyrna's 2016 Rogue capacity: shadow price -3,233.11 (the hand derivation in docs/getting-started.md).
     assert cons.loc["capacity[smyrna,rogue,2016]", "shadow_price_USD"] == pytest.approx(-(21133.1149 - 17900), abs=1e-3)
 
 
@@ -81,7 +81,7 @@ def test_names_split_into_parts_and_rounded_as_promised(tmp_path):
 
 
 def test_money_columns_have_at_most_four_decimals(tmp_path):
-    """README: per-unit money 4 decimals. Every column named with the currency, in every
+    """docs/outputs.md: per-unit money 4 decimals. Every column named with the currency, in every
     file solve --sensitivity writes for the Rogue case, holds at most 4."""
     import re
 

@@ -110,7 +110,7 @@ def parse_name(name: str, case: Case) -> Param:
         "cost_scale": not p.b and not p.period,
     }[p.kind]
     if not shape_ok:
-        raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see README, Sweeps)")
+        raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
     if p.kind == "fx":
         need(p.a, currencies - {case.currency} if p.a != case.currency else currencies, "currency")
     elif p.kind == "tariff":

@@ -319,7 +319,7 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
             rows.iat[i],
             col.name,
             values.iat[i],
-            f"is out of range: {what.split(':')[0]} must be {side} (see the README, Ranges of numbers)",
+            f"is out of range: {what.split(':')[0]} must be {side} (see docs/input-reference.md, Ranges of numbers)",
         )
     for i in np.flatnonzero(huge):
         out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")

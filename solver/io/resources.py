@@ -16,7 +16,7 @@ from solver.errors import PlantsplitError, UsageError
 MB = 2**20
 # bytes a row of a case file costs to read and check (pandas text columns, the typed copies, the row
 # numbers): peak RSS 147 MB for 100,000 demand rows + 10,000 lanes, 371 MB for 400,000 + 40,000
-# (747 bytes per row between them; 2026-12-02, README "When something is wrong")
+# (747 bytes per row between them; 2026-12-02, docs/troubleshooting.md, "Too large for memory")
 READ_BYTES_PER_ROW = 800
 READ_BYTES_PER_BYTE = 3
 CHUNK = 1 << 24

@@ -1,6 +1,6 @@
 """The input format, as data.
 
-One table drives the loader's checks, the README's input reference
+One table drives the loader's checks, the input reference (docs/input-reference.md)
 (``python -m solver.schema`` prints it as Markdown) and ``plantsplit validate``.
 """
 
@@ -322,7 +322,7 @@ RANGES: dict[str, tuple[float, float, str]] = {
 
 
 def markdown() -> str:
-    """The input reference as Markdown tables (pasted into the README)."""
+    """The input reference as Markdown tables (pasted into docs/input-reference.md)."""
     out = []
     for f in FILES:
         req = "required" if f.required else "optional"
