@@ -81,7 +81,7 @@ class _Folder:
         return f"is missing from {self.folder} (it is required)"
 
     def read(self, specs, out: Collector) -> dict[str, pd.DataFrame | None]:
-        unreadable = {}
+        unreadable: dict[str, pd.DataFrame | None] = {}
         for spec in specs:
             what = not_a_file(self.folder / spec.name)
             if what:
