@@ -73,7 +73,7 @@ def pulp_solver(key: str, time_limit, mip: bool = True, gap: float | None = None
         avail = {s.lower(): s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"}
     if key not in avail:
         raise SolverUnavailable(f"solver '{key}' is not available; available: {', '.join(available_solvers())}")
-    kwargs = {"msg": False}
+    kwargs: dict[str, bool | float] = {"msg": False}
     if time_limit:
         kwargs["timeLimit"] = time_limit
     if gap is not None:
