@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml
 run: $(STAMP)
 	$(BIN)/plantsplit solve
 
-# the code gates (ruff's lint and formatter, pyproject [tool.ruff]); `make test` runs them first
+# the code gates (ruff's lint and formatter, pyproject [tool.ruff]; mypy, [tool.mypy]); `make test` runs them first
 check: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 test: check
 	$(BIN)/python -m pytest

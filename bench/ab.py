@@ -71,8 +71,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--extra", default="", help="more solve options, e.g. '--sensitivity --xlsx'")
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory(prefix="plantsplit-ab-") as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory(prefix="plantsplit-ab-") as tmp_name:
+        tmp = Path(tmp_name)
         base = tmp / "base"
         subprocess.run(
             ["git", "worktree", "add", "--detach", str(base), args.base], cwd=ROOT, check=True, capture_output=True

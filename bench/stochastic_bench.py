@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CASE = ROOT / "inputs" / "rogue-2012"
 
 
-CPU = {}
+CPU: dict[float, float] = {}  # wall seconds -> CPU seconds
 
 
 def cli(*args) -> float:

@@ -76,8 +76,8 @@ def main() -> None:
         f"{os.cpu_count()} cores; Rogue case, fx:KRW 900..1400\n"
     )
     naive_s, naive_obj = naive(case, sample)
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         (tmp / "sample.csv").write_text("scenario,fx:KRW\n" + "".join(f"k{i},{r!r}\n" for i, r in enumerate(sample)))
         sample_s = sweep(["--scenarios", str(tmp / "sample.csv")], tmp / "sample")
         import pandas as pd

@@ -41,6 +41,7 @@ MODES = {
 
 def make_case():
     spec = importlib.util.spec_from_file_location("bench_run", ROOT / "bench" / "run.py")
+    assert spec is not None and spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod.make_case
@@ -90,8 +91,8 @@ def main() -> None:
         f"Python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} cores, "
         f"load average {os.getloadavg()[0]:.1f}; {flows:,} flows, {a.periods} periods, {a.n} scenarios\n"
     )
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
         make_case()(tmp / "case", a.plants, a.markets, a.products, a.periods)
         scenarios(tmp / "sc.csv", a.n, a.markets)
         objectives, rows = {}, []
@@ -105,9 +106,9 @@ def main() -> None:
         ref = objectives["one-model"]
         print("| mode | flags | whole command | scenarios/s | infeasible | largest objective difference |")
         print("|---|---|---|---|---|---|")
-        for mode, flags, secs, rate, bad in rows:
+        for mode, shown, secs, rate, bad in rows:
             diff = float(np.nanmax(np.abs(objectives[mode] - ref) / np.abs(ref)))
-            print(f"| {mode} | `{flags}` | {secs:.1f} s | {rate:.2f} | {bad} | {diff:.1e} |")
+            print(f"| {mode} | `{shown}` | {secs:.1f} s | {rate:.2f} | {bad} | {diff:.1e} |")
 
 
 if __name__ == "__main__":

@@ -147,7 +147,7 @@ def solve_case(
 
 def sweep_case(
     case: Case | str | Path,
-    vary: Mapping[str, object] | Iterable[str] | None = None,
+    vary: Mapping[str, str | Iterable[float | str]] | Iterable[str] | None = None,
     scenarios: str | Path | pd.DataFrame | None = None,
     *,
     jobs: int = 1,
@@ -187,6 +187,7 @@ def sweep_case(
     elif isinstance(scenarios, pd.DataFrame):
         sc = from_text(scenarios.to_csv(index=False), "scenarios", c)
     else:
+        assert scenarios is not None  # one of vary and scenarios is given (checked above)
         sc = from_file(Path(scenarios), c)
     return sweep_in_memory(c, sc, jobs=jobs, plans=plans, threads=threads, decompose=decompose, solver=solver)
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 from click.testing import CliRunner
 
+from solver.case.load import load_case
 from solver.cli import cli
+from solver.errors import NoPlanError
+from solver.pipeline.run import solve_loaded
 
 from conftest import write_case
 
@@ -291,3 +295,15 @@ def test_rows_are_cited_as_runs():
     assert row_span([2, 5, 7, 8, 9, 11]) == "rows 2, 5, 7-9, 11"
     # parts 1, 3, ..., 17 and 19-22; past 8 parts the rest is counted in rows: 17 and 19-22 = 5 more
     assert row_span([*range(1, 20, 2), 20, 21, 22]) == "rows 1, 3, 5, 7, 9, 11, 13, 15 and 5 more"
+
+
+def test_a_run_without_a_plan_says_so_when_its_tables_are_read(tmp_path):
+    # solve_loaded returns the infeasible run (the command line prints its reasons); reading a table
+    # of it is the NoPlanError solve_case raises, not an AttributeError on None
+    run = solve_loaded(load_case(write_case(tmp_path / "c", **SHORT_IN_2014)))
+    assert run.status == "infeasible" and run.results is None
+    for read in (lambda: run.plan, lambda: run.objective, run.tables, lambda: run.write(tmp_path / "out")):
+        with pytest.raises(NoPlanError, match="case c is infeasible") as caught:
+            read()
+        assert caught.value.reasons == run.reasons and len(run.reasons) == 1
+    assert not (tmp_path / "out").exists()

@@ -31,23 +31,27 @@ def discount_factors(periods, rate):
 def check_outputs(case_dir, out):
     plan = read(out, "plan.csv")
     supply = read(out, "supply.csv")
-    util = read(out, "utilization.csv")
-    cb = read(out, "cost_breakdown.csv")
     summary = json.loads((out / "summary.json").read_text())
-    lanes = pd.read_csv(case_dir / "lanes.csv", dtype=str, keep_default_na=False)
-    for col in ("product", "period"):
-        if col not in lanes:
-            lanes[col] = ""
-    cap = pd.read_csv(case_dir / "capacity.csv", dtype=str, keep_default_na=False)
-    for col in ("period", "product", "max_units"):
-        if col not in cap:
-            cap[col] = ""
-
-    cur = summary["currency"]
     periods = natural_order(supply["period"].unique().tolist())
-    position = {t: i for i, t in enumerate(periods)}
+    check_lanes(case_dir, plan)
+    check_demand(plan, supply)
+    check_capacity(case_dir, out, plan, periods)
+    check_costs(out, plan, summary, periods)
+    if (case_dir / "shares.csv").exists():
+        check_shares(case_dir, out, plan, periods)
 
-    # every flow uses a lane open in its period
+
+def _case_table(case_dir, name, optional_columns):
+    table = pd.read_csv(case_dir / name, dtype=str, keep_default_na=False)
+    for col in optional_columns:
+        if col not in table:
+            table[col] = ""
+    return table
+
+
+def check_lanes(case_dir, plan):
+    """Every flow uses a lane open in its period."""
+    lanes = _case_table(case_dir, "lanes.csv", ("product", "period"))
     for r in plan.itertuples():
         ok = (
             (lanes["plant"] == r.plant)
@@ -57,22 +61,35 @@ def check_outputs(case_dir, out):
         ).any()
         assert ok, f"no lane for {r.plant}->{r.market} {r.product} in {r.period}"
 
-    # demand met: flows add up to supplied = demand - unmet
+
+def check_demand(plan, supply):
+    """Demand met: flows add up to supplied = demand - unmet."""
     flows = plan.groupby(["market", "product", "period"])["units"].sum()
     for r in supply.itertuples():
         assert r.supplied == pytest.approx(r.demand - r.unmet, abs=TOL)
         assert flows.get((r.market, r.product, r.period), 0.0) == pytest.approx(r.supplied, abs=TOL)
 
-    # capacity held: every capacity.csv row, recomputed from plan.csv (+ built options)
+
+def _added_capacity(case_dir, out, periods):
+    """(plant, product, period) -> units the built options add from their first period on."""
     added = {}
-    if (out / "builds.csv").exists():
-        builds = read(out, "builds.csv")
-        exp = pd.read_csv(case_dir / "expansions.csv", dtype=str, keep_default_na=False)
-        for b, e in zip(builds.itertuples(), exp.itertuples(), strict=True):
-            for t in periods:
-                if position[t] >= position[e.first_period]:
-                    key = (b.plant, b.product, t)
-                    added[key] = added.get(key, 0.0) + b.built * b.added_units
+    if not (out / "builds.csv").exists():
+        return added
+    position = {t: i for i, t in enumerate(periods)}
+    builds = read(out, "builds.csv")
+    exp = pd.read_csv(case_dir / "expansions.csv", dtype=str, keep_default_na=False)
+    for b, e in zip(builds.itertuples(), exp.itertuples(), strict=True):
+        for t in periods:
+            if position[t] >= position[e.first_period]:
+                key = (b.plant, b.product, t)
+                added[key] = added.get(key, 0.0) + b.built * b.added_units
+    return added
+
+
+def check_capacity(case_dir, out, plan, periods):
+    """Capacity held: every capacity.csv row, recomputed from plan.csv (+ built options)."""
+    cap = _case_table(case_dir, "capacity.csv", ("period", "product", "max_units"))
+    added = _added_capacity(case_dir, out, periods)
     for r in cap.itertuples():
         if r.max_units == "":
             continue
@@ -84,10 +101,15 @@ def check_outputs(case_dir, out):
                 continue
             limit = float(r.max_units) + added.get((r.plant, r.product, t), 0.0)
             assert units <= limit + TOL, f"{r.plant} {r.product} {t}: {units} > {limit}"
+    util = read(out, "utilization.csv")
     assert (util["units"] <= util["max_units"].fillna(float("inf")) + TOL).all()
 
-    # costs add up: nominal amounts to undiscounted_cost, present values (amount x d(t),
-    # d from summary.json's discount_rate) to the objective; plan + unmet + expansion = breakdown
+
+def check_costs(out, plan, summary, periods):
+    """Costs add up: nominal amounts to undiscounted_cost, present values (amount x d(t), d from
+    summary.json's discount_rate) to the objective; plan + unmet + expansion = breakdown."""
+    cb = read(out, "cost_breakdown.csv")
+    cur = summary["currency"]
     amount, pv = cb[f"amount_{cur}"], cb[f"present_value_{cur}"]
     d = cb["period"].map(discount_factors(periods, summary["discount_rate"]))
     assert (pv - amount * d).abs().max() < 0.01
@@ -102,9 +124,6 @@ def check_outputs(case_dir, out):
     if len(plan):
         parts = plan[f"unit_production_cost_{cur}"] + plan[f"unit_freight_{cur}"] + plan[f"unit_duty_{cur}"]
         assert (parts - plan[f"unit_landed_cost_{cur}"]).abs().max() < 1e-3
-
-    if (case_dir / "shares.csv").exists():
-        check_shares(case_dir, out, plan, periods)
 
 
 def check_shares(case_dir, out, plan, periods):

@@ -105,12 +105,47 @@ def cases(draw):
     markets = MARKETS[: draw(st.integers(1, 2))]
     products = PRODUCTS[: draw(st.integers(1, 2))]
     periods = draw(st.sampled_from(PERIOD_LABELS))[: draw(st.sampled_from([1, 2, 3, 3]))]
+    demand = draw_demand(draw, markets, products, periods)
+    ks, ts = ["", *products], ["", *periods]
+    capacity = draw_capacity(draw, plants, ks, ts)
+    lanes = draw_lanes(draw, plants, markets, ks, periods)
+    costs = draw_costs(draw, plants, ks, ts)
+    fx = [dict(currency="EUR", period="", rate=draw(st.sampled_from([0.8, 0.9, 1.1])))]
+    for t in periods:
+        if draw(st.booleans()):
+            fx.append(dict(currency="EUR", period=t, rate=draw(st.sampled_from([0.75, 0.95, 1.25]))))
+    tariffs = draw_tariffs(draw, markets, ks, ts)
+    expansions = draw_expansions(draw, capacity, periods)
+    rate, settings_rows, cli_args = draw(discounting())
+    return dict(
+        plants=plants,
+        demand=demand,
+        capacity=capacity,
+        lanes=lanes,
+        costs=costs,
+        fx=fx,
+        tariffs=tariffs,
+        expansions=expansions,
+        shares=draw(shares(plants, markets, ks, ts)),
+        settings=settings_rows,
+        discount_rate=rate,
+        cli=cli_args,
+    )
+
+
+# The parts of a case, each drawn with the case's ``draw`` in the order cases() calls them
+# (the same draws in the same order: the same examples as one function drew).
+
+
+def draw_demand(draw, markets, products, periods):
     demand = []
     for m, k, t in itertools.product(markets, products, periods):
         penalty = draw(st.sampled_from([None, 50, 120, 120, 400, 400]))
         demand.append(dict(market=m, product=k, period=t, units=draw(st.integers(0, 100)), unmet_penalty=penalty))
-    demand = draw(st.permutations(demand))  # file order must not matter: periods sort naturally
-    ks, ts = ["", *products], ["", *periods]
+    return draw(st.permutations(demand))  # file order must not matter: periods sort naturally
+
+
+def draw_capacity(draw, plants, ks, ts):
     capacity = []
     for pl in plants:
         for _ in range(draw(st.integers(0, 3))):
@@ -127,6 +162,10 @@ def cases(draw):
                     min_units=mn,
                 )
             )
+    return capacity
+
+
+def draw_lanes(draw, plants, markets, ks, periods):
     lanes = []
     for pl, m, k in itertools.product(plants, markets, ks):
         if not draw(st.booleans()):
@@ -159,16 +198,20 @@ def cases(draw):
                 max_units=None,
             )
         )
+    return lanes
+
+
+def draw_costs(draw, plants, ks, ts):
     costs, seen = [], set()
     for pl in plants:
         for k, t in itertools.product(ks, ts):
             if draw(st.integers(0, 2)) == 0 and (pl["plant"], k, t) not in seen:
                 seen.add((pl["plant"], k, t))
                 costs.append(dict(plant=pl["plant"], product=k, period=t, unit_cost=draw(st.integers(0, 200))))
-    fx = [dict(currency="EUR", period="", rate=draw(st.sampled_from([0.8, 0.9, 1.1])))]
-    for t in periods:
-        if draw(st.booleans()):
-            fx.append(dict(currency="EUR", period=t, rate=draw(st.sampled_from([0.75, 0.95, 1.25]))))
+    return costs
+
+
+def draw_tariffs(draw, markets, ks, ts):
     tariffs = []
     for origin, m in itertools.product(["X", "Y"], markets):
         for k, t in ((k, t) for k in ks for t in ts):
@@ -215,6 +258,10 @@ def cases(draw):
                         agreement=agreement,
                     )
                 )
+    return tariffs
+
+
+def draw_expansions(draw, capacity, periods):
     expansions = []
     limited = [c for c in capacity if c["max_units"] is not None]
     for i in range(draw(st.sampled_from([0, 1, 2, 2])) if limited else 0):
@@ -234,21 +281,7 @@ def cases(draw):
                 lifetime_periods=draw(st.sampled_from([None, 1, 2, 2, 5])),
             )
         )
-    rate, settings_rows, cli_args = draw(discounting())
-    return dict(
-        plants=plants,
-        demand=demand,
-        capacity=capacity,
-        lanes=lanes,
-        costs=costs,
-        fx=fx,
-        tariffs=tariffs,
-        expansions=expansions,
-        shares=draw(shares(plants, markets, ks, ts)),
-        settings=settings_rows,
-        discount_rate=rate,
-        cli=cli_args,
-    )
+    return expansions
 
 
 def to_csv(rows, columns):
@@ -346,50 +379,7 @@ def reference_objective(case):
     period t times d(t), the present value at the first period."""
     periods = natural_order({d["period"] for d in case["demand"]})
     d = discount_factors(periods, case["discount_rate"])
-    position = {t: i for i, t in enumerate(periods)}
-    country = {p["plant"]: p["country"] for p in case["plants"]}
-    plant_cur = {p["plant"]: p["currency"] for p in case["plants"]}
-    cols, cost = [], []  # cols: dict(kind, ...)
-
-    def add(kind, c, **kw):
-        cols.append(dict(kind=kind, **kw))
-        cost.append(c)
-        return len(cols) - 1
-
-    for dm in case["demand"]:
-        m, k, t = dm["market"], dm["product"], dm["period"]
-        for pl in case["plants"]:
-            p = pl["plant"]
-            lane = most_specific(case["lanes"], {"plant": p, "market": m}, k, t)
-            if not lane:
-                continue
-            lane = lane[0]
-            crow = most_specific(case["costs"], {"plant": p}, k, t)
-            prod = crow[0]["unit_cost"] / rate(case, plant_cur[p], t) if crow else 0.0
-            freight = lane["freight_cost"] / rate(case, lane["currency"], t)
-            tiers = sorted(
-                most_specific(case["tariffs"], {"origin": country[p], "market": m}, k, t),
-                key=lambda r: (r["up_to_units"] is None, r["up_to_units"] or 0),
-            )
-            if not tiers:
-                add("x", (prod + freight) * d[t], plant=p, market=m, product=k, period=t, lane=id(lane), tier=None)
-            for j, tr in enumerate(tiers):
-                value = prod + (freight if tr["basis"] == "cif" else 0.0)
-                add(
-                    "x",
-                    (prod + freight + tr["rate"] * value) * d[t],
-                    plant=p,
-                    market=m,
-                    product=k,
-                    period=t,
-                    lane=id(lane),
-                    tier=(country[p], m, k, t, j, tr["up_to_units"], tiers[j - 1]["up_to_units"] if j else 0),
-                )
-        if dm["unmet_penalty"] is not None:
-            add("u", dm["unmet_penalty"] * d[t], market=m, product=k, period=t, units=dm["units"])
-    for e in case["expansions"]:
-        add("b", expansion_cost(case, e, periods, d), **e)
-
+    cols, cost = reference_columns(case, periods, d)
     A_rows, lo, hi = [], [], []
 
     def row(coefs, low, high):
@@ -398,6 +388,80 @@ def reference_objective(case):
         hi.append(high)
 
     xs = [(i, c) for i, c in enumerate(cols) if c["kind"] == "x"]
+    demand_rows(case, cols, xs, row)
+    capacity_rows(case, cols, xs, periods, row)
+    lane_rows(case, xs, periods, row)
+    quota_rows(xs, row)
+    share_rows(case, xs, periods, row)
+
+    n = len(cols)
+    A = lil_matrix((max(1, len(A_rows)), n))
+    for r, coefs in enumerate(A_rows):
+        for j, v in coefs.items():
+            A[r, j] = v
+    upper = np.array([c["units"] if c["kind"] == "u" else (1.0 if c["kind"] == "b" else np.inf) for c in cols])
+    integrality = np.array([1 if c["kind"] == "b" else 0 for c in cols])
+    constraints = [LinearConstraint(A.tocsr(), np.array(lo or [-np.inf]), np.array(hi or [np.inf]))]
+    res = milp(np.array(cost), constraints=constraints, integrality=integrality, bounds=Bounds(np.zeros(n), upper))
+    return res.fun if res.status == 0 else None
+
+
+def reference_columns(case, periods, d):
+    """The columns (dicts: kind x for a flow on a lane and tariff tier, u for unmet demand, b for
+    an option) and their present-value costs."""
+    cols, cost = [], []
+
+    def add(kind, c, **kw):
+        cols.append(dict(kind=kind, **kw))
+        cost.append(c)
+        return len(cols) - 1
+
+    for dm in case["demand"]:
+        for pl in case["plants"]:
+            flow_columns(case, dm, pl, d, add)
+        if dm["unmet_penalty"] is not None:
+            t = dm["period"]
+            add(
+                "u", dm["unmet_penalty"] * d[t], market=dm["market"], product=dm["product"], period=t, units=dm["units"]
+            )
+    for e in case["expansions"]:
+        add("b", expansion_cost(case, e, periods, d), **e)
+    return cols, cost
+
+
+def flow_columns(case, dm, pl, d, add):
+    """The flows from plant ``pl`` to a demand row's market: one per tariff tier (one without tariffs)."""
+    m, k, t = dm["market"], dm["product"], dm["period"]
+    p, country = pl["plant"], pl["country"]
+    lane = most_specific(case["lanes"], {"plant": p, "market": m}, k, t)
+    if not lane:
+        return
+    lane = lane[0]
+    crow = most_specific(case["costs"], {"plant": p}, k, t)
+    prod = crow[0]["unit_cost"] / rate(case, pl["currency"], t) if crow else 0.0
+    freight = lane["freight_cost"] / rate(case, lane["currency"], t)
+    tiers = sorted(
+        most_specific(case["tariffs"], {"origin": country, "market": m}, k, t),
+        key=lambda r: (r["up_to_units"] is None, r["up_to_units"] or 0),
+    )
+    if not tiers:
+        add("x", (prod + freight) * d[t], plant=p, market=m, product=k, period=t, lane=id(lane), tier=None)
+    for j, tr in enumerate(tiers):
+        value = prod + (freight if tr["basis"] == "cif" else 0.0)
+        add(
+            "x",
+            (prod + freight + tr["rate"] * value) * d[t],
+            plant=p,
+            market=m,
+            product=k,
+            period=t,
+            lane=id(lane),
+            tier=(country, m, k, t, j, tr["up_to_units"], tiers[j - 1]["up_to_units"] if j else 0),
+        )
+
+
+def demand_rows(case, cols, xs, row):
+    """Flows plus unmet demand = demand, per demand row."""
     for dm in case["demand"]:
         key = (dm["market"], dm["product"], dm["period"])
         coefs = {i: 1.0 for i, c in xs if (c["market"], c["product"], c["period"]) == key}
@@ -405,6 +469,12 @@ def reference_objective(case):
             {i: 1.0 for i, c in enumerate(cols) if c["kind"] == "u" and (c["market"], c["product"], c["period"]) == key}
         )
         row(coefs, dm["units"], dm["units"])
+
+
+def capacity_rows(case, cols, xs, periods, row):
+    """Every capacity row on its own, per period it covers: at most max_units (plus the options
+    built for its plant and product by then), at least min_units."""
+    position = {t: i for i, t in enumerate(periods)}
     for r in case["capacity"]:
         for t in [r["period"]] if r["period"] else periods:
             coefs = {
@@ -427,19 +497,31 @@ def reference_objective(case):
                 row(c2, -np.inf, r["max_units"])
             if r["min_units"]:
                 row(coefs, r["min_units"], np.inf)
+
+
+def lane_rows(case, xs, periods, row):
+    """A lane's max_units, in every period."""
     for lane in case["lanes"]:
         if lane["max_units"] is None:
             continue
         for t in periods:
             row({i: 1.0 for i, c in xs if c["lane"] == id(lane) and c["period"] == t}, -np.inf, lane["max_units"])
+
+
+def quota_rows(xs, row):
+    """A tariff tier holds at most its quota (up_to_units less the tier below's)."""
     quotas = {}
     for i, c in xs:
         if c["tier"] is not None and c["tier"][5] is not None:
             quotas.setdefault(c["tier"], []).append(i)
     for tier, idx in quotas.items():
         row({i: 1.0 for i in idx}, -np.inf, tier[5] - tier[6])
-    # shares: units from the source >= min_share x (<= max_share x) all units supplied to the
-    # market, per period covered (blank = each period), product blank = all its products together
+
+
+def share_rows(case, xs, periods, row):
+    """Shares: units from the source >= min_share x (<= max_share x) all units supplied to the
+    market, per period covered (blank = each period), product blank = all its products together."""
+    country = {p["plant"]: p["country"] for p in case["plants"]}
     for s in case["shares"]:
         source = {s["plant"]} if s["plant"] else {p for p, c in country.items() if c == s["country"]}
         for t in [s["period"]] if s["period"] else periods:
@@ -451,17 +533,6 @@ def reference_objective(case):
             for share, low, high in ((s["min_share"], 0.0, np.inf), (s["max_share"], -np.inf, 0.0)):
                 if share is not None:
                     row({i: (c["plant"] in source) - fraction(share) for i, c in scope}, low, high)
-
-    n = len(cols)
-    A = lil_matrix((max(1, len(A_rows)), n))
-    for r, coefs in enumerate(A_rows):
-        for j, v in coefs.items():
-            A[r, j] = v
-    upper = np.array([c["units"] if c["kind"] == "u" else (1.0 if c["kind"] == "b" else np.inf) for c in cols])
-    integrality = np.array([1 if c["kind"] == "b" else 0 for c in cols])
-    constraints = [LinearConstraint(A.tocsr(), np.array(lo or [-np.inf]), np.array(hi or [np.inf]))]
-    res = milp(np.array(cost), constraints=constraints, integrality=integrality, bounds=Bounds(np.zeros(n), upper))
-    return res.fun if res.status == 0 else None
 
 
 # ----------------------------------------------------------------- the properties

@@ -9,6 +9,8 @@ several columns is one int64 (``composite``), looked up by binary search (``look
 
 from __future__ import annotations
 
+from typing import overload
+
 import numpy as np
 import pandas as pd
 
@@ -62,6 +64,10 @@ def align(df: pd.DataFrame, like: pd.DataFrame, cols) -> pd.DataFrame:
     return df.assign(**out) if out else df
 
 
+@overload
+def plain(df: pd.DataFrame) -> pd.DataFrame: ...
+@overload
+def plain(df: None) -> None: ...
 def plain(df: pd.DataFrame | None) -> pd.DataFrame | None:
     """``df`` with categorical columns back as plain text (tables users and writers see)."""
     if df is None:

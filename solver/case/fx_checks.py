@@ -47,7 +47,7 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | No
     needs = needs[needs["currency"] != ""]  # a blank currency is reported as a blank required cell
     for cur, uses in needs.groupby("currency", sort=False):
         wanted = set(periods) if (uses["period"] == "").any() else set(uses["period"])
-        missing = [p for p in periods if p in wanted and not fx_available(fx, cur, p, reporting)]
+        missing = [p for p in periods if p in wanted and not fx_available(fx, str(cur), p, reporting)]
         if not missing:
             continue
         first = uses.iloc[0]
@@ -58,7 +58,7 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | No
             "currency",
             cur,
             f"has no exchange rate in fx.csv for period {', '.join(missing)}: "
-            + rate_hint(fx, cur, reporting, missing, periods, base or reporting)
+            + rate_hint(fx, str(cur), reporting, missing, periods, base or reporting)
             + (f"; also used in {_also(also)}" if also else ""),
         )
     if (fx["currency"] == reporting).any():

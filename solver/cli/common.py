@@ -12,6 +12,7 @@ import os
 import traceback
 import unicodedata
 from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -63,7 +64,8 @@ def _problems_file(ctx):
 class Fail(click.ClickException):
     def __init__(self, message: str, code: int):
         super().__init__(message)
-        self.exit_code = code
+        # click types exit_code as a class variable, but reads it from the instance (its own Exit sets one)
+        self.exit_code = code  # type: ignore[misc]
 
     def show(self, file=None):
         echo(f"Error: {self.format_message()}", err=True)
@@ -279,7 +281,7 @@ def _write_problems(ctx, exc) -> None:
             )
 
 
-def _unexpected(ctx, exc):
+def _unexpected(ctx, exc) -> NoReturn:
     if ctx.obj and ctx.obj.get("debug"):
         traceback.print_exc()
     else:

@@ -180,7 +180,9 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
     except CaseError as exc:
         raise case_failure(ctx, exc) from None
     except TooLargeError as exc:  # the case's rows cannot be read in the memory available
-        raise failure(exc) from None
+        fail = failure(exc)
+        assert fail is not None  # a TooLargeError always is one
+        raise fail from None
     except Exception as exc:  # noqa: BLE001
         _unexpected(ctx, exc)
     warn_all(c.warnings, ctx, err=False)

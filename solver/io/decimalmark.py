@@ -86,12 +86,12 @@ def decide(
             pd.Series(v.to_numpy(bool)[inverse], dtype=bool) for v in _marks(pd.Series(distinct, dtype=object))
         )
         if dot.any() and comma.any():
-            i, j = dot.idxmax(), comma.idxmax()
+            i, j = int(dot.to_numpy().argmax()), int(comma.to_numpy().argmax())  # the first cell of each
             first, second = (i, j) if i > j else (j, i)
             out.error(
                 name,
-                rows.iat[first],
-                cols.iat[first],
+                rows.iloc[first],
+                cols.iloc[first],
                 text.iat[first],
                 f'uses "{"." if dot.iat[first] else ","}" as decimal mark, but row {rows.iat[second]} '
                 f'("{text.iat[second]}") uses "{"." if dot.iat[second] else ","}": write every number '

@@ -4,6 +4,7 @@ msvcrt on Windows), naming its holder, released when its process ends (``kill -9
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 from solver.errors import UsageError
@@ -15,7 +16,8 @@ class FolderLock:
     """An exclusive OS lock on ``folder/.plantsplit.lock`` (flock; msvcrt on Windows), naming its holder."""
 
     def __init__(self, folder: Path, command: str):
-        self.path, self.command, self.fd = Path(folder) / LOCK, command, None
+        self.path, self.command = Path(folder) / LOCK, command
+        self.fd: int | None = None
 
     def acquire(self) -> None:
         while True:
@@ -55,9 +57,7 @@ class FolderLock:
 
 
 def _try_lock(fd: int) -> bool:
-    try:
-        import fcntl
-    except ImportError:  # Windows
+    if sys.platform == "win32":  # no fcntl (a platform check rather than ImportError: mypy follows it)
         import msvcrt
 
         try:
@@ -65,6 +65,8 @@ def _try_lock(fd: int) -> bool:
             return True
         except OSError:
             return False
+    import fcntl
+
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         return True

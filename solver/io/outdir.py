@@ -266,7 +266,7 @@ class OutputFolder:
             raise
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> None:
         self._remove_temporaries()
         self.lock.release()
         if exc[0] is not None and self.created:  # a folder this run made and could not fill: gone again
@@ -274,7 +274,6 @@ class OutputFolder:
                 self.folder.rmdir()  # only if empty
             except OSError:
                 pass
-        return False
 
     @property
     def record(self) -> dict | None:

@@ -257,7 +257,7 @@ PLAIN = CSV_STYLES["plain"]
 
 
 def to_cells(df: pd.DataFrame, style: CsvStyle = PLAIN) -> pd.DataFrame:
-    out = {}
+    out: dict[str, list[str] | np.ndarray] = {}
     for col in df.columns:
         s = df[col]
         decimals = decimals_of(col)

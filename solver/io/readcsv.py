@@ -64,7 +64,7 @@ def read_tables(paths: list[tuple[FileSpec, Path]], opts: CsvOptions, out: Colle
         numeric, opts.decimal, out, groups={name: r.delimiter for name, r in raw.items() if r is not None}
     )
     return {
-        name: (parse_raw(r, marks[name], out) if r is not None and marks[name] else None) for name, r in raw.items()
+        name: (parse_raw(r, mark, out) if r is not None and (mark := marks[name]) else None) for name, r in raw.items()
     }
 
 
@@ -132,10 +132,10 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
             )
         out.error(name, reader.line_num, "", "", f"cannot be read from this row on ({exc}): {hint}")
         return None
-    raw = raw_from_records(records, spec, out)
-    if raw is None:
+    table = raw_from_records(records, spec, out)
+    if table is None:
         return None
-    return dataclasses.replace(raw, delimiter=delimiter, cells=_unguarded(raw))
+    return dataclasses.replace(table, delimiter=delimiter, cells=_unguarded(table))
 
 
 BOMS = (
@@ -230,7 +230,7 @@ def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -
     df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
     df = df.loc[:, [c for c in header if c in known and c != ""]]
     df = df.loc[:, ~df.columns.duplicated()]
-    cells = pd.DataFrame(
+    frame = pd.DataFrame(
         {
             col.name: (
                 df[col.name].reset_index(drop=True).astype(str)
@@ -240,7 +240,7 @@ def raw_from_records(records: list[list[str]], spec: FileSpec, out: Collector) -
             for col in spec.columns
         }
     )
-    return RawTable(spec, np.asarray(numbers, dtype=np.int64), cells)
+    return RawTable(spec, np.asarray(numbers, dtype=np.int64), frame)
 
 
 MISSPELT_CUTOFF = 0.8  # difflib ratio from which an unknown column is taken for a misspelling
@@ -279,16 +279,16 @@ def _parse(values: pd.Series, col, file: str, rows: pd.Series, decimal: str, out
     blank = values == ""
     if col.required:
         for i in np.flatnonzero(blank.to_numpy()):
-            out.error(file, rows.iat[i], col.name, "", "is blank but required")
+            out.error(file, rows.iloc[i], col.name, "", "is blank but required")
     kind = col.kind
     if kind == "period":  # a period number is counted in (discounting): keep it to what a calendar needs
         long = values.str.fullmatch(r"[+-]?\d{10,}") | (values.str.len() > 64)
         for i in np.flatnonzero(long.to_numpy(bool)):
             out.error(
                 file,
-                rows.iat[i],
+                rows.iloc[i],
                 col.name,
-                values.iat[i][:40] + ("..." if len(values.iat[i]) > 40 else ""),
+                values.iloc[i][:40] + ("..." if len(values.iloc[i]) > 40 else ""),
                 "is too long for a period: at most 9 digits (2012, 202401), or 64 characters of text",
             )
     if kind in ("name", "text", "period"):
@@ -298,7 +298,7 @@ def _parse(values: pd.Series, col, file: str, rows: pd.Series, decimal: str, out
     if kind == "basis":
         lowered = values.str.lower().where(~blank, "fob")
         for i in np.flatnonzero(~lowered.isin(["fob", "cif"]).to_numpy()):
-            out.error(file, rows.iat[i], col.name, values.iat[i], "must be fob or cif")
+            out.error(file, rows.iloc[i], col.name, values.iloc[i], "must be fob or cif")
         return lowered
     return _parse_numbers(values, blank, col, file, rows, decimal, out)
 
@@ -309,27 +309,27 @@ def _parse_numbers(values, blank, col, file, rows, decimal, out) -> pd.Series:
     text = pd.Series(distinct, dtype=object)
     number, ok, huge, bad = (a[codes] for a in _numbers(text, text == "", col, decimal))
     for i in np.flatnonzero(~ok):
-        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col) + _digits_hint(values.iat[i]))
+        out.error(file, rows.iloc[i], col.name, values.iat[i], _expected(col) + _digits_hint(values.iat[i]))
     lo, hi, what = RANGES.get(col.kind, (-np.inf, np.inf, ""))
     outside = ok & ~huge & ~bad & ((number > hi) | (number < lo))
     for i in np.flatnonzero(outside):
         side = f"at most {hi:g}" if number[i] > hi else f"at least {lo:g}"
         out.error(
             file,
-            rows.iat[i],
+            rows.iloc[i],
             col.name,
             values.iat[i],
             f"is out of range: {what.split(':')[0]} must be {side} (see docs/input-reference.md, Ranges of numbers)",
         )
     for i in np.flatnonzero(huge):
-        out.error(file, rows.iat[i], col.name, values.iat[i], "is too large (not a finite number)")
+        out.error(file, rows.iloc[i], col.name, values.iat[i], "is too large (not a finite number)")
     for i in np.flatnonzero(bad):
-        out.error(file, rows.iat[i], col.name, values.iat[i], _expected(col))
+        out.error(file, rows.iloc[i], col.name, values.iat[i], _expected(col))
     if col.kind == "rate":
         # 10 is 1000%, as written; above 100% is rare enough that 10% without its % is likelier
         high = ok & ~bad & (number > 1) & ~values.str.endswith("%").to_numpy(bool)
         for i in np.flatnonzero(high):
-            out.warn(file, rows.iat[i], col.name, values.iat[i], rate_above_one(number[i], decimal))
+            out.warn(file, rows.iloc[i], col.name, values.iat[i], rate_above_one(number[i], decimal))
     return pd.Series(number, index=values.index, dtype=float)
 
 

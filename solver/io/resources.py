@@ -86,7 +86,7 @@ def check_reading(case_name: str, files: list[Path]) -> None:
     sizes = {p.name: p.stat().st_size for p in files}
     size = sum(sizes.values())
     if READ_BYTES_PER_BYTE * size > available:  # sizes first (no file opened): far too large stops at once
-        largest = max(sizes, key=sizes.get)
+        largest = max(sizes, key=sizes.__getitem__)
         _too_large(
             case_name,
             f"its files are {_mb(size)} ({largest} {_mb(sizes[largest])})",
@@ -96,7 +96,7 @@ def check_reading(case_name: str, files: list[Path]) -> None:
         )
     rows = {p.name: count_rows(p) for p in files}
     if READ_BYTES_PER_ROW * sum(rows.values()) > available:
-        largest = max(rows, key=rows.get)
+        largest = max(rows, key=rows.__getitem__)
         _too_large(
             case_name,
             f"its files hold {sum(rows.values()):,} rows ({largest} {rows[largest]:,})",

@@ -24,6 +24,7 @@ sum(A d(t)) / F, so the build column costs F * pv_factor.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -132,7 +133,7 @@ def _arcs(case: Case) -> pd.DataFrame:
     order = _order(c, dims, arc, tier["tier"])
     at = arc[order]
     del arc
-    out = {}
+    out: dict[str, Any] = {}  # categorical and numeric columns
     for k in ("plant", "market", "product", "period"):
         code = c.pop(k)[at]
         out[k] = categorical(code, dims[k])
@@ -205,7 +206,7 @@ def _order(c: dict, dims: dict, arc: np.ndarray, tier: np.ndarray) -> np.ndarray
 def _code32(names: pd.Index, values) -> np.ndarray:
     """int32 position of each value in ``names`` (-1: not there): a case has far fewer than
     2**31 names of a kind, and half the bytes of int64 codes over a million arcs."""
-    return names.get_indexer(pd.Series(values).to_numpy(object)).astype(np.int32)
+    return names.get_indexer(pd.Index(pd.Series(values).to_numpy(object))).astype(np.int32)
 
 
 def _tariff_groups(case: Case) -> tuple[pd.DataFrame, np.ndarray]:

@@ -75,7 +75,8 @@ def define_cover_constraints(demand: Rows, capacity: Rows, cols: list[Cols]) -> 
     )
     G.sum_duplicates()
     R = np.bincount(dt, demand.lower, minlength=T) - np.bincount(ct, capacity.upper, minlength=T)
-    out_row, out_col, out_coef, rhs, meta = [], [], [], [], []
+    out_row, out_col, out_coef, meta = [], [], [], []
+    rhs: list[float] = []
     for t in range(T):
         idx, g = G.indices[G.indptr[t] : G.indptr[t + 1]], G.data[G.indptr[t] : G.indptr[t + 1]]
         scale = max(1.0, float(np.abs(g).max(initial=0.0)))
@@ -99,14 +100,14 @@ def define_cover_constraints(demand: Rows, capacity: Rows, cols: list[Cols]) -> 
             meta.append((periods[t], kind))
     if not rhs:
         return empty
-    meta = pd.DataFrame(meta, columns=["period", "kind"])
+    labels = pd.DataFrame(meta, columns=["period", "kind"])
     return Rows(
         family=FAMILY,
-        names=names(FAMILY, meta["period"], meta["kind"]),
+        names=names(FAMILY, labels["period"], labels["kind"]),
         lower=np.asarray(rhs),
         upper=np.full(len(rhs), INF),
         row=np.concatenate(out_row),
         col=np.concatenate(out_col),
         coef=np.concatenate(out_coef),
-        meta=meta[["period"]],
+        meta=labels[["period"]],
     )

@@ -19,7 +19,9 @@ def define_flow_variables(arcs) -> Cols:
     # "tier<j>" where an arc has several tariff tiers, else blank: as codes, spelled out when read.
     t = arcs["tier"].to_numpy(np.int64)
     labels = np.where(arcs["n_tiers"].to_numpy() > 1, t + 1, 0)
-    tier = pd.Categorical.from_codes(labels, categories=[""] + [f"tier{j}" for j in range(int(t.max(initial=0)) + 1)])
+    tier = pd.Categorical.from_codes(
+        labels, categories=pd.Index([""] + [f"tier{j}" for j in range(int(t.max(initial=0)) + 1)])
+    )
     n = len(arcs)
     return Cols(
         family="flow",

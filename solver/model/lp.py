@@ -9,6 +9,7 @@ them; ``to_pulp`` turns it into a PuLP ``LpProblem`` (for CBC, any PuLP solver a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -103,14 +104,14 @@ class Builder:
             col_family[b.family] = slice(at, at + len(b.cost))
             at += len(b.cost)
         at, rows, cols, vals = 0, [], [], []
-        for b in self.rows:
-            row_family[b.family] = slice(at, at + len(b.names))
-            rows.append(b.row + at)
-            cols.append(b.col)
-            vals.append(b.coef)
-            if b.meta is not None:
-                meta[b.family] = b.meta.reset_index(drop=True)
-            at += len(b.names)
+        for block in self.rows:
+            row_family[block.family] = slice(at, at + len(block.names))
+            rows.append(block.row + at)
+            cols.append(block.col)
+            vals.append(block.coef)
+            if block.meta is not None:
+                meta[block.family] = block.meta.reset_index(drop=True)
+            at += len(block.names)
         nrow = at
         r = np.concatenate(rows) if rows else np.zeros(0, np.int64)
         c = np.concatenate(cols) if cols else np.zeros(0, np.int64)
@@ -154,7 +155,7 @@ class Builder:
 
 def _concat_names(blocks: list) -> "Names":
     """One lazy sequence of the blocks' names, in order (nothing is built here)."""
-    out = []
+    out: list = []
     for b in blocks:
         out += b._blocks if isinstance(b, Names) and b._array is None else [np.asarray(b, dtype=object)]
     return Names(out)
@@ -196,7 +197,7 @@ def _block_len(b) -> int:
     return len(b[1][0]) if isinstance(b, tuple) else len(b)
 
 
-def names(prefix: str, *parts: pd.Series) -> Names:
+def names(prefix: str, *parts: pd.Series | pd.Categorical[Any]) -> Names:
     """``prefix[a,b,c]`` names (blank parts left out), built when first read."""
     parts = tuple(pd.Series(p).reset_index(drop=True) for p in parts)
     return Names([(prefix, parts)])
@@ -204,13 +205,10 @@ def names(prefix: str, *parts: pd.Series) -> Names:
 
 def _build_names(prefix: str, parts: tuple) -> np.ndarray:
     """Vectorised ``prefix[a,b,c]`` names; blank parts are left out."""
-    joined = None
-    for p in parts:
+    joined: pd.Series = parts[0].astype(str)  # a block of names has at least one part (_block_len)
+    for p in parts[1:]:
         s = p.astype(str)
-        if joined is None:
-            joined = s
-        else:
-            joined = joined.where(s == "", joined + "," + s)
+        joined = joined.where(s == "", joined + "," + s)
     return (prefix + "[" + joined + "]").to_numpy(dtype=object)
 
 

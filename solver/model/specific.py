@@ -27,7 +27,7 @@ def resolve(targets: pd.DataFrame, rows: pd.DataFrame, keys: list[str], levels) 
     tcode, rcode, size = {}, {}, {}
     for c in keys + optional:
         tcode[c], cats = codes(targets[c])
-        rcode[c] = cats.get_indexer(rows[c].to_numpy(object)).astype(np.int64)
+        rcode[c] = cats.get_indexer(pd.Index(rows[c].to_numpy(object))).astype(np.int64)
         size[c] = len(cats)
     blank = {c: (rows[c] == "").to_numpy() for c in optional}
     for level in levels:

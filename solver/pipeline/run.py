@@ -68,34 +68,40 @@ class Run(Displayed):
             rows.append(("written to", str(self.out_dir)))
         return f"Run of {self.case.name}: {self.status}", rows
 
+    def _results(self) -> Results:
+        """The tables; a run without a plan has none (NoPlanError, as ``solve_case`` raises)."""
+        if self.results is None:
+            raise no_plan_error(self)
+        return self.results
+
     @property
     def objective(self) -> float:
-        return self.results.objective
+        return self._results().objective
 
     @property
     def plan(self) -> pd.DataFrame:
-        return self.results.plan
+        return self._results().plan
 
     @property
     def utilization(self) -> pd.DataFrame:
-        return self.results.utilization
+        return self._results().utilization
 
     @property
     def supply(self) -> pd.DataFrame:
-        return self.results.supply
+        return self._results().supply
 
     @property
     def costs(self) -> pd.DataFrame:
-        return self.results.cost_breakdown
+        return self._results().cost_breakdown
 
     @property
     def builds(self) -> pd.DataFrame | None:
-        return self.results.builds
+        return self._results().builds
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The output tables by the CSV name they are written to, money columns named with the currency."""
-        res, cur = self.results, self.case.currency
-        tables = {
+        res, cur = self._results(), self.case.currency
+        found = {
             "plan.csv": res.plan,
             "utilization.csv": res.utilization,
             "supply.csv": res.supply,
@@ -103,7 +109,7 @@ class Run(Displayed):
             "builds.csv": res.builds,
             "sourcing.csv": res.sourcing,
         }
-        tables = {name: with_currency(t, cur) for name, t in tables.items() if t is not None}
+        tables = {name: with_currency(t, cur) for name, t in found.items() if t is not None}
         if self.sensitivity is not None:
             flows, constraints = self.sensitivity
             # a flow's allowable increase/decrease is a change of its cost coefficient: money
@@ -117,7 +123,7 @@ class Run(Displayed):
         """Every output file of this run, by name, as the bytes that would be written."""
         tables = self.tables()
         files = {name: csv_bytes(t, CSV_STYLES[csv_style]) for name, t in tables.items()}
-        info = summary(self.case, self.solution, self.results, self.relaxed, self.time_limit)
+        info = summary(self.case, self.solution, self._results(), self.relaxed, self.time_limit)
         if self.sensitivity is not None:
             info["sensitivity"] = "lp with build decisions fixed" if self.lp.is_mip else "lp"
         info["marginals"] = self.marginals if self.solution.duals != "none" else "none"
@@ -139,7 +145,7 @@ class Run(Displayed):
         if plot:
             from solver.report.plan_chart import plan_png
 
-            files["plan.png"] = plan_png(self.case, self.results)
+            files["plan.png"] = plan_png(self.case, self._results())
         self.recovered = write_outputs(out, "solve", files, self.case.folder)
         self.out_dir, self.written = out, tuple(files)
         return out

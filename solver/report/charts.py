@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -26,10 +27,10 @@ UNIT_LABELS = {
 }
 
 
-FLIP = dict(color="red", linestyle="-", linewidth=1.6)
+FLIP: dict[str, Any] = dict(color="red", linestyle="-", linewidth=1.6)
 
 
-BREAK = dict(color="grey", linestyle=":", linewidth=1.2)
+BREAK: dict[str, Any] = dict(color="grey", linestyle=":", linewidth=1.2)
 
 
 def axis_label(name: str, currency: str) -> str:
@@ -168,7 +169,8 @@ NO_CJK_FONT = (
     "install Noto Sans CJK (Debian/Ubuntu: apt-get install fonts-noto-cjk; Fedora: google-noto-sans-cjk-"
     "fonts; macOS and Windows have one)"
 )
-_warned, _scanned = [], []
+_warned: list[bool] = []  # once per process
+_scanned: list[bool] = []
 
 
 class ChartWarning(UserWarning):

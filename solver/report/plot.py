@@ -118,13 +118,13 @@ def plot_table(
     if x is not None and x not in params:
         raise UsageError(f"--x {x!r} is not a parameter of {source} (its parameters: {', '.join(params)})")
     df = df.assign(**{p: _numbers(df[p], p, source) for p in params})  # "2.5%" in files of older versions
-    picked = []
+    picked: list[str] = []
     for w in where:
         name, eq, value = w.partition("=")
         name, value = name.strip(), value.strip()
         if not eq or not name or not value:
             raise UsageError(
-                f"--where {w!r}: expected NAME=VALUE, e.g. --where {params[-1]}={_shown(df[params[-1]].iat[0])}"
+                f"--where {w!r}: expected NAME=VALUE, e.g. --where {params[-1]}={_shown(df[params[-1]].iloc[0])}"
             )
         if name not in params:
             raise UsageError(
@@ -263,8 +263,8 @@ def plot_distributions(
         periods = [c.split("@", 1)[1] for c in by_period[plants[0]]]
         xs = np.arange(len(periods))
         for i, p in enumerate(plants):
-            v = ok[by_period[p]].to_numpy(float)
-            lo, med, hi = (np.quantile(v, q, axis=0) for q in (0.05, 0.5, 0.95))
+            units = ok[by_period[p]].to_numpy(float)
+            lo, med, hi = (np.quantile(units, q, axis=0) for q in (0.05, 0.5, 0.95))
             col = colors[i % len(colors)]
             bottom.fill_between(xs, lo, hi, color=col, alpha=0.25, label=f"{p}: 5-95% of scenarios")
             bottom.plot(xs, med, color=col, marker="o", label=f"{p}: median")
@@ -296,10 +296,11 @@ def plot_breakpoints(df: pd.DataFrame, case: str, currency: str, out: Path) -> P
     """Breakeven's intervals (breakpoints.csv's columns): units, the exact cost curve, breakpoints."""
     plt = _pyplot()
     df, currency = _plain_money_names(df, currency)
-    name = df["parameter"].iat[0]
+    name = str(df["parameter"].iat[0])
     plants = _plants(df)
     fig, top, bottom = _two_panels(plt)
-    xs, ys = [], {c: [] for c in plants}
+    xs: list[float] = []
+    ys: dict[str, list[float]] = {c: [] for c in plants}
     for _, r in df.iterrows():
         xs += [r["value_from"], r["value_to"]]
         for c in plants:
@@ -321,13 +322,13 @@ def plot_breakpoints(df: pd.DataFrame, case: str, currency: str, out: Path) -> P
     builds = [c for c in df.columns if c.startswith("built:")]
     flips = breaks = False
     for i in range(1, len(df)):
-        v = df["value_from"].iat[i]
-        flipped = [b for b in builds if df[b].iat[i] != df[b].iat[i - 1]]
+        start = df["value_from"].iloc[i]
+        flipped = [b for b in builds if df[b].iloc[i] != df[b].iloc[i - 1]]
         for ax in (top, bottom):
-            ax.axvline(v, **(FLIP if flipped else BREAK))
+            ax.axvline(start, **(FLIP if flipped else BREAK))
         flips, breaks = flips or bool(flipped), breaks or not flipped
         for b in flipped:
-            _flip_label(top, v, f"{b[6:]} {'built' if df[b].iat[i] > 0.5 else 'not built'} from {v:,.6g}")
+            _flip_label(top, start, f"{b[6:]} {'built' if df[b].iloc[i] > 0.5 else 'not built'} from {start:,.6g}")
     bottom.set_ylabel(f"total cost ({word}{currency})")
     _thousands(bottom)
     bottom.set_xlabel(axis_label(name, currency))

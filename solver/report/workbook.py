@@ -288,6 +288,7 @@ def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int) -> None:
     plants = natural_sorted(plan["plant"])  # as plan.csv lists them (w2 before w10)
     pivot = plan.pivot_table(index="period", columns="plant", values="units", aggfunc="sum", fill_value=0.0)
     pivot = pivot.reindex(index=periods, columns=plants, fill_value=0.0)
+    units = pivot.to_numpy(float)
     ws.write_string(r, 0, "Units by plant and period", fmt["section"])
     top = r + 1
     ws.write_string(top, 0, "period", fmt["head"])
@@ -295,8 +296,8 @@ def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int) -> None:
         ws.write_string(top, j, p, fmt["head"])
     for i, t in enumerate(periods, start=1):
         ws.write_string(top + i, 0, str(t))
-        for j, p in enumerate(plants, start=1):
-            ws.write_number(top + i, j, round(float(pivot.at[t, p]), 3), fmt["units"])
+        for j, cell in enumerate(units[i - 1], start=1):
+            ws.write_number(top + i, j, round(float(cell), 3), fmt["units"])
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
     for j, _plant in enumerate(plants, start=1):
         chart.add_series(

@@ -11,6 +11,7 @@ are what stands in the way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -191,7 +192,8 @@ def _short_group(e: Elastic, rows: list[int], missing: float, limits: list[int])
     return head + "; limited by " + "; ".join(p for p, _ in phrases)
 
 
-def _family(lp: LinearProgram, i: int) -> tuple[str, object]:
+def _family(lp: LinearProgram, i: int) -> tuple[str, Any]:
+    """(the family of row i, its row of meta: a Series, None in a family without meta)"""
     for family, rs in lp.row_family.items():
         if rs.start <= i < rs.stop:
             meta = lp.row_meta.get(family)

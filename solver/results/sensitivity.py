@@ -66,7 +66,7 @@ def _ranged(h, n: int, m: int) -> dict:
     }
 
 
-def _stitched(lp: LinearProgram, sol: Solution) -> dict:
+def _stitched(lp: LinearProgram, sol: Solution, blocks: list) -> dict:
     """The same arrays for a decomposed solve: each block's, in global positions (its row
     bounds shifted back by the fixed columns' contribution); a fixed column keeps its
     basis for any cost."""
@@ -82,7 +82,7 @@ def _stitched(lp: LinearProgram, sol: Solution) -> dict:
         "bound_dn": np.zeros(m),
         "basic": np.zeros(m, bool),
     }
-    for b in sol.blocks:
+    for b in blocks:
         r = _ranged(b.highs, len(b.cols), len(b.rows))
         out["cost_up"][b.cols], out["cost_dn"][b.cols] = r["cost_up"], r["cost_dn"]
         out["bound_up"][b.rows], out["bound_dn"][b.rows] = r["bound_up"] + b.shift, r["bound_dn"] + b.shift
@@ -92,7 +92,7 @@ def _stitched(lp: LinearProgram, sol: Solution) -> dict:
 
 def ranging(lp: LinearProgram, sol: Solution) -> tuple[pd.DataFrame, pd.DataFrame]:
     if sol.blocks and all(b.highs is not None for b in sol.blocks):
-        r = _stitched(lp, sol)
+        r = _stitched(lp, sol, sol.blocks)
     else:
         h = sol.highs
         if h is None:  # another solver, or a solve without ranging: rank the same LP (builds fixed) with HiGHS
@@ -169,7 +169,7 @@ def with_parts(flows: pd.DataFrame, constraints: pd.DataFrame, lp: LinearProgram
     constraints = _natural_within(constraints, lp.family_rows("demand"), case)
     flows = _natural_within(flows, lp.family_cols("unmet"), case)
     # the linking rows only tighten the MILP: free in the LP of the duals, nothing to report
-    constraints = constraints.drop(index=free_rows(lp)).reset_index(drop=True)
+    constraints = constraints.drop(index=pd.Index(free_rows(lp))).reset_index(drop=True)
     return flows.reset_index(drop=True), constraints
 
 

@@ -106,7 +106,7 @@ def pulp_solver(key: str, time_limit, mip: bool = True, gap: float | None = None
             f"solver '{key}' is not available; available: {', '.join(available_solvers())}"
             + (f" ({key}: {how})" if how else "")
         )
-    kwargs = {"msg": False}
+    kwargs: dict[str, bool | float] = {"msg": False}
     if time_limit:
         kwargs["timeLimit"] = time_limit
     if gap is not None:

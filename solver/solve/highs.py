@@ -14,7 +14,7 @@ import numpy as np
 
 from solver.model.cover import FAMILY as COVER
 from solver.model.linking import FAMILY as LINK
-from solver.model.lp import INF, LinearProgram
+from solver.model.lp import INF, LinearProgram, Names
 from solver.solve.options import check_model_path
 from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
 
@@ -107,7 +107,7 @@ def load_highs(lp: LinearProgram, relax: bool = False, named: bool = False):
     return h
 
 
-def highs_names(names: np.ndarray) -> list[str]:
+def highs_names(names: Names | np.ndarray) -> list[str]:
     """Names HiGHS's writers accept (no [ ] : - or blanks): capacity[a b,2014] -> capacity(a_b,2014);
     prefixed with their position if that makes two of them equal."""
     import pandas as pd

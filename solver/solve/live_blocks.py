@@ -123,7 +123,7 @@ class BlockLiveLP:
         self._dirty = [np.arange(lp.num_row)]
         self._last = Change()
         self.threads = max(1, int(threads or 1))
-        self._pool = None
+        self._pool: ThreadPoolExecutor | None = None
         self._ok = None
 
     # ------------------------------------------------------------ changes
@@ -256,8 +256,9 @@ class BlockLiveLP:
         return self.duals()[1][cols]
 
     def __del__(self):
-        if getattr(self, "_pool", None) is not None:
-            self._pool.shutdown(wait=False)
+        pool = getattr(self, "_pool", None)  # absent if __init__ failed
+        if pool is not None:
+            pool.shutdown(wait=False)
 
 
 def _gone(old, new) -> np.ndarray:

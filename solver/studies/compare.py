@@ -21,8 +21,10 @@ and not the other.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -30,6 +32,9 @@ from solver.case.names import natural_sorted, period_sort_key
 from solver.errors import UsageError
 from solver.io.outdir import interrupted
 from solver.io.readback import column, need
+
+if TYPE_CHECKING:
+    from solver.studies.compare_stochastic import StochasticTables
 
 TOL = 1e-6
 COLUMNS = ["section", "item", "period", "unit", "value_a", "value_b", "change"]
@@ -99,14 +104,17 @@ def run_tables(run) -> Tables:
     )
 
 
-def _stochastic_tables(folder: Path, info: dict):
+def _stochastic_tables(folder: Path, info: dict) -> StochasticTables:
     from solver.studies.compare_stochastic import stochastic_tables
 
     return stochastic_tables(folder, info)
 
 
 # kind (summary.json "kind") -> reader; add a kind here to make its folders comparable
-READERS = {"solve": _solve_tables, "stochastic": _stochastic_tables}
+READERS: dict[str, Callable[[Path, dict], Tables | StochasticTables]] = {
+    "solve": _solve_tables,
+    "stochastic": _stochastic_tables,
+}
 
 
 def _kind_by_files(folder: Path) -> str:
@@ -136,7 +144,7 @@ def folder_kind(folder: Path) -> tuple[str, dict]:
     raise UsageError(f"{folder} is not a plantsplit output folder (no summary.json)")
 
 
-def load(folder: Path, kind: str, info: dict) -> Tables:
+def load(folder: Path, kind: str, info: dict) -> Tables | StochasticTables:
     if kind not in READERS:
         raise UsageError(
             f"{folder} holds the output of {kind!r}; compare takes folders of {' or '.join(repr(k) for k in READERS)}"
@@ -183,7 +191,7 @@ def _side_by_side(section, unit, a: pd.DataFrame, b: pd.DataFrame, item: str, va
     return rows
 
 
-def compare(a: Tables, b: Tables) -> pd.DataFrame:
+def compare(a: Tables | StochasticTables, b: Tables | StochasticTables) -> pd.DataFrame:
     if a.kind != b.kind:
         raise UsageError(
             f"cannot compare a {a.kind!r} folder with a {b.kind!r} folder: give two folders of the same kind"
@@ -193,14 +201,22 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
             f"the runs report money in different currencies ({a.currency} and {b.currency}); "
             "solve both with the same --currency"
         )
-    cur = a.currency
-    if a.kind == "stochastic":
-        from solver.studies.compare_stochastic import stochastic_rows
+    if isinstance(a, Tables) and isinstance(b, Tables):
+        rows = _solve_rows(a, b)
+    else:
+        from solver.studies.compare_stochastic import StochasticTables, stochastic_rows
 
+        assert isinstance(a, StochasticTables) and isinstance(b, StochasticTables)  # of one kind (above)
         rows = stochastic_rows(a, b, TOL)
-        out = pd.DataFrame(rows, columns=COLUMNS[:-1])
-        out["change"] = out["value_b"] - out["value_a"]
-        return out[COLUMNS]
+    out = pd.DataFrame(rows, columns=COLUMNS[:-1])
+    out["change"] = out["value_b"] - out["value_a"]
+    return out[COLUMNS]
+
+
+def _solve_rows(a: Tables, b: Tables) -> list[dict]:
+    """Comparison rows of two solves: units and costs by period and over the horizon, builds and
+    binding limits that differ."""
+    cur = a.currency
     periods = _periods(a.units["period"], b.units["period"], a.costs["period"], b.costs["period"])
     rows = _side_by_side("units", "units", a.units, b.units, "plant", "units", periods)
     if len(set(a.units["product"]) | set(b.units["product"])) > 1:
@@ -248,12 +264,10 @@ def compare(a: Tables, b: Tables) -> pd.DataFrame:
                     "value_b": vb,
                 }
             )
-    out = pd.DataFrame(rows, columns=COLUMNS[:-1])
-    out["change"] = out["value_b"] - out["value_a"]
-    return out[COLUMNS]
+    return rows
 
 
-def tables_of(x) -> Tables:
+def tables_of(x) -> Tables | StochasticTables:
     """Tables of an output folder, or of a ``Run`` or ``StochasticRun`` held in memory."""
     if hasattr(x, "plan") and hasattr(x, "case"):
         return run_tables(x)
@@ -265,7 +279,9 @@ def tables_of(x) -> Tables:
     return load(Path(x), kind, info)
 
 
-def compare_folders(a: str | Path, b: str | Path) -> tuple[pd.DataFrame, Tables, Tables]:
+def compare_folders(
+    a: str | Path, b: str | Path
+) -> tuple[pd.DataFrame, Tables | StochasticTables, Tables | StochasticTables]:
     a, b = Path(a), Path(b)
     (ka, ia), (kb, ib) = folder_kind(a), folder_kind(b)
     if ka != kb:
@@ -276,7 +292,9 @@ def compare_folders(a: str | Path, b: str | Path) -> tuple[pd.DataFrame, Tables,
     return compare(ta, tb), ta, tb
 
 
-def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables) -> str:
+def render(
+    table: pd.DataFrame, a_name: str, b_name: str, ta: Tables | StochasticTables, tb: Tables | StochasticTables
+) -> str:
     """A short terminal summary: horizon totals per plant and component, builds, binding."""
     cur = ta.currency
     w = max([len(str(i)) for i in table["item"]] + [12])
@@ -297,9 +315,10 @@ def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables
             )
         lines.append("")
 
-    if ta.kind == "stochastic":
-        from solver.studies.compare_stochastic import render_stochastic
+    if not isinstance(ta, Tables) or not isinstance(tb, Tables):
+        from solver.studies.compare_stochastic import StochasticTables, render_stochastic
 
+        assert isinstance(ta, StochasticTables) and isinstance(tb, StochasticTables)  # compare() checked the kinds
         return "\n".join(render_stochastic(table, a_name, b_name, ta, tb, block, TOL))
 
     def cost(t: Tables) -> str:
@@ -310,9 +329,9 @@ def render(table: pd.DataFrame, a_name: str, b_name: str, ta: Tables, tb: Tables
     whole = table[table["period"] == "all"]
     units = whole[(whole["section"] == "units") & ~whole["item"].str.contains("/", regex=False)]
     block(lines, "Units by plant over the horizon:", units)
-    cost = whole[(whole["section"] == "cost") & ((whole["value_a"].abs() > 0.5) | (whole["value_b"].abs() > 0.5))]
+    costs = whole[(whole["section"] == "cost") & ((whole["value_a"].abs() > 0.5) | (whole["value_b"].abs() > 0.5))]
     pv = ", present value" if ta.discounted or tb.discounted else ""
-    block(lines, f"Cost by component over the horizon ({cur}{pv}):", cost)
+    block(lines, f"Cost by component over the horizon ({cur}{pv}):", costs)
     builds = table[table["section"] == "build"]
     if len(builds):
         lines.append("Builds that differ:")

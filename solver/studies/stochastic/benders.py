@@ -34,12 +34,12 @@ MAX_ITERATIONS = 1000
 @dataclass
 class BendersResult:
     optimal: bool
-    x: np.ndarray
+    x: np.ndarray | None  # None: no x served every scenario
     upper: float
     lower: float
     iterations: int
-    costs: np.ndarray  # f_s(x) of the returned x
-    cut_scenarios: set = field(default_factory=set)  # scenarios that needed feasibility cuts
+    costs: np.ndarray | None  # f_s(x) of the returned x
+    cut_scenarios: set[int] = field(default_factory=set)  # scenarios that needed feasibility cuts
 
 
 class Master:
@@ -126,14 +126,16 @@ def solve_benders(
     p = problem.probability
     master = Master(problem, ws, weight, alpha, gap)
     chunks = chunked(list(range(problem.n)), pool.jobs, smallest=16, largest=512)
-    best_x, best_ub, best_costs = None, np.inf, None
-    lower, cut_scenarios = -np.inf, set()
+    best_x: np.ndarray | None = None
+    best_costs: np.ndarray | None = None
+    best_ub, lower = np.inf, -np.inf
+    cut_scenarios: set[int] = set()
     xk = x0
     for it in range(1, MAX_ITERATIONS + 1):
         if xk is None:
             ok, xk, lower = master.solve()
             if not ok:
-                return BendersResult(False, np.zeros(master.k), best_ub, lower, it, best_costs, cut_scenarios)
+                return BendersResult(False, best_x, best_ub, lower, it, best_costs, cut_scenarios)
         costs = np.empty(problem.n)
         feasible = True
         for batch in pool.map(fixed_chunk, chunks, xk, True):

@@ -65,6 +65,7 @@ class Decision:
     probability: np.ndarray | None = None
 
     def _risk(self, costs: np.ndarray) -> float:
+        assert self.probability is not None  # decide() always gives it
         return risk_objective(costs, self.probability, self.weight, self.alpha)
 
     @property
@@ -149,17 +150,21 @@ def decide(
     with Pool(Worker(problem, combos), jobs, dask) as pool:
         chunks = chunked(list(range(problem.n)), pool.jobs)
         bar = progress or (lambda n: None)
-        matrix = _enumerate(pool, chunks, problem.n, len(combos), bar) if method == "enumerate" else None
+        matrix = None
+        if method == "enumerate":
+            assert combos is not None  # pick_method enumerates only what small_binary allows
+            matrix = _enumerate(pool, chunks, problem.n, len(combos), bar)
         ws_costs = matrix.min(axis=1) if matrix is not None else _free(pool, chunks, problem.n, bar)
         _check_servable(problem, ws_costs)
         ev, x_ev = _mean_value(problem)
         if x_ev is None:
             costs_ev = np.full(problem.n, np.inf)
-        elif matrix is not None:  # the mean-value decision is one of the enumerated combinations
+        elif matrix is not None and combos is not None:  # the mean-value decision is an enumerated combination
             costs_ev = matrix[:, int(np.flatnonzero((combos == x_ev).all(axis=1))[0])]
         else:
             costs_ev = _evaluate(pool, chunks, x_ev, problem.n, bar)
         if method == "enumerate":
+            assert combos is not None and matrix is not None
             scores = np.array([risk_objective(matrix[:, j], p, weight, alpha) for j in range(len(combos))])
             if not np.isfinite(scores).any():
                 raise _no_common_decision(problem, np.flatnonzero(np.isinf(matrix).any(axis=1)))
@@ -173,7 +178,7 @@ def decide(
             from solver.studies.stochastic.benders import solve_benders
 
             res = solve_benders(problem, pool, ws_costs, weight, alpha, gap, x0=x_ev, progress=bar)
-            if res.x is None or not np.isfinite(res.upper):
+            if res.x is None or res.costs is None or not np.isfinite(res.upper):
                 raise _no_common_decision(problem, np.array(sorted(res.cut_scenarios)))
             x, costs, lower, upper, iterations = res.x, res.costs, res.lower, res.upper, res.iterations
     e = expected(costs, p)

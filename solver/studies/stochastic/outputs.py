@@ -120,6 +120,7 @@ def scenario_costs(d: Decision, problem: CaseProblem, currency: str) -> pd.DataF
 
 def decisions_table(d: Decision, problem: CaseProblem, weight: float, alpha: float, currency: str) -> pd.DataFrame:
     m, p = d.matrix, problem.probability
+    assert m is not None and d.combos is not None  # a decision by enumeration (the caller checks)
     best = m.min(axis=1, keepdims=True)
     is_best = m <= best + 1e-9 * np.maximum(1.0, np.abs(best))
     rows = []

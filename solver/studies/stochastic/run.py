@@ -12,6 +12,7 @@ import math
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -24,6 +25,9 @@ from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
 from solver.studies.stochastic.decide import Decision, decide, evaluate
 from solver.studies.stochastic.outputs import MONEY, decision_table, decisions_table, scenario_costs, summary, words
+
+if TYPE_CHECKING:  # imported when the bar is first shown
+    from tqdm import tqdm
 
 OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
 
@@ -113,7 +117,8 @@ class _Bar:
     large, a bad scenarios file) is then the only thing on the terminal."""
 
     def __init__(self, quiet: bool):
-        self.quiet, self.bar = quiet, None
+        self.quiet = quiet
+        self.bar: tqdm | None = None
 
     def update(self, n: int = 1) -> None:
         if self.bar is None:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from solver.solve.live import LiveLP
-from solver.solve.live_blocks import block_labels, live_lp
+from solver.solve.live_blocks import BlockLiveLP, block_labels, live_lp
 from solver.studies.stochastic.problem import TwoStageProblem
 from solver.studies.sweep.worker import _model
 
@@ -30,9 +30,11 @@ class Worker:
     def __init__(self, problem: TwoStageProblem, combos: np.ndarray | None = None):
         self.problem = problem
         self.combos = combos
-        self.fixed = self.free = self.elastic = None
-        self.per_combo = None
-        self._labels = None
+        self.fixed: LiveLP | BlockLiveLP | None = None
+        self.free: LiveLP | BlockLiveLP | None = None
+        self.elastic: LiveLP | None = None
+        self.per_combo: list[LiveLP | BlockLiveLP] | None = None
+        self._labels: np.ndarray | bool | None = None  # False: the LP does not split; None: not known yet
 
     def start(self) -> None:
         self.problem.start()
@@ -97,6 +99,7 @@ class Worker:
         return out
 
     def enum_costs(self, chunk: list[int]) -> list:
+        assert self.combos is not None  # enumerated only where the combinations are given
         if self.per_combo is None:
             self.per_combo = []
             for x in self.combos:
@@ -116,12 +119,15 @@ class Worker:
 
 
 def fixed_chunk(key, payload, chunk, x, cuts):
-    return _model(key, payload).fixed_costs(x, chunk, cuts)
+    worker: Worker = _model(key, payload)
+    return worker.fixed_costs(x, chunk, cuts)
 
 
 def free_chunk(key, payload, chunk):
-    return _model(key, payload).free_costs(chunk)
+    worker: Worker = _model(key, payload)
+    return worker.free_costs(chunk)
 
 
 def enum_chunk(key, payload, chunk):
-    return _model(key, payload).enum_costs(chunk)
+    worker: Worker = _model(key, payload)
+    return worker.enum_costs(chunk)

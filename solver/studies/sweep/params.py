@@ -140,7 +140,8 @@ def from_text(text: str, file: str, case: Case, extra: tuple[str, ...] = ()) -> 
                 raise UsageError(f"{file}, row {rows[0][0]}, column {h}: {exc}") from None
     si = header.index("scenario")
     mark = _decimal_mark(rows, header, params, file, delimiter, out)
-    names, values, texts, seen, row_numbers, extras = [], [], [], {}, [], []
+    names, values, texts, row_numbers, extras = [], [], [], [], []
+    seen: dict[str, int] = {}
     for i, r in rows[1:]:
         r = [c.strip() for c in r] + [""] * (len(header) - len(r))
         sid = r[si]

@@ -14,8 +14,14 @@ import os
 import pickle
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING
 
 from solver.errors import UsageError, WorkerLost
+
+if TYPE_CHECKING:  # distributed is an optional extra
+    from distributed import Client, LocalCluster
+
+    from solver.studies.sweep.dask_plugin import ModelPlugin
 
 
 class Pool:
@@ -31,7 +37,10 @@ class Pool:
         self.key = key or hashlib.sha256(self.payload).hexdigest()
         self.jobs = jobs or os.cpu_count() or 1
         self.dask = dask
-        self.executor = self.client = self.cluster = self.plugin = None
+        self.executor: ProcessPoolExecutor | None = None
+        self.client: Client | None = None
+        self.cluster: LocalCluster | None = None
+        self.plugin: ModelPlugin | None = None
 
     def __enter__(self):
         if self.dask:
@@ -84,7 +93,7 @@ class Pool:
 
     def map(self, task, chunks: list, *args):
         if self.client is not None:
-            yield from self._dask_map(task, chunks, args)
+            yield from self._dask_map(self.client, task, chunks, args)
             return
         if self.jobs == 1 or len(chunks) <= 1:
             for c in chunks:
@@ -115,7 +124,7 @@ class Pool:
                 "it stopped)"
             ) from None
 
-    def _dask_map(self, task, chunks: list, args: tuple, attempts: int = 4):
+    def _dask_map(self, client: Client, task, chunks: list, args: tuple, attempts: int = 4):
         """Chunks on the cluster, results as they finish. Every worker holds the model (ModelPlugin, also
         given to workers that join later), so a chunk depends on nothing but its worker: a chunk whose
         worker was lost (killed, or its machine gone) runs again on another, up to ``attempts`` times. An
@@ -123,7 +132,7 @@ class Pool:
         from distributed import as_completed
 
         def submit(k):
-            return self.client.submit(task, self.key, None, chunks[k], *args, pure=False)
+            return client.submit(task, self.key, None, chunks[k], *args, pure=False)
 
         index = {submit(k): k for k in range(len(chunks))}
         tries = dict.fromkeys(range(len(chunks)), 1)
@@ -147,11 +156,13 @@ def _lost_worker(fut, exc: BaseException) -> bool:
     """Did the chunk fail because its worker was lost (not because the task raised)?"""
     from concurrent.futures import CancelledError
 
+    lost: tuple[type[BaseException], ...] = (CancelledError, ConnectionError, TimeoutError)
     try:
         from distributed import KilledWorker
+
+        lost += (KilledWorker,)
     except ImportError:  # pragma: no cover
-        KilledWorker = ()
-    lost = (CancelledError, KilledWorker, ConnectionError, TimeoutError)
+        pass
     return (
         fut.status == "cancelled"
         or isinstance(exc, lost)

@@ -74,7 +74,7 @@ _NUMERIC_TEXT = re.compile(r"^[+-]?[0-9.]+([eE][+-]?[0-9]+)?%?$")
 
 
 def _result_line(
-    scenarios: Scenarios, index: int, status, objective, units, built, unmet, costs, style: CsvStyle = PLAIN
+    scenarios: Scenarios, index: int, status, objective, units, built, unmet, costs, *, style: CsvStyle = PLAIN
 ) -> str:
     texts = [t.replace(".", style.decimal) if _NUMERIC_TEXT.match(t) else t for t in scenarios.texts[index]]
     cells = [scenarios.names[index], *texts, status, style.number(objective, 2)]
@@ -88,7 +88,7 @@ def _plan_lines(sm, scenarios, index, flows, style: CsvStyle = PLAIN) -> str:
         return ""
     nz, vals = flows
     keys = sm.arcs_key.iloc[nz]
-    agg = {}
+    agg: dict[tuple, float] = {}
     for (t, k, p, m), v in zip(keys.itertuples(index=False, name=None), vals, strict=True):
         agg[(t, k, p, m)] = agg.get((t, k, p, m), 0.0) + v
     return "".join(
@@ -108,7 +108,7 @@ def _first_cells(lines: list[str], delimiter: str = ",") -> list[str]:
 def _read_done(path: Path, header: str, delimiter: str) -> list[str]:
     """Scenario ids (as written) already in the file; a partial last line (a kill mid-write) is cut off."""
     if not path.exists():
-        return set()
+        return []
     data = path.read_bytes()
     if not data.startswith(header.encode()):
         raise UsageError(
@@ -210,7 +210,7 @@ def run_sweep(
             files = _open_files(folder, case, scenarios, sm, plans, resume, style)
             todo, infeasible = _run_scenarios(sm, scenarios, files, jobs, dask, chunk, quiet, style)
             _finalise(files.results, files.header, files.order, style.delimiter)
-            if plans:
+            if files.plans is not None:
                 _finalise(files.plans, files.plan_header, files.order, style.delimiter)
             folder.finish()
         except OSError as exc:
@@ -230,7 +230,7 @@ def run_sweep(
 @dataclass
 class _Files:
     results: Path
-    plans: Path
+    plans: Path | None
     header: str
     plan_header: str
     order: dict[str, int]
@@ -295,7 +295,7 @@ def _run_scenarios(
     plans = files.plans is not None
     with (
         open(files.results, "a", encoding="utf-8") as res_fh,
-        open(files.plans, "a", encoding="utf-8") if plans else open(os.devnull, "w") as plan_fh,
+        open(files.plans, "a", encoding="utf-8") if files.plans is not None else open(os.devnull, "w") as plan_fh,
     ):
         for batch in _execute(chunks, key, payload, jobs, dask, plans):
             plan_text = "".join(_plan_lines(sm, scenarios, r[0], r[7], style) for r in batch)

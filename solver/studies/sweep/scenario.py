@@ -22,8 +22,9 @@ Costs per flow arc, as in coefficients.py, with r = fx rate of the arc's period:
 from __future__ import annotations
 
 import itertools
-import math
+import sys
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -129,10 +130,12 @@ class ScenarioModel:
         # result columns: units per plant (all periods), then per plant and period
         plants = natural_sorted(case.plants["plant"])  # as every output lists them (w2 before w10)
         self.result_columns = [f"units:{p}" for p in plants]
-        plant_idx = pd.Index(plants).get_indexer(arcs["plant"].astype(object)).astype(np.int64)
+        plant_idx = pd.Index(plants).get_indexer(pd.Index(arcs["plant"].astype(object))).astype(np.int64)
         groups = [plant_idx]
         if len(case.periods) > 1:
-            period_idx = pd.Index(list(case.periods)).get_indexer(arcs["period"].astype(object)).astype(np.int64)
+            period_idx = (
+                pd.Index(list(case.periods)).get_indexer(pd.Index(arcs["period"].astype(object))).astype(np.int64)
+            )
             self.result_columns += [f"units:{p}@{t}" for p in plants for t in case.periods]
             groups.append(len(plants) + plant_idx * len(case.periods) + period_idx)
         self.groups = groups
@@ -149,7 +152,7 @@ class ScenarioModel:
         self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
         self.cap_rows = np.arange(lp.family_rows("capacity").start, lp.family_rows("capacity").stop, dtype=np.int32)
         self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
-        self.live = None
+        self.live: bool | None = None
 
     # -------------------------------------------------------------- parameters
     def _mask(self, case, co, arcs, p: Param):
@@ -241,7 +244,7 @@ class ScenarioModel:
         """Create the live HiGHS models (in the process that will solve)."""
         lp = self.lp
         ints = np.flatnonzero(lp.integer).astype(np.int32)
-        self.combos = []  # (live LP or BlockLiveLP, build decisions or None for the MILP)
+        self.combos: list[tuple[Any, np.ndarray | None]] = []  # (live LP or BlockLiveLP, builds or None: the MILP)
         if 0 < len(ints) <= MAX_ENUMERATED and self.enumerate:
             labels = self.solver == "highs" and (block_labels(lp, ints, self.min_block) or False)  # same for all
             for bits in itertools.product((0.0, 1.0), repeat=len(ints)):
@@ -345,5 +348,5 @@ def build_scenario_model(
     co = coefficients.build(case)
     lp = create_model(case, co)
     if not decompose:
-        min_block = math.inf
+        min_block = sys.maxsize  # no block is that large: one model of the whole LP
     return ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block, solver)

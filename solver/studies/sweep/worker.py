@@ -6,16 +6,18 @@ import os
 import pickle
 import threading
 import time
+from typing import Any
 
 import numpy as np
 
 from solver.studies.sweep.scenario import ScenarioModel
 
-_MODELS: dict[str, ScenarioModel] = {}
+_MODELS: dict[str, Any] = {}  # a sweep's ScenarioModel or a stochastic Worker: a model with start()
 
 
-def _model(key: str, payload: bytes | None) -> ScenarioModel:
+def _model(key: str, payload: bytes | None) -> Any:
     if key not in _MODELS:
+        assert payload is not None  # None only where the pool's start-up or Dask plugin gave the model
         _MODELS.clear()
         _MODELS[key] = pickle.loads(payload)
         _MODELS[key].start()
