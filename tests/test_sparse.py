@@ -31,6 +31,11 @@ def test_rows_and_columns_by_hand():
     assert c.toarray().tolist() == [[2, 1, 2], [0, 0, 0], [0, 3, 0]]
     assert c.shape == (3, 3) and c.indptr.tolist() == [0, 3, 3, 4]
     assert c.indices.tolist() == [1, 0, 2, 1]  # entries keep the row's order: column 0's, then column 2's copies
+    assert A.cols([2, 0]).toarray().tolist() == [[2, 1], [0, 0], [0, 3]] and A.cols([2, 0]).indices.tolist() == [
+        1,
+        0,
+        1,
+    ]
     assert A.cols([]).shape == (3, 0) and A.cols([]).nnz == 0
     assert A.rows([]).shape == (0, 3) and A.rows([]).indptr.tolist() == [0]
     assert A.row_range(1, 3).toarray().tolist() == [[0, 0, 0], [3, 4, 0]]
@@ -57,6 +62,10 @@ def test_from_coo_sums_duplicates_and_sorts_by_hand():
 def test_sorted_by_hand():
     m = Csr.from_arrays([1.0, 2.0, 3.0], [2, 0, 1], [0, 2, 3], (2, 3)).sorted()
     assert m.indices.tolist() == [0, 2, 1] and m.data.tolist() == [2.0, 1.0, 3.0]
+    m = Csr.from_arrays([1.0, 2.0], [1, 0], [0, 0, 2], (2, 2)).sorted()  # an empty first row
+    assert m.indices.tolist() == [0, 1] and m.data.tolist() == [2.0, 1.0]
+    m = Csr.from_arrays([1.0, 2.0], [1, 0], [0, 0, 1, 2], (3, 2))  # one entry a row: sorted already
+    assert m.sorted() is m
 
 
 def test_components_by_hand():

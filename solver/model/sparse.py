@@ -16,7 +16,7 @@ its root; an edge whose ends share a root is done for good, so each round works 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -27,6 +27,7 @@ class Csr:
     indices: np.ndarray  # int64 column of each entry
     data: np.ndarray  # float value of each entry
     shape: tuple[int, int]
+    _rows: np.ndarray | None = field(default=None, init=False, repr=False, compare=False)
 
     @classmethod
     def from_arrays(cls, data, indices, indptr, shape: tuple[int, int]) -> Csr:
@@ -52,8 +53,10 @@ class Csr:
         return len(self.data)
 
     def entry_rows(self) -> np.ndarray:
-        """The row of each entry."""
-        return np.repeat(np.arange(self.shape[0], dtype=np.int64), np.diff(self.indptr))
+        """The row of each entry (kept: products with the same matrix reuse it)."""
+        if self._rows is None:
+            self._rows = np.repeat(np.arange(self.shape[0], dtype=np.int64), np.diff(self.indptr))
+        return self._rows
 
     def toarray(self) -> np.ndarray:
         out = np.zeros(self.shape)
@@ -90,8 +93,16 @@ class Csr:
         """The columns ``which`` (indices, in that order; a column named twice appears twice, its
         copies next to each other in a row in the order of ``which``)."""
         which = np.asarray(which, np.int64)
-        order = np.argsort(which, kind="stable")
         count = np.bincount(which, minlength=self.shape[1])
+        if not len(which) or count.max() == 1:  # each column at most once: keep and renumber
+            new = np.full(self.shape[1], -1, np.int64)
+            new[which] = np.arange(len(which))
+            col = new[self.indices]
+            keep = col >= 0
+            indptr = np.zeros(self.shape[0] + 1, np.int64)
+            np.cumsum(np.bincount(self.entry_rows()[keep], minlength=self.shape[0]), out=indptr[1:])
+            return Csr(indptr, col[keep], self.data[keep], (self.shape[0], len(which)))
+        order = np.argsort(which, kind="stable")
         first = np.zeros(self.shape[1] + 1, np.int64)
         np.cumsum(count, out=first[1:])
         copies = count[self.indices]
@@ -118,7 +129,12 @@ class Csr:
         return Csr(indptr, self.entry_rows()[order], self.data[order], (self.shape[1], self.shape[0]))
 
     def sorted(self) -> Csr:
-        """The same matrix with each row's columns ascending."""
+        """The same matrix with each row's columns ascending (this one when they are)."""
+        rising = np.diff(self.indices) > 0
+        starts = self.indptr[1:-1]
+        rising[starts[(starts > 0) & (starts < self.nnz)] - 1] = True  # a row's first entry follows any column
+        if rising.all():
+            return self
         order = np.lexsort((self.indices, self.entry_rows()))
         return Csr(self.indptr, self.indices[order], self.data[order], self.shape)
 
@@ -141,5 +157,6 @@ def components(n: int, u, v) -> tuple[int, np.ndarray]:
             if np.array_equal(up, parent):
                 break
             parent = up
-    roots, label = np.unique(parent, return_inverse=True)
-    return len(roots), label.astype(np.int64)
+    root = parent == np.arange(n)
+    number = np.cumsum(root) - 1  # roots in ascending order: by smallest vertex
+    return int(root.sum()), number[parent]
