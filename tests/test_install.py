@@ -1,7 +1,12 @@
-"""What the default install carries: no solver module needs scipy (a test dependency only)."""
+"""What the default install carries: no solver module needs scipy (a test dependency only); what the
+sdist carries: everything its tests read."""
 
 import subprocess
 import sys
+import tarfile
+from pathlib import Path
+
+from solver import __version__
 
 IMPORT_ALL = """
 import importlib, pkgutil, sys
@@ -21,3 +26,43 @@ def test_no_solver_module_imports_scipy():
     assert int(count) > 80  # every module of the package was imported
     assert "solver" in top.split(",") and "pandas" in top.split(",")
     assert "scipy" not in top.split(",")
+
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ("tests", "inputs", "examples", "bench")  # MANIFEST.in: what the sdist's tests read
+
+
+def test_sdist_carries_the_tests_and_the_default_case(tmp_path):
+    """The sdist (setuptools, as `make dist` builds it, with the setuptools installed here) lists
+    every file under the folders its tests read, and builds without a warning."""
+    p = subprocess.run(
+        [sys.executable, "-m", "build", "--sdist", "--no-isolation", "--outdir", str(tmp_path)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 0, p.stderr[-2000:]
+    assert "warning" not in (p.stdout + p.stderr).lower(), p.stdout + p.stderr
+    (sdist,) = tmp_path.glob("plantsplit-*.tar.gz")
+    assert sdist.name == f"plantsplit-{__version__}.tar.gz"
+    with tarfile.open(sdist) as tar:
+        listed = {name.split("/", 1)[1] for name in tar.getnames() if "/" in name}
+    on_disk = {
+        path.relative_to(ROOT).as_posix()
+        for folder in SHIPPED
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file()
+        and not any(part == "__pycache__" or part.startswith(".") for part in path.relative_to(ROOT).parts)
+        and path.relative_to(ROOT).parts[:2] != ("bench", "results")  # benchmark output, not source
+    }
+    assert len(on_disk) > 250
+    assert not on_disk - listed, f"not in the sdist (MANIFEST.in): {sorted(on_disk - listed)[:10]}"
+    for name in (
+        "LICENSE",
+        "README.md",
+        "pyproject.toml",
+        "Makefile",
+        "inputs/rogue-2012/demand.csv",
+        "solver/py.typed",
+    ):
+        assert name in listed
