@@ -66,3 +66,17 @@ def test_sdist_carries_the_tests_and_the_default_case(tmp_path):
         "solver/py.typed",
     ):
         assert name in listed
+
+
+# an install without the plot extra: `import matplotlib` fails, as it does when it is not installed
+WITHOUT_MATPLOTLIB = "import sys; sys.modules['matplotlib'] = None; from solver.cli import main; main()"
+
+
+def test_a_chart_without_matplotlib_names_the_extra(tmp_path):
+    for args in (["solve", "--plot", "--out", str(tmp_path / "o")], ["plot", str(tmp_path / "results.csv")]):
+        p = subprocess.run(
+            [sys.executable, "-c", WITHOUT_MATPLOTLIB, *args], capture_output=True, text=True, cwd=tmp_path
+        )
+        assert p.returncode == 2, p.stderr
+        assert p.stderr.strip() == "Error: plotting needs matplotlib: pip install 'plantsplit[plot]'"
+    assert not (tmp_path / "o").exists()  # said before any solve
