@@ -47,5 +47,11 @@ BASE ?= HEAD
 bench-ab: $(STAMP)
 	$(BIN)/python bench/ab.py --base $(BASE)
 
+# the sdist and the wheel (python -m build), in dist/; the sdist carries the tests (MANIFEST.in)
+.PHONY: dist
+dist: $(STAMP)
+	rm -rf dist
+	$(BIN)/python -m build --outdir dist
+
 clean:
-	rm -rf $(VENV) outputs build *.egg-info site
+	rm -rf $(VENV) outputs build dist *.egg-info site

@@ -1,8 +1,4 @@
-"""The installed version of plantsplit, in one place (a leaf: every room may import it)."""
+"""The version of plantsplit, in one place: pyproject.toml reads it from here ([tool.setuptools.dynamic]),
+so the installed metadata, ``plantsplit --version`` and summary.json agree (a leaf: every room may import it)."""
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("plantsplit")
-except PackageNotFoundError:  # running from a source tree that is not installed
-    __version__ = "0.0.0+unknown"
+__version__ = "0.1.0"

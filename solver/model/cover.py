@@ -41,9 +41,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-
 from solver.model.lp import INF, Cols, Rows, names
+from solver.model.sparse import Csr
 
 FAMILY = "cover"
 TOL = 1e-9
@@ -66,14 +65,12 @@ def define_cover_constraints(demand: Rows, capacity: Rows, cols: list[Cols]) -> 
     T = len(periods)
     if not (np.isfinite(demand.lower).all() and np.isfinite(capacity.upper).all()):
         return empty
-    G = sparse.csr_matrix(
-        (
-            np.concatenate([demand.coef, -capacity.coef]),
-            (np.concatenate([dt[demand.row], ct[capacity.row]]), np.concatenate([demand.col, capacity.col])),
-        ),
-        shape=(T, len(lower)),
+    G = Csr.from_coo(
+        np.concatenate([dt[demand.row], ct[capacity.row]]),
+        np.concatenate([demand.col, capacity.col]),
+        np.concatenate([demand.coef, -capacity.coef]),
+        (T, len(lower)),
     )
-    G.sum_duplicates()
     R = np.bincount(dt, demand.lower, minlength=T) - np.bincount(ct, capacity.upper, minlength=T)
     out_row, out_col, out_coef, meta = [], [], [], []
     rhs: list[float] = []

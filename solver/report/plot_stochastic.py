@@ -39,12 +39,9 @@ def plot_scenario_costs(path: Path, df: pd.DataFrame, out: Path | None) -> Path:
 
 def plot_costs(df: pd.DataFrame, case: str, alpha: float, out: Path) -> Path:
     """scenario_costs.csv's columns (money columns named with the currency) as a PNG."""
-    import matplotlib
+    from solver.report.charts import _pyplot, _save, _thousands, case_title, money_scale
 
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    from solver.report.charts import _save, _thousands, case_title, money_scale
+    plt = _pyplot()  # a usage error naming the plot extra when matplotlib is missing
 
     case = case_title(case)
     currency = next(c for c in df.columns if c.startswith("cost_recommended_")).rpartition("_")[2]

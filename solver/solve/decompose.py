@@ -36,6 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from solver.model.lp import LinearProgram
+from solver.model.sparse import Csr, components
 
 MIN_BLOCK = 20_000  # rows + columns + non-zeros of the smallest block solved on its own
 
@@ -52,10 +53,8 @@ def default_threads() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-def _matrix(lp: LinearProgram):
-    from scipy.sparse import csr_matrix
-
-    return csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))
+def _matrix(lp: LinearProgram) -> Csr:
+    return Csr.from_arrays(lp.value, lp.index, lp.start, (lp.num_row, lp.num_col))
 
 
 def lp_labels(lp: LinearProgram, solver: str = "highs", decompose: bool = True, min_block: int | None = None):
@@ -69,7 +68,7 @@ def lp_labels(lp: LinearProgram, solver: str = "highs", decompose: bool = True, 
 
 def split_labels(lp: LinearProgram, min_block: int = MIN_BLOCK, fixed: np.ndarray | None = None):
     """task_labels when the LP splits into at least two tasks, else None (a model too small
-    for two blocks of ``min_block`` is not worth scipy's import and a split)."""
+    for two blocks of ``min_block`` is not worth labelling and splitting)."""
     if lp.num_col + lp.num_row + len(lp.value) < 2 * min_block:
         return None
     labels = task_labels(lp, min_block, fixed)
@@ -81,16 +80,12 @@ def task_labels(
 ) -> tuple[int, np.ndarray, np.ndarray]:
     """(number of tasks, task of each column (-1: fixed), task of each row). ``fixed``: a
     mask of the columns that move to the right-hand side (default: lower == upper)."""
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
     n, m = lp.num_col, lp.num_row
     if fixed is None:
         fixed = lp.col_lower == lp.col_upper
     rows = np.repeat(np.arange(m), np.diff(lp.start))
     keep = ~fixed[lp.index]
-    graph = coo_matrix((np.ones(int(keep.sum()), np.int8), (rows[keep] + n, lp.index[keep])), shape=(n + m, n + m))
-    ncomp, label = connected_components(graph, directed=False)
+    ncomp, label = components(n + m, rows[keep] + n, lp.index[keep])
     col_comp, row_comp = label[:n], label[n:]
     size = (
         np.bincount(col_comp[~fixed], minlength=ncomp)
@@ -133,14 +128,13 @@ def split(lp: LinearProgram, x_fixed: np.ndarray, col_task, row_task, ntask: int
     shift = A @ np.where(col_task < 0, x_fixed, 0.0)
     corder = np.argsort(np.where(col_task < 0, ntask, col_task), kind="stable")
     rorder = np.argsort(row_task, kind="stable")
-    P = A[rorder][:, corder].tocsr()
+    P = A.rows(rorder).cols(corder)
     cb = np.searchsorted(np.where(col_task < 0, ntask, col_task)[corder], np.arange(ntask + 1))
     rb = np.searchsorted(row_task[rorder], np.arange(ntask + 1))
     out = []
     for t in range(ntask):
         cols, rows = corder[cb[t] : cb[t + 1]], rorder[rb[t] : rb[t + 1]]
-        sub = P[rb[t] : rb[t + 1], cb[t] : cb[t + 1]]
-        sub.sort_indices()
+        sub = P.row_range(rb[t], rb[t + 1]).col_range(cb[t], cb[t + 1]).sorted()
         s = shift[rows]
         part = LinearProgram(
             col_names=np.zeros(0, object),
@@ -151,8 +145,8 @@ def split(lp: LinearProgram, x_fixed: np.ndarray, col_task, row_task, ntask: int
             row_names=np.zeros(0, object),
             row_lower=lp.row_lower[rows] - s,
             row_upper=lp.row_upper[rows] - s,
-            start=sub.indptr.astype(np.int64),
-            index=sub.indices.astype(np.int64),
+            start=sub.indptr,
+            index=sub.indices,
             value=sub.data,
         )
         out.append((Block(cols, rows, s), part))
@@ -236,6 +230,6 @@ def solve_blocks(
         blocks.append(block)
     fixed = np.flatnonzero(col_task < 0)
     if len(fixed):
-        col_dual[fixed] = lp.cost[fixed] - _matrix(lp)[:, fixed].T @ row_dual
+        col_dual[fixed] = lp.cost[fixed] - _matrix(lp).cols(fixed).rmatvec(row_dual)
     sol = Solution(worst, float(lp.cost @ x), x, activity(lp, x), row_dual, col_dual, "highs", 0.0, "lp", blocks=blocks)
     return sol

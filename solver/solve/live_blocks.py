@@ -32,6 +32,7 @@ import numpy as np
 
 from solver.model.changes import Change, coef_positions
 from solver.model.lp import LinearProgram
+from solver.model.sparse import Csr
 from solver.solve.decompose import MIN_BLOCK, WarmChain, patterns, split, split_labels
 from solver.solve.live import LiveLP
 
@@ -105,10 +106,8 @@ class BlockLiveLP:
         for b in self.blocks:
             self.col_local[b.cols] = np.arange(len(b.cols))
             self.row_local[b.rows] = np.arange(len(b.rows))
-        from scipy.sparse import csr_matrix
-
         # the fixed columns' part of the matrix (rows x fixed columns), base values
-        self.F = csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))[:, self.fixed].tocsr()
+        self.F = Csr.from_arrays(lp.value, lp.index, lp.start, (lp.num_row, lp.num_col)).cols(self.fixed)
         self.fixed_pos = {int(c): k for k, c in enumerate(self.fixed)}
         self.overrides: dict[tuple[int, int], tuple[float, float]] = {}  # (row, fixed k) -> (base, now)
         self.cost = lp.cost.copy()
@@ -245,7 +244,7 @@ class BlockLiveLP:
             y[b.rows] = sol.row_dual
             d[b.cols] = sol.col_dual
         if len(self.fixed):
-            at = self.F.T @ y
+            at = self.F.rmatvec(y)
             for (r, k), (base, v) in self.overrides.items():
                 at[k] += (v - base) * y[r]
             d[self.fixed] = self.cost[self.fixed] - at

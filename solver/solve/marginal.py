@@ -29,6 +29,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 
 from solver.model.lp import LinearProgram
+from solver.model.sparse import Csr
 
 
 def one_sided(
@@ -44,14 +45,12 @@ def one_sided(
     in the objective's money. ``tie``: per row of ``rows``, a column whose upper bound moves with
     it, or -1. ``units``: (rows, columns) of independent blocks (decompose.Block), default the
     whole LP. ``col_dual``: reduced costs at ``x`` (they choose the reduced LP's columns)."""
-    from scipy.sparse import csr_matrix
-
     rows = np.asarray(rows, np.int64)
     tie = np.full(len(rows), -1, np.int64) if tie is None else np.asarray(tie, np.int64)
     up, down = np.full(len(rows), np.nan), np.full(len(rows), np.nan)
     if not len(rows):
         return up, down
-    A = csr_matrix((lp.value, lp.index, lp.start), shape=(lp.num_row, lp.num_col))
+    A = Csr.from_arrays(lp.value, lp.index, lp.start, (lp.num_row, lp.num_col))
     free = lp.col_lower < lp.col_upper
     if units is None:
         units = [(np.arange(lp.num_row), np.flatnonzero(free))]
@@ -85,7 +84,7 @@ class _Unit:
     def __init__(self, lp, A, x, col_dual, urows, ucols, tie):
         from solver.solve.highs import load_highs
 
-        self.A = A[urows]  # the block's rows, every column (columns of other blocks have no entry here)
+        self.A = A.rows(urows)  # the block's rows, every column (columns of other blocks have no entry here)
         self.x = x
         lo, hi = lp.col_lower[ucols], lp.col_upper[ucols]
         xs = x[ucols]
@@ -109,10 +108,10 @@ class _Unit:
         self.out = np.flatnonzero(movable & ~in_s)  # movable columns held at their values
         self.out_at_lower = x[self.out] <= lp.col_lower[self.out] + self.tol_x
         self.cost_out = lp.cost[self.out]
-        self.A_out_T = self.A[:, self.out].T.tocsr()
-        shift = self.A @ x - self.A[:, self.cols] @ x[self.cols]
+        self.A_out = self.A.cols(self.out)
+        sub = self.A.cols(self.cols)
+        shift = self.A @ x - sub @ x[self.cols]
         self.row_lo, self.row_hi = lp.row_lower[urows] - shift, lp.row_upper[urows] - shift
-        sub = self.A[:, self.cols].tocsr()
         part = LinearProgram(
             col_names=np.zeros(0, object),
             cost=lp.cost[self.cols],
@@ -122,8 +121,8 @@ class _Unit:
             row_names=np.zeros(0, object),
             row_lower=self.row_lo,
             row_upper=self.row_hi,
-            start=sub.indptr.astype(np.int64),
-            index=sub.indices.astype(np.int64),
+            start=sub.indptr,
+            index=sub.indices,
             value=sub.data,
         )
         self.col_upper = lp.col_upper[self.cols].copy()
@@ -147,7 +146,7 @@ class _Unit:
             y = np.asarray(self.h.getSolution().row_dual)
             if not len(self.out):
                 break
-            d = self.cost_out - self.A_out_T @ y
+            d = self.cost_out - self.A_out.rmatvec(y)
             bad = np.where(self.out_at_lower, d < -self.tol_d, d > self.tol_d)
             if not bad.any():
                 break
@@ -159,9 +158,9 @@ class _Unit:
 
         cols = self.out[which]
         lp = self.lp
-        sub = self.A[:, cols].tocsc()
+        sub = self.A.cols(cols).transpose()  # by column: the arrays addCols takes
         # their part moves back from the right-hand side into the model
-        back = sub @ self.x[cols]
+        back = sub.rmatvec(self.x[cols])
         self.row_lo, self.row_hi = self.row_lo + back, self.row_hi + back
         touched = np.flatnonzero(back != 0).astype(np.int32)
         hi = np.where(np.isinf(lp.col_upper[cols]), highspy.kHighsInf, lp.col_upper[cols])
@@ -183,7 +182,7 @@ class _Unit:
         keep = np.ones(len(self.out), bool)
         keep[which] = False
         self.out, self.out_at_lower, self.cost_out = self.out[keep], self.out_at_lower[keep], self.cost_out[keep]
-        self.A_out_T = self.A[:, self.out].T.tocsr()
+        self.A_out = self.A.cols(self.out)
 
     def _set_rows(self, r: np.ndarray) -> None:
         """Rows ``r`` at their bounds in the reduced LP, moved by the step being priced."""

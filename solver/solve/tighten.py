@@ -19,10 +19,9 @@ from __future__ import annotations
 import time
 
 import numpy as np
-from scipy import sparse
-
 from solver.model.linking import FAMILY
 from solver.model.lp import LinearProgram
+from solver.model.sparse import Csr
 
 VIOLATED = 1e-6  # units: a flow above its linking bound by more is a violated row
 
@@ -45,8 +44,8 @@ def needed_rows(lp: LinearProgram, time_limit: float | None = None) -> tuple[np.
     base, _ = without_rows(lp, link)
     h = load_highs(base, relax=True)
     lo, hi = lp.start[rs.start], lp.start[rs.stop]
-    A = sparse.csr_matrix(
-        (lp.value[lo:hi], lp.index[lo:hi], lp.start[rs.start : rs.stop + 1] - lo), shape=(len(link), lp.num_col)
+    A = Csr.from_arrays(
+        lp.value[lo:hi], lp.index[lo:hi], lp.start[rs.start : rs.stop + 1] - lo, (len(link), lp.num_col)
     )
     ints = np.flatnonzero(lp.integer)
     y = None
@@ -64,7 +63,7 @@ def needed_rows(lp: LinearProgram, time_limit: float | None = None) -> tuple[np.
         new = np.flatnonzero((A @ x > VIOLATED) & ~keep)
         if not len(new):
             break
-        sub = A[new]
+        sub = A.rows(new)
         h.addRows(
             len(new),
             np.full(len(new), -highspy.kHighsInf),

@@ -25,6 +25,7 @@ from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
 from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
 from solver.studies.stochastic.decide import Decision, decide, evaluate
 from solver.studies.stochastic.outputs import MONEY, decision_table, decisions_table, scenario_costs, summary, words
+from solver.studies.stochastic.student_t import t_quantile
 
 if TYPE_CHECKING:  # imported when the bar is first shown
     from tqdm import tqdm
@@ -240,10 +241,8 @@ def mean_ci(costs: np.ndarray, p: np.ndarray) -> tuple[float, float, float]:
     n = len(costs)
     if n < 2:
         return mean, float("nan"), float("nan")
-    from scipy.stats import t
-
     se = math.sqrt(n / (n - 1) * float((p**2) @ (costs - mean) ** 2))
-    q = float(t.ppf(0.975, n - 1))  # Student's t: a few evaluation scenarios give a wider interval than 1.96
+    q = t_quantile(0.975, n - 1)  # Student's t: a few evaluation scenarios give a wider interval than 1.96
     return mean, mean - q * se, mean + q * se
 
 
