@@ -85,7 +85,8 @@ def read_table(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, **read_dialect(path), dtype=text, keep_default_na=False, na_values=[""])
     for c in text:
         df[c] = df[c].map(lambda v: unguard_text(v) if isinstance(v, str) else "")
-    return df
+    whole = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c])]  # units written without decimals
+    return df.astype({c: float for c in whole})
 
 
 def money(df: pd.DataFrame, base: str) -> str | None:

@@ -90,16 +90,22 @@ def provenance(folders: list[Folder]) -> str:
 
 def render(folders: list[Folder]) -> str:
     """The whole page for the folders (already read)."""
-    colours = plant_colours(plants_of(folders))
-    cases = list(dict.fromkeys(f.case for f in folders))
+    # one colour per plant: by the natural order of each case's plants, as in its PNG and xlsx charts
+    palettes = {c: plant_colours(plants_of([f for f in folders if f.case == c])) for c in {f.case for f in folders}}
+    every = plant_colours(plants_of(folders))
+
+    def colours(f: Folder) -> dict[str, str]:
+        return palettes[f.case] if f.kind != "compare" else every
+
+    cases = list(dict.fromkeys(f.case for f in folders if f.kind != "compare")) or ["a comparison"]
     title = f"plantsplit report: {', '.join(cases)}"
-    parts = [recommendation_section(folders, colours)]
-    parts += [plan_section(f, colours) for f in folders if f.kind == "solve"]
-    parts += [network_section(f, colours) for f in folders if f.kind == "solve"]
-    parts += [sweep_section(f, colours) for f in folders if f.kind == "sweep"]
-    parts += [breakeven_section(f, colours) for f in folders if f.kind == "breakeven"]
+    parts = [recommendation_section(folders)]
+    parts += [plan_section(f, colours(f)) for f in folders if f.kind == "solve"]
+    parts += [network_section(f, colours(f)) for f in folders if f.kind == "solve"]
+    parts += [sweep_section(f, colours(f)) for f in folders if f.kind == "sweep"]
+    parts += [breakeven_section(f, colours(f)) for f in folders if f.kind == "breakeven"]
     parts += [stochastic_section(f) for f in folders if f.kind == "stochastic"]
-    parts += [compare_section(f, colours) for f in folders if f.kind == "compare"]
+    parts += [compare_section(f, colours(f)) for f in folders if f.kind == "compare"]
     parts.append(provenance(folders))
     parts = [p for p in parts if p]
     notes = "".join(f'<p class="warning">{esc(n)}</p>' for f in folders for n in f.notes)

@@ -99,7 +99,7 @@ def _limits(f: Folder) -> list[str]:
     return out
 
 
-def recommendation_section(folders: list[Folder], colours: dict[str, str]) -> str:
+def recommendation_section(folders: list[Folder]) -> str:
     parts = []
     deciders = [f for f in folders if f.kind in ("solve", "stochastic")]
     for f in deciders:

@@ -104,19 +104,22 @@ def _distribution(f: Folder, sc: pd.DataFrame) -> str:
     cols = [(money(sc, base), label, colour) for base, label, colour in CURVES if money(sc, base)]
     div, word = money_scale([v for c, _, _ in cols for v in sc[c] if math.isfinite(_num(v))] or [0])
     series, marks = [], []
+    d = f.tables["decision.csv"]
+    same = bool((d["built"] > 0.5).eq(d["built_mean_value"] > 0.5).all())
     for col, label, colour in cols:
         c = sc[col].to_numpy(float)
         keep = ~np.isnan(c)
         order = np.argsort(c[keep], kind="stable")
         xs, ws = list(c[keep][order] / div), list(np.cumsum(p[keep][order]))
         series.append(Series(label, [0.0, *ws], colour, [xs[0] if xs else 0.0, *xs]))
-        if keep.all() and label != "perfect information" and len(c):
+        if keep.all() and len(c) and (label == "recommended decision" or (label != "perfect information" and not same)):
             e, cvar = expected(c, p), var_cvar(c, p, alpha)[1]
-            marks.append(Mark(e / div, f"E {label}: {e / div:,.0f}", colour))
-            marks.append(Mark(cvar / div, f"CVaR {alpha:g} {label}: {cvar / div:,.0f}", colour, "5 3"))
+            who = "both decisions" if same else label
+            marks.append(Mark(e / div, f"E, {who}: {e / div:,.0f}", colour))
+            marks.append(Mark(cvar / div, f"CVaR {alpha:g}, {who}: {cvar / div:,.0f}", colour, "5 3"))
     return line_chart(
         f"{f.case}: cost of each scenario, recommended decision against the mean-value one",
-        series, f"cost of the scenario ({word}{cur}, present value)", "probability that the cost is at most this",
+        series[::-1], f"cost of the scenario ({word}{cur}, present value)", "probability that the cost is at most this",
         marks, "decision", step=True, y_range=(0.0, 1.0),
     )  # fmt: skip
 

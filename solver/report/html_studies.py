@@ -68,12 +68,12 @@ def sweep_section(f: Folder, colours: dict[str, str]) -> str:
 
 def _sweep_line(f, ok, x, obj, plants, builds, colours) -> list[str]:
     xs = [float(v) for v in ok[x]]
-    marks, before = [], None
+    marks, before, last = [], None, None
     for xv, (_, r) in zip(xs, ok.iterrows(), strict=True):
         now = _state(r, builds)
         if before is not None and (changed := _flips(before, now)):
-            marks.append(Mark(xv, f"from {_v(xv)}: {', '.join(changed)}"))
-        before = now
+            marks.append(Mark(xv, f"between {_v(last)} and {_v(xv)}: {', '.join(changed)}"))
+        before, last = now, xv
     div, word = money_scale(ok[obj])
     cost = line_chart(
         f"{f.case}: total cost against {x}", [Series("total cost", list(ok[obj] / div), "#111", xs)], x,

@@ -72,21 +72,21 @@ def _decimals(values: list[float]) -> int:
     return 0 if step >= 1 or step <= 0 else min(4, -math.floor(math.log10(step)))
 
 
-def _frame(title: str, x_label: str, y_label: str, height: int = H) -> list[str]:
+def _frame(title: str, x_label: str, y_label: str, height: int = H, bottom: int = BOTTOM) -> list[str]:
     mid = LEFT + (W - LEFT - RIGHT) / 2
     return [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="chart-svg" viewBox="0 0 {W} {height}" role="img">',
         f"<title>{esc(title)}</title>",
         f'<text class="chart-title" x="{W / 2:.0f}" y="22" text-anchor="middle">{esc(title)}</text>',
         f'<text class="axis-label x" x="{mid:.0f}" y="{height - 12}" text-anchor="middle">{esc(x_label)}</text>',
-        f'<text class="axis-label y" transform="translate(16 {(TOP + height - BOTTOM) / 2:.0f}) rotate(-90)" '
+        f'<text class="axis-label y" transform="translate(16 {(TOP + height - bottom) / 2:.0f}) rotate(-90)" '
         f'text-anchor="middle">{esc(y_label)}</text>',
     ]
 
 
-def _y_axis(lo: float, hi: float, height: int, decimals: int = 0) -> tuple[list[str], callable]:
+def _y_axis(lo: float, hi: float, height: int, decimals: int = 0, margin: int = BOTTOM) -> tuple[list[str], callable]:
     """The y axis's grid and tick labels, and the function from a value to its y."""
-    bottom = height - BOTTOM
+    bottom = height - margin
     span = (hi - lo) or 1.0
 
     def y(v: float) -> float:
@@ -131,12 +131,16 @@ def bar_chart(
     notes: list[str] | None = None,
 ) -> str:
     """Stacked columns: one column per category, one coloured part per series (values >= 0)."""
-    height = H + (18 if notes else 0)
-    totals = [sum(max(0.0, s.values[i]) for s in series) for i in range(len(categories))]
-    hi = max(ticks(0.0, max(totals, default=0.0) or 1.0)[-1], max(totals, default=0.0) or 1.0)
-    axis, y = _y_axis(0.0, hi, height)
-    out = _frame(title, x_label, y_label, height) + axis
     slot = (W - LEFT - RIGHT) / max(1, len(categories))
+    turn = len(categories) > 8 or max((len(c) for c in categories), default=0) * 7 > slot
+    margin = BOTTOM + (70 if turn else 0) + (16 * len(notes) if notes else 0)
+    height = H + margin - BOTTOM
+    totals = [sum(max(0.0, s.values[i]) for s in series) for i in range(len(categories))]
+    top = max(totals, default=0.0) or 1.0
+    step = ticks(0.0, top)[1] if len(ticks(0.0, top)) > 1 else top
+    hi = math.ceil(top / step * 1.02) * step  # a round value above the tallest column
+    axis, y = _y_axis(0.0, hi, height, 0, margin)
+    out = _frame(title, x_label, y_label, height, margin) + axis
     bar = min(60.0, slot * 0.7)
     out.append('<g class="plot">')
     for s in series:
@@ -154,24 +158,23 @@ def bar_chart(
             )
         out.append("</g>")
     out.append("</g>")
-    out.extend(_categories(categories, slot, height))
+    out.extend(_categories(categories, slot, height, margin, turn))
     for k, note in enumerate(notes or []):
-        out.append(f'<text class="note" x="{LEFT}" y="{height - 30 + 12 * k}">{esc(note)}</text>')
+        out.append(f'<text class="note" x="{LEFT}" y="{height - 30 - 14 * k}">{esc(note)}</text>')
     if len(series) > 1:
         out.extend(_legend([(s.name, s.colour, "box") for s in series], legend_title))
     return "\n".join(out + ["</svg>"])
 
 
-def _categories(categories: list[str], slot: float, height: int) -> list[str]:
+def _categories(categories: list[str], slot: float, height: int, margin: int, turn: bool) -> list[str]:
     out = ['<g class="axis x">']
-    turn = len(categories) > 8 or max((len(c) for c in categories), default=0) * 7 > slot
     for i, cat in enumerate(categories):
-        x, y = LEFT + slot * (i + 0.5), height - BOTTOM + 16
-        short = cat if len(cat) <= 18 else cat[:17] + "…"
+        x, y = LEFT + slot * (i + 0.5), height - margin + 16
+        short = cat if len(cat) <= 24 else cat[:23] + "…"
         rot = f' transform="rotate(-30 {x:.1f} {y})"' if turn else ""
         anchor = "end" if turn else "middle"
         out.append(f'<text class="tick" x="{x:.1f}" y="{y}" text-anchor="{anchor}"{rot}>{esc(short)}</text>')
-    bottom = height - BOTTOM
+    bottom = height - margin
     out.append(f'<line class="axis-line" x1="{LEFT}" x2="{W - RIGHT}" y1="{bottom}" y2="{bottom}"/></g>')
     return out
 
