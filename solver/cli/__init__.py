@@ -5,7 +5,7 @@ Room: the top floor. It may import every room below (through lazy imports inside
 
 - ``common``: exit codes, shared options, the guard that turns errors into messages;
 - ``solving``: solve, validate, convert; ``sweeping``: sweep, breakeven;
-  ``deciding``: stochastic, scenarios; ``reading``: plot, compare.
+  ``deciding``: stochastic, scenarios; ``reading``: plot, compare, report.
 
 Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
 3 infeasible, unbounded, or no plan (time limit, solver failure).
@@ -21,7 +21,7 @@ import click
 from solver._version import __version__
 from solver.cli.common import echo
 from solver.cli.deciding import scenarios, stochastic
-from solver.cli.reading import compare, plot
+from solver.cli.reading import compare, plot, report
 from solver.cli.solving import convert, solve, validate
 from solver.cli.sweeping import breakeven, sweep
 
@@ -41,12 +41,16 @@ def cli(ctx, debug, problems_file):
     ctx.obj = {"debug": debug, "problems_file": problems_file}
 
 
-for _command in (solve, validate, convert, sweep, breakeven, stochastic, scenarios, plot, compare):
+for _command in (solve, validate, convert, sweep, breakeven, stochastic, scenarios, plot, compare, report):
     cli.add_command(_command)
 
 
 def main():
     import warnings
+
+    from solver.io.outdir import set_command_line
+
+    set_command_line(["plantsplit", *sys.argv[1:]])
 
     def show(message, category, *args, **kwargs):
         if category.__name__ == "ChartWarning":

@@ -60,3 +60,24 @@ def compare(ctx, a, b, out_dir, xlsx, csv_style):
 
     echo(_guard(ctx, work).text)
     echo(f"\nwrote {out_dir / 'comparison.csv'}" + (f", {out_dir / 'comparison.xlsx'}" if xlsx else ""))
+
+
+@click.command()
+@click.argument("out_dirs", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="OUT_DIR...")
+@click.option(
+    "--out",
+    "out_file",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("report.html"),
+    show_default=True,
+    help="HTML file to write (replaces only a report plantsplit wrote).",
+)
+@click.pass_context
+def report(ctx, out_dirs, out_file):
+    """One self-contained HTML report (opens offline in any browser) from output folders of solve, sweep,
+    breakeven, stochastic and compare: the recommendation and what decides it, the plan, the network, the
+    studies, and how to make it again."""
+    from solver.report.html import write_report
+
+    path = _guard(ctx, lambda: write_report(list(out_dirs), out_file))
+    echo(f"wrote {path}")

@@ -75,6 +75,16 @@ NO_SPACE = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 WRITE_ERRNOS = NO_SPACE | {errno.EROFS, errno.EACCES, errno.EPERM}  # what a user can fix: exit 4
 
 
+# The command line of this process (set by the command line's entry point), kept in each record it
+# writes so a report can say how to make its folders again; None in the Python API.
+COMMAND_LINE: list[str] | None = None
+
+
+def set_command_line(argv: list[str]) -> None:
+    global COMMAND_LINE
+    COMMAND_LINE = [str(a) for a in argv]
+
+
 class BadRecord(UsageError):
     """A record plantsplit would not have written (edited, damaged, or hostile): the folder is refused."""
 
@@ -312,7 +322,10 @@ class OutputFolder:
                 pass
 
     def _record(self, files: list[str], state: str, **more) -> dict:
-        return {"command": self.command, "files": files, "state": state, "plantsplit_version": __version__, **more}
+        rec = {"command": self.command, "files": files, "state": state, "plantsplit_version": __version__, **more}
+        if COMMAND_LINE:
+            rec["command_line"] = COMMAND_LINE
+        return rec
 
     def begin(self, files: list[str]) -> None:
         """Record files a run will write in place as it goes (a sweep appending its results). A chart

@@ -6,6 +6,8 @@ import io
 
 import numpy as np
 
+from solver.case.names import natural_sorted
+from solver.case.palette import plant_colours
 from solver.report.charts import _legend, _pyplot, _render, _thousands, case_title, money_scale
 
 
@@ -19,15 +21,16 @@ def plan_png(case, results) -> bytes:
     fig, axes = plt.subplots(len(panels) + 1, 1, figsize=(10, 3.2 * (len(panels) + 1)), sharex=True)
     periods = list(case.periods)
     xs = np.arange(len(periods))
-    plants = list(case.plants["plant"])
+    plants = natural_sorted(case.plants["plant"])
+    colours = plant_colours(plants)
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for ax, product in zip(axes, panels, strict=False):
         rows = plan if product is None else plan[plan["product"] == product]
         table = rows.pivot_table(index="period", columns="plant", values="units", aggfunc="sum", fill_value=0.0)
         table = table.reindex(index=periods, columns=plants, fill_value=0.0)
         base = np.zeros(len(periods))
-        for i, p in enumerate(plants):
-            ax.bar(xs, table[p], bottom=base, color=colors[i % len(colors)], label=p, width=0.7)
+        for p in plants:
+            ax.bar(xs, table[p], bottom=base, color=colours[p], label=p, width=0.7)
             base += table[p].to_numpy()
         ax.set_ylabel("units" if product is None else f"{product} units")
         _thousands(ax)

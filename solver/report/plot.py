@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from solver.case.palette import plant_colours
 from solver.case.params import parse_value
 from solver.errors import UsageError
 from solver.io.outdir import COMMAND_OUTPUTS, OutputFolder, interrupted, read_record
@@ -183,6 +184,12 @@ def _values(col: pd.Series, shown: int = 12) -> str:
     return ", ".join(_shown(v) for v in vals[:shown]) + more
 
 
+def _colours(plants: list[str]) -> list[str]:
+    """The plants' colours of every chart (``case.palette``), in the order given."""
+    colours = plant_colours(plants)
+    return [colours[p] for p in plants]
+
+
 def _plants(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if c.startswith("units:") and "@" not in c]
 
@@ -193,7 +200,8 @@ def plot_sweep(df: pd.DataFrame, x: str, case: str, currency: str, out: Path, on
     fig, top, bottom = _two_panels(plt)
     ok = df["status"] == "optimal"
     xs = df.loc[ok, x]
-    top.stackplot(xs, *[df.loc[ok, c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
+    names = [c.split(":", 1)[1] for c in plants]
+    top.stackplot(xs, *[df.loc[ok, c] for c in plants], labels=names, colors=_colours(names), alpha=0.85)
     top.set_ylabel("units produced over the horizon")
     _legend(top, "plant")
     top.set_title(f"{case}: production split against {describe(x, currency)}" + (f"\n{only}" if only else ""))
@@ -258,14 +266,14 @@ def plot_distributions(
     top.set_title(
         f"{case}: cost and production over {len(df):,} scenarios\nvarying {varying}" + (f"\n{only}" if only else "")
     )
-    colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
+    colours = plant_colours(plants)
     if all(by_period.values()):
         periods = [c.split("@", 1)[1] for c in by_period[plants[0]]]
         xs = np.arange(len(periods))
-        for i, p in enumerate(plants):
-            units = ok[by_period[p]].to_numpy(float)
-            lo, med, hi = (np.quantile(units, q, axis=0) for q in (0.05, 0.5, 0.95))
-            col = colors[i % len(colors)]
+        for p in plants:
+            v = ok[by_period[p]].to_numpy(float)
+            lo, med, hi = (np.quantile(v, q, axis=0) for q in (0.05, 0.5, 0.95))
+            col = colours[p]
             bottom.fill_between(xs, lo, hi, color=col, alpha=0.25, label=f"{p}: 5-95% of scenarios")
             bottom.plot(xs, med, color=col, marker="o", label=f"{p}: median")
         bottom.set_xticks(xs, periods)
@@ -305,7 +313,8 @@ def plot_breakpoints(df: pd.DataFrame, case: str, currency: str, out: Path) -> P
         xs += [r["value_from"], r["value_to"]]
         for c in plants:
             ys[c] += [r[c], r[c]]
-    top.stackplot(xs, *[ys[c] for c in plants], labels=[c.split(":", 1)[1] for c in plants], alpha=0.85)
+    names = [c.split(":", 1)[1] for c in plants]
+    top.stackplot(xs, *[ys[c] for c in plants], labels=names, colors=_colours(names), alpha=0.85)
     top.set_ylabel("units produced over the horizon")
     _legend(top, "plant")
     top.set_title(f"{case_title(case)}: production split against {describe(name, currency)}, exact breakpoints")

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.names import natural_sorted
+from solver.case.palette import plant_colours
 from solver.errors import UsageError
 from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of, is_parameter
 from solver.io.temporary import scratch_dir
@@ -264,7 +265,8 @@ def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, titl
     plan = tables.get("plan.csv")
     if plan is not None and {"plant", "period", "units"} <= set(plan.columns) and len(plan):
         right = max([6] + [len(builds.columns) if builds is not None else 0]) + 1  # right of every block
-        _chart(wb, ws, fmt, r + 1, plan, right)
+        everyone = list(plan["plant"]) + (list(util["plant"]) if util is not None and "plant" in util else [])
+        _chart(wb, ws, fmt, r + 1, plan, right, plant_colours(everyone))
 
 
 def _block(ws, fmt, r: int, heading: str, cols: list[str], df: pd.DataFrame) -> int:
@@ -282,8 +284,9 @@ def _block(ws, fmt, r: int, heading: str, cols: list[str], df: pd.DataFrame) -> 
     return r + 1
 
 
-def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int) -> None:
-    """Units by plant (columns of the data block) and period (its rows), and a stacked column chart."""
+def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int, colours: dict[str, str]) -> None:
+    """Units by plant (columns of the data block) and period (its rows), and a stacked column chart
+    (each plant in its colour of every chart, ``case.palette``)."""
     periods = list(dict.fromkeys(plan["period"]))  # the plan is sorted by period already
     plants = natural_sorted(plan["plant"])  # as plan.csv lists them (w2 before w10)
     pivot = plan.pivot_table(index="period", columns="plant", values="units", aggfunc="sum", fill_value=0.0)
@@ -299,12 +302,14 @@ def _chart(wb, ws, fmt, r: int, plan: pd.DataFrame, col: int) -> None:
         for j, cell in enumerate(units[i - 1], start=1):
             ws.write_number(top + i, j, round(float(cell), 3), fmt["units"])
     chart = wb.add_chart({"type": "column", "subtype": "stacked"})
-    for j, _plant in enumerate(plants, start=1):
+    for j, plant in enumerate(plants, start=1):
         chart.add_series(
             {
                 "name": ["Summary", top, j],
                 "categories": ["Summary", top + 1, 0, top + len(periods), 0],
                 "values": ["Summary", top + 1, j, top + len(periods), j],
+                "fill": {"color": colours[plant]},
+                "border": {"none": True},
             }
         )
     chart.set_title({"name": "Units by plant and period"})
