@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import pandas as pd
 
@@ -87,6 +89,14 @@ def read_table(path: Path) -> pd.DataFrame:
         df[c] = df[c].map(lambda v: unguard_text(v) if isinstance(v, str) else "")
     whole = [c for c in df.columns if pd.api.types.is_integer_dtype(df[c])]  # units written without decimals
     return df.astype({c: float for c in whole})
+
+
+def money_column(df: pd.DataFrame, base: str) -> str:
+    """``money`` for a column every such table has (``objective`` of results.csv, ...)."""
+    col = money(df, base)
+    if col is None:
+        raise UsageError(f"the table has no {base}_<currency> column: is it plantsplit's output?")
+    return col
 
 
 def money(df: pd.DataFrame, base: str) -> str | None:
@@ -186,3 +196,13 @@ def plants_of(folders: list[Folder]) -> list[str]:
             df = f.tables["comparison.csv"]
             names += [i.split("/")[0] for i in df.loc[df["section"] == "units", "item"]]
     return list(dict.fromkeys(names))
+
+
+def rows_of(df: pd.DataFrame) -> list[SimpleNamespace]:
+    """A table's rows as plain objects (``r.plant``): a cell is whatever the CSV reader made of it."""
+    return [SimpleNamespace(**{str(k): v for k, v in r.items()}) for r in df.to_dict("records")]
+
+
+def records(df: pd.DataFrame) -> list[dict[str, Any]]:
+    """A table's rows as dicts (``r["plant"]``)."""
+    return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]

@@ -8,7 +8,7 @@ import math
 import pandas as pd
 
 from solver.case.names import natural_key, natural_sorted, period_sort_key
-from solver.report.folders import Folder, money
+from solver.report.folders import Folder, money, rows_of
 from solver.report.html_stochastic import stochastic_sentence, study_sentence
 from solver.report.html_parts import cell, figure, section, table
 from solver.report.limits import binding_limits, when
@@ -157,7 +157,7 @@ def _lanes(f: Folder, plan: pd.DataFrame, cur: str) -> list[str]:
         agg[k] = agg[f"w_{k}"] / agg["units"]
     agg = agg.sort_values("landed", ascending=False)
     lanes = [f"{r.plant} to {r.market}" + (f" ({r.product})" if plan["product"].nunique() > 1 else "")
-             for r in agg.itertuples()]  # fmt: skip
+             for r in rows_of(agg)]  # fmt: skip
     series = [
         Series(name, list(agg[k]), COMPONENTS[c])
         for name, k, c in (("production", "unit_production_cost", "production"), ("freight", "unit_freight", "freight"),
@@ -174,7 +174,7 @@ def _lanes(f: Folder, plan: pd.DataFrame, cur: str) -> list[str]:
         [cell(r.plant), cell(r.market), cell(r.product), cell(r.units, "units"), cell(r.unit_production_cost, "money"),
          cell(r.unit_freight, "money"), cell(r.unit_duty, "money"),
          cell(r.landed / r.units if r.units else math.nan, "money"), cell(r.landed, "money")]
-        for r in agg.itertuples()
+        for r in rows_of(agg)
     ]  # fmt: skip
     heads = ["plant", "market", "product", "units", f"production per unit ({cur})", f"freight per unit ({cur})",
              f"duty per unit ({cur})", f"landed cost per unit ({cur})", f"landed cost ({cur})"]  # fmt: skip
@@ -188,7 +188,8 @@ def _components(f: Folder, periods: list[str], cur: str) -> list[str]:
     comps = [c for c in by.index if by.loc[c].abs().sum() > 0.5]
     comps.sort(key=lambda c: list(COMPONENTS).index(c) if c in COMPONENTS else 99)
     div, word = money_scale(by.loc[comps].sum().to_list() if comps else [0])
-    series = [Series(c, [float(by.at[c, t]) / div for t in periods], COMPONENTS.get(c, "#777")) for c in comps]
+    values = by.loc[comps].to_numpy(float)  # rows: comps, columns: periods
+    series = [Series(c, [v / div for v in values[i]], COMPONENTS.get(c, "#777")) for i, c in enumerate(comps)]
     svg = bar_chart(
         f"{f.case}: cost by component and period (face value)", periods, series, "period",
         f"cost ({word}{cur}, face value)", "component", f" {word}{cur}",
@@ -205,7 +206,7 @@ def network_section(f: Folder, colours: dict[str, str]) -> str:
     flows = plan.groupby(["plant", "market"], sort=False)["units"].sum().reset_index()
     flows = flows.assign(order=flows["plant"].map(lambda p: natural_sorted(colours).index(p) if p in colours else 0))
     flows = flows.sort_values(["order", "units"], ascending=[True, False])
-    data = [(r.plant, r.market, float(r.units)) for r in flows.itertuples()]
+    data = [(r.plant, r.market, float(r.units)) for r in rows_of(flows)]
     svg = flow_chart(f"{f.case}: units shipped from plants to markets over the horizon", data, colours)
     note = (
         "<p class=note>Band widths are proportional to the units each lane carries over the horizon (all "

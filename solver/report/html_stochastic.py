@@ -9,7 +9,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from solver.report.folders import Folder, money
+from solver.report.folders import Folder, money, records
 from solver.results.risk import expected, var_cvar
 from solver.report.html_parts import cell, figure, section, table
 from solver.report.svg import Mark, Series, bar_chart, esc, line_chart, money_scale
@@ -61,9 +61,9 @@ def study_sentence(f: Folder) -> str:
         builds = [c for c in df.columns if str(c).startswith("built:")]
         flips = []
         for i in range(1, len(df)):
-            if changed := [b[6:] for b in builds if df[b].iat[i] != df[b].iat[i - 1]]:
-                flips.append(f"{float(df['value_from'].iat[i]):,.6g} ({', '.join(changed)})")
-        name = df["parameter"].iat[0] if len(df) else "?"
+            if changed := [b[6:] for b in builds if df[b].to_numpy()[i] != df[b].to_numpy()[i - 1]]:
+                flips.append(f"{float(df['value_from'].to_numpy()[i]):,.6g} ({', '.join(changed)})")
+        name = str(df["parameter"].to_numpy()[0]) if len(df) else "?"
         text = f"{f.case}: the plan changes at {len(df) - 1} values of {name}"
         return text + (f"; build decisions flip at {'; '.join(flips)}." if flips else "; no build decision flips.")
     if f.kind == "sweep":
@@ -134,7 +134,7 @@ def stochastic_section(f: Folder) -> str:
             [[cell(r["option"]), cell(r["plant"]), cell(r["product"]),
               cell("built" if r["built"] > 0.5 else "not built"),
               cell("" if pd.isna(r["built_mean_value"]) else "built" if r["built_mean_value"] > 0.5 else "not built")]
-             for _, r in d.iterrows()],
+             for r in records(d)],
             "The decision (decision.csv)",
         )
     )  # fmt: skip
@@ -144,12 +144,12 @@ def stochastic_section(f: Folder) -> str:
         heads = ["decision", "eligible", *[c.rpartition("_")[0].replace("_", " ") + f" ({cur})" for c in money_cols],
                  "share of scenarios where it is cheapest"]  # fmt: skip
         rows = [[cell(r["decision"]), cell(r["eligible"]), *[cell(r[c], "money") for c in money_cols],
-                 cell(r["best_share"], "rate")] for _, r in ds.iterrows()]  # fmt: skip
+                 cell(r["best_share"], "rate")] for r in records(ds)]  # fmt: skip
         parts += ["<h3>The decisions compared</h3>", table(heads, rows, "Every build combination (decisions.csv)")]
     money_cols = [c for c in sc.columns if money(sc[[c]], str(c).rpartition("_")[0]) == c and c != "probability"]
     other = [c for c in sc.columns if c not in money_cols and c not in ("scenario", "probability")]
     rows = [[cell(r["scenario"]), cell(r["probability"], "rate"), *[cell(r[c], "num") for c in other],
-             *[cell(r[c], "money") for c in money_cols]] for _, r in sc.iterrows()]  # fmt: skip
+             *[cell(r[c], "money") for c in money_cols]] for r in records(sc)]  # fmt: skip
     heads = [
         "scenario",
         "probability",
@@ -169,11 +169,11 @@ def compare_section(f: Folder, colours: dict[str, str]) -> str:
     parts = [f"<p>A: {esc(a)}; B: {esc(b)}. Change = B - A.</p>"]
     if len(units):
         series = [Series(r["item"], [float(r["value_a"]), float(r["value_b"])], colours.get(r["item"], "#777"))
-                  for _, r in units.iterrows()]  # fmt: skip
+                  for r in records(units)]  # fmt: skip
         parts.append(figure(bar_chart("Units by plant over the horizon, run A and run B", ["A", "B"], series, "run",
                                       "units produced over the horizon (units)", "plant", " units")))  # fmt: skip
     rows = [[cell(r["section"]), cell(r["item"]), cell(r["period"]), cell(r["unit"]), cell(r["value_a"], "num"),
-             cell(r["value_b"], "num"), cell(r["change"], "num")] for _, r in df.iterrows()]  # fmt: skip
+             cell(r["value_b"], "num"), cell(r["change"], "num")] for r in records(df)]  # fmt: skip
     parts.append(table(["section", "item", "period", "unit", "A", "B", "change (B - A)"], rows, "comparison.csv",
                        "comparison.csv"))  # fmt: skip
     return section(f"compare-{f.n}", "Comparison of two runs", parts)

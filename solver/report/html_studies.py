@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from solver.report.folders import Folder, money
+from solver.report.folders import Folder, money_column, records
 from solver.report.html_parts import cell, figure, section, table
 from solver.report.svg import BREAK_COLOUR, FLIP_COLOUR, Mark, Series, bar_chart, esc, line_chart, money_scale
 
@@ -40,7 +40,7 @@ def params_of(df: pd.DataFrame) -> list[str]:
 
 def sweep_section(f: Folder, colours: dict[str, str]) -> str:
     df, cur = f.tables["results.csv"], f.currency
-    obj, params = money(df, "objective"), params_of(df)
+    obj, params = money_column(df, "objective"), params_of(df)
     plants, builds = _cols(df, "units:"), _cols(df, "built:")
     ok = df[df["status"] == "optimal"]
     varying = [p for p in params if df[p].nunique() > 1]
@@ -60,7 +60,7 @@ def sweep_section(f: Folder, colours: dict[str, str]) -> str:
     rows = [
         [cell(r["scenario"]), *[cell(r[p], "num") for p in params], cell(r["status"]), cell(r[obj], "money"),
          *[cell(r[c], "units") for c in plants], *[cell("built" if r[b] > 0.5 else "not built") for b in builds]]
-        for _, r in df.iterrows()
+        for r in records(df)
     ]  # fmt: skip
     parts.append(table(heads, rows, "Every scenario (results.csv)", "results.csv"))
     return section(f"sweep-{f.n}", f"Sweep: {f.case}", parts)
@@ -69,9 +69,9 @@ def sweep_section(f: Folder, colours: dict[str, str]) -> str:
 def _sweep_line(f, ok, x, obj, plants, builds, colours) -> list[str]:
     xs = [float(v) for v in ok[x]]
     marks, before, last = [], None, None
-    for xv, (_, r) in zip(xs, ok.iterrows(), strict=True):
+    for xv, r in zip(xs, records(ok), strict=True):
         now = _state(r, builds)
-        if before is not None and (changed := _flips(before, now)):
+        if before is not None and last is not None and (changed := _flips(before, now)):
             marks.append(Mark(xv, f"between {_v(last)} and {_v(xv)}: {', '.join(changed)}"))
         before, last = now, xv
     div, word = money_scale(ok[obj])
@@ -92,7 +92,7 @@ def _sweep_bars(f, ok, obj, plants, builds, colours) -> list[str]:
     names = [str(s) for s in ok["scenario"]]
     div, word = money_scale(ok[obj])
     notes, before = [], None
-    for name, (_, r) in zip(names, ok.iterrows(), strict=True):
+    for name, r in zip(names, records(ok), strict=True):
         now = _state(r, builds)
         changed = [f"{o} {'built' if b else 'not built'}" for o, b in now.items()] if before is None else _flips(
             before, now)  # fmt: skip
@@ -134,7 +134,7 @@ def _cost_curve(df: pd.DataFrame, name: str, cur: str, lo: str, hi: str) -> tupl
     the value itself (as plantsplit plot draws it)."""
     inverse = name.startswith("fx:") and name[3:].split("@")[0] != cur
     xs, ys = [], []
-    for _, r in df[df["status"] == "optimal"].iterrows():
+    for r in records(df[df["status"] == "optimal"]):
         a, b = float(r["value_from"]), float(r["value_to"])
         f = (lambda v: 1.0 / v) if inverse and a > 0 else (lambda v: v)
         for v in np.linspace(a, b, 24):
@@ -149,11 +149,11 @@ def _cost_curve(df: pd.DataFrame, name: str, cur: str, lo: str, hi: str) -> tupl
 def breakeven_section(f: Folder, colours: dict[str, str]) -> str:
     df, cur = f.tables["breakpoints.csv"], f.currency
     name = str(df["parameter"].iat[0]) if len(df) else f.info.get("parameter", "?")
-    lo, hi = money(df, "objective_from"), money(df, "objective_to")
+    lo, hi = money_column(df, "objective_from"), money_column(df, "objective_to")
     plants, builds = _cols(df, "units:"), _cols(df, "built:")
     marks, rows = [], []
     for i in range(1, len(df)):
-        v, a, b = float(df["value_from"].iat[i]), df.iloc[i - 1], df.iloc[i]
+        v, a, b = float(df["value_from"].to_numpy()[i]), df.iloc[i - 1], df.iloc[i]
         flipped = _flips(_state(a, builds), _state(b, builds))
         moves = [f"{c[6:]} {float(b[c]) - float(a[c]):+,.0f}" for c in plants if abs(float(b[c]) - float(a[c])) > 0.5]
         status = f"{a['status']} to {b['status']}" if a["status"] != b["status"] else ""
@@ -167,10 +167,10 @@ def breakeven_section(f: Folder, colours: dict[str, str]) -> str:
         f"{f.case}: total cost against {name}, exact breakpoints", [Series("total cost", [y / div for y in ys],
         "#111", xs)], name, f"total cost ({word}{cur}, present value)", marks,
     )  # fmt: skip
-    steps = [float(v) for v in df["value_from"]] + [float(df["value_to"].iat[-1])]
+    steps = [float(v) for v in df["value_from"]] + [float(df["value_to"].to_numpy()[-1])]
     units = line_chart(
         f"{f.case}: units by plant against {name}",
-        [Series(c[6:], [float(v) for v in df[c]] + [float(df[c].iat[-1])], colours.get(c[6:], "#777"), steps)
+        [Series(c[6:], [float(v) for v in df[c]] + [float(df[c].to_numpy()[-1])], colours.get(c[6:], "#777"), steps)
          for c in plants], name, "units produced over the horizon (units)", marks, "plant", step=True,
     )  # fmt: skip
     intro = (

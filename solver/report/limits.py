@@ -13,7 +13,7 @@ import re
 
 import pandas as pd
 
-from solver.report.folders import money
+from solver.report.folders import money, rows_of
 
 TOL = 1e-6
 
@@ -43,7 +43,7 @@ def _scope(product: str, period: str) -> str:
 def capacity_limits(util: pd.DataFrame, cur: str) -> list[dict]:
     rows = []
     sp, mn = money(util, "shadow_price"), money(util, "min_shadow_price")
-    for r in util.itertuples(index=False):
+    for r in rows_of(util):
         plant, product, period = r.plant, r.product, r.period
         what = f"{product} at {plant}" if product else f"{plant} (all products)"
         if sp and (v := _v(getattr(r, sp))) > TOL:
@@ -101,7 +101,7 @@ SKIP = ("demand", "capacity", "min_production", "share_min", "share_max", "cover
 def other_limits(cons: pd.DataFrame, cur: str) -> list[dict]:
     """Lane limits, tariff-rate quotas and any limit not in the files above, from the ranging report
     (Excel's sign: d cost / d limit; the value per unit is its size)."""
-    rows = []
+    rows: list[dict] = []
     sp = money(cons, "shadow_price")
     if sp is None:
         return rows

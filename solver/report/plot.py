@@ -271,8 +271,8 @@ def plot_distributions(
         periods = [c.split("@", 1)[1] for c in by_period[plants[0]]]
         xs = np.arange(len(periods))
         for p in plants:
-            v = ok[by_period[p]].to_numpy(float)
-            lo, med, hi = (np.quantile(v, q, axis=0) for q in (0.05, 0.5, 0.95))
+            made = ok[by_period[p]].to_numpy(float)
+            lo, med, hi = (np.quantile(made, q, axis=0) for q in (0.05, 0.5, 0.95))
             col = colours[p]
             bottom.fill_between(xs, lo, hi, color=col, alpha=0.25, label=f"{p}: 5-95% of scenarios")
             bottom.plot(xs, med, color=col, marker="o", label=f"{p}: median")

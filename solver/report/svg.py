@@ -10,6 +10,7 @@ is drawn as that text). Hovering a mark shows its value (an SVG ``<title>``).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 
@@ -84,7 +85,9 @@ def _frame(title: str, x_label: str, y_label: str, height: int = H, bottom: int 
     ]
 
 
-def _y_axis(lo: float, hi: float, height: int, decimals: int = 0, margin: int = BOTTOM) -> tuple[list[str], callable]:
+def _y_axis(
+    lo: float, hi: float, height: int, decimals: int = 0, margin: int = BOTTOM
+) -> tuple[list[str], Callable[[float], float]]:
     """The y axis's grid and tick labels, and the function from a value to its y."""
     bottom = height - margin
     span = (hi - lo) or 1.0
@@ -234,7 +237,8 @@ def line_chart(
 
 def _marks(marks: list[Mark], x) -> list[str]:
     """Vertical lines, each labelled (rotated, staggered so labels at close values do not overlap)."""
-    out, last = ['<g class="marks">'], []
+    out = ['<g class="marks">']
+    last: list[float] = []  # the x of each mark drawn so far
     for m in sorted(marks, key=lambda m: m.x):
         xv = x(m.x)
         lane = sum(1 for p in last if abs(p - xv) < 14)
