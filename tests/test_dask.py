@@ -187,7 +187,7 @@ def test_a_lost_worker_is_survived_by_stochastic(tmp_path):
     from distributed import Client
 
     sc = tmp_path / "sc.csv"
-    made = CliRunner().invoke(cli, ["scenarios", str(ROGUE), "--out", str(sc), "--fx", "KRW:vol=15%", "--n", "400"])
+    made = CliRunner().invoke(cli, ["scenarios", str(ROGUE), "--out", str(sc), "--fx", "KRW:vol=15%", "--n", "1000"])
     assert made.exit_code == 0, made.output
     args = ["--scenarios", str(sc), "--method", "enumerate", "--quiet"]
     address, procs = start_cluster(nanny=False, workers=1)
