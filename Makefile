@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test check bench bench-milp bench-ab clean
+.PHONY: run test test-slow test-all check bench bench-milp bench-ab clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -20,8 +20,15 @@ check: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# on $(WORKERS) processes (pytest-xdist); the tests marked slow run in test-slow (CI runs both: .ci/run)
+WORKERS ?= 2
 test: check
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(WORKERS) -m "not slow"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -n $(WORKERS) -m slow
+
+test-all: test test-slow
 
 # the documentation site (mkdocs.yml, pages in docs/): the docs extra, then a strict build into site/
 .PHONY: docs

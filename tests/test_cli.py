@@ -227,9 +227,14 @@ def test_no_banner_and_no_deprecation_on_a_real_run(tmp_path, solver):
 
 def test_default_case_from_an_installed_wheel(tmp_path):
     """A plain, non-editable install finds the shipped Rogue case from any folder."""
+    # built from a copy of the checkout: setuptools writes build/ and *.egg-info beside the sources, which
+    # must not change under the tests running at the same time (pytest -n)
+    source = tmp_path / "source"
+    junk = (".git", ".venv", "build", "dist", "outputs", "*.egg-info", "__pycache__", ".*_cache", ".hypothesis")
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*junk))
     wheel_dir = tmp_path / "wheel"
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", wheel_dir, ROOT],
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", wheel_dir, source],
         check=True,
         capture_output=True,
         timeout=300,

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -19,10 +23,12 @@ from conftest import ROGUE
 ARGS = ["--vary", "fx:KRW=1000:1200:20", "--vary", "tariff:KR:usa=0,2.5%", "--quiet", "--chunk", "4"]
 
 
-def free_port() -> int:
+@contextlib.contextmanager
+def port_nobody_listens_on():
+    """A port of 127.0.0.1 held bound (so no other test can take it) but not listening: connections are refused."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        yield s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -33,23 +39,26 @@ def local_results(tmp_path_factory):
 
 
 def start_cluster(nanny: bool = True, workers: int = 2):
-    """`dask scheduler` and `dask worker` processes, started as a user starts them: (address, processes)."""
-    port = free_port()
-    address = f"tcp://127.0.0.1:{port}"
+    """`dask scheduler` and `dask worker` processes, started as a user starts them: (address, processes).
+    The scheduler takes a port the system gives it (--port 0) and writes its address to a scheduler file,
+    so tests running at the same time (pytest -n) never race for a port."""
+    info = Path(tempfile.mkdtemp(prefix="plantsplit-dask-")) / "scheduler.json"
     procs = [
         subprocess.Popen(
-            [DASK, "scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+            [DASK, "scheduler", "--host", "127.0.0.1", "--port", "0", "--no-dashboard", "--scheduler-file", str(info)],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             env=ENV,
         )
     ]
     deadline = time.time() + 60
-    while time.time() < deadline:
+    while True:
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            address = json.loads(info.read_text())["address"]
+            shutil.rmtree(info.parent)
             break
-        except OSError:
+        except (OSError, ValueError, KeyError):  # not written yet, or half written
+            assert time.time() < deadline and procs[0].poll() is None, "the Dask scheduler did not start"
             time.sleep(0.2)
     for _ in range(workers):
         procs.append(start_worker(address, nanny))
@@ -131,9 +140,10 @@ def test_dask_local_cluster(tmp_path, local_results):
 
 
 def test_unreachable_scheduler_is_a_usage_error(tmp_path):
-    r = CliRunner().invoke(
-        cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "o"), *ARGS, "--dask", f"tcp://127.0.0.1:{free_port()}"]
-    )
+    with port_nobody_listens_on() as port:
+        r = CliRunner().invoke(
+            cli, ["sweep", str(ROGUE), "--out", str(tmp_path / "o"), *ARGS, "--dask", f"tcp://127.0.0.1:{port}"]
+        )
     assert r.exit_code == 2
     assert "cannot reach the scheduler" in r.stderr
 
