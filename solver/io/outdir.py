@@ -39,6 +39,8 @@ OUTPUT_NAMES = (
     "cost_breakdown.csv",
     "builds.csv",
     "sourcing.csv",
+    "lane_limits.csv",
+    "quotas.csv",
     "sensitivity_flows.csv",
     "sensitivity_constraints.csv",
     "summary.json",

@@ -83,6 +83,7 @@ def render(run) -> str:
                 )
         if len(binding) > MOST:
             lines.append(f"  ... and {len(binding) - MOST} more (see utilization.csv)")
+    lines += _other_limits(res, cur, len(case.products) > 1)
     if sol.duals == "none":
         lines.append(f"(no shadow prices: {sol.message or 'the solver returned no duals'})")
     elif sol.duals != "lp":
@@ -90,6 +91,18 @@ def render(run) -> str:
     lines.append("")
     lines.append(f"Wrote {', '.join(run.written)} to {run.out_dir}")
     return "\n".join(lines)
+
+
+def _other_limits(res, cur: str, several: bool) -> list[str]:
+    """The binding minimum outputs, lane limits, quotas and shares with their value per unit, in
+    words, largest first (results.binding; the Summary sheet lists the same)."""
+    from solver.results.binding import OTHER, OTHER_TITLE, binding_limits, listed
+
+    limits = binding_limits(res, cur, several, OTHER)
+    if limits.empty:
+        return []
+    texts, more = listed(limits)
+    return [f"{OTHER_TITLE} ({cur} per unit):"] + ["  " + t for t in texts + ([more] if more else [])]
 
 
 def _unbuilt_options(case, u) -> list[str]:
