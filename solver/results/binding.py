@@ -44,7 +44,7 @@ def binding_limits(results, currency: str, several_products: bool, families=None
     if "lane limit" in wanted and results.lane_limits is not None:
         rows += _lanes(results.lane_limits, currency)
     if "tariff-rate quota" in wanted and results.quotas is not None:
-        rows += _quotas(results.quotas, currency)
+        rows += _quotas(results.quotas, currency, several_products)
     if results.sourcing is not None:
         rows += _shares(results.sourcing, currency, wanted)
     df = pd.DataFrame(rows, columns=COLUMNS)
@@ -123,14 +123,14 @@ def _lanes(lanes: pd.DataFrame, cur: str) -> list[dict]:
     return out
 
 
-def _quotas(quotas: pd.DataFrame, cur: str) -> list[dict]:
+def _quotas(quotas: pd.DataFrame, cur: str, several: bool) -> list[dict]:
     out = []
     for q in quotas.itertuples(index=False):
         more, less = _num(q.shadow_price), _num(q.shadow_price_one_less)
         if not _binding(more, less):
             continue
         name = f"{q.agreement} quota" if q.agreement else "quota"
-        what = f"{q.origin} to {q.market}" + (f" ({q.product})" if q.product else "")
+        what = f"{q.origin} to {q.market}" + (f" ({q.product})" if several else "")  # a quota counts per product
         text = (
             f"the {name} of {what} in {q.period} (tier {q.tier}: {q.quota_units:,.0f} units at "
             f"{q.duty_rate * 100:g}%) is worth {more:,.2f} {cur} per unit"
