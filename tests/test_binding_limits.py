@@ -71,7 +71,9 @@ def test_a_lane_limit_is_worth_the_difference_per_unit_and_is_written_to_lane_li
     # lane saves 2, one less costs 2.
     lines, out, rows = solved(tmp_path, lanes="plant,market,freight_cost,max_units\nA,M,0,70\nB,M,0,")
     assert listed(lines) == ["  the lane limit A to M in 1 (70) is worth 2.00 USD per unit"]
-    assert summary_block(rows) == [("lane limit", "1", 70, 2, "the lane limit A to M in 1 (70) is worth 2.00 USD per unit")]
+    assert summary_block(rows) == [
+        ("lane limit", "1", 70, 2, "the lane limit A to M in 1 (70) is worth 2.00 USD per unit")
+    ]
     lanes = read(out, "lane_limits.csv")
     assert list(lanes.columns) == [
         "row",

@@ -230,7 +230,9 @@ def convert(ctx, source, dest, csv_style, encoding, delimiter, decimal):
     "commented example row (one placeholder plant, market and product to replace); network: an invented "
     "3-plant, 4-market case with lanes, exchange rates, tariffs, a quota and an expansion option.",
 )
-@click.option("--xlsx", is_flag=True, help="Write the case as one workbook, FOLDER/<FOLDER name>.xlsx, a sheet per file.")
+@click.option(
+    "--xlsx", is_flag=True, help="Write the case as one workbook, FOLDER/<FOLDER name>.xlsx, a sheet per file."
+)
 @click.pass_context
 def init(ctx, folder, example, xlsx):
     """Write a case to start from into FOLDER (new or empty), with a README.md; validate accepts it as is."""

@@ -133,8 +133,7 @@ def _quotas(quotas: pd.DataFrame, cur: str, several: bool) -> list[dict]:
         what = f"{q.origin} to {q.market}" + (f" ({q.product})" if several else "")  # a quota counts per product
         text = (
             f"the {name} of {what} in {q.period} (tier {q.tier}: {q.quota_units:,.0f} units at "
-            f"{q.duty_rate * 100:g}%) is worth {more:,.2f} {cur} per unit"
-            + _other_side(more, less, "cost", cur)
+            f"{q.duty_rate * 100:g}%) is worth {more:,.2f} {cur} per unit" + _other_side(more, less, "cost", cur)
         )
         out.append(_row("tariff-rate quota", q.period, float(q.quota_units), _value(more, less), text))
     return out
