@@ -33,7 +33,7 @@ MOST = 20  # lines listed before "... and N more (see ...)"
 
 def binding_limits(results, currency: str, several_products: bool, families=None) -> pd.DataFrame:
     """``results``: a ``tables.Results``. ``families``: the kinds to list (default all of FILES).
-    Rows sorted by ``value_per_unit``, largest first (ties in the files' order)."""
+    Rows sorted by ``value_per_unit`` as shown (2 decimals), largest first, ties in the files' order."""
     wanted = set(FILES if families is None else families)
     rows: list[dict] = []
     util = results.utilization
@@ -48,7 +48,9 @@ def binding_limits(results, currency: str, several_products: bool, families=None
     if results.sourcing is not None:
         rows += _shares(results.sourcing, currency, wanted)
     df = pd.DataFrame(rows, columns=COLUMNS)
-    return df.sort_values("value_per_unit", ascending=False, kind="stable").reset_index(drop=True)
+    # as shown (2 decimals), so that equal values stay in the files' order (periods in order)
+    shown = df["value_per_unit"].astype(float).round(2)
+    return df.iloc[(-shown).argsort(kind="stable")].reset_index(drop=True)
 
 
 def _num(v) -> float:
