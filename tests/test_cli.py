@@ -266,6 +266,18 @@ def test_default_case_from_an_installed_wheel(tmp_path):
         ).stdout
     )
     assert (elsewhere / "outputs" / "rogue-2012" / "solve" / "plan.csv").is_file()
+    # init's examples come from the same package data
+    for example in ("rogue", "network"):
+        p = subprocess.run(
+            [sys.executable, "-m", "solver", "init", example, "--example", example],
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert p.returncode == 0, p.stderr
+        assert (elsewhere / example / "README.md").is_file() and (elsewhere / example / "expansions.csv").is_file()
 
 
 def test_default_case_from_the_checkout_where_solver_cases_is_not_mapped(tmp_path):

@@ -4,7 +4,7 @@ Room: the top floor. It may import every room below (through lazy imports inside
 ``plantsplit --help`` stays fast); nothing imports it but ``solver.__main__`` and the console script.
 
 - ``common``: exit codes, shared options, the guard that turns errors into messages;
-- ``solving``: solve, validate, convert; ``sweeping``: sweep, breakeven;
+- ``solving``: solve, validate, convert, init; ``sweeping``: sweep, breakeven;
   ``deciding``: stochastic, scenarios; ``reading``: plot, compare, report.
 
 Exit codes: 0 solved; 1 unexpected internal error; 2 bad input or usage;
@@ -22,7 +22,7 @@ from solver._version import __version__
 from solver.cli.common import echo
 from solver.cli.deciding import scenarios, stochastic
 from solver.cli.reading import compare, plot, report
-from solver.cli.solving import convert, solve, validate
+from solver.cli.solving import convert, init, solve, validate
 from solver.cli.sweeping import breakeven, sweep
 
 
@@ -41,7 +41,7 @@ def cli(ctx, debug, problems_file):
     ctx.obj = {"debug": debug, "problems_file": problems_file}
 
 
-for _command in (solve, validate, convert, sweep, breakeven, stochastic, scenarios, plot, compare, report):
+for _command in (solve, validate, convert, init, sweep, breakeven, stochastic, scenarios, plot, compare, report):
     cli.add_command(_command)
 
 

@@ -219,3 +219,28 @@ def convert(ctx, source, dest, csv_style, encoding, delimiter, decimal):
 
     digest, parts = _guard(ctx, lambda: run(source, dest, _opts(encoding, delimiter, decimal), CSV_STYLES[csv_style]))
     echo(f"wrote {dest} ({', '.join(parts)}); content digest {digest}")
+
+
+@click.command()
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.option(
+    "--example",
+    type=click.Choice(["rogue", "blank", "network"]),
+    default="blank",
+    show_default=True,
+    help="rogue: a copy of the shipped Rogue 2012 case; blank: every file with its header, a note and a "
+    "commented example row (one placeholder plant, market and product to replace); network: an invented "
+    "3-plant, 4-market case with lanes, exchange rates, tariffs, a quota and an expansion option.",
+)
+@click.option(
+    "--xlsx", is_flag=True, help="Write the case as one workbook, FOLDER/<FOLDER name>.xlsx, a sheet per file."
+)
+@click.pass_context
+def init(ctx, folder, example, xlsx):
+    """Write a case to start from into FOLDER (new or empty), with a README.md; validate accepts it as is."""
+    from solver.io.starter import init_case
+
+    names = _guard(ctx, lambda: init_case(folder, example, xlsx))
+    case = folder / next(n for n in names if n.endswith(".xlsx")) if xlsx else folder
+    echo(f"wrote {folder} ({', '.join(names)})")
+    echo(f"next: plantsplit validate {case}, then plantsplit solve {case}")

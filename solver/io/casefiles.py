@@ -222,15 +222,20 @@ def _empty(spec) -> pd.DataFrame:
 DEFAULT_CASE = "rogue-2012"
 
 
+def shipped_case(name: str) -> Path:
+    """The case folder ``name`` shipped inside the package (inputs/ is installed as solver.cases)."""
+    try:
+        return Path(str(importlib.resources.files("solver.cases") / name))
+    except ModuleNotFoundError:  # an editable install maps no solver.cases: the checkout's inputs/
+        return Path(__file__).resolve().parents[2] / "inputs" / name
+
+
 def default_case_dir() -> Path:
     """inputs/rogue-2012 of the working folder if present, else the copy shipped in the package."""
     local = Path("inputs") / DEFAULT_CASE
     if (local / "demand.csv").is_file():
         return local
-    try:
-        shipped = Path(str(importlib.resources.files("solver.cases") / DEFAULT_CASE))
-    except ModuleNotFoundError:  # an editable install maps no solver.cases: the checkout's inputs/
-        shipped = Path(__file__).resolve().parents[2] / "inputs" / DEFAULT_CASE
+    shipped = shipped_case(DEFAULT_CASE)
     if not (shipped / "demand.csv").is_file():
         raise UsageError(
             f"no CASE given, and neither {local}/ here nor a copy shipped with plantsplit was "

@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 
 from solver.errors import Collector, UsageError
+from solver.io.comments import guard_first_cell
 from solver.io.casefiles import content_digest, read_case_tables
 from solver.io.folders import write_outputs
 from solver.io.output import PLAIN, CsvStyle, guard_text
@@ -71,12 +72,14 @@ def case_csv_bytes(table: pd.DataFrame, spec: FileSpec, style: CsvStyle) -> byte
     lines = [style.delimiter.join(_columns(spec)) + "\n"]
     for rec in table[_columns(spec)].itertuples(index=False, name=None):
         cells = []
-        for numeric, v in zip(kinds, rec, strict=False):
+        for j, (numeric, v) in enumerate(zip(kinds, rec, strict=False)):
             if numeric:
                 text = "" if pd.isna(v) else number_text(float(v))
                 cells.append(text.replace(".", style.decimal))
             else:
-                cells.append(_quote(guard_text(str(v)), style.delimiter))
+                text = guard_text(str(v))
+                # a plant named '#1' in the first column is data, not a comment row (io.comments)
+                cells.append(_quote(guard_first_cell(text) if j == 0 else text, style.delimiter))
         lines.append(style.delimiter.join(cells) + "\n")
     return style.encode("".join(lines))
 

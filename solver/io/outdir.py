@@ -39,6 +39,8 @@ OUTPUT_NAMES = (
     "cost_breakdown.csv",
     "builds.csv",
     "sourcing.csv",
+    "lane_limits.csv",
+    "quotas.csv",
     "sensitivity_flows.csv",
     "sensitivity_constraints.csv",
     "summary.json",
@@ -66,8 +68,13 @@ COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
     ),
     "compare": ("comparison.csv", "comparison.xlsx"),
 }
-# what a record may name: the commands' outputs, and a case folder written by convert
-RECORDABLE = {**COMMAND_OUTPUTS, "convert": tuple(spec.name for spec in FILES)}
+# what a record may name: the commands' outputs, and a case folder written by convert or init (init's
+# workbook, with --xlsx, is named after its folder: any plain name ending in .xlsx)
+RECORDABLE = {
+    **COMMAND_OUTPUTS,
+    "convert": tuple(spec.name for spec in FILES),
+    "init": (*(spec.name for spec in FILES), "README.md"),
+}
 
 RECORD = ".plantsplit.json"
 HIDDEN = (RECORD, LOCK)
@@ -124,15 +131,19 @@ def _plain(name) -> bool:
 def _check_record(data) -> None:
     if not isinstance(data, dict) or data.get("command") not in RECORDABLE:
         raise ValueError("no command plantsplit has")
-    own = set(RECORDABLE[data["command"]])
+    names = set(RECORDABLE[data["command"]])
+
+    def own(n) -> bool:
+        return n in names or (data["command"] == "init" and n.endswith(".xlsx"))
+
     files, staged, remove = data.get("files"), data.get("staged", {}), data.get("remove", [])
-    if not isinstance(files, list) or not all(_plain(n) and n in own for n in files):
+    if not isinstance(files, list) or not all(_plain(n) and own(n) for n in files):
         raise ValueError(f"its files are not outputs of plantsplit {data['command']}")
-    if not isinstance(remove, list) or not all(_plain(n) and n in own for n in remove):
+    if not isinstance(remove, list) or not all(_plain(n) and own(n) for n in remove):
         raise ValueError("it would remove files that are not outputs")
     if not isinstance(staged, dict) or not all(
         _plain(n)
-        and n in own
+        and own(n)
         and isinstance(t, str)
         and t == Path(t).name
         and t.startswith(TMP_PREFIX)

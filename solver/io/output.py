@@ -50,6 +50,8 @@ DECIMALS = {
     "min_share": 6,
     "max_share": 6,
     "max_shadow_price": 4,
+    "up_to_units": 3,
+    "quota_units": 3,
     "duty_rate": 6,
     "utilization": 6,
     # sensitivity report, as every output: units 3, money per unit 4 (allowable ranges are

@@ -19,6 +19,7 @@ import pandas as pd
 
 from solver.errors import Collector
 from solver.io import decimalmark
+from solver.io.comments import drop_comments
 from solver.io.output import unguard_text
 from solver.io.schema import RANGES, FileSpec
 
@@ -121,7 +122,7 @@ def read_raw(path: Path, spec: FileSpec, opts: CsvOptions, out: Collector) -> Ra
     delimiter = opts.delimiter or detect_delimiter(text)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
-        records = list(reader)
+        records = drop_comments(list(reader))  # rows whose first cell starts with '#' are notes
     except csv.Error as exc:  # a cell over the csv module's limit (an unclosed quote swallows the file)
         if '"' in text:
             hint = 'a quote (") opened here is probably never closed; close it, or remove the stray quote'

@@ -108,6 +108,8 @@ class Run(Displayed):
             "cost_breakdown.csv": res.cost_breakdown,
             "builds.csv": res.builds,
             "sourcing.csv": res.sourcing,
+            "lane_limits.csv": res.lane_limits,
+            "quotas.csv": res.quotas,
         }
         tables = {name: with_currency(t, cur) for name, t in found.items() if t is not None}
         if self.sensitivity is not None:
@@ -130,9 +132,11 @@ class Run(Displayed):
         files["summary.json"] = json_bytes(info)
         if xlsx:
             from solver.report.workbook import workbook_bytes
+            from solver.results.binding import OTHER, binding_limits
 
             facts = {k: v for k, v in info.items() if k != "solve_seconds"}  # a timing would differ per run
-            files["plan.xlsx"] = workbook_bytes(tables, facts, f"plantsplit plan: {self.case.name}")
+            limits = binding_limits(self.results, self.case.currency, len(self.case.products) > 1, OTHER)
+            files["plan.xlsx"] = workbook_bytes(tables, facts, f"plantsplit plan: {self.case.name}", limits)
         return files
 
     def write(self, out_dir: str | Path, xlsx: bool = False, csv_style: str = "plain", plot: bool = False) -> Path:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pandas as pd
 
 from solver.errors import UsageError
 from solver.io.outdir import BadRecord, interrupted, read_record
 from solver.io.output import read_dialect, unguard_text
+from solver.io.rows import records, rows_of
 
 KINDS = ("solve", "sweep", "breakeven", "stochastic", "compare")
 # the files each kind needs (first) and may have
@@ -198,11 +197,14 @@ def plants_of(folders: list[Folder]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def rows_of(df: pd.DataFrame) -> list[SimpleNamespace]:
-    """A table's rows as plain objects (``r.plant``): a cell is whatever the CSV reader made of it."""
-    return [SimpleNamespace(**{str(k): v for k, v in r.items()}) for r in df.to_dict("records")]
-
-
-def records(df: pd.DataFrame) -> list[dict[str, Any]]:
-    """A table's rows as dicts (``r["plant"]``)."""
-    return [{str(k): v for k, v in r.items()} for r in df.to_dict("records")]
+__all__ = [
+    "Folder",
+    "money",
+    "money_column",
+    "plants_of",
+    "read_folder",
+    "read_folders",
+    "read_table",
+    "records",
+    "rows_of",
+]

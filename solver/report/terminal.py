@@ -55,7 +55,20 @@ def render(run) -> str:
             lines.append(f"Option {b['option']} ({b['plant']}, +{b['added_units']:,.0f} units): {what}")
         if len(builds) > MOST:
             lines.append(f"  ... and {len(builds) - MOST} more built (see builds.csv)")
-    util = res.utilization
+    lines += _binding_capacities(case, res.utilization, cur)
+    lines += _other_limits(res, cur, len(case.products) > 1)
+    if sol.duals == "none":
+        lines.append(f"(no shadow prices: {sol.message or 'the solver returned no duals'})")
+    elif sol.duals != "lp":
+        lines.append(f"(shadow prices from the {sol.duals})")
+    lines.append("")
+    lines.append(f"Wrote {', '.join(run.written)} to {run.out_dir}")
+    return "\n".join(lines)
+
+
+def _binding_capacities(case, util: pd.DataFrame, cur: str) -> list[str]:
+    """Capacities the plan is at, with what one unit more saves (and one unit less costs)."""
+    lines: list[str] = []
     # at capacity: one more unit saves something, or one unit less costs something
     binding = util[(util["shadow_price"].abs() > TOL) | (util["shadow_price_one_less"] > TOL)]
     if len(binding):
@@ -83,13 +96,19 @@ def render(run) -> str:
                 )
         if len(binding) > MOST:
             lines.append(f"  ... and {len(binding) - MOST} more (see utilization.csv)")
-    if sol.duals == "none":
-        lines.append(f"(no shadow prices: {sol.message or 'the solver returned no duals'})")
-    elif sol.duals != "lp":
-        lines.append(f"(shadow prices from the {sol.duals})")
-    lines.append("")
-    lines.append(f"Wrote {', '.join(run.written)} to {run.out_dir}")
-    return "\n".join(lines)
+    return lines
+
+
+def _other_limits(res, cur: str, several: bool) -> list[str]:
+    """The binding minimum outputs, lane limits, quotas and shares with their value per unit, in
+    words, largest first (results.binding; the Summary sheet lists the same)."""
+    from solver.results.binding import OTHER, OTHER_TITLE, binding_limits, listed
+
+    limits = binding_limits(res, cur, several, OTHER)
+    if limits.empty:
+        return []
+    texts, more = listed(limits)
+    return [f"{OTHER_TITLE} ({cur} per unit):"] + ["  " + t for t in texts + ([more] if more else [])]
 
 
 def _unbuilt_options(case, u) -> list[str]:

@@ -60,8 +60,11 @@ def find(df: pd.DataFrame, base: str) -> str | None:
     return next((c for c in df.columns if c == base or (c.startswith(base + "_") and _base(c) == base)), None)
 
 
-def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -> bytes:
-    """The workbook as bytes; raises UsageError naming the CSV to use if a table is too long."""
+def workbook_bytes(
+    tables: dict[str, pd.DataFrame], summary: dict, title: str, limits: pd.DataFrame | None = None
+) -> bytes:
+    """The workbook as bytes; raises UsageError naming the CSV to use if a table is too long.
+    ``limits``: binding limits besides capacities (``results.binding``), listed on the Summary."""
     for name, df in tables.items():
         if len(df) + 1 > XLSX_MAX_ROWS:
             raise UsageError(
@@ -70,7 +73,7 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -
             )
     with scratch_dir("xlsx") as tmp:
         try:
-            return _write_book(tmp, tables, summary, title)
+            return _write_book(tmp, tables, summary, title, limits)
         except Exception as exc:  # the scratch sheets' folder is full or cannot be written
             from solver.io.outdir import scratch_failure
 
@@ -80,7 +83,7 @@ def workbook_bytes(tables: dict[str, pd.DataFrame], summary: dict, title: str) -
             raise failure from None
 
 
-def _write_book(tmp: str, tables: dict[str, pd.DataFrame], summary: dict, title: str) -> bytes:
+def _write_book(tmp: str, tables: dict[str, pd.DataFrame], summary: dict, title: str, limits) -> bytes:
     import xlsxwriter
 
     path = os.path.join(tmp, "book.xlsx")
@@ -104,7 +107,7 @@ def _write_book(tmp: str, tables: dict[str, pd.DataFrame], summary: dict, title:
         }
     )
     fmt = _formats(wb)
-    _summary_sheet(wb, fmt, tables, summary, title)
+    _summary_sheet(wb, fmt, tables, summary, title, limits)
     for name, df in tables.items():
         _table_sheet(wb, fmt, name[:-4], df, summary.get("currency", ""))
     wb.close()
@@ -219,7 +222,7 @@ def _table_sheet(wb, fmt, name: str, df: pd.DataFrame, currency: str = "") -> No
                 _write(ws, i + 1, j, v, kinds[j], fmt, decimals[j])
 
 
-def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, title: str) -> None:
+def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, title: str, limits=None) -> None:
     ws = wb.add_worksheet("Summary")
     cur = summary.get("currency", "")
     ws.set_column(0, 0, 34)
@@ -262,11 +265,35 @@ def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, titl
         binding = util[util[sp].abs() > TOL]
         cols = ["plant", "period", "product", "units", "max_units", sp]
         r = _block(ws, fmt, r + 1, "Binding capacities (shadow price = saving per extra unit)", cols, binding[cols])
+    if limits is not None and len(limits):
+        r = _limits_block(ws, fmt, r + 1, limits, cur)
     plan = tables.get("plan.csv")
     if plan is not None and {"plant", "period", "units"} <= set(plan.columns) and len(plan):
         right = max([6] + [len(builds.columns) if builds is not None else 0]) + 1  # right of every block
         everyone = list(plan["plant"]) + (list(util["plant"]) if util is not None and "plant" in util else [])
         _chart(wb, ws, fmt, r + 1, plan, right, plant_colours(everyone))
+
+
+def _limits_block(ws, fmt, r: int, limits: pd.DataFrame, cur: str) -> int:
+    """The binding limits besides capacities, in words, largest value first, as the terminal lists them."""
+    from solver.results.binding import OTHER_TITLE, listed
+
+    ws.write_string(r, 0, f"{OTHER_TITLE} ({cur} per unit)", fmt["section"])
+    r += 1
+    for j, c in enumerate(["limit", "period", "limit_units", f"value_per_unit_{cur}", "in words"]):
+        ws.write_string(r, j, c, fmt["head"])
+    texts, more = listed(limits)
+    for rec in limits.head(len(texts)).itertuples(index=False):
+        r += 1
+        ws.write_string(r, 0, rec.family)
+        ws.write_string(r, 1, str(rec.period))
+        _write(ws, r, 2, rec.limit_units, "units", fmt, 3)
+        _write(ws, r, 3, rec.value_per_unit, "money", fmt, 4)
+        ws.write_string(r, 4, rec.text)
+    if more:
+        r += 1
+        ws.write_string(r, 0, more)
+    return r + 1
 
 
 def _block(ws, fmt, r: int, heading: str, cols: list[str], df: pd.DataFrame) -> int:

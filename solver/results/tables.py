@@ -12,6 +12,7 @@ from solver.case.load import Case
 from solver.case.names import natural_key
 from solver.model.coefficients import Coefficients
 from solver.model.lp import LinearProgram
+from solver.results.limits import LANE_ORDER, QUOTA_ORDER, lane_limits, quotas
 from solver.solve.status import Solution
 
 TOL = 1e-6
@@ -27,6 +28,8 @@ class Results:
     objective: float  # present value at the first period (= the sum at face value when R = 0)
     sourcing: pd.DataFrame | None = None
     undiscounted_cost: float = float("nan")
+    lane_limits: pd.DataFrame | None = None  # lanes.csv rows with max_units (limits.py)
+    quotas: pd.DataFrame | None = None  # tariff-rate quota tiers (limits.py)
 
 
 def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame:
@@ -67,7 +70,13 @@ def tabulate(
         objective=float(lp.cost @ x),
         sourcing=plain(_sourcing(co, lp, sol, own, arcs)) if len(co.shares) else None,
         undiscounted_cost=float(costs["amount"].sum()),
+        lane_limits=_sorted_or_none(case, lane_limits(lp, sol, (up, down)), LANE_ORDER),
+        quotas=_sorted_or_none(case, quotas(case, lp, sol, (up, down)), QUOTA_ORDER),
     )
+
+
+def _sorted_or_none(case: Case, df: pd.DataFrame | None, keys: list[str]) -> pd.DataFrame | None:
+    return None if df is None else plain(_sort_periods(df, case, keys))
 
 
 def own_period_duals(lp: LinearProgram, sol: Solution) -> np.ndarray:

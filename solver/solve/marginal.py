@@ -272,7 +272,8 @@ class _Unit:
         return value
 
 
-PRICED = ("demand", "capacity", "min_production")  # the rows supply.csv and utilization.csv report
+# the rows supply.csv, utilization.csv, lane_limits.csv and quotas.csv report
+PRICED = ("demand", "capacity", "min_production", "lane", "tariff_quota")
 
 
 def limit_marginals(lp: LinearProgram, sol, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -1,0 +1,74 @@
+"""Lane limits and tariff-rate quotas: how full each is, and what one unit more or less of it is worth.
+
+Like ``utilization.csv`` for capacities: ``shadow_price`` = cost saved by one more unit of the
+limit, ``shadow_price_one_less`` = extra cost of one unit less (money of the row's own period;
+``steps`` as in ``tables.tabulate``). One row per LP row: a lanes.csv row with ``max_units`` and
+each period it applies in; a tariffs.csv tier with ``up_to_units`` (every tier but the last of
+its key) and each product and period it applies to.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from solver.case.load import Case
+from solver.model.lp import LinearProgram
+from solver.solve.status import Solution
+
+# row order of each table (tables.py sorts: periods in the case's order, names in natural order)
+LANE_ORDER = ["plant", "market", "period", "product", "row"]
+QUOTA_ORDER = ["origin", "market", "period", "product", "tier"]
+
+
+def lane_limits(lp: LinearProgram, sol: Solution, steps) -> pd.DataFrame | None:
+    """``lane_limits.csv`` (unsorted): None when no lanes.csv row has a ``max_units`` that applies."""
+    meta = lp.row_meta.get("lane")
+    if meta is None or not len(meta):
+        return None
+    rs = lp.family_rows("lane")
+    units = sol.row_activity[rs] + 0.0
+    max_units = meta["max_units"].to_numpy(float)
+    out = pd.DataFrame(
+        {
+            "row": meta["row"].to_numpy(np.int64),
+            "plant": meta["plant"].to_numpy(object),
+            "market": meta["market"].to_numpy(object),
+            "product": meta["product"].to_numpy(object),
+            "period": meta["period"].astype(object).to_numpy(object),
+            "units": units,
+            "max_units": max_units,
+            "utilization": np.where(max_units > 0, units / np.where(max_units > 0, max_units, 1.0), np.nan),
+            "shadow_price": -steps[0][rs],
+            "shadow_price_one_less": -steps[1][rs],
+        }
+    )
+    return out
+
+
+def quotas(case: Case, lp: LinearProgram, sol: Solution, steps) -> pd.DataFrame | None:
+    """``quotas.csv`` (unsorted): None when no tariffs.csv tier has an ``up_to_units`` that applies."""
+    meta = lp.row_meta.get("tariff_quota")
+    if meta is None or not len(meta):
+        return None
+    rs = lp.family_rows("tariff_quota")
+    tariffs = case.tariffs.set_index("row")
+    rows = meta["row"].to_numpy(np.int64)
+    out = pd.DataFrame(
+        {
+            "row": rows,
+            "origin": meta["country"].astype(object).to_numpy(object),
+            "market": meta["market"].astype(object).to_numpy(object),
+            "product": meta["product"].astype(object).to_numpy(object),
+            "period": meta["period"].astype(object).to_numpy(object),
+            "agreement": tariffs["agreement"].reindex(rows).fillna("").to_numpy(object),
+            "tier": meta["tier"].to_numpy(np.int64) + 1,  # the first tier is tier 1, as a schedule says
+            "duty_rate": tariffs["rate"].reindex(rows).to_numpy(float),
+            "up_to_units": meta["up_to_units"].to_numpy(float),
+            "quota_units": meta["width"].to_numpy(float),
+            "units": sol.row_activity[rs] + 0.0,
+            "shadow_price": -steps[0][rs],
+            "shadow_price_one_less": -steps[1][rs],
+        }
+    )
+    return out
