@@ -224,3 +224,16 @@ def test_rogue_report_is_small_and_offline(rogue):
     order = [html.index(f'id="{k}') for k in ("recommendation", "plan-", "network-", "sweep-", "breakeven-",
                                                "stochastic-", "compare-", "made-from")]  # fmt: skip
     assert order == sorted(order)
+
+
+def test_lane_limits_and_quotas_without_sensitivity(tmp_path):
+    # The case of test_limits_in_words_worked_by_hand, solved without --sensitivity: the quota's value
+    # (6.00 a unit, worked out there) comes from quotas.csv, in the words of the terminal and the Summary sheet.
+    case = limits_case(tmp_path / "lim")
+    run("solve", case, "--out", tmp_path / "out")
+    assert (tmp_path / "out" / "quotas.csv").is_file()
+    run("report", tmp_path / "out", "--out", tmp_path / "r.html")
+    text = text_of((tmp_path / "r.html").read_text())
+    quota = re.search(r"the quota of Y to m in 1 \(tier 1: 20 units at 0%\) is worth ([\d.,]+) USD per unit", text)
+    assert quota and quota.group(1) == "6.00", text[:2000]
+    assert "No lane limits or tariff-rate quotas are valued here" not in text

@@ -23,7 +23,7 @@ KINDS = ("solve", "sweep", "breakeven", "stochastic", "compare")
 FILES = {
     "solve": (
         ("summary.json", "plan.csv", "utilization.csv", "cost_breakdown.csv"),
-        ("builds.csv", "sourcing.csv", "supply.csv", "sensitivity_constraints.csv"),
+        ("builds.csv", "sourcing.csv", "supply.csv", "sensitivity_constraints.csv", "lane_limits.csv", "quotas.csv"),
     ),
     "sweep": (("results.csv",), ("sweep.json",)),
     "breakeven": (("breakpoints.csv",), ("breakeven.json",)),
@@ -45,6 +45,7 @@ TEXT = (
     "parameter",
     "status",
     "agreement",
+    "origin",
     "country",
     "constraint",
     "variable",

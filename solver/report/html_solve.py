@@ -91,10 +91,11 @@ def _limits(f: Folder) -> list[str]:
         "<p class=note>Values per unit are in the money of their period: what one more unit of the limit "
         "would save (a capacity, a quota, a lane, a maximum share) or cost (a minimum output or share).</p>"
     )
-    if "sensitivity_constraints.csv" not in f.tables:
+    if not {"sensitivity_constraints.csv", "lane_limits.csv", "quotas.csv"} & set(f.tables):
         out.append(
-            "<p class=note>Lane limits and tariff-rate quotas are valued only by a solve with "
-            "<code>--sensitivity</code> (sensitivity_constraints.csv); this folder has none.</p>"
+            "<p class=note>No lane limits or tariff-rate quotas are valued here: this folder has no "
+            "lane_limits.csv, quotas.csv or sensitivity_constraints.csv (a solve writes the first two when the "
+            "case has such limits).</p>"
         )
     return out
 

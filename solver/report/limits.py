@@ -140,4 +140,30 @@ def binding_limits(tables: dict[str, pd.DataFrame], cur: str) -> list[dict]:
         rows += share_limits(tables["sourcing.csv"], cur)
     if "sensitivity_constraints.csv" in tables:
         rows += other_limits(tables["sensitivity_constraints.csv"], cur)
+    else:  # lane limits and quotas from their own files, in the words of the terminal and the Summary sheet
+        rows += lane_quota_limits(tables, cur)
     return sorted(rows, key=lambda r: -r["value"])
+
+
+def lane_quota_limits(tables: dict[str, pd.DataFrame], cur: str) -> list[dict]:
+    """lane_limits.csv and quotas.csv (every solve with such limits writes them) as the report's rows."""
+    from solver.results.binding import lane_rows, quota_rows
+
+    def plain(df: pd.DataFrame) -> pd.DataFrame:  # shadow_price_USD -> shadow_price, as the tables in memory
+        return df.rename(columns=lambda c: c[: -len(cur) - 1] if str(c).endswith(f"_{cur}") else c)
+
+    found: list[dict] = []
+    if "lane_limits.csv" in tables:
+        found += lane_rows(plain(tables["lane_limits.csv"]), cur)
+    if "quotas.csv" in tables:
+        quotas = plain(tables["quotas.csv"])
+        found += quota_rows(quotas, cur, quotas["product"].nunique() > 1)
+    return [
+        dict(
+            kind=r["family"],
+            limit=r["text"].split(" is worth ")[0].removeprefix("the "),
+            value=r["value_per_unit"],
+            text=r["text"],
+        )
+        for r in found
+    ]

@@ -43,9 +43,9 @@ def binding_limits(results, currency: str, several_products: bool, families=None
     if "minimum output" in wanted:
         rows += _minimums(util, currency, several_products)
     if "lane limit" in wanted and results.lane_limits is not None:
-        rows += _lanes(results.lane_limits, currency)
+        rows += lane_rows(results.lane_limits, currency)
     if "tariff-rate quota" in wanted and results.quotas is not None:
-        rows += _quotas(results.quotas, currency, several_products)
+        rows += quota_rows(results.quotas, currency, several_products)
     if results.sourcing is not None:
         rows += _shares(results.sourcing, currency, wanted)
     df = pd.DataFrame(rows, columns=COLUMNS)
@@ -111,7 +111,7 @@ def _minimums(util: pd.DataFrame, cur: str, several: bool) -> list[dict]:
     return out
 
 
-def _lanes(lanes: pd.DataFrame, cur: str) -> list[dict]:
+def lane_rows(lanes: pd.DataFrame, cur: str) -> list[dict]:
     out = []
     for r in rows_of(lanes):
         more, less = _num(r.shadow_price), _num(r.shadow_price_one_less)
@@ -126,7 +126,7 @@ def _lanes(lanes: pd.DataFrame, cur: str) -> list[dict]:
     return out
 
 
-def _quotas(quotas: pd.DataFrame, cur: str, several: bool) -> list[dict]:
+def quota_rows(quotas: pd.DataFrame, cur: str, several: bool) -> list[dict]:
     out = []
     for q in rows_of(quotas):
         more, less = _num(q.shadow_price), _num(q.shadow_price_one_less)
@@ -135,7 +135,7 @@ def _quotas(quotas: pd.DataFrame, cur: str, several: bool) -> list[dict]:
         name = f"{q.agreement} quota" if q.agreement else "quota"
         what = f"{q.origin} to {q.market}" + (f" ({q.product})" if several else "")  # a quota counts per product
         text = (
-            f"the {name} of {what} in {q.period} (tier {q.tier}: {q.quota_units:,.0f} units at "
+            f"the {name} of {what} in {q.period} (tier {_whole(q.tier)}: {q.quota_units:,.0f} units at "
             f"{q.duty_rate * 100:g}%) is worth {more:,.2f} {cur} per unit" + _other_side(more, less, "cost", cur)
         )
         out.append(_row("tariff-rate quota", q.period, float(q.quota_units), _value(more, less), text))
@@ -160,6 +160,11 @@ def _shares(sourcing: pd.DataFrame, cur: str, wanted: set[str]) -> list[dict]:
             )
             out.append(_row(family, s.period, math.nan, abs(value), text))
     return out
+
+
+def _whole(v) -> str:
+    """1 for 1 and 1.0 (a number read back from a CSV file), else as given."""
+    return str(int(v)) if isinstance(v, float) and v.is_integer() else str(v)
 
 
 def _row(family: str, period, limit: float, value: float, text: str) -> dict:
