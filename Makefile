@@ -6,12 +6,19 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: run test test-slow test-all check bench bench-milp bench-ab clean
 
-$(STAMP): pyproject.toml
+BASE_STAMP := $(VENV)/.installed-base
+
+# `make run` installs the package alone (what a user needs to solve); `make test` adds the test tools
+$(BASE_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $(BASE_STAMP)
+
+$(STAMP): $(BASE_STAMP)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[test]"
 	touch $(STAMP)
 
-run: $(STAMP)
+run: $(BASE_STAMP)
 	$(BIN)/plantsplit solve
 
 # the code gates (ruff's lint and formatter, pyproject [tool.ruff]; mypy, [tool.mypy]); `make test` runs them first

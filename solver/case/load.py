@@ -194,6 +194,8 @@ def load_case(
     without either, the reporting currency is USD and the discount rate 0.
     """
     source = Path(source)
+    if discount_rate is not None:
+        discount_rate = rules.discount_rate_value(discount_rate)
     out = Collector(places=dict(places or {}))  # places: where each file's rows really are (frames.py)
     tables, _ = read_case_tables(source, opts or CsvOptions(), out)
     digest = content_digest(tables)

@@ -20,6 +20,25 @@ def discount_rate_too_high(rate: float) -> str:
     )
 
 
+def discount_rate_value(value) -> float:
+    """A discount rate given in Python or on the command line (0.08, "0.08" or "8%"), checked as settings.csv's
+    is; a UsageError naming it otherwise."""
+    from solver.errors import UsageError
+
+    text = str(value).strip()
+    if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        raise UsageError(f"discount_rate={value!r}: a rate >= 0 per period, like 0.08 or '8%'")
+    try:
+        rate = float(text[:-1]) / 100.0 if text.endswith("%") else float(text)
+    except ValueError:
+        raise UsageError(f"discount_rate={value!r}: a rate >= 0 per period, like 0.08 or '8%'") from None
+    if not (rate >= 0 and rate < float("inf")):
+        raise UsageError(f"discount_rate={value!r}: must be a rate >= 0 per period, like 0.08 or '8%'")
+    if rate > 1:
+        raise UsageError(f"discount_rate={value!r} {discount_rate_too_high(rate)}")
+    return rate
+
+
 def check_settings(df, out: Collector) -> dict:
     """settings.csv as a dict of parsed values; unknown settings and bad values are errors."""
     found: dict = {}
