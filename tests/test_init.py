@@ -44,23 +44,20 @@ def test_blank_has_every_file_with_header_note_and_commented_example_and_solves_
 
 
 def test_each_commented_example_row_of_blank_is_a_valid_row_once_its_hash_is_deleted(tmp_path):
-    # the examples name busan, usa, rogue, KRW, KR: the case they would make is given the rest
+    # the examples (busan, usa, rogue, KRW, KR, one period 2025) fit together and with the placeholder rows:
+    # deleting every example's # gives a case that validates and solves (a new user's first edit)
     case = tmp_path / "mine"
     assert invoke("init", case).exit_code == 0
     for spec in FILES:
         path = case / spec.name
         lines = path.read_text().splitlines()
-        path.write_text("\n".join([lines[0], *(line[1:] for line in lines[2:] if line.startswith("#"))]) + "\n")
-    (case / "demand.csv").write_text(
-        "market,product,period,units,unmet_penalty\nusa,rogue,2026,176000,30000\nkorea,rogue,2026,10,\n"
-    )
-    (case / "lanes.csv").write_text((case / "lanes.csv").read_text() + "busan,korea,,,150,USD,\n")
-    (case / "plants.csv").write_text("plant,country,currency\nbusan,KR,KRW\n")
-    (case / "costs.csv").write_text((case / "costs.csv").read_text().replace("2026,", ","))
-    (case / "fx.csv").write_text((case / "fx.csv").read_text().replace("KRW,2026", "KRW,"))
-    (case / "shares.csv").write_text((case / "shares.csv").read_text().replace(",US,", ",KR,"))
+        examples = [line[1:] for line in lines[1:] if line.startswith("#") and "," in line]
+        path.write_text(
+            "\n".join([lines[0], *[line for line in lines[1:] if not line.startswith("#")], *examples]) + "\n"
+        )
     r = invoke("validate", case)
     assert r.exit_code == 0, r.output
+    assert run_solve(case, tmp_path / "out").status == "optimal"
 
 
 def test_rogue_is_the_shipped_case_file_for_file_and_solves_to_its_objective(tmp_path):

@@ -119,7 +119,9 @@ def check_costs(out, plan, summary, periods):
     other = cb["component"].isin(["unmet", "expansion"])
     slack = 0.01 * len(plan) + 0.05
     assert landed.sum() + amount[other].sum() == pytest.approx(summary["undiscounted_cost"], rel=1e-9, abs=slack)
-    landed_pv = (landed * plan["period"].map(discount_factors(periods, summary["discount_rate"]))).sum()
+    # as floats: an empty plan's periods map to an empty column of text (pyarrow's, where pandas uses it)
+    factors = plan["period"].map(discount_factors(periods, summary["discount_rate"])).astype(float)
+    landed_pv = (landed * factors).sum()
     assert landed_pv + pv[other].sum() == pytest.approx(summary["objective"], rel=1e-9, abs=slack)
     if len(plan):
         parts = plan[f"unit_production_cost_{cur}"] + plan[f"unit_freight_{cur}"] + plan[f"unit_duty_{cur}"]

@@ -80,6 +80,7 @@ def test_stochastic_decision_differs_from_mean_value(tmp_path, case, method):
         "vss",
         "evpi",
         "method",
+        "solver",
         "scenarios",
         "seconds",
     ]

@@ -34,12 +34,12 @@ BLANK = {
     "demand.csv": (
         "units demanded per market and product in each period; these rows define the products and periods",
         [{"market": "market-1", "product": "product-1", "period": "2025", "units": "1000"}],
-        [{"market": "usa", "product": "rogue", "period": "2026", "units": "176000", "unmet_penalty": "30000"}],
+        [{"market": "usa", "product": "rogue", "period": "2025", "units": "176000", "unmet_penalty": "30000"}],
     ),
     "capacity.csv": (
         "limits on what a plant makes per period (blank product = all its products; blank period = every period)",
         [{"plant": "plant-1", "max_units": "1500"}],
-        [{"plant": "busan", "product": "rogue", "period": "2026", "max_units": "80000", "min_units": "20000"}],
+        [{"plant": "busan", "product": "rogue", "period": "2025", "max_units": "80000", "min_units": "20000"}],
     ),
     "lanes.csv": (
         "which plant may serve which market; freight per unit in the lane's currency; max_units limits a lane",
@@ -49,12 +49,12 @@ BLANK = {
     "costs.csv": (
         "production cost per unit in the plant's currency (no row = 0)",
         [{"plant": "plant-1", "unit_cost": "20000"}],
-        [{"plant": "busan", "product": "rogue", "period": "2026", "unit_cost": "18500000"}],
+        [{"plant": "busan", "product": "rogue", "period": "2025", "unit_cost": "18500000"}],
     ),
     "fx.csv": (
         "units of a currency per 1 unit of the reporting currency (KRW 1126.8: 1 USD = 1126.8 KRW)",
         [],
-        [{"currency": "KRW", "period": "2026", "rate": "1126.8"}],
+        [{"currency": "KRW", "period": "2025", "rate": "1126.8"}],
     ),
     "tariffs.csv": (
         "duty by origin country and market; several rows of one key with up_to_units are a tariff-rate quota",
@@ -71,7 +71,7 @@ BLANK = {
                 "product": "rogue",
                 "added_units": "80000",
                 "fixed_cost": "160000000",
-                "first_period": "2026",
+                "first_period": "2025",
                 "currency": "USD",
                 "lifetime_periods": "7",
             }
@@ -80,7 +80,7 @@ BLANK = {
     "shares.csv": (
         "sourcing rules: the share of a market's units from a plant (or a country) within min_share and max_share",
         [],
-        [{"market": "usa", "country": "US", "min_share": "50%"}],
+        [{"market": "usa", "country": "KR", "min_share": "50%"}],
     ),
     "settings.csv": (
         "settings of the case: discount_rate (per period) and currency (the reporting currency)",

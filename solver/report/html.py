@@ -90,12 +90,12 @@ def provenance(folders: list[Folder]) -> str:
 
 def render(folders: list[Folder]) -> str:
     """The whole page for the folders (already read)."""
-    # one colour per plant: by the natural order of each case's plants, as in its PNG and xlsx charts
-    palettes = {c: plant_colours(plants_of([f for f in folders if f.case == c])) for c in {f.case for f in folders}}
+    # one colour per plant across the whole page: by the natural order of every plant the folders name (a
+    # report of one case gives each plant the colour of its PNG and xlsx charts)
     every = plant_colours(plants_of(folders))
 
     def colours(f: Folder) -> dict[str, str]:
-        return palettes[f.case] if f.kind != "compare" else every
+        return every
 
     cases = list(dict.fromkeys(f.case for f in folders if f.kind != "compare")) or ["a comparison"]
     title = f"plantsplit report: {', '.join(cases)}"

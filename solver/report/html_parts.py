@@ -24,7 +24,8 @@ def cell(value, kind: str = "text") -> str:
         return f"<td>{esc(value)}</td>"
     if not math.isfinite(v):
         return '<td class="num"></td>'
-    shown = {"units": f"{v:,.0f}", "money": f"{v:,.2f}", "rate": f"{v:.2%}", "int": f"{v:,.0f}"}.get(kind, f"{v:,.6g}")
+    plain = f"{v:,.0f}" if abs(v) >= 1e4 else f"{v:,.6g}"  # never 2.481e+08 in a table a manager reads
+    shown = {"units": f"{v:,.0f}", "money": f"{v:,.2f}", "rate": f"{v:.2%}", "int": f"{v:,.0f}"}.get(kind, plain)
     return f'<td class="num" data-v="{v:.12g}">{shown}</td>'
 
 

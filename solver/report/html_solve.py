@@ -51,7 +51,15 @@ def solve_sentence(f: Folder) -> str:
     if "builds.csv" in f.tables:
         b = f.tables["builds.csv"]
         built = list(b.loc[b["built"] > 0.5, "option"])
-        text += f"; build {_names(built)}" if built else f"; build none of the {len(b)} expansion options"
+        text += (
+            f"; build {_names(built)}"
+            if built
+            else (
+                f"; build none of the {len(b)} expansion options"
+                if len(b) > 1
+                else "; do not build the expansion option"
+            )
+        )
         if built and len(built) < len(b):
             text += f" (not {_names([o for o in b['option'] if o not in built])})"
     if "supply.csv" in f.tables and (unmet := float(f.tables["supply.csv"]["unmet"].sum())) > 0.5:
@@ -112,6 +120,13 @@ def recommendation_section(folders: list[Folder]) -> str:
             parts.append(f'<p class="recommendation">{esc(stochastic_sentence(f))}</p>')
     if not deciders:
         parts += [f'<p class="recommendation">{esc(study_sentence(f))}</p>' for f in folders]
+    kinds = {f.kind for f in deciders}
+    if kinds == {"solve", "stochastic"}:
+        parts.append(
+            '<p class="note">Which to follow: a solve plans for one set of inputs (its exchange rates, demands '
+            "and tariffs as given); the stochastic decision is the one to take before the future is known, "
+            "best across its scenarios. Where they differ, the solve's plan is right only if its inputs come true.</p>"
+        )
     return section("recommendation", "Recommendation", parts)
 
 

@@ -36,9 +36,11 @@ def stochastic_sentence(f: Folder) -> str:
     d, info, cur = f.tables["decision.csv"], f.info, f.currency
     built = list(d.loc[d["built"] > 0.5, "option"])
     mean = list(d.loc[d["built_mean_value"] > 0.5, "option"]) if d["built_mean_value"].notna().all() else None
-    text = (f"Build {_names(built)}" if built else f"Build none of the {len(d)} expansion options") + (
-        " before the future is known"
-    )
+    text = (
+        f"Build {_names(built)}"
+        if built
+        else (f"Build none of the {len(d)} expansion options" if len(d) > 1 else "Do not build the expansion option")
+    ) + (" before the future is known")
     if mean is None:
         text += " (the mean-value problem has no plan)"
     elif set(mean) == set(built):

@@ -10,6 +10,7 @@ per unit, in the money of the limit's own period, as in those files.
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 from solver.io.rows import rows_of
@@ -63,7 +64,8 @@ def _binding(more: float, less: float) -> bool:
 
 
 def _value(more: float, less: float) -> float:
-    return max(abs(v) for v in (more, less) if not math.isnan(v))
+    """The value the sentence leads with: one unit more, or one unit less where one more changes nothing."""
+    return abs(more) if not math.isnan(more) and abs(more) > TOL else abs(less)
 
 
 def _other_side(first: float, second: float, verb: str, cur: str) -> str:
@@ -168,6 +170,8 @@ def _whole(v) -> str:
 
 
 def _row(family: str, period, limit: float, value: float, text: str) -> dict:
+    # a limit that binds only one way: "is worth nothing per unit; one unit less would cost 2,165.22 USD"
+    text = re.sub(r"(is worth|costs) -?0\.00 [A-Z]{3} per unit(?=;)", r"\1 nothing per unit", text)
     return {
         "family": family,
         "file": FILES[family],

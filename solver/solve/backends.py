@@ -101,7 +101,9 @@ def pulp_solver(key: str, time_limit, mip: bool = True, gap: float | None = None
     with quiet_stdout():
         avail = {s.lower(): s for s in pulp.listSolvers(onlyAvailable=True) if s != "PULP_CBC_CMD"}
     if key not in avail:
-        how = INSTALL.get(key) or (f"did you mean {key}_py? ({INSTALL[key + '_py']})" if key + "_py" in INSTALL else None)
+        how = INSTALL.get(key) or (
+            f"did you mean {key}_py? ({INSTALL[key + '_py']})" if key + "_py" in INSTALL else None
+        )
         raise SolverUnavailable(
             f"solver '{key}' is not available; available: {', '.join(available_solvers())}"
             + (f" ({key}: {how})" if how else "")
