@@ -119,6 +119,7 @@ def test_sweep_on_an_existing_cluster(tmp_path, cluster, local_results):
     assert (tmp_path / "results.csv").read_bytes() == local_results
 
 
+@pytest.mark.slow  # a second cluster (make test runs a sweep on one)
 def test_resume_on_the_cluster(tmp_path, cluster, local_results):
     lines = local_results.decode().splitlines(keepends=True)
     (tmp_path / "results.csv").write_text("".join(lines[:9]) + lines[9][:10])
@@ -151,6 +152,7 @@ def test_unreachable_scheduler_is_a_usage_error(tmp_path):
 LONG = ["--vary", "fx:KRW=900:1400:0.25", "--vary", "tariff:KR:usa=0,2.5%", "--quiet", "--chunk", "8"]
 
 
+@pytest.mark.slow  # a cluster, a worker killed mid-sweep, the sweep run again locally: about 18 s CPU
 def test_a_lost_worker_is_survived(tmp_path):
     """kill -9 of one of two workers mid-sweep, the one that held the model the sweep sent (the second joined
     after the sweep started): the sweep finishes, each scenario once, byte for byte as a local run."""
@@ -191,6 +193,7 @@ def test_a_lost_worker_is_survived(tmp_path):
     assert results.read_bytes() == (tmp_path / "l" / "results.csv").read_bytes()
 
 
+@pytest.mark.slow  # a cluster, 400 scenarios, a worker killed
 def test_a_lost_worker_is_survived_by_stochastic(tmp_path):
     """kill -9 of the worker that held the model and was evaluating scenarios, mid-decision: stochastic
     finishes with the same decision and scenario costs, byte for byte, as a run in one process."""

@@ -124,7 +124,10 @@ def clean_runs(tmp_path_factory):
 
 
 # os.replace calls of a solve's commit: 1 = the journal, 2-7 = the six files, 8 = the record marked complete
-@pytest.mark.parametrize("instant", [1, 2, 4, 7, 8])
+# make test kills before the renames (1), among them (4) and before the record (8); CI also 2 and 7
+@pytest.mark.parametrize(
+    "instant", [1, pytest.param(2, marks=pytest.mark.slow), 4, pytest.param(7, marks=pytest.mark.slow), 8]
+)
 def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_runs, instant):
     a, b = clean_runs
     out = tmp_path / "o"
@@ -151,11 +154,20 @@ def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_ru
 # ------------------------------------------------------------------ 3. one writer per folder
 
 
-def _wait_for(path: Path, seconds: float = 60) -> None:
+def _wait_for(path: Path, seconds: float = 60, rows: int = 0) -> None:
+    """Until ``path`` exists (and holds ``rows`` lines after its header)."""
     deadline = time.time() + seconds
-    while not path.exists():
-        assert time.time() < deadline, f"{path} never appeared"
+    while not (path.exists() and (not rows or path.read_text().count("\n") > rows)):
+        assert time.time() < deadline, f"{path} never appeared" + (f" with {rows} rows" if rows else "")
         time.sleep(0.02)
+
+
+@pytest.fixture(scope="module")
+def long_sweep_results(tmp_path_factory) -> bytes:
+    """results.csv of LONG_SWEEP run once, uninterrupted: what a killed sweep must end with once resumed."""
+    clean = tmp_path_factory.mktemp("clean") / "sw"
+    assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
+    return (clean / "results.csv").read_bytes()
 
 
 def test_a_second_run_on_a_folder_being_written_is_refused_naming_the_process(tmp_path):
@@ -178,8 +190,9 @@ def test_a_second_run_on_a_folder_being_written_is_refused_naming_the_process(tm
     assert len(rows) == 5001 * 2 and len({r.split(",")[0] for r in rows}) == len(rows)  # each scenario once
 
 
-def test_the_lock_dies_with_its_process_and_resume_finishes_every_scenario_once(tmp_path):
-    out, clean = tmp_path / "sw", tmp_path / "clean"
+@pytest.mark.slow  # a sweep of 10,002 scenarios killed and resumed (make test has Ctrl-C and resume)
+def test_the_lock_dies_with_its_process_and_resume_finishes_every_scenario_once(tmp_path, long_sweep_results):
+    out = tmp_path / "sw"
     first = subprocess.Popen(
         [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
         stdout=subprocess.DEVNULL,
@@ -191,8 +204,7 @@ def test_the_lock_dies_with_its_process_and_resume_finishes_every_scenario_once(
     first.wait()
     r = run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume")
     assert r.returncode == 0, r.stderr
-    assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
-    assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+    assert (out / "results.csv").read_bytes() == long_sweep_results
     assert temporaries(out) == [] and not (out / ".plantsplit.lock").exists()
 
 
@@ -410,9 +422,10 @@ def test_resume_refuses_a_results_file_edited_to_repeat_or_rename_a_scenario(tmp
     assert r.returncode == 2 and "row 3: scenario 'zz' is not a scenario of this sweep" in r.stderr
 
 
+@pytest.mark.slow  # a sweep of 10,002 scenarios on 2 workers, one killed, then resumed: about 20 s CPU
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux)")
-def test_a_killed_worker_is_a_clear_error_and_resume_finishes(tmp_path):
-    out, clean = tmp_path / "sw", tmp_path / "clean"
+def test_a_killed_worker_is_a_clear_error_and_resume_finishes(tmp_path, long_sweep_results):
+    out = tmp_path / "sw"
     sweep = subprocess.Popen(
         [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "2"],
         stdout=subprocess.PIPE,
@@ -430,8 +443,7 @@ def test_a_killed_worker_is_a_clear_error_and_resume_finishes(tmp_path):
     assert "Error: a worker process died while solving (killed, or out of memory)" in err
     assert "internal error" not in err and "Traceback" not in err
     assert run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume").returncode == 0
-    assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
-    assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+    assert (out / "results.csv").read_bytes() == long_sweep_results
 
 
 def test_single_file_outputs_never_replace_a_file_of_another_kind(tmp_path):
@@ -451,15 +463,18 @@ def test_single_file_outputs_never_replace_a_file_of_another_kind(tmp_path):
         assert run("scenarios", case, "--out", tmp_path / "s.csv", "--fx", "KRW:vol=10%", "--n", "5").returncode == 0
 
 
-def test_ctrl_c_is_said_in_words_with_exit_130_and_resume_finishes(tmp_path):
-    out, clean = tmp_path / "sw", tmp_path / "clean"
+def test_ctrl_c_is_said_in_words_with_exit_130_and_resume_finishes(tmp_path, long_sweep_results):
+    out = tmp_path / "sw"
     sweep = subprocess.Popen(
         [*PY, "sweep", str(ROGUE), "--out", str(out), *LONG_SWEEP, "--jobs", "1"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
     )
-    _wait_for(out / "results.csv")
+    # mid-sweep, once a scenario is solved: on a busy machine 0.3 s after results.csv appeared can still be
+    # the first solve's import of highspy, and Ctrl-C inside a C extension's import comes out as an
+    # ImportError (exit 1, "internal error"), a different case from the one this test is about
+    _wait_for(out / "results.csv", rows=1)
     time.sleep(0.3)
     sweep.send_signal(signal.SIGINT)
     _, err = sweep.communicate(timeout=60)
@@ -467,8 +482,7 @@ def test_ctrl_c_is_said_in_words_with_exit_130_and_resume_finishes(tmp_path):
     assert "Interrupted: earlier outputs are intact (a sweep keeps its results so far: --resume continues)." in err
     assert "Traceback" not in err and not (out / ".plantsplit.lock").exists() and temporaries(out) == []
     assert run("sweep", ROGUE, "--out", out, *LONG_SWEEP, "--jobs", "1", "--resume").returncode == 0
-    assert run("sweep", ROGUE, "--out", clean, *LONG_SWEEP, "--jobs", "1").returncode == 0
-    assert (out / "results.csv").read_bytes() == (clean / "results.csv").read_bytes()
+    assert (out / "results.csv").read_bytes() == long_sweep_results
 
 
 def test_an_out_name_too_long_for_the_file_system_is_a_usage_error(tmp_path):

@@ -25,20 +25,22 @@ ARGS = {
 NO_DEFAULT = {"compare"}
 
 
-@pytest.fixture
-def args(tmp_path):
-    """ARGS with their input files made: a scenarios file, two solve folders to compare."""
-    sc = tmp_path / "inputs" / "sc.csv"
-    sc.parent.mkdir()
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory):
+    """The commands' input files, made once for the module (the tests only read them): a scenarios
+    file, two solve folders to compare."""
+    folder = tmp_path_factory.mktemp("inputs")
+    sc = folder / "sc.csv"
     sc.write_text("scenario,demand:m/p\nlow,90\nhigh,110\n")
     for name in ("RUN_A", "RUN_B"):
-        assert run("solve", str(CASE), "--out", str(tmp_path / "inputs" / name)).exit_code == 0
-    fill = {
-        "SCENARIOS": str(sc),
-        "RUN_A": str(tmp_path / "inputs" / "RUN_A"),
-        "RUN_B": str(tmp_path / "inputs" / "RUN_B"),
-    }
-    return {cmd: [fill.get(a, a) for a in argv] for cmd, argv in ARGS.items()}
+        assert run("solve", str(CASE), "--out", str(folder / name)).exit_code == 0
+    return {"SCENARIOS": str(sc), "RUN_A": str(folder / "RUN_A"), "RUN_B": str(folder / "RUN_B")}
+
+
+@pytest.fixture
+def args(inputs):
+    """ARGS with their input files filled in."""
+    return {cmd: [inputs.get(a, a) for a in argv] for cmd, argv in ARGS.items()}
 
 
 def run(*args):

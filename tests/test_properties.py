@@ -538,6 +538,7 @@ def share_rows(case, xs, periods, row):
 # ----------------------------------------------------------------- the properties
 
 
+@pytest.mark.slow  # 80 random cases, each solved and checked against scipy: about 60 s CPU
 @SETTINGS
 @given(case=cases())
 def test_random_valid_cases_match_the_reference(tmp_path_factory, case):
@@ -610,6 +611,7 @@ DEFECTS = [
 ]
 
 
+@pytest.mark.slow  # 80 random broken cases: about 30 s CPU
 @SETTINGS
 @given(case=cases(), defect=st.sampled_from(DEFECTS), row=st.integers(0, 5))
 def test_random_broken_cases_exit_2_with_a_message(tmp_path_factory, case, defect, row):

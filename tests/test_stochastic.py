@@ -308,7 +308,10 @@ def test_plot_of_scenario_costs(tmp_path, case):
     assert Image.open(png).text["Title"].startswith("Case: cost of each scenario")
 
 
-@pytest.mark.parametrize("where", [("--jobs", "2"), ("--dask", "local", "--jobs", "2")])
+# the Dask local cluster (about 9 s CPU) in make test-slow; make test-all and CI run both
+@pytest.mark.parametrize(
+    "where", [("--jobs", "2"), pytest.param(("--dask", "local", "--jobs", "2"), marks=pytest.mark.slow)]
+)
 def test_process_pool_and_dask_give_the_same_files(tmp_path, where):
     # 40 scenarios (several chunks): the rate walks from 500 to 2,000
     c = write_case(tmp_path / "c", **CASE)
