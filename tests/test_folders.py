@@ -117,12 +117,19 @@ def test_a_folder_of_another_command_is_refused_by_its_record(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def clean_runs(tmp_path_factory):
-    """What a folder holds after an uninterrupted run: at discount rate 0 (A), and at the case's 8% (B)."""
+def clean_folders(tmp_path_factory):
+    """Folders of uninterrupted runs: at discount rate 0 (A), and at the case's 8% (B). A test copies one
+    for a folder an earlier run wrote: its record names files, never a path, so the copy is the same."""
     base = tmp_path_factory.mktemp("clean")
     assert run("solve", ROGUE, "--out", base / "a", "--discount-rate", "0").returncode == 0
     assert run("solve", ROGUE, "--out", base / "b").returncode == 0
-    return visible(base / "a"), visible(base / "b")
+    return base / "a", base / "b"
+
+
+@pytest.fixture(scope="module")
+def clean_runs(clean_folders):
+    """What a folder holds after an uninterrupted run: at discount rate 0 (A), and at the case's 8% (B)."""
+    return visible(clean_folders[0]), visible(clean_folders[1])
 
 
 # os.replace calls of a solve's commit: 1 = the journal, 2-7 = the six files, 8 = the record marked complete
@@ -130,10 +137,10 @@ def clean_runs(tmp_path_factory):
 @pytest.mark.parametrize(
     "instant", [1, pytest.param(2, marks=pytest.mark.slow), 4, pytest.param(7, marks=pytest.mark.slow), 8]
 )
-def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_runs, instant):
+def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_folders, clean_runs, instant):
     a, b = clean_runs
     out = tmp_path / "o"
-    assert run("solve", ROGUE, "--out", out, "--discount-rate", "0").returncode == 0
+    shutil.copytree(clean_folders[0], out)  # as the earlier run at discount rate 0 left it
     killed = subprocess.run(
         [sys.executable, "-c", KILL_AT, str(instant), "solve", str(ROGUE), "--out", str(out)],
         capture_output=True,
@@ -349,11 +356,11 @@ def test_a_folder_without_write_permission_is_a_clear_error(tmp_path):
         {"command": "solve", "files": ["plan.csv"], "state": "committing", "staged": []},
     ],
 )
-def test_a_tampered_record_is_refused_and_touches_nothing(tmp_path, record):
+def test_a_tampered_record_is_refused_and_touches_nothing(tmp_path, clean_folders, record):
     victim = tmp_path / "victim.txt"
     victim.write_text("mine")
     out = tmp_path / "o"
-    assert run("solve", ROGUE, "--out", out).returncode == 0
+    shutil.copytree(clean_folders[1], out)  # a folder a run wrote, its record then tampered with
     (out / ".plantsplit.json").write_text(json.dumps(record))
     (out / "evil").write_text("evil")
     r = run("solve", ROGUE, "--out", out)
