@@ -225,6 +225,7 @@ def test_no_banner_and_no_deprecation_on_a_real_run(tmp_path, solver):
     assert "Deprecat" not in p.stderr
 
 
+@pytest.mark.slow  # builds and installs a wheel
 def test_default_case_from_an_installed_wheel(tmp_path):
     """A plain, non-editable install finds the shipped Rogue case from any folder."""
     # built from a copy of the checkout: setuptools writes build/ and *.egg-info beside the sources, which

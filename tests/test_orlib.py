@@ -26,6 +26,7 @@ def test_raw_files_have_100_warehouses_and_1000_customers(name):
     assert len(fixed) == 100 and len(demand) == 1000 and all(len(c) == 100 for c in cost)
 
 
+@pytest.mark.slow  # writes a case of 100,000 lanes
 def test_capa_as_a_case(tmp_path):
     # capa's first customer wants 56 units and serving all of it from warehouse 1 costs
     # 32,514.75907, so the lane w1->c1 costs 32,514.75907 / 56 = 580.62069768 per unit;

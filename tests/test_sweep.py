@@ -228,6 +228,7 @@ def test_resume_after_a_partial_write(tmp_path):
     assert {n: (out / n).read_bytes() for n in ref} == ref
 
 
+@pytest.mark.slow  # a sweep killed and resumed (make test has it for Ctrl-C: tests/test_folders.py)
 def test_resume_after_sigkill(tmp_path):
     """Kill a real sweep process with SIGKILL mid-run; --resume ends with the same file."""
     args = ["--vary", "fx:KRW=900:1400:0.25", "--vary", "tariff:KR:usa=0,2.5%", "--jobs", "2", "--quiet"]
