@@ -264,6 +264,7 @@ def stochastic_case(
     jobs: int = 1,
     threads: int = 1,
     solver: str = "highs",
+    wait_and_see: bool = True,
 ) -> StochasticRun:
     """The build decisions best across the scenarios (two-stage, E + risk_weight * CVaR);
     returns a ``StochasticRun`` (``decision``, ``scenario_costs``, ``decisions``,
@@ -272,7 +273,8 @@ def stochastic_case(
     ``scenarios`` (and ``evaluate``): a scenarios CSV file or a DataFrame with a
     ``scenario`` column, one column per parameter name and an optional ``probability``.
     ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). ``solver``: as
-    ``--solver`` (another solver than HiGHS: methods enumerate and extensive). Raises
+    ``--solver`` (another solver than HiGHS: methods enumerate and extensive). ``wait_and_see=False``: as
+    ``--no-wait-and-see`` (the decision only; WS and EVPI not computed). Raises
     ``NoPlanError`` when no build decision serves every scenario (``reasons``: which and why),
     ``UsageError`` for a bad scenarios file, method or option.
     """
@@ -304,6 +306,7 @@ def stochastic_case(
             path(evaluate),
             threads=threads,
             solver=solver,
+            wait_and_see=wait_and_see,
         )
     except NoDecision as exc:
         raise NoPlanError(c.name, Status.INFEASIBLE, exc.reasons, f"case {c.name}: {exc}") from None

@@ -87,8 +87,8 @@ def grid(tmp_path, name, spec):
     [
         ("fx:KRW", 900, 1400, 0.5, True),
         ("tariff:KR:usa", 0, 0.3, 0.0005, False),
-        ("demand_scale:usa", 0.5, 1.3, 0.001, False),
-        ("cost_scale:kyushu", 0.6, 1.2, 0.001, False),
+        pytest.param("demand_scale:usa", 0.5, 1.3, 0.001, False, marks=pytest.mark.slow),
+        pytest.param("cost_scale:kyushu", 0.6, 1.2, 0.001, False, marks=pytest.mark.slow),
     ],
 )
 def test_rogue_breakpoints_agree_with_a_fine_grid(tmp_path, name, lo, hi, step, inverse):

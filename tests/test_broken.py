@@ -53,7 +53,15 @@ def test_broken_case(tmp_path, name):
     assert (r.exit_code, got) == (code, lines)
     assert "Traceback" not in r.output
     assert not out.exists(), "nothing may be written for a broken case"
-    # validate lists the same problems
+
+
+# make test-slow (CI runs it): validate lists what solve refused with, case by case (make test checks validate on
+# the corpus in test_hints and test_cli)
+@pytest.mark.slow
+@pytest.mark.parametrize("name", CASES)
+def test_validate_lists_the_problems_solve_refuses_with(tmp_path, name):
+    case = assemble(name, tmp_path)
+    code, lines = expected(name)
     v = CliRunner().invoke(cli, ["validate", str(case)])
     assert v.exit_code == code
     problems = [line for line in lines if line.startswith("  - ")]

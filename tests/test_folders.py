@@ -133,10 +133,8 @@ def clean_runs(clean_folders):
 
 
 # os.replace calls of a solve's commit: 1 = the journal, 2-7 = the six files, 8 = the record marked complete
-# make test kills before the renames (1) and among them (4); make test-slow at 2, 7 and 8
-@pytest.mark.parametrize(
-    "instant", [i if i in (1, 4) else pytest.param(i, marks=pytest.mark.slow) for i in (1, 2, 4, 7, 8)]
-)
+# make test kills among the renames (4); make test-slow before them (1) and at 2, 7 and 8
+@pytest.mark.parametrize("instant", [i if i == 4 else pytest.param(i, marks=pytest.mark.slow) for i in (1, 2, 4, 7, 8)])
 def test_killed_at_any_instant_the_folder_holds_one_whole_run(tmp_path, clean_folders, clean_runs, instant):
     a, b = clean_runs
     out = tmp_path / "o"
@@ -179,6 +177,9 @@ def long_sweep_results(tmp_path_factory) -> bytes:
     return (clean / "results.csv").read_bytes()
 
 
+# a 10,002-scenario sweep run to its end, 11 s (make test has the lock file in
+# test_a_lock_file_that_is_a_link_is_refused_and_its_target_untouched, and Ctrl-C)
+@pytest.mark.slow
 def test_a_second_run_on_a_folder_being_written_is_refused_naming_the_process(tmp_path):
     out = tmp_path / "sw"
     first = subprocess.Popen(
@@ -290,6 +291,7 @@ def test_a_full_disk_is_a_clear_error_and_leaves_nothing_behind(tmp_path):
     assert visible(out) == before and temporaries(out) == []
 
 
+@pytest.mark.slow  # 5 s (make test has a full disk on a solve)
 def test_a_full_disk_during_a_sweep_keeps_what_was_written_and_resume_continues(tmp_path):
     out, clean = tmp_path / "sw", tmp_path / "clean"
     args = ["--vary", "fx:KRW=900:1400:1", "--quiet", "--chunk", "8", "--jobs", "1"]
@@ -405,6 +407,7 @@ def test_misnamed_case_files_are_errors_not_absent_files(tmp_path):
     assert "fx.csv : is not read: plantsplit reads fx.csv" in r.stderr
 
 
+@pytest.mark.slow  # 3 s (make test has a solve killed among its renames)
 def test_a_convert_killed_among_its_renames_leaves_no_case_that_solves(tmp_path):
     book, dest = tmp_path / "case.xlsx", tmp_path / "back"
     assert run("convert", ROGUE, book).returncode == 0
@@ -417,6 +420,7 @@ def test_a_convert_killed_among_its_renames_leaves_no_case_that_solves(tmp_path)
     assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.slow  # 4.5 s (make test has a tampered record)
 def test_resume_refuses_a_results_file_edited_to_repeat_or_rename_a_scenario(tmp_path):
     out = tmp_path / "sw"
     args = ["--vary", "fx:KRW=1000:1100:50", "--quiet", "--jobs", "1"]
@@ -455,6 +459,7 @@ def test_a_killed_worker_is_a_clear_error_and_resume_finishes(tmp_path, long_swe
     assert (out / "results.csv").read_bytes() == long_sweep_results
 
 
+@pytest.mark.slow  # seven commands in subprocesses, about 10 s (make test has the folder kinds in test_outputs)
 def test_single_file_outputs_never_replace_a_file_of_another_kind(tmp_path):
     case = tmp_path / "c"
     shutil.copytree(ROGUE, case)
@@ -535,6 +540,7 @@ def test_a_model_file_in_a_folder_that_cannot_be_written_is_exit_4_before_the_so
         os.chmod(ro, 0o755)
 
 
+@pytest.mark.slow  # 5 s of subprocesses
 def test_a_chart_beside_its_sweep_is_recorded_and_replaced_with_the_next_run(tmp_path):
     out = tmp_path / "sw"
     args = ("--vary", "fx:KRW=1000,1100,1200")
@@ -560,6 +566,7 @@ def test_a_chart_of_an_unfinished_sweep_says_so(tmp_path):
     assert "has not finished" in r.stderr and "the scenarios done so far" in r.stderr
 
 
+@pytest.mark.slow  # 3 s (make test has test_an_out_that_cannot_be_a_folder_is_a_usage_error)
 def test_a_chart_path_under_a_file_is_a_usage_error(tmp_path):
     out = tmp_path / "sw"
     assert run("sweep", ROGUE, "--out", out, "--vary", "fx:KRW=1000,1100").returncode == 0

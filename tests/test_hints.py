@@ -187,17 +187,26 @@ def problems(case: Path, args=()) -> list[str]:
 
 def test_every_hint_has_an_applier():
     # The problems `validate` lists for each case of the corpus are the "  - " lines of its expected.txt
-    # (tests/test_broken.py asserts exactly that for every case), so they are read from there rather
+    # (tests/test_broken.py asserts exactly that for every case, in make test-slow), so they are read from there rather
     # than by validating the whole corpus a second time.
     with_hint = [name for name in CASES if any(HINT.search(p) for p in expected(name)[1] if p.startswith("  - "))]
     assert with_hint and set(with_hint) <= set(APPLIERS), set(with_hint) - set(APPLIERS)
 
 
-@pytest.mark.parametrize(
-    "name, apply",
-    [(n, a) for n, fs in APPLIERS.items() for a in fs],
-    ids=lambda v: v if isinstance(v, str) else v.__name__,
-)
+def _hint_cases() -> list:
+    """make test: every hint with hand-worked numbers and the first case of each kind of fix; make test-slow the
+    rest (the same fix on another defect)."""
+    seen: set = set()
+    out = []
+    for n, fs in APPLIERS.items():
+        for a in fs:
+            fast = n in UNIT_COST or a not in seen
+            seen.add(a)
+            out.append((n, a) if fast else pytest.param(n, a, marks=pytest.mark.slow))
+    return out
+
+
+@pytest.mark.parametrize("name, apply", _hint_cases(), ids=lambda v: v if isinstance(v, str) else v.__name__)
 def test_hint_followed_literally_solves(tmp_path, name, apply):
     case = assemble(name, tmp_path)
     found = [p for p in problems(case) if HINT.search(p)]

@@ -58,6 +58,29 @@ def scenarios(tmp_path, text, name="sc.csv"):
     return p
 
 
+@pytest.mark.parametrize("method", ["extensive", "benders"])
+def test_no_wait_and_see_gives_the_decision_without_ws(tmp_path, case, method):
+    """The decision, RP, EEV and VSS of the test below, WS and EVPI left out (null), and said so."""
+    out = tmp_path / "out"
+    r = run(
+        "stochastic",
+        case,
+        "--scenarios",
+        scenarios(tmp_path, TWO),
+        "--out",
+        out,
+        "--method",
+        method,
+        "--no-wait-and-see",
+    )
+    assert r.exit_code == 0, r.output
+    s = json.loads((out / "summary.json").read_text())
+    assert (s["objective"], s["expected_cost_of_mean_value_decision"], s["vss"]) == (20_000, 22_500, 2_500)
+    assert (s["wait_and_see_cost"], s["evpi"]) == (None, None)
+    assert "Wait-and-see (WS, perfect information): not computed (--no-wait-and-see)" in r.output, r.output
+    assert rows(out / "decision.csv")[0]["built"] == "0"
+
+
 @pytest.mark.parametrize("method", ["enumerate", "extensive", "benders"])
 def test_stochastic_decision_differs_from_mean_value(tmp_path, case, method):
     out = tmp_path / "out"
@@ -83,8 +106,14 @@ def test_stochastic_decision_differs_from_mean_value(tmp_path, case, method):
         "solver",
         "scenarios",
         "seconds",
+        "lower_bound",
+        "upper_bound",
+        "iterations",
+        "cuts",
     ]
     assert (s["kind"], s["case"], s["currency"], s["discount_rate"]) == ("stochastic", case.name, "USD", 0)
+    assert s["upper_bound"] == 20_000 and 20_000 * (1 - 1e-6) <= s["lower_bound"] <= 20_000
+    assert (s["cuts"] > 0) == (method == "benders")
     assert (s["objective"], s["expected_cost"], s["mean_value_cost"]) == (20_000, 20_000, 18_000)
     assert (s["expected_cost_of_mean_value_decision"], s["wait_and_see_cost"]) == (22_500, 17_500)
     assert (s["vss"], s["evpi"], s["method"], s["scenarios"]) == (2_500, 2_500, method, 2)

@@ -82,6 +82,12 @@ from solver.cli.common import (
 )
 @click.option("--quiet", is_flag=True, help="No progress bar.")
 @click.option(
+    "--no-wait-and-see",
+    "no_wait_and_see",
+    is_flag=True,
+    help="The decision only: skip the wait-and-see solves (one MILP per scenario), so WS and EVPI are not computed.",
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=1),
     default=1,
@@ -106,6 +112,7 @@ def stochastic(
     jobs,
     dask,
     quiet,
+    no_wait_and_see,
     threads,
     solver,
     currency,
@@ -144,6 +151,7 @@ def stochastic(
                 xlsx=xlsx,
                 threads=threads,
                 solver=key,
+                wait_and_see=not no_wait_and_see,
             )
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)

@@ -16,10 +16,12 @@ from solver.model.shares import define_share_constraints
 from solver.model.tariffs import define_tariff_quota_constraints
 
 
-def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=False) -> LinearProgram:
+def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=False, cover: bool = True) -> LinearProgram:
     """Minimise the present value of production + freight + duty + unmet penalties + expansion charges.
     ``tighten``: add the strong linking rows of linking.py and the cover rows of cover.py (a
-    MILP only, not with ``relax``); a mask over the linking rows: only those (tighten.needed_rows)."""
+    MILP only, not with ``relax``); a mask over the linking rows: only those (tighten.needed_rows).
+    ``cover=False``: the linking rows without the cover rows (the stochastic decision's scenario models,
+    whose linking coefficients follow each scenario's demand: studies/stochastic/strong.py)."""
     b = Builder()
     flow = b.add_cols(define_flow_variables(co.arcs))
     unmet_cols, soft = define_unmet_variables(case.demand, case.discount_factors())
@@ -41,7 +43,8 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
                 co.capacity, co.arcs, case.demand, flow, build, co.expansions, case.period_order(), keep
             )
         )
-        b.add_rows(define_cover_constraints(demand, capacity, b.cols))
+        if cover:
+            b.add_rows(define_cover_constraints(demand, capacity, b.cols))
     lp = b.finish()
     _set_discounts(lp, case, co)
     return lp

@@ -54,7 +54,10 @@ def define_linking_constraints(
     empty = Rows(
         FAMILY, np.zeros(0, object), np.zeros(0), np.zeros(0), np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
     )
+    limited = keys["max_units"].notna().to_numpy()
     zero = keys[keys["max_units"].notna() & (keys["max_units"] == 0)].reset_index(drop=True)
+    # each zero key's row among the capacity rows (capacity.py: one per key with a max_units)
+    capacity_row = np.flatnonzero(keys["max_units"].to_numpy(float)[limited] == 0)
     if zero.empty or expansions.empty:
         return empty
     ex = expansion_terms(zero, expansions, period_order)
@@ -86,6 +89,7 @@ def define_linking_constraints(
             "product": rows["product"].to_numpy(),
             "period": arcs["period"].to_numpy()[first],
             "scope": scope,
+            "capacity_row": capacity_row[rows["key"].to_numpy(np.int64)],
         }
     )
     return Rows(

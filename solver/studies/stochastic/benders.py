@@ -1,4 +1,4 @@
-"""The L-shaped method, multi-cut: an integer master in HiGHS, scenarios as warm LPs.
+"""The L-shaped method, multi-cut, in two phases: the master's LP relaxation, then the integer master.
 
 Master (theta_s: an outer approximation of f_s; with lambda > 0 also eta, z_s):
 
@@ -14,7 +14,23 @@ LP; w_s is the phase-1 value (sum of row violations, minimised) of a scenario th
 leaves infeasible, h_s,k its reduced costs. f_s and w_s are convex in x, so every cut
 holds for every x, and E + lambda*CVaR is non-decreasing in each f_s, so the master's
 bound is a lower bound. Each iteration evaluates x_k on every scenario (an upper bound
-when all are feasible); it stops when upper - lower <= gap * max(1, |upper|).
+when all are feasible and x_k is a plan); it stops when upper - lower <= gap * max(1, |upper|).
+
+Phases (the strengthened L-shaped method of Bodur, Dash, Günlük & Luedtke 2017, with the
+in-out stabilisation of Ben-Ameur & Neto 2007):
+
+1. the mean-value decision x_EV is evaluated first: a plan, and a cut on every theta_s;
+2. LP phase: the master with integrality relaxed, cuts at x_k = lam * core + (1 - lam) * x_lp
+   (core: a point inside the hull of plans, every option built at first, moved halfway to
+   x_lp each time; lam = 1/2, then 0 once the bound stalls or a point leaves a scenario
+   infeasible) until the bound moves less than LP_STALL three times running. The scenario LPs
+   carry the strong linking rows (strong.py), so these cuts see what closing a site costs.
+   The relaxation's solution rounded up is tried as a plan;
+3. integer phase: the master MILP with every cut so far, started from the best plan.
+
+A cut at a fractional x_k is valid for every x for the same reason (f_s is convex in x over
+the LP's x, and equals the integer model's f_s at integer x), so the LP phase's bound is a
+lower bound of the MILP's.
 """
 
 from __future__ import annotations
@@ -28,7 +44,9 @@ from solver.studies.stochastic.problem import TwoStageProblem
 from solver.studies.stochastic.worker import fixed_chunk
 from solver.studies.sweep.pool import chunked
 
-MAX_ITERATIONS = 1000
+MAX_ITERATIONS = 1000  # integer master solves
+LP_ITERATIONS = 200  # master LP relaxation solves of the LP phase
+LP_STALL = 1e-5  # the LP phase ends when its bound moved less than this (relative) three times running
 
 
 @dataclass
@@ -40,6 +58,8 @@ class BendersResult:
     iterations: int
     costs: np.ndarray | None  # f_s(x) of the returned x
     cut_scenarios: set[int] = field(default_factory=set)  # scenarios that needed feasibility cuts
+    cuts: int = 0  # cuts added to the master
+    lp_iterations: int = 0  # of ``iterations``, those of the LP phase
 
 
 class Master:
@@ -57,6 +77,7 @@ class Master:
         lo = lp.col_lower[first]
         up = np.where(np.isinf(lp.col_upper[first]), inf, lp.col_upper[first])
         h.addVars(self.k, lo, up)
+        ws = np.where(np.isnan(ws), -inf, ws)  # not computed (--no-wait-and-see): no bound but the cuts
         h.addVars(n, ws, np.full(n, inf))  # theta
         cost = np.concatenate([np.zeros(self.k), p])
         if weight > 0:
@@ -84,7 +105,40 @@ class Master:
                     lp.value[lp.start[i] : lp.start[i + 1]],
                 )
         self.inf = inf
-        self.mip = bool(lp.integer[first].any())
+        self.ints = np.flatnonzero(lp.integer[first]).astype(np.int32)
+        self.has_ints = self.mip = bool(len(self.ints))
+        self.lo, self.up = lo.astype(float), np.where(np.isinf(lp.col_upper[first]), np.inf, lp.col_upper[first])
+        self.weight, self.alpha, self.p = weight, alpha, p
+
+    def bounds(self) -> tuple[np.ndarray, np.ndarray]:
+        return self.lo, self.up
+
+    def integer(self, on: bool) -> None:
+        """Integrality of the first-stage columns on (the master MILP) or off (its LP relaxation)."""
+        import highspy
+
+        if not self.has_ints:
+            return
+        kind = highspy.HighsVarType.kInteger if on else highspy.HighsVarType.kContinuous
+        self.h.changeColsIntegrality(len(self.ints), self.ints, np.array([kind] * len(self.ints)))
+        self.mip = on
+
+    def start_from(self, x: np.ndarray, costs: np.ndarray | None) -> None:
+        """The best plan so far as the MILP's starting solution (theta at its scenario costs)."""
+        import highspy
+
+        if costs is None:
+            return
+        vals = [x, costs]
+        if self.weight > 0:
+            from solver.results.risk import var_cvar
+
+            eta = var_cvar(costs, self.p, self.alpha)[0]
+            vals += [np.array([eta]), np.maximum(costs - eta, 0.0)]
+        sol = highspy.HighsSolution()
+        sol.col_value = list(np.concatenate(vals))
+        sol.value_valid = True
+        self.h.setSolution(sol)
 
     def optimality_cut(self, s: int, value: float, g: np.ndarray, xk: np.ndarray) -> None:
         # theta_s - g x >= value - g xk
@@ -123,38 +177,111 @@ def solve_benders(
     x0: np.ndarray | None = None,
     progress=None,
 ) -> BendersResult:
-    p = problem.probability
-    master = Master(problem, ws, weight, alpha, gap)
-    chunks = chunked(list(range(problem.n)), pool.jobs, smallest=16, largest=512)
-    best_x: np.ndarray | None = None
-    best_costs: np.ndarray | None = None
-    best_ub, lower = np.inf, -np.inf
-    cut_scenarios: set[int] = set()
-    xk = x0
-    for it in range(1, MAX_ITERATIONS + 1):
-        if xk is None:
-            ok, xk, lower = master.solve()
-            if not ok:
-                return BendersResult(False, best_x, best_ub, lower, it, best_costs, cut_scenarios)
-        costs = np.empty(problem.n)
+    run = _Run(problem, pool, Master(problem, ws, weight, alpha, gap), weight, alpha, gap, progress)
+    if x0 is not None:  # the mean-value decision: a first plan and its cuts
+        run.iterations += 1
+        run.evaluate(x0)
+    if run.master.mip:
+        run.lp_phase(x0)
+        run.master.integer(True)
+        if run.best_x is not None:
+            run.master.start_from(run.best_x, run.best_costs)
+    while not run.closed() and run.iterations < MAX_ITERATIONS:
+        run.iterations += 1
+        ok, xk, lower = run.master.solve()
+        if not ok:
+            return run.result(False)
+        run.lower = max(run.lower, lower)
+        if not run.closed():
+            run.evaluate(xk)
+    return run.result(run.closed())
+
+
+class _Run:
+    """One Benders run: the master, the best plan so far and the bounds."""
+
+    def __init__(self, problem, pool, master: Master, weight, alpha, gap, progress):
+        self.problem, self.pool, self.master = problem, pool, master
+        self.weight, self.alpha, self.gap, self.progress = weight, alpha, gap, progress
+        self.chunks = chunked(list(range(problem.n)), pool.jobs, smallest=16, largest=512)
+        self.best_x: np.ndarray | None = None
+        self.best_costs: np.ndarray | None = None
+        self.best_ub, self.lower = np.inf, -np.inf
+        self.cut_scenarios: set[int] = set()
+        self.iterations = self.lp_iterations = self.cuts = 0
+
+    def evaluate(self, xk: np.ndarray) -> float:
+        """f_s(xk) on every scenario, a cut from each; the risk objective at xk (inf: a scenario infeasible).
+        An integer xk serving every scenario is a candidate for the best plan."""
+        costs = np.empty(self.problem.n)
         feasible = True
-        for batch in pool.map(fixed_chunk, chunks, xk, True):
-            if progress:
-                progress(len(batch))
+        for batch in self.pool.map(fixed_chunk, self.chunks, xk, True):
+            if self.progress:
+                self.progress(len(batch))
             for s, ok_s, value, g in batch:
+                self.cuts += 1
                 if ok_s:
                     costs[s] = value
-                    master.optimality_cut(s, value, g, xk)
+                    self.master.optimality_cut(s, value, g, xk)
                 else:
                     costs[s] = np.inf
                     feasible = False
-                    cut_scenarios.add(s)
-                    master.feasibility_cut(value, g, xk)
-        if feasible:
-            ub = risk_objective(costs, p, weight, alpha)
-            if ub < best_ub:
-                best_x, best_ub, best_costs = xk.copy(), ub, costs
-        if best_x is not None and best_ub - lower <= gap * max(1.0, abs(best_ub)):
-            return BendersResult(True, best_x, best_ub, lower, it, best_costs, cut_scenarios)
-        xk = None
-    return BendersResult(False, best_x, best_ub, lower, MAX_ITERATIONS, best_costs, cut_scenarios)
+                    self.cut_scenarios.add(s)
+                    self.master.feasibility_cut(value, g, xk)
+        if not feasible:
+            return np.inf
+        value = risk_objective(costs, self.problem.probability, self.weight, self.alpha)
+        integral = not self.master.has_ints or bool(np.all(np.abs(xk - np.round(xk)) <= 1e-9))
+        if integral and value < self.best_ub:
+            self.best_x, self.best_ub, self.best_costs = xk.copy(), value, costs
+        return value
+
+    def lp_phase(self, x0: np.ndarray | None) -> None:
+        """Cuts at points of the master's LP relaxation until its bound stops moving (in-out: each point is
+        between the relaxation's solution and a core point inside the hull of plans, which moves towards it;
+        Ben-Ameur & Neto 2007, Fischetti, Ljubic & Sinnl 2017). Every cut stays for the integer phase, and the
+        relaxation's solution rounded up is tried as a plan."""
+        m = self.master
+        m.integer(False)
+        lo, up = m.bounds()
+        core = np.clip(x0, lo, up) if x0 is not None else up.copy()  # every option built: serves the most
+        lam, stall, last = 0.5, 0, -np.inf
+        for _ in range(LP_ITERATIONS):
+            self.lp_iterations += 1
+            ok, x_lp, bound = m.solve()
+            if not ok:
+                return
+            self.lower = max(self.lower, bound)
+            if self.closed():
+                return
+            point = lam * core + (1 - lam) * x_lp
+            value = self.evaluate(point)
+            core = 0.5 * (core + x_lp)
+            if not np.isfinite(value):
+                lam = 0.0  # an infeasible point gives a feasibility cut; from here separate the LP's own point
+            moved = bound - last > LP_STALL * max(1.0, abs(bound))
+            stall = 0 if moved else stall + 1
+            last = max(last, bound)
+            if stall >= 2 and lam > 0:
+                lam, stall = 0.0, 0  # the in-out point stopped helping: cut the relaxation's solution itself
+            elif stall >= 3:
+                break
+        ok, x_lp, _ = m.solve()
+        if ok:
+            self.evaluate(np.minimum(np.ceil(x_lp - 1e-6), up))
+
+    def closed(self) -> bool:
+        return self.best_x is not None and self.best_ub - self.lower <= self.gap * max(1.0, abs(self.best_ub))
+
+    def result(self, optimal: bool) -> BendersResult:
+        return BendersResult(
+            optimal,
+            self.best_x,
+            self.best_ub,
+            self.lower,
+            self.iterations + self.lp_iterations,
+            self.best_costs,
+            self.cut_scenarios,
+            self.cuts,
+            self.lp_iterations,
+        )

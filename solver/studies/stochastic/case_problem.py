@@ -5,6 +5,10 @@ First stage: the build decisions of expansions.csv. Each scenario is the sweep's
 demand and capacity right-hand sides, unmet bounds), so sweeps and the stochastic
 decision share one engine. The mean-value scenario sets every parameter to its
 probability-weighted mean (an exchange rate's mean rate, a demand scale's mean).
+
+The LP carries the strong linking rows of model/linking.py (flow <= demand x build, where
+a site has capacity only when built), set per scenario by strong.py: the same f_s(x) at
+every integer decision, tighter scenario LPs and Benders cuts at fractional ones.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from solver.case.load import Case
 from solver.errors import Collector, UsageError
 from solver.model.changes import Change, materialize
 from solver.studies.stochastic.problem import PROBABILITY_TOL, TwoStageProblem
+from solver.studies.stochastic.strong import StrongRows
 from solver.studies.sweep.params import Scenarios, from_file, from_text
 from solver.studies.sweep.scenario import ScenarioModel
 
@@ -35,7 +40,9 @@ class CaseProblem(TwoStageProblem):
 
         memory.check_case(case)
         co = coefficients.build(case)
-        self.sm = ScenarioModel(case, co, create_model(case, co), scenarios.params)
+        lp = create_model(case, co, tighten=bool(len(co.expansions)), cover=False)
+        self.sm = ScenarioModel(case, co, lp, scenarios.params)
+        self.strong = StrongRows(lp)
         self.expansions = (
             co.expansions[["option", "plant", "product"]].reset_index(drop=True) if len(co.expansions) else None
         )
@@ -46,19 +53,24 @@ class CaseProblem(TwoStageProblem):
         self.values = np.array(scenarios.values, float).reshape(len(scenarios.names), len(scenarios.params))
 
     def change(self, s: int) -> Change:
-        return self.sm.change(self.values[s])
+        return self._change(self.values[s])
+
+    def _change(self, values: np.ndarray) -> Change:
+        cost, units, cap = self.sm.coefficients(values)
+        return self.strong.extend(self.sm.as_change(cost, units, cap), units, cap)
 
     def mean_values(self) -> np.ndarray:
         return self.probability @ self.values
 
     def mean_change(self) -> Change:
-        return self.sm.change(self.mean_values())
+        return self._change(self.mean_values())
 
     def why_infeasible(self, s: int) -> list[str]:
         from solver.results.explain import explain_infeasible
 
         lp = materialize(self.lp, self.change(s))
         lp.col_lower[self.first] = lp.col_upper[self.first]  # every option built: the most any decision can do
+        lp.row_upper[self.strong.rows] = np.inf  # the linking rows hold at every plan: never a reason
         why = [self.case.cite(r) for r in explain_infeasible(lp, self.case.lanes)]
         sc = self.scenarios
         if why and sc.params:

@@ -63,6 +63,9 @@ class Decision:
     weight: float = 0.0  # lambda, and the CVaR level: the objective minimised is E + lambda * CVaR_alpha
     alpha: float = 0.95
     probability: np.ndarray | None = None
+    cuts: int = 0  # benders: cuts added to its master
+    lp_iterations: int = 0  # benders: master LP relaxations solved (of ``iterations``)
+    wait_and_see: bool = True  # False: WS (and EVPI) not computed (--no-wait-and-see)
 
     def _risk(self, costs: np.ndarray) -> float:
         assert self.probability is not None  # decide() always gives it
@@ -137,7 +140,10 @@ def decide(
     jobs: int | None = None,
     dask: str | None = None,
     progress=None,
+    wait_and_see: bool = True,
 ) -> Decision:
+    """``wait_and_see=False``: skip the wait-and-see solves (one MILP per scenario): WS and EVPI are then
+    NaN, and a scenario no decision serves is found by the decomposition rather than named up front."""
     t0 = time.perf_counter()
     method, why = pick_method(problem, method)
     if method == "extensive":  # one MILP of every scenario's copy: checked before any solve
@@ -147,6 +153,7 @@ def decide(
         memory.check_extensive(name, problem.lp, problem.n, enumerable=small_binary(problem))
     p = problem.probability
     combos = combinations(problem) if small_binary(problem) else None
+    cuts = lp_iterations = 0
     with Pool(Worker(problem, combos), jobs, dask) as pool:
         chunks = chunked(list(range(problem.n)), pool.jobs)
         bar = progress or (lambda n: None)
@@ -154,8 +161,14 @@ def decide(
         if method == "enumerate":
             assert combos is not None  # pick_method enumerates only what small_binary allows
             matrix = _enumerate(pool, chunks, problem.n, len(combos), bar)
-        ws_costs = matrix.min(axis=1) if matrix is not None else _free(pool, chunks, problem.n, bar)
-        _check_servable(problem, ws_costs)
+        if matrix is not None:
+            ws_costs = matrix.min(axis=1)
+        elif wait_and_see:
+            ws_costs = _free(pool, chunks, problem.n, bar)
+        else:
+            ws_costs = np.full(problem.n, np.nan)
+        if wait_and_see or matrix is not None:
+            _check_servable(problem, ws_costs)
         ev, x_ev = _mean_value(problem)
         if x_ev is None:
             costs_ev = np.full(problem.n, np.inf)
@@ -181,6 +194,7 @@ def decide(
             if res.x is None or res.costs is None or not np.isfinite(res.upper):
                 raise _no_common_decision(problem, np.array(sorted(res.cut_scenarios)))
             x, costs, lower, upper, iterations = res.x, res.costs, res.lower, res.upper, res.iterations
+            cuts, lp_iterations = res.cuts, res.lp_iterations
     e = expected(costs, p)
     cvar = var_cvar(costs, p, alpha)[1]
     return Decision(
@@ -206,6 +220,9 @@ def decide(
         weight,
         alpha,
         p,
+        cuts,
+        lp_iterations,
+        wait_and_see or matrix is not None,
     )
 
 

@@ -118,6 +118,12 @@ def solve_extensive(
     return Extensive(True, info.objective_function_value, bound, x)
 
 
+def write_extensive_mps(problem: TwoStageProblem, path, weight: float = 0.0, alpha: float = 0.95) -> None:
+    """The deterministic equivalent as an MPS file (for a solver run alone on it: bench/stochastic_scale.py)."""
+    ef, _ = build(problem, weight, alpha)
+    load_highs(ef).writeModel(str(path))
+
+
 def _solve_other(ef, x_idx: np.ndarray, key: str, gap: float) -> Extensive:
     """The deterministic equivalent solved by a PuLP solver with relative gap ``gap``: its lower bound
     is the plan's cost less that gap (PuLP reads back no solver's own bound)."""

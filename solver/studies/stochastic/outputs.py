@@ -48,6 +48,10 @@ SUMMARY_KEYS = (
     "method",
     "scenarios",
     "seconds",
+    "lower_bound",
+    "upper_bound",
+    "iterations",
+    "cuts",
 )
 
 
@@ -68,13 +72,17 @@ def summary(d: Decision, problem: CaseProblem, weight: float, alpha: float) -> d
         "risk_weight": weight,
         "mean_value_cost": _money(d.ev),
         "expected_cost_of_mean_value_decision": _money(d.eev),
-        "wait_and_see_cost": _money(d.ws),
+        "wait_and_see_cost": _money(d.ws) if d.wait_and_see else None,
         "vss": _money(d.vss),
-        "evpi": _money(d.evpi),
+        "evpi": _money(d.evpi) if d.wait_and_see else None,
         "method": d.method,
         "solver": problem.solver,
         "scenarios": problem.n,
         "seconds": round(d.seconds, 3),
+        "lower_bound": _money(d.lower),
+        "upper_bound": _money(d.upper),
+        "iterations": d.iterations,
+        "cuts": d.cuts,
     }
 
 
@@ -156,7 +164,9 @@ def decisions_table(d: Decision, problem: CaseProblem, weight: float, alpha: flo
 
 
 def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, currency: str) -> list[str]:
-    def m(v):
+    def m(v, ws: bool = False):
+        if ws and not d.wait_and_see:
+            return "not computed (--no-wait-and-see)"
         return f"{v:,.0f} {currency}" if v is not None and math.isfinite(v) else "not finite (some scenario infeasible)"
 
     opts = problem.sm.options
@@ -185,23 +195,26 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
         f"Expected cost of the recommendation (RP): {m(d.expected_cost)}",
         f"CVaR {alpha:g} (mean cost of the worst {1 - alpha:.0%} of probability): {m(d.cvar)}",
         f"Mean-value problem (EV): {m(d.ev)}; its decision costs on average (EEV) {m(d.eev)}",
-        f"Wait-and-see (WS, perfect information): {m(d.ws)}",
+        f"Wait-and-see (WS, perfect information): {m(d.ws, ws=True)}",
         *(
             [
                 f"Value of the stochastic solution (VSS = EEV - RP): {m(d.vss)}",
-                f"Expected value of perfect information (EVPI = RP - WS): {m(d.evpi)}",
+                f"Expected value of perfect information (EVPI = RP - WS): {m(d.evpi, ws=True)}",
             ]
             if not d.weight
             else [
                 f"Value of the stochastic solution on the objective minimised, E + {d.weight:g} x CVaR "
                 f"(VSS = objective of the mean-value decision - objective of the recommended one): {m(d.vss)}",
                 f"Expected value of perfect information on that objective (EVPI = objective of the recommended "
-                f"decision - objective of the wait-and-see costs): {m(d.evpi)}",
+                f"decision - objective of the wait-and-see costs): {m(d.evpi, ws=True)}",
             ]
         ),
     ]
     if d.method == "benders":
-        lines.append(f"Bounds: lower {d.lower:,.2f}, upper {d.upper:,.2f} after {d.iterations} iterations")
+        lines.append(
+            f"Bounds: lower {d.lower:,.2f}, upper {d.upper:,.2f} after {d.iterations} iterations "
+            f"({d.lp_iterations} of them on the LP relaxation) and {d.cuts:,} cuts, in {d.seconds:,.1f} s"
+        )
     elif d.method == "extensive":
         lines.append(f"Bounds: lower {d.lower:,.2f}, upper {d.upper:,.2f} (MILP)")
     return lines

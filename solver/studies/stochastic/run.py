@@ -153,6 +153,7 @@ def decide_case(
     progress=None,
     threads: int = 1,
     solver: str = "highs",
+    wait_and_see: bool = True,
 ) -> StochasticRun:
     """The decision for a loaded case in memory: ``scenarios`` and ``evaluate_with`` are a
     scenarios file or a DataFrame of its columns. The one engine of the command and the API.
@@ -164,7 +165,7 @@ def decide_case(
         if pr is not None:
             pr.threads, pr.solver = threads, solver
     try:
-        d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=progress)
+        d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=progress, wait_and_see=wait_and_see)
     except ValueError as exc:
         raise UsageError(str(exc)) from None
     cur = case.currency
@@ -207,6 +208,7 @@ def run_stochastic(
     xlsx=False,
     threads: int = 1,
     solver: str = "highs",
+    wait_and_see: bool = True,
 ) -> StochasticRun:
     """Load, decide and write (the command line's ``stochastic``)."""
     case_dir = Path(case_dir)
@@ -228,6 +230,7 @@ def run_stochastic(
             progress=bar.update,
             threads=threads,
             solver=solver,
+            wait_and_see=wait_and_see,
         )
     finally:
         bar.close()

@@ -68,6 +68,7 @@ class Pool:
             )
             self.client = Client(self.cluster)
         else:
+            _refused_fast(self.dask)
             try:
                 self.client = Client(self.dask, timeout="10s")
             except (OSError, TimeoutError) as exc:
@@ -173,3 +174,27 @@ def _lost_worker(fut, exc: BaseException) -> bool:
 def chunked(items: list, jobs: int, smallest: int = 8, largest: int = 256) -> list[list]:
     size = max(smallest, min(largest, len(items) // (jobs * 4) or smallest))
     return [items[k : k + size] for k in range(0, len(items), size)]
+
+
+def _refused_fast(address: str | None) -> None:
+    """A TCP scheduler address where nothing listens is said at once (Dask's own client retries for its whole
+    timeout); any other answer, and every other scheme, is left to the client."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    if not address:
+        return
+    try:
+        scheme, loc = parse_address(address)
+        host, port = parse_host_port(loc)
+    except ValueError:
+        return
+    if scheme not in ("tcp", "tls"):
+        return
+    try:
+        socket.create_connection((host, port), timeout=10).close()
+    except ConnectionRefusedError as exc:
+        raise UsageError(f"--dask {address}: cannot reach the scheduler ({exc.strerror or exc})") from None
+    except OSError:
+        return
