@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test test-slow test-all check bench bench-milp bench-ab clean
+.PHONY: run test test-slow test-all check bench bench-stochastic bench-milp bench-ab clean
 
 BASE_STAMP := $(VENV)/.installed-base
 
@@ -52,6 +52,11 @@ bench: $(STAMP)
 	$(BIN)/python bench/sweep_bench.py
 	$(BIN)/python bench/sweep_blocks_bench.py
 	$(BIN)/python bench/stochastic_bench.py
+	$(BIN)/python bench/stochastic_scale.py --no-extensive --no-highs
+
+# the stochastic decomposition against --method extensive and HiGHS alone on the extensive form (long)
+bench-stochastic: $(STAMP)
+	$(BIN)/python bench/stochastic_scale.py --time-limit 600
 
 bench-milp: $(STAMP)
 	$(BIN)/python bench/orlib.py --time-limit 300

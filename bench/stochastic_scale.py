@@ -4,7 +4,7 @@
                                      [--time-limit 600] [--jobs 2] [--no-extensive] [--no-highs]
 
 Cases (bench/stochastic_cases.py): the four published instances of Bodur, Dash, Günlük & Luedtke
-(2017), cap101/111/121/131 with 250 scenarios (25 sites x 50 customers), and generated ones: 25 and
+(2017), cap101 (25 sites) and cap111/121/131 (50 sites) x 50 customers x 250 scenarios, and generated ones: 25 and
 50 candidate sites x 50 markets, capacity / total mean demand about 3 (loose) and 1.3 (tight),
 normal demands truncated at 0, 250 scenarios (and 1,000 for 25 sites), fixed seeds.
 

@@ -35,6 +35,9 @@ lower bound of the MILP's.
 
 from __future__ import annotations
 
+import os
+import sys
+import time
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -46,7 +49,7 @@ from solver.studies.sweep.pool import chunked
 
 MAX_ITERATIONS = 1000  # integer master solves
 LP_ITERATIONS = 200  # master LP relaxation solves of the LP phase
-LP_STALL = 1e-5  # the LP phase ends when its bound moved less than this (relative) three times running
+LP_STALL = 1e-4  # the LP phase ends when its bound moved less than this (relative) three times running
 
 
 @dataclass
@@ -72,7 +75,7 @@ class Master:
         self.k, self.n = len(first), n
         h = self.h = new_highs()
         inf = highspy.kHighsInf
-        h.setOptionValue("mip_rel_gap", gap * 0.1)
+        h.setOptionValue("mip_rel_gap", gap * 0.5)
         h.setOptionValue("mip_abs_gap", 0.0)
         lo = lp.col_lower[first]
         up = np.where(np.isinf(lp.col_upper[first]), inf, lp.col_upper[first])
@@ -109,6 +112,26 @@ class Master:
         self.has_ints = self.mip = bool(len(self.ints))
         self.lo, self.up = lo.astype(float), np.where(np.isinf(lp.col_upper[first]), np.inf, lp.col_upper[first])
         self.weight, self.alpha, self.p = weight, alpha, p
+        self.seconds: dict[bool, float] = {}  # master solve time: LP (False), MILP (True)
+        self.base_rows = h.getNumRow()  # rows from here on are cuts
+
+    def purge(self) -> int:
+        """Drop the cuts slack at the last solution (the LP relaxation's optimum, before the integer phase):
+        they are valid but do not shape the relaxation there, and the MILP is faster without them. Returns
+        how many were dropped."""
+        n = self.h.getNumRow()
+        if n <= self.base_rows:
+            return 0
+        act = np.asarray(self.h.getSolution().row_value)[self.base_rows :]
+        lp = self.h.getLp()
+        lower = np.asarray(lp.row_lower_)[self.base_rows :]
+        upper = np.asarray(lp.row_upper_)[self.base_rows :]
+        bound = np.where(np.isfinite(lower) & (lower > -self.inf), lower, upper)
+        slack = np.where(np.isfinite(lower) & (lower > -self.inf), act - lower, upper - act)
+        drop = np.flatnonzero(slack > 1e-6 * (1.0 + np.abs(bound))) + self.base_rows
+        if len(drop):
+            self.h.deleteRows(len(drop), drop.astype(np.int32))
+        return len(drop)
 
     def bounds(self) -> tuple[np.ndarray, np.ndarray]:
         return self.lo, self.up
@@ -149,11 +172,31 @@ class Master:
         # g x <= g xk - w
         self.h.addRow(-self.inf, g @ xk - w, self.k, np.arange(self.k, dtype=np.int32), g)
 
-    def solve(self) -> tuple[bool, np.ndarray, float]:
+    def solve(self, rel_gap: float | None = None, cutoff: float | None = None) -> tuple[bool, np.ndarray, float]:
+        """The master's solution and its lower bound; ``rel_gap``: the MILP's relative gap this time (looser
+        while the bounds are far apart: its dual bound is a lower bound whatever the gap). ``cutoff``: the MILP
+        looks only for solutions below it (the best plan's cost less the gap); when it proves there are none,
+        ``cutoff`` itself is the lower bound (returned with ok and x None)."""
         import highspy
 
+        if self.mip and rel_gap is not None:
+            self.h.setOptionValue("mip_rel_gap", rel_gap)
+        if self.mip:
+            self.h.setOptionValue("objective_bound", cutoff if cutoff is not None else self.inf)
+        t0 = time.perf_counter()
         self.h.run()
-        if self.h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        self.seconds[self.mip] = self.seconds.get(self.mip, 0.0) + time.perf_counter() - t0
+        status = self.h.getModelStatus()
+        S = highspy.HighsModelStatus
+        if self.mip and cutoff is not None:
+            # no master solution below the cutoff: HiGHS says infeasible, reaches the bound, or (with the best plan
+            # given as its start) returns that start as optimal, its dual bound left where the search was cut
+            none_below = status in (S.kInfeasible, S.kObjectiveBound) or (
+                status == S.kOptimal and self.h.getInfo().objective_function_value >= cutoff
+            )
+            if none_below:
+                return True, None, float(cutoff)  # type: ignore[return-value]
+        if status != S.kOptimal:
             return False, np.zeros(self.k), float("nan")
         info = self.h.getInfo()
         x = np.asarray(self.h.getSolution().col_value)[: self.k]
@@ -181,18 +224,38 @@ def solve_benders(
     if x0 is not None:  # the mean-value decision: a first plan and its cuts
         run.iterations += 1
         run.evaluate(x0)
+    lo, up = run.master.bounds()
+    if np.isnan(ws).any() and np.isfinite(up).all():
+        # no wait-and-see bound on theta: every option built gives each scenario an optimality cut (a scenario
+        # it cannot serve, no plan can)
+        run.iterations += 1
+        if not np.isfinite(run.evaluate(up.copy())):
+            return run.result(False)
     if run.master.mip:
         run.lp_phase(x0)
         run.master.integer(True)
-        if run.best_x is not None:
+        if run.best_x is not None and not weight:
             run.master.start_from(run.best_x, run.best_costs)
     while not run.closed() and run.iterations < MAX_ITERATIONS:
         run.iterations += 1
-        ok, xk, lower = run.master.solve()
+        t0 = time.perf_counter()
+        cutoff = None
+        if run.best_x is not None and not weight:
+            # (with a risk weight the master kept returning its start as optimal below the bounds' gap: the
+            # plain master there, until that is understood)
+            cutoff = run.best_ub - 0.5 * gap * max(1.0, abs(run.best_ub))
+            run.master.start_from(run.best_x, run.best_costs)
+        ok, xk, lower = run.master.solve(gap * 0.5, cutoff)
+        if os.environ.get("PLANTSPLIT_DEBUG_BENDERS"):
+            print(
+                f"  master {time.perf_counter() - t0:.1f} s lower {lower:.2f} best {run.best_ub:.2f} "
+                f"gap {run.master_gap():.1e} rows {run.master.h.getNumRow()}",
+                file=sys.stderr,
+            )
         if not ok:
             return run.result(False)
         run.lower = max(run.lower, lower)
-        if not run.closed():
+        if not run.closed() and xk is not None:
             run.evaluate(xk)
     return run.result(run.closed())
 
@@ -209,10 +272,12 @@ class _Run:
         self.best_ub, self.lower = np.inf, -np.inf
         self.cut_scenarios: set[int] = set()
         self.iterations = self.lp_iterations = self.cuts = 0
+        self.scenario_seconds = 0.0  # evaluating plans on the scenarios (the rest: the master)
 
     def evaluate(self, xk: np.ndarray) -> float:
         """f_s(xk) on every scenario, a cut from each; the risk objective at xk (inf: a scenario infeasible).
         An integer xk serving every scenario is a candidate for the best plan."""
+        t0 = time.perf_counter()
         costs = np.empty(self.problem.n)
         feasible = True
         for batch in self.pool.map(fixed_chunk, self.chunks, xk, True):
@@ -228,6 +293,7 @@ class _Run:
                     feasible = False
                     self.cut_scenarios.add(s)
                     self.master.feasibility_cut(value, g, xk)
+        self.scenario_seconds += time.perf_counter() - t0
         if not feasible:
             return np.inf
         value = risk_objective(costs, self.problem.probability, self.weight, self.alpha)
@@ -268,12 +334,27 @@ class _Run:
                 break
         ok, x_lp, _ = m.solve()
         if ok:
-            self.evaluate(np.minimum(np.ceil(x_lp - 1e-6), up))
+            m.purge()
+            for cut in (1e-6, 0.1, 0.5):  # the relaxation's solution rounded: candidate plans
+                self.evaluate(np.minimum(np.ceil(x_lp - cut), up))
+
+    def master_gap(self) -> float:
+        """The integer master's gap: a tenth of the bounds' distance, between gap / 2 and 1e-3."""
+        if self.best_x is None:
+            return self.gap * 0.5
+        far = (self.best_ub - self.lower) / max(1.0, abs(self.best_ub))
+        return max(self.gap * 0.5, min(1e-3, far / 10))
 
     def closed(self) -> bool:
         return self.best_x is not None and self.best_ub - self.lower <= self.gap * max(1.0, abs(self.best_ub))
 
     def result(self, optimal: bool) -> BendersResult:
+        if os.environ.get("PLANTSPLIT_DEBUG_BENDERS"):
+            print(
+                f"benders: {self.scenario_seconds:.1f} s on scenarios, {self.iterations} + {self.lp_iterations} "
+                f"iterations, {self.cuts} cuts, master {self.master.seconds}",
+                file=sys.stderr,
+            )
         return BendersResult(
             optimal,
             self.best_x,

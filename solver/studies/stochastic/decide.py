@@ -66,6 +66,7 @@ class Decision:
     cuts: int = 0  # benders: cuts added to its master
     lp_iterations: int = 0  # benders: master LP relaxations solved (of ``iterations``)
     wait_and_see: bool = True  # False: WS (and EVPI) not computed (--no-wait-and-see)
+    proven: bool = True  # False: benders stopped (iteration limit) before its bounds met the gap
 
     def _risk(self, costs: np.ndarray) -> float:
         assert self.probability is not None  # decide() always gives it
@@ -154,6 +155,7 @@ def decide(
     p = problem.probability
     combos = combinations(problem) if small_binary(problem) else None
     cuts = lp_iterations = 0
+    proven = True
     with Pool(Worker(problem, combos), jobs, dask) as pool:
         chunks = chunked(list(range(problem.n)), pool.jobs)
         bar = progress or (lambda n: None)
@@ -192,9 +194,11 @@ def decide(
 
             res = solve_benders(problem, pool, ws_costs, weight, alpha, gap, x0=x_ev, progress=bar)
             if res.x is None or res.costs is None or not np.isfinite(res.upper):
+                if not wait_and_see:  # name the scenarios no decision serves, if any, as a run with WS does
+                    _check_servable(problem, _free(pool, chunks, problem.n, bar))
                 raise _no_common_decision(problem, np.array(sorted(res.cut_scenarios)))
             x, costs, lower, upper, iterations = res.x, res.costs, res.lower, res.upper, res.iterations
-            cuts, lp_iterations = res.cuts, res.lp_iterations
+            cuts, lp_iterations, proven = res.cuts, res.lp_iterations, res.optimal
     e = expected(costs, p)
     cvar = var_cvar(costs, p, alpha)[1]
     return Decision(
@@ -223,6 +227,7 @@ def decide(
         cuts,
         lp_iterations,
         wait_and_see or matrix is not None,
+        proven,
     )
 
 

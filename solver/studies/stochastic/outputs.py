@@ -215,6 +215,11 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
             f"Bounds: lower {d.lower:,.2f}, upper {d.upper:,.2f} after {d.iterations} iterations "
             f"({d.lp_iterations} of them on the LP relaxation) and {d.cuts:,} cuts, in {d.seconds:,.1f} s"
         )
+        if not d.proven:
+            lines.append(
+                "NOT PROVEN OPTIMAL: the decomposition stopped at its iteration limit before the bounds met the gap; "
+                "the recommendation is the best plan found, at most (upper - lower) from the optimum"
+            )
     elif d.method == "extensive":
         lines.append(f"Bounds: lower {d.lower:,.2f}, upper {d.upper:,.2f} (MILP)")
     return lines
