@@ -160,8 +160,9 @@ def test_an_extensive_form_too_large_stops_before_any_solve(tmp_path, monkeypatc
 
 def test_the_extensive_message_offers_only_the_methods_that_can_run(tmp_path, monkeypatch):
     # 7 warehouses of 10 units once built (7 options: more than enumerate's 6), one market of
-    # 30: 7 flows + 7 builds = 14 columns, 1 demand + 7 capacity rows = 8. 40 scenarios:
-    # 40 x (3,000 x 14 + 1,000 x 8) = 2,000,000 B = 1.9 MB > 1 MB.
+    # 30: 7 flows + 7 builds = 14 columns, 1 demand + 7 capacity + 7 linking rows (flow <= min(d, 10) x build,
+    # the stochastic models' strong rows) = 15. 40 scenarios:
+    # 40 x (3,000 x 14 + 1,000 x 15) = 2,280,000 B = 2.2 MB > 1 MB.
     from conftest import write_case
 
     w = [f"w{i}" for i in range(1, 8)]
@@ -195,7 +196,7 @@ def test_the_extensive_message_offers_only_the_methods_that_can_run(tmp_path, mo
     )
     assert r.exit_code == 3, r.output
     assert r.stderr.splitlines()[0].endswith(
-        "one MILP of its 40 scenarios (40 x 14 variables and 8 constraints) needs about 1.9 MB, and 1.0 MB are "
+        "one MILP of its 40 scenarios (40 x 14 variables and 15 constraints) needs about 2.2 MB, and 1.0 MB are "
         "available. Use --method benders (one scenario's model at a time), or fewer scenarios."
     )
 

@@ -143,15 +143,11 @@ def decide(
     progress=None,
     wait_and_see: bool = True,
 ) -> Decision:
-    """``wait_and_see=False``: skip the wait-and-see solves (one MILP per scenario): WS and EVPI are then
-    NaN, and a scenario no decision serves is found by the decomposition rather than named up front."""
+    """``wait_and_see=False``: no wait-and-see solves (one MILP per scenario); WS and EVPI are then NaN."""
     t0 = time.perf_counter()
     method, why = pick_method(problem, method)
     if method == "extensive":  # one MILP of every scenario's copy: checked before any solve
-        from solver.solve import memory
-
-        name = problem.case.name if hasattr(problem, "case") else "the problem"  # a CaseProblem, or any other
-        memory.check_extensive(name, problem.lp, problem.n, enumerable=small_binary(problem))
+        _check_extensive_memory(problem)
     p = problem.probability
     combos = combinations(problem) if small_binary(problem) else None
     cuts = lp_iterations = 0
@@ -163,14 +159,7 @@ def decide(
         if method == "enumerate":
             assert combos is not None  # pick_method enumerates only what small_binary allows
             matrix = _enumerate(pool, chunks, problem.n, len(combos), bar)
-        if matrix is not None:
-            ws_costs = matrix.min(axis=1)
-        elif wait_and_see:
-            ws_costs = _free(pool, chunks, problem.n, bar)
-        else:
-            ws_costs = np.full(problem.n, np.nan)
-        if wait_and_see or matrix is not None:
-            _check_servable(problem, ws_costs)
+        ws_costs = _wait_and_see(problem, pool, chunks, matrix, wait_and_see, bar)
         ev, x_ev = _mean_value(problem)
         if x_ev is None:
             costs_ev = np.full(problem.n, np.inf)
@@ -190,13 +179,7 @@ def decide(
             x, costs, lower = _extensive(problem, pool, chunks, weight, alpha, gap, bar)
             upper, iterations = risk_objective(costs, p, weight, alpha), 1
         else:
-            from solver.studies.stochastic.benders import solve_benders
-
-            res = solve_benders(problem, pool, ws_costs, weight, alpha, gap, x0=x_ev, progress=bar)
-            if res.x is None or res.costs is None or not np.isfinite(res.upper):
-                if not wait_and_see:  # name the scenarios no decision serves, if any, as a run with WS does
-                    _check_servable(problem, _free(pool, chunks, problem.n, bar))
-                raise _no_common_decision(problem, np.array(sorted(res.cut_scenarios)))
+            res = _benders(problem, pool, chunks, ws_costs, weight, alpha, gap, x_ev, wait_and_see, bar)
             x, costs, lower, upper, iterations = res.x, res.costs, res.lower, res.upper, res.iterations
             cuts, lp_iterations, proven = res.cuts, res.lp_iterations, res.optimal
     e = expected(costs, p)
@@ -229,6 +212,37 @@ def decide(
         wait_and_see or matrix is not None,
         proven,
     )
+
+
+def _check_extensive_memory(problem) -> None:
+    from solver.solve import memory
+
+    name = problem.case.name if hasattr(problem, "case") else "the problem"  # a CaseProblem, or any other
+    memory.check_extensive(name, problem.lp, problem.n, enumerable=small_binary(problem))
+
+
+def _wait_and_see(problem, pool, chunks, matrix, wait_and_see: bool, bar) -> np.ndarray:
+    """min_x f_s(x) per scenario (from the enumerated matrix, or one MILP each), NaN when skipped; a scenario
+    no decision serves stops the run here, named."""
+    if matrix is not None:
+        ws = matrix.min(axis=1)
+    elif wait_and_see:
+        ws = _free(pool, chunks, problem.n, bar)
+    else:
+        return np.full(problem.n, np.nan)
+    _check_servable(problem, ws)
+    return ws
+
+
+def _benders(problem, pool, chunks, ws_costs, weight, alpha, gap, x_ev, wait_and_see: bool, bar):
+    from solver.studies.stochastic.benders import solve_benders
+
+    res = solve_benders(problem, pool, ws_costs, weight, alpha, gap, x0=x_ev, progress=bar)
+    if res.x is None or res.costs is None or not np.isfinite(res.upper):
+        if not wait_and_see:  # name the scenarios no decision serves, if any, as a run with WS does
+            _check_servable(problem, _free(pool, chunks, problem.n, bar))
+        raise _no_common_decision(problem, np.array(sorted(res.cut_scenarios)))
+    return res
 
 
 class SolverDisagrees(Exception):
