@@ -25,3 +25,26 @@ def _described(ctx, remove_ascii_art=False):
 
 
 _docs._make_description = _described
+
+
+# The Default column: click 8.3 marks "no default" with a sentinel (shown as `Sentinel.UNSET`) and
+# mkdocs-click writes None for an option without one; the reference shows a dash there instead, and a
+# flag's default as on or off.
+_row = _docs._format_table_option_row
+
+
+def _default_row(option):
+    row = _row(option)
+    default = getattr(option, "default", None)
+    unset = default is None or type(default).__name__ == "Sentinel" or str(default) == "Sentinel.UNSET"
+    head, _, _ = row.rstrip(" |").rpartition(" | ")
+    if option.required:
+        return row
+    if unset:
+        return f"{head} | – |"
+    if option.is_flag and isinstance(default, bool):
+        return f"{head} | {'on' if default else 'off'} |"
+    return row
+
+
+_docs._format_table_option_row = _default_row

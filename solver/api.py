@@ -225,6 +225,7 @@ class Breakeven(Displayed):
         info = {
             "kind": "breakeven",
             "case": self.case.name,
+            "inputs_digest": self.case.digest,
             "currency": self.case.currency,
             "parameter": self.parameter,
             "lp_solves": self.solves,

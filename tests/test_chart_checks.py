@@ -49,6 +49,8 @@ def check_figure(fig: Figure) -> None:
             assert set(series) <= legends, (series, legends)
 
 
+# about 8 s (matplotlib draws every chart): make test-slow; the SVG charts are checked in make test
+@pytest.mark.slow
 def test_every_png_chart_has_title_axes_and_legend(tmp_path, figures):
     f = rogue_folders(tmp_path / "r")
     run("plot", f["grid"] / "results.csv")

@@ -225,6 +225,8 @@ def _bench_make_case():
     return mod.make_case
 
 
+# about 5 s: make test-slow
+@pytest.mark.slow
 def test_cli_threads_and_no_decompose_write_the_same_plan(tmp_path):
     # 20 plants x 100 markets x 5 products x 10 periods: ten blocks of 10,000 flows, large
     # enough to be split with the default block size.

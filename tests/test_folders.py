@@ -86,6 +86,8 @@ def test_a_folder_of_the_users_own_files_is_refused_and_left_as_it_was(tmp_path)
     assert {p.name: p.read_bytes() for p in out.iterdir()} == USER_FILES  # nothing replaced, nothing removed
 
 
+# about 4 s: make test-slow
+@pytest.mark.slow
 def test_a_rerun_replaces_only_what_the_earlier_run_recorded(tmp_path):
     out = tmp_path / "o"
     assert run("solve", ROGUE, "--out", out).returncode == 0
@@ -477,6 +479,8 @@ def test_single_file_outputs_never_replace_a_file_of_another_kind(tmp_path):
         assert run("scenarios", case, "--out", tmp_path / "s.csv", "--fx", "KRW:vol=10%", "--n", "5").returncode == 0
 
 
+# about 12 s (a sweep interrupted and resumed): make test-slow
+@pytest.mark.slow
 def test_ctrl_c_is_said_in_words_with_exit_130_and_resume_finishes(tmp_path):
     out, clean, args = tmp_path / "sw", tmp_path / "clean", [*SHORTER_SWEEP, "--jobs", "1"]
     sweep = subprocess.Popen(

@@ -32,7 +32,7 @@ def test_blank_has_every_file_with_header_note_and_commented_example_and_solves_
         assert lines[0] == ",".join(c.name for c in spec.columns), spec.name
         assert lines[1].startswith(f"# {spec.name}: "), spec.name
         assert lines[2].startswith("#") and lines[2].count(",") == len(spec.columns) - 1, spec.name
-    assert (case / "plants.csv").read_text().splitlines()[2:] == ["#busan,KR,KRW", "plant-1,US,USD"]
+    assert (case / "plants.csv").read_text().splitlines()[2:] == ["#busan,KR,KRW,35.10,129.04", "plant-1,US,USD,,"]
     readme = (case / "README.md").read_text()
     assert all(f"`{name}`" in readme for name in ALL)
     r = invoke("validate", case)
@@ -153,6 +153,23 @@ def test_comment_rows_are_skipped_and_later_rows_keep_their_numbers(tmp_path):
     (case / "capacity.csv").write_text("plant,max_units\n#C,5\nA,4\n")
     r = invoke("validate", case)
     assert r.exit_code == 0 and "(1 plant, 1 market" in r.output, r.output
+
+
+def test_a_note_above_the_header_is_one_clear_error(tmp_path):
+    case = write_case(
+        tmp_path / "c",
+        plants="# my plants\nplant,country,currency\nA,X,USD",
+        demand="market,product,period,units\nm,p,1,10",
+        capacity="plant,max_units\nA,5",
+        lanes="plant,market,freight_cost\nA,m,0",
+    )
+    r = invoke("validate", case)
+    assert r.exit_code == 2
+    assert r.output.splitlines() == [
+        "Error: 1 problem in the case:",
+        '  - plants.csv, row 1: "# my plants" is a note (#...) in the first row: the header '
+        "(plant,country,currency,...) must be the first row; move the note below it",
+    ]
 
 
 def test_a_name_starting_with_hash_in_the_first_column_survives_convert(tmp_path):

@@ -72,6 +72,8 @@ def test_titles_in_words():
     assert describe("capacity:smyrna/rogue@2015", "USD") == "smyrna's capacity, rogue, 2015"
 
 
+# about 4 s: make test-slow
+@pytest.mark.slow
 def test_solve_plot_writes_plan_png_the_same_each_time(tmp_path):
     for out in ("a", "b"):
         r = CliRunner().invoke(cli, ["solve", str(ROGUE), "--out", str(tmp_path / out), "--plot"])

@@ -130,8 +130,8 @@ def test_text_from_the_inputs_is_escaped(tmp_path):
 
 
 def _label_has_unit(label: str) -> bool:
-    return bool(re.search(r"\((?:[^)]*\b(?:units?|USD|EUR|KRW|per)\b[^)]*)\)|\bunits\b|probability|period|plant|"
-                          r"scenario|run|lane|fx:|share", label))  # fmt: skip
+    return bool(re.search(r"\((?:[^)]*\b(?:units?|USD|EUR|KRW|per|degrees)\b[^)]*)\)|\bunits\b|probability|period|"
+                          r"plant|scenario|run|lane|fx:|share", label))  # fmt: skip
 
 
 def check_svg(svg: str) -> None:

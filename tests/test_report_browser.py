@@ -136,3 +136,28 @@ def test_screenshot_of_each_section(page):
     # every chart drawn at a size a person can read
     for box in [page.locator("figure.chart svg").nth(i).bounding_box() for i in range(3)]:
         assert box["width"] > 600 and box["height"] > 250
+
+
+def test_the_map_of_a_case_with_positions(browser, tmp_path):
+    """inputs/network-3x4 gives every plant and market a position: its report draws the map, offline, with a
+    curve per plant-market flow of plan.csv; a screenshot of it is written for a person to look at."""
+    run("solve", ROOT / "inputs" / "network-3x4", "--out", tmp_path / "solve")
+    run("report", tmp_path / "solve", "--out", tmp_path / "report.html")
+    page = browser.new_page(viewport={"width": 1280, "height": 1000})
+    errors, requests = [], []
+    page.on("console", lambda m: errors.append(m.text) if m.type in ("error", "warning") else None)
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto((tmp_path / "report.html").resolve().as_uri())
+    page.wait_for_load_state("load")
+    chart = page.locator("svg.map").first
+    box = chart.bounding_box()
+    assert box["width"] > 600 and box["height"] > 250
+    plan = csv(tmp_path / "solve", "plan.csv")
+    pairs = plan[plan["units"] > 0].groupby(["plant", "market"]).ngroups
+    assert chart.locator("path.band").count() == pairs
+    assert chart.locator("rect.plant").count() == 3 and chart.locator("circle.market").count() == 4
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    chart.screenshot(path=str(SHOTS / "map-network-3x4.png"))
+    assert (SHOTS / "map-network-3x4.png").stat().st_size > 5_000
+    assert errors == [] and [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    page.close()

@@ -90,6 +90,7 @@ def test_stochastic_decision_differs_from_mean_value(tmp_path, case, method):
     assert list(s) == [
         "kind",
         "case",
+        "inputs_digest",
         "currency",
         "discount_rate",
         "objective",

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
-from solver.case.rules import check_shares
+from solver.case.rules import check_positions, check_shares
 from solver.errors import Collector
 from solver.io.schema import FILES
 
@@ -32,6 +32,7 @@ def check_all(
     check_unique(t["plants"], "plants.csv", ["plant"], out)
     check_unique(t["demand"], "demand.csv", ["market", "product", "period"], out)
     check_unique(t["expansions"], "expansions.csv", ["option"], out)
+    check_unique(t["markets"], "markets.csv", ["market"], out)
     t = drop_unknown_periods(t, set(periods), out)
     plants = set(t["plants"]["plant"])
     markets = set(t["demand"]["market"])
@@ -44,6 +45,7 @@ def check_all(
     check_fx_coverage(t, periods, currency, out, case_currency or currency)
     check_expansions(t, out)
     check_shares(t, set(t["plants"]["country"]), out)
+    check_positions(t["plants"], out)
     check_servable(t, out)
     warn_unlimited(t, periods, out)
     return t
@@ -118,6 +120,7 @@ def check_references(t, plants, markets, products, periods, out: Collector):
     need("shares", "market", markets, "market of demand.csv")
     need("shares", "product", products, "product of demand.csv")
     need("shares", "plant", plants, "plant of plants.csv")
+    need("markets", "market", markets, "market of demand.csv")
     exp = t["expansions"]
     bad = ~exp["first_period"].isin(periods)
     for _, r in exp[bad & (exp["first_period"] != "")].iterrows():

@@ -75,7 +75,7 @@ def case_tables(case) -> dict[str, pd.DataFrame]:
     return out
 
 
-TABLE_NAMES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares")
+TABLE_NAMES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares", "markets")
 
 
 def fingerprint(case) -> tuple[tuple[str, str], ...]:

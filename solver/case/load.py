@@ -17,7 +17,7 @@ from solver.io.casefiles import case_name, content_digest, read_case_tables
 from solver.io.display import Displayed, plural
 from solver.io.readcsv import CsvOptions
 
-TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares")
+TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares", "markets")
 _CHECKED = contextvars.ContextVar("plantsplit_case_checked", default=False)  # load_case is building it
 
 
@@ -46,6 +46,7 @@ class Case(Displayed):
     tariffs: pd.DataFrame
     expansions: pd.DataFrame
     shares: pd.DataFrame
+    markets: pd.DataFrame  # map positions only (markets.csv); the model never reads it
     products: tuple[str, ...]
     periods: tuple[str, ...]
     digest: str

@@ -110,3 +110,10 @@ def check_shares(t, countries: set, out: Collector):
             out.error(
                 "shares.csv", r["row"], "min_share", f"{r['min_share']:g}", f"is above max_share {r['max_share']:g}"
             )
+
+
+def check_positions(plants, out: Collector):
+    """A plant's map position is ``lat`` and ``lon`` together (one alone is a slip)."""
+    for _, r in plants[plants["lat"].isna() != plants["lon"].isna()].iterrows():
+        given, other = ("lat", "lon") if pd.notna(r["lat"]) else ("lon", "lat")
+        out.error("plants.csv", r["row"], other, "", f"is blank but {given} is given: a map position needs lat and lon")

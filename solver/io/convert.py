@@ -24,7 +24,7 @@ from solver.io.output import PLAIN, CsvStyle, guard_text
 from solver.io.temporary import scratch_dir, write_all
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions
 from solver.io.readxlsx import is_workbook, number_text, sheet_name
-from solver.io.schema import FILES, FileSpec
+from solver.io.schema import FILES, SIGNED_KINDS, FileSpec
 
 PERCENT = ("rate", "share")  # shown as % in a workbook
 
@@ -61,16 +61,19 @@ def convert(
     return content_digest(tables), list(files)
 
 
-def _columns(spec: FileSpec) -> list[str]:
-    return [c.name for c in spec.columns]
+def _columns(spec: FileSpec, table: pd.DataFrame) -> list[str]:
+    """The schema's columns, but map positions only where a row gives one (a case without them
+    converts to the files it converted to before they existed)."""
+    return [c.name for c in spec.columns if c.required or c.kind not in SIGNED_KINDS or table[c.name].notna().any()]
 
 
 def case_csv_bytes(table: pd.DataFrame, spec: FileSpec, style: CsvStyle) -> bytes:
     """One input file. Text that a spreadsheet would run as a formula (a plant named ``=1+1``)
     is written ``'=1+1``, as every CSV plantsplit writes; the reader drops that quote again."""
-    kinds = [c.kind in NUMERIC_KINDS for c in spec.columns]
-    lines = [style.delimiter.join(_columns(spec)) + "\n"]
-    for rec in table[_columns(spec)].itertuples(index=False, name=None):
+    cols = _columns(spec, table)
+    kinds = [spec.column(c).kind in NUMERIC_KINDS for c in cols]
+    lines = [style.delimiter.join(cols) + "\n"]
+    for rec in table[cols].itertuples(index=False, name=None):
         cells = []
         for j, (numeric, v) in enumerate(zip(kinds, rec, strict=False)):
             if numeric:
@@ -106,7 +109,7 @@ def case_workbook_bytes(tables: dict[str, pd.DataFrame]) -> bytes:
             spec = next(s for s in FILES if s.name == name)
             ws = wb.add_worksheet(sheet_name(spec))
             ws.freeze_panes(1, 0)
-            for j, col in enumerate(spec.columns):
+            for j, col in enumerate(spec.column(c) for c in _columns(spec, table)):
                 ws.write_string(0, j, col.name, head)
                 ws.set_column(j, j, max(12, len(col.name) + 2), rate if col.kind in PERCENT else None)
                 for i, v in enumerate(table[col.name], start=1):

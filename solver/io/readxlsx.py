@@ -253,7 +253,7 @@ class CaseWorkbook:
 # What a column holds, in words, for the message about a date typed where it does not belong.
 EXPECTED = {
     "period": "a period as text or a number (2012, or 2012-01 typed as text)",
-    **{k: "a number" for k in ("units", "money", "rate", "share", "count", "positive")},
+    **{k: "a number" for k in ("units", "money", "rate", "share", "count", "positive", "latitude", "longitude")},
     **{k: "text" for k in ("name", "text", "currency", "basis")},
 }
 

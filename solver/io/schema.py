@@ -53,6 +53,23 @@ FILES: tuple[FileSpec, ...] = (
                 "Country of origin for tariffs (matched against `tariffs.csv` `origin`).",
             ),
             _c("currency", "currency", True, "", "ISO code", "Currency of the plant's `unit_cost`."),
+            _c(
+                "lat",
+                "latitude",
+                False,
+                "blank = no map position",
+                "degrees",
+                "Where the plant is, for the report's map only (decimal degrees north; give `lat` and `lon` "
+                "together). The model does not use it.",
+            ),
+            _c(
+                "lon",
+                "longitude",
+                False,
+                "blank = no map position",
+                "degrees",
+                "Degrees east (west is negative), with `lat`.",
+            ),
         ),
     ),
     FileSpec(
@@ -285,6 +302,17 @@ FILES: tuple[FileSpec, ...] = (
         ),
     ),
     FileSpec(
+        "markets.csv",
+        False,
+        "Where the markets are, for the report's map only (the model does not use it): one row per market. "
+        "The report draws a geographic map when every plant and every market has a position.",
+        (
+            _c("market", "name", True, "", "", "Market name from `demand.csv`."),
+            _c("lat", "latitude", True, "", "degrees", "Decimal degrees north (south is negative)."),
+            _c("lon", "longitude", True, "", "degrees", "Decimal degrees east (west is negative)."),
+        ),
+    ),
+    FileSpec(
         "settings.csv",
         False,
         "Case settings, one per row (`setting,value`).",
@@ -318,7 +346,10 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "share": (0.0, 1.0, "a share: 1 = 100%"),
     "count": (1.0, 1000.0, "a number of periods"),
     "positive": (1e-6, 1e7, "an exchange rate: from 0.000001 to 10,000,000 per reporting-currency unit"),
+    "latitude": (-90.0, 90.0, "a latitude: degrees north"),
+    "longitude": (-180.0, 180.0, "a longitude: degrees east"),
 }
+SIGNED_KINDS = ("latitude", "longitude")  # numbers that may be negative
 
 
 def markdown() -> str:

@@ -29,7 +29,7 @@ BLANK = {
     "plants.csv": (
         "one row per plant: its name; its country (the origin its tariffs name); the currency of its costs",
         [{"plant": "plant-1", "country": "US", "currency": "USD"}],
-        [{"plant": "busan", "country": "KR", "currency": "KRW"}],
+        [{"plant": "busan", "country": "KR", "currency": "KRW", "lat": "35.10", "lon": "129.04"}],
     ),
     "demand.csv": (
         "units demanded per market and product in each period; these rows define the products and periods",
@@ -81,6 +81,11 @@ BLANK = {
         "sourcing rules: the share of a market's units from a plant (or a country) within min_share and max_share",
         [],
         [{"market": "usa", "country": "KR", "min_share": "50%"}],
+    ),
+    "markets.csv": (
+        "where each market is for the report's map only: lat and lon in degrees (plants.csv takes them too)",
+        [],
+        [{"market": "usa", "lat": "39.8", "lon": "-98.6"}],
     ),
     "settings.csv": (
         "settings of the case: discount_rate (per period) and currency (the reporting currency)",

@@ -19,6 +19,7 @@ from solver.model import coefficients
 from solver.model.create import create_model
 from solver.model.lp import LinearProgram, to_pulp
 from solver.results.explain import explain_infeasible, headline
+from solver.results.places import places
 from solver.results.tables import Results, tabulate
 from solver.solve import memory
 from solver.solve.decompose import lp_labels
@@ -110,6 +111,7 @@ class Run(Displayed):
             "sourcing.csv": res.sourcing,
             "lane_limits.csv": res.lane_limits,
             "quotas.csv": res.quotas,
+            "places.csv": places(self.case),
         }
         tables = {name: with_currency(t, cur) for name, t in found.items() if t is not None}
         if self.sensitivity is not None:

@@ -23,7 +23,15 @@ KINDS = ("solve", "sweep", "breakeven", "stochastic", "compare")
 FILES = {
     "solve": (
         ("summary.json", "plan.csv", "utilization.csv", "cost_breakdown.csv"),
-        ("builds.csv", "sourcing.csv", "supply.csv", "sensitivity_constraints.csv", "lane_limits.csv", "quotas.csv"),
+        (
+            "builds.csv",
+            "sourcing.csv",
+            "supply.csv",
+            "sensitivity_constraints.csv",
+            "lane_limits.csv",
+            "quotas.csv",
+            "places.csv",
+        ),
     ),
     "sweep": (("results.csv",), ("sweep.json",)),
     "breakeven": (("breakpoints.csv",), ("breakeven.json",)),
@@ -63,6 +71,7 @@ class Folder:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)  # what the reader should know (a sweep still running)
     n: int = 0  # its place among the report's folders (the page's anchors)
+    label: str = ""  # the name its sections go by, when the case's name alone is not enough
 
     @property
     def currency(self) -> str:
@@ -77,6 +86,10 @@ class Folder:
 
     @property
     def case(self) -> str:
+        return self.label or self.case_name
+
+    @property
+    def case_name(self) -> str:
         return str(self.info.get("case") or self.path.name)
 
 
@@ -181,6 +194,11 @@ def read_folders(folders: list[Path]) -> list[Folder]:
             seen.add(key)
             out.append(read_folder(Path(f)))
             out[-1].n = len(out)
+    # two folders of one case and kind (a solve at two wons): each section names its folder too
+    kinds = [(x.case, x.kind) for x in out]
+    for x, kind in zip(out, kinds, strict=True):
+        if kinds.count(kind) > 1:
+            x.label = f"{x.case} ({x.path.name})"
     return out
 
 

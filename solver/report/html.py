@@ -37,7 +37,7 @@ def command_line(f: Folder) -> tuple[str, str]:
     recorded = f.record.get("command_line")
     if isinstance(recorded, list) and recorded:
         return shlex.join(str(a) for a in recorded), "as run"
-    case, info = shlex.quote(f.case), f.info
+    case, info = shlex.quote(f.case_name), f.info
     out = f"--out {shlex.quote(str(f.path))}"
     if f.kind == "solve":
         opts = [f"--discount-rate {info['discount_rate']:g}"] if info.get("discount_rate") else []
@@ -70,8 +70,8 @@ def provenance(folders: list[Folder]) -> str:
             [
                 cell(str(f.path)),
                 cell(f.kind),
-                cell(f.case),
-                cell(f.info.get("inputs_digest", "") or "(not recorded)"),
+                cell(f.case_name),
+                cell(f.info.get("inputs_digest", "") or f.record.get("inputs_digest") or "(not recorded)"),
                 cell(f.record.get("plantsplit_version") or f.info.get("plantsplit_version") or ""),
                 f"<td><code>{esc(line)}</code> <span class=note>({esc(how)})</span></td>",
             ]
@@ -97,7 +97,7 @@ def render(folders: list[Folder]) -> str:
     def colours(f: Folder) -> dict[str, str]:
         return every
 
-    cases = list(dict.fromkeys(f.case for f in folders if f.kind != "compare")) or ["a comparison"]
+    cases = list(dict.fromkeys(f.case_name for f in folders if f.kind != "compare")) or ["a comparison"]
     title = f"plantsplit report: {', '.join(cases)}"
     parts = [recommendation_section(folders)]
     parts += [plan_section(f, colours(f)) for f in folders if f.kind == "solve"]

@@ -37,6 +37,7 @@ table.data th[aria-sort=ascending]::after{content:" \\25B2"}
 table.data th[aria-sort=descending]::after{content:" \\25BC"}
 table.data td{padding:3px 8px;border-bottom:1px solid #eef0f2}
 td.num{text-align:right;font-variant-numeric:tabular-nums}
+table.data tfoot td{font-weight:600;border-top:1px solid var(--line)}
 input.filter{margin:4px 0;padding:4px 8px;width:280px;border:1px solid var(--line);border-radius:4px;font:inherit}
 code{font-size:12.5px;background:#f3f4f6;padding:1px 4px;border-radius:3px;word-break:break-all}
 ul.limits li{margin:3px 0}

@@ -29,8 +29,11 @@ def cell(value, kind: str = "text") -> str:
     return f'<td class="num" data-v="{v:.12g}">{shown}</td>'
 
 
-def table(headers: list[str], rows: list[list[str]], caption: str = "", source: str = "") -> str:
-    """A sortable, filterable table (the page's script adds the filter box and the sorting)."""
+def table(
+    headers: list[str], rows: list[list[str]], caption: str = "", source: str = "", foot: list[str] | None = None
+) -> str:
+    """A sortable, filterable table (the page's script adds the filter box and the sorting); ``foot``: a
+    row that stays last (a total), neither sorted nor filtered."""
     more = ""
     if len(rows) > MAX_ROWS:
         more = f'<p class="note">The first {MAX_ROWS:,} of {len(rows):,} rows; all of them are in {esc(source)}.</p>'
@@ -38,7 +41,8 @@ def table(headers: list[str], rows: list[list[str]], caption: str = "", source: 
     head = "".join(f'<th scope="col">{esc(h)}</th>' for h in headers)
     body = "\n".join("<tr>" + "".join(r) + "</tr>" for r in rows)
     cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    body = f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>"
+    tail = f"<tfoot><tr>{''.join(foot)}</tr></tfoot>" if foot else ""
+    body = f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody>{tail}"
     return f'<div class="table-wrap"><table class="data">{cap}{body}</table></div>{more}'
 
 

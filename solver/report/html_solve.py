@@ -12,6 +12,7 @@ from solver.report.folders import Folder, money, rows_of
 from solver.report.html_stochastic import stochastic_sentence, study_sentence
 from solver.report.html_parts import cell, figure, section, table
 from solver.report.limits import binding_limits, when
+from solver.report.geomap import map_chart
 from solver.report.network import flow_chart
 from solver.report.svg import Series, bar_chart, esc, money_scale
 
@@ -213,8 +214,13 @@ def _components(f: Folder, periods: list[str], cur: str) -> list[str]:
     tot = cb.groupby("component", sort=False)[[amount, pv] if pv else [amount]].sum()
     rows = [[cell(c), cell(tot.at[c, amount], "money"), *([cell(tot.at[c, pv], "money")] if pv else [])]
             for c in tot.index]  # fmt: skip
+    total = [cell("total"), cell(tot[amount].sum(), "money"), *([cell(tot[pv].sum(), "money")] if pv else [])]
     heads = ["component", f"face value ({cur})", *([f"present value ({cur})"] if pv else [])]
-    return ["<h3>Cost by component</h3>", figure(svg), table(heads, rows, "Cost by component over the horizon")]
+    return [
+        "<h3>Cost by component</h3>",
+        figure(svg),
+        table(heads, rows, "Cost by component over the horizon", foot=total),
+    ]
 
 
 def network_section(f: Folder, colours: dict[str, str]) -> str:
@@ -226,6 +232,34 @@ def network_section(f: Folder, colours: dict[str, str]) -> str:
     svg = flow_chart(f"{f.case}: units shipped from plants to markets over the horizon", data, colours)
     note = (
         "<p class=note>Band widths are proportional to the units each lane carries over the horizon (all "
-        "products). A geographic map needs the plants' and markets' coordinates, which a case does not give.</p>"
+        f"products). {map_note(f, data)}</p>"
     )
-    return section(f"network-{f.n}", f"The network: {f.case}", [figure(svg), note])
+    parts = [figure(svg), note]
+    if "places.csv" in f.tables and not missing_places(f, data):
+        pl = f.tables["places.csv"]
+        places = [(r.place, r.kind, float(r.lat_deg), float(r.lon_deg)) for r in rows_of(pl)]
+        title = f"{f.case}: the network on a map (units over the horizon)"
+        parts.insert(1, figure(map_chart(title, places, data, colours)))
+    return section(f"network-{f.n}", f"The network: {f.case}", parts)
+
+
+def missing_places(f: Folder, flows: list[tuple[str, str, float]]) -> list[str]:
+    """The plants and markets of the plan without a position in places.csv."""
+    known = set(f.tables["places.csv"]["place"]) if "places.csv" in f.tables else set()
+    names = list(dict.fromkeys([p for p, _, _ in flows] + [m for _, m, _ in flows]))
+    return [n for n in names if n not in known]
+
+
+def map_note(f: Folder, flows) -> str:
+    missing = missing_places(f, flows)
+    if not missing:
+        return (
+            "On the map, curve widths are proportional to the same units (the widest is the largest flow); "
+            "country outlines: Natural Earth, 1:110m."
+        )
+    if "places.csv" not in f.tables:
+        return (
+            "A geographic map needs every plant's and market's position: give lat and lon in plants.csv and "
+            "a markets.csv (market, lat, lon), and solve again."
+        )
+    return f"No geographic map: no position for {esc(', '.join(missing))} (lat and lon in plants.csv or markets.csv)."

@@ -14,10 +14,11 @@ from solver.results.risk import expected, var_cvar
 from solver.report.html_parts import cell, figure, section, table
 from solver.report.svg import Mark, Series, bar_chart, esc, line_chart, money_scale
 
+# decisions in black and greys (no plant's colour: a plant's colour means that plant on every chart)
 CURVES = (
-    ("cost_recommended", "recommended decision", "#1f77b4"),
-    ("cost_mean_value_decision", "mean-value decision", "#ff7f0e"),
-    ("cost_perfect_information", "perfect information", "#7f7f7f"),
+    ("cost_recommended", "recommended decision", "#111111"),
+    ("cost_mean_value_decision", "mean-value decision", "#6b6b6b"),
+    ("cost_perfect_information", "perfect information", "#b0b0b0"),
 )
 
 

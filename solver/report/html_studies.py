@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pandas as pd
 
+from solver.report.charts import axis_label, describe
 from solver.report.folders import Folder, money_column, records
 from solver.report.html_parts import cell, figure, section, table
 from solver.report.svg import BREAK_COLOUR, FLIP_COLOUR, Mark, Series, bar_chart, esc, line_chart, money_scale
@@ -52,7 +53,7 @@ def sweep_section(f: Folder, colours: dict[str, str]) -> str:
     elif grid:
         parts += _sweep_line(f, ok.sort_values(varying[0]), varying[0], obj, plants, builds, colours)
     elif len(ok) <= MANY:
-        parts += _sweep_bars(f, ok, obj, plants, builds, colours)
+        parts += _sweep_bars(f, ok, obj, plants, builds, colours, varying)
     else:
         parts += _sweep_spread(f, ok, obj, builds)
     heads = ["scenario", *params, "status", f"total cost ({cur})", *[c[6:] + " units" for c in plants],
@@ -75,42 +76,51 @@ def _sweep_line(f, ok, x, obj, plants, builds, colours) -> list[str]:
             marks.append(Mark(xv, f"between {_v(last)} and {_v(xv)}: {', '.join(changed)}"))
         before, last = now, xv
     div, word = money_scale(ok[obj])
+    words, label = describe(x, f.currency), _x_label(x, f.currency)
     cost = line_chart(
-        f"{f.case}: total cost against {x}", [Series("total cost", list(ok[obj] / div), "#111", xs)], x,
+        f"{f.case}: total cost against {words}", [Series("total cost", list(ok[obj] / div), "#111", xs)], label,
         f"total cost ({word}{f.currency}, present value)", marks,
     )  # fmt: skip
     units = line_chart(
-        f"{f.case}: units by plant against {x}",
-        [Series(c[6:], list(ok[c]), colours.get(c[6:], "#777"), xs) for c in plants], x,
+        f"{f.case}: units by plant against {words}",
+        [Series(c[6:], list(ok[c]), colours.get(c[6:], "#777"), xs) for c in plants], label,
         "units produced over the horizon (units)", marks, "plant",
     )  # fmt: skip
     note = "Red lines: a build decision flips there (every option that flips is named)." if marks else ""
     return [figure(cost, note), figure(units)]
 
 
-def _sweep_bars(f, ok, obj, plants, builds, colours) -> list[str]:
+def _x_label(name: str, currency: str) -> str:
+    """A parameter as an axis label: in words, then as written with its unit (the KRW/USD rate: fx:KRW (KRW
+    per 1 USD))."""
+    return f"{describe(name, currency)}: {axis_label(name, currency)}"
+
+
+def _sweep_bars(f, ok, obj, plants, builds, colours, varying: list[str]) -> list[str]:
     names = [str(s) for s in ok["scenario"]]
+    axis = "scenario"
+    if varying and all(re.fullmatch(r"s\d+", n) for n in names):  # a grid over several parameters: its values
+        names = [" / ".join(_v(float(r[p])) for p in varying) for r in records(ok)]
+        axis = f"scenario (values of {' / '.join(varying)})"
     div, word = money_scale(ok[obj])
-    notes, before = [], None
-    for name, r in zip(names, records(ok), strict=True):
-        now = _state(r, builds)
-        changed = [f"{o} {'built' if b else 'not built'}" for o, b in now.items()] if before is None else _flips(
-            before, now)  # fmt: skip
-        if changed:
-            notes.append(f"{name}: {', '.join(changed)}")
-        before = now
     cost = bar_chart(
         f"{f.case}: total cost by scenario", names, [Series("total cost", list(ok[obj] / div), "#4e79a7")],
-        "scenario", f"total cost ({word}{f.currency}, present value)", unit=f" {word}{f.currency}",
+        axis, f"total cost ({word}{f.currency}, present value)", unit=f" {word}{f.currency}",
     )  # fmt: skip
     units = bar_chart(
         f"{f.case}: units by plant and scenario", names,
-        [Series(c[6:], list(ok[c]), colours.get(c[6:], "#777")) for c in plants], "scenario",
+        [Series(c[6:], list(ok[c]), colours.get(c[6:], "#777")) for c in plants], axis,
         "units produced over the horizon (units)", "plant", " units",
     )  # fmt: skip
-    flips = "".join(f"<li>{esc(n)}</li>" for n in notes)
-    told = f"<h3>Build decisions, and where they change from one scenario to the next</h3><ul>{flips}</ul>"
-    return [figure(cost), figure(units), told if builds else ""]
+    # scenarios are alternatives, not a sequence: for each option, where it is built and where not
+    notes = []
+    for b in builds:
+        yes = [n for n, r in zip(names, records(ok), strict=True) if float(r[b]) > 0.5]
+        no = [n for n in names if n not in yes]
+        where = [f"built in {', '.join(yes)}" if yes else "", f"not built in {', '.join(no)}" if no else ""]
+        notes.append(f"{b[6:]}: {'; '.join(w for w in where if w)}")
+    told = "".join(f"<li>{esc(n)}</li>" for n in notes)
+    return [figure(cost), figure(units), f"<h3>Build decisions by scenario</h3><ul>{told}</ul>" if builds else ""]
 
 
 def _sweep_spread(f, ok, obj, builds) -> list[str]:
@@ -163,15 +173,16 @@ def breakeven_section(f: Folder, colours: dict[str, str]) -> str:
                      cell(status or "")])  # fmt: skip
     xs, ys = _cost_curve(df, name, cur, lo, hi)
     div, word = money_scale([y for y in ys if math.isfinite(y)] or [0])
+    words, label = describe(name, cur), _x_label(name, cur)
     cost = line_chart(
-        f"{f.case}: total cost against {name}, exact breakpoints", [Series("total cost", [y / div for y in ys],
-        "#111", xs)], name, f"total cost ({word}{cur}, present value)", marks,
+        f"{f.case}: total cost against {words}, exact breakpoints", [Series("total cost", [y / div for y in ys],
+        "#111", xs)], label, f"total cost ({word}{cur}, present value)", marks,
     )  # fmt: skip
     steps = [float(v) for v in df["value_from"]] + [float(df["value_to"].to_numpy()[-1])]
     units = line_chart(
-        f"{f.case}: units by plant against {name}",
+        f"{f.case}: units by plant against {words}",
         [Series(c[6:], [float(v) for v in df[c]] + [float(df[c].to_numpy()[-1])], colours.get(c[6:], "#777"), steps)
-         for c in plants], name, "units produced over the horizon (units)", marks, "plant", step=True,
+         for c in plants], label, "units produced over the horizon (units)", marks, "plant", step=True,
     )  # fmt: skip
     intro = (
         f"<p>{len(df) - 1} breakpoint{'s' if len(df) != 2 else ''} of {esc(name)} in "

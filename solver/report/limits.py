@@ -48,7 +48,10 @@ def capacity_limits(util: pd.DataFrame, cur: str) -> list[dict]:
         what = f"{product} at {plant}" if product else f"{plant} (all products)"
         if sp and (v := _v(getattr(r, sp))) > TOL:
             if _v(r.max_units) == 0:
-                text = f"{what} in {when(period)}: no line (capacity 0); one unit of capacity would save {v:,.2f} {cur}"
+                text = (
+                    f"{what} in {when(period)} cannot be made (capacity 0 in the case); were there capacity, "
+                    f"each unit would save {v:,.2f} {cur}"
+                )
             else:
                 text = (
                     f"capacity of {what} in {when(period)}: {_u(r.units)} of {_u(r.max_units)} units used; "

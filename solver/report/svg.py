@@ -104,7 +104,7 @@ def _y_axis(
 
 
 def _legend(series: list[tuple[str, str, str]], title: str = "") -> list[str]:
-    """(name, colour, kind) per entry; kind "box" (bars) or "line" (a dash pattern or "")."""
+    """(name, colour, kind) per entry; kind "box" (bars), "dot" (points) or "line" (a dash pattern or "")."""
     x0, out = W - RIGHT + 14, ['<g class="legend">']
     if title:
         out.append(f'<text class="legend-title" x="{x0}" y="{TOP + 4}">{esc(title)}</text>')
@@ -112,6 +112,8 @@ def _legend(series: list[tuple[str, str, str]], title: str = "") -> list[str]:
         y = TOP + 20 + 18 * k
         if kind == "box":
             swatch = f'<rect x="{x0}" y="{y - 9}" width="12" height="12" fill="{esc(colour)}"/>'
+        elif kind == "dot":
+            swatch = f'<circle cx="{x0 + 6}" cy="{y - 3}" r="5" fill="{esc(colour)}"/>'
         else:
             dash = f' stroke-dasharray="{kind}"' if kind != "line" else ""
             swatch = f'<line x1="{x0}" x2="{x0 + 14}" y1="{y - 3}" y2="{y - 3}" stroke="{esc(colour)}"{dash}/>'

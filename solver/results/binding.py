@@ -56,7 +56,10 @@ def binding_limits(results, currency: str, several_products: bool, families=None
 
 
 def _num(v) -> float:
-    return float(v) if v is not None and not (isinstance(v, float) and math.isnan(v)) and pd.notna(v) else math.nan
+    """The number, or NaN for a blank; -0.0 is 0.0 (it would print as -0.00)."""
+    return (
+        float(v) + 0.0 if v is not None and not (isinstance(v, float) and math.isnan(v)) and pd.notna(v) else math.nan
+    )
 
 
 def _binding(more: float, less: float) -> bool:

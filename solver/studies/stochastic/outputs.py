@@ -63,6 +63,7 @@ def summary(d: Decision, problem: CaseProblem, weight: float, alpha: float) -> d
     return {
         "kind": "stochastic",  # what wrote the folder (plantsplit compare reads it)
         "case": problem.case.name,
+        "inputs_digest": problem.case.digest,
         "currency": problem.case.currency,
         "discount_rate": problem.case.discount_rate,
         "objective": _money(d.objective),
