@@ -19,6 +19,7 @@ and which ``--decimal`` to pass. An explicit ``--decimal`` decides for every fil
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from solver.errors import Collector
@@ -57,11 +58,14 @@ def _marks(text: pd.Series) -> tuple[pd.Series, ...]:
 
 def _cells(table: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Long form of a file's numeric cells: (text, row, column), blanks dropped."""
-    cols = [c for c in table.columns if c != "row"]
-    long = table.melt(id_vars="row", value_vars=cols, var_name="column", value_name="text")
-    long = long.astype({"text": str})
-    long = long[long["text"] != ""].sort_values(["row", "column"], kind="stable").reset_index(drop=True)
-    return long["text"], long["row"], long["column"]
+    cols = sorted(c for c in table.columns if c != "row")  # by row, then column name (as sorted before)
+    order = np.argsort(table["row"].to_numpy(), kind="stable")
+    cells = table[cols].to_numpy(dtype=object)[order].astype(str) if cols else np.zeros((len(table), 0), str)
+    text = cells.ravel()
+    rows = np.repeat(table["row"].to_numpy()[order], len(cols))
+    names = np.tile(np.asarray(cols, dtype=object), len(table))
+    filled = text != ""
+    return (pd.Series(text[filled], dtype=object), pd.Series(rows[filled]), pd.Series(names[filled], dtype=object))
 
 
 def decide(

@@ -57,8 +57,22 @@ def rate_above_one(rate: float, decimal: str) -> str:
     )
 
 
+_PLAIN = re.compile(r"(?a)\d{1,15}")  # digits only: what most cells of most files hold
+_PLAIN_POINT = re.compile(r"(?a)\d{1,15}\.\d{1,15}")  # with a decimal point (when "." is the mark)
+
+
+def _plain(values: list, decimal: str) -> bool:
+    """Every text blank or a plain number (at most 15 digits each side, no sign, group, % or exponent):
+    float() reads each exactly as the general path would."""
+    return all(t == "" or _PLAIN.fullmatch(t) or (decimal == "." and _PLAIN_POINT.fullmatch(t)) for t in values)
+
+
 def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):
     """(number, well formed, too large, out of range) per cell text, as arrays."""
+    values = text.tolist()
+    if len(values) <= 50_000 and _plain(values, decimal):
+        plain = pd.Series([float(t) if t else np.nan for t in values], index=text.index, dtype=float)
+        return _checked(plain, col, np.ones(len(values), bool), np.zeros(len(values), bool))
     percent = pd.Series(False, index=text.index)
     if col.kind in ("rate", "share"):
         percent = text.str.endswith("%")
@@ -80,12 +94,17 @@ def _numbers(text: pd.Series, blank: pd.Series, col, decimal: str):
     huge = np.isinf(number.to_numpy()) | (ok & ~blank & number.isna()).to_numpy(bool)
     number = number.where(~huge, np.nan)
     number = number.where(~percent.astype(bool), number / 100.0)
+    return _checked(number, col, ok.to_numpy(bool), huge)
+
+
+def _checked(number: pd.Series, col, ok: np.ndarray, huge: np.ndarray):
+    """The arrays of ``_numbers``, with which numbers the column's kind does not allow."""
     bad = (number <= 0) if col.kind == "positive" else (number < 0) & (col.kind not in SIGNED_KINDS)
     if col.kind == "share":
         bad |= number > 1
     elif col.kind == "count":
         bad |= number.notna() & ((number < 1) | (number != np.floor(number)))
-    return number.to_numpy(float), ok.to_numpy(bool), huge, bad.fillna(False).to_numpy(bool)
+    return number.to_numpy(float), ok, huge, bad.fillna(False).to_numpy(bool)
 
 
 def _digits_hint(text: str) -> str:

@@ -8,6 +8,8 @@ them; ``to_pulp`` turns it into a PuLP ``LpProblem`` (for CBC, any PuLP solver a
 
 from __future__ import annotations
 
+import dataclasses
+
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +61,41 @@ class LinearProgram:
     # A cost or dual divided by it is in the money of its own period.
     col_discount: np.ndarray | None = None
     row_discount: np.ndarray | None = None
+
+    def keep_rows(self, family: str, keep: np.ndarray) -> LinearProgram:
+        """This LP with only the rows of ``family`` that ``keep`` (a mask over them) marks; every
+        other row, column and family as it is. The same LP as building the family with only those
+        rows (linking.py's ``keep``), without building the rest again."""
+        rs = self.family_rows(family)
+        kept_mask = np.ones(self.num_row, bool)
+        kept_mask[rs] = np.asarray(keep, bool)
+        if kept_mask.all():
+            return self
+        kept = np.flatnonzero(kept_mask)
+        lens = np.diff(self.start)[kept]
+        first = self.start[kept]
+        take = np.repeat(first - np.concatenate([[0], np.cumsum(lens)[:-1]]), lens) + np.arange(lens.sum())
+        at = np.concatenate([[0], np.cumsum(kept_mask)])
+        meta = dict(self.row_meta)
+        if family in meta:
+            meta[family] = meta[family].iloc[np.flatnonzero(np.asarray(keep, bool))].reset_index(drop=True)
+        families = {f: slice(int(at[r.start]), int(at[r.stop])) for f, r in self.row_family.items()}
+        if families[family].start == families[family].stop:  # as the Builder: an empty family is no family
+            del families[family]
+            meta.pop(family, None)
+        names = self.row_names
+        return dataclasses.replace(
+            self,
+            row_names=names.take(kept) if isinstance(names, Names) else np.asarray(names, dtype=object)[kept],
+            row_lower=self.row_lower[kept],
+            row_upper=self.row_upper[kept],
+            start=np.concatenate([[0], np.cumsum(lens)]).astype(np.int64),
+            index=self.index[take],
+            value=self.value[take],
+            row_family=families,
+            row_meta=meta,
+            row_discount=None if self.row_discount is None else self.row_discount[kept],
+        )
 
     @property
     def num_col(self) -> int:
@@ -185,6 +222,23 @@ class Names:
 
     def __getitem__(self, i):
         return self.array[i]
+
+    def take(self, kept: np.ndarray) -> Names:
+        """The names at the (ascending) positions ``kept``, still built only when read."""
+        if self._array is not None:
+            return Names([self._array[kept]])
+        out: list = []
+        at = 0
+        for b in self._blocks:
+            n = _block_len(b)
+            sel = kept[(kept >= at) & (kept < at + n)] - at
+            if len(sel):
+                if isinstance(b, tuple):
+                    out.append((b[0], tuple(p.iloc[sel].reset_index(drop=True) for p in b[1])))
+                else:
+                    out.append(np.asarray(b, dtype=object)[sel])
+            at += n
+        return Names(out)
 
     def __iter__(self):
         return iter(self.array)

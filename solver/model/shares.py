@@ -41,6 +41,9 @@ def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> pd.DataFrame:
 
 def _rows(family: str, keys: pd.DataFrame, share: str, arcs, flow_idx, lower, upper) -> Rows:
     keys = keys[keys[share].notna()].reset_index(drop=True)
+    if not len(keys):  # no rule of this side (most cases have no shares.csv): no rows, no joins
+        none = np.zeros(0, np.int64)
+        return Rows(family, np.zeros(0, object), np.zeros(0), np.zeros(0), none, flow_idx[none], np.zeros(0), keys)
     m = _members(keys, arcs)
     s = keys[share].to_numpy(dtype=float)[m["index"].to_numpy(np.int64)] if len(m) else np.zeros(0)
     coef = np.where(m["from_source"].to_numpy(bool), 1.0 - s, -s) if len(m) else np.zeros(0)

@@ -195,7 +195,7 @@ def solve_loaded(
         from solver.solve.tighten import needed_rows
 
         keep, start, spent = needed_rows(lp, time_limit)
-        lp = create_model(case, co, relax=relax, tighten=keep)
+        lp = lp.keep_rows("link", keep)
         limit, labels = (max(1e-3, time_limit - spent) if time_limit else None), None
     if write_lp:
         prob, _, _ = to_pulp(lp, relax=relax)
