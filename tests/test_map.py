@@ -77,7 +77,8 @@ def test_positions_are_checked_naming_file_row_and_column(tmp_path):
     assert 'plants.csv, row 2, column lat: "95" is out of range: a latitude must be at most 90' in err
     assert "plants.csv, row 3, column lat: is blank but lon is given" in err
     assert 'markets.csv, row 2, column lon: "181" is out of range: a longitude must be at most 180' in err
-    assert 'markets.csv, row 3, column market: "q" is not a known market of demand.csv' in err
+    # markets.csv is for the map only: a market the case does not have is a warning, the row ignored
+    assert 'Warning: markets.csv, row 3, column market: "q" is not a market of demand.csv; row ignored' in err
     assert 'markets.csv, row 4, column lat: "north" must be a number of degrees' in err
     assert "Traceback" not in r.output + err and not (tmp_path / "out").exists()
 
@@ -146,6 +147,8 @@ def test_the_map_draws_each_flow_of_the_plan_across_the_antimeridian(tmp_path):
 def test_a_place_without_position_gives_no_map_and_says_which(tmp_path):
     case = positioned(tmp_path / "c")
     (case / "markets.csv").write_text("market,lat,lon\nm,0,175\n")
+    r = invoke("validate", case)
+    assert r.exit_code == 0 and "no map position for n: the report draws the network on a map only" in r.output
     assert invoke("solve", case, "--out", tmp_path / "out").exit_code == 0
     assert invoke("report", tmp_path / "out", "--out", tmp_path / "r.html").exit_code == 0
     html = (tmp_path / "r.html").read_text(encoding="utf-8")

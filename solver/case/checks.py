@@ -45,7 +45,7 @@ def check_all(
     check_fx_coverage(t, periods, currency, out, case_currency or currency)
     check_expansions(t, out)
     check_shares(t, set(t["plants"]["country"]), out)
-    check_positions(t["plants"], out)
+    t = check_positions(t, markets, out)
     check_servable(t, out)
     warn_unlimited(t, periods, out)
     return t
@@ -120,7 +120,6 @@ def check_references(t, plants, markets, products, periods, out: Collector):
     need("shares", "market", markets, "market of demand.csv")
     need("shares", "product", products, "product of demand.csv")
     need("shares", "plant", plants, "plant of plants.csv")
-    need("markets", "market", markets, "market of demand.csv")
     exp = t["expansions"]
     bad = ~exp["first_period"].isin(periods)
     for _, r in exp[bad & (exp["first_period"] != "")].iterrows():

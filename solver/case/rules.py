@@ -112,8 +112,27 @@ def check_shares(t, countries: set, out: Collector):
             )
 
 
-def check_positions(plants, out: Collector):
-    """A plant's map position is ``lat`` and ``lon`` together (one alone is a slip)."""
+def check_positions(t: dict, markets: set, out: Collector) -> dict:
+    """Map positions: a plant's is ``lat`` and ``lon`` together (one alone is a slip); a markets.csv row
+    of no market of demand.csv is ignored (a warning: the file is for the map only); positions for some
+    places but not all are said (the report draws no map without every one)."""
+    plants = t["plants"]
     for _, r in plants[plants["lat"].isna() != plants["lon"].isna()].iterrows():
         given, other = ("lat", "lon") if pd.notna(r["lat"]) else ("lon", "lat")
         out.error("plants.csv", r["row"], other, "", f"is blank but {given} is given: a map position needs lat and lon")
+    mk = t["markets"]
+    unknown = ~mk["market"].isin(markets)
+    for _, r in mk[unknown].iterrows():
+        out.warn("markets.csv", r["row"], "market", r["market"], "is not a market of demand.csv; row ignored")
+    t["markets"] = mk = mk[~unknown].reset_index(drop=True)
+    placed = int(plants["lat"].notna().sum()) + len(mk)
+    if placed:
+        missing = [p for p in plants["plant"][plants["lat"].isna()]] + sorted(markets - set(mk["market"]))
+        if missing:
+            shown = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
+            out.warn(
+                "markets.csv" if set(missing) & markets else "plants.csv", 0, "lat", "",
+                f"no map position for {shown}: the report draws the network on a map only when every plant "
+                "and market has one",
+            )  # fmt: skip
+    return t

@@ -21,6 +21,7 @@ from solver.report.svg import LEFT, RIGHT, TOP, W, _legend, esc, num
 
 MAP_H = 460  # the most height the drawing takes (SVG units); the width is the charts' W
 CHAR_W, LABEL_H = 6.6, 12.0  # a label's size, estimated (font-size 11)
+WIDEST = 14.0  # the largest flow's curve width; the others in proportion
 
 
 @lru_cache(maxsize=1)
@@ -129,11 +130,8 @@ def map_chart(
     out.append('<g class="plot" clip-path="url(#map-clip)">')
     for p, m, u in sorted(flows, key=lambda f: -f[2]):
         (x0, y0), (x1, y1) = proj.xy(*where[p][1:]), proj.xy(*where[m][1:])
-        # a gentle bend (to the left of the direction of travel), so two opposite curves part
-        mx, my = (x0 + x1) / 2 - (y1 - y0) * 0.12, (y0 + y1) / 2 + (x1 - x0) * 0.12
-        mx = min(max(mx, proj.left + 4), proj.left + proj.width - 4)  # the curve stays on the map
-        my = min(max(my, proj.top + 4), proj.top + proj.height - 4)
-        w = 1.0 + 13.0 * u / top_units
+        mx, my = _bend(x0, y0, x1, y1, proj)
+        w = max(WIDEST * u / top_units, 0.8)  # proportional (a hairline at the least)
         out.append(
             f'<path class="band" data-series="{esc(p)}" data-value="{u:.6g}" fill="none" '
             f'stroke="{esc(colours.get(p, "#888"))}" stroke-opacity="0.6" stroke-width="{w:.2f}" '
@@ -142,10 +140,41 @@ def map_chart(
         )
     out.append("</g>")
     out.extend(_points(proj, places, colours))
-    plants = [n for n, k, _, _ in places if k == "plant"]
+    placed = [n for n, k, _, _ in places if k == "plant"]
+    plants = [p for p in colours if p in placed] + [p for p in placed if p not in colours]  # the charts' order
     legend = [(p, colours.get(p, "#888"), "box") for p in plants] + [("market", "#333", "dot")]
     out.extend(_legend(legend, "plants and markets"))
+    out.extend(_width_key(top_units, unit, TOP + 20 + 18 * len(legend) + 16))
     return "\n".join(out + ["</svg>"])
+
+
+def _bend(x0: float, y0: float, x1: float, y1: float, proj: Projection) -> tuple[float, float]:
+    """The control point of a flow's curve: bent to the left of its direction by an eighth of its length,
+    and by at least 44 units, so a flow between two places drawn close together loops out from under
+    their marks instead of hiding beneath them. Kept on the map."""
+    dx, dy = x1 - x0, y1 - y0
+    length = math.hypot(dx, dy)
+    if length < 1e-9:
+        dx, dy, length = 1.0, 0.0, 1.0  # one spot: loop upwards
+    off = max(0.12 * length, 44.0)
+    mx, my = (x0 + x1) / 2 - dy / length * off, (y0 + y1) / 2 + dx / length * off
+    return min(max(mx, proj.left + 4), proj.left + proj.width - 4), min(
+        max(my, proj.top + 4), proj.top + proj.height - 4
+    )
+
+
+def _width_key(top: float, unit: str, y: float) -> list[str]:
+    """What a curve's width stands for: the widest and half of it."""
+    x0 = W - RIGHT + 14
+    out = [f'<g class="width-key"><text class="legend-title" x="{x0}" y="{y:.0f}">curve width</text>']
+    for k, share in enumerate((1.0, 0.5)):
+        yy = y + 18 + 20 * k
+        out.append(
+            f'<line x1="{x0}" x2="{x0 + 26}" y1="{yy:.0f}" y2="{yy:.0f}" stroke="#777" '
+            f'stroke-width="{WIDEST * share:.1f}"/>'
+            f'<text x="{x0 + 34}" y="{yy + 4:.0f}">{num(top * share)} {esc(unit)}</text>'
+        )
+    return out + ["</g>"]
 
 
 def _graticule(proj: Projection) -> list[str]:
@@ -212,10 +241,12 @@ def _label_box(x, y, w, taken, proj):
             ((x - w / 2, y - d - LABEL_H, x + w / 2, y - d), "middle", x, y - d - 2),
             ((x - w / 2, y + d, x + w / 2, y + d + LABEL_H), "middle", x, y + d + LABEL_H - 2),
         ]
-    for box, anchor, tx, ty in tries:
+    inside = [t for t in tries if proj.left <= t[0][0] and t[0][2] <= proj.left + proj.width
+              and proj.top <= t[0][1] and t[0][3] <= proj.top + proj.height]  # fmt: skip
+    for box, anchor, tx, ty in inside + tries:  # inside the frame if it can be
         if not any(_overlap(box, t) for t in taken):
             return box, anchor, tx, ty
-    return tries[0]
+    return (inside or tries)[0]
 
 
 def _overlap(a, b) -> bool:

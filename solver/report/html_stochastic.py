@@ -109,6 +109,8 @@ def _distribution(f: Folder, sc: pd.DataFrame) -> str:
     series, marks = [], []
     d = f.tables["decision.csv"]
     same = bool((d["built"] > 0.5).eq(d["built_mean_value"] > 0.5).all())
+    if same:  # the mean-value decision is the recommended one: its curve would lie under it
+        cols = [c for c in cols if c[1] != "mean-value decision"]
     for col, label, colour in cols:
         c = sc[col].to_numpy(float)
         keep = ~np.isnan(c)
@@ -169,13 +171,17 @@ def compare_section(f: Folder, colours: dict[str, str]) -> str:
     args = [a for a in line[2:] if not str(a).startswith("-")] if len(line) > 3 and line[1] == "compare" else []
     a, b = (args[0], args[1]) if len(args) >= 2 else ("A", "B")
     units = df[(df["section"] == "units") & (df["period"] == "all") & ~df["item"].str.contains("/")]
-    parts = [f"<p>A: {esc(a)}; B: {esc(b)}. Change = B - A.</p>"]
+    parts = [f"<p>A: {esc(a)}; B: {esc(b)}. Change = B - A. Costs are present values (as the objective).</p>"]
     if len(units):
         series = [Series(r["item"], [float(r["value_a"]), float(r["value_b"])], colours.get(r["item"], "#777"))
                   for r in records(units)]  # fmt: skip
         parts.append(figure(bar_chart("Units by plant over the horizon, run A and run B", ["A", "B"], series, "run",
                                       "units produced over the horizon (units)", "plant", " units")))  # fmt: skip
-    rows = [[cell(r["section"]), cell(r["item"]), cell(r["period"]), cell(r["unit"]), cell(r["value_a"], "num"),
+
+    def unit(r) -> str:  # compare's costs are present values (cost_breakdown.csv present_value)
+        return f"{r['unit']}, present value" if r["section"] in ("cost", "objective") else str(r["unit"])
+
+    rows = [[cell(r["section"]), cell(r["item"]), cell(r["period"]), cell(unit(r)), cell(r["value_a"], "num"),
              cell(r["value_b"], "num"), cell(r["change"], "num")] for r in records(df)]  # fmt: skip
     parts.append(table(["section", "item", "period", "unit", "A", "B", "change (B - A)"], rows, "comparison.csv",
                        "comparison.csv"))  # fmt: skip

@@ -59,7 +59,7 @@ def sweep_section(f: Folder, colours: dict[str, str]) -> str:
     heads = ["scenario", *params, "status", f"total cost ({cur})", *[c[6:] + " units" for c in plants],
              *[c[6:] for c in builds]]  # fmt: skip
     rows = [
-        [cell(r["scenario"]), *[cell(r[p], "num") for p in params], cell(r["status"]), cell(r[obj], "money"),
+        [cell(r["scenario"]), *[_param_cell(p, r[p]) for p in params], cell(r["status"]), cell(r[obj], "money"),
          *[cell(r[c], "units") for c in plants], *[cell("built" if r[b] > 0.5 else "not built") for b in builds]]
         for r in records(df)
     ]  # fmt: skip
@@ -73,7 +73,8 @@ def _sweep_line(f, ok, x, obj, plants, builds, colours) -> list[str]:
     for xv, r in zip(xs, records(ok), strict=True):
         now = _state(r, builds)
         if before is not None and last is not None and (changed := _flips(before, now)):
-            marks.append(Mark(xv, f"between {_v(last)} and {_v(xv)}: {', '.join(changed)}"))
+            # drawn halfway: the flip is somewhere between the two values run (breakeven finds where)
+            marks.append(Mark((last + xv) / 2, f"between {_v(last)} and {_v(xv)}: {', '.join(changed)}"))
         before, last = now, xv
     div, word = money_scale(ok[obj])
     words, label = describe(x, f.currency), _x_label(x, f.currency)
@@ -84,10 +85,20 @@ def _sweep_line(f, ok, x, obj, plants, builds, colours) -> list[str]:
     units = line_chart(
         f"{f.case}: units by plant against {words}",
         [Series(c[6:], list(ok[c]), colours.get(c[6:], "#777"), xs) for c in plants], label,
-        "units produced over the horizon (units)", marks, "plant",
+        "units produced over the horizon (units)", marks, "plant", from_zero=True,
     )  # fmt: skip
-    note = "Red lines: a build decision flips there (every option that flips is named)." if marks else ""
+    note = (
+        "Red lines: a build decision flips between the two values run either side (halfway drawn; every option "
+        "that flips is named; plantsplit breakeven finds the exact value)."
+        if marks
+        else ""
+    )
     return [figure(cost, note), figure(units)]
+
+
+def _param_cell(name: str, value) -> str:
+    """A parameter's value in the scenario table: a duty rate as a percentage (0.25 is 25.00%)."""
+    return cell(value, "rate" if name.startswith("tariff:") else "num")
 
 
 def _x_label(name: str, currency: str) -> str:
@@ -170,7 +181,7 @@ def breakeven_section(f: Folder, colours: dict[str, str]) -> str:
         what = ", ".join(flipped) or status or "the plan changes"
         marks.append(Mark(v, f"{_v(v)}: {what}", FLIP_COLOUR if flipped else BREAK_COLOUR, "" if flipped else "3 3"))
         rows.append([cell(v, "num"), cell(", ".join(flipped) or "none"), cell(", ".join(moves) or "none"),
-                     cell(status or "")])  # fmt: skip
+                     cell(status or "unchanged")])  # fmt: skip
     xs, ys = _cost_curve(df, name, cur, lo, hi)
     div, word = money_scale([y for y in ys if math.isfinite(y)] or [0])
     words, label = describe(name, cur), _x_label(name, cur)
@@ -183,13 +194,14 @@ def breakeven_section(f: Folder, colours: dict[str, str]) -> str:
         f"{f.case}: units by plant against {words}",
         [Series(c[6:], [float(v) for v in df[c]] + [float(df[c].to_numpy()[-1])], colours.get(c[6:], "#777"), steps)
          for c in plants], label, "units produced over the horizon (units)", marks, "plant", step=True,
+        from_zero=True,
     )  # fmt: skip
     intro = (
         f"<p>{len(df) - 1} breakpoint{'s' if len(df) != 2 else ''} of {esc(name)} in "
         f"[{_v(float(df['value_from'].min()))}, {_v(float(df['value_to'].max()))}]. Red lines: build decisions "
         "flip there, each line labelled with every decision that changes; grey dotted: the plan's units change.</p>"
     )
-    heads = ["value", "build decisions that change", "units by plant (change over the horizon)", "status"]
+    heads = ["value", "build decisions that change", "units by plant (change over the horizon)", "status change"]
     return section(
         f"breakeven-{f.n}",
         f"Breakeven: {f.case}",

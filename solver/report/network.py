@@ -13,7 +13,16 @@ def flow_chart(title: str, flows: list[tuple[str, str, float]], colours: dict[st
     """flows: (plant, market, units) with units > 0; plants and markets in the order given."""
     flows = [f for f in flows if f[2] > 0]
     plants = list(dict.fromkeys(p for p, _, _ in flows))
-    markets = list(dict.fromkeys(m for _, m, _ in flows))
+    # markets in the order of the plants that serve them (the units-weighted mean of their plants'
+    # places), and each plant's bands in the markets' order: bands cross only where they must
+    at = {p: i for i, p in enumerate(plants)}
+    weight: dict[str, list[float]] = {}
+    for p, m, u in flows:
+        acc = weight.setdefault(m, [0.0, 0.0])
+        acc[0], acc[1] = acc[0] + at[p] * u, acc[1] + u
+    markets = sorted(dict.fromkeys(m for _, m, _ in flows), key=lambda m: weight[m][0] / weight[m][1])
+    place = {m: i for i, m in enumerate(markets)}
+    flows = sorted(flows, key=lambda f: (at[f[0]], place[f[1]]))
     total = sum(u for _, _, u in flows) or 1.0
     gap = 14
     span = max(240.0, 26.0 * max(len(plants), len(markets)))

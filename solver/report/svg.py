@@ -193,8 +193,10 @@ def line_chart(
     legend_title: str = "",
     step: bool = False,
     y_range: tuple[float, float] | None = None,
+    from_zero: bool = False,
 ) -> str:
-    """Lines (or post steps) over a numeric x, with labelled vertical marks."""
+    """Lines (or post steps) over a numeric x, with labelled vertical marks; ``from_zero``: the y axis
+    starts at 0 (units: a bar of 16,000 is not drawn as nearly nothing)."""
     xs = [x for s in series for x in s.xs] + [m.x for m in marks or []]
     ys = [v for s in series for v in s.values if math.isfinite(v)]
     x_lo, x_hi = (min(xs), max(xs)) if xs else (0.0, 1.0)
@@ -203,8 +205,11 @@ def line_chart(
     lo, hi = y_range or (min(ys, default=0.0), max(ys, default=1.0))
     if hi <= lo:
         lo, hi = lo - 1, hi + 1
+    if from_zero and y_range is None:
+        lo = min(lo, 0.0)
     pad = (hi - lo) * 0.05 if y_range is None else 0.0
-    axis, y = _y_axis(lo - pad, hi + pad, H, _decimals(ticks(lo - pad, hi + pad)))
+    below = 0.0 if from_zero and lo == 0.0 else pad
+    axis, y = _y_axis(lo - below, hi + pad, H, _decimals(ticks(lo - below, hi + pad)))
 
     def x(v: float) -> float:
         return LEFT + (v - x_lo) / (x_hi - x_lo) * (W - LEFT - RIGHT)
@@ -240,16 +245,18 @@ def line_chart(
 def _marks(marks: list[Mark], x) -> list[str]:
     """Vertical lines, each labelled (rotated, staggered so labels at close values do not overlap)."""
     out = ['<g class="marks">']
-    last: list[float] = []  # the x of each mark drawn so far
+    placed: list[float] = []  # the x of each label drawn so far (rotated text: about 12 units wide)
     for m in sorted(marks, key=lambda m: m.x):
         xv = x(m.x)
-        lane = sum(1 for p in last if abs(p - xv) < 14)
-        last.append(xv)
+        # beside its line, left or right, further out until it clears every label already drawn
+        free = (xv + d for d in (-3, 13, -15, 25, -27, 37, -39, 49) if all(abs(xv + d - p) >= 12 for p in placed))
+        at = next(free, xv - 3)
+        placed.append(at)
         dash = f' stroke-dasharray="{m.dash}"' if m.dash else ""
         out.append(
             f'<g class="mark" data-label="{esc(m.label)}"><line x1="{xv:.1f}" x2="{xv:.1f}" y1="{TOP}" '
             f'y2="{H - BOTTOM}" stroke="{esc(m.colour)}"{dash}/>'
-            f'<text class="mark-label" transform="translate({xv - 3 - 11 * lane:.1f} {TOP + 4}) rotate(-90)" '
+            f'<text class="mark-label" transform="translate({at:.1f} {TOP + 4}) rotate(-90)" '
             f'text-anchor="end" fill="{esc(m.colour)}">{esc(m.label)}</text></g>'
         )
     return out + ["</g>"]
