@@ -277,6 +277,8 @@ def _file_size_limit(nbytes: int):
     return limit
 
 
+# about 6 s: make test-slow
+@pytest.mark.slow
 def test_a_full_disk_is_a_clear_error_and_leaves_nothing_behind(tmp_path):
     out = tmp_path / "o"
     assert run("solve", ROGUE, "--out", out).returncode == 0
@@ -639,6 +641,8 @@ def test_a_model_file_cut_short_by_a_full_disk_is_an_error_and_is_not_left(tmp_p
     assert sorted(p.name for p in tmp_path.iterdir()) == []  # no model, no temporary, no output folder
 
 
+# about 5 s: make test-slow
+@pytest.mark.slow
 def test_a_file_of_yours_named_like_a_temporary_one_is_kept(tmp_path):
     out = tmp_path / "o"
     assert run("solve", ROGUE, "--out", out).returncode == 0

@@ -66,6 +66,8 @@ def tiny_sheets():
     }
 
 
+# about 5 s: make test-slow (the other workbook-case tests run in make test)
+@pytest.mark.slow
 def test_rogue_round_trip_keeps_content_digest_and_plan(tmp_path):
     r = invoke("convert", ROGUE, tmp_path / "rogue.xlsx")
     assert r.exit_code == 0, r.output
