@@ -266,6 +266,9 @@ def stochastic_case(
     threads: int = 1,
     solver: str = "highs",
     wait_and_see: bool = True,
+    sample_size: int | None = None,
+    replications: int = 0,
+    seed: int = 0,
 ) -> StochasticRun:
     """The build decisions best across the scenarios (two-stage, E + risk_weight * CVaR);
     returns a ``StochasticRun`` (``decision``, ``scenario_costs``, ``decisions``,
@@ -275,7 +278,9 @@ def stochastic_case(
     ``scenario`` column, one column per parameter name and an optional ``probability``.
     ``threads``: as ``stochastic --threads`` (per worker, for a second stage in blocks). ``solver``: as
     ``--solver`` (another solver than HiGHS: methods enumerate and extensive). ``wait_and_see=False``: as
-    ``--no-wait-and-see`` (the decision only; WS and EVPI not computed). Raises
+    ``--no-wait-and-see`` (the decision only; WS and EVPI not computed). ``sample_size``, ``replications``,
+    ``seed``: as ``--sample-size``, ``--replications``, ``--seed`` (the decision from a sample of the
+    scenarios and the Mak-Morton-Wood bounds on its gap: ``summary["sampling"]``). Raises
     ``NoPlanError`` when no build decision serves every scenario (``reasons``: which and why),
     ``UsageError`` for a bad scenarios file, method or option.
     """
@@ -308,6 +313,9 @@ def stochastic_case(
             threads=threads,
             solver=solver,
             wait_and_see=wait_and_see,
+            sample_size=sample_size,
+            replications=replications,
+            seed=seed,
         )
     except NoDecision as exc:
         raise NoPlanError(c.name, Status.INFEASIBLE, exc.reasons, f"case {c.name}: {exc}") from None

@@ -88,6 +88,22 @@ from solver.cli.common import (
     help="The decision only: skip the wait-and-see solves (one MILP per scenario), so WS and EVPI are not computed.",
 )
 @click.option(
+    "--sample-size",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Decide on N scenarios drawn from the scenarios file (with replacement, by probability) instead of all.",
+)
+@click.option(
+    "--replications",
+    type=click.IntRange(min=0),
+    default=0,
+    show_default=True,
+    help="With --sample-size: M more samples bound the decision's optimality gap (Mak, Morton and Wood 1999).",
+)
+@click.option(
+    "--seed", type=int, default=0, show_default=True, help="Random seed of the samples (same seed, same draws)."
+)
+@click.option(
     "--threads",
     type=click.IntRange(min=1),
     default=1,
@@ -113,6 +129,9 @@ def stochastic(
     dask,
     quiet,
     no_wait_and_see,
+    sample_size,
+    replications,
+    seed,
     threads,
     solver,
     currency,
@@ -152,6 +171,9 @@ def stochastic(
                 threads=threads,
                 solver=key,
                 wait_and_see=not no_wait_and_see,
+                sample_size=sample_size,
+                replications=replications,
+                seed=seed,
             )
         except NoDecision as exc:
             msg = f"case {case.name}: {exc}\n" + "\n".join(f"  - {r}" for r in exc.reasons)

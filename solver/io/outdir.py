@@ -64,6 +64,7 @@ COMMAND_OUTPUTS: dict[str, tuple[str, ...]] = {
         "scenario_costs.csv",
         "decisions.csv",
         "evaluation.csv",
+        "replications.csv",
         "stochastic.xlsx",
         "scenario_costs.png",
     ),

@@ -22,6 +22,7 @@ from solver.errors import UsageError
 from solver.io.display import Displayed, money
 from solver.io.folders import check_out_dir, default_out_dir, write_outputs
 from solver.io.output import CSV_STYLES, csv_bytes, json_bytes, with_currency
+from solver.studies.stochastic import sampling
 from solver.studies.stochastic.case_problem import CaseProblem, load_scenarios
 from solver.studies.stochastic.decide import Decision, decide, evaluate
 from solver.studies.stochastic.outputs import MONEY, decision_table, decisions_table, scenario_costs, summary, words
@@ -30,7 +31,15 @@ from solver.studies.stochastic.student_t import t_quantile
 if TYPE_CHECKING:  # imported when the bar is first shown
     from tqdm import tqdm
 
-OUTPUTS = ("summary.json", "decision.csv", "scenario_costs.csv", "decisions.csv", "evaluation.csv", "stochastic.xlsx")
+OUTPUTS = (
+    "summary.json",
+    "decision.csv",
+    "scenario_costs.csv",
+    "decisions.csv",
+    "evaluation.csv",
+    "replications.csv",
+    "stochastic.xlsx",
+)
 
 
 @dataclass(repr=False)
@@ -154,16 +163,24 @@ def decide_case(
     threads: int = 1,
     solver: str = "highs",
     wait_and_see: bool = True,
+    sample_size: int | None = None,
+    replications: int = 0,
+    seed: int = 0,
 ) -> StochasticRun:
     """The decision for a loaded case in memory: ``scenarios`` and ``evaluate_with`` are a
     scenarios file or a DataFrame of its columns. The one engine of the command and the API.
     ``threads``: per worker, for a second stage that splits into blocks (worker.py); ``solver``:
-    another PuLP solver solves every LP and the extensive form cold (benders stays HiGHS's)."""
-    problem = CaseProblem(case, *load_scenarios(scenarios, case))
+    another PuLP solver solves every LP and the extensive form cold (benders stays HiGHS's).
+    ``sample_size``, ``replications``, ``seed``: the decision from a sample of the scenarios, and the
+    Mak-Morton-Wood bounds on how good it is (sampling.py)."""
+    population = CaseProblem(case, *load_scenarios(scenarios, case))
     other = CaseProblem(case, *load_scenarios(evaluate_with, case)) if evaluate_with is not None else None
-    for pr in (problem, other):
+    for pr in (population, other):
         if pr is not None:
             pr.threads, pr.solver = threads, solver
+    sampling.check_options(sample_size, replications, weight, population.n)
+    rng = np.random.default_rng(seed)
+    problem = sampling.draw(population, sample_size, rng) if sample_size else population
     try:
         d = decide(problem, method, weight, alpha, gap, jobs, dask, progress=progress, wait_and_see=wait_and_see)
     except ValueError as exc:
@@ -186,7 +203,52 @@ def decide_case(
                 )
             else:
                 lines.append(f"  {r['decision']}: infeasible in {r['infeasible_scenarios']} scenarios")
-    return StochasticRun(case, problem, d, summary(d, problem, weight, alpha), tables, lines)
+    info = summary(d, problem, weight, alpha)
+    if sample_size:
+        sampled = {"sample_size": sample_size, "population_scenarios": population.n, "seed": seed}
+        if replications:
+            sampled, table = _bounds(population, other, d, sampled, replications, rng, (method, alpha, gap),
+                                     (jobs, dask, progress))  # fmt: skip
+            tables["replications.csv"] = with_currency(table, cur, also=("expected_cost",))
+            lines += sampling.words(sampled, cur)
+        else:
+            lines.append(
+                f"Sampled: the decision from {sample_size:,} scenarios drawn from {population.n:,} (seed {seed}); "
+                "--replications M says how good it is"
+            )
+        info["sampling"] = sampled
+    return StochasticRun(case, problem, d, info, tables, lines)
+
+
+def _bounds(population, other, d: Decision, info: dict, m: int, rng, how, where) -> tuple[dict, pd.DataFrame]:
+    """Mak-Morton-Wood: m more samples of the same size for the lower bound; the decision evaluated on the
+    population (exactly) or on ``other`` (an independent file) for the upper bound."""
+    (method, alpha, gap), (jobs, dask, progress) = how, where
+    values, built, distinct = [], [], []
+    names = list(population.expansions["option"]) if population.expansions is not None else []
+    for _ in range(m):
+        sample = sampling.draw(population, info["sample_size"], rng)
+        dm = decide(sample, method, 0.0, alpha, gap, jobs, dask, progress=progress, wait_and_see=False)
+        values.append(dm.expected_cost)
+        built.append([o for o, v in zip(names, dm.x, strict=True) if v > 0.5])
+        distinct.append(sample.n)
+    target = other if other is not None else population
+    costs = evaluate(target, d.x, jobs, dask, progress=progress)
+    lo = sampling.lower_bound(np.asarray(values, float))
+    up = sampling.upper_bound(costs, target.probability, exact=other is None)
+    gap_bound = up["bound"] - lo["bound"]
+    info = {
+        **info,
+        "replications": m,
+        "lower_bound": lo,
+        "upper_bound": up,
+        "upper_exact": other is None,
+        "evaluated_on": "the scenarios file" if other is None else f"{other.n:,} independent scenarios",
+        "gap_bound": gap_bound,
+        "gap_bound_relative": gap_bound / max(1.0, abs(up["bound"])) if math.isfinite(gap_bound) else math.inf,
+        "confidence": "each bound one-sided 95%; the gap bound at least 90%",
+    }
+    return info, sampling.table(np.asarray(values), built, distinct, info["sample_size"])
 
 
 def run_stochastic(
@@ -209,6 +271,9 @@ def run_stochastic(
     threads: int = 1,
     solver: str = "highs",
     wait_and_see: bool = True,
+    sample_size: int | None = None,
+    replications: int = 0,
+    seed: int = 0,
 ) -> StochasticRun:
     """Load, decide and write (the command line's ``stochastic``)."""
     case_dir = Path(case_dir)
@@ -231,6 +296,9 @@ def run_stochastic(
             threads=threads,
             solver=solver,
             wait_and_see=wait_and_see,
+            sample_size=sample_size,
+            replications=replications,
+            seed=seed,
         )
     finally:
         bar.close()
