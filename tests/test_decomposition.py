@@ -125,3 +125,16 @@ def test_published_instance_reads_as_bodur_et_al_describe_it():
     assert (inst.sites, inst.markets, inst.scenarios) == (25, 50, 250)
     assert set(inst.u) == {58268.0}
     assert inst.demand.sum(axis=1).max() == pytest.approx(71239.154612484, rel=1e-9)  # the file's b
+
+
+def test_auto_enumerates_up_to_five_options_and_decomposes_beyond(tmp_path):
+    """As measured (decide.py's AUTO_ENUMERATED): 2^5 combinations enumerate as fast as the decomposition,
+    2^6 do not; another solver than HiGHS has no decomposition, so it enumerates up to 6 and is handed the
+    extensive form beyond."""
+    from solver.studies.stochastic.decide import pick_method
+
+    five, six, seven = (problem_of(_cases().generate(k, 8, 1.3, 10, 2), tmp_path / str(k)) for k in (5, 6, 7))
+    assert pick_method(five, "auto")[0] == "enumerate"
+    assert pick_method(six, "auto") == ("benders", "6 first-stage decisions and 10 scenarios: decomposition")
+    six.solver = seven.solver = "cbc"
+    assert pick_method(six, "auto")[0] == "enumerate" and pick_method(seven, "auto")[0] == "extensive"
