@@ -29,7 +29,7 @@ def test_no_solver_module_imports_scipy():
 
 
 ROOT = Path(__file__).resolve().parents[1]
-SHIPPED = ("tests", "inputs", "examples", "bench")  # MANIFEST.in: what the sdist's tests read
+SHIPPED = ("tests", "inputs", "examples", "bench", "docs")  # MANIFEST.in: what the sdist's tests read
 
 
 def test_sdist_carries_the_tests_and_the_default_case(tmp_path):
@@ -60,6 +60,8 @@ def test_sdist_carries_the_tests_and_the_default_case(tmp_path):
     for name in (
         "LICENSE",
         "README.md",
+        "CHANGELOG.md",
+        "mkdocs.yml",
         "pyproject.toml",
         "Makefile",
         "inputs/rogue-2012/demand.csv",

@@ -107,6 +107,7 @@ def test_stochastic_decision_differs_from_mean_value(tmp_path, case, method):
         "solver",
         "scenarios",
         "seconds",
+        "wait_and_see_seconds",
         "lower_bound",
         "upper_bound",
         "iterations",

@@ -72,6 +72,7 @@ class Decision:
     lp_iterations: int = 0  # benders: master LP relaxations solved (of ``iterations``)
     wait_and_see: bool = True  # False: WS (and EVPI) not computed (--no-wait-and-see)
     proven: bool = True  # False: benders stopped (iteration limit) before its bounds met the gap
+    ws_seconds: float = 0.0  # what the wait-and-see solves took (0 when skipped, or read off enumerate's matrix)
 
     def _risk(self, costs: np.ndarray) -> float:
         assert self.probability is not None  # decide() always gives it
@@ -162,7 +163,9 @@ def decide(
         if method == "enumerate":
             assert combos is not None  # pick_method enumerates only what small_binary allows
             matrix = _enumerate(pool, chunks, problem.n, len(combos), bar)
+        t_ws = time.perf_counter()
         ws_costs = _wait_and_see(problem, pool, chunks, matrix, wait_and_see, bar)
+        ws_seconds = time.perf_counter() - t_ws
         ev, x_ev = _mean_value(problem)
         if x_ev is None:
             costs_ev = np.full(problem.n, np.inf)
@@ -214,6 +217,7 @@ def decide(
         lp_iterations,
         wait_and_see or matrix is not None,
         proven,
+        ws_seconds if wait_and_see and matrix is None else 0.0,
     )
 
 

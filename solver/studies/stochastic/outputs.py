@@ -80,6 +80,7 @@ def summary(d: Decision, problem: CaseProblem, weight: float, alpha: float) -> d
         "solver": problem.solver,
         "scenarios": problem.n,
         "seconds": round(d.seconds, 3),
+        "wait_and_see_seconds": round(d.ws_seconds, 3),
         "lower_bound": _money(d.lower),
         "upper_bound": _money(d.upper),
         "iterations": d.iterations,
@@ -196,7 +197,8 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
         f"Expected cost of the recommendation (RP): {m(d.expected_cost)}",
         f"CVaR {alpha:g} (mean cost of the worst {1 - alpha:.0%} of probability): {m(d.cvar)}",
         f"Mean-value problem (EV): {m(d.ev)}; its decision costs on average (EEV) {m(d.eev)}",
-        f"Wait-and-see (WS, perfect information): {m(d.ws, ws=True)}",
+        f"Wait-and-see (WS, perfect information): {m(d.ws, ws=True)}"
+        + (f" ({plural(problem.n, 'MILP')}, one per scenario, {d.ws_seconds:,.1f} s)" if d.ws_seconds else ""),
         *(
             [
                 f"Value of the stochastic solution (VSS = EEV - RP): {m(d.vss)}",
