@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 from conftest import ROOT, ROGUE
 from solver.cli import cli
-from solver.io.schema import markdown
+from solver.io.reference import markdown
 
 PAGES = sorted([ROOT / "README.md", *(ROOT / "docs").rglob("*.md")])
 RUN = {"bash", "console", "python"}
@@ -169,7 +169,7 @@ def test_check_output_is_strict():
 
 def test_input_reference_matches_schema():
     page = (ROOT / "docs" / "input-reference.md").read_text()
-    assert markdown() in page, "docs/input-reference.md is stale: paste `python -m solver.io.schema`"
+    assert markdown() in page, "docs/input-reference.md is stale: paste `python -m solver.io.reference`"
 
 
 def test_readme_is_the_front_page():

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from solver.case.load import load_case
 from solver.cli import cli
-from solver.io.schema import FILES
+from solver.io.schema import FILES, LATER_COLUMNS
 
 from conftest import ROGUE, read, write_case
 
@@ -88,8 +88,8 @@ def test_rogue_round_trip_keeps_content_digest_and_plan(tmp_path):
         ws = wb[name]
         spec = next(f for f in FILES if f.name == f"{name}.csv")
         got = list(ws.iter_rows(values_only=True))
-        # map positions only where the case gives them (the Rogue case gives none)
-        assert list(got[0]) == [c.name for c in spec.columns if c.kind not in ("latitude", "longitude")]
+        # columns added later (map positions, an option's group) only where the case gives them (Rogue: none)
+        assert list(got[0]) == [c.name for c in spec.columns if c.name not in LATER_COLUMNS.get(spec.name, ())]
         assert len(got) == len(rows_of(ROGUE / spec.name))  # header + the same data rows
     fx = list(wb["fx"].iter_rows(values_only=True))
     assert fx[1] == ("KRW", "2012", 1126.8)  # period text stays text, the rate a number

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
-from solver.case.rules import check_positions, check_shares
+from solver.case.rules import check_groups, check_positions, check_shares
 from solver.errors import Collector
 from solver.io.schema import FILES
 
@@ -33,6 +33,7 @@ def check_all(
     check_unique(t["demand"], "demand.csv", ["market", "product", "period"], out)
     check_unique(t["expansions"], "expansions.csv", ["option"], out)
     check_unique(t["markets"], "markets.csv", ["market"], out)
+    check_unique(t["groups"], "groups.csv", ["group"], out)
     t = drop_unknown_periods(t, set(periods), out)
     plants = set(t["plants"]["plant"])
     markets = set(t["demand"]["market"])
@@ -46,6 +47,7 @@ def check_all(
     check_expansions(t, out)
     check_shares(t, set(t["plants"]["country"]), out)
     t = check_positions(t, markets, out)
+    check_groups(t, out)
     check_servable(t, out)
     warn_unlimited(t, periods, out)
     return t

@@ -75,7 +75,19 @@ def case_tables(case) -> dict[str, pd.DataFrame]:
     return out
 
 
-TABLE_NAMES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares", "markets")
+TABLE_NAMES = (
+    "plants",
+    "demand",
+    "capacity",
+    "lanes",
+    "costs",
+    "fx",
+    "tariffs",
+    "expansions",
+    "shares",
+    "markets",
+    "groups",
+)
 
 
 def fingerprint(case) -> tuple[tuple[str, str], ...]:

@@ -17,7 +17,19 @@ from solver.io.casefiles import case_name, content_digest, read_case_tables
 from solver.io.display import Displayed, plural
 from solver.io.readcsv import CsvOptions
 
-TABLES = ("plants", "demand", "capacity", "lanes", "costs", "fx", "tariffs", "expansions", "shares", "markets")
+TABLES = (
+    "plants",
+    "demand",
+    "capacity",
+    "lanes",
+    "costs",
+    "fx",
+    "tariffs",
+    "expansions",
+    "shares",
+    "markets",
+    "groups",
+)
 _CHECKED = contextvars.ContextVar("plantsplit_case_checked", default=False)  # load_case is building it
 
 
@@ -47,6 +59,7 @@ class Case(Displayed):
     expansions: pd.DataFrame
     shares: pd.DataFrame
     markets: pd.DataFrame  # map positions only (markets.csv); the model never reads it
+    groups: pd.DataFrame  # how many options of a group may be built (groups.csv)
     products: tuple[str, ...]
     periods: tuple[str, ...]
     digest: str

@@ -136,3 +136,27 @@ def check_positions(t: dict, markets: set, out: Collector) -> dict:
                 "and market has one",
             )  # fmt: skip
     return t
+
+
+def check_groups(t: dict, out: Collector) -> None:
+    """groups.csv: each row's group is one of expansions.csv's, its numbers whole, min_built <= max_built, and
+    min_built no more than the group has options (else no plan could meet it)."""
+    exp, groups = t["expansions"], t["groups"]
+    sizes = exp[exp["group"] != ""].groupby("group").size().to_dict()
+    for _, r in groups.iterrows():
+        if r["group"] not in sizes:
+            known = ", ".join(sorted(sizes)) or "none: give options a group in expansions.csv"
+            out.error("groups.csv", r["row"], "group", r["group"], f"is no group of expansions.csv (groups: {known})")
+            continue
+        lo = 0.0 if pd.isna(r["min_built"]) else float(r["min_built"])
+        hi = 1.0 if pd.isna(r["max_built"]) else float(r["max_built"])
+        for col, v in (("min_built", lo), ("max_built", hi)):
+            if v != int(v):
+                out.error("groups.csv", r["row"], col, f"{v:g}", "must be a whole number of options")
+        if lo > hi:
+            out.error("groups.csv", r["row"], "min_built", f"{lo:g}", f"is above max_built {hi:g}")
+        elif lo > sizes[r["group"]]:
+            out.error(
+                "groups.csv", r["row"], "min_built", f"{lo:g}",
+                f"is more than group {r['group']} has options ({sizes[r['group']]}): no plan could build that many",
+            )  # fmt: skip

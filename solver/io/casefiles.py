@@ -16,7 +16,7 @@ from solver.io.readcsv import NUMERIC_KINDS, CsvOptions, read_tables
 from solver.io.readparquet import parquet_name, read_parquet
 from solver.io.readxlsx import CaseWorkbook, is_workbook
 from solver.io.resources import check_reading
-from solver.io.schema import FILES, SIGNED_KINDS
+from solver.io.schema import FILES, LATER_FILES, given_columns
 
 
 def case_name(source: Path) -> str:
@@ -66,10 +66,9 @@ def content_digest(tables: dict[str, pd.DataFrame]) -> str:
     h = hashlib.sha256()
     for spec in FILES:
         df = tables[spec.name[:-4]]
-        # map positions (added in 0.2) count only where given: a case without them keeps its digest
-        cols = [c.name for c in spec.columns if c.required or c.kind not in SIGNED_KINDS or df[c.name].notna().any()]
-        if spec.name == "markets.csv" and not len(df):
-            continue
+        if spec.name in LATER_FILES and not len(df):
+            continue  # added later (schema.LATER_FILES): a case without it keeps its digest
+        cols = given_columns(spec, df)
         h.update(spec.name.encode() + b"\0")
         h.update(df[cols].to_csv(index=False, lineterminator="\n").encode() + b"\0")
     return "sha256:" + h.hexdigest()

@@ -24,7 +24,7 @@ from solver.io.output import PLAIN, CsvStyle, guard_text
 from solver.io.temporary import scratch_dir, write_all
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions
 from solver.io.readxlsx import is_workbook, number_text, sheet_name
-from solver.io.schema import FILES, SIGNED_KINDS, FileSpec
+from solver.io.schema import FILES, FileSpec, given_columns
 
 PERCENT = ("rate", "share")  # shown as % in a workbook
 
@@ -62,9 +62,9 @@ def convert(
 
 
 def _columns(spec: FileSpec, table: pd.DataFrame) -> list[str]:
-    """The schema's columns, but map positions only where a row gives one (a case without them
+    """The schema's columns, but those added later only where a row gives them (a case without them
     converts to the files it converted to before they existed)."""
-    return [c.name for c in spec.columns if c.required or c.kind not in SIGNED_KINDS or table[c.name].notna().any()]
+    return given_columns(spec, table)
 
 
 def case_csv_bytes(table: pd.DataFrame, spec: FileSpec, style: CsvStyle) -> bytes:

@@ -1,7 +1,7 @@
 """The input format, as data.
 
 One table drives the loader's checks, the input reference (docs/input-reference.md)
-(``python -m solver.schema`` prints it as Markdown) and ``plantsplit validate``.
+(``python -m solver.io.reference`` prints it as Markdown, reference.py) and ``plantsplit validate``.
 """
 
 from __future__ import annotations
@@ -249,6 +249,26 @@ FILES: tuple[FileSpec, ...] = (
                 "`first_period` and each following period of the case, at most n charges; charges after "
                 "the case's last period are not part of the case.",
             ),
+            _c(
+                "group",
+                "name",
+                False,
+                "blank = in no group",
+                "",
+                "Options of one group exclude each other: at most one of them is built (or as many as a "
+                "`groups.csv` row says), e.g. two candidate sites for one plant.",
+            ),
+        ),
+    ),
+    FileSpec(
+        "groups.csv",
+        False,
+        "How many options of a group (`expansions.csv` `group`) may be built; a group without a row here: "
+        "at most one. Not needed for plain either-or choices.",
+        (
+            _c("group", "name", True, "", "", "A group named in `expansions.csv`."),
+            _c("min_built", "units", False, "blank = 0", "options", "At least this many of its options are built."),
+            _c("max_built", "units", False, "blank = 1", "options", "At most this many of its options are built."),
         ),
     ),
     FileSpec(
@@ -350,32 +370,17 @@ RANGES: dict[str, tuple[float, float, str]] = {
     "longitude": (-180.0, 180.0, "a longitude: degrees east"),
 }
 SIGNED_KINDS = ("latitude", "longitude")  # numbers that may be negative
+# Added after cases were first written: counted in a case's digest (and written by convert) only where a case
+# gives them, so a case without them keeps the digest and the files it had before they existed.
+LATER_COLUMNS = {"plants.csv": ("lat", "lon"), "expansions.csv": ("group",)}
+LATER_FILES = ("markets.csv", "groups.csv")
 
 
-def markdown() -> str:
-    """The input reference as Markdown tables (pasted into docs/input-reference.md)."""
-    out = []
-    for f in FILES:
-        req = "required" if f.required else "optional"
-        out.append(f"### `{f.name}` ({req})\n\n{f.meaning}\n")
-        out.append("| column | required | unit | default | meaning |")
-        out.append("|---|---|---|---|---|")
-        for c in f.columns:
-            out.append(f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.unit} | {c.default} | {c.meaning} |")
-        out.append("")
-    out.append("### Ranges of numbers\n")
-    out.append(
-        "A number outside its range is an input error (exit 2, naming file, row and column). Numbers are "
-        "written with the digits 0-9.\n"
-    )
-    out.append("| kind of column | columns | lowest | highest |")
-    out.append("|---|---|---|---|")
-    for kind, (lo, hi, what) in RANGES.items():
-        cols = ", ".join(f"`{f.name[:-4]}.{c.name}`" for f in FILES for c in f.columns if c.kind == kind)
-        out.append(f"| {what.split(':')[0]} | {cols} | {lo:g} | {hi:g} |")
-    out.append("")
-    return "\n".join(out)
-
-
-if __name__ == "__main__":  # pragma: no cover
-    print(markdown())
+def given_columns(spec: FileSpec, df) -> list[str]:
+    """The file's columns, less those added later (LATER_COLUMNS) that no row of ``df`` gives."""
+    later = LATER_COLUMNS.get(spec.name, ())
+    return [
+        c.name
+        for c in spec.columns
+        if c.name not in later or bool((df[c.name].notna() & (df[c.name].astype(str) != "")).any())
+    ]

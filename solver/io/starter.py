@@ -74,8 +74,14 @@ BLANK = {
                 "first_period": "2025",
                 "currency": "USD",
                 "lifetime_periods": "7",
+                "group": "busan-lines",
             }
         ],
+    ),
+    "groups.csv": (
+        "how many options of a group may be built (without a row here: at most one of them)",
+        [],
+        [{"group": "busan-lines", "min_built": "0", "max_built": "1"}],
     ),
     "shares.csv": (
         "sourcing rules: the share of a market's units from a plant (or a country) within min_share and max_share",

@@ -11,6 +11,7 @@ from solver.model.expansions import define_build_variables
 from solver.model.flows import define_flow_variables
 from solver.model.lanes import define_lane_constraints
 from solver.model.linking import define_linking_constraints
+from solver.model.groups import define_group_constraints
 from solver.model.lp import Builder, LinearProgram
 from solver.model.shares import define_share_constraints
 from solver.model.tariffs import define_tariff_quota_constraints
@@ -36,6 +37,9 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
     b.add_rows(define_tariff_quota_constraints(co.tiers, co.arcs, flow))
     for rows in define_share_constraints(co.shares, co.arcs, flow):
         b.add_rows(rows)
+    groups = define_group_constraints(co.expansions, case.groups, build)
+    if groups is not None:  # a case without groups: the model it had before they existed
+        b.add_rows(groups)
     if (tighten is not False) and not relax:
         keep = None if tighten is True else tighten
         b.add_rows(

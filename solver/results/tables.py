@@ -260,6 +260,8 @@ def _builds(co, lp, sol) -> pd.DataFrame:
             "charges_in_horizon": charges,
             "charged_in_horizon": built * e["charge_per_period"].to_numpy(float) * charges,
             "present_value": built * (e["fixed_cost_reporting"] * e["pv_factor"]).to_numpy(float),
+            # the option's group, where the case has groups (a case without keeps the columns it had)
+            **({"group": e["group"]} if "group" in e and (e["group"].astype(str) != "").any() else {}),
         }
     )
 

@@ -99,7 +99,22 @@ def combinations(problem: TwoStageProblem) -> np.ndarray:
     lp, first = problem.lp, problem.first
     ranges = [np.arange(lp.col_lower[j], lp.col_upper[j] + 1) for j in first]
     combos = list(itertools.product(*ranges))  # no options: one combination, building nothing
-    return np.array(combos, float).reshape(len(combos), len(first))
+    out = np.array(combos, float).reshape(len(combos), len(first))
+    return out[_allowed(lp, first, out)]
+
+
+def _allowed(lp, first: np.ndarray, combos: np.ndarray) -> np.ndarray:
+    """The combinations that the rows of first-stage columns alone allow (groups.csv: exclusive options)."""
+    ok = np.ones(len(combos), bool)
+    pos = np.full(lp.num_col, -1)
+    pos[first] = np.arange(len(first))
+    lens = np.diff(lp.start)
+    other = np.bincount(np.repeat(np.arange(lp.num_row), lens), weights=pos[lp.index] < 0, minlength=lp.num_row)
+    for i in np.flatnonzero((other == 0) & (lens > 0)):
+        cols = lp.index[lp.start[i] : lp.start[i + 1]]
+        act = combos[:, pos[cols]] @ lp.value[lp.start[i] : lp.start[i + 1]]
+        ok &= (act >= lp.row_lower[i] - 1e-9) & (act <= lp.row_upper[i] + 1e-9)
+    return ok
 
 
 def small_binary(problem: TwoStageProblem) -> bool:
@@ -166,13 +181,7 @@ def decide(
         t_ws = time.perf_counter()
         ws_costs = _wait_and_see(problem, pool, chunks, matrix, wait_and_see, bar)
         ws_seconds = time.perf_counter() - t_ws
-        ev, x_ev = _mean_value(problem)
-        if x_ev is None:
-            costs_ev = np.full(problem.n, np.inf)
-        elif matrix is not None and combos is not None:  # the mean-value decision is an enumerated combination
-            costs_ev = matrix[:, int(np.flatnonzero((combos == x_ev).all(axis=1))[0])]
-        else:
-            costs_ev = _evaluate(pool, chunks, x_ev, problem.n, bar)
+        ev, x_ev, costs_ev = _mean_value_decision(problem, pool, chunks, combos, matrix, bar)
         if method == "enumerate":
             assert combos is not None and matrix is not None
             scores = np.array([risk_objective(matrix[:, j], p, weight, alpha) for j in range(len(combos))])
@@ -219,6 +228,16 @@ def decide(
         proven,
         ws_seconds if wait_and_see and matrix is None else 0.0,
     )
+
+
+def _mean_value_decision(problem, pool, chunks, combos, matrix, bar):
+    """EV, the mean-value decision, and its cost in each scenario (read off enumerate's table when there)."""
+    ev, x_ev = _mean_value(problem)
+    if x_ev is None:
+        return ev, x_ev, np.full(problem.n, np.inf)
+    if matrix is not None and combos is not None:  # the mean-value decision is an enumerated combination
+        return ev, x_ev, matrix[:, int(np.flatnonzero((combos == x_ev).all(axis=1))[0])]
+    return ev, x_ev, _evaluate(pool, chunks, x_ev, problem.n, bar)
 
 
 def _check_extensive_memory(problem) -> None:
