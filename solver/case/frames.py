@@ -75,19 +75,8 @@ def case_tables(case) -> dict[str, pd.DataFrame]:
     return out
 
 
-TABLE_NAMES = (
-    "plants",
-    "demand",
-    "capacity",
-    "lanes",
-    "costs",
-    "fx",
-    "tariffs",
-    "expansions",
-    "shares",
-    "markets",
-    "groups",
-)
+# the case's tables: one per input file but settings.csv, in the schema's order
+TABLE_NAMES = tuple(f.name[:-4] for f in FILES if f.name != "settings.csv")
 
 
 def fingerprint(case) -> tuple[tuple[str, str], ...]:

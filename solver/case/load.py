@@ -16,20 +16,9 @@ from solver.errors import CaseError, Collector, Problem, UsageError, in_file_ord
 from solver.io.casefiles import case_name, content_digest, read_case_tables
 from solver.io.display import Displayed, plural
 from solver.io.readcsv import CsvOptions
+from solver.io.schema import FILES
 
-TABLES = (
-    "plants",
-    "demand",
-    "capacity",
-    "lanes",
-    "costs",
-    "fx",
-    "tariffs",
-    "expansions",
-    "shares",
-    "markets",
-    "groups",
-)
+TABLES = tuple(f.name[:-4] for f in FILES if f.name != "settings.csv")  # the tables of a Case, by file
 _CHECKED = contextvars.ContextVar("plantsplit_case_checked", default=False)  # load_case is building it
 
 
