@@ -138,3 +138,18 @@ def test_auto_enumerates_up_to_five_options_and_decomposes_beyond(tmp_path):
     assert pick_method(six, "auto") == ("benders", "6 first-stage decisions and 10 scenarios: decomposition")
     six.solver = seven.solver = "cbc"
     assert pick_method(six, "auto")[0] == "enumerate" and pick_method(seven, "auto")[0] == "extensive"
+
+
+def test_many_options_are_recommended_in_one_short_line(tmp_path):
+    """Past 6 options the recommendation names what to build and counts the rest (decision.csv has each)."""
+    from solver.studies.stochastic.outputs import words
+
+    problem = problem_of(_cases().generate(7, 8, 3.0, 10, 2), tmp_path)  # loose: not every site is needed
+    d = decide(problem, method="benders", jobs=1, wait_and_see=False)
+    built = [o for o, v in zip(problem.sm.options, d.x, strict=True) if v > 0.5]
+    assert 0 < len(built) < 7
+    line = words(d, problem, 0.0, 0.95, "USD")[1]
+    assert (
+        line
+        == f"Recommendation: build {', '.join(built)} ({len(built)} of 7 options; the others not: decision.csv lists each)"
+    )

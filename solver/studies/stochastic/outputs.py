@@ -178,6 +178,9 @@ def words(d: Decision, problem: CaseProblem, weight: float, alpha: float, curren
     if opts:
         lines.append(
             "Recommendation: " + "; ".join([f"build {o}" for o in built] + [f"do not build {o}" for o in not_built])
+            if len(opts) <= 6
+            else f"Recommendation: build {', '.join(built) or 'none'} ({len(built)} of {len(opts)} options; "
+            "the others not: decision.csv lists each)"
         )
         ev_built = [o for o, v in zip(opts, d.x_ev if d.x_ev is not None else [], strict=False) if v > 0.5]
         same = d.x_ev is not None and np.allclose(d.x, d.x_ev)
