@@ -391,3 +391,20 @@ def test_solve_case_takes_a_gap_in_percent(tmp_path):
 
     case = write_case(tmp_path / "c", **LINKED)
     assert [solver.solve_case(case, gap=g).objective for g in ("1%", 0.01)] == pytest.approx([2150, 2150])
+
+
+def test_a_sweep_from_python_has_the_warnings_the_command_prints(tmp_path):
+    """tariff:KR:usa replaces both KORUS rows of the Rogue case (2.5%, and 0% from 2016): the command warns
+    before it runs; in Python the run carries the same words in .warnings."""
+    from click.testing import CliRunner
+
+    from solver.cli import cli
+
+    run = solver.sweep_case(ROGUE, vary={"tariff:KR:usa": [0, 0.025]})
+    assert len(run.warnings) == 1 and "sets the rate of 2 tariffs.csv rows (2, 3)" in run.warnings[0]
+    r = CliRunner().invoke(
+        cli, ["sweep", str(ROGUE), "--vary", "tariff:KR:usa=0,0.025", "--out", str(tmp_path / "o"), "--quiet"]
+    )
+    assert f"Warning: {run.warnings[0]}" in r.output + r.stderr
+    assert "warnings: 1 (see .warnings)" in repr(run)
+    assert solver.sweep_case(ROGUE, vary={"fx:KRW": [1000]}).warnings == []

@@ -75,6 +75,13 @@ class StochasticRun(Displayed):
         return f"Stochastic decision for {self.case.name}", rows
 
     @property
+    def warnings(self) -> list[str]:
+        """What a scenario parameter replaces beyond what its name says (as ``SweepRun.warnings``)."""
+        from solver.case.params import reach_warnings
+
+        return reach_warnings(self.problem.scenarios.params, self.case)
+
+    @property
     def decision(self) -> pd.DataFrame:
         return self.tables["decision.csv"]
 

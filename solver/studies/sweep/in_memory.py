@@ -55,7 +55,17 @@ class SweepRun(Displayed):
         if objective:
             rows.append(("cost", f"{money(min(objective), cur)} .. {money(max(objective), cur)}"))
         rows.append(("tables", "results" + (", plans" if self.with_plans else "")))
+        if self.warnings:
+            rows.append(("warnings", f"{len(self.warnings)} (see .warnings)"))
         return f"Sweep of {self.case.name}", rows
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a parameter replaces beyond what its name says (a duty rate replaces every tier and every
+        product- or period-specific row of its origin and market): what ``plantsplit sweep`` prints first."""
+        from solver.case.params import reach_warnings
+
+        return reach_warnings(self.scenarios.params, self.case)
 
     @property
     def results(self) -> pd.DataFrame:
