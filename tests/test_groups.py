@@ -91,3 +91,66 @@ def test_the_stochastic_decision_enumerates_only_what_the_group_allows(tmp_path)
 def test_groups_csv_errors_name_file_row_and_column(tmp_path, groups, words):
     r = CliRunner().invoke(cli, ["validate", str(two_sites(tmp_path / "c", group="site", groups=groups))])
     assert r.exit_code == 2 and words in r.output + r.stderr, r.output + r.stderr
+
+
+# A window where waiting one year pays. Demand 5 in period 1 and 200 in period 2, 10% discount a period;
+# plant old makes at 100 a unit; option L adds 100 units at plant new (60 a unit) for 3,500 charged in its
+# first period. Present values at period 1:
+#   not built   5 x 100 + 200 x 100 / 1.1                              = 18,681.82
+#   L from 1    5 x 60 + (100 x 60 + 100 x 100) / 1.1 + 3,500          = 18,345.45
+#   L from 2    5 x 100 + (100 x 60 + 100 x 100) / 1.1 + 3,500 / 1.1   = 18,227.27
+
+
+def windowed(folder, last="2"):
+    return write_case(
+        folder,
+        plants="plant,country,currency\nold,X,USD\nnew,Y,USD",
+        demand="market,product,period,units\nm,p,1,5\nm,p,2,200",
+        capacity="plant,product,max_units\nold,,1000\nnew,p,0",
+        lanes="plant,market,freight_cost\nold,m,0\nnew,m,0",
+        costs="plant,unit_cost\nold,100\nnew,60",
+        expansions=f"option,plant,product,added_units,fixed_cost,first_period,last_period\nL,new,p,100,3500,1,{last}",
+        settings="setting,value\ndiscount_rate,10%",
+    )
+
+
+def objective(out):
+    import json
+
+    return json.loads((out / "summary.json").read_text())["objective"]
+
+
+def test_a_window_where_waiting_one_year_pays(tmp_path):
+    built, _, _ = solve(windowed(tmp_path / "w"), tmp_path / "o")
+    assert built == {"L@1": 0, "L@2": 1} and objective(tmp_path / "o") == pytest.approx(18_227.27, abs=0.01)
+    built, _, _ = solve(windowed(tmp_path / "n", last=""), tmp_path / "o2")  # no window: from 1 or not at all
+    assert built == {"L": 1} and objective(tmp_path / "o2") == pytest.approx(18_345.45, abs=0.01)
+
+
+def test_the_stochastic_decision_takes_one_start_of_a_window(tmp_path):
+    (tmp_path / "s.csv").write_text("scenario,demand:m/p@2\nlow,190\nhigh,210\n")
+    r = CliRunner().invoke(
+        cli, ["stochastic", str(windowed(tmp_path / "w")), "--scenarios", str(tmp_path / "s.csv"),
+              "--out", str(tmp_path / "o"), "--quiet", "--jobs", "1"],
+    )  # fmt: skip
+    assert r.exit_code == 0, r.output
+    d = pd.read_csv(tmp_path / "o" / "decision.csv")
+    assert dict(zip(d["option"], d["built"], strict=True)) == {"L@1": 0, "L@2": 1}
+    assert len(pd.read_csv(tmp_path / "o" / "decisions.csv")) == 3  # none, from 1, from 2: never both
+
+
+@pytest.mark.parametrize(
+    "last,words", [("0", '"0" is not a period of demand.csv'), ("3", '"3" is not a period of demand.csv')]
+)
+def test_a_window_outside_the_periods_is_an_error(tmp_path, last, words):
+    r = CliRunner().invoke(cli, ["validate", str(windowed(tmp_path / "w", last=last))])
+    assert r.exit_code == 2 and f"expansions.csv, row 2, column last_period: {words}" in r.output + r.stderr
+
+
+def test_a_window_ending_before_it_starts_is_an_error(tmp_path):
+    case = windowed(tmp_path / "w")
+    (case / "expansions.csv").write_text(
+        "option,plant,product,added_units,fixed_cost,first_period,last_period\nL,new,p,100,3500,2,1\n"
+    )
+    r = CliRunner().invoke(cli, ["validate", str(case)])
+    assert r.exit_code == 2 and 'column last_period: "1" is before first_period 2' in r.output + r.stderr

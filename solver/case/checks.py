@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
-from solver.case.rules import check_groups, check_positions, check_shares
+from solver.case.rules import check_groups, check_positions, check_shares, check_windows
 from solver.errors import Collector
 from solver.io.schema import FILES
 
@@ -123,6 +123,7 @@ def check_references(t, plants, markets, products, periods, out: Collector):
     need("shares", "product", products, "product of demand.csv")
     need("shares", "plant", plants, "plant of plants.csv")
     exp = t["expansions"]
+    check_windows(exp, periods, out)
     bad = ~exp["first_period"].isin(periods)
     for _, r in exp[bad & (exp["first_period"] != "")].iterrows():
         out.error(

@@ -160,3 +160,17 @@ def check_groups(t: dict, out: Collector) -> None:
                 "groups.csv", r["row"], "min_built", f"{lo:g}",
                 f"is more than group {r['group']} has options ({sizes[r['group']]}): no plan could build that many",
             )  # fmt: skip
+
+
+def check_windows(exp, periods: set, out: Collector) -> None:
+    """expansions.csv last_period: a period of demand.csv, not before first_period."""
+    from solver.case.names import period_sort_key
+
+    for _, r in exp[exp["last_period"] != ""].iterrows():
+        if r["last_period"] not in periods:
+            out.error("expansions.csv", r["row"], "last_period", r["last_period"], "is not a period of demand.csv")
+        elif r["first_period"] in periods and period_sort_key(r["last_period"]) < period_sort_key(r["first_period"]):
+            out.error(
+                "expansions.csv", r["row"], "last_period", r["last_period"],
+                f"is before first_period {r['first_period']}: a window runs from first_period to last_period",
+            )  # fmt: skip

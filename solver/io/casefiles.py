@@ -16,7 +16,7 @@ from solver.io.readcsv import NUMERIC_KINDS, CsvOptions, read_tables
 from solver.io.readparquet import parquet_name, read_parquet
 from solver.io.readxlsx import CaseWorkbook, is_workbook
 from solver.io.resources import check_reading
-from solver.io.schema import FILES, LATER_FILES, given_columns
+from solver.io.schema import FILES, LATER_COLUMNS, LATER_FILES, FileSpec
 
 
 def case_name(source: Path) -> str:
@@ -245,3 +245,13 @@ def default_case_dir() -> Path:
             "found: give the case folder, e.g. plantsplit solve inputs/rogue-2012"
         )
     return shipped
+
+
+def given_columns(spec: FileSpec, df) -> list[str]:
+    """The file's columns, less those added later (LATER_COLUMNS) that no row of ``df`` gives."""
+    later = LATER_COLUMNS.get(spec.name, ())
+    return [
+        c.name
+        for c in spec.columns
+        if c.name not in later or bool((df[c.name].notna() & (df[c.name].astype(str) != "")).any())
+    ]

@@ -18,13 +18,13 @@ import pandas as pd
 
 from solver.errors import Collector, UsageError
 from solver.io.comments import guard_first_cell
-from solver.io.casefiles import content_digest, read_case_tables
+from solver.io.casefiles import content_digest, given_columns, read_case_tables
 from solver.io.folders import write_outputs
 from solver.io.output import PLAIN, CsvStyle, guard_text
 from solver.io.temporary import scratch_dir, write_all
 from solver.io.readcsv import NUMERIC_KINDS, CsvOptions
 from solver.io.readxlsx import is_workbook, number_text, sheet_name
-from solver.io.schema import FILES, FileSpec, given_columns
+from solver.io.schema import FILES, FileSpec
 
 PERCENT = ("rate", "share")  # shown as % in a workbook
 

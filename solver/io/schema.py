@@ -229,7 +229,23 @@ FILES: tuple[FileSpec, ...] = (
                 "option currency",
                 "Investment if built: charged once in `first_period`, or spread over `lifetime_periods`.",
             ),
-            _c("first_period", "period", True, "", "", "First period with the added capacity."),
+            _c(
+                "first_period",
+                "period",
+                True,
+                "",
+                "",
+                "First period with the added capacity (with `last_period`: the earliest it may be).",
+            ),
+            _c(
+                "last_period",
+                "period",
+                False,
+                "blank = `first_period` only",
+                "",
+                "A window: the model chooses the option's first period from `first_period` to `last_period` (or "
+                "none); the plan names it as `option@period`, charges starting then.",
+            ),
             _c(
                 "currency",
                 "currency",
@@ -372,15 +388,5 @@ RANGES: dict[str, tuple[float, float, str]] = {
 SIGNED_KINDS = ("latitude", "longitude")  # numbers that may be negative
 # Added after cases were first written: counted in a case's digest (and written by convert) only where a case
 # gives them, so a case without them keeps the digest and the files it had before they existed.
-LATER_COLUMNS = {"plants.csv": ("lat", "lon"), "expansions.csv": ("group",)}
+LATER_COLUMNS = {"plants.csv": ("lat", "lon"), "expansions.csv": ("last_period", "group")}
 LATER_FILES = ("markets.csv", "groups.csv")
-
-
-def given_columns(spec: FileSpec, df) -> list[str]:
-    """The file's columns, less those added later (LATER_COLUMNS) that no row of ``df`` gives."""
-    later = LATER_COLUMNS.get(spec.name, ())
-    return [
-        c.name
-        for c in spec.columns
-        if c.name not in later or bool((df[c.name].notna() & (df[c.name].astype(str) != "")).any())
-    ]

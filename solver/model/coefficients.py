@@ -32,7 +32,8 @@ import pandas as pd
 from solver.case.codes import categorical, codes, composite
 from solver.case.load import Case
 from solver.case.names import natural_key, natural_sorted
-from solver.model.money import _to_reporting, annuity, to_reporting
+from solver.model.money import _to_reporting
+from solver.model.options import expansions as _expansions
 from solver.model.specific import LEVELS_PRODUCT_PERIOD, resolve
 
 
@@ -327,45 +328,6 @@ def unused_rows(case: Case, arcs: pd.DataFrame) -> list[tuple[str, int]]:
     used_groups = set(arcs["tariff_group"])
     unused += [("tariffs.csv", int(r)) for g, r in zip(gid, case.tariffs["row"], strict=True) if g not in used_groups]
     return unused
-
-
-def _expansions(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
-    exp = case.expansions.reset_index(drop=True)
-    empty = pd.DataFrame(
-        {
-            "option": pd.Series(dtype=np.int64),
-            "period": pd.Series(dtype=object),
-            "amount": pd.Series(dtype=float),
-            "discount": pd.Series(dtype=float),
-        }
-    )
-    if exp.empty:
-        return exp.assign(
-            fixed_cost_reporting=pd.Series(dtype=float),
-            charge_per_period=pd.Series(dtype=float),
-            charges=pd.Series(dtype=np.int64),
-            pv_factor=pd.Series(dtype=float),
-        ), empty
-    fixed = to_reporting(case, exp["fixed_cost"].to_numpy(), exp["currency"], exp["first_period"])
-    spread = exp["lifetime_periods"].notna().to_numpy()
-    n = exp["lifetime_periods"].fillna(1).to_numpy(dtype=float)
-    charge = np.where(spread, annuity(fixed, case.discount_rate, n), fixed)
-    d = case.discount_factors()
-    order = case.period_order()
-    rows = []
-    for i, (first, k) in enumerate(zip(exp["first_period"], n.astype(int), strict=True)):
-        for t in case.periods[order[first] : order[first] + k]:
-            rows.append((i, t, charge[i], d[t]))
-    charges = pd.DataFrame(rows, columns=["option", "period", "amount", "discount"]) if rows else empty
-    count = np.bincount(charges["option"].to_numpy(np.int64), minlength=len(exp))
-    pv = np.bincount(
-        charges["option"].to_numpy(np.int64),
-        weights=(charges["amount"] * charges["discount"]).to_numpy(float),
-        minlength=len(exp),
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(fixed != 0, pv / np.where(fixed != 0, fixed, 1.0), 0.0)
-    return exp.assign(fixed_cost_reporting=fixed, charge_per_period=charge, charges=count, pv_factor=factor), charges
 
 
 def _share_keys(case: Case) -> pd.DataFrame:
