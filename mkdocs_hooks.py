@@ -39,7 +39,7 @@ def _default_row(option):
     unset = default is None or type(default).__name__ == "Sentinel" or str(default) == "Sentinel.UNSET"
     head, _, _ = row.rstrip(" |").rpartition(" | ")
     if option.required:
-        return row
+        return f"{head} | required |"
     if unset:
         return f"{head} | – |"
     if option.is_flag and isinstance(default, bool):
