@@ -260,3 +260,31 @@ def test_a_long_list_of_intervals_stops_at_20_lines(tmp_path):
     assert lines[22].startswith("wrote ") and len(lines) == 23
     rows = list(csv.DictReader(io.StringIO((tmp_path / "o" / "breakpoints.csv").read_text())))
     assert [float(r["value_from"]) for r in rows] == pytest.approx([1] + [10 * k for k in range(1, 25)])
+
+
+def test_the_fixed_cost_at_which_a_build_stops_paying(tmp_path):
+    """fixed_cost:OPTION, against two solves: the Rogue case without the option (z0), and with it at 160M
+    (z1, the line built; builds.csv's present value PV of its 160M). With the line built the plan does not
+    depend on its fixed cost, so the cost is z1 + (F - 160M) PV / 160M, and the line stops paying at
+    F* = 160M + (z0 - z1) 160M / PV."""
+    import json
+    import shutil
+
+    import pandas as pd
+
+    no_option = tmp_path / "no-option"
+    shutil.copytree(ROGUE, no_option)
+    (no_option / "expansions.csv").unlink()
+    for case, out in ((no_option, "z0"), (ROGUE, "z1")):
+        assert CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / out)]).exit_code == 0
+    z0 = json.loads((tmp_path / "z0" / "summary.json").read_text())["objective"]
+    z1 = json.loads((tmp_path / "z1" / "summary.json").read_text())["objective"]
+    pv = pd.read_csv(tmp_path / "z1" / "builds.csv")["present_value_USD"].iat[0]
+    f_star = 160e6 + (z0 - z1) * 160e6 / pv
+    args = ["--param", "fixed_cost:busan-rogue-line", "--from", "0", "--to", "1e9", "--out", str(tmp_path / "b")]
+    assert CliRunner().invoke(cli, ["breakeven", str(ROGUE), *args]).exit_code == 0
+    bp = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
+    assert len(bp) == 2 and list(bp["built:busan-rogue-line"]) == [1, 0]
+    assert bp["value_from"].iat[1] == pytest.approx(f_star, rel=1e-9)  # 647.2M (objectives are rounded to cents)
+    assert bp["objective_from_USD"].iat[0] == pytest.approx(z1 - pv, abs=0.02)  # the line for free
+    assert bp["objective_from_USD"].iat[1] == pytest.approx(z0, abs=0.02)  # not built: no option at all

@@ -76,12 +76,23 @@ EQUIVALENT = [
         },
     ),
     ("cost_scale:busan/rogue", "0.9", {"costs.csv": ("busan,rogue,,18500000", "busan,rogue,,16650000")}),
+    (
+        "fixed_cost:busan-rogue-line",
+        "700000000",
+        {
+            "expansions.csv": (
+                "busan-rogue-line,busan,rogue,80000,160000000",
+                "busan-rogue-line,busan,rogue,80000,700000000",
+            )
+        },
+    ),
 ]
 
 
 # one sweep per parameter (one scenario, the others at their base value); make test runs one exchange rate, one
-# tariff and one freight scale, make test-slow the others
-FAST_EQUIVALENT = ("fx:KRW@2014", "tariff:KR:usa", "freight_scale:kyushu")
+# tariff, one freight scale and a fixed cost (above the 647M at which the line stops paying), make test-slow
+# the others
+FAST_EQUIVALENT = ("fx:KRW@2014", "tariff:KR:usa", "freight_scale:kyushu", "fixed_cost:busan-rogue-line")
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ FORMS = (
     ("demand_scale:MARKET[/PRODUCT][@PERIOD]", "multiplier on demand"),
     ("capacity:PLANT[/PRODUCT][@PERIOD]", "max_units of that capacity (blank product = total)"),
     ("cost_scale:PLANT[/PRODUCT]", "multiplier on production cost"),
+    ("fixed_cost:OPTION", "a build option's fixed cost, in its currency (every start of a window)"),
 )
 
 

@@ -16,7 +16,7 @@ from solver.case.load import Case
 from solver.case.names import natural_sorted
 from solver.errors import UsageError
 
-KINDS = ("fx", "tariff", "freight", "freight_scale", "demand", "demand_scale", "capacity", "cost_scale")
+KINDS = ("fx", "tariff", "freight", "freight_scale", "demand", "demand_scale", "capacity", "cost_scale", "fixed_cost")
 
 
 # kind:A[:B][/PRODUCT][@PERIOD]; ':' between origin and destination is safe in every shell.
@@ -63,7 +63,8 @@ def examples(case: Case) -> list[str]:
     if len(cap):
         r = cap.iloc[0]
         out.append(f"capacity:{r['plant']}" + (f"/{r['product']}" if r["product"] else ""))
-    return out + [f"cost_scale:{plant}"]
+    out.append(f"cost_scale:{plant}")
+    return out + ([f"fixed_cost:{case.expansions['option'].iat[0]}"] if len(case.expansions) else [])
 
 
 def parse_name(name: str, case: Case) -> Param:
@@ -108,9 +109,29 @@ def parse_name(name: str, case: Case) -> Param:
         "demand_scale": not p.b,
         "capacity": not p.b,
         "cost_scale": not p.b and not p.period,
+        "fixed_cost": not p.b and not p.product and not p.period,
     }[p.kind]
     if not shape_ok:
         raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
+    _names(p, case, need, problems, (plants, markets, currencies))
+    need(p.product, set(case.products), "product")
+    need(p.period, set(case.periods), "period")
+    if p.kind == "capacity" and not problems:
+        cap = case.capacity
+        rows = cap[(cap["plant"] == p.a) & (cap["product"] == p.product) & cap["max_units"].notna()]
+        if p.period:
+            rows = rows[rows["period"].isin([p.period, ""])]
+        if rows.empty:
+            scope = f"product {p.product}" if p.product else "its total"
+            problems.append(f"plant {p.a} has no capacity.csv row with max_units for {scope} to vary")
+    if problems:
+        raise UsageError(f"parameter {name!r}: " + "; ".join(problems))
+    return p
+
+
+def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
+    """The names in a parameter (its currency, origin, plant, market or option) are the case's."""
+    plants, markets, currencies = known
     if p.kind == "fx":
         need(p.a, currencies - {case.currency} if p.a != case.currency else currencies, "currency")
     elif p.kind == "tariff":
@@ -125,21 +146,10 @@ def parse_name(name: str, case: Case) -> Param:
             and not ((case.lanes["plant"] == p.a) & (case.lanes["market"] == p.b)).any()
         ):
             problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
+    elif p.kind == "fixed_cost":
+        need(p.a, set(case.expansions["option"]), "build option")
     else:
         need(p.a, markets, "market")
-    need(p.product, set(case.products), "product")
-    need(p.period, set(case.periods), "period")
-    if p.kind == "capacity" and not problems:
-        cap = case.capacity
-        rows = cap[(cap["plant"] == p.a) & (cap["product"] == p.product) & cap["max_units"].notna()]
-        if p.period:
-            rows = rows[rows["period"].isin([p.period, ""])]
-        if rows.empty:
-            scope = f"product {p.product}" if p.product else "its total"
-            problems.append(f"plant {p.a} has no capacity.csv row with max_units for {scope} to vary")
-    if problems:
-        raise UsageError(f"parameter {name!r}: " + "; ".join(problems))
-    return p
 
 
 def parse_number(text: str, param: Param) -> float:

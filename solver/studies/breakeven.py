@@ -1,6 +1,6 @@
 """Exact breakeven: every value of one parameter in [A, B] at which the optimal plan changes.
 
-The parameter moves either costs (fx, tariff, freight, freight_scale, cost_scale) or
+The parameter moves either costs (fx, tariff, freight, freight_scale, cost_scale, fixed_cost) or
 right-hand sides (demand, demand_scale, capacity). In a variable t where those move
 affinely, the optimal cost z(t) of an LP is piecewise linear: concave in t for costs,
 convex for right-hand sides. An exchange rate r enters every converted cost as 1/r

@@ -181,6 +181,9 @@ class ScenarioModel:
             return m & (arcs["market"] == p.b).to_numpy() if p.b else m
         if p.kind == "cost_scale":
             return (arcs["plant"] == p.a).to_numpy() & product
+        if p.kind == "fixed_cost":  # the option, or every start of its window (option@period)
+            exp = co.expansions
+            return ((exp["option"] == p.a) | (exp["window_of"] == p.a)).to_numpy() if len(exp) else np.zeros(0, bool)
         meta = self.lp.row_meta["demand"] if p.kind.startswith("demand") else self.lp.row_meta["capacity"]
         if p.kind.startswith("demand"):
             m = (meta["market"] == p.a).to_numpy()
@@ -199,7 +202,7 @@ class ScenarioModel:
     def _coefficients(self, values):
         """As ``coefficients``, plus the per-arc production, freight and duty costs."""
         r_rep, r_plant, r_lane = self.r_rep, self.r_plant, self.r_lane
-        fixed_rep, fixed_cur = self.fixed_r_rep, self.fixed_r_cur
+        fixed_rep, fixed_cur, fixed_local = self.fixed_r_rep, self.fixed_r_cur, self.fixed_local
         cost_scale = freight_scale = None
         freight_local, duty_rate = self.freight_local, self.duty_rate
         units, cap = self.demand_units, self.cap_upper
@@ -226,6 +229,8 @@ class ScenarioModel:
                 units = np.where(m, units * v, units)
             elif k == "capacity":
                 cap = np.where(m, v, cap)
+            elif k == "fixed_cost":
+                fixed_local = np.where(m, v, fixed_local)
         production = self.local_cost * r_rep / r_plant
         if cost_scale is not None:
             production = production * cost_scale
@@ -236,7 +241,7 @@ class ScenarioModel:
         cost = self.lp.cost.copy()
         cost[self.flow] = (production + freight + duty) * self.discount
         if len(self.fixed_local):
-            cost[self.build] = self.fixed_local * fixed_rep / fixed_cur * self.pv_factor
+            cost[self.build] = fixed_local * fixed_rep / fixed_cur * self.pv_factor
         return cost, units, cap, (production * self.discount, freight * self.discount, duty * self.discount)
 
     # -------------------------------------------------------------- solving
