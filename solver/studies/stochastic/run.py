@@ -31,16 +31,6 @@ from solver.studies.stochastic.student_t import t_quantile
 if TYPE_CHECKING:  # imported when the bar is first shown
     from tqdm import tqdm
 
-OUTPUTS = (
-    "summary.json",
-    "decision.csv",
-    "scenario_costs.csv",
-    "decisions.csv",
-    "evaluation.csv",
-    "replications.csv",
-    "stochastic.xlsx",
-)
-
 
 @dataclass(repr=False)
 class StochasticRun(Displayed):
