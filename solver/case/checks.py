@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
-from solver.case.rules import check_groups, check_positions, check_shares, check_windows
+from solver.case.rules import check_groups, check_hubs, check_positions, check_shares, check_windows
 from solver.errors import Collector
 from solver.io.schema import FILES
 
@@ -34,10 +34,12 @@ def check_all(
     check_unique(t["expansions"], "expansions.csv", ["option"], out)
     check_unique(t["markets"], "markets.csv", ["market"], out)
     check_unique(t["groups"], "groups.csv", ["group"], out)
+    check_unique(t["nodes"], "nodes.csv", ["hub"], out)
     t = drop_unknown_periods(t, set(periods), out)
     plants = set(t["plants"]["plant"])
     markets = set(t["demand"]["market"])
     check_references(t, plants, markets, set(products), set(periods), out)
+    check_hubs(t, plants, markets, out)
     t = drop_unused_tariffs(t, set(t["plants"]["country"]), markets, set(products), out)
     check_min_max(t["capacity"], out)
     for key, cols in SPECIFIC_KEYS.items():
@@ -115,10 +117,17 @@ def check_references(t, plants, markets, products, periods, out: Collector):
         for _, r in df[bad].iterrows():
             out.error(f"{key}.csv", r["row"], col, r[col], f"is not a known {what}" + suggest(r[col], known))
 
+    hubs = set(t["nodes"]["hub"])
     for key in ("capacity", "lanes", "costs", "expansions"):
-        need(key, "plant", plants, "plant of plants.csv")
+        if key == "lanes" and hubs:
+            need(key, "plant", plants | hubs, "plant of plants.csv or hub of nodes.csv")
+        else:
+            need(key, "plant", plants, "plant of plants.csv")
         need(key, "product", products, "product of demand.csv")
-    need("lanes", "market", markets, "market of demand.csv")
+    if hubs:
+        need("lanes", "market", markets | hubs, "market of demand.csv or hub of nodes.csv")
+    else:
+        need("lanes", "market", markets, "market of demand.csv")
     need("shares", "market", markets, "market of demand.csv")
     need("shares", "product", products, "product of demand.csv")
     need("shares", "plant", plants, "plant of plants.csv")

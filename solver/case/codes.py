@@ -76,3 +76,20 @@ def plain(df: pd.DataFrame | None) -> pd.DataFrame | None:
         c: df[c].astype(df[c].cat.categories.dtype) for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)
     }
     return df.assign(**cats) if cats else df
+
+
+def pairs_by_key(pair_market: np.ndarray, dem_market: np.ndarray, n_markets: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (pair, demand row) with the same market: an inner join on integer codes."""
+    order = np.argsort(dem_market, kind="stable")
+    count = np.bincount(dem_market, minlength=n_markets)
+    start = np.concatenate([[0], np.cumsum(count)[:-1]])
+    per_pair = np.where(pair_market >= 0, count[np.maximum(pair_market, 0)], 0)
+    pair = np.repeat(np.arange(len(pair_market)), per_pair)
+    within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
+    return pair, order[start[pair_market[pair]] + within]
+
+
+def code32(names: pd.Index, values) -> np.ndarray:
+    """int32 position of each value in ``names`` (-1: not there): a case has far fewer than
+    2**31 names of a kind, and half the bytes of int64 codes over a million arcs."""
+    return names.get_indexer(pd.Index(pd.Series(values).to_numpy(object))).astype(np.int32)

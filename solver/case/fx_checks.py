@@ -15,6 +15,12 @@ def fx_available(fx, currency: str, period: str, reporting: str) -> bool:
     return bool(((rows["period"] == period) | (rows["period"] == "")).any())
 
 
+def _hub_needs(nodes: pd.DataFrame, reporting: str) -> pd.DataFrame:
+    """nodes.csv rows whose handling cost is in another currency: a rate in every period."""
+    costed = nodes[nodes["handling_cost"].fillna(0).gt(0) & ~nodes["currency"].isin(["", reporting])]
+    return pd.DataFrame({"file": "nodes.csv", "row": costed["row"], "currency": costed["currency"], "period": ""})
+
+
 def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | None = None):
     fx = t["fx"]
     plants, lanes, exp = t["plants"], t["lanes"], t["expansions"]
@@ -41,6 +47,7 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | No
                     "period": foreign_exp["first_period"],
                 }
             ),
+            _hub_needs(t["nodes"], reporting),
         ],
         ignore_index=True,
     )

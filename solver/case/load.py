@@ -49,6 +49,7 @@ class Case(Displayed):
     shares: pd.DataFrame
     markets: pd.DataFrame  # map positions only (markets.csv); the model never reads it
     groups: pd.DataFrame  # how many options of a group may be built (groups.csv)
+    nodes: pd.DataFrame  # hubs lanes may pass through (nodes.csv)
     products: tuple[str, ...]
     periods: tuple[str, ...]
     digest: str
@@ -157,6 +158,11 @@ class Case(Displayed):
     @property
     def has_builds(self) -> bool:
         return len(self.expansions) > 0
+
+    @property
+    def has_hubs(self) -> bool:
+        """Lanes may pass through hubs (nodes.csv): flows follow routes, and outputs name them."""
+        return len(self.nodes) > 0
 
     def cite(self, text: str) -> str:
         """A message in the words of the inputs, with the places of this case: a workbook

@@ -137,6 +137,16 @@ def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
     elif p.kind == "tariff":
         need(p.a, set(case.plants["country"]), "origin country")
         need(p.b, markets, "market")
+    elif p.kind in ("freight", "freight_scale") and len(case.nodes):  # a lane may start or end at a hub
+        hubs = set(case.nodes["hub"])
+        need(p.a, plants | hubs, "plant or hub")
+        need(p.b, markets | hubs, "market or hub")
+        if (
+            p.kind == "freight"
+            and not problems
+            and not ((case.lanes["plant"] == p.a) & (case.lanes["market"] == p.b)).any()
+        ):
+            problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
     elif p.kind in ("freight", "freight_scale", "capacity", "cost_scale"):
         need(p.a, plants, "plant")
         need(p.b, markets, "market")

@@ -174,3 +174,28 @@ def check_windows(exp, periods: set, out: Collector) -> None:
                 "expansions.csv", r["row"], "last_period", r["last_period"],
                 f"is before first_period {r['first_period']}: a window runs from first_period to last_period",
             )  # fmt: skip
+
+
+def check_hubs(t: dict, plants: set, markets: set, out: Collector) -> None:
+    """nodes.csv: a hub's name is no plant's or market's (a lane's end would be two places); a lane does not
+    run from a hub to itself; a hub with no lane in or no lane out carries nothing (a warning)."""
+    nodes, lanes = t["nodes"], t["lanes"]
+    if not len(nodes):
+        return
+    for _, r in nodes.iterrows():
+        for known, what in ((plants, "a plant of plants.csv"), (markets, "a market of demand.csv")):
+            if r["hub"] in known:
+                out.error("nodes.csv", r["row"], "hub", r["hub"], f"is also {what}: give the hub another name")
+    loops = lanes[(lanes["plant"] == lanes["market"]) & lanes["plant"].isin(set(nodes["hub"]))]
+    for _, r in loops.iterrows():
+        out.error(
+            "lanes.csv", r["row"], "market", r["market"], "is the hub the lane starts at: a lane joins two places"
+        )
+    into, out_of = set(lanes["market"]), set(lanes["plant"])
+    for _, r in nodes.iterrows():
+        missing = [w for w, s in (("into", into), ("out of", out_of)) if r["hub"] not in s]
+        if missing:
+            out.warn(
+                "nodes.csv", r["row"], "hub", r["hub"],
+                f"has no lane {' and no lane '.join(missing)} it in lanes.csv; nothing can pass through it",
+            )  # fmt: skip

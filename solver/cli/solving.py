@@ -189,7 +189,8 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
     warn_all(c.notes, ctx, err=False, label="Note")
     from solver.model import coefficients
 
-    for file, row in coefficients.unused_rows(c, coefficients.build(c).arcs):
+    co = coefficients.build(c)
+    for file, row in coefficients.unused_rows(c, co.arcs, co.legs):
         echo(
             f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
             "or no demand it could serve); it has no effect"

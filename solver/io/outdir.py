@@ -41,6 +41,7 @@ OUTPUT_NAMES = (
     "sourcing.csv",
     "lane_limits.csv",
     "quotas.csv",
+    "hubs.csv",
     "places.csv",
     "sensitivity_flows.csv",
     "sensitivity_constraints.csv",

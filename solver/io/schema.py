@@ -6,36 +6,9 @@ One table drives the loader's checks, the input reference (docs/input-reference.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from solver.io.kinds import BLANK_PERIOD, BLANK_PRODUCT, RANGES, SIGNED_KINDS, Column, FileSpec, _c
 
-
-@dataclass(frozen=True)
-class Column:
-    name: str
-    kind: str  # name | text | period | currency | units | money | rate | share | count | basis
-    required: bool
-    default: str
-    unit: str
-    meaning: str
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    name: str
-    required: bool
-    meaning: str
-    columns: tuple[Column, ...]
-
-    def column(self, name: str) -> Column:
-        return next(c for c in self.columns if c.name == name)
-
-
-def _c(name, kind, required, default, unit, meaning) -> Column:
-    return Column(name, kind, required, default, unit, meaning)
-
-
-BLANK_PRODUCT = "blank = every product"
-BLANK_PERIOD = "blank = every period"
+__all__ = ["FILES", "BY_NAME", "RANGES", "SIGNED_KINDS", "LATER_COLUMNS", "LATER_FILES", "Column", "FileSpec"]
 
 FILES: tuple[FileSpec, ...] = (
     FileSpec(
@@ -108,8 +81,22 @@ FILES: tuple[FileSpec, ...] = (
         True,
         "Which plant may serve which market, at what freight cost, per product and period.",
         (
-            _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
-            _c("market", "name", True, "", "", "Market name from `demand.csv`."),
+            _c(
+                "plant",
+                "name",
+                True,
+                "",
+                "",
+                "Plant name from `plants.csv` (or a hub of `nodes.csv`: the lane starts there).",
+            ),
+            _c(
+                "market",
+                "name",
+                True,
+                "",
+                "",
+                "Market name from `demand.csv` (or a hub of `nodes.csv`: the lane ends there).",
+            ),
             _c("product", "name", False, BLANK_PRODUCT, "", "Product the lane row applies to."),
             _c(
                 "period",
@@ -131,6 +118,22 @@ FILES: tuple[FileSpec, ...] = (
                 "units/period",
                 "Limit per period on the total units over the products for which this row applies.",
             ),
+        ),
+    ),
+    FileSpec(
+        "nodes.csv",
+        False,
+        "Hubs between plants and markets (ports, distribution centres, rail terminals), one row per hub. "
+        "A lane may start at a hub (its `plant` names the hub) or end at one (its `market` names it), so "
+        "units may travel plant > hub > ... > market, through at most "
+        "three hubs. A unit keeps the country of the plant that made it: duty is charged on entry into "
+        "the market, by that country, whatever hubs it passed.",
+        (
+            _c("hub", "name", True, "", "", "Hub name (in `lanes.csv` `plant` or `market`); no plant or market's."),
+            _c("country", "name", False, "blank = not given", "", "Country the hub is in (duty is by the plant's)."),
+            _c("currency", "currency", False, "blank = reporting currency", "ISO code", "Currency of `handling_cost`."),
+            _c("handling_cost", "money", False, "blank = 0", "hub currency/unit", "Cost per unit passing through."),
+            _c("max_units", "units", False, "blank = no limit", "units/period", "Throughput per period, all products."),
         ),
     ),
     FileSpec(
@@ -371,22 +374,7 @@ FILES: tuple[FileSpec, ...] = (
 BY_NAME = {f.name: f for f in FILES}
 
 
-# The range a number of each kind may take, checked as it is read (exit 2 naming file, row and column).
-# Beyond them a figure is a slip (a tariff of 1e308%, a lifetime of 2^63 periods), or too large for a
-# solver to compute with (HiGHS reads 1e20 as infinite; a money figure of 1e13 converted at the widest
-# exchange-rate ratio stays below it). (kind: (lowest, highest, what the limit is))
-RANGES: dict[str, tuple[float, float, str]] = {
-    "units": (0.0, 1e12, "units: a million million"),
-    "money": (0.0, 1e13, "an amount of money: ten million million"),
-    "rate": (0.0, 100.0, "a duty rate: 100 = 10,000%"),
-    "share": (0.0, 1.0, "a share: 1 = 100%"),
-    "count": (1.0, 1000.0, "a number of periods"),
-    "positive": (1e-6, 1e7, "an exchange rate: from 0.000001 to 10,000,000 per reporting-currency unit"),
-    "latitude": (-90.0, 90.0, "a latitude: degrees north"),
-    "longitude": (-180.0, 180.0, "a longitude: degrees east"),
-}
-SIGNED_KINDS = ("latitude", "longitude")  # numbers that may be negative
 # Added after cases were first written: counted in a case's digest (and written by convert) only where a case
 # gives them, so a case without them keeps the digest and the files it had before they existed.
 LATER_COLUMNS = {"plants.csv": ("lat", "lon"), "expansions.csv": ("last_period", "group")}
-LATER_FILES = ("markets.csv", "groups.csv")
+LATER_FILES = ("markets.csv", "groups.csv", "nodes.csv")

@@ -88,6 +88,12 @@ BLANK = {
         [],
         [{"market": "usa", "country": "KR", "min_share": "50%"}],
     ),
+    "nodes.csv": (
+        "hubs (ports and DCs) lanes may pass through: a lane's plant or market may name one; handling per unit "
+        "and throughput per period",
+        [],
+        [{"hub": "busan-port", "country": "KR", "currency": "USD", "handling_cost": "40", "max_units": "250000"}],
+    ),
     "markets.csv": (
         "where each market is for the report's map only: lat and lon in degrees (plants.csv takes them too)",
         [],

@@ -29,11 +29,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from solver.case.codes import categorical, codes, composite
+from solver.case.codes import categorical, code32, codes, composite, pairs_by_key
 from solver.case.load import Case
 from solver.case.names import natural_key, natural_sorted
 from solver.model.money import _to_reporting
+from solver.model.hubs import hub_keys
 from solver.model.options import expansions as _expansions
+from solver.model.routes import final_legs, lane_uses, route_arcs, route_costs
 from solver.model.specific import LEVELS_PRODUCT_PERIOD, resolve
 
 
@@ -46,19 +48,24 @@ class Coefficients:
     expansions: pd.DataFrame  # option with fixed cost in reporting currency and pv_factor
     charges: pd.DataFrame  # (option position, period, amount, discount): each expansion charge
     shares: pd.DataFrame  # one row per shares.csv row and period it covers
+    # a case with hubs: one row per (flow arc, leg or hub of its route) with its cost (routes.route_costs)
+    legs: pd.DataFrame | None = None
+    hubs: pd.DataFrame | None = None  # (hub, period, max_units, row): limited throughput (hubs.py)
 
 
 def build(case: Case) -> Coefficients:
-    arcs = _arcs(case)
+    arcs, legs = _arcs(case)
     expansions, charges = _expansions(case)
     return Coefficients(
         arcs=arcs,
         capacity=_capacity_keys(case),
-        lane_limits=_lane_limits(case, arcs),
+        lane_limits=_lane_limits(case, arcs, legs),
         tiers=_tier_widths(case),
         expansions=expansions,
         charges=charges,
         shares=_share_keys(case),
+        legs=legs,
+        hubs=hub_keys(case, arcs, legs),
     )
 
 
@@ -78,48 +85,34 @@ def _dims(case: Case) -> dict[str, pd.Index]:
         "product": pd.Index(list(case.products), dtype=object),
         "period": pd.Index(list(case.periods), dtype=object),
         "country": sorted_index(case.plants["country"]),
-        "currency": sorted_index(case.plants["currency"], case.lanes["currency"], [case.currency]),
+        "currency": sorted_index(
+            case.plants["currency"], case.lanes["currency"], case.nodes["currency"], [case.currency]
+        ),
     }
 
 
-def _pairs_by_market(pair_market: np.ndarray, dem_market: np.ndarray, n_markets: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every (pair, demand row) with the same market: an inner join on integer codes."""
-    order = np.argsort(dem_market, kind="stable")
-    count = np.bincount(dem_market, minlength=n_markets)
-    start = np.concatenate([[0], np.cumsum(count)[:-1]])
-    per_pair = np.where(pair_market >= 0, count[np.maximum(pair_market, 0)], 0)
-    pair = np.repeat(np.arange(len(pair_market)), per_pair)
-    within = np.arange(len(pair)) - np.repeat(np.cumsum(per_pair) - per_pair, per_pair)
-    return pair, order[start[pair_market[pair]] + within]
-
-
-def _arcs(case: Case) -> pd.DataFrame:
+def _arcs(case: Case) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """One row per (plant, market, product, period, tariff tier) a lane serves, sorted by
     period, product, plant, market, tier; names as Categoricals of ``_dims``'s order.
     Built on int32 name codes, as arrays; each column is taken once at the end and its
     source freed as soon as it is taken, so the intermediates never all live beside the
     finished table (at 1M arcs they would double the stage's peak memory)."""
     dims = _dims(case)
-    lanes, dem = case.lanes, case.demand
-    dem_code = {d: _code32(dims[d], dem[d]) for d in ("market", "product", "period")}
-    pairs = lanes[["plant", "market"]].drop_duplicates()
-    pair_plant, pair_market = _code32(dims["plant"], pairs["plant"]), _code32(dims["market"], pairs["market"])
-    pair, dem_row = _pairs_by_market(
-        np.where(pair_plant >= 0, pair_market, -1), dem_code["market"], len(dims["market"])
-    )
-    c = {"plant": pair_plant[pair]}
-    del pair
-    c.update({d: dem_code[d][dem_row] for d in ("market", "product", "period")})
+    dem_code = {d: code32(dims[d], case.demand[d]) for d in ("market", "product", "period")}
+    legs = None
+    if case.has_hubs:
+        c, lane_row, dem_row, legs = route_arcs(case, dims, dem_code)
+    else:
+        c, lane_row, dem_row = _direct_arcs(case, dims, dem_code)
 
     def frame(cols):
         return pd.DataFrame({d: categorical(c[d], dims[d]) for d in cols})
 
-    pos = resolve(frame(("plant", "market", "product", "period")), lanes, ["plant", "market"], LEVELS_PRODUCT_PERIOD)
-    keep = np.flatnonzero(pos >= 0)
-    c = {d: v[keep] for d, v in c.items()}
-    lane_row, dem_row = pos[keep], dem_row[keep]
-    del pos, keep
     cost_row, local_cost, production, freight_local, freight = _unit_costs(case, c, dims, frame, lane_row)
+    if legs is not None:  # a route's freight: its legs' and its hubs' handling, each from its own currency
+        legs = route_costs(case, legs, c, dims)
+        freight = np.bincount(legs["arc"].to_numpy(np.int64), legs["amount"].to_numpy(float), minlength=len(lane_row))
+        freight_local = np.full(len(lane_row), np.nan)  # no one currency: the legs carry theirs
 
     # Tariff tiers: an arc with a tariff group of n tiers becomes n arcs.
     tier = _tiers(
@@ -135,6 +128,9 @@ def _arcs(case: Case) -> pd.DataFrame:
     at = arc[order]
     del arc
     out: dict[str, Any] = {}  # categorical and numeric columns
+    if legs is not None:
+        out["via"] = pd.Categorical(dims["route"].to_numpy(object)[c.pop("route")[at]])
+        legs = final_legs(legs, at)
     for k in ("plant", "market", "product", "period"):
         code = c.pop(k)[at]
         out[k] = categorical(code, dims[k])
@@ -167,7 +163,25 @@ def _arcs(case: Case) -> pd.DataFrame:
     unit_cost += out["unit_duty"]
     out["unit_cost"] = unit_cost
     out["discount"] = period_discount
-    return pd.DataFrame(out, copy=False)
+    return pd.DataFrame(out, copy=False), legs
+
+
+def _direct_arcs(case: Case, dims: dict, dem_code: dict):
+    """(codes of plant, market, product, period per arc; its lanes.csv row; its demand.csv row) for
+    every (plant, market) lane pair and demand row of the market the most specific lane row serves."""
+    lanes = case.lanes
+    pairs = lanes[["plant", "market"]].drop_duplicates()
+    pair_plant, pair_market = code32(dims["plant"], pairs["plant"]), code32(dims["market"], pairs["market"])
+    pair, dem_row = pairs_by_key(np.where(pair_plant >= 0, pair_market, -1), dem_code["market"], len(dims["market"]))
+    c = {"plant": pair_plant[pair]}
+    del pair
+    c.update({d: dem_code[d][dem_row] for d in ("market", "product", "period")})
+    targets = pd.DataFrame({d: categorical(c[d], dims[d]) for d in ("plant", "market", "product", "period")})
+    pos = resolve(targets, lanes, ["plant", "market"], LEVELS_PRODUCT_PERIOD)
+    del targets
+    keep = np.flatnonzero(pos >= 0)
+    c = {d: v[keep] for d, v in c.items()}
+    return c, pos[keep], dem_row[keep]
 
 
 def _unit_costs(case: Case, c: dict, dims: dict, frame, lane_row: np.ndarray):
@@ -175,9 +189,9 @@ def _unit_costs(case: Case, c: dict, dims: dict, frame, lane_row: np.ndarray):
     and in the reporting one, freight in the lane's currency and in the reporting one."""
     lanes = case.lanes
     plants = case.plants.set_index("plant").reindex(dims["plant"])
-    c["country"] = _code32(dims["country"], plants["country"])[c["plant"]]
-    c["plant_currency"] = _code32(dims["currency"], plants["currency"].replace("", case.currency))[c["plant"]]
-    c["lane_currency"] = _code32(dims["currency"], lanes["currency"].replace("", case.currency))[lane_row]
+    c["country"] = code32(dims["country"], plants["country"])[c["plant"]]
+    c["plant_currency"] = code32(dims["currency"], plants["currency"].replace("", case.currency))[c["plant"]]
+    c["lane_currency"] = code32(dims["currency"], lanes["currency"].replace("", case.currency))[lane_row]
     cost_row = resolve(frame(("plant", "product", "period")), case.costs, ["plant"], LEVELS_PRODUCT_PERIOD)
     local_cost = np.where(
         cost_row >= 0, case.costs["unit_cost"].to_numpy()[np.maximum(cost_row, 0)] if len(case.costs) else 0.0, 0.0
@@ -197,17 +211,13 @@ def _unit_costs(case: Case, c: dict, dims: dict, frame, lane_row: np.ndarray):
 def _order(c: dict, dims: dict, arc: np.ndarray, tier: np.ndarray) -> np.ndarray:
     """The order of the arc tiers: by period, product, plant, market, tier (a composite key of the
     arc's codes, built per arc and then per arc tier)."""
-    sort_dims = ("period", "product", "plant", "market")
+    sort_dims: tuple[str, ...] = ("period", "product", "plant", "market")
+    if "route" in c:  # a case with hubs: each route of a plant and market (routes sort by their ends first)
+        sort_dims += ("route",)
     key = composite([c[k] for k in sort_dims], [len(dims[k]) for k in sort_dims])[arc]
     key *= int(tier.max(initial=0)) + 2
     key += tier
     return np.argsort(key)
-
-
-def _code32(names: pd.Index, values) -> np.ndarray:
-    """int32 position of each value in ``names`` (-1: not there): a case has far fewer than
-    2**31 names of a kind, and half the bytes of int64 codes over a million arcs."""
-    return names.get_indexer(pd.Index(pd.Series(values).to_numpy(object))).astype(np.int32)
 
 
 def _tariff_groups(case: Case) -> tuple[pd.DataFrame, np.ndarray]:
@@ -301,9 +311,10 @@ def _capacity_keys(case: Case) -> pd.DataFrame:
     return agg.reset_index(drop=True)
 
 
-def _lane_limits(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
+def _lane_limits(case: Case, arcs: pd.DataFrame, legs: pd.DataFrame | None = None) -> pd.DataFrame:
     limited = case.lanes["max_units"].notna().to_numpy()
-    used = arcs[limited[arcs["lane_row"].to_numpy()]][["lane_row", "period"]].drop_duplicates()
+    uses = lane_uses(arcs, legs)
+    used = uses[limited[uses["lane_row"].to_numpy()]][["lane_row", "period"]].drop_duplicates()
     lanes = case.lanes.reset_index(drop=True)
     out = used.assign(
         plant=lanes["plant"].to_numpy()[used["lane_row"]],
@@ -315,13 +326,13 @@ def _lane_limits(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
-def unused_rows(case: Case, arcs: pd.DataFrame) -> list[tuple[str, int]]:
+def unused_rows(case: Case, arcs: pd.DataFrame, legs: pd.DataFrame | None = None) -> list[tuple[str, int]]:
     """(file, spreadsheet row) of costs, lanes and tariffs rows that apply to no flow:
     a more specific row always wins, or no demand reaches them."""
     unused = []
     for file, table, used in (
         ("costs.csv", case.costs, set(arcs["cost_row"])),
-        ("lanes.csv", case.lanes, set(arcs["lane_row"])),
+        ("lanes.csv", case.lanes, set(lane_uses(arcs, legs)["lane_row"])),
     ):
         unused += [(file, int(r)) for pos, r in enumerate(table["row"]) if pos not in used]
     _, gid = _tariff_groups(case)

@@ -9,6 +9,7 @@ from solver.model.cover import define_cover_constraints
 from solver.model.demand import define_demand_constraints, define_unmet_variables
 from solver.model.expansions import define_build_variables
 from solver.model.flows import define_flow_variables
+from solver.model.hubs import define_hub_constraints
 from solver.model.lanes import define_lane_constraints
 from solver.model.linking import define_linking_constraints
 from solver.model.groups import define_group_constraints
@@ -33,7 +34,10 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
     b.add_rows(demand)
     b.add_rows(capacity)
     b.add_rows(define_min_production_constraints(co.capacity, co.arcs, flow))
-    b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow))
+    b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow, co.legs))
+    hubs = define_hub_constraints(co.hubs, co.legs, flow)
+    if hubs is not None:  # a case with hubs: their throughput (hubs.py)
+        b.add_rows(hubs)
     b.add_rows(define_tariff_quota_constraints(co.tiers, co.arcs, flow))
     for rows in define_share_constraints(co.shares, co.arcs, flow):
         b.add_rows(rows)

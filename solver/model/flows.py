@@ -25,7 +25,11 @@ def define_flow_variables(arcs) -> Cols:
     n = len(arcs)
     return Cols(
         family="flow",
-        names=names("flow", arcs["plant"], arcs["market"], arcs["product"], arcs["period"], tier),
+        names=(
+            names("flow", arcs["plant"], arcs["via"], arcs["market"], arcs["product"], arcs["period"], tier)
+            if "via" in arcs  # a case with hubs: one flow per route (routes.py)
+            else names("flow", arcs["plant"], arcs["market"], arcs["product"], arcs["period"], tier)
+        ),
         cost=arcs["unit_cost"].to_numpy(dtype=float) * arcs["discount"].to_numpy(dtype=float),
         lower=np.zeros(n),
         upper=np.full(n, INF),

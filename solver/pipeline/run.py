@@ -111,6 +111,7 @@ class Run(Displayed):
             "sourcing.csv": res.sourcing,
             "lane_limits.csv": res.lane_limits,
             "quotas.csv": res.quotas,
+            "hubs.csv": res.hubs,
             "places.csv": places(self.case),
         }
         tables = {name: with_currency(t, cur) for name, t in found.items() if t is not None}

@@ -25,6 +25,7 @@ WEIGHTS = {
     "min_production": 2.0,
     "lane": 2.0,
     "tariff_quota": 2.0,
+    "hub": 2.0,
     "share_min": 2.0,
     "share_max": 2.0,
 }
@@ -107,7 +108,7 @@ class Elastic:
     def cols(self, i: int) -> np.ndarray:
         return self.lp.index[self.lp.start[i] : self.lp.start[i + 1]]
 
-    def binding(self, families=("capacity", "lane", "min_production", "tariff_quota") + SHARES) -> set[int]:
+    def binding(self, families=("capacity", "lane", "min_production", "tariff_quota", "hub") + SHARES) -> set[int]:
         return {
             i
             for fam in families
@@ -231,6 +232,8 @@ def _limit_phrase(e: Elastic, i: int) -> tuple[str, float]:
             f"{r['plant']}→{r['market']}{scope} lane limit {_fmt(limit)} in {r['period']} (lanes.csv row {r['row']})",
             limit,
         )
+    if family == "hub":
+        return f"hub {r['hub']} throughput {_fmt(limit)} in {r['period']} (nodes.csv row {r['row']})", limit
     if family == "min_production":
         scope = r["product"] or "total"
         return f"{r['plant']} {scope} min_units {_fmt(limit)} in {r['period']} ({_capacity_rows(r['min_rows'])})", limit

@@ -72,3 +72,32 @@ def quotas(case: Case, lp: LinearProgram, sol: Solution, steps) -> pd.DataFrame 
         }
     )
     return out
+
+
+def hub_throughput(case: Case, co, lp: LinearProgram, arcs: pd.DataFrame, steps) -> pd.DataFrame:
+    """``hubs.csv``: every hub of nodes.csv and period, in their orders: the units passing it (all products),
+    its ``max_units``, utilization and shadow prices (blank for a hub without a limit)."""
+    legs = co.legs
+    through = legs[legs["kind"] == "hub"]
+    units = arcs["units"].to_numpy(float)[through["arc"].to_numpy(np.int64)]
+    passed = pd.DataFrame({"hub": through["hub"].to_numpy(object), "period": through["period"].to_numpy(object),
+                           "units": units}).groupby(["hub", "period"])["units"].sum()  # fmt: skip
+    nodes = case.nodes
+    grid = pd.MultiIndex.from_product([nodes["hub"], list(case.periods)], names=["hub", "period"])
+    out = pd.DataFrame(index=grid).reset_index()
+    out["units"] = passed.reindex(grid).fillna(0.0).to_numpy() + 0.0
+    limit = nodes.set_index("hub")["max_units"]
+    out["max_units"] = out["hub"].map(limit).to_numpy(float)
+    m = out["max_units"].to_numpy(float)
+    out["utilization"] = np.where(m > 0, out["units"] / np.where(m > 0, m, 1.0), np.nan)
+    out["shadow_price"] = np.nan
+    out["shadow_price_one_less"] = np.nan
+    meta = lp.row_meta.get("hub")
+    if meta is not None and len(meta):
+        rs = lp.family_rows("hub")
+        at = pd.MultiIndex.from_frame(out[["hub", "period"]]).get_indexer(
+            pd.MultiIndex.from_arrays([meta["hub"].to_numpy(object), meta["period"].to_numpy(object)])
+        )
+        out.loc[at, "shadow_price"] = -steps[0][rs]
+        out.loc[at, "shadow_price_one_less"] = -steps[1][rs]
+    return out

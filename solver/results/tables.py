@@ -12,7 +12,7 @@ from solver.case.load import Case
 from solver.case.names import natural_key
 from solver.model.coefficients import Coefficients
 from solver.model.lp import LinearProgram
-from solver.results.limits import LANE_ORDER, QUOTA_ORDER, lane_limits, quotas
+from solver.results.limits import LANE_ORDER, QUOTA_ORDER, hub_throughput, lane_limits, quotas
 from solver.solve.status import Solution
 
 TOL = 1e-6
@@ -30,6 +30,7 @@ class Results:
     undiscounted_cost: float = float("nan")
     lane_limits: pd.DataFrame | None = None  # lanes.csv rows with max_units (limits.py)
     quotas: pd.DataFrame | None = None  # tariff-rate quota tiers (limits.py)
+    hubs: pd.DataFrame | None = None  # a case with hubs: throughput per hub and period (limits.py)
 
 
 def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame:
@@ -72,6 +73,7 @@ def tabulate(
         undiscounted_cost=float(costs["amount"].sum()),
         lane_limits=_sorted_or_none(case, lane_limits(lp, sol, (up, down)), LANE_ORDER),
         quotas=_sorted_or_none(case, quotas(case, lp, sol, (up, down)), QUOTA_ORDER),
+        hubs=None if co.legs is None else plain(hub_throughput(case, co, lp, arcs, (up, down))),
     )
 
 
@@ -93,7 +95,7 @@ def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
         duty=arcs["units"] * arcs["unit_duty"],
         rate_units=arcs["units"] * arcs["duty_rate"],
     )
-    keys = ["period", "product", "plant", "market"]
+    keys = ["period", "product", "plant", "market"] + (["via"] if "via" in arcs else [])  # hubs: one row per route
     grouped = a.groupby(keys, sort=False, observed=True)
     g = grouped.agg(
         units=("units", "sum"),
@@ -118,6 +120,7 @@ def _plan(case: Case, arcs: pd.DataFrame) -> pd.DataFrame:
             "period": g["period"],
             "product": g["product"],
             "plant": g["plant"],
+            **({"via": g["via"]} if "via" in g else {}),
             "market": g["market"],
             "units": units,
             "unit_production_cost": g["p_unit"],

@@ -272,8 +272,8 @@ class _Unit:
         return value
 
 
-# the rows supply.csv, utilization.csv, lane_limits.csv and quotas.csv report
-PRICED = ("demand", "capacity", "min_production", "lane", "tariff_quota")
+# the rows supply.csv, utilization.csv, lane_limits.csv, quotas.csv and hubs.csv report
+PRICED = ("demand", "capacity", "min_production", "lane", "tariff_quota", "hub")
 
 
 def limit_marginals(lp: LinearProgram, sol, threads: int | None = None) -> tuple[np.ndarray, np.ndarray]:

@@ -13,7 +13,8 @@ worker processes already use the cores).
 Costs per flow arc, as in coefficients.py, with r = fx rate of the arc's period:
 
     production = local_cost * cost_scale * r(reporting) / r(plant currency)
-    freight    = freight_local * freight_scale * r(reporting) / r(lane currency)
+    freight    = freight_local * freight_scale * r(reporting) / r(lane currency)   (freight.py; with hubs,
+                 summed over the legs and hubs of the arc's route)
     duty       = rate * (production + [cif] * freight)
     column cost = d(t) * (production + freight + duty); a build costs F * pv_factor
     (its charges' present value, see coefficients.py)
@@ -38,6 +39,7 @@ from solver.model.lp import LinearProgram
 from solver.model.money import fx_rate
 from solver.solve.decompose import MIN_BLOCK
 from solver.solve.live_blocks import block_labels, live_lp
+from solver.studies.sweep.freight import FreightTerms
 from solver.studies.sweep.params import Scenarios
 
 
@@ -90,7 +92,8 @@ class ScenarioModel:
         # scenario rather than one LP per combination of builds, unless ``enumerate`` (breakeven)
         self.solver, self.enumerate = solver, solver == "highs"
         arcs = co.arcs
-        self.arcs_key = arcs[["period", "product", "plant", "market"]].reset_index(drop=True)  # for plans.csv
+        # plans.csv: units per plant and market (a case with hubs: summed over the routes between them)
+        self.arcs_key = arcs[["period", "product", "plant", "market"]].reset_index(drop=True)
         self.lp = lp
         self.params = params
         self.flow = lp.family_cols("flow")
@@ -99,13 +102,12 @@ class ScenarioModel:
         n = len(arcs)
         per = arcs["period"]
         self.local_cost = arcs["local_cost"].to_numpy(float)
-        self.freight_local = arcs["freight_local"].to_numpy(float)
         self.duty_rate = arcs["duty_rate"].to_numpy(float)
         self.cif = arcs["cif"].to_numpy(bool)
         self.discount = arcs["discount"].to_numpy(float)
         self.r_rep = fx_rate(case, pd.Series([case.currency] * n), per)
         self.r_plant = fx_rate(case, arcs["plant_currency"], per)
-        self.r_lane = fx_rate(case, arcs["lane_currency"], per)
+        self.freight_terms = FreightTerms.of(case, co)  # lanes, or a route's legs and hubs (freight.py)
         exp = co.expansions
         self.fixed_local = exp["fixed_cost"].to_numpy(float) if len(exp) else np.zeros(0)
         exp_cur = exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
@@ -169,16 +171,15 @@ class ScenarioModel:
             )
             return dict(
                 plant=(arcs["plant_currency"] == p.a).to_numpy() & period,
-                lane=(arcs["lane_currency"] == p.a).to_numpy() & period,
                 rep=period if p.a == case.currency else np.zeros(n, bool),
+                freight=self.freight_terms.mask(p, case.currency),
                 exp=(exp_cur == p.a).to_numpy() & exp_period if len(exp) else np.zeros(0, bool),
                 exp_rep=exp_period if p.a == case.currency else np.zeros(len(exp), bool),
             )
         if p.kind == "tariff":
             return (arcs["country"] == p.a).to_numpy() & (arcs["market"] == p.b).to_numpy() & product & period
         if p.kind in ("freight", "freight_scale"):
-            m = (arcs["plant"] == p.a).to_numpy()
-            return m & (arcs["market"] == p.b).to_numpy() if p.b else m
+            return self.freight_terms.mask(p, case.currency)
         if p.kind == "cost_scale":
             return (arcs["plant"] == p.a).to_numpy() & product
         if p.kind == "fixed_cost":  # the option, or every start of its window (option@period)
@@ -201,26 +202,21 @@ class ScenarioModel:
 
     def _coefficients(self, values):
         """As ``coefficients``, plus the per-arc production, freight and duty costs."""
-        r_rep, r_plant, r_lane = self.r_rep, self.r_plant, self.r_lane
+        r_rep, r_plant = self.r_rep, self.r_plant
         fixed_rep, fixed_cur, fixed_local = self.fixed_r_rep, self.fixed_r_cur, self.fixed_local
-        cost_scale = freight_scale = None
-        freight_local, duty_rate = self.freight_local, self.duty_rate
+        cost_scale = None
+        duty_rate = self.duty_rate
         units, cap = self.demand_units, self.cap_upper
         for i in self.order:
             p, m, v = self.params[i], self.masks[i], values[i]
             k = p.kind
             if k == "fx":
                 r_plant = np.where(m["plant"], v, r_plant)
-                r_lane = np.where(m["lane"], v, r_lane)
                 r_rep = np.where(m["rep"], v, r_rep)
                 fixed_cur = np.where(m["exp"], v, fixed_cur)
                 fixed_rep = np.where(m["exp_rep"], v, fixed_rep)
             elif k == "tariff":
                 duty_rate = np.where(m, v, duty_rate)
-            elif k == "freight":
-                freight_local = np.where(m, v, freight_local)
-            elif k == "freight_scale":
-                freight_scale = np.where(m, v, 1.0 if freight_scale is None else freight_scale)
             elif k == "cost_scale":
                 cost_scale = np.where(m, v, 1.0 if cost_scale is None else cost_scale)
             elif k == "demand":
@@ -234,9 +230,7 @@ class ScenarioModel:
         production = self.local_cost * r_rep / r_plant
         if cost_scale is not None:
             production = production * cost_scale
-        freight = freight_local * r_rep / r_lane
-        if freight_scale is not None:
-            freight = freight * freight_scale
+        freight = self.freight_terms.freight(self.params, self.masks, values, self.order)
         duty = duty_rate * (production + np.where(self.cif, freight, 0.0))
         cost = self.lp.cost.copy()
         cost[self.flow] = (production + freight + duty) * self.discount

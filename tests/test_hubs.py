@@ -1,0 +1,192 @@
+"""Hubs (nodes.csv): routes through ports, worked by hand. A two-hop route's landed cost; duty by the
+country of the plant that made the unit, through a shared hub; a tariff-rate quota counted across two
+ports; a hub's throughput and its shadow price; a lane limit on a hub leg; errors and warnings of
+nodes.csv; sweeps and breakeven on a hub's currency and a hub leg's freight."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from solver.cli import cli
+
+from conftest import write_case
+
+# Plant kr (KR, 10,000 a unit) ships through busan-port (handling 50) and then long-beach (handling 80,
+# at most 100 units a period) or savannah (handling 60) to usa; plant us (US, 12,000) ships direct.
+# Demand 150; duty KR -> usa 2.5% fob (250 a unit).
+#   kr > busan-port > long-beach > usa: 10,000 + (100 + 900 + 300) + (50 + 80) + 250 = 11,680
+#   kr > busan-port > savannah > usa:   10,000 + (100 + 1,500 + 200) + (50 + 60) + 250 = 12,160
+#   us > usa:                           12,000 + 400                                  = 12,400
+# long-beach takes its 100, savannah the other 50: 1,168,000 + 608,000 = 1,776,000; one unit more of
+# long-beach's throughput saves 12,160 - 11,680 = 480.
+PORTS = dict(
+    plants="plant,country,currency\nkr,KR,USD\nus,US,USD",
+    nodes="hub,country,currency,handling_cost,max_units\nbusan-port,KR,USD,50,\nlong-beach,US,USD,80,100\n"
+    "savannah,US,USD,60,",
+    lanes="plant,market,freight_cost\nkr,busan-port,100\nbusan-port,long-beach,900\nbusan-port,savannah,1500\n"
+    "long-beach,usa,300\nsavannah,usa,200\nus,usa,400",
+    demand="market,product,period,units\nusa,car,2014,150",
+    costs="plant,unit_cost\nkr,10000\nus,12000",
+    capacity="plant,max_units\nkr,1000\nus,50",
+    tariffs="origin,market,rate,basis\nKR,usa,2.5%,fob",
+)
+
+
+def run(*args):
+    r = CliRunner().invoke(cli, [str(a) for a in args])
+    return r
+
+
+def solve(case, out):
+    r = run("solve", case, "--out", out)
+    assert r.exit_code == 0, r.output + r.stderr
+    plan = pd.read_csv(out / "plan.csv", keep_default_na=False)
+    total = pd.read_csv(out / "cost_breakdown.csv")["amount_USD"].sum()
+    return plan, total
+
+
+def test_two_hop_routes_landed_cost_and_hub_shadow_price(tmp_path):
+    plan, total = solve(write_case(tmp_path / "c", **PORTS), tmp_path / "o")
+    assert total == pytest.approx(1_776_000)
+    assert list(plan.columns[:6]) == ["period", "product", "plant", "via", "market", "units"]
+    rows = {r.via: r for r in plan.itertuples()}
+    lb, sav = rows["busan-port > long-beach"], rows["busan-port > savannah"]
+    assert (lb.units, lb.unit_freight_USD, lb.unit_duty_USD, lb.unit_landed_cost_USD) == (100, 1430, 250, 11680)
+    assert (sav.units, sav.unit_freight_USD, sav.unit_landed_cost_USD) == (50, 1910, 12160)
+    hubs = pd.read_csv(tmp_path / "o" / "hubs.csv").set_index("hub")
+    assert list(hubs.index) == ["busan-port", "long-beach", "savannah"]
+    assert hubs.loc["busan-port", "units"] == 150 and hubs.loc["long-beach", "utilization"] == 1
+    assert hubs.loc["long-beach", "shadow_price_USD"] == pytest.approx(480)
+    assert pd.isna(hubs.loc["savannah", "shadow_price_USD"])  # no limit: nothing to price
+
+
+def test_a_case_without_hubs_has_no_via_and_no_hubs_file(tmp_path):
+    files = dict(PORTS, lanes="plant,market,freight_cost\nkr,usa,1300\nus,usa,400")
+    del files["nodes"]
+    plan, total = solve(write_case(tmp_path / "c", **files), tmp_path / "o")
+    assert "via" not in plan.columns and not (tmp_path / "o" / "hubs.csv").exists()
+    # kr direct: 10,000 + 1,300 + 250 = 11,550 for 150 units
+    assert total == pytest.approx(150 * 11_550)
+
+
+def test_duty_by_the_plant_country_through_a_shared_hub(tmp_path):
+    # kr (KR, 10,000) and jp (JP, 9,000) both ship through busan-port (handling 50) to usa; KR pays 2.5% fob,
+    # JP 10% cif: customs value 9,000 + 200 + 50 + 300 = 9,550, duty 955. Demand 100, each at most 60:
+    #   kr: 10,000 + 100 + 50 + 300 + 250 = 10,700; jp: 9,000 + 200 + 50 + 300 + 955 = 10,505
+    # jp takes 60, kr 40: 630,300 + 428,000 = 1,058,300.
+    files = dict(
+        plants="plant,country,currency\nkr,KR,USD\njp,JP,USD",
+        nodes="hub,handling_cost\nbusan-port,50",
+        lanes="plant,market,freight_cost\nkr,busan-port,100\njp,busan-port,200\nbusan-port,usa,300",
+        demand="market,product,period,units\nusa,car,2014,100",
+        costs="plant,unit_cost\nkr,10000\njp,9000",
+        capacity="plant,max_units\nkr,60\njp,60",
+        tariffs="origin,market,rate,basis\nKR,usa,2.5%,fob\nJP,usa,10%,cif",
+    )
+    plan, total = solve(write_case(tmp_path / "c", **files), tmp_path / "o")
+    by = plan.set_index("plant")
+    assert by.loc["kr", "unit_duty_USD"] == pytest.approx(250) and by.loc["jp", "unit_duty_USD"] == pytest.approx(955)
+    assert by.loc["jp", "units"] == 60 and by.loc["kr", "units"] == 40
+    assert total == pytest.approx(1_058_300)
+
+
+def test_a_quota_counts_units_across_two_ports(tmp_path):
+    # KR's first 100 units into usa pay 0%, the rest 25% fob (2,500 a unit); long-beach takes at most 80.
+    #   in quota: via long-beach 11,430, via savannah 11,910; over quota via savannah 14,410; us 12,400.
+    # 80 via long-beach and 20 via savannah fill the quota (across both ports), us the other 50:
+    #   914,400 + 238,200 + 620,000 = 1,772,600 (a quota per port would give 1,748,100).
+    files = dict(
+        PORTS,
+        nodes="hub,handling_cost,max_units\nbusan-port,50,\nlong-beach,80,80\nsavannah,60,",
+        tariffs="origin,market,rate,basis,up_to_units\nKR,usa,0%,fob,100\nKR,usa,25%,fob,",
+    )
+    plan, total = solve(write_case(tmp_path / "c", **files), tmp_path / "o")
+    assert total == pytest.approx(1_772_600)
+    units = plan.groupby(["plant", "via"])["units"].sum().to_dict()
+    assert units == {("kr", "busan-port > long-beach"): 80, ("kr", "busan-port > savannah"): 20, ("us", ""): 50}
+    quotas = pd.read_csv(tmp_path / "o" / "quotas.csv")
+    assert quotas["units"].tolist() == [100]
+
+
+def test_a_lane_limit_on_a_hub_leg_limits_every_route_over_it(tmp_path):
+    # busan-port -> long-beach limited to 30 (lanes.csv): long-beach gets 30, savannah 120:
+    #   30 x 11,680 + 120 x 12,160 = 350,400 + 1,459,200 = 1,809,600
+    files = dict(PORTS, lanes=PORTS["lanes"].replace("freight_cost\n", "freight_cost,max_units\n").replace(
+        "busan-port,long-beach,900", "busan-port,long-beach,900,30"))  # fmt: skip
+    plan, total = solve(write_case(tmp_path / "c", **files), tmp_path / "o")
+    assert total == pytest.approx(1_809_600)
+    limits = pd.read_csv(tmp_path / "o" / "lane_limits.csv")
+    assert limits[["plant", "market", "units"]].values.tolist() == [["busan-port", "long-beach", 30]]
+    assert limits["shadow_price_USD"].iloc[0] == pytest.approx(480)
+
+
+def test_a_hub_too_small_is_explained(tmp_path):
+    files = dict(
+        PORTS,
+        capacity="plant,max_units\nkr,1000\nus,0",
+        nodes="hub,handling_cost,max_units\nbusan-port,50,120\nlong-beach,80,\nsavannah,60,",
+    )
+    r = run("solve", write_case(tmp_path / "c", **files), "--out", tmp_path / "o")
+    assert r.exit_code == 3
+    assert (
+        "at most 120 can reach it" in r.output and "hub busan-port throughput 120 in 2014 (nodes.csv row 2)" in r.output
+    )
+    assert not (tmp_path / "o").exists()
+
+
+def test_nodes_errors_name_file_row_and_column(tmp_path):
+    files = dict(
+        PORTS,
+        nodes="hub,handling_cost\nbusan-port,50\nkr,10\nlong-beach,-5\nsavannah,",
+        lanes=PORTS["lanes"] + "\nlong-beach,long-beach,5\nsavannah,nowhere,5",
+    )
+    r = run("validate", write_case(tmp_path / "c", **files))
+    assert r.exit_code == 2, r.output
+    text = r.output + r.stderr
+    assert "nodes.csv, row 3, column hub" in text and "is also a plant of plants.csv" in text
+    assert "nodes.csv, row 4, column handling_cost" in text
+    assert "lanes.csv, row 8, column market" in text and "is the hub the lane starts at" in text
+    assert "lanes.csv, row 9, column market" in text and "market of demand.csv or hub of nodes.csv" in text
+    assert "Traceback" not in text
+
+
+def test_a_hub_with_no_lane_out_is_a_warning(tmp_path):
+    files = dict(PORTS, nodes=PORTS["nodes"] + "\nbremerhaven,DE,USD,10,")
+    r = run("validate", write_case(tmp_path / "c", **files))
+    assert r.exit_code == 0, r.output
+    assert "bremerhaven" in r.output and "no lane into and no lane out of it" in r.output
+
+
+def test_sweep_moves_a_hub_currency_and_a_hub_leg_freight(tmp_path):
+    # busan-port's handling is KRW 50,000 (50 USD at 1,000). At 500 it is 100 USD: long-beach 11,730, savannah
+    # 12,210: 1,173,000 + 610,500 = 1,783,500. With busan-port -> long-beach at 1,400 (and KRW 500):
+    # long-beach 12,230 > savannah 12,210, so all 150 via savannah: 1,831,500. At 2,000: handling 25,
+    # 11,655 and 12,135: 1,165,500 + 606,750 = 1,772,250.
+    files = dict(
+        PORTS,
+        nodes=PORTS["nodes"].replace("busan-port,KR,USD,50,", "busan-port,KR,KRW,50000,"),
+        fx="currency,rate\nKRW,1000",
+    )
+    case = write_case(tmp_path / "c", **files)
+    r = run("sweep", case, "--vary", "fx:KRW=500,2000", "--vary", "freight:busan-port:long-beach=900,1400",
+            "--out", tmp_path / "s")  # fmt: skip
+    assert r.exit_code == 0, r.output + r.stderr
+    res = pd.read_csv(tmp_path / "s" / "results.csv")
+    got = {(a, b): c for a, b, c in res[["fx:KRW", "freight:busan-port:long-beach", "objective_USD"]].values}
+    assert got[(500, 900)] == pytest.approx(1_783_500)
+    assert got[(500, 1400)] == pytest.approx(1_831_500)
+    assert got[(2000, 900)] == pytest.approx(1_772_250)
+
+
+def test_breakeven_on_a_hub_leg(tmp_path):
+    # long-beach's route costs 11,680 + (f - 900): it stops taking units when it passes savannah's 12,160,
+    # at f = 1,380.
+    case = write_case(tmp_path / "c", **PORTS)
+    r = run("breakeven", case, "--param", "freight:busan-port:long-beach", "--from", "900", "--to", "2000",
+            "--out", tmp_path / "b")  # fmt: skip
+    assert r.exit_code == 0, r.output + r.stderr
+    points = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
+    inner = [v for v in points["value_from"] if 900 < v < 2000]
+    assert inner == [pytest.approx(1380)]
