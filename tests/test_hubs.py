@@ -190,3 +190,19 @@ def test_breakeven_on_a_hub_leg(tmp_path):
     points = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
     inner = [v for v in points["value_from"] if 900 < v < 2000]
     assert inner == [pytest.approx(1380)]
+
+
+def test_terminal_workbook_and_report_name_the_hub_that_binds(tmp_path):
+    case = write_case(tmp_path / "c", **PORTS)
+    r = run("solve", case, "--out", tmp_path / "o", "--xlsx")
+    assert r.exit_code == 0, r.output
+    assert "the throughput of hub long-beach in 2014 (100) is worth 480.00 USD per unit" in r.output
+    import openpyxl
+
+    wb = openpyxl.load_workbook(tmp_path / "o" / "plan.xlsx")
+    assert "hubs" in wb.sheetnames and [c.value for c in wb["plan"][1]][3] == "via"
+    r = run("report", tmp_path / "o", "--out", tmp_path / "r.html")
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "r.html").read_text()
+    assert "<h3>Hubs</h3>" in html and "kr to usa via busan-port &gt; long-beach" in html
+    assert "the throughput of hub long-beach in 2014 (100) is worth 480.00 USD per unit" in html

@@ -30,6 +30,7 @@ FILES = {
             "sensitivity_constraints.csv",
             "lane_limits.csv",
             "quotas.csv",
+            "hubs.csv",
             "places.csv",
         ),
     ),
@@ -39,6 +40,8 @@ FILES = {
     "compare": (("comparison.csv",), ()),
 }
 TEXT = (
+    "via",
+    "hub",
     "period",
     "plant",
     "product",

@@ -164,8 +164,12 @@ def plan_section(f: Folder, colours: dict[str, str]) -> str:
 def _lanes(f: Folder, plan: pd.DataFrame, cur: str) -> list[str]:
     """Landed cost by lane over the horizon: units, average unit costs (production, freight, duty)."""
     cols = {k: money(plan, k) for k in ("unit_production_cost", "unit_freight", "unit_duty", "landed_cost")}
+    routes = "via" in plan.columns  # a case with hubs: one row per route
+    if routes:
+        plan = plan.assign(via=plan["via"].fillna("").astype(str))
+    keys = ["plant", "via", "market", "product"] if routes else ["plant", "market", "product"]
     g = plan.assign(**{f"w_{k}": plan[c] * plan["units"] for k, c in cols.items() if k != "landed_cost"}).groupby(
-        ["plant", "market", "product"], sort=False
+        keys, sort=False
     )
     agg = g.agg(units=("units", "sum"), landed=(cols["landed_cost"], "sum"),
                 **{f"w_{k}": (f"w_{k}", "sum") for k in cols if k != "landed_cost"}).reset_index()  # fmt: skip
@@ -173,8 +177,8 @@ def _lanes(f: Folder, plan: pd.DataFrame, cur: str) -> list[str]:
     for k in ("unit_production_cost", "unit_freight", "unit_duty"):
         agg[k] = agg[f"w_{k}"] / agg["units"]
     agg = agg.sort_values("landed", ascending=False)
-    lanes = [f"{r.plant} to {r.market}" + (f" ({r.product})" if plan["product"].nunique() > 1 else "")
-             for r in rows_of(agg)]  # fmt: skip
+    lanes = [f"{r.plant} to {r.market}" + (f" via {r.via}" if routes and r.via else "")
+             + (f" ({r.product})" if plan["product"].nunique() > 1 else "") for r in rows_of(agg)]  # fmt: skip
     series = [
         Series(name, list(agg[k]), COMPONENTS[c])
         for name, k, c in (("production", "unit_production_cost", "production"), ("freight", "unit_freight", "freight"),
@@ -188,14 +192,31 @@ def _lanes(f: Folder, plan: pd.DataFrame, cur: str) -> list[str]:
         [f"the {top} lanes of largest landed cost of {len(lanes)}"] if len(lanes) > top else None,
     )  # fmt: skip
     rows = [
-        [cell(r.plant), cell(r.market), cell(r.product), cell(r.units, "units"), cell(r.unit_production_cost, "money"),
+        [cell(r.plant), *([cell(r.via)] if routes else []), cell(r.market), cell(r.product), cell(r.units, "units"),
+         cell(r.unit_production_cost, "money"),
          cell(r.unit_freight, "money"), cell(r.unit_duty, "money"),
          cell(r.landed / r.units if r.units else math.nan, "money"), cell(r.landed, "money")]
         for r in rows_of(agg)
     ]  # fmt: skip
-    heads = ["plant", "market", "product", "units", f"production per unit ({cur})", f"freight per unit ({cur})",
+    heads = ["plant", *(["via (hubs)"] if routes else []), "market", "product", "units",
+             f"production per unit ({cur})", f"freight per unit ({cur})",
              f"duty per unit ({cur})", f"landed cost per unit ({cur})", f"landed cost ({cur})"]  # fmt: skip
-    return ["<h3>Landed cost by lane</h3>", figure(svg), table(heads, rows, "Lanes over the horizon (face value)")]
+    out = ["<h3>Landed cost by lane</h3>", figure(svg), table(heads, rows, "Lanes over the horizon (face value)")]
+    return out + (_hubs(f, cur) if "hubs.csv" in f.tables else [])
+
+
+def _hubs(f: Folder, cur: str) -> list[str]:
+    """hubs.csv: the units through each hub per period, its limit and what one more unit of it is worth."""
+    hubs = f.tables["hubs.csv"]
+    sp = money(hubs, "shadow_price")
+    rows = [
+        [cell(r["hub"]), cell(r["period"]), cell(r["units"], "units"), cell(r["max_units"], "units"),
+         cell(r["utilization"], "rate"),
+         cell(r[sp] if sp else math.nan, "money")]
+        for r in hubs.to_dict("records")
+    ]  # fmt: skip
+    heads = ["hub", "period", "units through it", "limit (units)", "utilization", f"one more unit worth ({cur})"]
+    return ["<h3>Hubs</h3>", table(heads, rows, "Units through each hub (freight and handling are in the lanes)")]
 
 
 def _components(f: Folder, periods: list[str], cur: str) -> list[str]:

@@ -128,6 +128,9 @@ def other_limits(cons: pd.DataFrame, cur: str) -> list[dict]:
                 f"{what}: the lower duty rate up to {_u(r['rhs'])} units ({tier}); "
                 f"one more unit of quota {more} {abs(v):,.2f} {cur}"
             )
+        elif family == "hub":
+            what = f"hub {inside[0]}" + _scope("", inside[1] if len(inside) > 1 else "")
+            text = f"{what}: throughput of {_u(r['rhs'])} units; one more unit {more} {abs(v):,.2f} {cur}"
         else:
             what = name
             text = f"{name}: limit {_u(r['rhs'])}; one more unit {more} {abs(v):,.2f} {cur}"
@@ -143,14 +146,14 @@ def binding_limits(tables: dict[str, pd.DataFrame], cur: str) -> list[dict]:
         rows += share_limits(tables["sourcing.csv"], cur)
     if "sensitivity_constraints.csv" in tables:
         rows += other_limits(tables["sensitivity_constraints.csv"], cur)
-    else:  # lane limits and quotas from their own files, in the words of the terminal and the Summary sheet
+    else:  # lane limits, quotas and hubs from their own files, in the words of the terminal and the Summary sheet
         rows += lane_quota_limits(tables, cur)
     return sorted(rows, key=lambda r: -r["value"])
 
 
 def lane_quota_limits(tables: dict[str, pd.DataFrame], cur: str) -> list[dict]:
     """lane_limits.csv and quotas.csv (every solve with such limits writes them) as the report's rows."""
-    from solver.results.binding import lane_rows, quota_rows
+    from solver.results.binding import hub_rows, lane_rows, quota_rows
 
     def plain(df: pd.DataFrame) -> pd.DataFrame:  # shadow_price_USD -> shadow_price, as the tables in memory
         return df.rename(columns=lambda c: c[: -len(cur) - 1] if str(c).endswith(f"_{cur}") else c)
@@ -161,6 +164,8 @@ def lane_quota_limits(tables: dict[str, pd.DataFrame], cur: str) -> list[dict]:
     if "quotas.csv" in tables:
         quotas = plain(tables["quotas.csv"])
         found += quota_rows(quotas, cur, quotas["product"].nunique() > 1)
+    if "hubs.csv" in tables:
+        found += hub_rows(plain(tables["hubs.csv"]), cur)
     return [
         dict(
             kind=r["family"],

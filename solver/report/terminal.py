@@ -102,13 +102,13 @@ def _binding_capacities(case, util: pd.DataFrame, cur: str) -> list[str]:
 def _other_limits(res, cur: str, several: bool) -> list[str]:
     """The binding minimum outputs, lane limits, quotas and shares with their value per unit, in
     words, largest first (results.binding; the Summary sheet lists the same)."""
-    from solver.results.binding import OTHER, OTHER_TITLE, binding_limits, listed
+    from solver.results.binding import OTHER, binding_limits, listed, other_title
 
     limits = binding_limits(res, cur, several, OTHER)
     if limits.empty:
         return []
     texts, more = listed(limits)
-    return [f"{OTHER_TITLE} ({cur} per unit):"] + ["  " + t for t in texts + ([more] if more else [])]
+    return [f"{other_title(limits)} ({cur} per unit):"] + ["  " + t for t in texts + ([more] if more else [])]
 
 
 def _unbuilt_options(case, u) -> list[str]:

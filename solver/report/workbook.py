@@ -276,9 +276,9 @@ def _summary_sheet(wb, fmt, tables: dict[str, pd.DataFrame], summary: dict, titl
 
 def _limits_block(ws, fmt, r: int, limits: pd.DataFrame, cur: str) -> int:
     """The binding limits besides capacities, in words, largest value first, as the terminal lists them."""
-    from solver.results.binding import OTHER_TITLE, listed
+    from solver.results.binding import listed, other_title
 
-    ws.write_string(r, 0, f"{OTHER_TITLE} ({cur} per unit)", fmt["section"])
+    ws.write_string(r, 0, f"{other_title(limits)} ({cur} per unit)", fmt["section"])
     r += 1
     for j, c in enumerate(["limit", "period", "limit_units", f"value_per_unit_{cur}", "in words"]):
         ws.write_string(r, j, c, fmt["head"])

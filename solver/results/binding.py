@@ -23,13 +23,21 @@ FILES = {
     "minimum output": "utilization.csv",
     "lane limit": "lane_limits.csv",
     "tariff-rate quota": "quotas.csv",
+    "hub throughput": "hubs.csv",
     "minimum share": "sourcing.csv",
     "maximum share": "sourcing.csv",
 }
 
 # every family but the capacities (which the terminal and the Summary sheet list on their own)
-OTHER = ("minimum output", "lane limit", "tariff-rate quota", "minimum share", "maximum share")
-OTHER_TITLE = "Binding minimums, lane limits, quotas and shares, largest first"
+OTHER = ("minimum output", "lane limit", "tariff-rate quota", "hub throughput", "minimum share", "maximum share")
+
+
+def other_title(limits: pd.DataFrame) -> str:
+    """The heading of the OTHER limits listed: hubs named only where one binds (a case without hubs as before)."""
+    hubs = ", hubs" if (limits["family"] == "hub throughput").any() else ""
+    return f"Binding minimums, lane limits, quotas{hubs} and shares, largest first"
+
+
 MOST = 20  # lines listed before "... and N more (see ...)"
 
 
@@ -47,6 +55,8 @@ def binding_limits(results, currency: str, several_products: bool, families=None
         rows += lane_rows(results.lane_limits, currency)
     if "tariff-rate quota" in wanted and results.quotas is not None:
         rows += quota_rows(results.quotas, currency, several_products)
+    if "hub throughput" in wanted and getattr(results, "hubs", None) is not None:
+        rows += hub_rows(results.hubs, currency)
     if results.sourcing is not None:
         rows += _shares(results.sourcing, currency, wanted)
     df = pd.DataFrame(rows, columns=COLUMNS)
@@ -128,6 +138,20 @@ def lane_rows(lanes: pd.DataFrame, cur: str) -> list[dict]:
             + _other_side(more, less, "cost", cur)
         )
         out.append(_row("lane limit", r.period, float(r.max_units), _value(more, less), text))
+    return out
+
+
+def hub_rows(hubs: pd.DataFrame, cur: str) -> list[dict]:
+    out = []
+    for h in rows_of(hubs):
+        more, less = _num(h.shadow_price), _num(h.shadow_price_one_less)
+        if not _binding(more, less):
+            continue
+        text = (
+            f"the throughput of hub {h.hub} in {h.period} ({h.max_units:,.0f}) is worth {more:,.2f} {cur} per unit"
+            + _other_side(more, less, "cost", cur)
+        )
+        out.append(_row("hub throughput", h.period, float(h.max_units), _value(more, less), text))
     return out
 
 
