@@ -32,7 +32,10 @@ def test_blank_has_every_file_with_header_note_and_commented_example_and_solves_
         assert lines[0] == ",".join(c.name for c in spec.columns), spec.name
         assert lines[1].startswith(f"# {spec.name}: "), spec.name
         assert lines[2].startswith("#") and lines[2].count(",") == len(spec.columns) - 1, spec.name
-    assert (case / "plants.csv").read_text().splitlines()[2:] == ["#busan,KR,KRW,35.10,129.04", "plant-1,US,USD,,"]
+    assert (case / "plants.csv").read_text().splitlines()[2:] == [
+        "#busan,KR,KRW,35.10,129.04,,,",
+        "plant-1,US,USD,,,,,",
+    ]
     readme = (case / "README.md").read_text()
     assert all(f"`{name}`" in readme for name in ALL)
     r = invoke("validate", case)

@@ -25,7 +25,11 @@ def check_fx_coverage(t, periods, reporting: str, out: Collector, base: str | No
     fx = t["fx"]
     plants, lanes, exp = t["plants"], t["lanes"], t["expansions"]
     # Every use of a currency that needs a rate: (file, row, column, currency, period or "" for all).
-    costed = plants[plants["plant"].isin(set(t["costs"]["plant"]))]
+    fixed = pd.Series(False, index=plants.index)
+    for col in ("fixed_cost", "closing_cost"):  # plants.csv money in the plant's currency
+        if col in plants:
+            fixed |= plants[col].fillna(0).gt(0)
+    costed = plants[plants["plant"].isin(set(t["costs"]["plant"])) | fixed]
     foreign_lanes = lanes[~lanes["currency"].isin(["", reporting])]
     foreign_exp = exp[~exp["currency"].isin(["", reporting]) & exp["first_period"].isin(set(periods))]
     needs = pd.concat(

@@ -42,6 +42,7 @@ OUTPUT_NAMES = (
     "lane_limits.csv",
     "quotas.csv",
     "hubs.csv",
+    "closures.csv",
     "places.csv",
     "sensitivity_flows.csv",
     "sensitivity_constraints.csv",

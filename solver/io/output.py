@@ -40,6 +40,8 @@ DECIMALS = {
     "amount": 2,
     "fixed_cost": 2,
     "present_value": 2,
+    "closing_cost": 2,
+    "fixed_cost_saved": 2,
     "charge_per_period": 2,
     "charged_in_horizon": 2,
     "lifetime_periods": 0,
@@ -114,6 +116,8 @@ MONEY = frozenset(
         "objective_from",
         "objective_to",
         "present_value",
+        "closing_cost",
+        "fixed_cost_saved",
         "charge_per_period",
         "charged_in_horizon",
         "max_shadow_price",
@@ -151,6 +155,10 @@ def decimals_of(col: str) -> int | None:
     if base in DECIMALS:
         return DECIMALS[base]
     return 3 if col.startswith("units:") else 6 if col.startswith("built:") else None
+
+
+class NumberText(str):
+    """A number formatted for a CSV cell (``CsvStyle.number``): never guarded as a formula."""
 
 
 def safe_text(value: str) -> str:
@@ -228,17 +236,18 @@ class CsvStyle:
 
     def number(self, value, decimals: int | None) -> str:
         text = format_number(value, decimals)
-        return text.replace(".", ",") if self.decimal == "," else text
+        return NumberText(text.replace(".", ",") if self.decimal == "," else text)
 
     def numbers(self, values, decimals: int | None) -> list[str]:
         texts = format_numbers(values, decimals)
         return [t.replace(".", ",") for t in texts] if self.decimal == "," else texts
 
     def line(self, cells: list[str]) -> str:
-        """One CSV line of already formatted cells (text cells are made formula-safe here)."""
+        """One CSV line of already formatted cells (text cells are made formula-safe here; a cell ``number``
+        formatted, such as -2500, is a number, not a formula, and stays one)."""
 
         def q(c: str) -> str:
-            c = safe_text(c)
+            c = c if isinstance(c, NumberText) else safe_text(c)
             return '"' + c.replace('"', '""') + '"' if any(ch in c for ch in self.delimiter + '"\n\r') else c
 
         return self.delimiter.join(q(c) for c in cells) + "\n"

@@ -14,7 +14,8 @@ FILES: tuple[FileSpec, ...] = (
     FileSpec(
         "plants.csv",
         True,
-        "One row per plant.",
+        "One row per plant. A plant with `close_from` may close from that period or a later one: the model "
+        "chooses whether and when; closed, it makes nothing and pays no `fixed_cost` from then on.",
         (
             _c("plant", "name", True, "", "", "Plant name, referenced by the other files."),
             _c(
@@ -32,17 +33,12 @@ FILES: tuple[FileSpec, ...] = (
                 False,
                 "blank = no map position",
                 "degrees",
-                "Where the plant is, for the report's map only (decimal degrees north; give `lat` and `lon` "
-                "together). The model does not use it.",
+                "Degrees north, with `lon`; for the report's map only.",
             ),
-            _c(
-                "lon",
-                "longitude",
-                False,
-                "blank = no map position",
-                "degrees",
-                "Degrees east (west is negative), with `lat`.",
-            ),
+            _c("lon", "longitude", False, "blank = no map position", "degrees", "Degrees east (west is negative)."),
+            _c("fixed_cost", "money", False, "blank = 0", "plant currency/period", "Fixed cost of each period open."),
+            _c("close_from", "period", False, "blank = stays open", "", "It may close from this period or later."),
+            _c("closing_cost", "money", False, "blank = 0", "plant currency", "One-off cost, in the closing period."),
         ),
     ),
     FileSpec(
@@ -376,5 +372,8 @@ BY_NAME = {f.name: f for f in FILES}
 
 # Added after cases were first written: counted in a case's digest (and written by convert) only where a case
 # gives them, so a case without them keeps the digest and the files it had before they existed.
-LATER_COLUMNS = {"plants.csv": ("lat", "lon"), "expansions.csv": ("last_period", "group")}
+LATER_COLUMNS = {
+    "plants.csv": ("lat", "lon", "fixed_cost", "close_from", "closing_cost"),
+    "expansions.csv": ("last_period", "group"),
+}
 LATER_FILES = ("markets.csv", "groups.csv", "nodes.csv")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.codes import align
+from solver.model.closing import minimum_terms
 from solver.model.lp import INF, Rows, names
 
 
@@ -37,6 +38,8 @@ def expansion_terms(keys: pd.DataFrame, expansions: pd.DataFrame, period_order: 
         return pd.DataFrame({"index": [], "option": [], "added_units": []})
     k = keys[["plant", "product", "period"]].reset_index()
     e = expansions[["plant", "product", "first_period", "added_units"]].reset_index(names="option")
+    if "kind" in expansions:  # closing options add nothing (closing.py)
+        e = e[(expansions["kind"] == "build").to_numpy()]
     m = k.merge(e, on=["plant", "product"])
     m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
     return m[["index", "option", "added_units"]]
@@ -58,16 +61,23 @@ def define_capacity_constraints(keys, arcs, flow_idx, build_idx, expansions, per
     )
 
 
-def define_min_production_constraints(keys, arcs, flow_idx) -> Rows:
+def define_min_production_constraints(keys, arcs, flow_idx, expansions=None, build_idx=None, order=None) -> Rows:
+    """``expansions``: with closing options, a closed plant's minimums fall away (closing.py)."""
     floor = keys[keys["min_units"].fillna(0) > 0].reset_index(drop=True)
     r, a = _members(floor, arcs)
+    col, coef = flow_idx[a], np.ones(len(r))
+    if expansions is not None and build_idx is not None:
+        t = minimum_terms(floor, expansions, order or {})
+        r = np.concatenate([r, t["index"].to_numpy(np.int64)])
+        col = np.concatenate([col, build_idx[t["option"].to_numpy(np.int64)]])
+        coef = np.concatenate([coef, t["min_units"].to_numpy(float)])
     return Rows(
         family="min_production",
         names=names("min_production", floor["plant"], floor["product"], floor["period"]),
         lower=floor["min_units"].to_numpy(dtype=float),
         upper=np.full(len(floor), INF),
         row=r,
-        col=flow_idx[a],
-        coef=np.ones(len(r)),
+        col=col,
+        coef=coef,
         meta=floor,
     )

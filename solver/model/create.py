@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from solver.case.load import Case
+from solver.model.closing import define_closed_constraints, define_open_columns
 from solver.model.capacity import define_capacity_constraints, define_min_production_constraints
 from solver.model.coefficients import Coefficients
 from solver.model.cover import define_cover_constraints
@@ -29,11 +30,17 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
     unmet_cols, soft = define_unmet_variables(case.demand, case.discount_factors())
     unmet = b.add_cols(unmet_cols)
     build = b.add_cols(define_build_variables(co.expansions, relax))
+    opened = define_open_columns(case)
+    if opened is not None:  # plants with a fixed cost per period (closing.py)
+        b.add_cols(opened)
     demand = define_demand_constraints(case.demand, co.arcs, flow, soft, unmet)
     capacity = define_capacity_constraints(co.capacity, co.arcs, flow, build, co.expansions, case.period_order())
     b.add_rows(demand)
     b.add_rows(capacity)
-    b.add_rows(define_min_production_constraints(co.capacity, co.arcs, flow))
+    b.add_rows(define_min_production_constraints(co.capacity, co.arcs, flow, co.expansions, build, case.period_order()))
+    closed = define_closed_constraints(case, co.expansions, co.arcs, flow, build)
+    if closed is not None:  # plants that may close (closing.py)
+        b.add_rows(closed)
     b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow, co.legs))
     hubs = define_hub_constraints(co.hubs, co.legs, flow)
     if hubs is not None:  # a case with hubs: their throughput (hubs.py)

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.load import Case
+from solver.model.closing import closing_options
 from solver.model.money import annuity, to_reporting
 
 
@@ -31,6 +32,17 @@ def _windows(case: Case) -> pd.DataFrame:
 
 
 def expansions(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(options, charges): expansions.csv's options, then a case's closing options (closing.py, ``kind`` close)
+    after them; ``charges`` the build options' charges only."""
+    exp, charges = _build_options(case)
+    close = closing_options(case)
+    if not len(close):
+        return exp, charges
+    exp = exp.assign(kind="build")
+    return pd.concat([exp, close], ignore_index=True) if len(exp) else close, charges
+
+
+def _build_options(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     exp = _windows(case)
     empty = pd.DataFrame(
         {

@@ -112,6 +112,7 @@ class Run(Displayed):
             "lane_limits.csv": res.lane_limits,
             "quotas.csv": res.quotas,
             "hubs.csv": res.hubs,
+            "closures.csv": res.closures,
             "places.csv": places(self.case),
         }
         tables = {name: with_currency(t, cur) for name, t in found.items() if t is not None}

@@ -31,6 +31,7 @@ FILES = {
             "lane_limits.csv",
             "quotas.csv",
             "hubs.csv",
+            "closures.csv",
             "places.csv",
         ),
     ),

@@ -55,6 +55,7 @@ def render(run) -> str:
             lines.append(f"Option {b['option']} ({b['plant']}, +{b['added_units']:,.0f} units): {what}")
         if len(builds) > MOST:
             lines.append(f"  ... and {len(builds) - MOST} more built (see builds.csv)")
+    lines += _closures(res.closures, cur)
     lines += _binding_capacities(case, res.utilization, cur)
     lines += _other_limits(res, cur, len(case.products) > 1)
     if sol.duals == "none":
@@ -64,6 +65,20 @@ def render(run) -> str:
     lines.append("")
     lines.append(f"Wrote {', '.join(run.written)} to {run.out_dir}")
     return "\n".join(lines)
+
+
+def _closures(closures: pd.DataFrame | None, cur: str) -> list[str]:
+    """One line per plant that may close: whether and from when, what closing cost and what it saves."""
+    lines = []
+    for r in [] if closures is None else closures.head(MOST).to_dict("records"):
+        if r["closed"]:
+            lines.append(
+                f"Plant {r['plant']} closes from {r['closed_from']} (closing {r['closing_cost']:,.0f} {cur}; "
+                f"saves fixed costs of {r['fixed_cost_saved']:,.0f} {cur})"
+            )
+        else:
+            lines.append(f"Plant {r['plant']} stays open (it may close from {r['close_from']})")
+    return lines
 
 
 def _binding_capacities(case, util: pd.DataFrame, cur: str) -> list[str]:

@@ -12,6 +12,7 @@ from solver.case.load import Case
 from solver.case.names import natural_key
 from solver.model.coefficients import Coefficients
 from solver.model.lp import LinearProgram
+from solver.results.closures import closures, cost_parts, has_fixed_costs
 from solver.results.limits import LANE_ORDER, QUOTA_ORDER, hub_throughput, lane_limits, quotas
 from solver.solve.status import Solution
 
@@ -31,6 +32,7 @@ class Results:
     lane_limits: pd.DataFrame | None = None  # lanes.csv rows with max_units (limits.py)
     quotas: pd.DataFrame | None = None  # tariff-rate quota tiers (limits.py)
     hubs: pd.DataFrame | None = None  # a case with hubs: throughput per hub and period (limits.py)
+    closures: pd.DataFrame | None = None  # plants that may close (closures.py)
 
 
 def _sort_periods(df: pd.DataFrame, case: Case, keys: list[str]) -> pd.DataFrame:
@@ -74,6 +76,7 @@ def tabulate(
         lane_limits=_sorted_or_none(case, lane_limits(lp, sol, (up, down)), LANE_ORDER),
         quotas=_sorted_or_none(case, quotas(case, lp, sol, (up, down)), QUOTA_ORDER),
         hubs=None if co.legs is None else plain(hub_throughput(case, co, lp, arcs, (up, down))),
+        closures=closures(case, co, lp, sol),
     )
 
 
@@ -236,8 +239,11 @@ def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
         ch = co.charges
         s = (ch["amount"] * b[ch["option"].to_numpy(np.int64)]).groupby(ch["period"]).sum()
         parts.append(pd.DataFrame({"period": s.index, "component": "expansion", "amount": s.to_numpy()}))
-    got = pd.concat(parts, ignore_index=True).groupby(["period", "component"], sort=False)["amount"].sum()
     comps = ["production", "freight", "duty", "unmet", "expansion"]
+    if has_fixed_costs(case):  # plants.csv's fixed and closing costs (a case without them: the table it had)
+        parts += cost_parts(case, co, lp, sol)
+        comps += ["fixed", "closing"]
+    got = pd.concat(parts, ignore_index=True).groupby(["period", "component"], sort=False)["amount"].sum()
     grid = pd.DataFrame([(t, c) for t in case.periods for c in comps], columns=["period", "component"])
     grid["amount"] = [float(got.get((t, c), 0.0)) for t, c in zip(grid["period"], grid["component"], strict=True)]
     grid["present_value"] = grid["amount"] * grid["period"].map(case.discount_factors()).to_numpy(float)
@@ -247,6 +253,9 @@ def _cost_breakdown(case, co, lp, sol, arcs) -> pd.DataFrame:
 def _builds(co, lp, sol) -> pd.DataFrame:
     e = co.expansions
     built = sol.x[lp.family_cols("build")] + 0.0  # + 0.0: a -0.0 from the solver reads 0
+    if "kind" in e:  # the build options only (closing options: closures.csv)
+        keep = (e["kind"] == "build").to_numpy()
+        e, built = e[keep].reset_index(drop=True), built[keep]
     if lp.is_mip:  # whole builds (a relaxed model's may be fractional)
         built = np.rint(built).astype(np.int64)
     charges = e["charges"].to_numpy(float)

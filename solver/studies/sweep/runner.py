@@ -52,8 +52,8 @@ class SweepReport:
 # ------------------------------------------------------------------ the sweep
 
 
-def cost_columns(currency: str) -> list[str]:
-    return [f"{c}_cost_{currency}" for c in COMPONENTS]
+def cost_columns(currency: str, components=COMPONENTS) -> list[str]:
+    return [f"{c}_cost_{currency}" for c in components]
 
 
 def _header(sm: ScenarioModel, scenarios: Scenarios, currency: str) -> list[str]:
@@ -62,7 +62,7 @@ def _header(sm: ScenarioModel, scenarios: Scenarios, currency: str) -> list[str]
         + sm.result_columns
         + [f"built:{o}" for o in sm.options]
         + sm.unmet_columns
-        + cost_columns(currency)
+        + cost_columns(currency, sm.components)
     )
 
 

@@ -108,15 +108,7 @@ class ScenarioModel:
         self.r_rep = fx_rate(case, pd.Series([case.currency] * n), per)
         self.r_plant = fx_rate(case, arcs["plant_currency"], per)
         self.freight_terms = FreightTerms.of(case, co)  # lanes, or a route's legs and hubs (freight.py)
-        exp = co.expansions
-        self.fixed_local = exp["fixed_cost"].to_numpy(float) if len(exp) else np.zeros(0)
-        exp_cur = exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
-        self.fixed_r_rep = (
-            fx_rate(case, pd.Series([case.currency] * len(exp)), exp["first_period"]) if len(exp) else np.zeros(0)
-        )
-        self.fixed_r_cur = fx_rate(case, exp_cur, exp["first_period"]) if len(exp) else np.zeros(0)
-        self.options = exp["option"].tolist() if len(exp) else []
-        self.pv_factor = exp["pv_factor"].to_numpy(float) if len(exp) else np.zeros(0)
+        self._options(case, co, lp)
 
         # masks each parameter touches, computed once
         self.masks = [self._mask(case, co, arcs, p) for p in params]
@@ -155,6 +147,23 @@ class ScenarioModel:
         self.cap_rows = np.arange(lp.family_rows("capacity").start, lp.family_rows("capacity").stop, dtype=np.int32)
         self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
         self.live: bool | None = None
+
+    def _options(self, case, co, lp) -> None:
+        """The build options' costs (fixed_cost parameters, fx) and the components a result reports."""
+        exp = co.expansions
+        self.fixed_local = exp["fixed_cost"].to_numpy(float) if len(exp) else np.zeros(0)
+        exp_cur = exp["currency"].where(exp["currency"] != "", case.currency) if len(exp) else pd.Series(dtype=object)
+        self.fixed_r_rep = (
+            fx_rate(case, pd.Series([case.currency] * len(exp)), exp["first_period"]) if len(exp) else np.zeros(0)
+        )
+        self.fixed_r_cur = fx_rate(case, exp_cur, exp["first_period"]) if len(exp) else np.zeros(0)
+        self.options = exp["option"].tolist() if len(exp) else []
+        self.pv_factor = exp["pv_factor"].to_numpy(float) if len(exp) else np.zeros(0)
+        # closing options are build columns too; their cost and the open plants' (closing.py) is "fixed"
+        self.is_build = (exp["kind"] == "build").to_numpy() if "kind" in exp else np.ones(len(exp), bool)
+        self.open = lp.family_cols("open")
+        fixed = not self.is_build.all() or self.open.stop > self.open.start
+        self.components = COMPONENTS + (("fixed",) if fixed else ())
 
     # -------------------------------------------------------------- parameters
     def _mask(self, case, co, arcs, p: Param):
@@ -305,7 +314,7 @@ class ScenarioModel:
                 nan(len(self.options), np.nan),
                 None,
                 nan(len(self.unmet_columns), np.nan),
-                nan(len(COMPONENTS), np.nan),
+                nan(len(self.components), np.nan),
             )
         obj, x = best
         flows = x[self.flow]
@@ -322,9 +331,12 @@ class ScenarioModel:
                 parts[1] @ flows,
                 parts[2] @ flows,
                 cost[self.unmet] @ unmet_x,
-                cost[self.build] @ x[self.build],
+                cost[self.build][self.is_build] @ x[self.build][self.is_build],
             ]
-        )
+            # plants' fixed costs and closings (closing.py), where the case has them
+            + ([cost[self.build][~self.is_build] @ x[self.build][~self.is_build] + cost[self.open] @ x[self.open]]
+               if len(self.components) > len(COMPONENTS) else [])
+        )  # fmt: skip
         return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None, unmet, costs)
 
 
