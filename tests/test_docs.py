@@ -134,8 +134,9 @@ def page_param(page: Path):
 
 @pytest.mark.parametrize("page", [page_param(p) for p in PAGES if runnable(p)])
 def test_examples_run(page, tmp_path, monkeypatch):
-    """Every example of the page, in order, in a fresh folder with the Rogue case as inputs/rogue-2012."""
-    shutil.copytree(ROGUE, tmp_path / "inputs" / "rogue-2012")
+    """Every example of the page, in order, in a fresh folder with the shipped cases in inputs/ (rogue-2012, ...)."""
+    for case in sorted(p for p in (ROOT / "inputs").iterdir() if p.is_dir()):
+        shutil.copytree(case, tmp_path / "inputs" / case.name)
     monkeypatch.chdir(tmp_path)
     namespace: dict = {"__name__": "__docs__"}
     targets = make_targets()
