@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/sweep_blocks_bench.py
 	$(BIN)/python bench/stochastic_bench.py
 	$(BIN)/python bench/stochastic_scale.py --no-extensive --no-highs
+	$(BIN)/python bench/hubs_bench.py --shapes small,medium
 
 # the stochastic decomposition against --method extensive and HiGHS alone on the extensive form (long)
 bench-stochastic: $(STAMP)
