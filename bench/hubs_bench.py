@@ -58,10 +58,10 @@ def make_case(folder: Path, plants: int, exports: int, imports: int, markets: in
     lanes += [(x, i, rng.integers(200, 900)) for x in ex for i in im]
     lanes += [(im[(j + d) % imports], m, rng.integers(20, 200)) for j, m in enumerate(mk) for d in (0, 1)]
     pd.DataFrame(lanes, columns=["plant", "market", "freight_cost"]).to_csv(folder / "lanes.csv", index=False)
-    pd.DataFrame(
-        [(f"C{c}", m, r) for c in range(5) for m in mk[:: max(1, markets // 50)] for r in [rng.choice([0.0, 0.025, 0.1])]],
-        columns=["origin", "market", "rate"],
-    ).assign(basis="fob").to_csv(folder / "tariffs.csv", index=False)
+    taxed = mk[:: max(1, markets // 50)]
+    rates = [(f"C{c}", m, rng.choice([0.0, 0.025, 0.1])) for c in range(5) for m in taxed]
+    tariffs = pd.DataFrame(rates, columns=["origin", "market", "rate"]).assign(basis="fob")
+    tariffs.to_csv(folder / "tariffs.csv", index=False)
     return 2 * plants * markets * products * periods
 
 

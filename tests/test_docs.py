@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from conftest import ROOT, ROGUE
+from conftest import ROOT
 from solver.cli import cli
 from solver.io.reference import markdown
 

@@ -206,3 +206,36 @@ def test_terminal_workbook_and_report_name_the_hub_that_binds(tmp_path):
     html = (tmp_path / "r.html").read_text()
     assert "<h3>Hubs</h3>" in html and "kr to usa via busan-port &gt; long-beach" in html
     assert "the throughput of hub long-beach in 2014 (100) is worth 480.00 USD per unit" in html
+
+
+@pytest.mark.parametrize("fixed, built, total", [(20_000, 1, 1_772_000), (30_000, 0, 1_776_000)])
+def test_a_build_option_on_a_hub_adds_throughput(tmp_path, fixed, built, total):
+    # A second berth at long-beach (+100 units) lets all 150 go the cheaper way: it saves 50 x 480 = 24,000,
+    # so it is built for 20,000 (1,752,000 + 20,000) and not for 30,000 (1,776,000 as without it).
+    files = dict(PORTS, expansions=f"option,plant,product,added_units,fixed_cost,first_period\n"
+                 f"lb-berth,long-beach,,100,{fixed},2014")  # fmt: skip
+    _, got = solve(write_case(tmp_path / "c", **files), tmp_path / "o")
+    assert got == pytest.approx(total)
+    builds = pd.read_csv(tmp_path / "o" / "builds.csv")
+    assert builds["built"].tolist() == [built] and builds["plant"].tolist() == ["long-beach"]
+    hubs = pd.read_csv(tmp_path / "o" / "hubs.csv").set_index("hub")
+    assert hubs.loc["long-beach", "max_units"] == 100 + 100 * built
+
+
+def test_a_hub_that_opens_only_when_built(tmp_path):
+    # savannah has max_units 0 until its option (5,000) opens it: without it, 100 via long-beach and 50 from us
+    # direct (12,400): 1,168,000 + 620,000 = 1,788,000; with it 1,776,000 + 5,000 = 1,781,000: opened.
+    files = dict(
+        PORTS,
+        nodes="hub,handling_cost,max_units\nbusan-port,50,\nlong-beach,80,100\nsavannah,60,0",
+        expansions="option,plant,product,added_units,fixed_cost,first_period\nopen-savannah,savannah,,1000,5000,2014",
+    )
+    _, total = solve(write_case(tmp_path / "c", **files), tmp_path / "o")
+    assert total == pytest.approx(1_781_000)
+    assert pd.read_csv(tmp_path / "o" / "builds.csv")["built"].tolist() == [1]
+
+
+def test_an_option_on_a_hub_without_a_limit_is_an_error(tmp_path):
+    files = dict(PORTS, expansions="option,plant,product,added_units,fixed_cost,first_period\nx,savannah,,10,5,2014")
+    r = run("validate", write_case(tmp_path / "c", **files))
+    assert r.exit_code == 2 and "expansions.csv, row 2, column plant" in r.output and "is a hub" in r.output

@@ -119,7 +119,7 @@ def check_references(t, plants, markets, products, periods, out: Collector):
 
     hubs = set(t["nodes"]["hub"])
     for key in ("capacity", "lanes", "costs", "expansions"):
-        if key == "lanes" and hubs:
+        if key in ("lanes", "expansions") and hubs:  # a lane may start at a hub; an option may add to one
             need(key, "plant", plants | hubs, "plant of plants.csv or hub of nodes.csv")
         else:
             need(key, "plant", plants, "plant of plants.csv")
@@ -264,7 +264,16 @@ def check_expansions(t, out: Collector):
     cap = t["capacity"]
     if any(p.file == "capacity.csv" and p.column == "max_units" for p in out.problems):
         return  # an unreadable max_units would make every option look unattached
+    nodes = t["nodes"].set_index("hub")
     for _, r in t["expansions"].iterrows():
+        if r["plant"] in nodes.index:  # an option that adds to a hub's throughput (every product)
+            if pd.isna(nodes.loc[r["plant"], "max_units"]) or r["product"]:
+                out.error(
+                    "expansions.csv", r["row"], "plant", r["plant"],
+                    f"is a hub: option {r['option']} adds to its throughput, which needs a max_units in nodes.csv "
+                    "(0 for a hub that opens only when built) and a blank product",
+                )  # fmt: skip
+            continue
         match = cap[(cap["plant"] == r["plant"]) & (cap["product"] == r["product"]) & cap["max_units"].notna()]
         if len(match) == 0 and r["plant"] in set(t["plants"]["plant"]):
             scope = f"product {r['product']}" if r["product"] else "its total (blank product)"

@@ -42,7 +42,7 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
     if closed is not None:  # plants that may close (closing.py)
         b.add_rows(closed)
     b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow, co.legs))
-    hubs = define_hub_constraints(co.hubs, co.legs, flow)
+    hubs = define_hub_constraints(co.hubs, co.legs, flow, co.expansions, build, case.period_order())
     if hubs is not None:  # a case with hubs: their throughput (hubs.py)
         b.add_rows(hubs)
     b.add_rows(define_tariff_quota_constraints(co.tiers, co.arcs, flow))

@@ -1,7 +1,10 @@
 """Hub throughput, one row per hub of nodes.csv with ``max_units`` and period:
 
     hub[h,t]:  sum over routes r through h, and every plant, market, product and tier,
-               of x[p,r,m,k,t,j]  <=  max_units[h]
+               of x[p,r,m,k,t,j]  -  sum_e added_e * b_e  <=  max_units[h]
+
+where e runs over the build options on hub h (expansions.csv ``plant`` names the hub) whose first period
+is t or earlier: a hub with max_units 0 opens only when such an option is built.
 
 (units per period, over all products; routes.py). Its dual is what one unit more of the hub's
 throughput would save in that period, as a plant's capacity row's is.
@@ -30,7 +33,23 @@ def hub_keys(case, arcs: pd.DataFrame, legs: pd.DataFrame | None) -> pd.DataFram
     return keys.reset_index(drop=True)
 
 
-def define_hub_constraints(keys: pd.DataFrame | None, legs: pd.DataFrame | None, flow_idx) -> Rows | None:
+def hub_options(keys: pd.DataFrame, expansions: pd.DataFrame, period_order: dict) -> pd.DataFrame:
+    """(key index, option index, added_units): the build options adding to each hub row's limit."""
+    if expansions is None or not len(expansions) or not len(keys):
+        return pd.DataFrame({"index": [], "option": [], "added_units": []})
+    e = (
+        expansions[["plant", "first_period", "added_units"]]
+        .reset_index(names="option")
+        .rename(columns={"plant": "hub"})
+    )
+    m = keys[["hub", "period"]].reset_index().merge(e, on="hub")
+    m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
+    return m[["index", "option", "added_units"]]
+
+
+def define_hub_constraints(
+    keys: pd.DataFrame | None, legs: pd.DataFrame | None, flow_idx, expansions=None, build_idx=None, order=None
+) -> Rows | None:
     if legs is None or keys is None or not len(keys):
         return None
     through = legs[legs["kind"] == "hub"]
@@ -39,13 +58,15 @@ def define_hub_constraints(keys: pd.DataFrame | None, legs: pd.DataFrame | None,
         {"arc": through["arc"].to_numpy(np.int64), "hub": through["hub"].to_numpy(object),
          "period": through["period"].to_numpy(object)}
     ).merge(rid, on=["hub", "period"])  # fmt: skip
+    ex = hub_options(keys, expansions, order or {}) if build_idx is not None else hub_options(keys, None, {})
     return Rows(
         family="hub",
         names=names("hub", keys["hub"], keys["period"]),
         lower=np.full(len(keys), -INF),
         upper=keys["max_units"].to_numpy(dtype=float),
-        row=m["index"].to_numpy(np.int64),
-        col=flow_idx[m["arc"].to_numpy(np.int64)],
-        coef=np.ones(len(m)),
+        row=np.concatenate([m["index"].to_numpy(np.int64), ex["index"].to_numpy(np.int64)]),
+        col=np.concatenate([flow_idx[m["arc"].to_numpy(np.int64)],
+                            build_idx[ex["option"].to_numpy(np.int64)] if len(ex) else np.zeros(0, np.int64)]),
+        coef=np.concatenate([np.ones(len(m)), -ex["added_units"].to_numpy(float)]),
         meta=keys,
-    )
+    )  # fmt: skip

@@ -74,9 +74,10 @@ def quotas(case: Case, lp: LinearProgram, sol: Solution, steps) -> pd.DataFrame 
     return out
 
 
-def hub_throughput(case: Case, co, lp: LinearProgram, arcs: pd.DataFrame, steps) -> pd.DataFrame:
+def hub_throughput(case: Case, co, lp: LinearProgram, arcs: pd.DataFrame, steps, built=None) -> pd.DataFrame:
     """``hubs.csv``: every hub of nodes.csv and period, in their orders: the units passing it (all products),
-    its ``max_units``, utilization and shadow prices (blank for a hub without a limit)."""
+    its ``max_units`` (with what built options add from their first period), utilization and shadow prices
+    (blank for a hub without a limit)."""
     legs = co.legs
     through = legs[legs["kind"] == "hub"]
     units = arcs["units"].to_numpy(float)[through["arc"].to_numpy(np.int64)]
@@ -88,6 +89,16 @@ def hub_throughput(case: Case, co, lp: LinearProgram, arcs: pd.DataFrame, steps)
     out["units"] = passed.reindex(grid).fillna(0.0).to_numpy() + 0.0
     limit = nodes.set_index("hub")["max_units"]
     out["max_units"] = out["hub"].map(limit).to_numpy(float)
+    if built is not None and len(co.expansions):
+        from solver.model.hubs import hub_options
+
+        ex = hub_options(out[["hub", "period"]], co.expansions, case.period_order())
+        added = np.bincount(
+            ex["index"].to_numpy(np.int64),
+            minlength=len(out),
+            weights=ex["added_units"].to_numpy(float) * built[ex["option"].to_numpy(np.int64)],
+        )
+        out["max_units"] = out["max_units"] + added  # fmt: skip
     m = out["max_units"].to_numpy(float)
     out["utilization"] = np.where(m > 0, out["units"] / np.where(m > 0, m, 1.0), np.nan)
     out["shadow_price"] = np.nan

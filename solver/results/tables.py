@@ -75,7 +75,9 @@ def tabulate(
         undiscounted_cost=float(costs["amount"].sum()),
         lane_limits=_sorted_or_none(case, lane_limits(lp, sol, (up, down)), LANE_ORDER),
         quotas=_sorted_or_none(case, quotas(case, lp, sol, (up, down)), QUOTA_ORDER),
-        hubs=None if co.legs is None else plain(hub_throughput(case, co, lp, arcs, (up, down))),
+        hubs=None
+        if co.legs is None
+        else plain(hub_throughput(case, co, lp, arcs, (up, down), x[lp.family_cols("build")])),
         closures=closures(case, co, lp, sol),
     )
 
