@@ -33,7 +33,7 @@ def hub_keys(case, arcs: pd.DataFrame, legs: pd.DataFrame | None) -> pd.DataFram
     return keys.reset_index(drop=True)
 
 
-def hub_options(keys: pd.DataFrame, expansions: pd.DataFrame, period_order: dict) -> pd.DataFrame:
+def hub_options(keys: pd.DataFrame, expansions: pd.DataFrame | None, period_order: dict) -> pd.DataFrame:
     """(key index, option index, added_units): the build options adding to each hub row's limit."""
     if expansions is None or not len(expansions) or not len(keys):
         return pd.DataFrame({"index": [], "option": [], "added_units": []})
