@@ -210,7 +210,7 @@ FILES: tuple[FileSpec, ...] = (
         "Build-or-not capacity options (make the model a MILP).",
         (
             _c("option", "name", True, "", "", "Option name (unique)."),
-            _c("plant", "name", True, "", "", "Plant name from `plants.csv`."),
+            _c("plant", "name", True, "", "", "Plant of `plants.csv`, or hub of `nodes.csv` (adds to its throughput)."),
             _c(
                 "product",
                 "name",
