@@ -239,3 +239,29 @@ def test_an_option_on_a_hub_without_a_limit_is_an_error(tmp_path):
     files = dict(PORTS, expansions="option,plant,product,added_units,fixed_cost,first_period\nx,savannah,,10,5,2014")
     r = run("validate", write_case(tmp_path / "c", **files))
     assert r.exit_code == 2 and "expansions.csv, row 2, column plant" in r.output and "is a hub" in r.output
+
+
+def test_hub_throughput_and_handling_are_sweep_and_breakeven_parameters(tmp_path):
+    # long-beach's limit L (of 150): L x 11,680 + (150 - L) x 12,160; its handling +500 makes savannah cheaper
+    # for all 150 (12,180 > 12,160): 1,824,000. Breakeven: the limit stops mattering at 150, the handling at
+    # 80 + 480 = 560.
+    case = write_case(tmp_path / "c", **PORTS)
+    r = run("sweep", case, "--vary", "hub:long-beach=50,150", "--vary", "handling:long-beach=80,580",
+            "--out", tmp_path / "s")  # fmt: skip
+    assert r.exit_code == 0, r.output + r.stderr
+    res = pd.read_csv(tmp_path / "s" / "results.csv")
+    got = {(a, b): c for a, b, c in res[["hub:long-beach", "handling:long-beach", "objective_USD"]].values}
+    assert got == {(50, 80): 1_800_000, (50, 580): 1_824_000, (150, 80): 1_752_000, (150, 580): 1_824_000}
+    for param, lo, hi, at in (("hub:long-beach", 0, 200, 150), ("handling:long-beach", 80, 1000, 560)):
+        out = tmp_path / param.replace(":", "-")
+        r = run("breakeven", case, "--param", param, "--from", lo, "--to", hi, "--out", out)
+        assert r.exit_code == 0, r.output + r.stderr
+        points = pd.read_csv(out / "breakpoints.csv")
+        assert [v for v in points["value_from"] if lo < v < hi] == [pytest.approx(at)]
+
+
+def test_every_parameter_kind_is_a_cost_or_a_right_hand_side_for_breakeven():
+    from solver.case.params import KINDS
+    from solver.studies.breakeven import COST_KINDS, RHS_KINDS
+
+    assert sorted(COST_KINDS + RHS_KINDS) == sorted(KINDS) and not set(COST_KINDS) & set(RHS_KINDS)

@@ -11,6 +11,8 @@ FORMS = (
     ("capacity:PLANT[/PRODUCT][@PERIOD]", "max_units of that capacity (blank product = total)"),
     ("cost_scale:PLANT[/PRODUCT]", "multiplier on production cost"),
     ("fixed_cost:OPTION", "a build option's fixed cost, in its currency (every start of a window)"),
+    ("hub:HUB[@PERIOD]", "a hub's throughput limit, units per period (nodes.csv max_units)"),
+    ("handling:HUB[@PERIOD]", "a hub's handling cost per unit, in its currency"),
 )
 
 

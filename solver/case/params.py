@@ -16,7 +16,19 @@ from solver.case.load import Case
 from solver.case.names import natural_sorted
 from solver.errors import UsageError
 
-KINDS = ("fx", "tariff", "freight", "freight_scale", "demand", "demand_scale", "capacity", "cost_scale", "fixed_cost")
+KINDS = (
+    "fx",
+    "tariff",
+    "freight",
+    "freight_scale",
+    "demand",
+    "demand_scale",
+    "capacity",
+    "cost_scale",
+    "fixed_cost",
+    "hub",
+    "handling",
+)
 
 
 # kind:A[:B][/PRODUCT][@PERIOD]; ':' between origin and destination is safe in every shell.
@@ -64,7 +76,8 @@ def examples(case: Case) -> list[str]:
         r = cap.iloc[0]
         out.append(f"capacity:{r['plant']}" + (f"/{r['product']}" if r["product"] else ""))
     out.append(f"cost_scale:{plant}")
-    return out + ([f"fixed_cost:{case.expansions['option'].iat[0]}"] if len(case.expansions) else [])
+    out += [f"fixed_cost:{case.expansions['option'].iat[0]}"] if len(case.expansions) else []
+    return out + ([f"handling:{case.nodes['hub'].iat[0]}"] if len(case.nodes) else [])
 
 
 def parse_name(name: str, case: Case) -> Param:
@@ -110,6 +123,8 @@ def parse_name(name: str, case: Case) -> Param:
         "capacity": not p.b,
         "cost_scale": not p.b and not p.period,
         "fixed_cost": not p.b and not p.product and not p.period,
+        "hub": not p.b and not p.product,
+        "handling": not p.b and not p.product,
     }[p.kind]
     if not shape_ok:
         raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
@@ -158,6 +173,10 @@ def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
             problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
     elif p.kind == "fixed_cost":
         need(p.a, set(case.expansions["option"]), "build option")
+    elif p.kind in ("hub", "handling"):
+        need(p.a, set(case.nodes["hub"]), "hub")
+        if p.kind == "hub" and not problems and case.nodes.set_index("hub")["max_units"].isna()[p.a]:
+            problems.append(f"hub {p.a} has no max_units in nodes.csv to vary")
     else:
         need(p.a, markets, "market")
 

@@ -7,7 +7,8 @@ route or a hub it passes (its handling cost), and an arc's freight is the sum of
     freight[a] = sum over terms i of a:  local_i * freight_scale_i * r(reporting, t) / r(currency_i, t)
 
 ``freight:A:B`` sets ``local`` of the lane terms from A to B (A or B may be hubs), ``freight_scale:A[:B]``
-scales them, ``fx:C`` sets the rate of every term in C (and of the reporting currency).
+scales them, ``handling:H[@T]`` sets a hub's handling (in the hub's currency), ``fx:C`` sets the rate of every
+term in C (and of the reporting currency).
 """
 
 from __future__ import annotations
@@ -79,6 +80,9 @@ class FreightTerms:
         if p.kind == "fx":
             period = self.period == p.period if p.period else np.ones(len(self.local), bool)
             return {"cur": (self.currency == p.a) & period, "rep": period & (p.a == reporting)}
+        if p.kind == "handling":  # a hub's handling terms (in a period)
+            m = ~self.lane & (self.start == p.a)
+            return m & (self.period == p.period) if p.period else m
         m = self.lane & (self.start == p.a)
         return m & (self.end == p.b) if p.b else m
 
@@ -90,7 +94,7 @@ class FreightTerms:
             if k == "fx":
                 r_cur = np.where(m["freight"]["cur"], v, r_cur)
                 r_rep = np.where(m["freight"]["rep"], v, r_rep)
-            elif k == "freight":
+            elif k in ("freight", "handling"):
                 local = np.where(m, v, local)
             elif k == "freight_scale":
                 scale = np.where(m, v, 1.0 if scale is None else scale)

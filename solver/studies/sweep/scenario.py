@@ -119,8 +119,8 @@ class ScenarioModel:
         self.unmet_row = soft.merge(
             dem.reset_index()[["index", "market", "product", "period"]], on=["market", "product", "period"], how="left"
         )["index"].to_numpy(np.int64)
-        cap = lp.row_meta.get("capacity")
-        self.cap_upper = cap["max_units"].to_numpy(float) if cap is not None else np.zeros(0)
+        # the limits a scenario may change: capacity rows, then hub throughput rows (a case with hubs)
+        self.cap_upper = np.concatenate([_limits(lp, "capacity"), _limits(lp, "hub")])
         # result columns: units per plant (all periods), then per plant and period
         plants = natural_sorted(case.plants["plant"])  # as every output lists them (w2 before w10)
         self.result_columns = [f"units:{p}" for p in plants]
@@ -144,7 +144,8 @@ class ScenarioModel:
         )
         self.currency = case.currency
         self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
-        self.cap_rows = np.arange(lp.family_rows("capacity").start, lp.family_rows("capacity").stop, dtype=np.int32)
+        self.cap_rows = np.concatenate([np.arange(lp.family_rows(f).start, lp.family_rows(f).stop, dtype=np.int32)
+                                        for f in ("capacity", "hub")])  # fmt: skip
         self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
         self.live: bool | None = None
 
@@ -194,13 +195,23 @@ class ScenarioModel:
         if p.kind == "fixed_cost":  # the option, or every start of its window (option@period)
             exp = co.expansions
             return ((exp["option"] == p.a) | (exp["window_of"] == p.a)).to_numpy() if len(exp) else np.zeros(0, bool)
-        meta = self.lp.row_meta["demand"] if p.kind.startswith("demand") else self.lp.row_meta["capacity"]
-        if p.kind.startswith("demand"):
-            m = (meta["market"] == p.a).to_numpy()
-            if p.product:
-                m = m & (meta["product"] == p.product).to_numpy()
-        else:
-            m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy()
+        if p.kind == "handling":
+            return self.freight_terms.mask(p, case.currency)
+        if p.kind in ("capacity", "hub"):  # over the limit rows: capacity, then hubs
+            n_cap = len(_limits(self.lp, "capacity"))
+            meta = self.lp.row_meta.get(p.kind)
+            if meta is None:  # a limited hub no route passes: no row to change
+                return np.zeros(n_cap + len(_limits(self.lp, "hub")), bool)
+            m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy() \
+                if p.kind == "capacity" else (meta["hub"] == p.a).to_numpy()  # fmt: skip
+            if p.period:
+                m = m & (meta["period"] == p.period).to_numpy()
+            before, after = (0, len(_limits(self.lp, "hub"))) if p.kind == "capacity" else (n_cap, 0)
+            return np.concatenate([np.zeros(before, bool), m, np.zeros(after, bool)])
+        meta = self.lp.row_meta["demand"]
+        m = (meta["market"] == p.a).to_numpy()
+        if p.product:
+            m = m & (meta["product"] == p.product).to_numpy()
         if p.period:
             m = m & (meta["period"] == p.period).to_numpy()
         return m
@@ -232,7 +243,7 @@ class ScenarioModel:
                 units = np.where(m, v, units)
             elif k == "demand_scale":
                 units = np.where(m, units * v, units)
-            elif k == "capacity":
+            elif k in ("capacity", "hub"):
                 cap = np.where(m, v, cap)
             elif k == "fixed_cost":
                 fixed_local = np.where(m, v, fixed_local)
@@ -338,6 +349,12 @@ class ScenarioModel:
                if len(self.components) > len(COMPONENTS) else [])
         )  # fmt: skip
         return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None, unmet, costs)
+
+
+def _limits(lp: LinearProgram, family: str) -> np.ndarray:
+    """The max_units of a family's limit rows (capacity, hub), in row order."""
+    meta = lp.row_meta.get(family)
+    return meta["max_units"].to_numpy(float) if meta is not None else np.zeros(0)
 
 
 def build_scenario_model(
