@@ -265,3 +265,28 @@ def test_every_parameter_kind_is_a_cost_or_a_right_hand_side_for_breakeven():
     from solver.studies.breakeven import COST_KINDS, RHS_KINDS
 
     assert sorted(COST_KINDS + RHS_KINDS) == sorted(KINDS) and not set(COST_KINDS) & set(RHS_KINDS)
+
+
+def test_a_build_option_on_a_lane_adds_to_its_limit(tmp_path):
+    # busan-port -> long-beach carries at most 30 (lanes.csv); more ships (+70, 20,000) let long-beach take its
+    # full 100: 1,776,000 + 20,000 = 1,796,000 against 30 x 11,680 + 120 x 12,160 = 1,809,600 without.
+    lanes = PORTS["lanes"].replace("freight_cost\n", "freight_cost,max_units\n").replace(
+        "busan-port,long-beach,900", "busan-port,long-beach,900,30")  # fmt: skip
+    files = dict(PORTS, lanes=lanes, expansions="option,plant,market,product,added_units,fixed_cost,first_period\n"
+                 "more-ships,busan-port,long-beach,,70,20000,2014")  # fmt: skip
+    _, total = solve(write_case(tmp_path / "c", **files), tmp_path / "o")
+    assert total == pytest.approx(1_796_000)
+    limits = pd.read_csv(tmp_path / "o" / "lane_limits.csv")
+    assert limits[["units", "max_units"]].values.tolist() == [[100, 100]]  # 30 + 70 built
+    # it saves 70 x 480 = 33,600: for 40,000 it is not built
+    files["expansions"] = files["expansions"].replace(",20000,", ",40000,")
+    _, total = solve(write_case(tmp_path / "c2", **files), tmp_path / "o2")
+    assert total == pytest.approx(1_809_600)
+
+
+def test_an_option_on_a_lane_without_a_limit_is_an_error(tmp_path):
+    files = dict(PORTS, expansions="option,plant,market,product,added_units,fixed_cost,first_period\n"
+                 "x,busan-port,savannah,,10,5,2014")  # fmt: skip
+    r = run("validate", write_case(tmp_path / "c", **files))
+    assert r.exit_code == 2 and "expansions.csv, row 2, column market" in r.output
+    assert "has no lanes.csv row with max_units" in r.output

@@ -124,10 +124,13 @@ def check_references(t, plants, markets, products, periods, out: Collector):
         else:
             need(key, "plant", plants, "plant of plants.csv")
         need(key, "product", products, "product of demand.csv")
-    if hubs:
-        need("lanes", "market", markets | hubs, "market of demand.csv or hub of nodes.csv")
-    else:
-        need("lanes", "market", markets, "market of demand.csv")
+    for key in ("lanes", "expansions"):  # a lane's end; an option's lane end (expansions.csv market)
+        if key == "expansions" and "market" not in t[key]:
+            continue
+        if hubs:
+            need(key, "market", markets | hubs, "market of demand.csv or hub of nodes.csv")
+        else:
+            need(key, "market", markets, "market of demand.csv")
     need("shares", "market", markets, "market of demand.csv")
     need("shares", "product", products, "product of demand.csv")
     need("shares", "plant", plants, "plant of plants.csv")
@@ -265,7 +268,17 @@ def check_expansions(t, out: Collector):
     if any(p.file == "capacity.csv" and p.column == "max_units" for p in out.problems):
         return  # an unreadable max_units would make every option look unattached
     nodes = t["nodes"].set_index("hub")
+    lanes = t["lanes"]
     for _, r in t["expansions"].iterrows():
+        if r.get("market", ""):  # an option on a lane: it adds to the lane's max_units
+            on = lanes[(lanes["plant"] == r["plant"]) & (lanes["market"] == r["market"]) & lanes["max_units"].notna()]
+            if not len(on) and r["plant"] in set(lanes["plant"]) | set(t["plants"]["plant"]) | set(nodes.index):
+                out.error(
+                    "expansions.csv", r["row"], "market", r["market"],
+                    f"option {r['option']} adds to the lane {r['plant']} > {r['market']}, which has no lanes.csv row "
+                    "with max_units (0 for a lane that opens only when built)",
+                )  # fmt: skip
+            continue
         if r["plant"] in nodes.index:  # an option that adds to a hub's throughput (every product)
             if pd.isna(nodes.loc[r["plant"], "max_units"]) or r["product"]:
                 out.error(

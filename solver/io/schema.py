@@ -212,6 +212,14 @@ FILES: tuple[FileSpec, ...] = (
             _c("option", "name", True, "", "", "Option name (unique)."),
             _c("plant", "name", True, "", "", "Plant of `plants.csv`, or hub of `nodes.csv` (adds to its throughput)."),
             _c(
+                "market",
+                "name",
+                False,
+                "blank = no lane",
+                "",
+                "With it, the option adds to the lane `plant` > `market`.",
+            ),
+            _c(
                 "product",
                 "name",
                 False,
@@ -374,6 +382,6 @@ BY_NAME = {f.name: f for f in FILES}
 # gives them, so a case without them keeps the digest and the files it had before they existed.
 LATER_COLUMNS = {
     "plants.csv": ("lat", "lon", "fixed_cost", "close_from", "closing_cost"),
-    "expansions.csv": ("last_period", "group"),
+    "expansions.csv": ("market", "last_period", "group"),
 }
 LATER_FILES = ("markets.csv", "groups.csv", "nodes.csv")

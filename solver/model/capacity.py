@@ -40,6 +40,8 @@ def expansion_terms(keys: pd.DataFrame, expansions: pd.DataFrame, period_order: 
     e = expansions[["plant", "product", "first_period", "added_units"]].reset_index(names="option")
     if "kind" in expansions:  # closing options add nothing (closing.py)
         e = e[(expansions["kind"] == "build").to_numpy()]
+    if "market" in expansions:  # options on a lane add to it, not to the plant (lanes.py)
+        e = e[expansions["market"].fillna("").to_numpy(object)[e["option"].to_numpy()] == ""]
     m = k.merge(e, on=["plant", "product"])
     m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
     return m[["index", "option", "added_units"]]

@@ -41,7 +41,9 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
     closed = define_closed_constraints(case, co.expansions, co.arcs, flow, build)
     if closed is not None:  # plants that may close (closing.py)
         b.add_rows(closed)
-    b.add_rows(define_lane_constraints(co.lane_limits, co.arcs, flow, co.legs))
+    b.add_rows(
+        define_lane_constraints(co.lane_limits, co.arcs, flow, co.legs, co.expansions, build, case.period_order())
+    )
     hubs = define_hub_constraints(co.hubs, co.legs, flow, co.expansions, build, case.period_order())
     if hubs is not None:  # a case with hubs: their throughput (hubs.py)
         b.add_rows(hubs)

@@ -42,6 +42,8 @@ def hub_options(keys: pd.DataFrame, expansions: pd.DataFrame | None, period_orde
         .reset_index(names="option")
         .rename(columns={"plant": "hub"})
     )
+    if "market" in expansions:  # an option on a lane from a hub adds to the lane (lanes.py), not to the hub
+        e = e[expansions["market"].fillna("").to_numpy(object) == ""]
     m = keys[["hub", "period"]].reset_index().merge(e, on="hub")
     m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
     return m[["index", "option", "added_units"]]

@@ -21,14 +21,23 @@ LANE_ORDER = ["plant", "market", "period", "product", "row"]
 QUOTA_ORDER = ["origin", "market", "period", "product", "tier"]
 
 
-def lane_limits(lp: LinearProgram, sol: Solution, steps) -> pd.DataFrame | None:
-    """``lane_limits.csv`` (unsorted): None when no lanes.csv row has a ``max_units`` that applies."""
+def lane_limits(lp: LinearProgram, sol: Solution, steps, case=None, expansions=None) -> pd.DataFrame | None:
+    """``lane_limits.csv`` (unsorted): None when no lanes.csv row has a ``max_units`` that applies. With the
+    case's options (``expansions``), a lane's ``max_units`` includes what built options add to it."""
     meta = lp.row_meta.get("lane")
     if meta is None or not len(meta):
         return None
     rs = lp.family_rows("lane")
-    units = sol.row_activity[rs] + 0.0
-    max_units = meta["max_units"].to_numpy(float)
+    added = np.zeros(len(meta))
+    if expansions is not None and case is not None:
+        from solver.model.lanes import lane_options
+
+        ex = lane_options(meta, expansions, case.period_order())
+        built = sol.x[lp.family_cols("build")][ex["option"].to_numpy(np.int64)]
+        weights = ex["added_units"].to_numpy(float) * built
+        added = np.bincount(ex["index"].to_numpy(np.int64), weights, len(meta)).astype(float)
+    units = sol.row_activity[rs] + added + 0.0  # the row holds flows - added: the units are the flows
+    max_units = meta["max_units"].to_numpy(float) + added
     out = pd.DataFrame(
         {
             "row": meta["row"].to_numpy(np.int64),

@@ -73,7 +73,7 @@ def tabulate(
         objective=float(lp.cost @ x),
         sourcing=plain(_sourcing(co, lp, sol, own, arcs)) if len(co.shares) else None,
         undiscounted_cost=float(costs["amount"].sum()),
-        lane_limits=_sorted_or_none(case, lane_limits(lp, sol, (up, down)), LANE_ORDER),
+        lane_limits=_sorted_or_none(case, lane_limits(lp, sol, (up, down), case, co.expansions), LANE_ORDER),
         quotas=_sorted_or_none(case, quotas(case, lp, sol, (up, down)), QUOTA_ORDER),
         hubs=None
         if co.legs is None
