@@ -121,3 +121,22 @@ def test_stochastic_decides_the_closing_before_demand_is_known(tmp_path):
     decision = pd.read_csv(tmp_path / "st" / "decision.csv")
     assert dict(zip(decision["option"], decision["built"], strict=True)) == {"close:a@2": 1, "close:a@3": 0}
     assert "Expected cost of the recommendation (RP): 26,000 USD" in r.output
+
+
+def test_a_closing_cost_without_close_from_is_a_warning(tmp_path):
+    r = run("validate", write_case(tmp_path / "c", **case_files(close_from="")))
+    assert r.exit_code == 0, r.output
+    assert "plants.csv, row 2, column closing_cost" in r.output and "has no close_from" in r.output
+
+
+def test_the_report_says_which_plant_closes_and_names_closing_flips(tmp_path):
+    from solver.report.html_studies import _cols, decision_words
+
+    case = write_case(tmp_path / "c", **case_files())
+    assert run("solve", case, "--out", tmp_path / "o").exit_code == 0
+    assert run("report", tmp_path / "o", "--out", tmp_path / "r.html").exit_code == 0
+    assert "; close a from 2." in (tmp_path / "r.html").read_text()
+    assert decision_words("close:a@2", True) == "a closes from 2"
+    assert decision_words("line@2015", False) == "line@2015 not built"
+    df = pd.DataFrame(columns=["units:a", "units:a@1", "built:line@2015", "built:close:a@2"])
+    assert _cols(df, "units:") == ["units:a"] and _cols(df, "built:") == ["built:line@2015", "built:close:a@2"]

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
-from solver.case.rules import check_groups, check_hubs, check_positions, check_shares, check_windows
+from solver.case.rules import check_closing, check_groups, check_hubs, check_positions, check_shares, check_windows
 from solver.errors import Collector
 from solver.io.schema import FILES
 
@@ -40,6 +40,7 @@ def check_all(
     markets = set(t["demand"]["market"])
     check_references(t, plants, markets, set(products), set(periods), out)
     check_hubs(t, plants, markets, out)
+    check_closing(t, out)
     t = drop_unused_tariffs(t, set(t["plants"]["country"]), markets, set(products), out)
     check_min_max(t["capacity"], out)
     for key, cols in SPECIFIC_KEYS.items():

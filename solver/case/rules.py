@@ -199,3 +199,13 @@ def check_hubs(t: dict, plants: set, markets: set, out: Collector) -> None:
                 "nodes.csv", r["row"], "hub", r["hub"],
                 f"has no lane {' and no lane '.join(missing)} it in lanes.csv; nothing can pass through it",
             )  # fmt: skip
+
+
+def check_closing(t: dict, out: Collector) -> None:
+    """plants.csv: a closing cost without a close_from never applies (a warning)."""
+    plants = t["plants"]
+    if "closing_cost" in plants and "close_from" in plants:
+        idle = plants[plants["closing_cost"].notna() & (plants["close_from"].fillna("") == "")]
+        for _, r in idle.iterrows():
+            out.warn("plants.csv", r["row"], "closing_cost", f"{r['closing_cost']:g}",
+                     "has no close_from: the plant cannot close, so the closing cost never applies")  # fmt: skip

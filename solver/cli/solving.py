@@ -191,10 +191,11 @@ def validate(ctx, case, currency, discount_rate, encoding, delimiter, decimal):
 
     co = coefficients.build(c)
     for file, row in coefficients.unused_rows(c, co.arcs, co.legs):
-        echo(
-            f"Note: {file}, row {row}: applies to no flow (a more specific row always wins, "
-            "or no demand it could serve); it has no effect"
-        )
+        why = "a more specific row always wins, or no demand it could serve"
+        if c.has_hubs and file == "lanes.csv":  # routes pass at most MAX_HUBS hubs (model/routes.py)
+            why = "a more specific row always wins, no demand it could serve, or it is on no route from a plant to a "
+            why += "market through at most 3 hubs"
+        echo(f"Note: {file}, row {row}: applies to no flow ({why}); it has no effect")
     from solver.errors import plural
 
     counts = (

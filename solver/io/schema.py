@@ -191,7 +191,7 @@ FILES: tuple[FileSpec, ...] = (
                 False,
                 "fob",
                 "",
-                "`fob`: customs value = production cost; `cif`: production + freight.",
+                "`fob`: customs value = production cost; `cif`: production + freight (every leg and hub's handling).",
             ),
             _c(
                 "up_to_units",

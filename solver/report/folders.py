@@ -43,6 +43,8 @@ FILES = {
 TEXT = (
     "via",
     "hub",
+    "close_from",
+    "closed_from",
     "period",
     "plant",
     "product",

@@ -63,6 +63,15 @@ def solve_sentence(f: Folder) -> str:
         )
         if built and len(built) < len(b):
             text += f" (not {_names([o for o in b['option'] if o not in built])})"
+    if "closures.csv" in f.tables:  # plants that may close: whether and from when
+        c = f.tables["closures.csv"].fillna("")
+        shut = [r for r in c.to_dict("records") if float(r["closed"] or 0) > 0.5]
+        closing = [f"{r['plant']} from {r['closed_from']}" for r in shut]
+        staying = [str(r["plant"]) for r in c.to_dict("records") if r not in shut]
+        if closing:
+            text += f"; close {_names(closing)}"
+        if staying:
+            text += f"; keep {_names(staying)} open"
     if "supply.csv" in f.tables and (unmet := float(f.tables["supply.csv"]["unmet"].sum())) > 0.5:
         text += f"; leave {unmet:,.0f} units of demand unmet"
     return text + "."

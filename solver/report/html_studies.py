@@ -19,15 +19,26 @@ MANY = 60  # named scenarios drawn as bars up to this many; beyond, their cost d
 
 
 def _cols(df: pd.DataFrame, prefix: str) -> list[str]:
-    return [c for c in df.columns if str(c).startswith(prefix) and "@" not in str(c)]
+    """The columns of a prefix: plants' totals (not ``units:plant@period``), every decision (``built:``, with
+    a window's starts ``option@period`` and closings ``close:plant@period``)."""
+    return [c for c in df.columns if str(c).startswith(prefix) and (prefix == "built:" or "@" not in str(c))]
 
 
 def _state(row, builds: list[str]) -> dict[str, bool]:
     return {b[6:]: float(row[b]) > 0.5 for b in builds}
 
 
+def decision_words(option: str, now: bool) -> str:
+    """``busan-line built``, ``busan-line@2015 built`` (a window's start), ``kyushu closes from 2013``
+    (a closing option, ``close:kyushu@2013``) or their negations."""
+    if option.startswith("close:"):
+        plant, _, period = option[6:].partition("@")
+        return f"{plant} closes from {period}" if now else f"{plant} does not close from {period}"
+    return f"{option} {'built' if now else 'not built'}"
+
+
 def _flips(before: dict[str, bool], after: dict[str, bool]) -> list[str]:
-    return [f"{o} {'built' if now else 'not built'}" for o, now in after.items() if before.get(o) != now]
+    return [decision_words(o, now) for o, now in after.items() if before.get(o) != now]
 
 
 def _v(x: float) -> str:

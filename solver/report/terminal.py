@@ -81,6 +81,11 @@ def _closures(closures: pd.DataFrame | None, cur: str) -> list[str]:
     return lines
 
 
+def _money(v: float) -> str:
+    """Money per unit to the cent, never -0.00 (a solver's -1e-9 is 0)."""
+    return f"{(v if abs(v) >= 0.005 else 0.0):,.2f}"
+
+
 def _binding_capacities(case, util: pd.DataFrame, cur: str) -> list[str]:
     """Capacities the plan is at, with what one unit more saves (and one unit less costs)."""
     lines: list[str] = []
@@ -102,7 +107,7 @@ def _binding_capacities(case, util: pd.DataFrame, cur: str) -> list[str]:
                 one_less = u["shadow_price_one_less"]
                 lines.append(
                     f"  {scope} {u['period']}: {u['units']:,.0f} of {u['max_units']:,.0f}, "
-                    f"shadow price {u['shadow_price']:,.2f}"
+                    f"shadow price {_money(u['shadow_price'])}"
                     + (
                         f"; one unit less would cost {one_less:,.2f}"
                         if pd.notna(one_less) and abs(one_less - u["shadow_price"]) > 0.005
