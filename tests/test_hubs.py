@@ -290,3 +290,22 @@ def test_an_option_on_a_lane_without_a_limit_is_an_error(tmp_path):
     r = run("validate", write_case(tmp_path / "c", **files))
     assert r.exit_code == 2 and "expansions.csv, row 2, column market" in r.output
     assert "has no lanes.csv row with max_units" in r.output
+
+
+def test_a_lane_limit_is_a_sweep_and_breakeven_parameter(tmp_path):
+    # busan-port -> long-beach limited to L: L x 11,680 + (150 - L) x 12,160 up to L = 100 (long-beach's own
+    # limit), so 0: 1,824,000; 30: 1,809,600; 100: 1,776,000, and the breakpoint is 100.
+    lanes = PORTS["lanes"].replace("freight_cost\n", "freight_cost,max_units\n").replace(
+        "busan-port,long-beach,900", "busan-port,long-beach,900,30")  # fmt: skip
+    case = write_case(tmp_path / "c", **dict(PORTS, lanes=lanes))
+    r = run("sweep", case, "--vary", "lane:busan-port:long-beach=0,30,100", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output + r.stderr
+    assert pd.read_csv(tmp_path / "s" / "results.csv")["objective_USD"].tolist() == [1_824_000, 1_809_600, 1_776_000]
+    r = run(
+        "breakeven", case, "--param", "lane:busan-port:long-beach", "--from", 0, "--to", 200, "--out", tmp_path / "b"
+    )
+    assert r.exit_code == 0, r.output + r.stderr
+    points = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
+    assert [v for v in points["value_from"] if 0 < v < 200] == [pytest.approx(100)]
+    r = run("sweep", case, "--vary", "lane:kr:busan-port=5", "--out", tmp_path / "s2")
+    assert r.exit_code == 2 and "no lanes.csv row kr > busan-port with max_units" in r.output + r.stderr

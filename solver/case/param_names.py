@@ -13,6 +13,7 @@ FORMS = (
     ("fixed_cost:OPTION", "a build option's fixed cost, in its currency (every start of a window)"),
     ("hub:HUB[@PERIOD]", "a hub's throughput limit, units per period (nodes.csv max_units)"),
     ("handling:HUB[@PERIOD]", "a hub's handling cost per unit, in its currency"),
+    ("lane:FROM:TO[/PRODUCT][@PERIOD]", "a lane's max_units (its lanes.csv row with that product, or blank)"),
 )
 
 

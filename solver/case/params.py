@@ -28,6 +28,7 @@ KINDS = (
     "fixed_cost",
     "hub",
     "handling",
+    "lane",
 )
 
 
@@ -125,6 +126,7 @@ def parse_name(name: str, case: Case) -> Param:
         "fixed_cost": not p.b and not p.product and not p.period,
         "hub": not p.b and not p.product,
         "handling": not p.b and not p.product,
+        "lane": bool(p.b),
     }[p.kind]
     if not shape_ok:
         raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
@@ -173,6 +175,14 @@ def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
             problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
     elif p.kind == "fixed_cost":
         need(p.a, set(case.expansions["option"]), "build option")
+    elif p.kind == "lane":  # a lanes.csv row with max_units from a to b (plants, hubs or markets)
+        lanes = case.lanes
+        on = lanes[(lanes["plant"] == p.a) & (lanes["market"] == p.b) & (lanes["product"] == p.product)]
+        if p.period:
+            on = on[on["period"].isin([p.period, ""])]
+        if not on["max_units"].notna().any():
+            scope = f" for product {p.product}" if p.product else ""
+            problems.append(f"there is no lanes.csv row {p.a} > {p.b}{scope} with max_units to vary")
     elif p.kind in ("hub", "handling"):
         need(p.a, set(case.nodes["hub"]), "hub")
         if p.kind == "hub" and not problems and case.nodes.set_index("hub")["max_units"].isna()[p.a]:

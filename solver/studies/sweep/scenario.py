@@ -62,7 +62,12 @@ def application_order(params) -> list[int]:
 
 MAX_ENUMERATED = 6
 TOL = 1e-9
-COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")  # as in cost_breakdown.csv
+COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")
+LIMITS = (
+    "capacity",
+    "hub",
+    "lane",
+)  # the families of limit rows a parameter may set (capacity first)  # as in cost_breakdown.csv
 
 
 @dataclass
@@ -119,8 +124,8 @@ class ScenarioModel:
         self.unmet_row = soft.merge(
             dem.reset_index()[["index", "market", "product", "period"]], on=["market", "product", "period"], how="left"
         )["index"].to_numpy(np.int64)
-        # the limits a scenario may change: capacity rows, then hub throughput rows (a case with hubs)
-        self.cap_upper = np.concatenate([_limits(lp, "capacity"), _limits(lp, "hub")])
+        # the limits a scenario may change: capacity rows, then hub throughput rows, then lane limits
+        self.cap_upper = np.concatenate([_limits(lp, f) for f in LIMITS])
         # result columns: units per plant (all periods), then per plant and period
         plants = natural_sorted(case.plants["plant"])  # as every output lists them (w2 before w10)
         self.result_columns = [f"units:{p}" for p in plants]
@@ -145,7 +150,7 @@ class ScenarioModel:
         self.currency = case.currency
         self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
         self.cap_rows = np.concatenate([np.arange(lp.family_rows(f).start, lp.family_rows(f).stop, dtype=np.int32)
-                                        for f in ("capacity", "hub")])  # fmt: skip
+                                        for f in LIMITS])  # fmt: skip
         self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
         self.live: bool | None = None
 
@@ -197,17 +202,8 @@ class ScenarioModel:
             return ((exp["option"] == p.a) | (exp["window_of"] == p.a)).to_numpy() if len(exp) else np.zeros(0, bool)
         if p.kind == "handling":
             return self.freight_terms.mask(p, case.currency)
-        if p.kind in ("capacity", "hub"):  # over the limit rows: capacity, then hubs
-            n_cap = len(_limits(self.lp, "capacity"))
-            meta = self.lp.row_meta.get(p.kind)
-            if meta is None:  # a limited hub no route passes: no row to change
-                return np.zeros(n_cap + len(_limits(self.lp, "hub")), bool)
-            m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy() \
-                if p.kind == "capacity" else (meta["hub"] == p.a).to_numpy()  # fmt: skip
-            if p.period:
-                m = m & (meta["period"] == p.period).to_numpy()
-            before, after = (0, len(_limits(self.lp, "hub"))) if p.kind == "capacity" else (n_cap, 0)
-            return np.concatenate([np.zeros(before, bool), m, np.zeros(after, bool)])
+        if p.kind in LIMITS:  # over the limit rows: capacity, then hubs, then lanes
+            return self._limit_mask(p)
         meta = self.lp.row_meta["demand"]
         m = (meta["market"] == p.a).to_numpy()
         if p.product:
@@ -215,6 +211,24 @@ class ScenarioModel:
         if p.period:
             m = m & (meta["period"] == p.period).to_numpy()
         return m
+
+    def _limit_mask(self, p: Param) -> np.ndarray:
+        """The limit rows (LIMITS, in that order) a capacity, hub or lane parameter sets."""
+        sizes = [len(_limits(self.lp, f)) for f in LIMITS]
+        at = LIMITS.index(p.kind)
+        meta = self.lp.row_meta.get(p.kind)
+        if meta is None:  # a limit no flow passes (a hub or lane on no route): no row to change
+            return np.zeros(sum(sizes), bool)
+        if p.kind == "capacity":
+            m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy()
+        elif p.kind == "hub":
+            m = (meta["hub"] == p.a).to_numpy()
+        else:  # a lane's rows from a to b (one product's row, or blank-product rows)
+            m = (meta["plant"] == p.a).to_numpy() & (meta["market"] == p.b).to_numpy()
+            m = m & (meta["product"] == p.product).to_numpy()
+        if p.period:
+            m = m & (meta["period"].astype(object) == p.period).to_numpy()
+        return np.concatenate([np.zeros(sum(sizes[:at]), bool), m, np.zeros(sum(sizes[at + 1 :]), bool)])
 
     def coefficients(self, values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(column costs, demand units, capacity upper bounds) for one scenario."""
@@ -243,7 +257,7 @@ class ScenarioModel:
                 units = np.where(m, v, units)
             elif k == "demand_scale":
                 units = np.where(m, units * v, units)
-            elif k in ("capacity", "hub"):
+            elif k in LIMITS:
                 cap = np.where(m, v, cap)
             elif k == "fixed_cost":
                 fixed_local = np.where(m, v, fixed_local)
