@@ -49,7 +49,7 @@ def test_a_closing_that_pays(tmp_path):
     by = costs.set_index(["period", "component"])["amount_USD"]
     assert by["1", "fixed"] == 1500 and by["2", "fixed"] == 0 and by["2", "closing"] == 500
     assert closures.to_dict("records") == [
-        dict(plant="a", close_from="2", closed="1", closed_from="2", closing_cost_USD="500",
+        dict(site="a", kind="plant", close_from="2", closed="1", closed_from="2", closing_cost_USD="500",
              fixed_cost_saved_USD="3000", present_value_USD="-2500")
     ]  # fmt: skip
     assert "Plant a closes from 2 (closing 500 USD; saves fixed costs of 3,000 USD)" in out
@@ -140,3 +140,18 @@ def test_the_report_says_which_plant_closes_and_names_closing_flips(tmp_path):
     assert decision_words("line@2015", False) == "line@2015 not built"
     df = pd.DataFrame(columns=["units:a", "units:a@1", "built:line@2015", "built:close:a@2"])
     assert _cols(df, "units:") == ["units:a"] and _cols(df, "built:") == ["built:line@2015", "built:close:a@2"]
+
+
+@pytest.mark.parametrize("fixed, closed, total", [(5_000, "0", 1_776_000 + 5_000), (15_000, "1", 1_789_000)])
+def test_a_hub_that_may_close(tmp_path, fixed, closed, total):
+    # test_hubs's ports: savannah carries 50 units at 12,160; closed, they go from us direct at 12,400 (+12,000).
+    # Its fixed cost F a period, closing 1,000: it closes when F - 1,000 > 12,000. F = 5,000: open, 1,781,000;
+    # F = 15,000: closed, 100 x 11,680 + 50 x 12,400 + 1,000 = 1,789,000 (open: 1,791,000).
+    from test_hubs import PORTS
+
+    files = dict(PORTS, nodes="hub,handling_cost,max_units,fixed_cost,close_from,closing_cost\nbusan-port,50,,,,\n"
+                 f"long-beach,80,100,,,\nsavannah,60,,{fixed},2014,1000")  # fmt: skip
+    out, costs, closures = solve(tmp_path, **files)
+    assert costs["amount_USD"].sum() == pytest.approx(total)
+    assert closures[["site", "kind", "closed"]].values.tolist() == [["savannah", "hub", closed]]
+    assert ("Hub savannah closes from 2014" in out) == (closed == "1")

@@ -135,12 +135,13 @@ def check_references(t, plants, markets, products, periods, out: Collector):
     need("shares", "market", markets, "market of demand.csv")
     need("shares", "product", products, "product of demand.csv")
     need("shares", "plant", plants, "plant of plants.csv")
-    plants = t["plants"]
-    if "close_from" in plants:
-        bad = (plants["close_from"] != "") & ~plants["close_from"].isin(periods)
-        for _, r in plants[bad].iterrows():
-            out.error("plants.csv", r["row"], "close_from", r["close_from"],
-                      "is not a period of demand.csv" + suggest(r["close_from"], periods))  # fmt: skip
+    for key in ("plants", "nodes"):
+        sites = t[key]
+        if "close_from" in sites:
+            bad = (sites["close_from"] != "") & ~sites["close_from"].isin(periods)
+            for _, r in sites[bad].iterrows():
+                out.error(f"{key}.csv", r["row"], "close_from", r["close_from"],
+                          "is not a period of demand.csv" + suggest(r["close_from"], periods))  # fmt: skip
     exp = t["expansions"]
     check_windows(exp, periods, out)
     bad = ~exp["first_period"].isin(periods)

@@ -16,8 +16,12 @@ def fx_available(fx, currency: str, period: str, reporting: str) -> bool:
 
 
 def _hub_needs(nodes: pd.DataFrame, reporting: str) -> pd.DataFrame:
-    """nodes.csv rows whose handling cost is in another currency: a rate in every period."""
-    costed = nodes[nodes["handling_cost"].fillna(0).gt(0) & ~nodes["currency"].isin(["", reporting])]
+    """nodes.csv rows with money (handling, fixed or closing cost) in another currency: a rate in every period."""
+    money = nodes["handling_cost"].fillna(0).gt(0)
+    for col in ("fixed_cost", "closing_cost"):
+        if col in nodes:
+            money |= nodes[col].fillna(0).gt(0)
+    costed = nodes[money & ~nodes["currency"].isin(["", reporting])]
     return pd.DataFrame({"file": "nodes.csv", "row": costed["row"], "currency": costed["currency"], "period": ""})
 
 

@@ -202,10 +202,11 @@ def check_hubs(t: dict, plants: set, markets: set, out: Collector) -> None:
 
 
 def check_closing(t: dict, out: Collector) -> None:
-    """plants.csv: a closing cost without a close_from never applies (a warning)."""
-    plants = t["plants"]
-    if "closing_cost" in plants and "close_from" in plants:
-        idle = plants[plants["closing_cost"].notna() & (plants["close_from"].fillna("") == "")]
-        for _, r in idle.iterrows():
-            out.warn("plants.csv", r["row"], "closing_cost", f"{r['closing_cost']:g}",
-                     "has no close_from: the plant cannot close, so the closing cost never applies")  # fmt: skip
+    """plants.csv, nodes.csv: a closing cost without a close_from never applies (a warning)."""
+    for key, what in (("plants", "plant"), ("nodes", "hub")):
+        sites = t[key]
+        if "closing_cost" in sites and "close_from" in sites:
+            idle = sites[sites["closing_cost"].notna() & (sites["close_from"].fillna("") == "")]
+            for _, r in idle.iterrows():
+                out.warn(f"{key}.csv", r["row"], "closing_cost", f"{r['closing_cost']:g}",
+                         f"has no close_from: the {what} cannot close, so the closing cost never applies")  # fmt: skip

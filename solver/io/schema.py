@@ -121,15 +121,18 @@ FILES: tuple[FileSpec, ...] = (
         False,
         "Hubs between plants and markets (ports, distribution centres, rail terminals), one row per hub. "
         "A lane may start at a hub (its `plant` names the hub) or end at one (its `market` names it), so "
-        "units may travel plant > hub > ... > market, through at most "
-        "three hubs. A unit keeps the country of the plant that made it: duty is charged on entry into "
-        "the market, by that country, whatever hubs it passed.",
+        "units may travel plant > hub > ... > market, through at most three hubs. A unit keeps the country "
+        "of the plant that made it: duty is charged on entry into the market, by that country, whatever hubs "
+        "it passed. A hub may carry a fixed cost and close, as a plant may (`plants.csv`).",
         (
             _c("hub", "name", True, "", "", "Hub name (in `lanes.csv` `plant` or `market`); no plant or market's."),
             _c("country", "name", False, "blank = not given", "", "Country the hub is in (duty is by the plant's)."),
-            _c("currency", "currency", False, "blank = reporting currency", "ISO code", "Currency of `handling_cost`."),
+            _c("currency", "currency", False, "blank = reporting currency", "ISO code", "Currency of the hub's money."),
             _c("handling_cost", "money", False, "blank = 0", "hub currency/unit", "Cost per unit passing through."),
             _c("max_units", "units", False, "blank = no limit", "units/period", "Throughput per period, all products."),
+            _c("fixed_cost", "money", False, "blank = 0", "hub currency/period", "Fixed cost of each period open."),
+            _c("close_from", "period", False, "blank = stays open", "", "It may close from this period or later."),
+            _c("closing_cost", "money", False, "blank = 0", "hub currency", "One-off cost, in the closing period."),
         ),
     ),
     FileSpec(
@@ -383,5 +386,6 @@ BY_NAME = {f.name: f for f in FILES}
 LATER_COLUMNS = {
     "plants.csv": ("lat", "lon", "fixed_cost", "close_from", "closing_cost"),
     "expansions.csv": ("market", "last_period", "group"),
+    "nodes.csv": ("fixed_cost", "close_from", "closing_cost"),
 }
 LATER_FILES = ("markets.csv", "groups.csv", "nodes.csv")

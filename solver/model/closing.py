@@ -1,6 +1,8 @@
-"""Fixed costs while open, and closing a plant (plants.csv ``fixed_cost``, ``close_from``, ``closing_cost``).
+"""Fixed costs while open, and closing a plant or a hub (``fixed_cost``, ``close_from``, ``closing_cost`` in
+plants.csv and nodes.csv; below, p is a plant or a hub, and a hub's flows are the units of every route
+through it).
 
-A plant that may close is one option per period s it may close from (``close:p@s``, s from close_from to
+A site that may close is one option per period s it may close from (``close:p@s``, s from close_from to
 the last period), at most one of them, as the starts of a build window are (groups.py):
 
     c[p,s] in {0, 1},   sum_s c[p,s] <= 1
@@ -32,9 +34,22 @@ def _column(plants: pd.DataFrame, name: str) -> pd.Series:
     return plants[name] if name in plants else pd.Series([pd.NA] * len(plants), index=plants.index)
 
 
+def sites(case) -> pd.DataFrame:
+    """Plants, then hubs, as one table: ``plant`` (the name), ``currency`` (a hub's blank = reporting),
+    ``kind`` (plant or hub) and the columns fixed_cost, close_from, closing_cost."""
+    cols = ["fixed_cost", "close_from", "closing_cost"]
+    plants = case.plants.assign(kind="plant", **{c: _column(case.plants, c) for c in cols})
+    nodes = case.nodes.rename(columns={"hub": "plant"})
+    nodes = nodes.assign(kind="hub", currency=nodes["currency"].where(nodes["currency"] != "", case.currency),
+                         **{c: _column(nodes, c) for c in cols})  # fmt: skip
+    return pd.concat([plants[["plant", "currency", "kind", *cols]], nodes[["plant", "currency", "kind", *cols]]],
+                     ignore_index=True)  # fmt: skip
+
+
 def per_period(case, column: str) -> pd.DataFrame:
-    """(plant, period, amount in the reporting currency) of a plants.csv money column, every period."""
-    plants = case.plants
+    """(plant, period, amount in the reporting currency) of a plants.csv or nodes.csv money column, every
+    period (``plant`` names the plant or the hub)."""
+    plants = sites(case)
     value = pd.to_numeric(_column(plants, column), errors="coerce").fillna(0.0)
     has = plants[value.to_numpy() > 0]
     if not len(has):
@@ -51,7 +66,7 @@ def per_period(case, column: str) -> pd.DataFrame:
 def closing_options(case) -> pd.DataFrame:
     """One row per (closable plant, period it may close from), as expansions rows (``kind`` close):
     ``fixed_cost_reporting`` the present value of closing then (the column's cost), ``pv_factor`` 1."""
-    plants = case.plants
+    plants = sites(case)
     close_from = _column(plants, "close_from").fillna("").astype(str)
     closable = plants[close_from.to_numpy() != ""]
     if not len(closable):
@@ -83,8 +98,25 @@ def define_open_columns(case) -> Cols | None:
                 lower=np.ones(len(pv)), upper=np.ones(len(pv)))  # fmt: skip
 
 
-def define_closed_constraints(case, expansions: pd.DataFrame, arcs: pd.DataFrame, flow_idx, build_idx) -> Rows | None:
-    """closed[p,t] for every closable plant p and period t from its close_from on."""
+def _site_flows(arcs: pd.DataFrame, legs: pd.DataFrame | None, hubs: set):
+    """flows(site, period) -> the arcs a site's closed row sums: a plant's flows, or every route through a hub."""
+    plant_of = arcs["plant"].astype(object).to_numpy(object)
+    period_of = arcs["period"].astype(object).to_numpy(object)
+    through = legs[legs["kind"] == "hub"] if legs is not None else None
+
+    def flows(site: str, t: str) -> np.ndarray:
+        if site in hubs and through is not None:
+            on = through[(through["hub"] == site).to_numpy() & (through["period"] == t).to_numpy()]
+            return on["arc"].to_numpy(np.int64)
+        return np.flatnonzero((plant_of == site) & (period_of == t))
+
+    return flows
+
+
+def define_closed_constraints(
+    case, expansions: pd.DataFrame, arcs: pd.DataFrame, flow_idx, build_idx, legs: pd.DataFrame | None = None
+) -> Rows | None:
+    """closed[p,t] for every closable plant or hub p and period t from its close_from on."""
     if "kind" not in expansions or not (expansions["kind"] == KIND).any():
         return None
     order = case.period_order()
@@ -95,14 +127,13 @@ def define_closed_constraints(case, expansions: pd.DataFrame, arcs: pd.DataFrame
     r: list[int] = []
     c: list[int] = []
     v: list[float] = []
-    plant_of = arcs["plant"].astype(object).to_numpy(object)
-    period_of = arcs["period"].astype(object).to_numpy(object)
+    flows_of = _site_flows(arcs, legs, set(case.nodes["hub"]))
     for p, first in keys.itertuples(index=False):
         for t in case.periods[order[first] :]:
             u = float(total.get(t, 0.0))
             i = len(rows_meta)
             rows_meta.append(dict(plant=p, period=t, max_units=u))
-            flows = np.flatnonzero((plant_of == p) & (period_of == t))
+            flows = flows_of(p, t)
             starts = close[(close["plant"] == p) & (close["first_period"].map(order) <= order[t])]["pos"]
             r += [i] * (len(flows) + len(starts))
             c += list(flow_idx[flows]) + list(build_idx[starts.to_numpy(np.int64)])

@@ -38,7 +38,7 @@ def create_model(case: Case, co: Coefficients, relax: bool = False, tighten=Fals
     b.add_rows(demand)
     b.add_rows(capacity)
     b.add_rows(define_min_production_constraints(co.capacity, co.arcs, flow, co.expansions, build, case.period_order()))
-    closed = define_closed_constraints(case, co.expansions, co.arcs, flow, build)
+    closed = define_closed_constraints(case, co.expansions, co.arcs, flow, build, co.legs)
     if closed is not None:  # plants that may close (closing.py)
         b.add_rows(closed)
     b.add_rows(

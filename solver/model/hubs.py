@@ -42,8 +42,12 @@ def hub_options(keys: pd.DataFrame, expansions: pd.DataFrame | None, period_orde
         .reset_index(names="option")
         .rename(columns={"plant": "hub"})
     )
+    keep = np.ones(len(expansions), bool)
     if "market" in expansions:  # an option on a lane from a hub adds to the lane (lanes.py), not to the hub
-        e = e[expansions["market"].fillna("").to_numpy(object) == ""]
+        keep &= expansions["market"].fillna("").to_numpy(object) == ""
+    if "kind" in expansions:  # closing a hub adds nothing (closing.py)
+        keep &= (expansions["kind"] == "build").to_numpy()
+    e = e[keep]
     m = keys[["hub", "period"]].reset_index().merge(e, on="hub")
     m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
     return m[["index", "option", "added_units"]]

@@ -26,7 +26,8 @@ def lane_options(limits: pd.DataFrame, expansions, period_order: dict) -> pd.Dat
     if expansions is None or "market" not in expansions or not len(limits):
         return pd.DataFrame({"index": [], "option": [], "added_units": []})
     e = expansions[["plant", "market", "first_period", "added_units"]].reset_index(names="option")
-    e = e[e["market"].fillna("") != ""]
+    e = e[(e["market"].fillna("") != "").to_numpy() & ((expansions["kind"] == "build").to_numpy()
+                                                         if "kind" in expansions else True)]  # fmt: skip
     m = limits[["plant", "market", "period"]].astype(object).reset_index().merge(e, on=["plant", "market"])
     m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
     return m[["index", "option", "added_units"]]

@@ -45,6 +45,8 @@ TEXT = (
     "hub",
     "close_from",
     "closed_from",
+    "site",
+    "kind",
     "period",
     "plant",
     "product",

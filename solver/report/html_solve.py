@@ -66,8 +66,8 @@ def solve_sentence(f: Folder) -> str:
     if "closures.csv" in f.tables:  # plants that may close: whether and from when
         c = f.tables["closures.csv"].fillna("")
         shut = [r for r in c.to_dict("records") if float(r["closed"] or 0) > 0.5]
-        closing = [f"{r['plant']} from {r['closed_from']}" for r in shut]
-        staying = [str(r["plant"]) for r in c.to_dict("records") if r not in shut]
+        closing = [f"{r['site']} from {r['closed_from']}" for r in shut]
+        staying = [str(r["site"]) for r in c.to_dict("records") if r not in shut]
         if closing:
             text += f"; close {_names(closing)}"
         if staying:

@@ -68,16 +68,17 @@ def render(run) -> str:
 
 
 def _closures(closures: pd.DataFrame | None, cur: str) -> list[str]:
-    """One line per plant that may close: whether and from when, what closing cost and what it saves."""
+    """One line per plant or hub that may close: whether and from when, what closing cost and what it saves."""
     lines = []
     for r in [] if closures is None else closures.head(MOST).to_dict("records"):
         if r["closed"]:
             lines.append(
-                f"Plant {r['plant']} closes from {r['closed_from']} (closing {r['closing_cost']:,.0f} {cur}; "
+                f"{r['kind'].capitalize()} {r['site']} closes from {r['closed_from']} "
+                f"(closing {r['closing_cost']:,.0f} {cur}; "
                 f"saves fixed costs of {r['fixed_cost_saved']:,.0f} {cur})"
             )
         else:
-            lines.append(f"Plant {r['plant']} stays open (it may close from {r['close_from']})")
+            lines.append(f"{r['kind'].capitalize()} {r['site']} stays open (it may close from {r['close_from']})")
     return lines
 
 

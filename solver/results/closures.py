@@ -1,12 +1,12 @@
-"""Plants that may close, and fixed costs: ``closures.csv`` and the ``fixed`` and ``closing`` components
-of ``cost_breakdown.csv`` (model/closing.py)."""
+"""Plants and hubs that may close, and fixed costs: ``closures.csv`` and the ``fixed`` and ``closing``
+components of ``cost_breakdown.csv`` (model/closing.py)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from solver.model.closing import KIND, per_period
+from solver.model.closing import KIND, per_period, sites
 
 
 def closing_starts(co, lp, sol) -> pd.DataFrame:
@@ -20,9 +20,11 @@ def closing_starts(co, lp, sol) -> pd.DataFrame:
 
 
 def has_fixed_costs(case) -> bool:
-    """plants.csv gives a fixed cost, a closing period or a closing cost: cost_breakdown shows fixed and closing."""
-    cols = [c for c in ("fixed_cost", "close_from", "closing_cost") if c in case.plants]
-    return any(bool((case.plants[c].notna() & (case.plants[c].astype(str) != "")).any()) for c in cols)
+    """plants.csv or nodes.csv gives a fixed cost, a closing period or a closing cost: cost_breakdown shows
+    fixed and closing."""
+    table = sites(case)
+    cols = ("fixed_cost", "close_from", "closing_cost")
+    return any(bool((table[c].notna() & (table[c].astype(str) != "")).any()) for c in cols)
 
 
 def open_share(case, starts: pd.DataFrame) -> dict:
@@ -32,7 +34,7 @@ def open_share(case, starts: pd.DataFrame) -> dict:
     for p, s, v in starts[["plant", "first_period", "chosen"]].itertuples(index=False):
         for t in case.periods[order[s] :]:
             shut[(p, t)] = shut.get((p, t), 0.0) + float(v)
-    return {(p, t): 1.0 - shut.get((p, t), 0.0) for p in case.plants["plant"] for t in case.periods}
+    return {(p, t): 1.0 - shut.get((p, t), 0.0) for p in sites(case)["plant"] for t in case.periods}
 
 
 def cost_parts(case, co, lp, sol) -> list[pd.DataFrame]:
@@ -57,7 +59,8 @@ def cost_parts(case, co, lp, sol) -> list[pd.DataFrame]:
 
 
 def closures(case, co, lp, sol) -> pd.DataFrame | None:
-    """``closures.csv``: one row per plant that may close: whether and from when, what it cost and saved."""
+    """``closures.csv``: one row per plant or hub that may close: whether and from when, what it cost and
+    saved."""
     starts = closing_starts(co, lp, sol)
     if not len(starts):
         return None
@@ -65,6 +68,7 @@ def closures(case, co, lp, sol) -> pd.DataFrame | None:
     fixed = per_period(case, "fixed_cost").set_index(["plant", "period"])["amount"].to_dict()
     closing = per_period(case, "closing_cost").set_index(["plant", "period"])["amount"].to_dict()
     order, rows = case.period_order(), []
+    kinds = dict(zip(sites(case)["plant"], sites(case)["kind"], strict=True))
     for p, g in starts.groupby("plant", sort=False):
         chosen = g[g["chosen"] > 0.5]
         s = chosen["first_period"].iat[0] if len(chosen) else ""
@@ -72,6 +76,8 @@ def closures(case, co, lp, sol) -> pd.DataFrame | None:
         saved = sum(fixed.get((p, t), 0.0) for t in after)
         cost = closing.get((p, s), 0.0) if s else 0.0
         pv = (cost * d[s] - sum(fixed.get((p, t), 0.0) * d[t] for t in after)) if s else 0.0
-        rows.append(dict(plant=p, close_from=g["first_period"].iat[0], closed=int(bool(s)), closed_from=s,
-                         closing_cost=cost, fixed_cost_saved=saved, present_value=pv))  # fmt: skip
+        rows.append(
+            dict(site=p, kind=kinds.get(p, "plant"), close_from=g["first_period"].iat[0], closed=int(bool(s)),
+                 closed_from=s, closing_cost=cost, fixed_cost_saved=saved, present_value=pv)
+        )  # fmt: skip
     return pd.DataFrame(rows)
