@@ -12,7 +12,15 @@ import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
-from solver.case.rules import check_closing, check_groups, check_hubs, check_positions, check_shares, check_windows
+from solver.case.rules import (
+    check_closing,
+    check_expansions,
+    check_groups,
+    check_hubs,
+    check_positions,
+    check_shares,
+    check_windows,
+)
 from solver.errors import Collector
 from solver.io.schema import FILES
 
@@ -263,42 +271,6 @@ def check_tariff_tiers(tar, out: Collector):
         if tiers["basis"].isin(["fob", "cif"]).all() and tiers["basis"].nunique() > 1:
             r = tiers.iloc[1]
             out.error("tariffs.csv", r["row"], "basis", r["basis"], "tiers of one tariff must share one basis")
-
-
-def check_expansions(t, out: Collector):
-    cap = t["capacity"]
-    if any(p.file == "capacity.csv" and p.column == "max_units" for p in out.problems):
-        return  # an unreadable max_units would make every option look unattached
-    nodes = t["nodes"].set_index("hub")
-    lanes = t["lanes"]
-    for _, r in t["expansions"].iterrows():
-        if r.get("market", ""):  # an option on a lane: it adds to the lane's max_units
-            on = lanes[(lanes["plant"] == r["plant"]) & (lanes["market"] == r["market"]) & lanes["max_units"].notna()]
-            if not len(on) and r["plant"] in set(lanes["plant"]) | set(t["plants"]["plant"]) | set(nodes.index):
-                out.error(
-                    "expansions.csv", r["row"], "market", r["market"],
-                    f"option {r['option']} adds to the lane {r['plant']} > {r['market']}, which has no lanes.csv row "
-                    "with max_units (0 for a lane that opens only when built)",
-                )  # fmt: skip
-            continue
-        if r["plant"] in nodes.index:  # an option that adds to a hub's throughput (every product)
-            if pd.isna(nodes.loc[r["plant"], "max_units"]) or r["product"]:
-                out.error(
-                    "expansions.csv", r["row"], "plant", r["plant"],
-                    f"is a hub: option {r['option']} adds to its throughput, which needs a max_units in nodes.csv "
-                    "(0 for a hub that opens only when built) and a blank product",
-                )  # fmt: skip
-            continue
-        match = cap[(cap["plant"] == r["plant"]) & (cap["product"] == r["product"]) & cap["max_units"].notna()]
-        if len(match) == 0 and r["plant"] in set(t["plants"]["plant"]):
-            scope = f"product {r['product']}" if r["product"] else "its total (blank product)"
-            out.error(
-                "expansions.csv",
-                r["row"],
-                "plant",
-                r["plant"],
-                f"has no capacity.csv row with max_units for {scope}, so option {r['option']} has nothing to add to",
-            )
 
 
 def check_servable(t, out: Collector):

@@ -150,5 +150,7 @@ def minimum_terms(keys: pd.DataFrame, expansions: pd.DataFrame, period_order: di
         return pd.DataFrame({"index": [], "option": [], "min_units": []})
     close = expansions[expansions["kind"] == KIND].reset_index(names="pos")[["pos", "plant", "first_period"]]
     m = keys[["plant", "period", "min_units"]].reset_index().merge(close, on="plant")
-    m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
+    if not len(m):  # no closable plant has a minimum
+        return pd.DataFrame({"index": [], "option": [], "min_units": []})
+    m = m[m["period"].map(period_order).to_numpy(float) >= m["first_period"].map(period_order).to_numpy(float)]
     return m[["index", "pos", "min_units"]].rename(columns={"pos": "option"})

@@ -49,7 +49,9 @@ def hub_options(keys: pd.DataFrame, expansions: pd.DataFrame | None, period_orde
         keep &= (expansions["kind"] == "build").to_numpy()
     e = e[keep]
     m = keys[["hub", "period"]].reset_index().merge(e, on="hub")
-    m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
+    if not len(m):  # no option on a hub
+        return pd.DataFrame({"index": [], "option": [], "added_units": []})
+    m = m[m["period"].map(period_order).to_numpy(float) >= m["first_period"].map(period_order).to_numpy(float)]
     return m[["index", "option", "added_units"]]
 
 

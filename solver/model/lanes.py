@@ -29,7 +29,9 @@ def lane_options(limits: pd.DataFrame, expansions, period_order: dict) -> pd.Dat
     e = e[(e["market"].fillna("") != "").to_numpy() & ((expansions["kind"] == "build").to_numpy()
                                                          if "kind" in expansions else True)]  # fmt: skip
     m = limits[["plant", "market", "period"]].astype(object).reset_index().merge(e, on=["plant", "market"])
-    m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
+    if not len(m):  # no option on a lane (an empty table's columns need not compare)
+        return pd.DataFrame({"index": [], "option": [], "added_units": []})
+    m = m[m["period"].map(period_order).to_numpy(float) >= m["first_period"].map(period_order).to_numpy(float)]
     return m[["index", "option", "added_units"]]
 
 
