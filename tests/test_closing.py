@@ -155,3 +155,13 @@ def test_a_hub_that_may_close(tmp_path, fixed, closed, total):
     assert costs["amount_USD"].sum() == pytest.approx(total)
     assert closures[["site", "kind", "closed"]].values.tolist() == [["savannah", "hub", closed]]
     assert ("Hub savannah closes from 2014" in out) == (closed == "1")
+
+
+def test_an_exchange_rate_parameter_says_it_leaves_fixed_costs_alone(tmp_path):
+    files = case_files()
+    files["plants"] = files["plants"].replace("a,X,USD", "a,X,EUR")
+    files["fx"] = "currency,rate\nEUR,1"
+    case = write_case(tmp_path / "c", **files)
+    r = run("sweep", case, "--vary", "fx:EUR=1,2", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "parameter fx:EUR does not move the fixed and closing costs of a" in r.output + r.stderr

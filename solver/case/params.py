@@ -209,11 +209,32 @@ def parse_value(name: str, text: str) -> float:
     return parse_number(str(text), Param(name.strip(), m["kind"] if m else "", ""))
 
 
+def _fixed_cost_warnings(params, case: Case) -> list[str]:
+    from solver.model.closing import sites
+
+    table = sites(case)
+    money = pd.Series(False, index=table.index)
+    for col in ("fixed_cost", "closing_cost"):
+        money |= pd.to_numeric(table[col], errors="coerce").fillna(0).gt(0)
+    out = []
+    for p in params:
+        if p.kind != "fx":
+            continue
+        hit = table[money & ((table["currency"] == p.a) | (p.a == case.currency))]
+        if len(hit):
+            out.append(
+                f"parameter {p.name} does not move the fixed and closing costs of {', '.join(hit['plant'])}: "
+                "they stay converted at fx.csv's rates in every scenario"
+            )
+    return out
+
+
 def reach_warnings(params, case: Case) -> list[str]:
     """What a parameter replaces beyond what its name says: a duty rate ``tariff:X:m`` replaces every tier
     (a tariff-rate quota's over-quota rate too) and every product- or period-specific row of X into m. Said
-    before the run, naming the rows, so a 'base' scenario is not silently off."""
-    out = []
+    before the run, naming the rows, so a 'base' scenario is not silently off. And what it does not move:
+    an exchange rate leaves plants' and hubs' fixed and closing costs at the case's own rates."""
+    out = _fixed_cost_warnings(params, case)
     for p in params:
         if p.kind != "tariff":
             continue
