@@ -309,3 +309,25 @@ def test_a_lane_limit_is_a_sweep_and_breakeven_parameter(tmp_path):
     assert [v for v in points["value_from"] if 0 < v < 200] == [pytest.approx(100)]
     r = run("sweep", case, "--vary", "lane:kr:busan-port=5", "--out", tmp_path / "s2")
     assert r.exit_code == 2 and "no lanes.csv row kr > busan-port with max_units" in r.output + r.stderr
+
+
+def test_a_quota_volume_is_a_sweep_parameter(tmp_path):
+    # The quota of test_a_quota_counts_units_across_two_ports at Q units (0% inside, 25% = 2,500 a unit over):
+    #   Q = 50: 50 via long-beach in quota (11,430), us 50 (12,400), 30 more via long-beach over quota (13,930),
+    #           20 via savannah over quota (14,410): 571,500 + 620,000 + 417,900 + 288,200 = 1,897,600
+    #   Q = 100: 1,772,600 (that test); Q = 150: 80 x 11,430 + 70 x 11,910 = 1,748,100
+    files = dict(
+        PORTS,
+        nodes="hub,handling_cost,max_units\nbusan-port,50,\nlong-beach,80,80\nsavannah,60,",
+        tariffs="origin,market,rate,basis,up_to_units\nKR,usa,0%,fob,100\nKR,usa,25%,fob,",
+    )
+    case = write_case(tmp_path / "c", **files)
+    r = run("sweep", case, "--vary", "tariff_quota:KR:usa=50,100,150", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output + r.stderr
+    got = pd.read_csv(tmp_path / "s" / "results.csv")["objective_USD"].tolist()
+    assert got == [1_897_600, 1_772_600, 1_748_100]
+    r = run("breakeven", case, "--param", "tariff_quota:KR:usa", "--from", 50, "--to", 150, "--out", tmp_path / "b")
+    assert r.exit_code == 0, r.output + r.stderr
+    points = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
+    assert points["objective_from_USD"].iloc[0] == pytest.approx(1_897_600)
+    assert points["objective_to_USD"].iloc[-1] == pytest.approx(1_748_100)

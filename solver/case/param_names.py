@@ -14,6 +14,7 @@ FORMS = (
     ("hub:HUB[@PERIOD]", "a hub's throughput limit, units per period (nodes.csv max_units)"),
     ("handling:HUB[@PERIOD]", "a hub's handling cost per unit, in its currency"),
     ("lane:FROM:TO[/PRODUCT][@PERIOD]", "a lane's max_units (its lanes.csv row with that product, or blank)"),
+    ("tariff_quota:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "a two-tier tariff-rate quota's volume (up_to_units), units"),
 )
 
 

@@ -29,6 +29,7 @@ KINDS = (
     "hub",
     "handling",
     "lane",
+    "tariff_quota",
 )
 
 
@@ -127,6 +128,7 @@ def parse_name(name: str, case: Case) -> Param:
         "hub": not p.b and not p.product,
         "handling": not p.b and not p.product,
         "lane": bool(p.b),
+        "tariff_quota": bool(p.b),
     }[p.kind]
     if not shape_ok:
         raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
@@ -175,7 +177,19 @@ def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
             problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
     elif p.kind == "fixed_cost":
         need(p.a, set(case.expansions["option"]), "build option")
-    elif p.kind == "lane":  # a lanes.csv row with max_units from a to b (plants, hubs or markets)
+    elif p.kind in ("lane", "tariff_quota"):
+        _limit_names(p, case, problems)
+    elif p.kind in ("hub", "handling"):
+        need(p.a, set(case.nodes["hub"]), "hub")
+        if p.kind == "hub" and not problems and case.nodes.set_index("hub")["max_units"].isna()[p.a]:
+            problems.append(f"hub {p.a} has no max_units in nodes.csv to vary")
+    else:
+        need(p.a, markets, "market")
+
+
+def _limit_names(p: Param, case: Case, problems: list[str]) -> None:
+    """A lane or quota parameter names a limit the case has: a lanes.csv row with max_units, a two-tier quota."""
+    if p.kind == "lane":  # a lanes.csv row with max_units from a to b (plants, hubs or markets)
         lanes = case.lanes
         on = lanes[(lanes["plant"] == p.a) & (lanes["market"] == p.b) & (lanes["product"] == p.product)]
         if p.period:
@@ -183,12 +197,15 @@ def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
         if not on["max_units"].notna().any():
             scope = f" for product {p.product}" if p.product else ""
             problems.append(f"there is no lanes.csv row {p.a} > {p.b}{scope} with max_units to vary")
-    elif p.kind in ("hub", "handling"):
-        need(p.a, set(case.nodes["hub"]), "hub")
-        if p.kind == "hub" and not problems and case.nodes.set_index("hub")["max_units"].isna()[p.a]:
-            problems.append(f"hub {p.a} has no max_units in nodes.csv to vary")
-    else:
-        need(p.a, markets, "market")
+    elif p.kind == "tariff_quota":  # the lowest tier's up_to_units of a quota of two tiers
+        t = case.tariffs
+        rows = t[(t["origin"] == p.a) & (t["market"] == p.b) & t["up_to_units"].notna()]
+        if p.product:
+            rows = rows[rows["product"].isin(["", p.product])]
+        if rows.empty:
+            problems.append(f"there is no tariff-rate quota (a tariffs.csv row with up_to_units) of {p.a} into {p.b}")
+        elif rows.groupby(["product", "period"]).size().max() > 1:
+            problems.append(f"{p.a} into {p.b} has more than two tiers: tariff_quota sets a two-tier quota's volume")
 
 
 def parse_number(text: str, param: Param) -> float:

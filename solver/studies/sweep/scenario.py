@@ -62,12 +62,9 @@ def application_order(params) -> list[int]:
 
 MAX_ENUMERATED = 6
 TOL = 1e-9
-COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")
-LIMITS = (
-    "capacity",
-    "hub",
-    "lane",
-)  # the families of limit rows a parameter may set (capacity first)  # as in cost_breakdown.csv
+COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")  # as in cost_breakdown.csv
+# the families of limit rows a parameter may set, in this order (capacity first: strong.py indexes it)
+LIMITS = ("capacity", "hub", "lane", "tariff_quota")
 
 
 @dataclass
@@ -202,7 +199,7 @@ class ScenarioModel:
             return ((exp["option"] == p.a) | (exp["window_of"] == p.a)).to_numpy() if len(exp) else np.zeros(0, bool)
         if p.kind == "handling":
             return self.freight_terms.mask(p, case.currency)
-        if p.kind in LIMITS:  # over the limit rows: capacity, then hubs, then lanes
+        if p.kind in LIMITS:  # over the limit rows: capacity, hubs, lanes, quotas
             return self._limit_mask(p)
         meta = self.lp.row_meta["demand"]
         m = (meta["market"] == p.a).to_numpy()
@@ -223,9 +220,14 @@ class ScenarioModel:
             m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy()
         elif p.kind == "hub":
             m = (meta["hub"] == p.a).to_numpy()
-        else:  # a lane's rows from a to b (one product's row, or blank-product rows)
+        elif p.kind == "lane":  # a lane's rows from a to b (one product's row, or blank-product rows)
             m = (meta["plant"] == p.a).to_numpy() & (meta["market"] == p.b).to_numpy()
             m = m & (meta["product"] == p.product).to_numpy()
+        else:  # a quota: the lowest tier's width (its up_to_units) of origin a into market b
+            m = (meta["country"].astype(object) == p.a).to_numpy() & (meta["market"].astype(object) == p.b).to_numpy()
+            m = m & (meta["tier"] == 0).to_numpy()
+            if p.product:
+                m = m & (meta["product"].astype(object) == p.product).to_numpy()
         if p.period:
             m = m & (meta["period"].astype(object) == p.period).to_numpy()
         return np.concatenate([np.zeros(sum(sizes[:at]), bool), m, np.zeros(sum(sizes[at + 1 :]), bool)])
@@ -366,9 +368,11 @@ class ScenarioModel:
 
 
 def _limits(lp: LinearProgram, family: str) -> np.ndarray:
-    """The max_units of a family's limit rows (capacity, hub), in row order."""
+    """The limits of a family's rows (LIMITS: max_units, a quota tier's width), in row order."""
     meta = lp.row_meta.get(family)
-    return meta["max_units"].to_numpy(float) if meta is not None else np.zeros(0)
+    if meta is None:
+        return np.zeros(0)
+    return meta["width" if family == "tariff_quota" else "max_units"].to_numpy(float)
 
 
 def build_scenario_model(
