@@ -165,3 +165,24 @@ def test_an_exchange_rate_parameter_says_it_leaves_fixed_costs_alone(tmp_path):
     r = run("sweep", case, "--vary", "fx:EUR=1,2", "--out", tmp_path / "s")
     assert r.exit_code == 0, r.output + r.stderr
     assert "parameter fx:EUR does not move the fixed and closing costs of a" in r.output + r.stderr
+
+
+def test_a_minimum_output_is_a_sweep_and_breakeven_parameter(tmp_path):
+    # one period, 100 units; a at 100 a unit (up to 100), b at 110 with min_units M: 10,000 + 10 M
+    files = dict(
+        plants="plant,country,currency\na,X,USD\nb,Y,USD",
+        demand="market,product,period,units\nm,p,1,100",
+        capacity="plant,max_units,min_units\na,100,\nb,100,20",
+        lanes="plant,market,freight_cost\na,m,0\nb,m,0",
+        costs="plant,unit_cost\na,100\nb,110",
+    )
+    case = write_case(tmp_path / "c", **files)
+    r = run("sweep", case, "--vary", "min_production:b=0,20,50", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output + r.stderr
+    assert pd.read_csv(tmp_path / "s" / "results.csv")["objective_USD"].tolist() == [10_000, 10_200, 10_500]
+    r = run("breakeven", case, "--param", "min_production:b", "--from", 0, "--to", 100, "--out", tmp_path / "b")
+    assert r.exit_code == 0, r.output + r.stderr
+    points = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
+    assert (points["objective_from_USD"].iloc[0], points["objective_to_USD"].iloc[-1]) == (10_000, 11_000)
+    r = run("sweep", case, "--vary", "min_production:a=5", "--out", tmp_path / "s2")
+    assert r.exit_code == 2 and "no capacity.csv row with a min_units above 0" in r.output + r.stderr

@@ -15,6 +15,7 @@ FORMS = (
     ("handling:HUB[@PERIOD]", "a hub's handling cost per unit, in its currency"),
     ("lane:FROM:TO[/PRODUCT][@PERIOD]", "a lane's max_units (its lanes.csv row with that product, or blank)"),
     ("tariff_quota:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "a two-tier tariff-rate quota's volume (up_to_units), units"),
+    ("min_production:PLANT[/PRODUCT][@PERIOD]", "a plant's min_units (a capacity.csv row with one above 0)"),
 )
 
 

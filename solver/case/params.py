@@ -30,6 +30,7 @@ KINDS = (
     "handling",
     "lane",
     "tariff_quota",
+    "min_production",
 )
 
 
@@ -129,12 +130,21 @@ def parse_name(name: str, case: Case) -> Param:
         "handling": not p.b and not p.product,
         "lane": bool(p.b),
         "tariff_quota": bool(p.b),
+        "min_production": not p.b,
     }[p.kind]
     if not shape_ok:
         raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
     _names(p, case, need, problems, (plants, markets, currencies))
     need(p.product, set(case.products), "product")
     need(p.period, set(case.periods), "period")
+    if p.kind == "min_production" and not problems:
+        cap = case.capacity
+        rows = cap[(cap["plant"] == p.a) & (cap["product"] == p.product) & cap["min_units"].fillna(0).gt(0)]
+        if rows.empty:
+            scope = f"product {p.product}" if p.product else "its total"
+            problems.append(f"plant {p.a} has no capacity.csv row with a min_units above 0 for {scope} to vary")
+        elif "close_from" in case.plants and (case.plants.set_index("plant")["close_from"].fillna("") != "").get(p.a):
+            problems.append(f"plant {p.a} may close: its minimum falls away when closed, so it is not varied")
     if p.kind == "capacity" and not problems:
         cap = case.capacity
         rows = cap[(cap["plant"] == p.a) & (cap["product"] == p.product) & cap["max_units"].notna()]
@@ -166,7 +176,7 @@ def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
             and not ((case.lanes["plant"] == p.a) & (case.lanes["market"] == p.b)).any()
         ):
             problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
-    elif p.kind in ("freight", "freight_scale", "capacity", "cost_scale"):
+    elif p.kind in ("freight", "freight_scale", "capacity", "cost_scale", "min_production"):
         need(p.a, plants, "plant")
         need(p.b, markets, "market")
         if (

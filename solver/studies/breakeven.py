@@ -1,7 +1,7 @@
 """Exact breakeven: every value of one parameter in [A, B] at which the optimal plan changes.
 
 The parameter moves either costs (COST_KINDS: fx, tariff, freight, freight_scale, cost_scale, fixed_cost,
-handling) or right-hand sides (RHS_KINDS: demand, demand_scale, capacity, hub, lane, tariff_quota). In a
+handling) or right-hand sides (RHS_KINDS: demand, demand_scale, capacity, hub, lane, tariff_quota, min_production). In a
 variable t where those move affinely, the optimal cost z(t) of an LP is piecewise linear: concave in t for costs,
 convex for right-hand sides. An exchange rate r enters every converted cost as 1/r
 (or as r for the reporting currency), so for fx the search runs in t = 1/r, where costs
@@ -36,7 +36,7 @@ from solver.studies.sweep.params import Scenarios
 from solver.studies.sweep.scenario import MAX_ENUMERATED, build_scenario_model
 
 REL = 1e-9
-RHS_KINDS = ("demand", "demand_scale", "capacity", "hub", "lane", "tariff_quota")
+RHS_KINDS = ("demand", "demand_scale", "capacity", "hub", "lane", "tariff_quota", "min_production")
 COST_KINDS = ("fx", "tariff", "freight", "freight_scale", "cost_scale", "fixed_cost", "handling")
 
 

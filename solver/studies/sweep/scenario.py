@@ -64,7 +64,8 @@ MAX_ENUMERATED = 6
 TOL = 1e-9
 COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")  # as in cost_breakdown.csv
 # the families of limit rows a parameter may set, in this order (capacity first: strong.py indexes it)
-LIMITS = ("capacity", "hub", "lane", "tariff_quota")
+LIMITS = ("capacity", "hub", "lane", "tariff_quota", "min_production")
+FLOORS = ("min_production",)  # of LIMITS, the rows whose limit is a lower bound (min_units)
 
 
 @dataclass
@@ -148,6 +149,7 @@ class ScenarioModel:
         self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
         self.cap_rows = np.concatenate([np.arange(lp.family_rows(f).start, lp.family_rows(f).stop, dtype=np.int32)
                                         for f in LIMITS])  # fmt: skip
+        self.floor = np.concatenate([np.full(len(_limits(lp, f)), f in FLOORS) for f in LIMITS]).astype(bool)
         self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
         self.live: bool | None = None
 
@@ -216,7 +218,7 @@ class ScenarioModel:
         meta = self.lp.row_meta.get(p.kind)
         if meta is None:  # a limit no flow passes (a hub or lane on no route): no row to change
             return np.zeros(sum(sizes), bool)
-        if p.kind == "capacity":
+        if p.kind in ("capacity", "min_production"):
             m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy()
         elif p.kind == "hub":
             m = (meta["hub"] == p.a).to_numpy()
@@ -312,8 +314,8 @@ class ScenarioModel:
             col_lower=np.zeros(len(self.unmet_cols)),
             col_upper=units[self.unmet_row],
             row_index=rows,
-            row_lower=np.concatenate([units, np.full(len(cap), -np.inf)]),
-            row_upper=np.concatenate([units, cap]),
+            row_lower=np.concatenate([units, np.where(self.floor, cap, -np.inf)]),
+            row_upper=np.concatenate([units, np.where(self.floor, np.inf, cap)]),
         )
 
     def change(self, values) -> Change:
@@ -372,7 +374,8 @@ def _limits(lp: LinearProgram, family: str) -> np.ndarray:
     meta = lp.row_meta.get(family)
     if meta is None:
         return np.zeros(0)
-    return meta["width" if family == "tariff_quota" else "max_units"].to_numpy(float)
+    column = {"tariff_quota": "width", "min_production": "min_units"}.get(family, "max_units")
+    return meta[column].to_numpy(float)
 
 
 def build_scenario_model(
