@@ -237,7 +237,7 @@ def parse_value(name: str, text: str) -> float:
 
 
 def _fixed_cost_warnings(params, case: Case) -> list[str]:
-    from solver.model.closing import sites
+    from solver.case.sites import sites
 
     table = sites(case)
     money = pd.Series(False, index=table.index)

@@ -24,26 +24,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from solver.case.sites import column as _column, sites
 from solver.model.lp import INF, Cols, Rows, names
 from solver.model.money import to_reporting
 
 KIND = "close"  # expansions' ``kind`` of a closing option (a build option's is "build")
-
-
-def _column(plants: pd.DataFrame, name: str) -> pd.Series:
-    return plants[name] if name in plants else pd.Series([pd.NA] * len(plants), index=plants.index)
-
-
-def sites(case) -> pd.DataFrame:
-    """Plants, then hubs, as one table: ``plant`` (the name), ``currency`` (a hub's blank = reporting),
-    ``kind`` (plant or hub) and the columns fixed_cost, close_from, closing_cost."""
-    cols = ["fixed_cost", "close_from", "closing_cost"]
-    plants = case.plants.assign(kind="plant", **{c: _column(case.plants, c) for c in cols})
-    nodes = case.nodes.rename(columns={"hub": "plant"})
-    nodes = nodes.assign(kind="hub", currency=nodes["currency"].where(nodes["currency"] != "", case.currency),
-                         **{c: _column(nodes, c) for c in cols})  # fmt: skip
-    return pd.concat([plants[["plant", "currency", "kind", *cols]], nodes[["plant", "currency", "kind", *cols]]],
-                     ignore_index=True)  # fmt: skip
 
 
 def per_period(case, column: str) -> pd.DataFrame:

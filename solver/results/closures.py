@@ -6,7 +6,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from solver.model.closing import KIND, per_period, sites
+from solver.case.sites import sites
+from solver.model.closing import KIND, per_period
 
 
 def closing_starts(co, lp, sol) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from solver.model.money import fx_rate
 from solver.solve.decompose import MIN_BLOCK
 from solver.solve.live_blocks import block_labels, live_lp
 from solver.studies.sweep.freight import FreightTerms
+from solver.studies.sweep.limits import FLOORS, LIMITS, limit_mask, limits
 from solver.studies.sweep.params import Scenarios
 
 
@@ -63,9 +64,6 @@ def application_order(params) -> list[int]:
 MAX_ENUMERATED = 6
 TOL = 1e-9
 COMPONENTS = ("production", "freight", "duty", "unmet", "expansion")  # as in cost_breakdown.csv
-# the families of limit rows a parameter may set, in this order (capacity first: strong.py indexes it)
-LIMITS = ("capacity", "hub", "lane", "tariff_quota", "min_production")
-FLOORS = ("min_production",)  # of LIMITS, the rows whose limit is a lower bound (min_units)
 
 
 @dataclass
@@ -123,7 +121,7 @@ class ScenarioModel:
             dem.reset_index()[["index", "market", "product", "period"]], on=["market", "product", "period"], how="left"
         )["index"].to_numpy(np.int64)
         # the limits a scenario may change: capacity rows, then hub throughput rows, then lane limits
-        self.cap_upper = np.concatenate([_limits(lp, f) for f in LIMITS])
+        self.cap_upper = np.concatenate([limits(lp, f) for f in LIMITS])
         # result columns: units per plant (all periods), then per plant and period
         plants = natural_sorted(case.plants["plant"])  # as every output lists them (w2 before w10)
         self.result_columns = [f"units:{p}" for p in plants]
@@ -149,7 +147,7 @@ class ScenarioModel:
         self.dem_rows = np.arange(lp.family_rows("demand").start, lp.family_rows("demand").stop, dtype=np.int32)
         self.cap_rows = np.concatenate([np.arange(lp.family_rows(f).start, lp.family_rows(f).stop, dtype=np.int32)
                                         for f in LIMITS])  # fmt: skip
-        self.floor = np.concatenate([np.full(len(_limits(lp, f)), f in FLOORS) for f in LIMITS]).astype(bool)
+        self.floor = np.concatenate([np.full(len(limits(lp, f)), f in FLOORS) for f in LIMITS]).astype(bool)
         self.unmet_cols = np.arange(self.unmet.start, self.unmet.stop, dtype=np.int32)
         self.live: bool | None = None
 
@@ -202,7 +200,7 @@ class ScenarioModel:
         if p.kind == "handling":
             return self.freight_terms.mask(p, case.currency)
         if p.kind in LIMITS:  # over the limit rows: capacity, hubs, lanes, quotas
-            return self._limit_mask(p)
+            return limit_mask(self.lp, p)
         meta = self.lp.row_meta["demand"]
         m = (meta["market"] == p.a).to_numpy()
         if p.product:
@@ -210,29 +208,6 @@ class ScenarioModel:
         if p.period:
             m = m & (meta["period"] == p.period).to_numpy()
         return m
-
-    def _limit_mask(self, p: Param) -> np.ndarray:
-        """The limit rows (LIMITS, in that order) a capacity, hub or lane parameter sets."""
-        sizes = [len(_limits(self.lp, f)) for f in LIMITS]
-        at = LIMITS.index(p.kind)
-        meta = self.lp.row_meta.get(p.kind)
-        if meta is None:  # a limit no flow passes (a hub or lane on no route): no row to change
-            return np.zeros(sum(sizes), bool)
-        if p.kind in ("capacity", "min_production"):
-            m = (meta["plant"] == p.a).to_numpy() & (meta["product"] == p.product).to_numpy()
-        elif p.kind == "hub":
-            m = (meta["hub"] == p.a).to_numpy()
-        elif p.kind == "lane":  # a lane's rows from a to b (one product's row, or blank-product rows)
-            m = (meta["plant"] == p.a).to_numpy() & (meta["market"] == p.b).to_numpy()
-            m = m & (meta["product"] == p.product).to_numpy()
-        else:  # a quota: the lowest tier's width (its up_to_units) of origin a into market b
-            m = (meta["country"].astype(object) == p.a).to_numpy() & (meta["market"].astype(object) == p.b).to_numpy()
-            m = m & (meta["tier"] == 0).to_numpy()
-            if p.product:
-                m = m & (meta["product"].astype(object) == p.product).to_numpy()
-        if p.period:
-            m = m & (meta["period"].astype(object) == p.period).to_numpy()
-        return np.concatenate([np.zeros(sum(sizes[:at]), bool), m, np.zeros(sum(sizes[at + 1 :]), bool)])
 
     def coefficients(self, values) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(column costs, demand units, capacity upper bounds) for one scenario."""
@@ -367,15 +342,6 @@ class ScenarioModel:
                if len(self.components) > len(COMPONENTS) else [])
         )  # fmt: skip
         return Result("optimal", obj, units_out, built, flows.copy() if want_flows else None, unmet, costs)
-
-
-def _limits(lp: LinearProgram, family: str) -> np.ndarray:
-    """The limits of a family's rows (LIMITS: max_units, a quota tier's width), in row order."""
-    meta = lp.row_meta.get(family)
-    if meta is None:
-        return np.zeros(0)
-    column = {"tariff_quota": "width", "min_production": "min_units"}.get(family, "max_units")
-    return meta[column].to_numpy(float)
 
 
 def build_scenario_model(
