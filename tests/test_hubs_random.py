@@ -156,7 +156,7 @@ def reference_cost(c: dict) -> float:
     return float(res.fun)
 
 
-@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("seed", [*range(4), *(pytest.param(s, marks=pytest.mark.slow) for s in range(4, 12))])
 def test_random_hub_networks_cost_what_the_arc_form_costs(tmp_path, seed):
     c = random_case(seed)
     case = write_case(tmp_path / "c", **files(c))
