@@ -17,6 +17,7 @@ import pandas as pd
 from solver.case.codes import align
 from solver.model.closing import minimum_terms
 from solver.model.lp import INF, Rows, names
+from solver.model.options import option_terms
 
 
 def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
@@ -34,17 +35,7 @@ def _members(keys: pd.DataFrame, arcs: pd.DataFrame) -> tuple[np.ndarray, np.nda
 
 def expansion_terms(keys: pd.DataFrame, expansions: pd.DataFrame, period_order: dict) -> pd.DataFrame:
     """(key index, option index, added_units) where option adds to the key's limit."""
-    if expansions.empty:
-        return pd.DataFrame({"index": [], "option": [], "added_units": []})
-    k = keys[["plant", "product", "period"]].reset_index()
-    e = expansions[["plant", "product", "first_period", "added_units"]].reset_index(names="option")
-    if "kind" in expansions:  # closing options add nothing (closing.py)
-        e = e[(expansions["kind"] == "build").to_numpy()]
-    if "market" in expansions:  # options on a lane add to it, not to the plant (lanes.py)
-        e = e[expansions["market"].fillna("").to_numpy(object)[e["option"].to_numpy()] == ""]
-    m = k.merge(e, on=["plant", "product"])
-    m = m[m["period"].map(period_order) >= m["first_period"].map(period_order)]
-    return m[["index", "option", "added_units"]]
+    return option_terms(keys, expansions, ["plant", "product"], period_order)
 
 
 def define_capacity_constraints(keys, arcs, flow_idx, build_idx, expansions, period_order) -> Rows:

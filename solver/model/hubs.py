@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from solver.model.lp import INF, Rows, names
+from solver.model.options import option_terms
 
 
 def hub_keys(case, arcs: pd.DataFrame, legs: pd.DataFrame | None) -> pd.DataFrame:
@@ -35,24 +36,7 @@ def hub_keys(case, arcs: pd.DataFrame, legs: pd.DataFrame | None) -> pd.DataFram
 
 def hub_options(keys: pd.DataFrame, expansions: pd.DataFrame | None, period_order: dict) -> pd.DataFrame:
     """(key index, option index, added_units): the build options adding to each hub row's limit."""
-    if expansions is None or not len(expansions) or not len(keys):
-        return pd.DataFrame({"index": [], "option": [], "added_units": []})
-    e = (
-        expansions[["plant", "first_period", "added_units"]]
-        .reset_index(names="option")
-        .rename(columns={"plant": "hub"})
-    )
-    keep = np.ones(len(expansions), bool)
-    if "market" in expansions:  # an option on a lane from a hub adds to the lane (lanes.py), not to the hub
-        keep &= expansions["market"].fillna("").to_numpy(object) == ""
-    if "kind" in expansions:  # closing a hub adds nothing (closing.py)
-        keep &= (expansions["kind"] == "build").to_numpy()
-    e = e[keep]
-    m = keys[["hub", "period"]].reset_index().merge(e, on="hub")
-    if not len(m):  # no option on a hub
-        return pd.DataFrame({"index": [], "option": [], "added_units": []})
-    m = m[m["period"].map(period_order).to_numpy(float) >= m["first_period"].map(period_order).to_numpy(float)]
-    return m[["index", "option", "added_units"]]
+    return option_terms(keys.rename(columns={"hub": "plant"}), expansions, ["plant"], period_order)
 
 
 def define_hub_constraints(

@@ -19,20 +19,12 @@ import pandas as pd
 from solver.case.codes import align
 from solver.model.routes import lane_uses
 from solver.model.lp import INF, Rows, names
+from solver.model.options import option_terms
 
 
 def lane_options(limits: pd.DataFrame, expansions, period_order: dict) -> pd.DataFrame:
     """(limit index, option index, added_units): the build options adding to each lane limit row."""
-    if expansions is None or "market" not in expansions or not len(limits):
-        return pd.DataFrame({"index": [], "option": [], "added_units": []})
-    e = expansions[["plant", "market", "first_period", "added_units"]].reset_index(names="option")
-    e = e[(e["market"].fillna("") != "").to_numpy() & ((expansions["kind"] == "build").to_numpy()
-                                                         if "kind" in expansions else True)]  # fmt: skip
-    m = limits[["plant", "market", "period"]].astype(object).reset_index().merge(e, on=["plant", "market"])
-    if not len(m):  # no option on a lane (an empty table's columns need not compare)
-        return pd.DataFrame({"index": [], "option": [], "added_units": []})
-    m = m[m["period"].map(period_order).to_numpy(float) >= m["first_period"].map(period_order).to_numpy(float)]
-    return m[["index", "option", "added_units"]]
+    return option_terms(limits, expansions, ["plant", "market"], period_order, lane=True)
 
 
 def define_lane_constraints(limits, arcs, flow_idx, legs=None, expansions=None, build_idx=None, order=None) -> Rows:

@@ -79,3 +79,25 @@ def _build_options(case: Case) -> tuple[pd.DataFrame, pd.DataFrame]:
     with np.errstate(divide="ignore", invalid="ignore"):
         factor = np.where(fixed != 0, pv / np.where(fixed != 0, fixed, 1.0), 0.0)
     return exp.assign(fixed_cost_reporting=fixed, charge_per_period=charge, charges=count, pv_factor=factor), charges
+
+
+def option_terms(keys: pd.DataFrame, expansions, on: list[str], period_order: dict, lane: bool = False) -> pd.DataFrame:
+    """(key index, option index, added_units): the build options that add to each limit row of ``keys`` (rows
+    with the ``on`` columns and a ``period``) from their first period on: a plant's or hub's own limit
+    (``lane`` False: options without a ``market``) or a lane's (``lane`` True: options with one). Closing
+    options (``kind`` close) add nothing. One mechanism for capacity, hub and lane rows."""
+    empty = pd.DataFrame({"index": [], "option": [], "added_units": []})
+    if expansions is None or not len(expansions) or not len(keys):
+        return empty
+    e = expansions.reset_index(drop=True)
+    market = e["market"].fillna("").to_numpy(object) if "market" in e else np.full(len(e), "", object)
+    keep = (market != "") if lane else (market == "")
+    if "kind" in e:
+        keep &= (e["kind"] == "build").to_numpy()
+    e = e[[*on, "first_period", "added_units"]].reset_index(names="option")[keep]  # option: its position
+    k = keys[[*on, "period"]].astype(object).reset_index()
+    m = k.merge(e, on=on)
+    if not len(m):  # an empty merge's periods would compare as text
+        return empty
+    m = m[m["period"].map(period_order).to_numpy(float) >= m["first_period"].map(period_order).to_numpy(float)]
+    return m[["index", "option", "added_units"]]
