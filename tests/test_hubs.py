@@ -331,3 +331,52 @@ def test_a_quota_volume_is_a_sweep_parameter(tmp_path):
     points = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
     assert points["objective_from_USD"].iloc[0] == pytest.approx(1_897_600)
     assert points["objective_to_USD"].iloc[-1] == pytest.approx(1_748_100)
+
+
+def test_one_tier_rate_is_a_sweep_and_breakeven_parameter(tmp_path):
+    # The quota of test_a_quota_counts_units_across_two_ports (100 units at 0%, then 25% fob of 10,000).
+    # Before duty: via long-beach (at most 80) 11,430, via savannah 11,910; us 12,400 (at most 50).
+    # In-quota rate r: 80 + 20 in quota whatever r (over quota costs 2,500 more), us 50:
+    #   1,772,600 + 100 x 10,000 x r: 2% -> 1,792,600, 5% -> 1,822,600.
+    # Over-quota rate s: savannah over quota 11,910 + 10,000 s against us 12,400: kr takes the last 50
+    #   while s < 4.9%: 1,152,600 + 50 x (11,910 + 10,000 s): s = 0 -> 1,748,100, 2% -> 1,758,100;
+    #   from 4.9% on us does: 1,772,600 (25%).
+    files = dict(
+        PORTS,
+        nodes="hub,handling_cost,max_units\nbusan-port,50,\nlong-beach,80,80\nsavannah,60,",
+        tariffs="origin,market,rate,basis,up_to_units\nKR,usa,0%,fob,100\nKR,usa,25%,fob,",
+    )
+    case = write_case(tmp_path / "c", **files)
+    r = run("sweep", case, "--vary", "tariff_in_quota:KR:usa=2%,5%", "--out", tmp_path / "s")
+    assert r.exit_code == 0, r.output + r.stderr
+    assert pd.read_csv(tmp_path / "s" / "results.csv")["objective_USD"].tolist() == [1_792_600, 1_822_600]
+    r = run("sweep", case, "--vary", "tariff_over_quota:KR:usa=0,0.02,0.25", "--out", tmp_path / "s2")
+    assert r.exit_code == 0, r.output + r.stderr
+    got = pd.read_csv(tmp_path / "s2" / "results.csv")["objective_USD"].tolist()
+    assert got == [1_748_100, 1_758_100, 1_772_600]
+    r = run(
+        "breakeven", case, "--param", "tariff_over_quota:KR:usa", "--from", 0, "--to", 0.25, "--out", tmp_path / "b"
+    )
+    assert r.exit_code == 0, r.output + r.stderr
+    points = pd.read_csv(tmp_path / "b" / "breakpoints.csv")
+    assert [v for v in points["value_from"] if 0 < v < 0.25] == [pytest.approx(0.049)]
+
+
+def test_a_tier_rate_that_would_fall_as_volume_rises_is_refused(tmp_path):
+    files = dict(PORTS, tariffs="origin,market,rate,basis,up_to_units\nKR,usa,0%,fob,100\nKR,usa,25%,fob,")
+    case = write_case(tmp_path / "c", **files)
+    r = run("sweep", case, "--vary", "tariff_in_quota:KR:usa=10%,30%", "--out", tmp_path / "s")
+    assert r.exit_code == 2 and "scenario s2: the duty rate of KR into usa" in r.output + r.stderr
+    assert "would fall from 0.3 (tier 1) to 0.25 (tier 2)" in r.output + r.stderr
+    assert not (tmp_path / "s").exists()
+    r = run("sweep", case, "--vary", "tariff_in_quota:KR:usa=0.1", "--vary", "tariff_over_quota:KR:usa=0.05",
+            "--out", tmp_path / "s")  # fmt: skip
+    assert r.exit_code == 2 and "would fall from 0.1 (tier 1) to 0.05" in r.output + r.stderr
+    r = run("breakeven", case, "--param", "tariff_in_quota:KR:usa", "--from", 0, "--to", 0.3, "--out", tmp_path / "b")
+    assert r.exit_code == 2 and "scenario --to:" in r.output + r.stderr
+    # every tier at once (tariff) keeps them in order; a case without a quota has no tier to set
+    r = run("sweep", case, "--vary", "tariff:KR:usa=30%", "--out", tmp_path / "s3")
+    assert r.exit_code == 0, r.output + r.stderr
+    r = run("sweep", write_case(tmp_path / "c2", **PORTS), "--vary", "tariff_over_quota:KR:usa=0.1", "--out",
+            tmp_path / "s4")  # fmt: skip
+    assert r.exit_code == 2 and "there is no tariff-rate quota" in r.output + r.stderr

@@ -70,6 +70,8 @@ def test_titles_in_words():
     assert describe("tariff:KR:usa@2016", "USD") == "the duty rate from KR into usa, 2016"
     assert describe("demand_scale:usa/rogue", "USD") == "demand in usa (multiplier), rogue"
     assert describe("capacity:smyrna/rogue@2015", "USD") == "smyrna's capacity, rogue, 2015"
+    assert describe("tariff_in_quota:KR:usa", "USD") == "the in-quota duty rate from KR into usa"
+    assert describe("lane:busan-port:long-beach@2014", "USD") == "the limit of lane busan-port to long-beach, 2014"
 
 
 # about 4 s: make test-slow

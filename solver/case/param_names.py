@@ -16,7 +16,12 @@ FORMS = (
     ("lane:FROM:TO[/PRODUCT][@PERIOD]", "a lane's max_units (its lanes.csv row with that product, or blank)"),
     ("tariff_quota:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "a two-tier tariff-rate quota's volume (up_to_units), units"),
     ("min_production:PLANT[/PRODUCT][@PERIOD]", "a plant's min_units (a capacity.csv row with one above 0)"),
+    ("tariff_in_quota:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "a two-tier quota's in-quota duty rate (its first tier's)"),
+    ("tariff_over_quota:ORIGIN:MARKET[/PRODUCT][@PERIOD]", "a two-tier quota's over-quota duty rate (its last tier's)"),
 )
+
+RATE_KINDS = ("tariff", "tariff_in_quota", "tariff_over_quota")  # duty rates: 0.025 or 2.5%
+TIER_KINDS = ("tariff_in_quota", "tariff_over_quota")  # one tier's rate of a two-tier quota
 
 
 def table(indent: str = "  ") -> str:

@@ -14,6 +14,7 @@ import pandas as pd
 
 from solver.case.load import Case
 from solver.case.names import natural_sorted
+from solver.case.param_names import RATE_KINDS, TIER_KINDS
 from solver.errors import UsageError
 
 KINDS = (
@@ -31,6 +32,8 @@ KINDS = (
     "lane",
     "tariff_quota",
     "min_production",
+    "tariff_in_quota",
+    "tariff_over_quota",
 )
 
 
@@ -131,6 +134,8 @@ def parse_name(name: str, case: Case) -> Param:
         "lane": bool(p.b),
         "tariff_quota": bool(p.b),
         "min_production": not p.b,
+        "tariff_in_quota": bool(p.b),
+        "tariff_over_quota": bool(p.b),
     }[p.kind]
     if not shape_ok:
         raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
@@ -187,7 +192,7 @@ def _names(p: Param, case: Case, need, problems: list[str], known) -> None:
             problems.append(f"there is no lane {p.a}:{p.b} in lanes.csv")
     elif p.kind == "fixed_cost":
         need(p.a, set(case.expansions["option"]), "build option")
-    elif p.kind in ("lane", "tariff_quota"):
+    elif p.kind in ("lane", "tariff_quota") + TIER_KINDS:
         _limit_names(p, case, problems)
     elif p.kind in ("hub", "handling"):
         need(p.a, set(case.nodes["hub"]), "hub")
@@ -207,7 +212,7 @@ def _limit_names(p: Param, case: Case, problems: list[str]) -> None:
         if not on["max_units"].notna().any():
             scope = f" for product {p.product}" if p.product else ""
             problems.append(f"there is no lanes.csv row {p.a} > {p.b}{scope} with max_units to vary")
-    elif p.kind == "tariff_quota":  # the lowest tier's up_to_units of a quota of two tiers
+    else:  # a quota of two tiers: its volume (the lowest tier's up_to_units) or one tier's rate
         t = case.tariffs
         rows = t[(t["origin"] == p.a) & (t["market"] == p.b) & t["up_to_units"].notna()]
         if p.product:
@@ -215,12 +220,12 @@ def _limit_names(p: Param, case: Case, problems: list[str]) -> None:
         if rows.empty:
             problems.append(f"there is no tariff-rate quota (a tariffs.csv row with up_to_units) of {p.a} into {p.b}")
         elif rows.groupby(["product", "period"]).size().max() > 1:
-            problems.append(f"{p.a} into {p.b} has more than two tiers: tariff_quota sets a two-tier quota's volume")
+            problems.append(f"{p.a} into {p.b} has more than two tiers: {p.kind} is a parameter of a two-tier quota")
 
 
 def parse_number(text: str, param: Param) -> float:
     t = text.strip()
-    pct = param.kind == "tariff" and t.endswith("%")
+    pct = param.kind in RATE_KINDS and t.endswith("%")
     try:
         d = Decimal(t.rstrip("%").strip())
         v = float(d / 100 if pct else d)  # 2.5% is exactly 0.025

@@ -24,6 +24,14 @@ UNIT_LABELS = {
     "demand_scale": "demand multiplier",
     "capacity": "max units",
     "cost_scale": "production cost multiplier",
+    "fixed_cost": "the option's currency",
+    "hub": "units per period",
+    "handling": "per unit, the hub's currency",
+    "lane": "max units",
+    "tariff_quota": "units",
+    "min_production": "min units",
+    "tariff_in_quota": "duty rate",
+    "tariff_over_quota": "duty rate",
 }
 
 
@@ -61,6 +69,14 @@ def describe(name: str, currency: str) -> str:
         "demand_scale": f"demand in {a} (multiplier)",
         "capacity": f"{a}'s capacity",
         "cost_scale": f"{a}'s production cost (multiplier)",
+        "fixed_cost": f"the fixed cost of {a}",
+        "hub": f"{a}'s throughput",
+        "handling": f"handling at {a}",
+        "lane": f"the limit of lane {a} to {b}",
+        "tariff_quota": f"the tariff-rate quota from {a} into {b}",
+        "min_production": f"{a}'s minimum output",
+        "tariff_in_quota": f"the in-quota duty rate from {a} into {b}",
+        "tariff_over_quota": f"the over-quota duty rate from {a} into {b}",
     }.get(kind, name)
     if product:
         what += f", {product}"

@@ -29,6 +29,7 @@ import pandas as pd
 
 from solver.case.names import natural_sorted
 from solver.case.palette import plant_colours
+from solver.case.param_names import RATE_KINDS
 from solver.errors import UsageError
 from solver.io.output import MONEY, XLSX_DATE, XLSX_MAX_ROWS, decimals_of, is_parameter
 from solver.io.temporary import scratch_dir
@@ -136,7 +137,7 @@ def _parameter_kind(col: str) -> str:
     """A parameter column's kind: a duty rate, units (demand, capacity), a multiplier (*_scale), a price
     (an exchange rate, freight per unit)."""
     kind = col.partition(":")[0]
-    if kind == "tariff":
+    if kind in RATE_KINDS:
         return "param rate"
     if kind in ("demand", "capacity"):
         return "param units"

@@ -1,7 +1,8 @@
 """Exact breakeven: every value of one parameter in [A, B] at which the optimal plan changes.
 
 The parameter moves either costs (COST_KINDS: fx, tariff, freight, freight_scale, cost_scale, fixed_cost,
-handling) or right-hand sides (RHS_KINDS: demand, demand_scale, capacity, hub, lane, tariff_quota, min_production). In a
+handling, tariff_in_quota, tariff_over_quota) or right-hand sides (RHS_KINDS: demand, demand_scale, capacity,
+hub, lane, tariff_quota, min_production). In a
 variable t where those move affinely, the optimal cost z(t) of an LP is piecewise linear: concave in t for costs,
 convex for right-hand sides. An exchange rate r enters every converted cost as 1/r
 (or as r for the reporting currency), so for fx the search runs in t = 1/r, where costs
@@ -34,10 +35,21 @@ from solver.case.params import Param, parse_name
 from solver.errors import UsageError
 from solver.studies.sweep.params import Scenarios
 from solver.studies.sweep.scenario import MAX_ENUMERATED, build_scenario_model
+from solver.studies.sweep.tiers import check_tier_order
 
 REL = 1e-9
 RHS_KINDS = ("demand", "demand_scale", "capacity", "hub", "lane", "tariff_quota", "min_production")
-COST_KINDS = ("fx", "tariff", "freight", "freight_scale", "cost_scale", "fixed_cost", "handling")
+COST_KINDS = (
+    "fx",
+    "tariff",
+    "freight",
+    "freight_scale",
+    "cost_scale",
+    "fixed_cost",
+    "handling",
+    "tariff_in_quota",
+    "tariff_over_quota",
+)
 
 
 @dataclass
@@ -57,6 +69,7 @@ class Search:
         scenarios = Scenarios((param,), ("x",), ((lo,),), (("",),))
         self.sm = build_scenario_model(case, scenarios, min_block=min_block, solver=solver)
         self.sm.enumerate = True  # one LP per combination of builds, whatever the solver
+        check_tier_order(self.sm, ("--to",), ((hi,),))  # --from is checked as the model's scenario
         self.sm.start()
         if self.sm.combos[0][1] is None and self.sm.lp.is_mip and param.kind in RHS_KINDS:
             raise UsageError(

@@ -25,6 +25,7 @@ from solver.model.changes import Change, materialize
 from solver.studies.stochastic.problem import PROBABILITY_TOL, TwoStageProblem
 from solver.studies.stochastic.strong import StrongRows
 from solver.studies.sweep.params import Scenarios, from_file, from_text
+from solver.studies.sweep.tiers import check_tier_order
 from solver.studies.sweep.scenario import ScenarioModel
 
 PROBABILITY = "probability"
@@ -42,6 +43,7 @@ class CaseProblem(TwoStageProblem):
         co = coefficients.build(case)
         lp = create_model(case, co, tighten=bool(len(co.expansions)), cover=False)
         self.sm = ScenarioModel(case, co, lp, scenarios.params)
+        check_tier_order(self.sm, scenarios.names, scenarios.values)
         self.strong = StrongRows(lp)
         self.expansions = (
             co.expansions[["option", "plant", "product"]].reset_index(drop=True) if len(co.expansions) else None

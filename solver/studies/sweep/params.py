@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from solver.case.load import Case
-from solver.case.params import Param, parse_name, parse_number
+from solver.case.params import RATE_KINDS, Param, parse_name, parse_number
 from solver.errors import Collector, UsageError
 from solver.io.decimalmark import decide
 from solver.io.output import safe_text
@@ -47,7 +47,7 @@ def parse_vary(spec: str, case: Case) -> tuple[Param, list[float]]:
             raise UsageError(f"--vary {spec!r}: {n:,} values is too many")
         # Decimal steps so 0.1 increments land on round numbers.
         d0, ds = Decimal(parts[0].strip().rstrip("%")), Decimal(parts[2].strip().rstrip("%"))
-        scale = 100.0 if p.kind == "tariff" and parts[0].strip().endswith("%") else 1.0
+        scale = 100.0 if p.kind in RATE_KINDS and parts[0].strip().endswith("%") else 1.0
         vals = [float(d0 + ds * i) / scale for i in range(n)]
     else:
         vals = [parse_number(x, p) for x in values.split(",") if x.strip() != ""]

@@ -32,6 +32,7 @@ import pandas as pd
 
 from solver.case.load import Case
 from solver.case.names import natural_sorted
+from solver.case.param_names import RATE_KINDS, TIER_KINDS
 from solver.case.params import Param
 from solver.model.changes import Change
 from solver.model.coefficients import Coefficients
@@ -42,6 +43,7 @@ from solver.solve.live_blocks import block_labels, live_lp
 from solver.studies.sweep.freight import FreightTerms
 from solver.studies.sweep.limits import FLOORS, LIMITS, limit_mask, limits
 from solver.studies.sweep.params import Scenarios
+from solver.studies.sweep.tiers import check_tier_order
 
 
 def application_order(params) -> list[int]:
@@ -104,6 +106,9 @@ class ScenarioModel:
         per = arcs["period"]
         self.local_cost = arcs["local_cost"].to_numpy(float)
         self.duty_rate = arcs["duty_rate"].to_numpy(float)
+        # the arcs' tiers, for tiers.check_tier_order (only where a parameter sets one tier's rate)
+        tier_param = any(p.kind in TIER_KINDS for p in params)
+        self.tier_arcs = arcs[["country", "market", "product", "period", "tier"]].iloc[: n if tier_param else 0]
         self.cif = arcs["cif"].to_numpy(bool)
         self.discount = arcs["discount"].to_numpy(float)
         self.r_rep = fx_rate(case, pd.Series([case.currency] * n), per)
@@ -188,8 +193,12 @@ class ScenarioModel:
                 exp=(exp_cur == p.a).to_numpy() & exp_period if len(exp) else np.zeros(0, bool),
                 exp_rep=exp_period if p.a == case.currency else np.zeros(len(exp), bool),
             )
-        if p.kind == "tariff":
-            return (arcs["country"] == p.a).to_numpy() & (arcs["market"] == p.b).to_numpy() & product & period
+        if p.kind in RATE_KINDS:  # every tier's rate, or one tier's of a two-tier quota (its first or last)
+            m = (arcs["country"] == p.a).to_numpy() & (arcs["market"] == p.b).to_numpy() & product & period
+            if p.kind in TIER_KINDS:
+                tier, n_tiers = arcs["tier"].to_numpy(np.int64), arcs["n_tiers"].to_numpy(np.int64)
+                m = m & (n_tiers > 1) & (tier == (0 if p.kind == "tariff_in_quota" else n_tiers - 1))
+            return m
         if p.kind in ("freight", "freight_scale"):
             return self.freight_terms.mask(p, case.currency)
         if p.kind == "cost_scale":
@@ -228,7 +237,7 @@ class ScenarioModel:
                 r_rep = np.where(m["rep"], v, r_rep)
                 fixed_cur = np.where(m["exp"], v, fixed_cur)
                 fixed_rep = np.where(m["exp_rep"], v, fixed_rep)
-            elif k == "tariff":
+            elif k in RATE_KINDS:
                 duty_rate = np.where(m, v, duty_rate)
             elif k == "cost_scale":
                 cost_scale = np.where(m, v, 1.0 if cost_scale is None else cost_scale)
@@ -364,4 +373,6 @@ def build_scenario_model(
     lp = create_model(case, co)
     if not decompose:
         min_block = sys.maxsize  # no block is that large: one model of the whole LP
-    return ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block, solver)
+    sm = ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block, solver)
+    check_tier_order(sm, scenarios.names, scenarios.values)
+    return sm
