@@ -186,3 +186,18 @@ def test_a_minimum_output_is_a_sweep_and_breakeven_parameter(tmp_path):
     assert (points["objective_from_USD"].iloc[0], points["objective_to_USD"].iloc[-1]) == (10_000, 11_000)
     r = run("sweep", case, "--vary", "min_production:a=5", "--out", tmp_path / "s2")
     assert r.exit_code == 2 and "no capacity.csv row with a min_units above 0" in r.output + r.stderr
+
+
+def test_compare_names_a_closing_that_differs(tmp_path):
+    # F = 1,500 closes a from 2 (34,000), F = 1,000 keeps it open (33,000): the module docstring.
+    for name, fixed in (("a", 1500), ("b", 1000)):
+        case = write_case(tmp_path / f"c{name}", **case_files(fixed=fixed))
+        assert run("solve", case, "--out", tmp_path / name).exit_code == 0
+    r = run("compare", tmp_path / "a", tmp_path / "b", "--out", tmp_path / "cmp")
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "a: closed from 2 in A, open in B" in r.output
+    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv", dtype={"period": str})
+    rows = table[table["section"] == "closure"][["item", "period", "value_a", "value_b"]]
+    assert rows.values.tolist() == [["a", "2", 1.0, 0.0]]
+    objective = table[table["item"] == "objective"].iloc[0]
+    assert (objective["value_a"], objective["value_b"]) == (34_000, 33_000)

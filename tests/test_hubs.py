@@ -380,3 +380,25 @@ def test_a_tier_rate_that_would_fall_as_volume_rises_is_refused(tmp_path):
     r = run("sweep", write_case(tmp_path / "c2", **PORTS), "--vary", "tariff_over_quota:KR:usa=0.1", "--out",
             tmp_path / "s4")  # fmt: skip
     assert r.exit_code == 2 and "there is no tariff-rate quota" in r.output + r.stderr
+
+
+def test_compare_shows_hub_throughput_and_a_hub_binding_in_one_run(tmp_path):
+    # A: long-beach at most 100 (100 there, 50 via savannah, binding at 480 a unit); B: at most 200, so all
+    # 150 go via long-beach (11,680 < 12,400 us), 1,752,000, and nothing binds.
+    for name, limit in (("a", 100), ("b", 200)):
+        nodes = PORTS["nodes"].replace("long-beach,US,USD,80,100", f"long-beach,US,USD,80,{limit}")
+        solve(write_case(tmp_path / f"c{name}", **dict(PORTS, nodes=nodes)), tmp_path / name)
+    r = run("compare", tmp_path / "a", tmp_path / "b", "--out", tmp_path / "cmp")
+    assert r.exit_code == 0, r.output + r.stderr
+    assert "Hub throughput over the horizon (units):" in r.output
+    table = pd.read_csv(tmp_path / "cmp" / "comparison.csv", dtype={"period": str})
+    hubs = table[(table["section"] == "hub") & (table["period"] == "all")].set_index("item")
+    assert hubs[["value_a", "value_b", "change"]].to_dict("index") == {
+        "busan-port": dict(value_a=150, value_b=150, change=0),
+        "long-beach": dict(value_a=100, value_b=150, change=50),
+        "savannah": dict(value_a=50, value_b=0, change=-50),
+    }
+    binding = table[table["section"] == "binding"]
+    assert binding[["item", "value_a", "value_b"]].values.tolist() == [["hub long-beach", 480, 0]]
+    objective = table[table["item"] == "objective"].iloc[0]
+    assert (objective["value_a"], objective["value_b"]) == (1_776_000, 1_752_000)

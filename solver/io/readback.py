@@ -16,7 +16,18 @@ def read_csv(path: Path) -> pd.DataFrame:
     return pd.read_csv(
         path,
         **read_dialect(path),
-        dtype={"period": str, "plant": str, "product": str, "market": str, "option": str, "component": str},
+        dtype={
+            "period": str,
+            "plant": str,
+            "product": str,
+            "market": str,
+            "option": str,
+            "component": str,
+            "hub": str,
+            "site": str,
+            "close_from": str,
+            "closed_from": str,
+        },
         keep_default_na=False,
         na_values=[""],
     )

@@ -15,7 +15,8 @@ comparison.csv of two solves has one row per compared figure:
 
 ``units`` and ``cost`` list every plant, component and period; ``build`` only options
 built differently; ``binding`` only capacities binding (non-zero shadow price) in one run
-and not the other.
+and not the other. A network case adds ``hub`` (throughput) and ``closure`` rows, and hubs
+to ``binding`` (compare_network.py).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from solver.case.names import natural_sorted, period_sort_key
 from solver.errors import UsageError
 from solver.io.outdir import interrupted
 from solver.io.readback import column, need
+from solver.studies.compare_network import closure_rows, closure_table, hub_binding, hub_table, render_network
 
 if TYPE_CHECKING:
     from solver.studies.compare_stochastic import StochasticTables
@@ -51,16 +53,30 @@ class Tables:
     units: pd.DataFrame  # plant, product, period, units
     costs: pd.DataFrame  # period, component, amount
     builds: pd.DataFrame  # option, built
-    binding: pd.DataFrame  # scope, period, shadow_price
+    binding: pd.DataFrame  # scope, period, shadow_price (plants' capacities, then hubs: "hub <name>")
     discounted: bool = False  # costs are present values that differ from face values
+    hubs: pd.DataFrame | None = None  # hub, period, units, shadow_price (a case with hubs)
+    closures: pd.DataFrame | None = None  # site, closed_from ("" = open) (a case whose sites may close)
 
 
 def _solve_tables(folder: Path, info: dict) -> Tables:
     plan, util, cb = (need(folder, n, "solve") for n in ("plan.csv", "utilization.csv", "cost_breakdown.csv"))
-    builds = need(folder, "builds.csv", "solve") if (folder / "builds.csv").is_file() else (None, None)
-    return solve_tables(
+    builds, hubs, closures = (
+        need(folder, n, "solve") if (folder / n).is_file() else (None, None)
+        for n in ("builds.csv", "hubs.csv", "closures.csv")
+    )
+    t = solve_tables(
         plan, util, cb, builds, str(info.get("case", folder.name)), str(info.get("currency", "")), info.get("objective")
     )
+    return network(t, hubs, closures)
+
+
+def network(t: Tables, hubs, closures) -> Tables:
+    """``t`` with the hubs and closures of a network case, from their (DataFrame, where) pairs."""
+    t.hubs = hub_table(*hubs)
+    t.closures = closure_table(closures[0])
+    t.binding = pd.concat([t.binding, hub_binding(t.hubs)], ignore_index=True)
+    return t
 
 
 def solve_tables(plan, util, cb, builds, case: str, currency: str, objective: float | None) -> Tables:
@@ -93,7 +109,7 @@ def run_tables(run) -> Tables:
     """Tables of a solve held in memory (a ``Run`` of the Python API)."""
     where = f"run of {run.case.name}"
     b = (run.builds, where) if run.builds is not None else (None, None)
-    return solve_tables(
+    t = solve_tables(
         (run.plan, where),
         (run.utilization, where),
         (run.costs, where),
@@ -102,6 +118,8 @@ def run_tables(run) -> Tables:
         run.case.currency,
         run.objective,
     )
+    found = run.tables()
+    return network(t, (found.get("hubs.csv"), where), (found.get("closures.csv"), where))
 
 
 def _stochastic_tables(folder: Path, info: dict) -> StochasticTables:
@@ -249,6 +267,11 @@ def _solve_rows(a: Tables, b: Tables) -> list[dict]:
                     "value_b": vb,
                 }
             )
+    if a.hubs is not None or b.hubs is not None:
+        none = pd.DataFrame({"hub": [], "period": [], "units": []})
+        ha, hb = (none if t.hubs is None else t.hubs for t in (a, b))
+        rows += _side_by_side("hub", "units", ha, hb, "hub", "units", periods)
+    rows += closure_rows(a.closures, b.closures)
     ka = a.binding.set_index(["scope", "period"])["shadow_price"]
     kb = b.binding.set_index(["scope", "period"])["shadow_price"]
     for key in dict.fromkeys(list(ka.index) + list(kb.index)):
@@ -332,6 +355,7 @@ def render(
     costs = whole[(whole["section"] == "cost") & ((whole["value_a"].abs() > 0.5) | (whole["value_b"].abs() > 0.5))]
     pv = ", present value" if ta.discounted or tb.discounted else ""
     block(lines, f"Cost by component over the horizon ({cur}{pv}):", costs)
+    render_network(table, lines, block)
     builds = table[table["section"] == "build"]
     if len(builds):
         lines.append("Builds that differ:")
