@@ -402,3 +402,16 @@ def test_compare_shows_hub_throughput_and_a_hub_binding_in_one_run(tmp_path):
     assert binding[["item", "value_a", "value_b"]].values.tolist() == [["hub long-beach", 480, 0]]
     objective = table[table["item"] == "objective"].iloc[0]
     assert (objective["value_a"], objective["value_b"]) == (1_776_000, 1_752_000)
+
+
+def test_the_interior_point_path_gives_the_same_plan_and_prices(tmp_path, monkeypatch):
+    # A large LP goes to HiGHS's interior-point method with crossover (highs.IPM_COLUMNS); here the threshold
+    # is lowered so the first case takes that path: the hand-worked figures of the first test must hold.
+    import solver.solve.highs as highs
+
+    monkeypatch.setattr(highs, "IPM_COLUMNS", 1)
+    plan, total = solve(write_case(tmp_path / "c", **PORTS), tmp_path / "o")
+    assert total == pytest.approx(1_776_000)
+    assert plan.groupby("via")["units"].sum().to_dict() == {"busan-port > long-beach": 100, "busan-port > savannah": 50}
+    hubs = pd.read_csv(tmp_path / "o" / "hubs.csv").set_index("hub")
+    assert hubs.loc["long-beach", "shadow_price_USD"] == pytest.approx(480)

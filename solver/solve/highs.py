@@ -19,6 +19,9 @@ from solver.solve.options import check_model_path
 from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
 
 
+# One LP (not split into blocks) this large goes to the interior-point method: measured on a 1M-route-flow
+# hub network, 54 s against 312 s of dual simplex (docs/benchmarks.md, "Networks with hubs").
+IPM_COLUMNS = 250_000
 _QUIET = threading.RLock()  # file descriptor 1 is one per process: one thread swaps it at a time
 
 
@@ -238,11 +241,16 @@ def _solve_highs(
         h = load_highs(lp)
     except ImportError as exc:  # pragma: no cover - highspy is a dependency
         raise SolverUnavailable(f"HiGHS is not installed ({exc}); pip install highspy") from exc
-    _prepare(h, lp, time_limit, gap, start, basis)
+    ipm = _prepare(h, lp, time_limit, gap, start, basis)
     h.run()
     ms = h.getModelStatus()
     S = highspy.HighsModelStatus
     status = _status(h, lp)
+    if ipm:  # re-solves of this model (marginals, ranging) start warm from its basis: simplex again
+        h.setOptionValue("solver", "choose")
+        if status is None:  # the interior point or its crossover gave up: simplex from where it stopped
+            h.run()
+            ms, status = h.getModelStatus(), _status(h, lp)
     if status is None:
         return _empty(lp, Status.ERROR, "highs", h.modelStatusToString(ms))
     if not status.has_plan:
@@ -294,11 +302,16 @@ def _solve_highs(
     )
 
 
-def _prepare(h, lp: LinearProgram, time_limit, gap: float, start, basis) -> None:
+def _prepare(h, lp: LinearProgram, time_limit, gap: float, start, basis) -> bool:
     """Options and starts of a solve: the LP's starting basis, the time limit, a MILP's gap and the
-    plan its search starts from (the time spent finding it counts against the limit)."""
+    plan its search starts from (the time spent finding it counts against the limit). An LP of
+    IPM_COLUMNS columns or more with no basis to start from goes to HiGHS's interior-point method,
+    whose crossover returns a basis and duals as simplex does (True: the caller sets simplex back)."""
     if basis is not None and not lp.is_mip:
         h.setBasis(basis)
+    ipm = basis is None and not lp.is_mip and lp.num_col >= IPM_COLUMNS
+    if ipm:
+        h.setOptionValue("solver", "ipm")
     if time_limit:
         h.setOptionValue("time_limit", float(time_limit))
     if lp.is_mip:
@@ -310,6 +323,7 @@ def _prepare(h, lp: LinearProgram, time_limit, gap: float, start, basis) -> None
                 h.setOptionValue("time_limit", max(1e-3, float(time_limit) - (time.perf_counter() - t0)))
             if x0 is not None:
                 h.setSolution(lp.num_col, np.arange(lp.num_col, dtype=np.int32), x0)
+    return ipm
 
 
 def _status(h, lp: LinearProgram) -> Status | None:
