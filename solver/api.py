@@ -115,15 +115,16 @@ def solve_case(
     tighten: bool = True,
     write_model: str | Path | None = None,
     marginals: str = "exact",
+    lp_method: str = "simplex",
 ) -> Run:
     """Solve a case (a ``Case`` or a path) in memory; raises ``NoPlanError`` without a plan.
 
     The ``Run`` has ``status``, ``objective``, the tables ``plan``, ``utilization``,
     ``supply``, ``costs`` (cost_breakdown), ``builds`` (None without expansion options),
     ``sensitivity`` ((flows, constraints) with ``sensitivity=True``), and ``write(out_dir)``.
-    ``threads``, ``decompose``, ``gap``, ``tighten``, ``write_model``, ``marginals``: as ``plantsplit
-    solve``'s ``--threads``, ``--no-decompose``, ``--gap``, ``--no-tighten``, ``--write-model``,
-    ``--marginals``.
+    ``threads``, ``decompose``, ``gap``, ``tighten``, ``write_model``, ``marginals``, ``lp_method``: as
+    ``plantsplit solve``'s ``--threads``, ``--no-decompose``, ``--gap``, ``--no-tighten``, ``--write-model``,
+    ``--marginals``, ``--lp-method``.
     """
     _check_options(threads=threads, time_limit=time_limit)
     gap = None if gap is None else gap_value(gap)
@@ -139,6 +140,7 @@ def solve_case(
         tighten=tighten,
         write_model=write_model,
         marginals=marginals,
+        lp_method=lp_method,
     )
     if run.results is None:
         raise no_plan_error(run)

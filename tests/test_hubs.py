@@ -404,14 +404,16 @@ def test_compare_shows_hub_throughput_and_a_hub_binding_in_one_run(tmp_path):
     assert (objective["value_a"], objective["value_b"]) == (1_776_000, 1_752_000)
 
 
-def test_the_interior_point_path_gives_the_same_plan_and_prices(tmp_path, monkeypatch):
-    # A large LP goes to HiGHS's interior-point method with crossover (highs.IPM_COLUMNS); here the threshold
-    # is lowered so the first case takes that path: the hand-worked figures of the first test must hold.
-    import solver.solve.highs as highs
-
-    monkeypatch.setattr(highs, "IPM_COLUMNS", 1)
-    plan, total = solve(write_case(tmp_path / "c", **PORTS), tmp_path / "o")
+def test_the_interior_point_method_gives_the_same_plan_and_prices(tmp_path):
+    # --lp-method ipm (HiGHS's interior point with crossover): the hand-worked figures of the first test hold
+    case = write_case(tmp_path / "c", **PORTS)
+    r = run("solve", case, "--out", tmp_path / "o", "--lp-method", "ipm")
+    assert r.exit_code == 0, r.output + r.stderr
+    plan = pd.read_csv(tmp_path / "o" / "plan.csv", keep_default_na=False)
+    total = pd.read_csv(tmp_path / "o" / "cost_breakdown.csv")["amount_USD"].sum()
     assert total == pytest.approx(1_776_000)
     assert plan.groupby("via")["units"].sum().to_dict() == {"busan-port > long-beach": 100, "busan-port > savannah": 50}
     hubs = pd.read_csv(tmp_path / "o" / "hubs.csv").set_index("hub")
     assert hubs.loc["long-beach", "shadow_price_USD"] == pytest.approx(480)
+    r = run("solve", case, "--out", tmp_path / "o2", "--lp-method", "ipm", "--solver", "cbc")
+    assert r.exit_code == 2 and "--lp-method ipm chooses HiGHS's interior-point method" in r.output + r.stderr

@@ -169,15 +169,12 @@ def test_random_hub_networks_cost_what_the_arc_form_costs(tmp_path, seed):
 
 
 @pytest.mark.parametrize("seed", [0, 1])
-def test_the_interior_point_path_costs_what_the_arc_form_costs(tmp_path, seed, monkeypatch):
-    # One LP of highs.IPM_COLUMNS columns or more goes to HiGHS's interior-point method (with crossover);
-    # the threshold lowered, the whole LP as one model (--no-decompose) takes that path here.
-    import solver.solve.highs as highs
-
-    monkeypatch.setattr(highs, "IPM_COLUMNS", 1)
+def test_the_interior_point_method_costs_what_the_arc_form_costs(tmp_path, seed):
+    # --lp-method ipm: the whole LP as one model (--no-decompose) by HiGHS's interior-point method and crossover
     c = random_case(seed)
     case = write_case(tmp_path / "c", **files(c))
-    r = CliRunner().invoke(cli, ["solve", str(case), "--out", str(tmp_path / "o"), "--no-decompose"])
+    args = ["solve", str(case), "--out", str(tmp_path / "o"), "--no-decompose", "--lp-method", "ipm"]
+    r = CliRunner().invoke(cli, args)
     assert r.exit_code == 0, r.output + r.stderr
     import json
 

@@ -68,6 +68,15 @@ from solver.cli.common import (
 )
 @click.option("--no-decompose", is_flag=True, help="Give HiGHS the whole LP as one model (no blocks).")
 @click.option(
+    "--lp-method",
+    type=click.Choice(["simplex", "ipm"]),
+    default="simplex",
+    show_default=True,
+    help="How HiGHS solves an LP that is one model (one block, or --no-decompose): simplex, or ipm (interior "
+    "point with crossover: faster on some large networks with hubs, slower on plain transport LPs; "
+    "docs/benchmarks.md).",
+)
+@click.option(
     "--gap",
     type=Gap(),
     default=None,
@@ -106,6 +115,7 @@ def solve(
     write_model,
     threads,
     no_decompose,
+    lp_method,
     gap,
     no_tighten,
     marginals,
@@ -136,6 +146,7 @@ def solve(
             discount_rate=discount_rate,
             threads=threads,
             decompose=not no_decompose,
+            lp_method=lp_method,
             write_model=write_model,
             gap=gap,
             tighten=not no_tighten,

@@ -174,6 +174,7 @@ def solve_loaded(
     gap: float | None = None,
     tighten: bool = True,
     marginals: str = "exact",
+    lp_method: str = "simplex",
 ) -> Run:
     """Solve a loaded case in memory. A run without a plan has ``results`` None and, when
     infeasible, the reasons in ``reasons``. ``threads``, ``decompose``, ``min_block``, ``gap``:
@@ -181,9 +182,16 @@ def solve_loaded(
     ``tighten``: add the linking rows of model/linking.py (those its LP relaxation needs) and
     the cover rows of model/cover.py to a MILP; ``marginals``: "exact" prices one unit more and
     one unit less of every demand, capacity and minimum (solve/marginal.py), "dual" reports the
-    LP dual for both (faster; one-sided where the plan sits on a limit)."""
+    LP dual for both (faster; one-sided where the plan sits on a limit); ``lp_method``: "simplex" or
+    "ipm" (HiGHS's interior-point method for an LP solved as one model, see ``solve.solve``)."""
     if marginals not in ("exact", "dual"):
         raise UsageError(f"marginals={marginals!r}: use 'exact' or 'dual'")
+    if lp_method not in ("simplex", "ipm"):
+        raise UsageError(f"lp_method={lp_method!r}: use 'simplex' or 'ipm'")
+    if lp_method == "ipm" and solver.strip().lower() != "highs":
+        raise UsageError(
+            f"--lp-method ipm chooses HiGHS's interior-point method; it does not apply to --solver {solver}"
+        )
     check_model_files(write_model, write_lp)
     memory.check_case(case)
     co = coefficients.build(case)
@@ -215,6 +223,7 @@ def solve_loaded(
         gap=gap,
         start=start,
         labels=labels,
+        lp_method=lp_method,
     )
     if not sol.status.has_plan:
         reasons = [case.cite(r) for r in explain_infeasible(lp, case.lanes)] if sol.status == Status.INFEASIBLE else []
@@ -259,7 +268,7 @@ def run_solve(
     **solve_options,
 ) -> Run:
     """Load, solve and write (the command line's ``solve``); a run without a plan writes nothing.
-    ``solve_options``: threads, decompose, min_block, write_model, gap, tighten, marginals (see
+    ``solve_options``: threads, decompose, min_block, write_model, gap, tighten, marginals, lp_method (see
     ``solve_loaded``)."""
     case_dir = Path(case_dir)
     check_model_files(solve_options.get("write_model"), write_lp)  # before reading: a bad name costs nothing

@@ -19,9 +19,6 @@ from solver.solve.options import check_model_path
 from solver.solve.status import DEFAULT_GAP, Solution, SolverUnavailable, Status, _empty, activity
 
 
-# One LP (not split into blocks) this large goes to the interior-point method: measured on a 1M-route-flow
-# hub network, 54 s against 312 s of dual simplex (docs/benchmarks.md, "Networks with hubs").
-IPM_COLUMNS = 250_000
 _QUIET = threading.RLock()  # file descriptor 1 is one per process: one thread swaps it at a time
 
 
@@ -232,16 +229,18 @@ def _solve_highs(
     start: np.ndarray | None = None,
     basis=None,
     want_basis: bool = False,
+    lp_method: str = "simplex",
 ) -> Solution:
     """``basis``: a HighsBasis to start an LP's simplex from (one HiGHS rejects is ignored:
-    the solve starts cold); ``want_basis``: return the LP's optimal basis in ``basis``."""
+    the solve starts cold); ``want_basis``: return the LP's optimal basis in ``basis``;
+    ``lp_method``: "ipm" solves an LP (not a MILP) started cold by HiGHS's interior-point method."""
     import highspy
 
     try:
         h = load_highs(lp)
     except ImportError as exc:  # pragma: no cover - highspy is a dependency
         raise SolverUnavailable(f"HiGHS is not installed ({exc}); pip install highspy") from exc
-    ipm = _prepare(h, lp, time_limit, gap, start, basis)
+    ipm = _prepare(h, lp, time_limit, gap, start, basis, lp_method)
     h.run()
     ms = h.getModelStatus()
     S = highspy.HighsModelStatus
@@ -302,14 +301,14 @@ def _solve_highs(
     )
 
 
-def _prepare(h, lp: LinearProgram, time_limit, gap: float, start, basis) -> bool:
+def _prepare(h, lp: LinearProgram, time_limit, gap: float, start, basis, lp_method: str = "simplex") -> bool:
     """Options and starts of a solve: the LP's starting basis, the time limit, a MILP's gap and the
-    plan its search starts from (the time spent finding it counts against the limit). An LP of
-    IPM_COLUMNS columns or more with no basis to start from goes to HiGHS's interior-point method,
+    plan its search starts from (the time spent finding it counts against the limit). With
+    ``lp_method`` "ipm" an LP with no basis to start from goes to HiGHS's interior-point method,
     whose crossover returns a basis and duals as simplex does (True: the caller sets simplex back)."""
     if basis is not None and not lp.is_mip:
         h.setBasis(basis)
-    ipm = basis is None and not lp.is_mip and lp.num_col >= IPM_COLUMNS
+    ipm = lp_method == "ipm" and basis is None and not lp.is_mip
     if ipm:
         h.setOptionValue("solver", "ipm")
     if time_limit:

@@ -28,6 +28,7 @@ def solve(
     gap: float | None = None,
     start: np.ndarray | None = None,
     labels=None,
+    lp_method: str = "simplex",
 ) -> Solution:
     """Solve ``lp``. With HiGHS and ``decompose``, an LP that splits into independent blocks
     (see decompose.py) is solved block by block on ``threads`` threads (default: all cores);
@@ -37,7 +38,8 @@ def solve(
     ``gap``: relative MIP gap (|plan - bound| / |plan|) at which a MILP's plan is optimal
     (default DEFAULT_GAP). ``start``: build values of an LP relaxation (tighten.needed_rows)
     to round into a plan HiGHS starts its search from (mip_start). ``labels``: decompose.lp_labels
-    of ``lp``, when already computed."""
+    of ``lp``, when already computed. ``lp_method``: "ipm" gives an LP solved as one model (not in
+    blocks) to HiGHS's interior-point method with crossover (default "simplex")."""
     gap = DEFAULT_GAP if gap is None else float(gap)
     key = solver.strip().lower()
     t0 = time.perf_counter()
@@ -55,7 +57,7 @@ def solve(
         if blocks is not None and not lp.is_mip:
             sol = blocks(lp, time_limit, labels)
         if sol is None:
-            sol = _solve_highs(lp, time_limit, blocks, ranging, gap, start)
+            sol = _solve_highs(lp, time_limit, blocks, ranging, gap, start, lp_method=lp_method)
     else:
         sol = _solve_pulp(lp, key, time_limit, gap)
     sol.seconds = time.perf_counter() - t0
