@@ -373,7 +373,7 @@ def test_a_tier_rate_that_would_fall_as_volume_rises_is_refused(tmp_path):
             "--out", tmp_path / "s")  # fmt: skip
     assert r.exit_code == 2 and "would fall from 0.1 (tier 1) to 0.05" in r.output + r.stderr
     r = run("breakeven", case, "--param", "tariff_in_quota:KR:usa", "--from", 0, "--to", 0.3, "--out", tmp_path / "b")
-    assert r.exit_code == 2 and "scenario --to:" in r.output + r.stderr
+    assert r.exit_code == 2 and "tariff_in_quota:KR:usa --to 0.3: the duty rate" in r.output + r.stderr
     # every tier at once (tariff) keeps them in order; a case without a quota has no tier to set
     r = run("sweep", case, "--vary", "tariff:KR:usa=30%", "--out", tmp_path / "s3")
     assert r.exit_code == 0, r.output + r.stderr

@@ -67,9 +67,9 @@ class Search:
     ):
         self.param = param
         scenarios = Scenarios((param,), ("x",), ((lo,),), (("",),))
-        self.sm = build_scenario_model(case, scenarios, min_block=min_block, solver=solver)
+        self.sm = build_scenario_model(case, scenarios, min_block=min_block, solver=solver, check_tiers=False)
         self.sm.enumerate = True  # one LP per combination of builds, whatever the solver
-        check_tier_order(self.sm, ("--to",), ((hi,),))  # --from is checked as the model's scenario
+        check_tier_order(self.sm, [f"{param.name} --from {lo:g}", f"{param.name} --to {hi:g}"], ((lo,), (hi,)))
         self.sm.start()
         if self.sm.combos[0][1] is None and self.sm.lp.is_mip and param.kind in RHS_KINDS:
             raise UsageError(

@@ -43,6 +43,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solver.results.risk import risk_objective
+from solver.studies.stochastic.branch import branch_and_cut
 from solver.studies.stochastic.problem import TwoStageProblem
 from solver.studies.stochastic.worker import fixed_chunk
 from solver.studies.sweep.pool import chunked
@@ -233,9 +234,9 @@ def solve_benders(
             return run.result(False)
     if run.master.mip:
         run.lp_phase(x0)
-        run.master.integer(True)
-        if run.best_x is not None and not weight:
-            run.master.start_from(run.best_x, run.best_costs)
+        if not run.closed():
+            branch_and_cut(run, MAX_ITERATIONS)
+        return run.result(run.closed())
     while not run.closed() and run.iterations < MAX_ITERATIONS:
         run.iterations += 1
         t0 = time.perf_counter()

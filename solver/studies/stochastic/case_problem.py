@@ -43,7 +43,7 @@ class CaseProblem(TwoStageProblem):
         co = coefficients.build(case)
         lp = create_model(case, co, tighten=bool(len(co.expansions)), cover=False)
         self.sm = ScenarioModel(case, co, lp, scenarios.params)
-        check_tier_order(self.sm, scenarios.names, scenarios.values)
+        check_tier_order(self.sm, [f"scenario {n}" for n in scenarios.names], scenarios.values)
         self.strong = StrongRows(lp)
         self.expansions = (
             co.expansions[["option", "plant", "product"]].reset_index(drop=True) if len(co.expansions) else None

@@ -360,8 +360,10 @@ def build_scenario_model(
     min_block: int | None = None,
     decompose: bool = True,
     solver: str = "highs",
+    check_tiers: bool = True,
 ) -> ScenarioModel:
-    """``threads``, ``min_block``: how LPs that split into blocks are solved (live_blocks.py);
+    """``check_tiers``: refuse a scenario whose quota tier rates fall (tiers.py; breakeven checks its range
+    itself). ``threads``, ``min_block``: how LPs that split into blocks are solved (live_blocks.py);
     ``decompose=False``: one live model of the whole LP, never blocks; ``solver``: a PuLP solver
     other than HiGHS solves each scenario cold (other_live.py)."""
     from solver.model import coefficients
@@ -374,5 +376,6 @@ def build_scenario_model(
     if not decompose:
         min_block = sys.maxsize  # no block is that large: one model of the whole LP
     sm = ScenarioModel(case, co, lp, scenarios.params, threads, MIN_BLOCK if min_block is None else min_block, solver)
-    check_tier_order(sm, scenarios.names, scenarios.values)
+    if check_tiers:
+        check_tier_order(sm, [f"scenario {n}" for n in scenarios.names], scenarios.values)
     return sm
