@@ -159,6 +159,17 @@ class Run(Displayed):
         return out
 
 
+def _check_methods(solver: str, marginals: str, lp_method: str) -> None:
+    if marginals not in ("exact", "dual"):
+        raise UsageError(f"marginals={marginals!r}: use 'exact' or 'dual'")
+    if lp_method not in ("simplex", "ipm"):
+        raise UsageError(f"lp_method={lp_method!r}: use 'simplex' or 'ipm'")
+    if lp_method == "ipm" and solver.strip().lower() != "highs":
+        raise UsageError(
+            f"--lp-method ipm chooses HiGHS's interior-point method; it does not apply to --solver {solver}"
+        )
+
+
 def solve_loaded(
     case: Case,
     solver: str = "highs",
@@ -184,14 +195,7 @@ def solve_loaded(
     one unit less of every demand, capacity and minimum (solve/marginal.py), "dual" reports the
     LP dual for both (faster; one-sided where the plan sits on a limit); ``lp_method``: "simplex" or
     "ipm" (HiGHS's interior-point method for an LP solved as one model, see ``solve.solve``)."""
-    if marginals not in ("exact", "dual"):
-        raise UsageError(f"marginals={marginals!r}: use 'exact' or 'dual'")
-    if lp_method not in ("simplex", "ipm"):
-        raise UsageError(f"lp_method={lp_method!r}: use 'simplex' or 'ipm'")
-    if lp_method == "ipm" and solver.strip().lower() != "highs":
-        raise UsageError(
-            f"--lp-method ipm chooses HiGHS's interior-point method; it does not apply to --solver {solver}"
-        )
+    _check_methods(solver, marginals, lp_method)
     check_model_files(write_model, write_lp)
     memory.check_case(case)
     co = coefficients.build(case)

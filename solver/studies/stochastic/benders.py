@@ -43,7 +43,6 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solver.results.risk import risk_objective
-from solver.studies.stochastic.branch import branch_and_cut
 from solver.studies.stochastic.problem import TwoStageProblem
 from solver.studies.stochastic.worker import fixed_chunk
 from solver.studies.sweep.pool import chunked
@@ -77,6 +76,7 @@ class Master:
         h = self.h = new_highs()
         inf = highspy.kHighsInf
         h.setOptionValue("mip_rel_gap", gap * 0.5)
+        h.setOptionValue("mip_improving_solution_save", True)  # found(): the plans a MILP passed on its way
         h.setOptionValue("mip_abs_gap", 0.0)
         lo = lp.col_lower[first]
         up = np.where(np.isinf(lp.col_upper[first]), inf, lp.col_upper[first])
@@ -115,6 +115,7 @@ class Master:
         self.weight, self.alpha, self.p = weight, alpha, p
         self.seconds: dict[bool, float] = {}  # master solve time: LP (False), MILP (True)
         self.base_rows = h.getNumRow()  # rows from here on are cuts
+        self.evaluated: set[tuple] = set()  # integer plans evaluated (their cuts are in)
 
     def purge(self) -> int:
         """Drop the cuts slack at the last solution (the LP relaxation's optimum, before the integer phase):
@@ -163,6 +164,23 @@ class Master:
         sol.col_value = list(np.concatenate(vals))
         sol.value_valid = True
         self.h.setSolution(sol)
+
+    def found(self, xk: np.ndarray, cutoff: float | None) -> list[np.ndarray]:
+        """The integer solutions the last MILP found on its way to ``xk`` (improving ones, below ``cutoff``),
+        each once, not ``xk`` itself."""
+        if not self.mip:
+            return []
+        out: list[np.ndarray] = []
+        seen = {tuple(np.round(xk, 9))}
+        for sol in self.h.getSavedMipSolutions():
+            if cutoff is not None and sol.objective >= cutoff:
+                continue
+            x = np.round(np.asarray(sol.col_value)[: self.k])
+            key = tuple(np.round(x, 9))
+            if key not in seen and key not in self.evaluated:
+                seen.add(key)
+                out.append(x)
+        return out
 
     def optimality_cut(self, s: int, value: float, g: np.ndarray, xk: np.ndarray) -> None:
         # theta_s - g x >= value - g xk
@@ -234,9 +252,9 @@ def solve_benders(
             return run.result(False)
     if run.master.mip:
         run.lp_phase(x0)
-        if not run.closed():
-            branch_and_cut(run, MAX_ITERATIONS)
-        return run.result(run.closed())
+        run.master.integer(True)
+        if run.best_x is not None and not weight:
+            run.master.start_from(run.best_x, run.best_costs)
     while not run.closed() and run.iterations < MAX_ITERATIONS:
         run.iterations += 1
         t0 = time.perf_counter()
@@ -258,6 +276,12 @@ def solve_benders(
         run.lower = max(run.lower, lower)
         if not run.closed() and xk is not None:
             run.evaluate(xk)
+            # the other plans the MILP found below the cutoff on its way: cuts where the master is wrong too
+            for other in run.master.found(xk, cutoff):
+                if run.closed():
+                    break
+                run.iterations += 1
+                run.evaluate(other)
     return run.result(run.closed())
 
 
@@ -299,6 +323,8 @@ class _Run:
             return np.inf
         value = risk_objective(costs, self.problem.probability, self.weight, self.alpha)
         integral = not self.master.has_ints or bool(np.all(np.abs(xk - np.round(xk)) <= 1e-9))
+        if integral:
+            self.master.evaluated.add(tuple(np.round(xk, 9)))
         if integral and value < self.best_ub:
             self.best_x, self.best_ub, self.best_costs = xk.copy(), value, costs
         return value
