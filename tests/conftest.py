@@ -49,3 +49,28 @@ def solve_case(tmp_path):
         )
 
     return _solve
+
+
+def _moved_to_slow() -> set[str]:
+    """The node ids (or files) tests/slow.txt moves to ``make test-slow``."""
+    listed = set()
+    for line in (Path(__file__).parent / "slow.txt").read_text(encoding="utf-8").splitlines():
+        entry = line.split("#", 1)[0].strip()
+        if entry:
+            listed.add(entry)
+    return listed
+
+
+def pytest_collection_modifyitems(config, items):
+    """Mark slow every test tests/slow.txt lists (by node id, or its whole file): make test leaves them to
+    make test-slow, which CI runs too. A listed id that no longer exists is an error, so the list stays true."""
+    listed = _moved_to_slow()
+    seen = set()
+    for item in items:
+        for key in (item.nodeid, item.nodeid.split("::")[0]):
+            if key in listed:
+                item.add_marker(pytest.mark.slow)
+                seen.add(key)
+    collected_all = not config.args or config.args == ["tests"] or config.args == [str(Path(__file__).parent)]
+    if collected_all and not config.getoption("keyword") and (missing := listed - seen):
+        raise pytest.UsageError(f"tests/slow.txt lists tests that do not exist: {sorted(missing)[:5]}")
