@@ -26,6 +26,7 @@ are already busy, so serial is the default there).
 
 from __future__ import annotations
 
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -33,7 +34,7 @@ import numpy as np
 from solver.model.changes import Change, coef_positions
 from solver.model.lp import LinearProgram
 from solver.model.sparse import Csr
-from solver.solve.decompose import MIN_BLOCK, WarmChain, patterns, split, split_labels
+from solver.solve.decompose import MIN_BLOCK, WarmChain, patterns, split, split_labels, task_labels
 from solver.solve.live import LiveLP
 
 _EMPTY_I = np.zeros(0, np.int32)
@@ -57,9 +58,13 @@ def live_lp(
     labels=None,
     exact_mip: bool = True,
     solver: str = "highs",
+    fold: bool = False,
 ):
     """A BlockLiveLP when the LP splits (an LP, not the phase-1 model), else a LiveLP.
     ``labels``: block_labels already computed for this LP and ``fixed`` (False: none).
+    ``fold``: a BlockLiveLP even of one block when columns are fixed: their coefficients a Change sets
+    then move row bounds, in numpy, instead of one changeCoeff each (Benders' scenario LPs, whose strong
+    linking rows take each scenario's demand).
     ``solver``: another PuLP solver than HiGHS gives a SolverLP (every run a cold solve)."""
     if solver != "highs":
         from solver.solve.other_live import SolverLP
@@ -72,6 +77,10 @@ def live_lp(
             labels = block_labels(lp, fixed, min_block)
         if labels:
             return BlockLiveLP(lp, fixed, labels, threads)
+        if fold and len(fixed):
+            mask = np.zeros(lp.num_col, bool)
+            mask[np.asarray(fixed, np.int64)] = True
+            return BlockLiveLP(lp, fixed, task_labels(lp, sys.maxsize, mask), threads)
     return LiveLP(lp, fixed, elastic, integer, exact_mip)
 
 
@@ -108,8 +117,12 @@ class BlockLiveLP:
             self.row_local[b.rows] = np.arange(len(b.rows))
         # the fixed columns' part of the matrix (rows x fixed columns), base values
         self.F = Csr.from_arrays(lp.value, lp.index, lp.start, (lp.num_row, lp.num_col)).cols(self.fixed)
-        self.fixed_pos = {int(c): k for k, c in enumerate(self.fixed)}
-        self.overrides: dict[tuple[int, int], tuple[float, float]] = {}  # (row, fixed k) -> (base, now)
+        self.fixed_pos = np.full(lp.num_col, -1, np.int64)
+        self.fixed_pos[self.fixed] = np.arange(len(self.fixed))
+        # a Change's coefficients of fixed columns, as arrays (row, fixed k, base value, value now): they move
+        # row bounds (the shift), never the blocks' matrices; every apply() sets them anew
+        self.over_row = self.over_k = np.zeros(0, np.int64)
+        self.over_base = self.over_value = np.zeros(0)
         self.cost = lp.cost.copy()
         self.row_lower, self.row_upper = lp.row_lower.copy(), lp.row_upper.copy()
         self.shift = np.zeros(lp.num_row)
@@ -150,24 +163,35 @@ class BlockLiveLP:
             rows = np.asarray(ch.row_index, np.int64)
             self.row_lower[rows], self.row_upper[rows] = ch.row_lower, ch.row_upper
             self._dirty.append(rows)
-        if len(last.coef_row) and not (_same(last.coef_row, ch.coef_row) and _same(last.coef_col, ch.coef_col)):
-            pos = coef_positions(lp, last.coef_row, last.coef_col)
-            self._coefficients(last.coef_row, last.coef_col, lp.value[pos])
-        if len(ch.coef_row):
-            self._coefficients(ch.coef_row, ch.coef_col, ch.coef_value)
+        same = _same(last.coef_row, ch.coef_row) and _same(last.coef_col, ch.coef_col)
+        if len(last.coef_row) and not same:  # entries of blocks the last Change set, back to base
+            r, c = np.asarray(last.coef_row, np.int64), np.asarray(last.coef_col, np.int64)
+            inside = self.col_task[c] >= 0
+            if inside.any():
+                self._in_blocks(r[inside], c[inside], lp.value[coef_positions(lp, r[inside], c[inside])])
+        if len(ch.coef_row) or len(self.over_row):
+            self._coefficients(ch, same)
         self._last = ch
 
-    def _coefficients(self, rows, cols, values) -> None:
+    def _coefficients(self, ch: Change, same: bool) -> None:
+        """A Change's coefficients: those of columns in a block into its model, those of fixed columns into
+        the overrides (vectorised: a scenario sets thousands, e.g. the strong linking rows)."""
+        rows, cols = np.asarray(ch.coef_row, np.int64), np.asarray(ch.coef_col, np.int64)
+        values = np.asarray(ch.coef_value, float)
+        inside = self.col_task[cols] >= 0
+        if inside.any():
+            self._in_blocks(rows[inside], cols[inside], values[inside])
+        out = ~inside
+        if not (same and len(self.over_row) == int(out.sum())):  # the fixed entries' base values, once per set
+            self.over_row, self.over_k = rows[out], self.fixed_pos[cols[out]]
+            self.over_base = self.lp.value[coef_positions(self.lp, rows[out], cols[out])] if out.any() else np.zeros(0)
+        self.over_value = values[out]
+        self._stale_shift = True
+
+    def _in_blocks(self, rows, cols, values) -> None:
         for r, c, v in zip(rows, cols, values, strict=True):
-            r, c, v = int(r), int(c), float(v)
-            k = self.col_task[c]
-            if k >= 0:
-                self.models[k].changeCoeff(int(self.row_local[r]), int(self.col_local[c]), v)
-                continue
-            was = self.overrides.get((r, self.fixed_pos[c]))
-            b = was[0] if was else float(self.lp.value[coef_positions(self.lp, np.array([r]), np.array([c]))[0]])
-            self.overrides[(r, self.fixed_pos[c])] = (b, v)
-            self._stale_shift = True
+            k = self.col_task[int(c)]
+            self.models[k].changeCoeff(int(self.row_local[int(r)]), int(self.col_local[int(c)]), float(v))
 
     def fix(self, x: np.ndarray) -> None:
         """Hold the fixed columns at ``x`` (one value per fixed column)."""
@@ -180,8 +204,9 @@ class BlockLiveLP:
             if self.fixed_at is None:
                 raise ValueError("the fixed columns need values: call fix() first")
             shift = self.F @ self.fixed_at
-            for (r, k), (b, v) in self.overrides.items():
-                shift[r] += (v - b) * self.fixed_at[k]
+            if len(self.over_row):
+                delta = (self.over_value - self.over_base) * self.fixed_at[self.over_k]
+                shift += np.bincount(self.over_row, weights=delta, minlength=len(shift))
             self._dirty.append(np.flatnonzero(shift != self.shift))
             self.shift = shift
         self._stale_shift = False
@@ -245,8 +270,9 @@ class BlockLiveLP:
             d[b.cols] = sol.col_dual
         if len(self.fixed):
             at = self.F.rmatvec(y)
-            for (r, k), (base, v) in self.overrides.items():
-                at[k] += (v - base) * y[r]
+            if len(self.over_row):
+                at += np.bincount(self.over_k, weights=(self.over_value - self.over_base) * y[self.over_row],
+                                  minlength=len(at))  # fmt: skip
             d[self.fixed] = self.cost[self.fixed] - at
         return y, d
 

@@ -47,7 +47,7 @@ class Worker:
             return live_lp(p.lp, integer=integer, threads=p.threads, min_block=p.min_block, solver=p.solver)
         if self._labels is None:  # the same blocks for every model with the first stage fixed
             self._labels = p.solver == "highs" and (block_labels(p.lp, p.first, p.min_block) or False)
-        return live_lp(p.lp, p.first, threads=p.threads, labels=self._labels, solver=p.solver)
+        return live_lp(p.lp, p.first, threads=p.threads, labels=self._labels, solver=p.solver, fold=True)
 
     def _fixed(self):
         if self.fixed is None:
