@@ -118,8 +118,8 @@ def run_tables(run) -> Tables:
         run.case.currency,
         run.objective,
     )
-    found = run.tables()
-    return network(t, (found.get("hubs.csv"), where), (found.get("closures.csv"), where))
+    res = run._results()  # the two tables as held (not every table of run.tables(), renamed and copied)
+    return network(t, (res.hubs, where), (res.closures, where))
 
 
 def _stochastic_tables(folder: Path, info: dict) -> StochasticTables:
