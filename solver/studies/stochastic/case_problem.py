@@ -61,6 +61,9 @@ class CaseProblem(TwoStageProblem):
         cost, units, cap = self.sm.coefficients(values)
         return self.strong.extend(self.sm.as_change(cost, units, cap), units, cap)
 
+    def redundant_coef_rows(self) -> np.ndarray:
+        return self.strong.rows
+
     def mean_values(self) -> np.ndarray:
         return self.probability @ self.values
 

@@ -69,6 +69,10 @@ class TwoStageProblem:
     def integer_first(self) -> bool:
         return bool(self.lp.integer[self.first].all())
 
+    def redundant_coef_rows(self) -> np.ndarray:
+        """Rows whose coefficients a scenario may set and that hold at every integer first stage (jensen.py)."""
+        return np.zeros(0, np.int32)
+
     def start(self) -> None:  # worker hook (the process pool calls it once)
         pass
 

@@ -1,0 +1,70 @@
+"""The mean-value scenario's second stage as part of the Benders master, where Jensen's inequality holds.
+
+When scenarios differ only in right-hand sides and bounds (demand, capacity, lost-sales limits),
+each affine in the scenario's values, and not in costs, the recourse f(x, b) = min{c y : A(x, y)
+within b} is jointly convex in the bounds b, so at every x
+
+    sum_s p_s f_s(x) >= f(x, sum_s p_s b_s) = f_mean(x)                         (Jensen)
+
+The master then carries the mean-value scenario's columns and rows and the single row
+sum_s p_s theta_s >= c x + q y_mean: from its first LP it knows roughly what each plan costs,
+where multi-cut Benders otherwise learns it one cut at a time (the partial decomposition of
+Crainic, Hewitt, Maggioni & Rei 2021, their "expected-value scenario" retained in the master).
+
+Coefficients a scenario sets are allowed only in rows the problem names as redundant at every
+integer x (the strong linking rows, strong.py); the first stage must then be integer, as the
+inequality is used only at integer x (the LP relaxation of the master stays a relaxation of
+its MILP). Anything else (a cost that differs between scenarios, a bound finite in one scenario
+and infinite in another, a bound not at the scenarios' weighted mean) leaves the block out.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from solver.model.changes import Change, materialize
+from solver.model.lp import LinearProgram
+from solver.studies.stochastic.problem import TwoStageProblem
+
+TOL = 1e-9
+
+
+def _dense(base_lo, base_up, index, lo, up) -> tuple[np.ndarray, np.ndarray]:
+    a, b = base_lo.copy(), base_up.copy()
+    a[index], b[index] = lo, up
+    return a, b
+
+
+def _bounds(lp: LinearProgram, ch: Change) -> tuple[np.ndarray, ...]:
+    cl, cu = _dense(lp.col_lower, lp.col_upper, ch.col_index, ch.col_lower, ch.col_upper)
+    rl, ru = _dense(lp.row_lower, lp.row_upper, ch.row_index, ch.row_lower, ch.row_upper)
+    return cl, cu, rl, ru
+
+
+def mean_value_lp(problem: TwoStageProblem) -> LinearProgram | None:
+    """The mean-value scenario's LP when Jensen's inequality holds for the problem's scenarios (above);
+    None otherwise."""
+    if not len(problem.first) or not problem.integer_first:
+        return None
+    lp, p = problem.lp, problem.probability
+    mean = problem.mean_change()
+    target = _bounds(lp, mean)
+    cost = lp.cost if mean.cost is None else np.asarray(mean.cost, float)
+    free = problem.redundant_coef_rows()
+    sums = [np.zeros_like(t) for t in target]
+    finite = [np.isfinite(t) for t in target]
+    for s in range(problem.n):
+        ch = problem.change(s)
+        c = lp.cost if ch.cost is None else ch.cost
+        if not np.allclose(c, cost, rtol=TOL, atol=TOL):
+            return None
+        if len(ch.coef_row) and not np.isin(ch.coef_row, free).all():
+            return None
+        for acc, fin, t, b in zip(sums, finite, target, _bounds(lp, ch), strict=True):
+            if not np.array_equal(np.isfinite(b), fin) or not np.array_equal(b[~fin], t[~fin]):
+                return None  # a bound infinite in one scenario and not in another (or of the other sign)
+            acc[fin] += p[s] * b[fin]
+    for acc, fin, t in zip(sums, finite, target, strict=True):
+        if not np.allclose(acc[fin], t[fin], rtol=1e-7, atol=1e-7):
+            return None
+    return materialize(lp, mean)
