@@ -10,36 +10,46 @@ import itertools
 import numpy as np
 import pytest
 
-from solver.studies.stochastic.jensen import mean_value_lp
+from solver.studies.stochastic.jensen import mean_value_blocks, mean_value_lp
 from solver.studies.stochastic.master import Master
 
 from test_decomposition import _cases, problem_of
 
 
-def test_the_master_with_the_block_costs_the_mean_scenario_at_every_plan(tmp_path):
+@pytest.mark.parametrize("groups", [1, 3])
+def test_the_master_with_the_blocks_costs_the_group_means_at_every_plan(tmp_path, groups):
+    """With one block per group G of scenarios, the master at plan x costs sum_G P_G f_G(x), f_G the transport
+    LP at G's mean demand (solved independently); that is at most E f(x) and, with groups, at least the
+    single mean's bound (a finer Jensen bound)."""
     mod = _cases()
     inst = mod.generate(5, 6, 1.3, 6, 4)
-    mean = mod.Instance("mean", inst.c, inst.u, inst.q, np.maximum(inst.demand, 0).mean(axis=0, keepdims=True))
+    demand = np.maximum(inst.demand, 0)
+
+    def mean_of(members):
+        return mod.Instance("mean", inst.c, inst.u, inst.q, demand[members].mean(axis=0, keepdims=True))
+
     problem = problem_of(inst, tmp_path)
-    block = mean_value_lp(problem)
-    assert block is not None
-    master = Master(problem, np.full(problem.n, np.nan), 0.0, 0.9, 1e-6, block)
+    blocks = mean_value_blocks(problem, groups)
+    assert len(blocks) == groups and sorted(np.concatenate([m for m, _ in blocks])) == list(range(problem.n))
+    master = Master(problem, np.full(problem.n, np.nan), 0.0, 0.9, 1e-6, blocks)
     master.integer(False)
     strict = unserved = 0
     for bits in itertools.product((0.0, 1.0), repeat=5):
         x = np.array(bits)
         master.h.changeColsBounds(5, np.arange(5, dtype=np.int32), x, x)
         ok, _, value = master.solve()
-        f_mean = mean.costs(x)[0]
+        bound = sum(len(m) / problem.n * mean_of(m).costs(x)[0] for m, _ in blocks)
+        single = mean_of(np.arange(problem.n)).costs(x)[0]
         expected = inst.costs(x).mean()
-        if not np.isfinite(f_mean):
+        if not np.isfinite(bound):
             assert not ok and not np.isfinite(expected)
             unserved += 1
             continue
-        assert ok and value == pytest.approx(f_mean, rel=1e-7)
-        assert f_mean <= expected + 1e-6 * abs(expected)  # (inf where some scenario is unserved)
-        strict += bool(np.isfinite(expected) and f_mean < expected - 1e-6 * abs(expected))
-    assert unserved and strict  # plans the mean demand cannot be served by, and plans where Jensen is strict
+        assert ok and value == pytest.approx(bound, rel=1e-7)
+        assert single <= bound + 1e-7 * abs(bound)
+        assert bound <= expected + 1e-6 * abs(expected)  # (inf where some scenario is unserved)
+        strict += bool(np.isfinite(expected) and bound < expected - 1e-6 * abs(expected))
+    assert unserved and strict  # plans the means cannot be served by, and plans where Jensen is strict
 
 
 def _with_column(scen, name: str, values, alone: bool) -> None:

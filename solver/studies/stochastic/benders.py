@@ -28,6 +28,10 @@ in-out stabilisation of Ben-Ameur & Neto 2007):
    The relaxation's solution rounded up is tried as a plan;
 3. integer phase: the master MILP with every cut so far, started from the best plan.
 
+Where scenarios change only right-hand sides and bounds (demand, capacity), the master also carries
+the mean-value scenario's own second stage and sum_s p_s theta_s >= f_mean(x) (Jensen's inequality,
+jensen.py, master.py): from the first master on it knows roughly what every plan costs.
+
 A cut at a fractional x_k is valid for every x for the same reason (f_s is convex in x over
 the LP's x, and equals the integer model's f_s at integer x), so the LP phase's bound is a
 lower bound of the MILP's.
@@ -43,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solver.results.risk import risk_objective
-from solver.studies.stochastic.jensen import mean_value_lp
+from solver.studies.stochastic.jensen import mean_value_blocks
 from solver.studies.stochastic.master import Master
 from solver.studies.stochastic.problem import TwoStageProblem
 from solver.studies.stochastic.worker import fixed_chunk
@@ -77,8 +81,9 @@ def solve_benders(
     x0: np.ndarray | None = None,
     progress=None,
 ) -> BendersResult:
-    mean_lp = None if os.environ.get("PLANTSPLIT_NO_JENSEN") else mean_value_lp(problem)
-    master = Master(problem, ws, weight, alpha, gap, mean_lp)
+    groups = int(os.environ.get("PLANTSPLIT_JENSEN_GROUPS", "1"))
+    blocks = mean_value_blocks(problem, groups) if groups > 0 else []
+    master = Master(problem, ws, weight, alpha, gap, blocks)
     run = _Run(problem, pool, master, weight, alpha, gap, progress)
     if x0 is not None:  # the mean-value decision: a first plan and its cuts
         run.iterations += 1

@@ -67,8 +67,16 @@ class CaseProblem(TwoStageProblem):
     def mean_values(self) -> np.ndarray:
         return self.probability @ self.values
 
-    def mean_change(self) -> Change:
-        return self._change(self.mean_values())
+    def mean_change(self, weights: np.ndarray | None = None) -> Change:
+        return self._change(self.mean_values() if weights is None else weights @ self.values)
+
+    def order(self) -> np.ndarray | None:
+        """By the sum of the scenario's values, each parameter scaled by its spread (total demand, on
+        demand-only scenarios)."""
+        v = self.values
+        spread = v.std(axis=0)
+        z = (v - v.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+        return np.argsort(z.sum(axis=1), kind="stable")
 
     def why_infeasible(self, s: int) -> list[str]:
         from solver.results.explain import explain_infeasible

@@ -41,20 +41,21 @@ def _bounds(lp: LinearProgram, ch: Change) -> tuple[np.ndarray, ...]:
     return cl, cu, rl, ru
 
 
-def mean_value_lp(problem: TwoStageProblem) -> LinearProgram | None:
+def mean_value_lp(problem: TwoStageProblem, weights: np.ndarray | None = None) -> LinearProgram | None:
     """The mean-value scenario's LP when Jensen's inequality holds for the problem's scenarios (above);
-    None otherwise."""
+    None otherwise. ``weights`` (summing to 1): the mean of the scenarios they weigh, others left out."""
     if not len(problem.first) or not problem.integer_first:
         return None
-    lp, p = problem.lp, problem.probability
-    mean = problem.mean_change()
+    lp = problem.lp
+    p = problem.probability if weights is None else weights
+    mean = problem.mean_change(weights)
     target = _bounds(lp, mean)
     cost = lp.cost if mean.cost is None else np.asarray(mean.cost, float)
     free = problem.redundant_coef_rows()
     sums = [np.zeros_like(t) for t in target]
     finite = [np.isfinite(t) for t in target]
-    for s in range(problem.n):
-        ch = problem.change(s)
+    for s in np.flatnonzero(p > 0):
+        ch = problem.change(int(s))
         c = lp.cost if ch.cost is None else ch.cost
         if not np.allclose(c, cost, rtol=TOL, atol=TOL):
             return None
@@ -68,3 +69,28 @@ def mean_value_lp(problem: TwoStageProblem) -> LinearProgram | None:
         if not np.allclose(acc[fin], t[fin], rtol=1e-7, atol=1e-7):
             return None
     return materialize(lp, mean)
+
+
+def mean_value_blocks(problem: TwoStageProblem, groups: int = 1) -> list[tuple[np.ndarray, LinearProgram]]:
+    """Jensen's inequality per group of alike scenarios (``problem.order``, groups of about equal
+    probability): for each, its scenarios and the LP of their mean. The finer the groups, the closer the
+    bound to the expected cost, and the larger the master. Empty where the inequality does not hold."""
+    order = problem.order()
+    if order is None or groups <= 1 or problem.n < 2 * groups:
+        lp = mean_value_lp(problem)
+        return [] if lp is None else [(np.arange(problem.n), lp)]
+    p = problem.probability
+    before = np.cumsum(p[order]) - p[order]
+    label = np.minimum((before * groups / p.sum()).astype(int), groups - 1)
+    out = []
+    for g in range(groups):
+        members = np.sort(order[label == g])
+        if not len(members):
+            continue
+        w = np.zeros(problem.n)
+        w[members] = p[members] / p[members].sum()
+        lp = mean_value_lp(problem, w)
+        if lp is None:
+            return []
+        out.append((members, lp))
+    return out

@@ -20,7 +20,7 @@ class Master:
         weight: float,
         alpha: float,
         gap: float,
-        mean_lp: LinearProgram | None = None,
+        blocks: list[tuple[np.ndarray, LinearProgram]] | None = None,
     ):
         import highspy
 
@@ -64,9 +64,9 @@ class Master:
                     lp.value[lp.start[i] : lp.start[i + 1]],
                 )
         self.inf = inf
-        self.jensen = mean_lp is not None
-        if mean_lp is not None:
-            self._mean_block(mean_lp, first, p)
+        self.jensen = bool(blocks)
+        for members, block in blocks or []:
+            self._mean_block(block, first, p, members)
         self.ints = np.flatnonzero(lp.integer[first]).astype(np.int32)
         self.has_ints = self.mip = bool(len(self.ints))
         self.lo, self.up = lo.astype(float), np.where(np.isinf(lp.col_upper[first]), np.inf, lp.col_upper[first])
@@ -75,9 +75,10 @@ class Master:
         self.base_rows = h.getNumRow()  # rows from here on are cuts
         self.evaluated: set[tuple] = set()  # integer plans evaluated (their cuts are in)
 
-    def _mean_block(self, m: LinearProgram, first: np.ndarray, p: np.ndarray) -> None:
-        """The mean-value scenario's second-stage columns and rows (first-stage columns: the master's own),
-        and sum_s p_s theta_s - c x - q y_mean >= 0 (jensen.py)."""
+    def _mean_block(self, m: LinearProgram, first: np.ndarray, p: np.ndarray, members: np.ndarray) -> None:
+        """The mean-value scenario of ``members``: its second-stage columns and rows (first-stage columns: the
+        master's own), and sum_{s in members} p_s theta_s - P (c x + q y_mean) >= 0, P their probability
+        (jensen.py)."""
         h, inf = self.h, self.inf
         second = np.setdiff1d(np.arange(m.num_col), first)
         pos = np.full(m.num_col, -1, np.int64)
@@ -107,8 +108,9 @@ class Master:
                 np.concatenate(index).astype(np.int32),
                 np.concatenate(value).astype(float),
             )
-        cols = np.concatenate([np.arange(self.k, self.k + self.n), pos[first], pos[second]])
-        vals = np.concatenate([p, -m.cost[first], -m.cost[second]])
+        cols = np.concatenate([self.k + members, pos[first], pos[second]])
+        P = p[members].sum()
+        vals = np.concatenate([p[members], -P * m.cost[first], -P * m.cost[second]])
         keep = vals != 0
         h.addRow(0.0, inf, int(keep.sum()), cols[keep].astype(np.int32), vals[keep])
 

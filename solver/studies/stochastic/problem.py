@@ -48,9 +48,14 @@ class TwoStageProblem:
     def change(self, s: int) -> Change:
         raise NotImplementedError
 
-    def mean_change(self) -> Change:
-        """The mean-value scenario (every parameter at its probability-weighted mean)."""
+    def mean_change(self, weights: np.ndarray | None = None) -> Change:
+        """The mean-value scenario (every parameter at its probability-weighted mean; ``weights``: other
+        weights of the scenarios, summing to 1, for the mean of a group of them)."""
         raise NotImplementedError
+
+    def order(self) -> np.ndarray | None:
+        """Scenarios in an order where neighbours are alike (jensen.py groups them), or None."""
+        return None
 
     def why_infeasible(self, s: int) -> list[str]:
         """Why scenario s cannot be served by any decision, in the words of the inputs."""
@@ -90,11 +95,11 @@ class ExplicitProblem(TwoStageProblem):
     def change(self, s: int) -> Change:
         return self.changes[s]
 
-    def mean_change(self) -> Change:
+    def mean_change(self, weights: np.ndarray | None = None) -> Change:
         """Probability-weighted mean of every cost, bound, right-hand side and coefficient."""
         from solver.model.changes import coef_positions, materialize
 
-        p = self.probability
+        p = self.probability if weights is None else weights
         mats = [materialize(self.lp, c) for c in self.changes]
 
         def avg(attr):
