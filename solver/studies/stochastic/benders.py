@@ -47,7 +47,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from solver.results.risk import risk_objective
-from solver.studies.stochastic.jensen import mean_value_blocks
+from solver.studies.stochastic.jensen import jensen_groups, mean_value_blocks
 from solver.studies.stochastic.master import Master
 from solver.studies.stochastic.problem import TwoStageProblem
 from solver.studies.stochastic.worker import fixed_chunk
@@ -81,8 +81,7 @@ def solve_benders(
     x0: np.ndarray | None = None,
     progress=None,
 ) -> BendersResult:
-    groups = int(os.environ.get("PLANTSPLIT_JENSEN_GROUPS", "1"))
-    blocks = mean_value_blocks(problem, groups) if groups > 0 else []
+    blocks = mean_value_blocks(problem, jensen_groups(len(problem.first)))
     master = Master(problem, ws, weight, alpha, gap, blocks)
     run = _Run(problem, pool, master, weight, alpha, gap, progress)
     if x0 is not None:  # the mean-value decision: a first plan and its cuts
@@ -150,19 +149,17 @@ class _Run:
         t0 = time.perf_counter()
         costs = np.empty(self.problem.n)
         feasible = True
+        results = []
         for batch in self.pool.map(fixed_chunk, self.chunks, xk, True):
             if self.progress:
                 self.progress(len(batch))
             for s, ok_s, value, g in batch:
-                self.cuts += 1
-                if ok_s:
-                    costs[s] = value
-                    self.master.optimality_cut(s, value, g, xk)
-                else:
-                    costs[s] = np.inf
+                results.append((s, ok_s, value, g))
+                costs[s] = value if ok_s else np.inf
+                if not ok_s:
                     feasible = False
                     self.cut_scenarios.add(s)
-                    self.master.feasibility_cut(value, g, xk)
+        self.cuts += self.master.add_cuts(results, xk)
         self.scenario_seconds += time.perf_counter() - t0
         if not feasible:
             return np.inf

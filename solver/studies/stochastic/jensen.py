@@ -71,10 +71,24 @@ def mean_value_lp(problem: TwoStageProblem, weights: np.ndarray | None = None) -
     return materialize(lp, mean)
 
 
+def jensen_groups(options: int) -> int:
+    """How many groups of scenarios get a mean-value block: one up to 39 first-stage options, a tenth of
+    them from 40 (measured on the generated facility-location cases, docs/benchmarks.md: 5 groups took the
+    loose 50-site case from over 600 s to 247 s, and the 25-site ones from 48-50 s to 52-68 s). The
+    environment variable PLANTSPLIT_JENSEN_GROUPS sets it (0: no block)."""
+    import os
+
+    if "PLANTSPLIT_JENSEN_GROUPS" in os.environ:
+        return int(os.environ["PLANTSPLIT_JENSEN_GROUPS"])
+    return 1 if options < 40 else round(options / 10)
+
+
 def mean_value_blocks(problem: TwoStageProblem, groups: int = 1) -> list[tuple[np.ndarray, LinearProgram]]:
     """Jensen's inequality per group of alike scenarios (``problem.order``, groups of about equal
     probability): for each, its scenarios and the LP of their mean. The finer the groups, the closer the
     bound to the expected cost, and the larger the master. Empty where the inequality does not hold."""
+    if groups <= 0:
+        return []
     order = problem.order()
     if order is None or groups <= 1 or problem.n < 2 * groups:
         lp = mean_value_lp(problem)

@@ -4,6 +4,7 @@ and, where Jensen's inequality holds, the mean-value scenario's own second stage
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -183,14 +184,17 @@ class Master:
                 out.append(x)
         return out
 
-    def optimality_cut(self, s: int, value: float, g: np.ndarray, xk: np.ndarray) -> None:
-        # theta_s - g x >= value - g xk
-        idx = np.concatenate([np.arange(self.k), [self.k + s]]).astype(np.int32)
-        self.h.addRow(value - g @ xk, self.inf, len(idx), idx, np.concatenate([-g, [1.0]]))
-
-    def feasibility_cut(self, w: float, g: np.ndarray, xk: np.ndarray) -> None:
-        # g x <= g xk - w
-        self.h.addRow(-self.inf, g @ xk - w, self.k, np.arange(self.k, dtype=np.int32), g)
+    def add_cuts(self, results: list[tuple[int, bool, float, np.ndarray]], xk: np.ndarray) -> int:
+        """The cuts at xk from every scenario's (s, served, value, reduced costs g); returns the rows added.
+        Served: theta_s - g x >= value - g xk; unserved (value: the phase-1 violation w): g x <= g xk - w."""
+        k, inf = self.k, self.inf
+        for s, ok, value, g in results:
+            if ok:
+                idx = np.append(np.arange(k), k + s).astype(np.int32)
+                self.h.addRow(float(value - g @ xk), inf, k + 1, idx, np.append(-g, 1.0))
+            else:
+                self.h.addRow(-inf, float(g @ xk - value), k, np.arange(k, dtype=np.int32), g)
+        return len(results)
 
     def solve(self, rel_gap: float | None = None, cutoff: float | None = None) -> tuple[bool, np.ndarray, float]:
         """The master's solution and its lower bound; ``rel_gap``: the MILP's relative gap this time (looser
@@ -203,6 +207,9 @@ class Master:
             self.h.setOptionValue("mip_rel_gap", rel_gap)
         if self.mip:
             self.h.setOptionValue("objective_bound", cutoff if cutoff is not None else self.inf)
+        dump = os.environ.get("PLANTSPLIT_DEBUG_MASTER_MPS")
+        if dump and self.mip:
+            self.h.writeModel(f"{dump}/master{len(self.seconds)}-{self.h.getNumRow()}.mps")
         t0 = time.perf_counter()
         self.h.run()
         self.seconds[self.mip] = self.seconds.get(self.mip, 0.0) + time.perf_counter() - t0
