@@ -11,8 +11,8 @@ normal demands truncated at 0, 250 scenarios (and 1,000 for 25 sites and the loo
 Side by side, each the whole command or program with the same gap (1e-6) and time limit:
 1. `plantsplit stochastic --method benders` (the decomposition; --no-wait-and-see: the decision only);
 2. `plantsplit stochastic --method extensive` (one MILP to HiGHS, through plantsplit);
-3. HiGHS alone on the extensive form written as an MPS file (the `highs` program of highspy's wheel:
-   HiGHS's own presolve, cuts and heuristics, nothing from plantsplit).
+3. HiGHS alone on the extensive form written as an MPS file (highspy reads and solves the file:
+   HiGHS's own presolve, cuts and heuristics, nothing from plantsplit); rc 4: stopped at the time limit.
 Every decision found is re-evaluated independently (each scenario's transport LP solved by HiGHS
 directly, stochastic_cases.Instance.costs), and the benders decision's objective is checked against it.
 Results go to bench/results/stochastic_scale.json and a Markdown table on stdout.
@@ -141,7 +141,7 @@ def plantsplit(inst, case, scen, method, tmp, limit, jobs, extra=()) -> dict:
 
 
 def highs_alone(inst, case, scen, tmp, limit) -> dict:
-    """The extensive form written by plantsplit as MPS (not timed), solved by the highs program alone."""
+    """The extensive form written by plantsplit as MPS (not timed), solved by HiGHS alone (highspy)."""
     mps = tmp / f"{inst.name}.mps"
     code = (
         "import sys; from pathlib import Path; from solver.case.load import load_case; "
@@ -151,11 +151,17 @@ def highs_alone(inst, case, scen, tmp, limit) -> dict:
         f"write_extensive_mps(p, Path({str(mps)!r}))"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
-    highs = Path(sys.executable).parent / "highs"
-    opts = tmp / "highs.opts"
-    opts.write_text(f"mip_rel_gap = {GAP}\ntime_limit = {limit}\nthreads = 2\n")
-    wall, peak, rc, err = timed([str(highs), "--options_file", str(opts), str(mps)], limit + 60)
-    return {"seconds": round(wall, 1), "rc": rc}
+    # HiGHS alone: the library reads the MPS file and solves it with its own presolve, cuts and heuristics
+    # (highspy's wheel has no `highs` program; the few lines below import nothing of plantsplit)
+    solve = (
+        "import sys, highspy; h = highspy.Highs(); h.readModel(sys.argv[1]); "
+        f"h.setOptionValue('mip_rel_gap', {GAP}); h.setOptionValue('time_limit', {float(limit)}); "
+        "h.setOptionValue('threads', 2); h.run(); s = h.getModelStatus(); "
+        "print(h.modelStatusToString(s), h.getInfo().objective_function_value, h.getInfo().mip_dual_bound); "
+        "sys.exit(0 if s == highspy.HighsModelStatus.kOptimal else 4)"
+    )
+    wall, peak, rc, err = timed([sys.executable, "-c", solve, str(mps)], limit + 60)
+    return {"seconds": round(wall, 1), "rc": rc, "peak_mb": round(peak)}
 
 
 def main() -> None:
