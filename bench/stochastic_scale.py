@@ -48,15 +48,15 @@ CASES = {
 }
 
 
-def timed(cmd: list[str], limit: float) -> tuple[float, float, int, str]:
-    """(wall s, peak MB, return code, stderr tail); rc -9 on the time limit. Peak: the largest sum of the
+def timed(cmd: list[str], limit: float) -> tuple[float, float, int, str, str]:
+    """(wall s, peak MB, return code, stderr tail, stdout tail); rc -9 on the time limit. Peak: the largest sum of the
     resident sets of the command and every process under it (its worker pool), sampled every 0.1 s by psutil."""
     import psutil
 
     t0 = time.perf_counter()
     peak = 0
-    with tempfile.TemporaryFile("w+") as err_file:
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err_file, text=True, cwd=ROOT)
+    with tempfile.TemporaryFile("w+") as err_file, tempfile.TemporaryFile("w+") as out_file:
+        p = subprocess.Popen(cmd, stdout=out_file, stderr=err_file, text=True, cwd=ROOT)
         proc = psutil.Process(p.pid)
         rc = None
         while rc is None:
@@ -74,8 +74,10 @@ def timed(cmd: list[str], limit: float) -> tuple[float, float, int, str]:
                     p.wait()
                     rc = -9
         err_file.seek(0)
+        out_file.seek(0)
         err = "time limit" if rc == -9 else err_file.read()[-400:]
-    return time.perf_counter() - t0, peak / 2**20, rc, err
+        out = out_file.read()[-400:]
+    return time.perf_counter() - t0, peak / 2**20, rc, err, out
 
 
 def _rss(q) -> int:
@@ -120,7 +122,7 @@ def plantsplit(inst, case, scen, method, tmp, limit, jobs, extra=()) -> dict:
         "--quiet",
         *extra,
     ]
-    wall, peak, rc, err = timed(cmd, limit)
+    wall, peak, rc, err, _ = timed(cmd, limit)
     row: dict[str, object] = {"seconds": round(wall, 1), "rc": rc}
     if rc != 0:
         row["error"] = err.strip().splitlines()[-1] if err.strip() else ""
@@ -154,14 +156,18 @@ def highs_alone(inst, case, scen, tmp, limit) -> dict:
     # HiGHS alone: the library reads the MPS file and solves it with its own presolve, cuts and heuristics
     # (highspy's wheel has no `highs` program; the few lines below import nothing of plantsplit)
     solve = (
-        "import sys, highspy; h = highspy.Highs(); h.readModel(sys.argv[1]); "
+        "import sys, highspy; h = highspy.Highs(); h.setOptionValue('output_flag', False); h.readModel(sys.argv[1]); "
         f"h.setOptionValue('mip_rel_gap', {GAP}); h.setOptionValue('time_limit', {float(limit)}); "
         "h.setOptionValue('threads', 2); h.run(); s = h.getModelStatus(); "
         "print(h.modelStatusToString(s), h.getInfo().objective_function_value, h.getInfo().mip_dual_bound); "
         "sys.exit(0 if s == highspy.HighsModelStatus.kOptimal else 4)"
     )
-    wall, peak, rc, err = timed([sys.executable, "-c", solve, str(mps)], limit + 60)
-    return {"seconds": round(wall, 1), "rc": rc, "peak_mb": round(peak)}
+    wall, peak, rc, _, out = timed([sys.executable, "-c", solve, str(mps)], limit + 60)
+    words = out.split()  # status, objective, dual bound
+    row: dict[str, object] = {"seconds": round(wall, 1), "rc": rc, "peak_mb": round(peak)}
+    if len(words) >= 3:
+        row.update(status=words[-3], objective=float(words[-2]), bound=float(words[-1]))
+    return row
 
 
 def main() -> None:

@@ -135,3 +135,26 @@ def test_the_interval_covers_the_optimum_at_about_its_stated_rate(tmp_path):
     # fails with probability under 2% at exactly 95%
     assert covered >= 34, covered
     assert all(math.isfinite(w) for w in widths) and np.median(widths) < 0.2  # informative, not vacuous
+
+
+def test_a_sampled_decision_that_leaves_a_future_unserved_says_which(tmp_path):
+    """The old plant capped at 150 units: a sample without a demand above 150 may decide not to build, and
+    that decision cannot serve the file's futures of 152-180 units (d33-d40): named, no bound, nulls."""
+    case = one_line_case(tmp_path / "case")
+    (case / "capacity.csv").write_text("plant,product,max_units\nold,,150\nnew,p,0\n")
+    futures = population(tmp_path)
+    for seed in range(20):
+        out = tmp_path / f"o{seed}"
+        args = ["stochastic", str(case), "--scenarios", str(futures), "--out", str(out), "--sample-size", "3"]
+        r = CliRunner().invoke(cli, [*args, "--replications", "2", "--seed", str(seed), "--no-wait-and-see"])
+        assert r.exit_code == 0, r.output
+        sampled = json.loads((out / "summary.json").read_text())["sampling"]
+        if sampled["unserved_scenarios"]:
+            break
+    else:
+        pytest.fail("no seed of 20 gave a sample without a demand above 150")
+    assert sampled["unserved_scenarios"] == [f"d{k}" for k in range(33, 41)]  # 152, 156, ..., 180
+    assert sampled["upper_bound"] == {"estimate": None, "standard_error": None, "bound": None}
+    assert sampled["gap_bound"] is None
+    assert "this decision cannot serve 8 of the file's scenarios (e.g. d33, d34, d35, d36, d37)" in r.output
+    assert "inf USD" not in r.output and "inf%" not in r.output

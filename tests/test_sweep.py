@@ -189,6 +189,7 @@ def test_plans_csv_has_every_scenarios_flows(tmp_path):
             "plant kyushu has no capacity.csv row with max_units for product sm-lineup",
         ),
         ([], "give either --vary (one or more) or --scenarios FILE"),
+        (["--vary", "demand:usa=1,2"], "parameter 'demand:usa' does not fit the form demand:MARKET/PRODUCT[@PERIOD]"),
     ],
 )
 def test_bad_parameters_exit_2_before_anything_runs(tmp_path, args, message):
@@ -444,3 +445,20 @@ def test_a_currency_in_a_case_of_one_currency_is_explained(tmp_path):
         "parameter 'fx:EUR': currency 'EUR' is not in the case (it has no currency but the reporting "
         "currency USD, whose rate is 1)"
     ) in r.stderr
+
+
+def test_a_long_list_of_known_names_says_it_is_cut_short(tmp_path):
+    """14 markets: the message names the first 12 in natural order and says there are more."""
+    from solver.case.load import load_case
+    from solver.case.params import parse_name
+    from solver.errors import UsageError
+
+    from test_decomposition import _cases
+
+    case_dir, _ = _cases().generate(3, 14, 3.0, 4, 1).write(tmp_path)
+    with pytest.raises(UsageError) as e:
+        parse_name("demand:m99/goods", load_case(case_dir))
+    assert (
+        "market 'm99' is not in the case (known: m1, m2, m3, m4, m5, m6, m7, m8, m9, m10, m11, m12, ... (14 in all))"
+        in str(e.value)
+    )

@@ -14,7 +14,7 @@ import pandas as pd
 
 from solver.case.load import Case
 from solver.case.names import natural_sorted
-from solver.case.param_names import RATE_KINDS, TIER_KINDS
+from solver.case.param_names import FORMS, RATE_KINDS, TIER_KINDS
 from solver.errors import UsageError
 
 KINDS = (
@@ -110,7 +110,9 @@ def parse_name(name: str, case: Case) -> Param:
         known = {k for k in known if k}  # a blank currency cell (the reporting currency) is no name
         if value and value not in known:
             if known:
-                problems.append(f"{what} {value!r} is not in the case (known: {', '.join(natural_sorted(known)[:12])})")
+                names = natural_sorted(known)
+                more = f", ... ({len(names)} in all)" if len(names) > 12 else ""
+                problems.append(f"{what} {value!r} is not in the case (known: {', '.join(names[:12])}{more})")
             elif what == "currency":
                 problems.append(
                     f"{what} {value!r} is not in the case (it has no currency but the reporting "
@@ -138,7 +140,8 @@ def parse_name(name: str, case: Case) -> Param:
         "tariff_over_quota": bool(p.b),
     }[p.kind]
     if not shape_ok:
-        raise UsageError(f"parameter {name!r} does not fit the form of {p.kind} (see docs/commands/sweep.md)")
+        form = next((f for f, _ in FORMS if f.split(":")[0] == p.kind), p.kind)
+        raise UsageError(f"parameter {name!r} does not fit the form {form} (see docs/commands/sweep.md)")
     _names(p, case, need, problems, (plants, markets, currencies))
     need(p.product, set(case.products), "product")
     need(p.period, set(case.periods), "period")

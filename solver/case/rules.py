@@ -102,7 +102,8 @@ def check_shares(t, countries: set, out: Collector):
                 r["row"],
                 "country",
                 r["country"],
-                f"is not the country of any plant (known: {', '.join(sorted(countries)[:12])})",
+                f"is not the country of any plant (known: {', '.join(sorted(countries)[:12])}"
+                f"{', ...' if len(countries) > 12 else ''})",
             )
         if pd.isna(r["min_share"]) and pd.isna(r["max_share"]):
             out.error("shares.csv", r["row"], "min_share", "", "and max_share are both blank: give at least one")

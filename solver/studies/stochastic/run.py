@@ -241,8 +241,9 @@ def _bounds(population, other, d: Decision, info: dict, m: int, rng, how, where)
         "upper_bound": up,
         "upper_exact": other is None,
         "evaluated_on": "the scenarios file" if other is None else f"{other.n:,} independent scenarios",
+        "unserved_scenarios": [target.names[i] for i in np.flatnonzero(~np.isfinite(costs))],
         "gap_bound": gap_bound,
-        "gap_bound_relative": gap_bound / max(1.0, abs(up["bound"])) if math.isfinite(gap_bound) else math.inf,
+        "gap_bound_relative": gap_bound / max(1.0, abs(up["bound"])) if math.isfinite(gap_bound) else math.nan,
         "confidence": "each bound one-sided 95%; the gap bound at least 90%",
     }
     return info, sampling.table(np.asarray(values), built, distinct, info["sample_size"])

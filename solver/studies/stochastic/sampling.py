@@ -64,6 +64,8 @@ def lower_bound(values: np.ndarray) -> dict:
 def upper_bound(costs: np.ndarray, p: np.ndarray, exact: bool) -> dict:
     """The decision's expected cost: exact on the population (``exact``), else its estimate on an
     independent sample and the one-sided 95% upper confidence bound (se as run.mean_ci's)."""
+    if not np.isfinite(costs).all():  # the decision cannot serve some scenario: no finite bound
+        return {"estimate": math.nan, "standard_error": math.nan, "bound": math.nan}
     mean = float(p @ costs)
     if exact:
         return {"estimate": mean, "standard_error": 0.0, "bound": mean}
@@ -103,6 +105,18 @@ def table(values: np.ndarray, decisions: list[list[str]], distinct: list[int], s
 
 def words(info: dict, cur: str) -> list[str]:
     lo, up = info["lower_bound"], info["upper_bound"]
+    unserved = info.get("unserved_scenarios") or []
+    if unserved:
+        where = "the file's scenarios" if info["upper_exact"] else info["evaluated_on"]
+        return [
+            f"Sampled: the decision from {info['sample_size']:,} scenarios drawn from "
+            f"{info['population_scenarios']:,} (seed {info['seed']}); {info['replications']} more samples for the "
+            "bound (Mak, Morton and Wood 1999):",
+            f"  optimum of the whole file >= {lo['bound']:,.0f} {cur} (95% one-sided; estimate {lo['estimate']:,.0f})",
+            f"  this decision cannot serve {len(unserved):,} of {where} (e.g. {', '.join(unserved[:5])}): its "
+            "expected cost there is not finite, so no bound on how far it is from the best; draw a larger sample "
+            "(--sample-size) or let demand go unmet at a price (unmet_penalty in demand.csv)",
+        ]
     if info["upper_exact"]:
         upper = f"  this decision's expected cost: {up['bound']:,.0f} {cur} (exact, on every scenario of the file)"
     else:
