@@ -72,15 +72,16 @@ def mean_value_lp(problem: TwoStageProblem, weights: np.ndarray | None = None) -
 
 
 def jensen_groups(options: int) -> int:
-    """How many groups of scenarios get a mean-value block: one up to 39 first-stage options, a tenth of
-    them from 40 (measured on the generated facility-location cases, docs/benchmarks.md: 5 groups took the
-    loose 50-site case from over 600 s to 247 s, and the 25-site ones from 48-50 s to 52-68 s). The
-    environment variable PLANTSPLIT_JENSEN_GROUPS sets it (0: no block)."""
+    """How many groups of scenarios get a mean-value block: one up to 39 first-stage options, options / 16
+    (rounded) from 40. Measured on the generated facility-location cases (docs/benchmarks.md): the loose
+    50-site case took over 600 s with 1 group, 162.6 s with 3, 247-309 s with 5 and longer with 8; the 25-site
+    ones 41-50 s with 1 or 2 groups and up to 68 s with 5. The environment variable PLANTSPLIT_JENSEN_GROUPS
+    sets it (0: no block)."""
     import os
 
     if "PLANTSPLIT_JENSEN_GROUPS" in os.environ:
         return int(os.environ["PLANTSPLIT_JENSEN_GROUPS"])
-    return 1 if options < 40 else round(options / 10)
+    return 1 if options < 40 else round(options / 16)
 
 
 def mean_value_blocks(problem: TwoStageProblem, groups: int = 1) -> list[tuple[np.ndarray, LinearProgram]]:
