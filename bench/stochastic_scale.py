@@ -159,7 +159,8 @@ def highs_alone(inst, case, scen, tmp, limit) -> dict:
         "import sys, highspy; h = highspy.Highs(); h.setOptionValue('output_flag', False); h.readModel(sys.argv[1]); "
         f"h.setOptionValue('mip_rel_gap', {GAP}); h.setOptionValue('time_limit', {float(limit)}); "
         "h.setOptionValue('threads', 2); h.run(); s = h.getModelStatus(); "
-        "print(h.modelStatusToString(s), h.getInfo().objective_function_value, h.getInfo().mip_dual_bound); "
+        "i = h.getInfo(); print(h.modelStatusToString(s).replace(' ', '_'), "
+        "i.objective_function_value, i.mip_dual_bound); "
         "sys.exit(0 if s == highspy.HighsModelStatus.kOptimal else 4)"
     )
     wall, peak, rc, _, out = timed([sys.executable, "-c", solve, str(mps)], limit + 60)
