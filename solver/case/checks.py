@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from solver.case.fx_checks import check_fx_coverage
+from solver.case.names import suggest
 from solver.case.rules import (
     check_closing,
     check_expansions,
@@ -161,22 +162,6 @@ def check_references(t, plants, markets, products, periods, out: Collector):
             r["first_period"],
             "is not a period of demand.csv" + suggest(r["first_period"], periods),
         )
-
-
-def suggest(value: str, known) -> str:
-    """' (did you mean "Saltillo"? names are case-sensitive)', or the known names, in natural order."""
-    from difflib import get_close_matches
-
-    from solver.case.names import natural_key
-
-    known = sorted(known, key=natural_key)
-    same = [k for k in known if k.casefold() == value.casefold()]
-    if same:
-        return f'; did you mean "{same[0]}"? (names must match exactly, including upper and lower case)'
-    close = get_close_matches(value, known, n=1, cutoff=0.8)
-    if close:
-        return f'; did you mean "{close[0]}"?'
-    return f" (known: {', '.join(known[:12])}{', ...' if len(known) > 12 else ''})"
 
 
 def drop_unused_tariffs(t, countries, markets, products, out: Collector):

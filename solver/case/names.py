@@ -25,3 +25,18 @@ def period_sort_key(p: str):
         # re.split with a group alternates text and digits, so the parts compare pairwise
         parts = tuple(int(s) if i % 2 else s for i, s in enumerate(re.split(r"(\d+)", p)))
         return (1, 0.0, parts, p)
+
+
+def suggest(value: str, known) -> str:
+    """' (did you mean "Saltillo"? names are case-sensitive)', or the known names, in natural order."""
+    from difflib import get_close_matches
+
+    known = sorted(known, key=natural_key)
+    same = [k for k in known if k.casefold() == value.casefold()]
+    if same:
+        return f'; did you mean "{same[0]}"? (names must match exactly, including upper and lower case)'
+    close = get_close_matches(value, known, n=1, cutoff=0.8)
+    if close:
+        return f'; did you mean "{close[0]}"?'
+    more = f", ... ({len(known)} in all)" if len(known) > 12 else ""
+    return f" (known: {', '.join(known[:12])}{more})"

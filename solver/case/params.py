@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 
 from solver.case.load import Case
-from solver.case.names import natural_sorted
+from solver.case.names import suggest
 from solver.case.param_names import FORMS, RATE_KINDS, TIER_KINDS
 from solver.errors import UsageError
 
@@ -110,9 +110,7 @@ def parse_name(name: str, case: Case) -> Param:
         known = {k for k in known if k}  # a blank currency cell (the reporting currency) is no name
         if value and value not in known:
             if known:
-                names = natural_sorted(known)
-                more = f", ... ({len(names)} in all)" if len(names) > 12 else ""
-                problems.append(f"{what} {value!r} is not in the case (known: {', '.join(names[:12])}{more})")
+                problems.append(f"{what} {value!r} is not in the case{suggest(value, known)}")
             elif what == "currency":
                 problems.append(
                     f"{what} {value!r} is not in the case (it has no currency but the reporting "

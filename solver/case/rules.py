@@ -7,6 +7,7 @@ import re
 
 import pandas as pd
 
+from solver.case.names import suggest
 from solver.errors import Collector
 
 SETTINGS = {"discount_rate": "a rate >= 0 per period, like 0.08 or 8%", "currency": "an ISO currency code, like USD"}
@@ -102,8 +103,7 @@ def check_shares(t, countries: set, out: Collector):
                 r["row"],
                 "country",
                 r["country"],
-                f"is not the country of any plant (known: {', '.join(sorted(countries)[:12])}"
-                f"{', ...' if len(countries) > 12 else ''})",
+                "is not the country of any plant" + suggest(r["country"], countries),
             )
         if pd.isna(r["min_share"]) and pd.isna(r["max_share"]):
             out.error("shares.csv", r["row"], "min_share", "", "and max_share are both blank: give at least one")

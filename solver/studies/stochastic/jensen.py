@@ -79,8 +79,13 @@ def jensen_groups(options: int) -> int:
     sets it (0: no block)."""
     import os
 
-    if "PLANTSPLIT_JENSEN_GROUPS" in os.environ:
-        return int(os.environ["PLANTSPLIT_JENSEN_GROUPS"])
+    text = os.environ.get("PLANTSPLIT_JENSEN_GROUPS")
+    if text is not None:
+        if not text.strip().isdigit():
+            from solver.errors import UsageError
+
+            raise UsageError(f"PLANTSPLIT_JENSEN_GROUPS={text!r}: give a whole number of groups, 0 or more")
+        return int(text)
     return 1 if options < 40 else round(options / 16)
 
 

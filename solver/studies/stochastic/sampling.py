@@ -105,17 +105,18 @@ def table(values: np.ndarray, decisions: list[list[str]], distinct: list[int], s
 
 def words(info: dict, cur: str) -> list[str]:
     lo, up = info["lower_bound"], info["upper_bound"]
+    lines = [
+        f"Sampled: the decision from {info['sample_size']:,} scenarios drawn from {info['population_scenarios']:,} "
+        f"(seed {info['seed']}); {info['replications']} more samples for the bound (Mak, Morton and Wood 1999):",
+        f"  optimum of the whole file >= {lo['bound']:,.0f} {cur} (95% one-sided; estimate {lo['estimate']:,.0f})",
+    ]
     unserved = info.get("unserved_scenarios") or []
     if unserved:
         where = "the file's scenarios" if info["upper_exact"] else info["evaluated_on"]
-        return [
-            f"Sampled: the decision from {info['sample_size']:,} scenarios drawn from "
-            f"{info['population_scenarios']:,} (seed {info['seed']}); {info['replications']} more samples for the "
-            "bound (Mak, Morton and Wood 1999):",
-            f"  optimum of the whole file >= {lo['bound']:,.0f} {cur} (95% one-sided; estimate {lo['estimate']:,.0f})",
+        return lines + [
             f"  this decision cannot serve {len(unserved):,} of {where} (e.g. {', '.join(unserved[:5])}): its "
             "expected cost there is not finite, so no bound on how far it is from the best; draw a larger sample "
-            "(--sample-size) or let demand go unmet at a price (unmet_penalty in demand.csv)",
+            "(--sample-size) or let demand go unmet at a price (unmet_penalty in demand.csv)"
         ]
     if info["upper_exact"]:
         upper = f"  this decision's expected cost: {up['bound']:,.0f} {cur} (exact, on every scenario of the file)"
@@ -124,10 +125,7 @@ def words(info: dict, cur: str) -> list[str]:
             f"  this decision's expected cost <= {up['bound']:,.0f} {cur} (95% one-sided; estimate "
             f"{up['estimate']:,.0f} on {info['evaluated_on']})"
         )
-    return [
-        f"Sampled: the decision from {info['sample_size']:,} scenarios drawn from {info['population_scenarios']:,} "
-        f"(seed {info['seed']}); {info['replications']} more samples for the bound (Mak, Morton and Wood 1999):",
-        f"  optimum of the whole file >= {lo['bound']:,.0f} {cur} (95% one-sided; estimate {lo['estimate']:,.0f})",
+    return lines + [
         upper,
         f"  so the decision is within {info['gap_bound']:,.0f} {cur} ({info['gap_bound_relative']:.2%}) of the "
         "best decision for the whole file, at 90% confidence or more",
